@@ -1,0 +1,141 @@
+//! Stage 1 — capture: a saved terminal log (bytes) → numbered, cleaned, classified lines.
+//!
+//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or without BOM), line
+//! endings (LF, CRLF, bare CR), terminal noise (ANSI/VT escapes, backspaces), web-page
+//! noise (HTML entities, `<br>` tags, Markdown code fences), shell prompts and command
+//! lines, `watch` screen headers, timestamp prefixes (`ts`, ISO 8601, syslog), `date`
+//! output lines and `^C`.
+//!
+//! Does not own: deciding whether a content line is a table header, a row or prose —
+//! that needs the column vocabulary, and is the job of `tables`.
+//!
+//! Input: any `Read`. Output: an iterator of [`CapturedLine`]; one source line may give
+//! several captured lines (a web paste joined with `<br>`), all carrying the same
+//! source line number. Streaming: memory does not grow with the input.
+
+use chrono::NaiveTime;
+
+/// One cleaned line of a capture.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CapturedLine {
+    /// 1-based line number in the decoded source (what an editor shows).
+    pub line: u64,
+    /// The text after cleaning: escapes, entities, prompts and timestamp prefixes removed,
+    /// trailing whitespace trimmed. For `Command` lines: the command text without prompt.
+    pub text: String,
+    /// What the line is.
+    pub kind: LineKind,
+    /// An absolute time carried by the line itself (a `ts` prefix, a clock in the prompt,
+    /// a `date` output line, a `watch` header).
+    pub time: Option<WallClock>,
+    /// Something capture had to repair on this line (invalid UTF-8 replaced, a NUL byte
+    /// removed, a line cut at the length limit...), for `--verbose` and the input account.
+    pub note: Option<String>,
+}
+
+/// What a captured line is, as far as capture can tell without the column vocabulary.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LineKind {
+    /// Empty after cleaning.
+    Blank,
+    /// A shell command line (`$ kubectl get pods -w`, `get node --watch -o wide`, `sudo poweroff`).
+    Command(Command),
+    /// A `watch` screen header (`Every 2.0s: kubectl get pods   host: Fri Nov 27 12:00:00 2026`):
+    /// the rows that follow are one snapshot taken at `time`.
+    ScreenHeader(Command),
+    /// A line that only carries a time (`date` output, a bare timestamp).
+    TimeMarker,
+    /// `^C`: the command before it was interrupted here.
+    Interrupt,
+    /// Anything else: a table header, a table row, or prose. `tables` decides.
+    Content,
+    /// A line that cannot be text (binary junk) or carries nothing: kept with a reason.
+    Skipped(String),
+}
+
+/// A shell command as typed.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Command {
+    /// The command text (prompt removed).
+    pub text: String,
+    /// Set when it is a `kubectl get` (or an alias: `k`, `kc`, `kg`, `kubectl.exe`, a bare
+    /// `get ...`, `watch kubectl get ...`).
+    pub get: Option<GetCommand>,
+}
+
+/// The parts of a `kubectl get` command line that decide the table's layout.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GetCommand {
+    /// The resource argument as typed (`pods`, `po`, `deployments.apps`, `deploy/web`,
+    /// `nodes`); `tables::schema` resolves it to a kind. `kg` alias: `None` → from the alias.
+    pub resource: Option<String>,
+    /// Object names given after the resource (`kubectl get pod web-0 -w`).
+    pub names: Vec<String>,
+    /// `-w` / `--watch` / `--watch-only`.
+    pub watch: bool,
+    /// `--watch-only`: no initial list.
+    pub watch_only: bool,
+    /// `-o wide`.
+    pub wide: bool,
+    /// `-A` / `--all-namespaces`.
+    pub all_namespaces: bool,
+    /// `-n NS` / `--namespace NS`.
+    pub namespace: Option<String>,
+    /// `--show-kind`.
+    pub show_kind: bool,
+    /// `--show-labels`.
+    pub show_labels: bool,
+    /// `-L a,b` / `--label-columns`: the label keys, in order.
+    pub label_columns: Vec<String>,
+    /// `--no-headers`.
+    pub no_headers: bool,
+    /// `--output-watch-events`.
+    pub output_watch_events: bool,
+    /// The output is piped (`| grep x`): rows may come without a header.
+    pub piped: bool,
+}
+
+/// A wall-clock time as far as the capture tells it. The parser does not invent what
+/// the text does not say (a syslog prefix has no year; a prompt clock has no date):
+/// the timeline stage decides what to do with a partial time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WallClock {
+    /// Calendar year, when printed.
+    pub year: Option<i32>,
+    /// Month and day, when printed.
+    pub month_day: Option<(u32, u32)>,
+    /// Time of day (whole seconds as printed; fractions dropped).
+    pub time: NaiveTime,
+    /// Offset from UTC in seconds when printed (`Z`, `+02:00`, `UTC`).
+    pub utc_offset_s: Option<i32>,
+}
+
+/// Captures a whole byte source (convenience over [`lines`]).
+pub fn capture_bytes(bytes: &[u8]) -> Vec<CapturedLine> {
+    lines(bytes).collect()
+}
+
+/// Captures a source line by line, streaming.
+pub fn lines<R: std::io::Read>(reader: R) -> impl Iterator<Item = CapturedLine> {
+    use std::io::BufRead;
+    // Placeholder until the capture stage lands: UTF-8 only, no cleaning.
+    std::io::BufReader::new(reader)
+        .split(b'\n')
+        .map_while(Result::ok)
+        .enumerate()
+        .map(|(i, raw)| {
+            let text = String::from_utf8_lossy(&raw).trim_end().to_string();
+            let kind = if text.is_empty() {
+                LineKind::Blank
+            } else {
+                LineKind::Content
+            };
+            CapturedLine {
+                line: i as u64 + 1,
+                text,
+                kind,
+                time: None,
+                note: None,
+            }
+        })
+}

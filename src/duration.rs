@@ -1,0 +1,257 @@
+//! kubectl's printed durations — AGE, LAST SEEN, DURATION, the RESTARTS `(X ago)` suffix —
+//! read back as the interval of true durations that print that way, and printed again.
+//!
+//! Two formatters exist (FORMAT.md §1.1–1.3, apimachinery `pkg/util/duration`):
+//! `HumanDuration` (AGE since v1.12: `70s`, `3m10s`, `70m`, `2d1h`) and the older
+//! `ShortHumanDuration` (`1m`, `5h`, one unit only). The same text can mean different
+//! intervals under each (`5m` is [300 s, 301 s) for Human but [300 s, 360 s) for Short),
+//! so [`parse`] takes the formatter and [`pinned_formatter`] says when the text alone
+//! proves which one printed it.
+//!
+//! Intervals are closed bounds in whole seconds, the upper bound of a half-open range
+//! written as its limit (`9m3s` → `[543, 544]`), as in the JSON contract.
+
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::character::complete::{digit1, one_of};
+use nom::combinator::{all_consuming, map_res, opt};
+use nom::{IResult, Parser};
+use serde::Serialize;
+
+/// Seconds in a minute, hour, day and (365-day) year, as kubectl counts them.
+const MIN: i64 = 60;
+const HOUR: i64 = 3600;
+const DAY: i64 = 86_400;
+const YEAR: i64 = 365 * DAY;
+
+/// Which apimachinery function printed a duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Formatter {
+    /// `HumanDuration`: AGE since v1.12, CRD tables since v1.14, RESTARTS suffix, events.
+    Human,
+    /// `ShortHumanDuration`: AGE before v1.12.
+    Short,
+}
+
+/// Closed bounds of a true duration in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Bounds {
+    pub min_s: i64,
+    pub max_s: i64,
+}
+
+/// What a duration cell says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Reading {
+    /// A true duration within these bounds.
+    Bounds(Bounds),
+    /// `<invalid>`: the timestamp was at least 2 s in the future of the printing clock.
+    Invalid,
+    /// `<unknown>`: the timestamp was not set.
+    Unknown,
+}
+
+/// One `<number><unit>` piece of a printed duration.
+type Piece = (i64, char);
+
+// piece = digits unit ; unit = s | m | h | d | y
+fn piece(input: &str) -> IResult<&str, Piece> {
+    (map_res(digit1, str::parse::<i64>), one_of("smhdy")).parse(input)
+}
+
+// printed = "<invalid>" | "<unknown>" | piece piece?
+fn printed(input: &str) -> IResult<&str, Printed> {
+    alt((
+        tag("<invalid>").map(|_| Printed::Invalid),
+        tag("<unknown>").map(|_| Printed::Unknown),
+        (piece, opt(piece)).map(|(a, b)| Printed::Pieces(a, b)),
+    ))
+    .parse(input)
+}
+
+enum Printed {
+    Invalid,
+    Unknown,
+    Pieces(Piece, Option<Piece>),
+}
+
+fn bounds(min_s: i64, width: i64) -> Option<Reading> {
+    Some(Reading::Bounds(Bounds {
+        min_s,
+        max_s: min_s + width,
+    }))
+}
+
+/// Reads a printed duration under one formatter. `None` when the text is not a duration
+/// that formatter can print (`1m` is never printed by `HumanDuration`; `2m1s` never by
+/// `ShortHumanDuration`).
+pub fn parse(text: &str, formatter: Formatter) -> Option<Reading> {
+    let (_, p) = all_consuming(printed).parse(text).ok()?;
+    let (first, second) = match p {
+        Printed::Invalid => return Some(Reading::Invalid),
+        Printed::Unknown => return Some(Reading::Unknown),
+        Printed::Pieces(a, b) => (a, b),
+    };
+    match formatter {
+        Formatter::Human => human(first, second),
+        Formatter::Short => short(first, second),
+    }
+}
+
+/// The inverse of `HumanDuration` (FORMAT.md §1.1, §1.4).
+fn human(first: Piece, second: Option<Piece>) -> Option<Reading> {
+    match (first, second) {
+        ((0, 's'), None) => Some(Reading::Bounds(Bounds {
+            min_s: -2,
+            max_s: 1,
+        })),
+        ((n, 's'), None) if (1..=119).contains(&n) => bounds(n, 1),
+        ((m, 'm'), None) if (2..=9).contains(&m) => bounds(m * MIN, 1),
+        // `Mm0s` was printed only before zero remainders were dropped (still 1.12-era).
+        ((m, 'm'), Some((s, 's'))) if (2..=9).contains(&m) && (0..=59).contains(&s) => {
+            bounds(m * MIN + s, 1)
+        }
+        ((m, 'm'), None) if (10..=179).contains(&m) => bounds(m * MIN, MIN),
+        ((h, 'h'), None) if (3..=7).contains(&h) => bounds(h * HOUR, MIN),
+        ((h, 'h'), Some((m, 'm'))) if (3..=7).contains(&h) && (0..=59).contains(&m) => {
+            bounds(h * HOUR + m * MIN, MIN)
+        }
+        ((h, 'h'), None) if (8..=47).contains(&h) => bounds(h * HOUR, HOUR),
+        ((d, 'd'), None) if (2..=7).contains(&d) => bounds(d * DAY, HOUR),
+        ((d, 'd'), Some((h, 'h'))) if (2..=7).contains(&d) && (0..=23).contains(&h) => {
+            bounds(d * DAY + h * HOUR, HOUR)
+        }
+        ((d, 'd'), None) if (8..=729).contains(&d) => bounds(d * DAY, DAY),
+        ((y, 'y'), None) if (2..=7).contains(&y) => bounds(y * YEAR, DAY),
+        // `Yy0d` is how servers before 1.19 printed a whole number of years.
+        ((y, 'y'), Some((r, 'd'))) if (2..=7).contains(&y) && (0..=364).contains(&r) => {
+            bounds(y * YEAR + r * DAY, DAY)
+        }
+        ((y, 'y'), None) if (8..=292).contains(&y) => bounds(y * YEAR, YEAR),
+        _ => None,
+    }
+}
+
+/// The inverse of `ShortHumanDuration` (FORMAT.md §1.2).
+fn short(first: Piece, second: Option<Piece>) -> Option<Reading> {
+    if second.is_some() {
+        return None;
+    }
+    match first {
+        (0, 's') => Some(Reading::Bounds(Bounds {
+            min_s: -2,
+            max_s: 1,
+        })),
+        (n, 's') if (1..=59).contains(&n) => bounds(n, 1),
+        (m, 'm') if (1..=59).contains(&m) => bounds(m * MIN, MIN),
+        (h, 'h') if (1..=23).contains(&h) => bounds(h * HOUR, HOUR),
+        (d, 'd') if (1..=364).contains(&d) => bounds(d * DAY, DAY),
+        (y, 'y') if (1..=292).contains(&y) => bounds(y * YEAR, YEAR),
+        _ => None,
+    }
+}
+
+/// The formatter a printed duration proves on its own, if any (FORMAT.md §1.3):
+/// `HumanDuration` never prints `1m`, `1h`, `2h`, `1d`, `1y`; `ShortHumanDuration` never
+/// prints two units or a unit beyond its carry (`70s`, `70m`, `30h`, `400d`).
+pub fn pinned_formatter(text: &str) -> Option<Formatter> {
+    match (parse(text, Formatter::Human), parse(text, Formatter::Short)) {
+        (Some(Reading::Bounds(_)), None) => Some(Formatter::Human),
+        (None, Some(Reading::Bounds(_))) => Some(Formatter::Short),
+        _ => None,
+    }
+}
+
+/// Whether the text is a duration either formatter could have printed.
+pub fn is_duration(text: &str) -> bool {
+    parse(text, Formatter::Human).is_some() || parse(text, Formatter::Short).is_some()
+}
+
+/// `HumanDuration` of a duration given in milliseconds, exactly as apimachinery prints it.
+pub fn format_human(ms: i64) -> String {
+    // Go: int(d.Seconds()) truncates toward zero.
+    let seconds = ms / 1000;
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < 2 * MIN {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / MIN;
+    if minutes < 10 {
+        let s = seconds % MIN;
+        return if s == 0 {
+            format!("{minutes}m")
+        } else {
+            format!("{minutes}m{s}s")
+        };
+    }
+    if minutes < 3 * 60 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds / HOUR;
+    if hours < 8 {
+        let m = minutes % 60;
+        return if m == 0 {
+            format!("{hours}h")
+        } else {
+            format!("{hours}h{m}m")
+        };
+    }
+    if hours < 48 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 8 {
+        let h = hours % 24;
+        return if h == 0 {
+            format!("{}d", hours / 24)
+        } else {
+            format!("{}d{}h", hours / 24, h)
+        };
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{}d", hours / 24);
+    }
+    if hours < 24 * 365 * 8 {
+        let dy = (hours / 24) % 365;
+        return if dy == 0 {
+            format!("{}y", hours / 24 / 365)
+        } else {
+            format!("{}y{}d", hours / 24 / 365, dy)
+        };
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+/// `ShortHumanDuration` of a duration given in milliseconds (AGE before v1.12).
+pub fn format_short(ms: i64) -> String {
+    let seconds = ms / 1000;
+    if seconds < -1 {
+        return "<invalid>".into();
+    }
+    if seconds < 0 {
+        return "0s".into();
+    }
+    if seconds < MIN {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / MIN;
+    if minutes < 60 {
+        return format!("{minutes}m");
+    }
+    let hours = seconds / HOUR;
+    if hours < 24 {
+        return format!("{hours}h");
+    }
+    if hours < 24 * 365 {
+        return format!("{}d", hours / 24);
+    }
+    format!("{}y", hours / 24 / 365)
+}
+
+#[cfg(test)]
+mod tests;

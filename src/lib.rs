@@ -1,0 +1,18 @@
+//! watchtrail reads what `kubectl get --watch` printed during a node-failure
+//! experiment and rebuilds what happened, when, and which recovery scenario it was.
+//!
+//! ```text
+//! bytes ─▶ capture ─▶ tables ─▶ observations ─▶ timelines ─▶ analysis ─▶ output
+//! ```
+//!
+//! - [`input`]: turns paths (files, directories, `-`, `.gz`) into named byte sources.
+//! - [`capture`]: decodes and cleans a saved terminal log into numbered, classified lines.
+//! - [`tables`]: recognises headers, fixes the schema, splits rows into cells by grammar.
+//! - [`observe`]: one typed [`observe::Observation`] per table row.
+//! - [`duration`]: kubectl's printed durations (`9m3s`, `31m`) as intervals, and back.
+//! - [`simulate`]: a kubectl-faithful node-failure experiment for tests.
+
+pub mod capture;
+pub mod duration;
+pub mod error;
+pub mod simulate;

@@ -1,0 +1,1 @@
+//! A kubectl-faithful node-failure experiment, for tests (to be written).
