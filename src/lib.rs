@@ -12,7 +12,14 @@
 //! - [`duration`]: kubectl's printed durations (`9m3s`, `31m`) as intervals, and back.
 //! - [`simulate`]: a kubectl-faithful node-failure experiment for tests.
 
+pub mod app;
 pub mod capture;
+pub mod cli;
 pub mod duration;
 pub mod error;
+pub mod ingest;
+pub mod input;
+pub mod observe;
+pub mod output;
 pub mod simulate;
+pub mod tables;

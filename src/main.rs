@@ -1,1 +1,23 @@
-fn main() {}
+//! The `watchtrail` binary: parse arguments, run, map the result to an exit code.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = watchtrail::cli::Cli::parse();
+    match watchtrail::app::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`watchtrail parse x | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("watchtrail: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

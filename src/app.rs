@@ -1,0 +1,133 @@
+//! One function per subcommand: read input, run the stages, pick the renderer,
+//! write. The only module (with `main`) that touches stdout, files and exit codes.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
+use crate::ingest::{ingest_source, InputAccount};
+use crate::input::{self, Ignored};
+use crate::observe::Observer;
+use crate::tables::Tabler;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Parse(args) => parse(args),
+    }
+}
+
+/// Prints the per-file account on stderr (`--verbose`).
+fn print_account(err: &mut dyn Write, acc: &InputAccount, verbose: bool) -> io::Result<()> {
+    if !verbose && acc.error.is_none() {
+        return Ok(());
+    }
+    if verbose {
+        writeln!(
+            err,
+            "{}: {} lines: {} rows, {} headers, {} commands, {} time markers, {} blank, {} skipped",
+            acc.source,
+            acc.lines,
+            acc.rows,
+            acc.headers,
+            acc.commands,
+            acc.time_markers,
+            acc.blank,
+            acc.skipped
+        )?;
+        for s in &acc.skipped_lines {
+            writeln!(
+                err,
+                "{}:{}: skipped: {}: {}",
+                acc.source, s.line, s.reason, s.text
+            )?;
+        }
+        if acc.skipped as usize > acc.skipped_lines.len() {
+            writeln!(
+                err,
+                "{}: ... {} more skipped lines",
+                acc.source,
+                acc.skipped as usize - acc.skipped_lines.len()
+            )?;
+        }
+        for n in &acc.notes {
+            writeln!(err, "{}:{}: note: {}", acc.source, n.line, n.note)?;
+        }
+    }
+    if let Some(e) = &acc.error {
+        writeln!(err, "watchtrail: {}: {e}", acc.source)?;
+    }
+    Ok(())
+}
+
+fn print_ignored(err: &mut dyn Write, ignored: &[Ignored], verbose: bool) -> io::Result<()> {
+    if verbose {
+        for i in ignored {
+            writeln!(err, "{}: ignored: {}", i.name, i.reason)?;
+        }
+    }
+    Ok(())
+}
+
+fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Ignored>)> {
+    Ok(input::resolve(&input.paths)?)
+}
+
+fn parse(args: ParseArgs) -> Result<ExitCode> {
+    let (sources, ignored) = resolve(&args.input)?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut err = io::stderr().lock();
+    print_ignored(&mut err, &ignored, args.input.verbose)?;
+    let mut tabler = Tabler::new(0);
+    let mut observer = Observer::new();
+    let mut markers = Vec::new();
+    let mut skipped = 0;
+    let mut table_rows: Vec<crate::observe::Observation> = Vec::new();
+    let mut write_error: Option<io::Error> = None;
+    for source in &sources {
+        tabler = Tabler::new(tabler.next_stream_id());
+        let acc = ingest_source(source, &mut tabler, &mut observer, &mut markers, |o| {
+            if write_error.is_some() {
+                return;
+            }
+            match args.format {
+                ParseFormat::Jsonl => {
+                    let r = write_observation(&mut out, &o);
+                    if let Err(e) = r {
+                        write_error = Some(e);
+                    }
+                }
+                ParseFormat::Table => table_rows.push(o),
+            }
+        })?;
+        if let Some(e) = write_error.take() {
+            return Err(e.into());
+        }
+        markers.clear();
+        skipped += acc.skipped;
+        if args.format == ParseFormat::Jsonl {
+            let doc = serde_json::json!({"schema": "watchtrail/input/v1", "input": acc});
+            serde_json::to_writer(&mut out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+        print_account(&mut err, &acc, args.input.verbose)?;
+    }
+    if args.format == ParseFormat::Table {
+        crate::output::table::write_observations(&mut out, &table_rows)?;
+    }
+    out.flush()?;
+    if args.strict && skipped > 0 {
+        anyhow::bail!("--strict: {skipped} line(s) skipped (run with -v to see why)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> io::Result<()> {
+    // `schema` first, then the observation's fields.
+    out.write_all(b"{\"schema\":\"watchtrail/observation/v1\",")?;
+    let body = serde_json::to_vec(o).map_err(io::Error::other)?;
+    out.write_all(&body[1..])?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,251 @@
+//! Stage 3 — observations: one typed record per table row.
+//!
+//! Typed cells (status, READY `n/m`, RESTARTS with the "ago" interval, IP, node, AGE
+//! as an interval) beside every cell verbatim by header name. Unknown columns and
+//! unknown status words are kept verbatim, never dropped.
+//!
+//! AGE is read with the stream's duration formatter: `HumanDuration` unless a cell of
+//! the stream could only have been printed by the older `ShortHumanDuration`
+//! (FORMAT.md §1.3). A cell that pins a formatter is always read with that one.
+//! The formatter is decided from what the stream has shown so far (observations are
+//! produced streaming); a stream whose first rows are ambiguous and later ones pin
+//! `ShortHumanDuration` keeps the Human reading for those first rows — a pre-1.12
+//! server is rare, and the choice is recorded per observation in `age.formatter`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+use crate::capture::WallClock;
+use crate::duration::{self, Formatter, Reading};
+use crate::tables::cells::{ready, restarts, CellClass};
+use crate::tables::{ResourceKind, Row};
+
+/// A duration cell read as an interval of seconds (closed bounds; see `duration`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DurationCell {
+    /// The cell as printed (`9m3s`, `<invalid>`).
+    pub text: String,
+    /// Lower bound in seconds; null for `<invalid>` (unbounded below) and `<unknown>`.
+    pub min_s: Option<i64>,
+    /// Upper bound in seconds; null for `<unknown>`.
+    pub max_s: Option<i64>,
+    /// The formatter the text was read with.
+    pub formatter: Formatter,
+}
+
+/// RESTARTS: the count and, when printed, how long ago the last restart was.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RestartsCell {
+    pub count: u32,
+    pub last_ago: Option<DurationCell>,
+}
+
+/// One table row, typed. Serialized as one JSON Lines record of `watchtrail parse`
+/// (`"schema": "watchtrail/observation/v1"`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Observation {
+    /// The source as named on the command line (`pods.log`, `-`).
+    pub source: Arc<str>,
+    /// 1-based line in the source.
+    pub line: u64,
+    /// The watch command run the row belongs to (unique within one experiment).
+    pub stream: u32,
+    /// Order of the row in its stream, from 0.
+    pub seq: u64,
+    /// For `watch` screens: which screen of the stream.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<u32>,
+    /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
+    pub kind: ResourceKind,
+    /// Namespace when printed (`-A`), else null.
+    pub namespace: Option<String>,
+    /// Object name without a `--show-kind` prefix.
+    pub name: String,
+    /// STATUS cell verbatim (pods, nodes, jobs), else null.
+    pub status: Option<String>,
+    /// READY as `[n, m]`: pods, deployments, statefulsets; for replicasets and
+    /// daemonsets `[READY, DESIRED]`. Null otherwise.
+    pub ready: Option<[u32; 2]>,
+    /// RESTARTS (pods), else null.
+    pub restarts: Option<RestartsCell>,
+    /// Pod IP, node INTERNAL-IP; null when `<none>` or not printed.
+    pub ip: Option<String>,
+    /// The node a pod is bound to; null when `<none>` or not printed.
+    pub node: Option<String>,
+    /// AGE as an interval.
+    pub age: Option<DurationCell>,
+    /// Absolute time of the line when the capture has one (`ts` prefix, watch screen).
+    pub time: Option<String>,
+    /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
+    pub event: Option<String>,
+    /// Every column verbatim, by header name, in printed order.
+    #[serde(serialize_with = "cells_in_order")]
+    pub cells: Vec<(String, String)>,
+    /// What the parser repaired or left over on this line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The line's absolute time, typed (not serialized; `time` is its text).
+    #[serde(skip)]
+    pub wall: Option<WallClock>,
+}
+
+fn cells_in_order<S: Serializer>(cells: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    let mut map = s.serialize_map(Some(cells.len()))?;
+    let mut seen: Vec<&str> = Vec::new();
+    for (k, v) in cells {
+        // `-L app.kubernetes.io/name` prints a second NAME header: keep both.
+        if seen.contains(&k.as_str()) {
+            map.serialize_entry(
+                &format!("{k}#{}", seen.iter().filter(|s| **s == k).count() + 1),
+                v,
+            )?;
+        } else {
+            map.serialize_entry(k, v)?;
+        }
+        seen.push(k);
+    }
+    map.end()
+}
+
+/// Renders a wall-clock time as ISO 8601 as far as it is known (`2026-04-12T20:49:24`,
+/// `--07-03T15:07:54` without a year, `T16:46:25` with only a time of day).
+pub fn wall_clock_text(w: &WallClock) -> String {
+    let t = w.time.format("%H:%M:%S");
+    let zone = match w.utc_offset_s {
+        Some(0) => "Z".to_string(),
+        Some(o) => format!(
+            "{}{:02}:{:02}",
+            if o < 0 { '-' } else { '+' },
+            o.abs() / 3600,
+            (o.abs() % 3600) / 60
+        ),
+        None => String::new(),
+    };
+    match (w.year, w.month_day) {
+        (Some(y), Some((m, d))) => format!("{y:04}-{m:02}-{d:02}T{t}{zone}"),
+        (None, Some((m, d))) => format!("--{m:02}-{d:02}T{t}{zone}"),
+        _ => format!("T{t}{zone}"),
+    }
+}
+
+/// Builds observations from rows, remembering each stream's duration formatter.
+#[derive(Default)]
+pub struct Observer {
+    formatters: HashMap<u32, Formatter>,
+}
+
+impl Observer {
+    pub fn new() -> Observer {
+        Observer::default()
+    }
+
+    fn duration(&mut self, stream: u32, text: &str) -> Option<DurationCell> {
+        if let Some(pinned) = duration::pinned_formatter(text) {
+            self.formatters.entry(stream).or_insert(pinned);
+        }
+        let preferred = duration::pinned_formatter(text)
+            .or_else(|| self.formatters.get(&stream).copied())
+            .unwrap_or(Formatter::Human);
+        let (reading, formatter) = crate::tables::cells::duration_reading(text, preferred)?;
+        let (min_s, max_s) = match reading {
+            Reading::Bounds(b) => (Some(b.min_s), Some(b.max_s)),
+            Reading::Invalid => (None, Some(-2)),
+            Reading::Unknown => (None, None),
+        };
+        Some(DurationCell {
+            text: text.to_string(),
+            min_s,
+            max_s,
+            formatter,
+        })
+    }
+
+    /// One observation from one row.
+    pub fn observe(&mut self, source: &Arc<str>, row: Row) -> Observation {
+        let schema = row.schema.clone();
+        let get = |h: &str| schema.index(h).map(|i| row.cells[i].as_str());
+        let none_to_null = |v: Option<&str>| {
+            v.filter(|s| !s.is_empty() && *s != "<none>")
+                .map(String::from)
+        };
+
+        let first_col = schema
+            .columns
+            .iter()
+            .position(|c| c.class == CellClass::Name)
+            .unwrap_or(0);
+        let raw_name = row.cells.get(first_col).map(String::as_str).unwrap_or("");
+        let (kind, name) = match raw_name.split_once('/') {
+            // `--show-kind` or a multi-type list: `pod/web-0`, `deployment.apps/web`.
+            Some((k, n)) if !k.is_empty() && !n.is_empty() => {
+                (ResourceKind::from_resource_arg(k), n.to_string())
+            }
+            _ => (schema.kind.clone(), raw_name.to_string()),
+        };
+        let kind = match (&kind, &schema.kind) {
+            (ResourceKind::Other(_), k) if !matches!(k, ResourceKind::Other(_)) => k.clone(),
+            _ => kind,
+        };
+
+        let ready = match &kind {
+            ResourceKind::ReplicaSet
+            | ResourceKind::ReplicationController
+            | ResourceKind::DaemonSet => {
+                match (
+                    get("READY").and_then(|r| r.parse().ok()),
+                    get("DESIRED").and_then(|d| d.parse().ok()),
+                ) {
+                    (Some(r), Some(d)) => Some([r, d]),
+                    _ => None,
+                }
+            }
+            _ => get("READY").and_then(ready).map(|(n, m)| [n, m]),
+        };
+        let restarts_cell = get("RESTARTS").and_then(restarts).map(|r| RestartsCell {
+            count: r.count,
+            last_ago: r.ago.and_then(|a| self.duration(row.stream, a)),
+        });
+        let age = get("AGE").and_then(|a| self.duration(row.stream, a));
+        let ip = none_to_null(get("IP").or_else(|| get("INTERNAL-IP")));
+        let node = if kind == ResourceKind::Node {
+            None
+        } else {
+            none_to_null(
+                get("NODE").or_else(|| get("HOST").map(|h| h.split('/').next().unwrap_or(h))),
+            )
+        };
+        let status = get("STATUS").map(String::from);
+        let event = get("EVENT").map(|e| e.trim().to_string());
+        let namespace = none_to_null(get("NAMESPACE"));
+        let cells = schema
+            .columns
+            .iter()
+            .zip(&row.cells)
+            .map(|(c, v)| (c.header.clone(), v.clone()))
+            .collect();
+        Observation {
+            source: source.clone(),
+            line: row.line,
+            stream: row.stream,
+            seq: row.seq,
+            snapshot: row.snapshot,
+            kind,
+            namespace,
+            name,
+            status,
+            ready,
+            restarts: restarts_cell,
+            ip,
+            node,
+            age,
+            time: row.time.as_ref().map(wall_clock_text),
+            event,
+            cells,
+            note: row.note,
+            wall: row.time,
+        }
+    }
+}

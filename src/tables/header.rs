@@ -1,0 +1,327 @@
+//! Recognising a table header line and building its [`Schema`].
+
+use std::sync::Arc;
+
+use super::cells::CellClass;
+use super::schema::{column, default_columns, kind_from_columns, ResourceKind};
+use crate::capture::GetCommand;
+
+/// A table's layout: its kind and columns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    pub kind: ResourceKind,
+    /// How the kind was decided, for `--verbose` and warnings.
+    pub kind_from: KindFrom,
+    pub columns: Vec<Column>,
+    /// Character column where each header cell starts (empty for a headerless table).
+    pub positions: Vec<usize>,
+    /// Whether the table is `-o wide` (it has the kind's wide-only columns).
+    pub wide: bool,
+}
+
+/// Where a schema's kind came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFrom {
+    /// The `kubectl get` command line before the table.
+    Command,
+    /// The set of header columns.
+    Header,
+    /// No header: the cells of the rows fit this kind's columns.
+    Cells,
+    /// Nothing told: a generic table.
+    Unknown,
+}
+
+/// One column of a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The header text (`NOMINATED NODE`), or the default header for a headerless table.
+    pub header: String,
+    pub class: CellClass,
+}
+
+impl Schema {
+    pub fn classes(&self) -> Vec<CellClass> {
+        self.columns.iter().map(|c| c.class).collect()
+    }
+
+    /// Index of the first column with this header.
+    pub fn index(&self, header: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.header == header)
+    }
+}
+
+/// Header words whose first letter can get lost in a copy (`AME   READY ...`).
+const FIRST_COLUMNS: &[&str] = &["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "POD"];
+
+/// Multi-word header names, for headers whose spaces a web page collapsed.
+const TWO_WORD_HEADERS: &[&str] = &[
+    "NOMINATED NODE",
+    "READINESS GATES",
+    "NODE SELECTOR",
+    "LAST SEEN",
+    "FIRST SEEN",
+    "LAST SCHEDULE",
+];
+
+/// A parsed header line: names and their start columns, plus a repair note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Header {
+    pub names: Vec<String>,
+    pub positions: Vec<usize>,
+    pub note: Option<String>,
+}
+
+fn is_header_word(w: &str) -> bool {
+    !w.is_empty()
+        && w.chars().any(|c| c.is_ascii_uppercase())
+        && w.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "()-_./:".contains(c))
+}
+
+/// Reads a line as a table header, if it is one: every word upper-case, the first
+/// column one kubectl puts first, and most names known to the vocabulary.
+pub fn parse_header(line: &str) -> Option<Header> {
+    let items: Vec<(usize, usize, &str)> = super::split::words(line)
+        .into_iter()
+        .map(|w| (w.column, w.gap, &line[w.start..w.end]))
+        .collect();
+    if items.len() < 2 || !items.iter().all(|(_, _, w)| is_header_word(w)) {
+        return None;
+    }
+    // Join words separated by one space into one name, unless the spaces were collapsed
+    // (then only known two-word names are joined).
+    let collapsed = items.iter().skip(1).all(|(_, g, _)| *g <= 1);
+    let mut names: Vec<String> = Vec::new();
+    let mut positions = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let (c, _, w) = items[i];
+        let mut name = w.to_string();
+        if i + 1 < items.len() {
+            let (_, g, next) = items[i + 1];
+            let pair = format!("{w} {next}");
+            let joined_known = TWO_WORD_HEADERS.contains(&pair.as_str());
+            if g == 1 && (joined_known || !collapsed) {
+                name = pair;
+                i += 1;
+            }
+        }
+        names.push(name);
+        positions.push(c);
+        i += 1;
+    }
+    let mut note = None;
+    if !FIRST_COLUMNS.contains(&names[0].as_str()) {
+        let repaired = FIRST_COLUMNS
+            .iter()
+            .find(|f| f.len() > 1 && f[1..] == names[0]);
+        match repaired {
+            Some(f) => {
+                note = Some(format!(
+                    "header's first word {:?} read as {f:?} (first letter lost in copying)",
+                    names[0]
+                ));
+                names[0] = f.to_string();
+            }
+            None => return None,
+        }
+    }
+    let known = names.iter().filter(|n| column(n).is_some()).count();
+    if known * 2 < names.len() {
+        return None;
+    }
+    Some(Header {
+        names,
+        positions,
+        note,
+    })
+}
+
+/// The kind a command line names, if it names a kind.
+pub fn command_kind(get: &GetCommand) -> Option<ResourceKind> {
+    let resource = get.resource.as_deref()?;
+    // `kubectl get deploy,rs`: several kinds; the header or name prefixes decide.
+    if resource.contains(',') {
+        return None;
+    }
+    Some(ResourceKind::from_resource_arg(resource))
+}
+
+/// Builds the schema of a header, given the command before it (if any).
+pub fn schema_from_header(header: &Header, get: Option<&GetCommand>) -> Schema {
+    let by_header = kind_from_columns(&header.names);
+    let by_command = get.and_then(command_kind);
+    let (kind, kind_from) = match (by_command, by_header) {
+        (Some(c), Some(h)) if c == h => (c, KindFrom::Command),
+        // A custom resource whose columns happen to look like a built-in kind's.
+        (Some(ResourceKind::Other(name)), _) => (ResourceKind::Other(name), KindFrom::Command),
+        // The header proves a built-in kind: trust what was printed over what was typed.
+        (_, Some(h)) => (h, KindFrom::Header),
+        (Some(c), None) => (c, KindFrom::Command),
+        (None, None) => (ResourceKind::Other("unknown".into()), KindFrom::Unknown),
+    };
+    let columns = header
+        .names
+        .iter()
+        .map(|n| Column {
+            header: n.clone(),
+            class: column(n).map(|d| d.class).unwrap_or(CellClass::Unknown),
+        })
+        .collect();
+    let wide = header.names.iter().any(|n| {
+        matches!(
+            n.as_str(),
+            "IP" | "INTERNAL-IP" | "CONTAINERS" | "SUBOBJECT"
+        )
+    });
+    Schema {
+        kind,
+        kind_from,
+        columns,
+        positions: header.positions.clone(),
+        wide,
+    }
+}
+
+/// The schema of a headerless table whose kind is known (`--no-headers`, `| grep`):
+/// the kind's current columns plus the extra columns the command's flags add.
+pub fn schema_for_kind(
+    kind: ResourceKind,
+    get: Option<&GetCommand>,
+    kind_from: KindFrom,
+) -> Option<Schema> {
+    let wide = get.is_some_and(|g| g.wide);
+    let mut names: Vec<String> = default_columns(&kind, wide)?
+        .into_iter()
+        .map(String::from)
+        .collect();
+    if let Some(g) = get {
+        if g.all_namespaces && kind != ResourceKind::Node {
+            names.insert(0, "NAMESPACE".into());
+        }
+        if g.output_watch_events {
+            names.insert(0, "EVENT".into());
+        }
+        for key in &g.label_columns {
+            let last = key.rsplit('/').next().unwrap_or(key);
+            names.push(last.to_ascii_uppercase());
+        }
+        if g.show_labels {
+            names.push("LABELS".into());
+        }
+    }
+    let label_start =
+        names.len() - get.map_or(0, |g| g.label_columns.len() + g.show_labels as usize);
+    let columns = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| Column {
+            header: n.clone(),
+            class: if i >= label_start && n != "LABELS" {
+                CellClass::OptToken
+            } else {
+                column(n).map(|d| d.class).unwrap_or(CellClass::Unknown)
+            },
+        })
+        .collect();
+    Some(Schema {
+        kind,
+        kind_from,
+        columns,
+        positions: Vec::new(),
+        wide,
+    })
+}
+
+/// Applies what the command says about extra columns to a header-built schema: `-L`
+/// label columns may be empty, whatever their header word.
+pub fn apply_label_columns(schema: &mut Schema, get: Option<&GetCommand>) {
+    let Some(g) = get else { return };
+    let n = g.label_columns.len();
+    if n == 0 {
+        return;
+    }
+    let end = schema.columns.len()
+        - usize::from(g.show_labels && schema.columns.last().is_some_and(|c| c.header == "LABELS"));
+    let start = end.saturating_sub(n);
+    for c in &mut schema.columns[start..end] {
+        c.class = CellClass::OptToken;
+    }
+}
+
+/// Shared handle to a schema (many rows point at one).
+pub type SchemaRef = Arc<Schema>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_seed_pod_header_with_two_word_names() {
+        let h = parse_header("NAME                               READY   STATUS    RESTARTS   AGE   IP             NODE      NOMINATED NODE   READINESS GATES").unwrap();
+        assert_eq!(
+            h.names,
+            [
+                "NAME",
+                "READY",
+                "STATUS",
+                "RESTARTS",
+                "AGE",
+                "IP",
+                "NODE",
+                "NOMINATED NODE",
+                "READINESS GATES"
+            ]
+        );
+        assert_eq!(h.positions[1], 35);
+        let s = schema_from_header(&h, None);
+        assert_eq!(s.kind, ResourceKind::Pod);
+        assert!(s.wide);
+    }
+
+    #[test]
+    fn reads_a_collapsed_header() {
+        let h =
+            parse_header("NAME READY STATUS RESTARTS AGE IP NODE NOMINATED NODE READINESS GATES")
+                .unwrap();
+        assert_eq!(h.names.len(), 9);
+        assert_eq!(h.names[7], "NOMINATED NODE");
+    }
+
+    #[test]
+    fn repairs_a_lost_first_letter() {
+        let h = parse_header("AME      STATUS   ROLES    AGE    VERSION").unwrap();
+        assert_eq!(h.names[0], "NAME");
+        assert!(h.note.is_some());
+    }
+
+    #[test]
+    fn refuses_rows_and_prose() {
+        assert!(parse_header("nginx-deployment   1/1     1            1           20s").is_none());
+        assert!(parse_header("NOTE THAT THIS IS LOUD").is_none());
+        assert!(parse_header("NAME").is_none());
+        assert!(parse_header("## Node失效前").is_none());
+    }
+
+    #[test]
+    fn a_crd_command_keeps_its_kind() {
+        let h = parse_header("NAME      READY   AGE").unwrap();
+        let get = GetCommand {
+            resource: Some("certificates".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            schema_from_header(&h, Some(&get)).kind,
+            ResourceKind::Other("certificates".into())
+        );
+        let get = GetCommand {
+            resource: Some("sts".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            schema_from_header(&h, Some(&get)).kind,
+            ResourceKind::StatefulSet
+        );
+    }
+}

@@ -1,0 +1,384 @@
+//! Stage 2 — tables: captured lines → table rows split into cells.
+//!
+//! A header line starts a table and fixes its [`Schema`] (kind and columns), using
+//! the `kubectl get` command before it when there is one. Rows follow until the next
+//! header or command; each row is split into cells by the columns' grammars
+//! ([`split`]). Tables without a header (`--no-headers`, output piped through
+//! `grep`) take their columns from the command, or from the first row's cells.
+//!
+//! Every captured line gets exactly one [`Item`]: a row, a header, a command, a time,
+//! or a skip with its reason — nothing is dropped silently.
+//!
+//! A *stream* is one run of one watch command: its rows share a relative clock and
+//! their order is the order kubectl printed them.
+
+pub mod cells;
+pub mod header;
+pub mod schema;
+pub mod split;
+
+use std::sync::Arc;
+
+use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
+use header::{
+    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header,
+};
+pub use header::{Column, KindFrom, Schema, SchemaRef};
+pub use schema::ResourceKind;
+
+/// One table row, split into cells.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// 1-based source line.
+    pub line: u64,
+    /// The stream (watch command run) the row belongs to, unique in the experiment.
+    pub stream: u32,
+    /// Position of the row in its stream, from 0.
+    pub seq: u64,
+    /// For `watch` screens: which screen (snapshot) of the stream.
+    pub snapshot: Option<u32>,
+    pub schema: SchemaRef,
+    /// One cell per schema column; an empty string for an empty cell.
+    pub cells: Vec<String>,
+    /// Absolute time of the row when the capture carries one (ts prefix, watch screen).
+    pub time: Option<WallClock>,
+    /// What was repaired or left over on the line (an annotation after the row...).
+    pub note: Option<String>,
+}
+
+/// What became of one captured line.
+#[derive(Debug, Clone)]
+pub enum Item {
+    Row(Row),
+    /// A header started a table.
+    Header {
+        line: u64,
+        stream: u32,
+        schema: SchemaRef,
+        note: Option<String>,
+    },
+    /// A shell command (starts a stream when it is a `kubectl get`).
+    Command {
+        line: u64,
+        command: Command,
+        time: Option<WallClock>,
+    },
+    /// A line that carries only a time, or a `watch` screen header.
+    Time {
+        line: u64,
+        stream: Option<u32>,
+        time: WallClock,
+    },
+    /// `^C`: the stream before it ends here.
+    Interrupt {
+        line: u64,
+    },
+    /// An empty line.
+    Blank {
+        line: u64,
+    },
+    /// A line that is not part of any table, with the reason.
+    Skipped {
+        line: u64,
+        text: String,
+        reason: String,
+    },
+}
+
+impl Item {
+    pub fn line(&self) -> u64 {
+        match self {
+            Item::Row(r) => r.line,
+            Item::Header { line, .. }
+            | Item::Command { line, .. }
+            | Item::Time { line, .. }
+            | Item::Interrupt { line }
+            | Item::Blank { line }
+            | Item::Skipped { line, .. } => *line,
+        }
+    }
+}
+
+/// Kinds tried, in order, for a row with neither header nor command: the kinds of a
+/// node-failure experiment. Free-text kinds (events, endpoints) are never guessed,
+/// since prose would fit them.
+const GUESSABLE_KINDS: &[ResourceKind] = &[
+    ResourceKind::Pod,
+    ResourceKind::Node,
+    ResourceKind::Deployment,
+    ResourceKind::ReplicaSet,
+    ResourceKind::DaemonSet,
+    ResourceKind::StatefulSet,
+];
+
+/// Turns one source's captured lines into [`Item`]s, one per line.
+pub struct Tabler {
+    next_stream: u32,
+    stream: Option<u32>,
+    seq: u64,
+    schema: Option<SchemaRef>,
+    /// The `kubectl get` whose output we are in, if any.
+    get: Option<GetCommand>,
+    /// The last watch-screen command and screen number.
+    screen: Option<(String, u32)>,
+    screen_time: Option<WallClock>,
+}
+
+impl Tabler {
+    /// A tabler whose first stream gets the id `first_stream`.
+    pub fn new(first_stream: u32) -> Tabler {
+        Tabler {
+            next_stream: first_stream,
+            stream: None,
+            seq: 0,
+            schema: None,
+            get: None,
+            screen: None,
+            screen_time: None,
+        }
+    }
+
+    /// The id the next new stream would get (to continue numbering in the next source).
+    pub fn next_stream_id(&self) -> u32 {
+        self.next_stream
+    }
+
+    fn new_stream(&mut self) -> u32 {
+        let id = self.next_stream;
+        self.next_stream += 1;
+        self.stream = Some(id);
+        self.seq = 0;
+        id
+    }
+
+    fn end_stream(&mut self) {
+        self.stream = None;
+        self.schema = None;
+        self.screen = None;
+        self.screen_time = None;
+    }
+
+    /// Classifies one captured line.
+    pub fn push(&mut self, cl: CapturedLine) -> Item {
+        let line = cl.line;
+        match cl.kind {
+            LineKind::Blank => Item::Blank { line },
+            LineKind::Skipped(reason) => Item::Skipped {
+                line,
+                text: cl.text,
+                reason,
+            },
+            LineKind::Interrupt => {
+                self.end_stream();
+                self.get = None;
+                Item::Interrupt { line }
+            }
+            LineKind::TimeMarker => match cl.time {
+                Some(time) => Item::Time {
+                    line,
+                    stream: self.stream,
+                    time,
+                },
+                None => Item::Skipped {
+                    line,
+                    text: cl.text,
+                    reason: "time marker without a readable time".into(),
+                },
+            },
+            LineKind::Command(command) => {
+                self.end_stream();
+                self.get = command.get.clone();
+                if let Some(get) = command.get.as_ref() {
+                    self.new_stream();
+                    self.schema = headerless_schema(get);
+                }
+                Item::Command {
+                    line,
+                    command,
+                    time: cl.time,
+                }
+            }
+            LineKind::ScreenHeader(command) => {
+                let same = self
+                    .screen
+                    .as_ref()
+                    .is_some_and(|(text, _)| *text == command.text);
+                if same {
+                    if let Some((_, n)) = &mut self.screen {
+                        *n += 1;
+                    }
+                } else {
+                    self.end_stream();
+                    self.get = command.get.clone();
+                    self.new_stream();
+                    self.schema = self.get.as_ref().and_then(headerless_schema);
+                    self.screen = Some((command.text.clone(), 0));
+                }
+                self.seq = 0;
+                self.screen_time = cl.time;
+                match cl.time {
+                    Some(time) => Item::Time {
+                        line,
+                        stream: self.stream,
+                        time,
+                    },
+                    None => Item::Command {
+                        line,
+                        command,
+                        time: None,
+                    },
+                }
+            }
+            LineKind::Content => self.content(cl),
+        }
+    }
+
+    fn content(&mut self, cl: CapturedLine) -> Item {
+        let line = cl.line;
+        if let Some(h) = parse_header(&cl.text) {
+            let mut schema = schema_from_header(&h, self.get.as_ref());
+            apply_label_columns(&mut schema, self.get.as_ref());
+            let continues = self.stream.is_some()
+                && self
+                    .schema
+                    .as_ref()
+                    .is_none_or(|s| s.columns == schema.columns || s.positions.is_empty());
+            let stream = if continues {
+                self.stream.unwrap_or_default()
+            } else {
+                self.new_stream()
+            };
+            let schema = Arc::new(schema);
+            self.schema = Some(schema.clone());
+            let note = match (h.note, cl.note) {
+                (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+                (a, b) => a.or(b),
+            };
+            return Item::Header {
+                line,
+                stream,
+                schema,
+                note,
+            };
+        }
+        let schema = match &self.schema {
+            Some(s) => s.clone(),
+            None => match guess_schema(&cl.text) {
+                Some(s) => {
+                    let s = Arc::new(s);
+                    self.new_stream();
+                    self.schema = Some(s.clone());
+                    s
+                }
+                None => {
+                    return Item::Skipped {
+                        line,
+                        text: cl.text,
+                        reason: "not a table row (no table header or kubectl command before it)"
+                            .into(),
+                    }
+                }
+            },
+        };
+        let classes = schema.classes();
+        let Some((ranges, rest)) =
+            split::split_row_lenient(&cl.text, &classes, Some(&schema.positions))
+        else {
+            let reason = format!(
+                "does not fit the {} table's columns ({})",
+                schema.kind,
+                schema
+                    .columns
+                    .iter()
+                    .map(|c| c.header.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            return Item::Skipped {
+                line,
+                text: cl.text,
+                reason,
+            };
+        };
+        let cells: Vec<String> = ranges
+            .iter()
+            .map(|&(a, b)| cl.text[a..b].to_string())
+            .collect();
+        let mut note = cl.note;
+        if let Some(at) = rest {
+            let ann = format!("annotation: {}", &cl.text[at..]);
+            note = Some(match note {
+                Some(n) => format!("{n}; {ann}"),
+                None => ann,
+            });
+        }
+        if schema.kind_from == KindFrom::Cells && self.seq == 0 {
+            let n = format!(
+                "no header: columns of a {} table inferred from the cells",
+                schema.kind
+            );
+            note = Some(match note {
+                Some(x) => format!("{x}; {n}"),
+                None => n,
+            });
+        }
+        let stream = match self.stream {
+            Some(s) => s,
+            None => self.new_stream(),
+        };
+        let seq = self.seq;
+        self.seq += 1;
+        Item::Row(Row {
+            line,
+            stream,
+            seq,
+            snapshot: self.screen.as_ref().map(|(_, n)| *n),
+            schema,
+            cells,
+            time: cl.time.or(self.screen_time),
+            note,
+        })
+    }
+}
+
+/// The schema of a command's output before any header: known when the command hides
+/// the header or filters rows (`--no-headers`, `| grep`) and names a built-in kind.
+fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
+    let kind = command_kind(get)?;
+    schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
+}
+
+/// A kubernetes object name (DNS-1123 subdomain, case-insensitive for leniency).
+fn looks_like_name(w: &str) -> bool {
+    let w = w.split_once('/').map_or(w, |(_, n)| n);
+    !w.is_empty()
+        && w.len() <= 253
+        && w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && w.as_bytes()[0].is_ascii_alphanumeric()
+}
+
+/// Guesses the kind of a headerless row from its cells: the experiment kind whose
+/// current columns (normal or wide) fit it.
+fn guess_schema(text: &str) -> Option<Schema> {
+    let first = text.split_whitespace().next()?;
+    if !looks_like_name(first) || text.split_whitespace().count() < 3 {
+        return None;
+    }
+    for kind in GUESSABLE_KINDS {
+        for wide in [true, false] {
+            let get = GetCommand {
+                wide,
+                ..Default::default()
+            };
+            let schema = schema_for_kind(kind.clone(), Some(&get), KindFrom::Cells)?;
+            if split::split_row(text, &schema.classes(), None).is_some() {
+                return Some(schema);
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

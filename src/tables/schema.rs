@@ -1,0 +1,585 @@
+//! The column vocabulary of kubectl's tables, as data (FORMAT.md §2–3).
+//!
+//! Every header word kubectl prints maps to the grammar of its cells ([`CellClass`]),
+//! with sample cells that a unit test checks against the grammar (the lnav
+//! "formats as data" idea). Resource kinds are inferred from the command line's
+//! resource argument (aliases included) or, failing that, from the set of columns.
+
+use serde::Serialize;
+
+use super::cells::CellClass;
+
+/// A Kubernetes resource kind as watchtrail knows it. Unknown kinds are kept by name
+/// and parsed as generic tables (NAME, AGE, every other cell verbatim).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(into = "String")]
+pub enum ResourceKind {
+    Pod,
+    Node,
+    Deployment,
+    ReplicaSet,
+    ReplicationController,
+    StatefulSet,
+    DaemonSet,
+    Job,
+    CronJob,
+    Event,
+    Service,
+    Endpoints,
+    HorizontalPodAutoscaler,
+    /// Any other kind, by the name the command or header gave it.
+    Other(String),
+}
+
+impl ResourceKind {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ResourceKind::Pod => "Pod",
+            ResourceKind::Node => "Node",
+            ResourceKind::Deployment => "Deployment",
+            ResourceKind::ReplicaSet => "ReplicaSet",
+            ResourceKind::ReplicationController => "ReplicationController",
+            ResourceKind::StatefulSet => "StatefulSet",
+            ResourceKind::DaemonSet => "DaemonSet",
+            ResourceKind::Job => "Job",
+            ResourceKind::CronJob => "CronJob",
+            ResourceKind::Event => "Event",
+            ResourceKind::Service => "Service",
+            ResourceKind::Endpoints => "Endpoints",
+            ResourceKind::HorizontalPodAutoscaler => "HorizontalPodAutoscaler",
+            ResourceKind::Other(name) => name,
+        }
+    }
+
+    /// Workload kinds own pods and report ready counts.
+    pub fn is_workload(&self) -> bool {
+        matches!(
+            self,
+            ResourceKind::Deployment
+                | ResourceKind::ReplicaSet
+                | ResourceKind::ReplicationController
+                | ResourceKind::StatefulSet
+                | ResourceKind::DaemonSet
+                | ResourceKind::Job
+        )
+    }
+
+    /// Resolves a `kubectl get` resource argument (`po`, `deployments.apps`,
+    /// `pod/web-0`, `Deployment`) to a kind. Unknown names become `Other`.
+    pub fn from_resource_arg(arg: &str) -> ResourceKind {
+        let arg = arg.split('/').next().unwrap_or(arg);
+        let base = arg.split('.').next().unwrap_or(arg).to_ascii_lowercase();
+        let group = arg.split_once('.').map(|(_, g)| g.to_ascii_lowercase());
+        let known = RESOURCE_ALIASES
+            .iter()
+            .find(|(names, _)| names.contains(&base.as_str()))
+            .map(|(_, k)| k.clone());
+        match (known, group.as_deref()) {
+            // `pods.metrics.k8s.io` is not the core Pod table.
+            (Some(kind), None | Some("apps" | "batch" | "autoscaling" | "" | "v1")) => kind,
+            (Some(kind), Some(g)) if g.starts_with("apps") || g.starts_with("batch") => kind,
+            (Some(ResourceKind::Event), Some(g)) if g.starts_with("events") => ResourceKind::Event,
+            _ => ResourceKind::Other(arg.to_string()),
+        }
+    }
+}
+
+impl From<ResourceKind> for String {
+    fn from(k: ResourceKind) -> String {
+        k.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Resource names, plurals and short names kubectl accepts (`kubectl api-resources`).
+const RESOURCE_ALIASES: &[(&[&str], ResourceKind)] = &[
+    (&["pod", "pods", "po"], ResourceKind::Pod),
+    (&["node", "nodes", "no"], ResourceKind::Node),
+    (
+        &["deployment", "deployments", "deploy"],
+        ResourceKind::Deployment,
+    ),
+    (
+        &["replicaset", "replicasets", "rs"],
+        ResourceKind::ReplicaSet,
+    ),
+    (
+        &["replicationcontroller", "replicationcontrollers", "rc"],
+        ResourceKind::ReplicationController,
+    ),
+    (
+        &["statefulset", "statefulsets", "sts"],
+        ResourceKind::StatefulSet,
+    ),
+    (&["daemonset", "daemonsets", "ds"], ResourceKind::DaemonSet),
+    (&["job", "jobs"], ResourceKind::Job),
+    (&["cronjob", "cronjobs", "cj"], ResourceKind::CronJob),
+    (&["event", "events", "ev"], ResourceKind::Event),
+    (&["service", "services", "svc"], ResourceKind::Service),
+    (&["endpoints", "ep"], ResourceKind::Endpoints),
+    (
+        &["horizontalpodautoscaler", "horizontalpodautoscalers", "hpa"],
+        ResourceKind::HorizontalPodAutoscaler,
+    ),
+];
+
+/// One header word (possibly with a space: `NOMINATED NODE`) and its cell grammar.
+#[derive(Debug)]
+pub struct ColumnDef {
+    pub header: &'static str,
+    pub class: CellClass,
+    /// Cells kubectl prints in this column, checked by a unit test.
+    pub samples: &'static [&'static str],
+}
+
+/// Every column kubectl's built-in printers emit, current and historical (FORMAT.md §2).
+pub const COLUMNS: &[ColumnDef] = &[
+    col(
+        "NAME",
+        CellClass::Name,
+        &["nginx-7c5ddbdf54-2xkqn", "web-0", "pod/web-0", "ubuntub"],
+    ),
+    col("NAMESPACE", CellClass::Token, &["default", "kube-system"]),
+    col(
+        "EVENT",
+        CellClass::WatchEvent,
+        &["ADDED", "MODIFIED", "DELETED", "ERROR"],
+    ),
+    col("READY", CellClass::ReadyOrCount, &["1/1", "0/3", "2"]),
+    col(
+        "STATUS",
+        CellClass::Token,
+        &[
+            "Running",
+            "Init:0/1",
+            "NotReady,SchedulingDisabled",
+            "Complete",
+        ],
+    ),
+    col(
+        "RESTARTS",
+        CellClass::Restarts,
+        &["0", "1 (53s ago)", "3 (5d ago)", "2 (<invalid> ago)"],
+    ),
+    col(
+        "AGE",
+        CellClass::Duration,
+        &["0s", "9m3s", "31m", "2d5h", "<invalid>", "<unknown>"],
+    ),
+    col(
+        "IP",
+        CellClass::Address,
+        &["10.1.209.134", "<none>", "fd00::1"],
+    ),
+    col("NODE", CellClass::Token, &["ubuntub", "<none>"]),
+    col("NOMINATED NODE", CellClass::Token, &["<none>", "node-2"]),
+    col(
+        "READINESS GATES",
+        CellClass::ReadyOrCount,
+        &["<none>", "1/2"],
+    ),
+    col(
+        "ROLES",
+        CellClass::Token,
+        &["<none>", "control-plane,master"],
+    ),
+    col("VERSION", CellClass::OptToken, &["v1.26.4", ""]),
+    col(
+        "INTERNAL-IP",
+        CellClass::Address,
+        &["172.23.79.69", "<none>"],
+    ),
+    col(
+        "EXTERNAL-IP",
+        CellClass::Address,
+        &["<none>", "<pending>", "2.3.4.5,3.4.5..."],
+    ),
+    col(
+        "OS-IMAGE",
+        CellClass::Text,
+        &[
+            "Ubuntu 22.04.2 LTS",
+            "<unknown>",
+            "Debian GNU/Linux 12 (bookworm)",
+        ],
+    ),
+    col(
+        "KERNEL-VERSION",
+        CellClass::Token,
+        &["5.15.0-73-generic", "<unknown>"],
+    ),
+    col(
+        "CONTAINER-RUNTIME",
+        CellClass::Token,
+        &["containerd://1.6.15", "<unknown>"],
+    ),
+    col("UP-TO-DATE", CellClass::Count, &["1", "0"]),
+    col("AVAILABLE", CellClass::Count, &["1", "0"]),
+    col("DESIRED", CellClass::Count, &["3"]),
+    col("CURRENT", CellClass::Count, &["3"]),
+    col("SUCCESSFUL", CellClass::Count, &["1"]),
+    col(
+        "CONTAINERS",
+        CellClass::Token,
+        &["nginx-container", "app,sidecar"],
+    ),
+    col("IMAGES", CellClass::Token, &["nginx", "nginx:1.25,busybox"]),
+    col("SELECTOR", CellClass::Token, &["app=nginx", "<none>"]),
+    col(
+        "NODE SELECTOR",
+        CellClass::Token,
+        &["<none>", "kubernetes.io/os=linux"],
+    ),
+    col(
+        "COMPLETIONS",
+        CellClass::Completions,
+        &["0/1", "1/1", "0/1 of 3"],
+    ),
+    col("DURATION", CellClass::OptDuration, &["5s", "2m1s", ""]),
+    col(
+        "SCHEDULE",
+        CellClass::Schedule,
+        &["*/5 * * * *", "@hourly", "0 0 * * 1"],
+    ),
+    col("TIMEZONE", CellClass::Token, &["<none>", "Etc/UTC"]),
+    col("SUSPEND", CellClass::Token, &["False", "True"]),
+    col("ACTIVE", CellClass::Count, &["0", "1"]),
+    col("LAST SCHEDULE", CellClass::Duration, &["<none>", "45s"]),
+    col("LAST SEEN", CellClass::Duration, &["2d", "5m", "<unknown>"]),
+    col("FIRST SEEN", CellClass::Duration, &["3d"]),
+    col(
+        "TYPE",
+        CellClass::Token,
+        &["Normal", "Warning", "ClusterIP"],
+    ),
+    col(
+        "REASON",
+        CellClass::Token,
+        &["NodeNotReady", "Scheduled", "Expired"],
+    ),
+    col("OBJECT", CellClass::Token, &["pod/web-0", "node/ubuntub"]),
+    col(
+        "SUBOBJECT",
+        CellClass::OptToken,
+        &["spec.containers{foo}", ""],
+    ),
+    col(
+        "SOURCE",
+        CellClass::Source,
+        &["kubelet, node-1", "node-controller"],
+    ),
+    col(
+        "MESSAGE",
+        CellClass::Text,
+        &["Node is not ready", "Message Data"],
+    ),
+    col("COUNT", CellClass::Count, &["6"]),
+    col("KIND", CellClass::Token, &["Pod"]),
+    col(
+        "CLUSTER-IP",
+        CellClass::Address,
+        &["10.96.0.1", "None", "<none>"],
+    ),
+    col(
+        "PORT(S)",
+        CellClass::Token,
+        &["80/TCP", "80:30080/TCP,443:30443/TCP", "<none>"],
+    ),
+    col(
+        "ENDPOINTS",
+        CellClass::Text,
+        &["10.1.2.3:80,10.1.2.4:80 + 1 more...", "<none>"],
+    ),
+    col("REFERENCE", CellClass::Token, &["Deployment/web"]),
+    col(
+        "TARGETS",
+        CellClass::Text,
+        &[
+            "cpu: 10%/50%",
+            "<unknown>/50%",
+            "cpu: 10%/50%, memory: 20%/60%",
+        ],
+    ),
+    col("MINPODS", CellClass::Count, &["1"]),
+    col("MAXPODS", CellClass::Count, &["10"]),
+    col("REPLICAS", CellClass::Count, &["3"]),
+    col(
+        "LABELS",
+        CellClass::Token,
+        &["app=nginx,pod-template-hash=8f788645b", "<none>"],
+    ),
+    // Pre-1.0 pod tables (kubectl 0.x).
+    col("POD", CellClass::Name, &["nginx-a1b2c"]),
+    col("CONTAINER(S)", CellClass::OptToken, &["nginx", ""]),
+    col("IMAGE(S)", CellClass::OptToken, &["nginx", ""]),
+    col(
+        "HOST",
+        CellClass::Token,
+        &["node-1/10.0.0.3", "<unassigned>"],
+    ),
+    col("CREATED", CellClass::Text, &["About a minute", "5 minutes"]),
+];
+
+const fn col(
+    header: &'static str,
+    class: CellClass,
+    samples: &'static [&'static str],
+) -> ColumnDef {
+    ColumnDef {
+        header,
+        class,
+        samples,
+    }
+}
+
+/// The definition of a known header word.
+pub fn column(header: &str) -> Option<&'static ColumnDef> {
+    COLUMNS.iter().find(|c| c.header == header)
+}
+
+/// The columns a kind prints today (server ≥ 1.30), normal and `-o wide`, used when a
+/// table has no header (`--no-headers`, output piped through `grep`).
+pub fn default_columns(kind: &ResourceKind, wide: bool) -> Option<Vec<&'static str>> {
+    let (normal, extra): (&[&str], &[&str]) = match kind {
+        ResourceKind::Pod => (
+            &["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            &["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        ResourceKind::Node => (
+            &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            &[
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
+        ResourceKind::Deployment => (
+            &["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        ResourceKind::ReplicaSet | ResourceKind::ReplicationController => (
+            &["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        ResourceKind::StatefulSet => (&["NAME", "READY", "AGE"], &["CONTAINERS", "IMAGES"]),
+        ResourceKind::DaemonSet => (
+            &[
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        ResourceKind::Job => (
+            &["NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE"],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        ResourceKind::CronJob => (
+            &[
+                "NAME",
+                "SCHEDULE",
+                "TIMEZONE",
+                "SUSPEND",
+                "ACTIVE",
+                "LAST SCHEDULE",
+                "AGE",
+            ],
+            &["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        ResourceKind::Event => {
+            return Some(if wide {
+                vec![
+                    "LAST SEEN",
+                    "TYPE",
+                    "REASON",
+                    "OBJECT",
+                    "SUBOBJECT",
+                    "SOURCE",
+                    "MESSAGE",
+                    "FIRST SEEN",
+                    "COUNT",
+                    "NAME",
+                ]
+            } else {
+                vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+            })
+        }
+        ResourceKind::Service => (
+            &[
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            &["SELECTOR"],
+        ),
+        ResourceKind::Endpoints => (&["NAME", "ENDPOINTS", "AGE"], &[]),
+        ResourceKind::HorizontalPodAutoscaler => (
+            &[
+                "NAME",
+                "REFERENCE",
+                "TARGETS",
+                "MINPODS",
+                "MAXPODS",
+                "REPLICAS",
+                "AGE",
+            ],
+            &[],
+        ),
+        ResourceKind::Other(_) => return None,
+    };
+    let mut cols = normal.to_vec();
+    if wide {
+        cols.extend_from_slice(extra);
+    }
+    Some(cols)
+}
+
+/// Infers the kind from a header's columns (FORMAT.md §2): the first kind whose
+/// signature columns are all present. `None` for tables no built-in printer makes.
+pub fn kind_from_columns(headers: &[String]) -> Option<ResourceKind> {
+    let has = |h: &str| headers.iter().any(|x| x == h);
+    let all = |hs: &[&str]| hs.iter().all(|h| has(h));
+    let kind = if has("POD") && (has("HOST") || has("CONTAINER(S)")) {
+        ResourceKind::Pod
+    } else if all(&["LAST SEEN", "REASON"]) || all(&["REASON", "OBJECT", "MESSAGE"]) {
+        ResourceKind::Event
+    } else if all(&["READY", "STATUS", "RESTARTS"]) {
+        ResourceKind::Pod
+    } else if all(&["STATUS", "ROLES"]) || all(&["STATUS", "VERSION", "AGE"]) && !has("READY") {
+        ResourceKind::Node
+    } else if has("NODE SELECTOR") {
+        ResourceKind::DaemonSet
+    } else if all(&["UP-TO-DATE", "AVAILABLE"]) {
+        ResourceKind::Deployment
+    } else if all(&["DESIRED", "CURRENT", "READY"]) {
+        ResourceKind::ReplicaSet
+    } else if has("COMPLETIONS") || has("SUCCESSFUL") {
+        ResourceKind::Job
+    } else if has("SCHEDULE") {
+        ResourceKind::CronJob
+    } else if all(&["CLUSTER-IP", "PORT(S)"]) {
+        ResourceKind::Service
+    } else if has("ENDPOINTS") {
+        ResourceKind::Endpoints
+    } else if all(&["REFERENCE", "TARGETS"]) {
+        ResourceKind::HorizontalPodAutoscaler
+    } else if headers.len() <= 5 && all(&["NAME", "READY", "AGE"]) && !has("STATUS") {
+        ResourceKind::StatefulSet
+    } else if all(&["NAME", "DESIRED", "CURRENT", "AGE"]) && headers.len() == 4 {
+        // Pre-1.13 StatefulSet.
+        ResourceKind::StatefulSet
+    } else {
+        return None;
+    };
+    Some(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::cells::accepts;
+
+    #[test]
+    fn every_sample_cell_parses_with_its_column_grammar() {
+        for c in COLUMNS {
+            assert!(!c.samples.is_empty(), "{} has no sample", c.header);
+            for s in c.samples {
+                assert!(
+                    accepts(c.class, s),
+                    "{}: sample {s:?} refused by {:?}",
+                    c.header,
+                    c.class
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_cell_grammar_has_a_sample() {
+        for class in CellClass::ALL {
+            assert!(
+                COLUMNS.iter().any(|c| c.class == *class),
+                "{class:?} is used by no column"
+            );
+        }
+    }
+
+    #[test]
+    fn header_words_are_unique() {
+        for (i, c) in COLUMNS.iter().enumerate() {
+            assert!(
+                COLUMNS[i + 1..].iter().all(|d| d.header != c.header),
+                "{}",
+                c.header
+            );
+        }
+    }
+
+    #[test]
+    fn default_columns_are_all_in_the_vocabulary() {
+        for kind in [
+            ResourceKind::Pod,
+            ResourceKind::Node,
+            ResourceKind::Deployment,
+            ResourceKind::ReplicaSet,
+            ResourceKind::StatefulSet,
+            ResourceKind::DaemonSet,
+            ResourceKind::Job,
+            ResourceKind::CronJob,
+            ResourceKind::Event,
+            ResourceKind::Service,
+            ResourceKind::Endpoints,
+            ResourceKind::HorizontalPodAutoscaler,
+        ] {
+            for wide in [false, true] {
+                let cols = default_columns(&kind, wide).unwrap();
+                for h in &cols {
+                    assert!(column(h).is_some(), "{kind}: {h}");
+                }
+                let owned: Vec<String> = cols.iter().map(|s| s.to_string()).collect();
+                assert_eq!(
+                    kind_from_columns(&owned),
+                    Some(kind.clone()),
+                    "{kind} wide={wide}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn resource_arguments_resolve_to_kinds() {
+        assert_eq!(ResourceKind::from_resource_arg("po"), ResourceKind::Pod);
+        assert_eq!(
+            ResourceKind::from_resource_arg("deployments.apps"),
+            ResourceKind::Deployment
+        );
+        assert_eq!(
+            ResourceKind::from_resource_arg("pod/web-0"),
+            ResourceKind::Pod
+        );
+        assert_eq!(ResourceKind::from_resource_arg("no"), ResourceKind::Node);
+        assert_eq!(
+            ResourceKind::from_resource_arg("sts"),
+            ResourceKind::StatefulSet
+        );
+        assert_eq!(
+            ResourceKind::from_resource_arg("certificates.cert-manager.io"),
+            ResourceKind::Other("certificates.cert-manager.io".into())
+        );
+    }
+}

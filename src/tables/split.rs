@@ -1,0 +1,312 @@
+//! Splitting a table row into cells by the columns' grammars (FORMAT.md §3.2).
+//!
+//! Watch rows are not aligned with their header: every watch event is its own
+//! tabwriter flush, so a cell wider than any before widens its column for that row
+//! and all later ones. Column positions from the header are therefore only a hint.
+//! What is reliable is the grammar of each column and the gaps between words:
+//! kubectl separates cells by at least 3 spaces and only free-text cells hold single
+//! spaces, so a single space is a boundary only when a web page collapsed every run
+//! of spaces into one. An empty cell needs a gap of at least 9 columns around it
+//! (3 padding + 6 minimum width), unless it is at the end of the line.
+//!
+//! The split is a small dynamic programme over (column, word): each column takes a
+//! run of words its grammar accepts, and the cheapest assignment of all words wins.
+
+use super::cells::{accepts, CellClass};
+
+/// A whitespace-separated word of a line: byte range and the width of the gap before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Word {
+    pub start: usize,
+    pub end: usize,
+    /// Character column where the word starts.
+    pub column: usize,
+    /// Width of the whitespace before the word, tabs counting as 4.
+    pub gap: usize,
+}
+
+pub(crate) fn words(line: &str) -> Vec<Word> {
+    let mut out = Vec::with_capacity(16);
+    let mut gap = 0;
+    let mut start: Option<(usize, usize, usize)> = None;
+    for (column, (i, ch)) in line.char_indices().enumerate() {
+        if ch.is_whitespace() {
+            if let Some((s, c, g)) = start.take() {
+                out.push(Word {
+                    start: s,
+                    end: i,
+                    column: c,
+                    gap: g,
+                });
+                gap = 0;
+            }
+            gap += if ch == '\t' { 4 } else { 1 };
+        } else if start.is_none() {
+            start = Some((i, column, gap));
+        }
+    }
+    if let Some((s, c, g)) = start {
+        out.push(Word {
+            start: s,
+            end: line.len(),
+            column: c,
+            gap: g,
+        });
+    }
+    out
+}
+
+/// Cells of a row as byte ranges of the line (`start == end` for an empty cell).
+pub type Cells = Vec<(usize, usize)>;
+
+const INFEASIBLE: u32 = u32::MAX / 4;
+/// Two non-empty cells separated by a single space in a line that still has wide gaps.
+const SINGLE_SPACE_BOUNDARY: u32 = 40;
+/// A double space inside a free-text cell (possible but unusual).
+const WIDE_GAP_INSIDE: u32 = 15;
+/// An empty cell: allowed where the grammar allows it, but a filled cell is likelier.
+const EMPTY_CELL: u32 = 3;
+/// A cell that does not start where its header starts (the alignment may have moved).
+const ALIGNED_BONUS: u32 = 1;
+
+/// Splits `line` into one cell per column class. `positions` are the header's column
+/// starts (in characters), used only as a tie-breaker. `None` when no assignment of
+/// the words to the columns satisfies the grammars.
+pub fn split_row(line: &str, classes: &[CellClass], positions: Option<&[usize]>) -> Option<Cells> {
+    let words = words(line);
+    split_words(line, &words, classes, positions).map(|(cells, _)| cells)
+}
+
+/// Like [`split_row`], but when the full line does not fit, tries again without trailing
+/// words that look like a person's annotation (`<- here`, `# note`); returns the cells
+/// and the byte offset where the unused trailing text starts, if any.
+pub fn split_row_lenient(
+    line: &str,
+    classes: &[CellClass],
+    positions: Option<&[usize]>,
+) -> Option<(Cells, Option<usize>)> {
+    let words = words(line);
+    if let Some((cells, _)) = split_words(line, &words, classes, positions) {
+        return Some((cells, None));
+    }
+    for cut in (1..words.len()).rev() {
+        let first = &line[words[cut].start..words[cut].end];
+        let annotation = first.starts_with('#')
+            || first.starts_with("<-")
+            || first.starts_with("<=")
+            || first.starts_with('←')
+            || first.starts_with("//")
+            || first.starts_with("--")
+            || first.starts_with("==");
+        if annotation {
+            if let Some((cells, _)) = split_words(line, &words[..cut], classes, positions) {
+                return Some((cells, Some(words[cut].start)));
+            }
+        }
+    }
+    None
+}
+
+fn split_words(
+    line: &str,
+    words: &[Word],
+    classes: &[CellClass],
+    positions: Option<&[usize]>,
+) -> Option<(Cells, u32)> {
+    let n_words = words.len();
+    let n_cols = classes.len();
+    if n_cols == 0 {
+        return None;
+    }
+    let collapsed = words.iter().skip(1).all(|w| w.gap <= 1);
+    // best[c][w]: cheapest cost of columns c.. over words w..; choice: words taken.
+    let width = n_words + 1;
+    let mut best = vec![INFEASIBLE; (n_cols + 1) * width];
+    let mut choice = vec![0usize; (n_cols + 1) * width];
+    best[n_cols * width + n_words] = 0;
+    for c in (0..n_cols).rev() {
+        let class = classes[c];
+        let (min_w, max_w) = class.words();
+        for w in 0..=n_words {
+            let mut cheapest = INFEASIBLE;
+            let mut taken = 0;
+            let max_take = max_w.min(n_words - w);
+            for k in min_w..=max_take {
+                let rest = best[(c + 1) * width + w + k];
+                if rest >= INFEASIBLE {
+                    continue;
+                }
+                let Some(cost) = cell_cost(line, words, w, k, class, collapsed, positions, c)
+                else {
+                    continue;
+                };
+                if cost + rest < cheapest {
+                    cheapest = cost + rest;
+                    taken = k;
+                }
+            }
+            best[c * width + w] = cheapest;
+            choice[c * width + w] = taken;
+        }
+    }
+    let total = best[0];
+    if total >= INFEASIBLE {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(n_cols);
+    let mut w = 0;
+    for c in 0..n_cols {
+        let k = choice[c * width + w];
+        if k == 0 {
+            let at = if w < n_words {
+                words[w].start
+            } else {
+                line.len()
+            };
+            cells.push((at, at));
+        } else {
+            cells.push((words[w].start, words[w + k - 1].end));
+        }
+        w += k;
+    }
+    Some((cells, total))
+}
+
+/// The cost of giving words `w..w+k` to column `c`, or `None` if the grammar refuses.
+#[allow(clippy::too_many_arguments)]
+fn cell_cost(
+    line: &str,
+    words: &[Word],
+    w: usize,
+    k: usize,
+    class: CellClass,
+    collapsed: bool,
+    positions: Option<&[usize]>,
+    c: usize,
+) -> Option<u32> {
+    if k == 0 {
+        if !class.may_be_empty() {
+            return None;
+        }
+        // In an aligned line an empty cell leaves a gap of padding + minimum width.
+        if !collapsed && w > 0 && w < words.len() && words[w].gap < 9 {
+            return None;
+        }
+        return Some(EMPTY_CELL);
+    }
+    let text = &line[words[w].start..words[w + k - 1].end];
+    if !accepts(class, text) {
+        return None;
+    }
+    let mut cost = 0;
+    for word in &words[w + 1..w + k] {
+        if word.gap >= 2 {
+            cost += WIDE_GAP_INSIDE;
+        }
+    }
+    if !collapsed && w > 0 && words[w].gap <= 1 {
+        cost += SINGLE_SPACE_BOUNDARY;
+    }
+    // Prefer the alignment the header shows, when it still holds.
+    if let Some(p) = positions.and_then(|p| p.get(c)) {
+        if *p != words[w].column {
+            cost += ALIGNED_BONUS;
+        }
+    }
+    Some(cost)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CellClass::*;
+
+    const POD_WIDE: &[CellClass] = &[
+        Name,
+        ReadyOrCount,
+        Token,
+        Restarts,
+        Duration,
+        Address,
+        Token,
+        Token,
+        ReadyOrCount,
+    ];
+
+    fn cells<'a>(line: &'a str, classes: &[CellClass]) -> Vec<&'a str> {
+        split_row(line, classes, None)
+            .unwrap_or_else(|| panic!("no split for {line:?}"))
+            .into_iter()
+            .map(|(a, b)| &line[a..b])
+            .collect()
+    }
+
+    #[test]
+    fn splits_a_seed_row_with_a_restarts_suffix() {
+        let line = "nginx-deployment-8f788645b-qszpv   1/1     Running   1 (53s ago)   9m3s    10.1.209.135   ubuntub   <none>           <none>";
+        assert_eq!(
+            cells(line, POD_WIDE),
+            [
+                "nginx-deployment-8f788645b-qszpv",
+                "1/1",
+                "Running",
+                "1 (53s ago)",
+                "9m3s",
+                "10.1.209.135",
+                "ubuntub",
+                "<none>",
+                "<none>"
+            ]
+        );
+    }
+
+    #[test]
+    fn splits_collapsed_whitespace() {
+        let line = "web-5d8f9c7b4-x2k9p 0/1 Running 2 (3m ago) 14m 10.0.0.5 node-a <none> <none>";
+        assert_eq!(cells(line, POD_WIDE)[3], "2 (3m ago)");
+        let node = "node-a NotReady <none> 2d5h v1.26.4 172.23.79.69 <none> Ubuntu 22.04.2 LTS 5.15.0-73-generic containerd://1.6.15";
+        let classes = [
+            Name, Token, Token, Duration, OptToken, Address, Address, Text, Token, Token,
+        ];
+        assert_eq!(cells(node, &classes)[7], "Ubuntu 22.04.2 LTS");
+    }
+
+    #[test]
+    fn places_empty_cells_by_their_gaps() {
+        // `-L app,tier`: the APP cell is empty, TIER is set.
+        let classes = [
+            Name,
+            ReadyOrCount,
+            Token,
+            Restarts,
+            Duration,
+            OptToken,
+            OptToken,
+        ];
+        let line = "web-0   1/1     Running   0          5m              backend";
+        assert_eq!(
+            cells(line, &classes),
+            ["web-0", "1/1", "Running", "0", "5m", "", "backend"]
+        );
+        let line = "web-0   1/1     Running   0          5m    web";
+        assert_eq!(
+            cells(line, &classes),
+            ["web-0", "1/1", "Running", "0", "5m", "web", ""]
+        );
+    }
+
+    #[test]
+    fn refuses_rows_that_fit_no_assignment() {
+        assert!(split_row("this is just prose about pods", POD_WIDE, None).is_none());
+        assert!(split_row("", POD_WIDE, None).is_none());
+    }
+
+    #[test]
+    fn lenient_split_drops_a_trailing_annotation() {
+        let classes = [Name, Token, Token, Duration, OptToken];
+        let line = "node-b   NotReady   <none>   3d   v1.29.1   <--- dead node";
+        let (c, rest) = split_row_lenient(line, &classes, None).unwrap();
+        assert_eq!(&line[c[1].0..c[1].1], "NotReady");
+        assert_eq!(&line[rest.unwrap()..], "<--- dead node");
+    }
+}

@@ -1,0 +1,78 @@
+//! Tabler tests: streams, headers, headerless tables, skips with reasons.
+
+use super::*;
+use crate::capture::capture_bytes;
+
+fn items(text: &str) -> Vec<Item> {
+    let mut t = Tabler::new(0);
+    capture_bytes(text.as_bytes())
+        .into_iter()
+        .map(|l| t.push(l))
+        .collect()
+}
+
+fn rows(text: &str) -> Vec<Row> {
+    items(text)
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Row(r) => Some(r),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_seed_deployment_table_gives_rows_in_one_stream() {
+    let text = "NAME               READY   UP-TO-DATE   AVAILABLE   AGE   CONTAINERS        IMAGES   SELECTOR
+nginx-deployment   1/1     1            1           20s   nginx-container   nginx    app=nginx
+nginx-deployment   0/1     1            0           5m38s   nginx-container   nginx    app=nginx
+";
+    let rows = rows(text);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1].schema.kind, ResourceKind::Deployment);
+    assert_eq!(rows[1].cells[4], "5m38s");
+    assert_eq!(rows[1].seq, 1);
+    assert_eq!(rows[0].stream, rows[1].stream);
+}
+
+#[test]
+fn rows_without_any_header_or_command_are_guessed_from_cells_with_a_note() {
+    let text = "web-7c5ddbdf54-2xkqn   1/1     Running   0          5m    10.0.0.7   node-b   <none>   <none>\n";
+    let rows = rows(text);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].schema.kind, ResourceKind::Pod);
+    assert!(rows[0].note.as_deref().unwrap().contains("inferred"));
+}
+
+#[test]
+fn prose_is_skipped_with_a_reason() {
+    let its = items("Then we powered the node off and waited.\n");
+    match &its[0] {
+        Item::Skipped { reason, .. } => assert!(reason.contains("not a table row")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_row_that_does_not_fit_names_the_columns() {
+    let text = "NAME      STATUS   ROLES    AGE    VERSION\nthis line is not a node row at all\n";
+    match &items(text)[1] {
+        Item::Skipped { reason, .. } => assert!(reason.contains("Node table"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_repeated_identical_header_continues_the_stream_and_a_new_one_starts_another() {
+    let text = "NAME    READY   STATUS    RESTARTS   AGE
+web-1   1/1     Running   0          1m
+NAME    READY   STATUS    RESTARTS   AGE
+web-1   0/1     Running   1          5h
+NAME      STATUS   ROLES    AGE    VERSION
+node-a    Ready    <none>   2d     v1.29.1
+";
+    let rows = rows(text);
+    assert_eq!(rows[0].stream, rows[1].stream);
+    assert_eq!(rows[1].seq, 1);
+    assert_ne!(rows[1].stream, rows[2].stream);
+}
