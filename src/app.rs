@@ -14,8 +14,56 @@ use crate::tables::Tabler;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Analyze(args) => analyze(args),
         Command::Parse(args) => parse(args),
+        Command::Timeline(args) => timeline(args),
     }
+}
+
+fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
+    crate::timeline::LinkOptions {
+        same_object: !l.no_link_same_object,
+        owner_first: !l.no_link_owner,
+        replacement: !l.no_link_replacement,
+        not_ready: !l.no_link_not_ready,
+        node_back: !l.no_link_node_back,
+    }
+}
+
+/// Stages 1–3 for one experiment, with the account printed under `--verbose`.
+fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
+    let (sources, ignored) = resolve(input)?;
+    let mut err = io::stderr().lock();
+    print_ignored(&mut err, &ignored, input.verbose)?;
+    let ing = crate::ingest::ingest(&sources)?;
+    for acc in &ing.accounts {
+        print_account(&mut err, acc, input.verbose)?;
+    }
+    Ok(ing)
+}
+
+fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
+    let ing = ingest_all(&args.input)?;
+    let t = crate::timeline::build(&ing, link_options(&args.links));
+    let mut out = BufWriter::new(io::stdout().lock());
+    match args.format {
+        crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,
+        crate::cli::TimelineFormat::Json => {
+            let doc = serde_json::json!({
+                "schema": "watchtrail/timeline/v1",
+                "origin": t.origin,
+                "objects": t.objects,
+                "links": t.links,
+                "injections": t.injections,
+                "warnings": t.warnings,
+                "inputs": ing.accounts,
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints the per-file account on stderr (`--verbose`).
@@ -130,4 +178,61 @@ fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> i
     let body = serde_json::to_vec(o).map_err(io::Error::other)?;
     out.write_all(&body[1..])?;
     out.write_all(b"\n")
+}
+
+/// The experiment's display name: its directory, or its first file.
+pub fn experiment_name(paths: &[String]) -> String {
+    match paths {
+        [one] => one.trim_end_matches('/').to_string(),
+        many => many.join(" "),
+    }
+}
+
+/// Stages 1–5 for the PATH… of one experiment.
+pub fn analyze_paths(
+    input: &InputArgs,
+    links: &crate::cli::LinkArgs,
+) -> Result<crate::analysis::Analysis> {
+    let ing = ingest_all(input)?;
+    let t = crate::timeline::build(&ing, link_options(links));
+    Ok(crate::analysis::analyze(
+        &experiment_name(&input.paths),
+        ing,
+        t,
+    ))
+}
+
+/// The analysis JSON document.
+pub fn analysis_json(a: &crate::analysis::Analysis) -> serde_json::Value {
+    let mut v = serde_json::to_value(a).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("schema".into(), "watchtrail/analysis/v1".into());
+    }
+    v
+}
+
+fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
+    use std::io::IsTerminal;
+    let a = analyze_paths(&args.input, &args.links)?;
+    let stdout = io::stdout();
+    let color = match args.color {
+        crate::cli::ColorChoice::Always => true,
+        crate::cli::ColorChoice::Never => false,
+        crate::cli::ColorChoice::Auto => {
+            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let mut out = BufWriter::new(stdout.lock());
+    match args.format {
+        crate::cli::AnalyzeFormat::Text => {
+            crate::output::analysis_text::write(&mut out, &a, color)?
+        }
+        crate::cli::AnalyzeFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(b"\n")?;
+        }
+        crate::cli::AnalyzeFormat::Markdown => crate::output::markdown::write(&mut out, &a, None)?,
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -13,8 +13,49 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// The main job: verdict, metrics and evidence for one experiment.
+    Analyze(AnalyzeArgs),
     /// Observations: one typed record per table row (JSON Lines, or a table for people).
     Parse(ParseArgs),
+    /// Per-object state timelines on one clock, every time an interval.
+    Timeline(TimelineArgs),
+}
+
+/// Soft links between streams, each of which can be turned off.
+#[derive(Debug, Args, Default)]
+pub struct LinkArgs {
+    /// Do not link one object's creation across two streams.
+    #[arg(long)]
+    pub no_link_same_object: bool,
+    /// Do not require a pod to be created after its owner.
+    #[arg(long)]
+    pub no_link_owner: bool,
+    /// Do not link a new pod's creation to its owner's count rising.
+    #[arg(long)]
+    pub no_link_replacement: bool,
+    /// Do not link a node turning NotReady to its pods' and owners' lines.
+    #[arg(long)]
+    pub no_link_not_ready: bool,
+    /// Do not link a returning node to its pods' kubelet-written lines.
+    #[arg(long)]
+    pub no_link_node_back: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TimelineArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub links: LinkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TimelineFormat::Text)]
+    pub format: TimelineFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TimelineFormat {
+    Text,
+    Json,
 }
 
 /// The transcripts of ONE experiment.
@@ -58,4 +99,32 @@ mod tests {
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub links: LinkArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
+    pub format: AnalyzeFormat,
+    /// Colour the text view: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnalyzeFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }

@@ -12,6 +12,7 @@
 //! - [`duration`]: kubectl's printed durations (`9m3s`, `31m`) as intervals, and back.
 //! - [`simulate`]: a kubectl-faithful node-failure experiment for tests.
 
+pub mod analysis;
 pub mod app;
 pub mod capture;
 pub mod cli;
@@ -23,3 +24,4 @@ pub mod observe;
 pub mod output;
 pub mod simulate;
 pub mod tables;
+pub mod timeline;

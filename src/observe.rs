@@ -90,6 +90,9 @@ pub struct Observation {
     /// The line's absolute time, typed (not serialized; `time` is its text).
     #[serde(skip)]
     pub wall: Option<WallClock>,
+    /// The cleaned line text, for evidence (not serialized: `cells` has it all).
+    #[serde(skip)]
+    pub text: String,
 }
 
 fn cells_in_order<S: Serializer>(cells: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
@@ -246,6 +249,7 @@ impl Observer {
             cells,
             note: row.note,
             wall: row.time,
+            text: row.text,
         }
     }
 }

@@ -1,4 +1,7 @@
 //! Stage 6 — output: renderers write to any `Write`; they never parse.
 
+pub mod analysis_text;
+pub mod markdown;
 pub mod table;
 pub mod terminal;
+pub mod timeline_text;

@@ -44,6 +44,8 @@ pub struct Row {
     pub time: Option<WallClock>,
     /// What was repaired or left over on the line (an annotation after the row...).
     pub note: Option<String>,
+    /// The cleaned line text, for evidence (`pods.log:12: <the line>`).
+    pub text: String,
 }
 
 /// What became of one captured line.
@@ -337,6 +339,7 @@ impl Tabler {
             cells,
             time: cl.time.or(self.screen_time),
             note,
+            text: cl.text,
         })
     }
 }

@@ -1,0 +1,509 @@
+//! Finding node failures and following each through its phases F, E, R, N.
+
+use serde::Serialize;
+
+use super::metrics::{self, Metrics};
+use super::scenario::{decide, order, Scenario, Seen};
+use crate::ingest::Ingested;
+use crate::tables::ResourceKind;
+use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
+
+/// One phase of an incident: when, and the lines that decided it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub at: Interval,
+    /// What happened (`node ubuntub NotReady`, `pod x Terminating`).
+    pub what: String,
+    /// `file:line: text` of the deciding lines.
+    pub evidence: Vec<String>,
+    #[serde(skip)]
+    pub point: Point,
+}
+
+/// The phases of an incident; null when not seen.
+#[derive(Debug, Clone, Serialize, Default)]
+#[allow(non_snake_case)]
+pub struct Phases {
+    pub F: Option<Phase>,
+    pub E: Option<Phase>,
+    pub R: Option<Phase>,
+    pub N: Option<Phase>,
+}
+
+/// What became of one pod on the failed node.
+#[derive(Debug, Clone, Serialize)]
+pub struct PodOutcome {
+    pub name: String,
+    pub owner: Option<String>,
+    /// `recovered-in-place`, `replaced`, `evicted-not-replaced`, `unrecovered`, `not-evicted`.
+    pub outcome: &'static str,
+    pub replacement: Option<String>,
+    /// Old pod marked for deletion → replacement created.
+    pub rescheduling_s: Option<Interval>,
+    /// Replacement created → Running and ready.
+    pub readiness_s: Option<Interval>,
+    /// Failure detected → the pod's work running and ready again (in place or replaced).
+    pub total_recovery_s: Option<Interval>,
+}
+
+/// One node failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub node: String,
+    pub scenario: Scenario,
+    pub candidates: Vec<Scenario>,
+    pub variant: Option<String>,
+    pub phases: Phases,
+    pub pods: Vec<PodOutcome>,
+    pub metrics: Metrics,
+    /// Departures from what Kubernetes' defaults predict.
+    pub flags: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+fn ev(l: &LineRef) -> String {
+    super::evidence(l)
+}
+
+fn healthy(s: &State) -> bool {
+    s.status.as_deref() == Some("Running") && s.ready.is_some_and(|[n, m]| n == m && m > 0)
+}
+
+fn not_ready_node(s: &State) -> bool {
+    s.status
+        .as_deref()
+        .is_some_and(|x| x.starts_with("NotReady") || x.starts_with("Unknown"))
+}
+
+fn ready_node(s: &State) -> bool {
+    s.status
+        .as_deref()
+        .is_some_and(|x| x == "Ready" || x.starts_with("Ready,"))
+}
+
+/// A pod state that shows eviction: Terminating, legacy NodeLost `Unknown` (READY
+/// unchanged: only the deletion overlay changed), or Failed by a graceful shutdown.
+fn eviction_kind(prev: &State, s: &State) -> Option<&'static str> {
+    let st = s.status.as_deref()?;
+    if st == "Terminating" {
+        return Some("Terminating");
+    }
+    if st == "Unknown"
+        && s.ready == prev.ready
+        && s.ip == prev.ip
+        && s.ready.is_some_and(|[n, _]| n > 0)
+    {
+        return Some("NodeLost");
+    }
+    if matches!(
+        st,
+        "Failed" | "Error" | "Completed" | "Terminated" | "NodeShutdown" | "Shutdown"
+    ) && prev.status.as_deref() == Some("Running")
+    {
+        return Some("Failed");
+    }
+    None
+}
+
+/// A change the kubelet writes (so the node's kubelet is back): the pod's IP, READY or
+/// restart count changed, or the runtime reported it `Unknown`, while bound to `node`.
+fn kubelet_written(prev: &State, s: &State, node: &str) -> bool {
+    if s.node.as_deref() != Some(node) {
+        return false;
+    }
+    let runtime_unknown =
+        s.status.as_deref() == Some("Unknown") && s.ready.is_some_and(|[n, _]| n == 0);
+    prev.ip != s.ip || prev.ready != s.ready || prev.restarts != s.restarts || runtime_unknown
+}
+
+struct Failure {
+    node: String,
+    f: Phase,
+    /// The node's timeline and index of its NotReady state, when there is a node stream.
+    node_state: Option<(usize, usize)>,
+}
+
+/// Finds every incident. Returns them, the experiment's variant, and warnings.
+pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, Vec<String>) {
+    let mut warnings = Vec::new();
+    let mut failures: Vec<Failure> = Vec::new();
+    let has_node_stream = t.objects.iter().any(|o| o.key.kind == ResourceKind::Node);
+    for (oi, o) in t
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.key.kind == ResourceKind::Node)
+    {
+        for si in 1..o.states.len() {
+            if not_ready_node(&o.states[si]) && !not_ready_node(&o.states[si - 1]) {
+                let s = &o.states[si];
+                failures.push(Failure {
+                    node: o.key.name.clone(),
+                    f: Phase {
+                        at: s.from,
+                        what: format!("node {} {}", o.key.name, s.status.as_deref().unwrap_or("")),
+                        evidence: vec![ev(&s.lines[0])],
+                        point: s.from_point,
+                    },
+                    node_state: Some((oi, si)),
+                });
+            }
+        }
+    }
+    if !has_node_stream {
+        warnings
+            .push("no node stream: failure and return inferred from pod and owner lines".into());
+        failures.extend(inferred_failures(t));
+    }
+    let pods: Vec<&ObjectTimeline> = t
+        .objects
+        .iter()
+        .filter(|o| o.key.kind == ResourceKind::Pod)
+        .collect();
+    let mut incidents = Vec::new();
+    let mut variants: Vec<String> = Vec::new();
+    for fail in failures {
+        let inc = follow(t, &pods, fail, &mut warnings);
+        if let Some(v) = &inc.variant {
+            variants.push(v.clone());
+        }
+        incidents.push(inc);
+    }
+    if incidents.is_empty() {
+        if let Some(v) = not_a_node_failure(&pods) {
+            variants.push(v.into());
+        }
+    }
+    variants.dedup();
+    (incidents, variants.into_iter().next(), warnings)
+}
+
+/// Without a node stream: an owner's READY drops while its pod on one node shows a
+/// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
+/// later evicted.
+fn inferred_failures(t: &Timelines) -> Vec<Failure> {
+    let mut out: Vec<Failure> = Vec::new();
+    for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+        for s in &pod.states {
+            if !healthy(s) {
+                continue;
+            }
+            let Some(touch) = s.touches.first() else {
+                continue;
+            };
+            let Some(node) = s.node.clone() else { continue };
+            // Corroboration: the owner's READY dropped, or the pod later shows eviction
+            // or a kubelet-written change.
+            let owner_drop = pod.owner.as_ref().and_then(|k| {
+                let w = t.objects.iter().find(|o| &o.key == k)?;
+                w.states.windows(2).find(|p| matches!((p[0].ready, p[1].ready), (Some([a, _]), Some([b, _])) if b < a)).map(|p| &p[1])
+            });
+            let later_change = pod.states.len() > 1;
+            if owner_drop.is_none() && !later_change {
+                continue;
+            }
+            if out.iter().any(|f| f.node == node) {
+                continue;
+            }
+            let mut evidence = vec![ev(&touch.line)];
+            if let Some(d) = owner_drop {
+                evidence.push(ev(&d.lines[0]));
+            }
+            out.push(Failure {
+                node: node.clone(),
+                f: Phase {
+                    at: touch.at,
+                    what: format!("pods on {node} marked not ready (owner READY dropped)"),
+                    evidence,
+                    point: touch.point,
+                },
+                node_state: None,
+            });
+            break;
+        }
+    }
+    out
+}
+
+/// A pod's state index and point at which the pod shows eviction after `after`.
+fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize, &'static str)> {
+    (1..pod.states.len()).find_map(|i| {
+        let k = eviction_kind(&pod.states[i - 1], &pod.states[i])?;
+        let d = t.difference(f, pod.states[i].from_point);
+        (d.max_ms >= 0).then_some((i, k))
+    })
+}
+
+fn follow(
+    t: &Timelines,
+    pods: &[&ObjectTimeline],
+    fail: Failure,
+    warnings: &mut Vec<String>,
+) -> Incident {
+    let node = fail.node.clone();
+    let f = fail.f.point;
+    // Affected: pods bound to the node, running before the failure, alive after it.
+    let affected: Vec<&ObjectTimeline> = pods
+        .iter()
+        .copied()
+        .filter(|p| {
+            p.states
+                .iter()
+                .any(|s| s.node.as_deref() == Some(&node) && healthy(s))
+        })
+        .filter(|p| t.difference(p.created_point, f).max_ms >= 0)
+        .filter(|p| t.difference(f, p.last().last_point).max_ms >= 0)
+        .collect();
+    let mut e: Option<Phase> = None;
+    let mut r: Option<Phase> = None;
+    let mut n_kubelet: Option<Phase> = None;
+    let mut outcomes = Vec::new();
+    let mut variant = None;
+    let mut used: Vec<(crate::timeline::ObjectKey, u32)> = Vec::new();
+    for pod in &affected {
+        let ev_state = find_eviction(t, pod, f);
+        if let Some((i, kind)) = ev_state {
+            let s = &pod.states[i];
+            if kind == "NodeLost" {
+                variant = Some("legacy-nodelost".to_string());
+            } else if kind == "Failed" {
+                variant = Some("graceful-shutdown".to_string());
+            }
+            let ph = Phase {
+                at: s.from,
+                what: format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or("")),
+                evidence: vec![ev(&s.lines[0])],
+                point: s.from_point,
+            };
+            if e.as_ref()
+                .is_none_or(|x| t.difference(ph.point, x.point).min_ms > 0)
+            {
+                e = Some(ph);
+            }
+        }
+        // Kubelet-written change after the failure (N evidence), and in-place recovery.
+        let mut back_ready = None;
+        for i in 1..pod.states.len() {
+            let (prev, s) = (&pod.states[i - 1], &pod.states[i]);
+            if t.difference(f, s.from_point).max_ms < 0 {
+                continue;
+            }
+            if kubelet_written(prev, s, &node)
+                && n_kubelet
+                    .as_ref()
+                    .is_none_or(|x| t.difference(s.from_point, x.point).min_ms > 0)
+            {
+                n_kubelet = Some(Phase {
+                    at: s.from,
+                    what: format!("pod {} written by the returning kubelet", pod.key.name),
+                    evidence: vec![ev(&s.lines[0])],
+                    point: s.from_point,
+                });
+            }
+            if back_ready.is_none() && healthy(s) && ev_state.is_none_or(|(ei, _)| i < ei) {
+                back_ready = Some(s);
+            }
+        }
+        // Replacement: a new pod (or incarnation) of the same owner, created after the
+        // failure, Running and ready.
+        let replacement = pods.iter().copied().find(|q| {
+            let another = q.key != pod.key || q.incarnation > pod.incarnation;
+            another
+                && q.owner.is_some()
+                && q.owner == pod.owner
+                && !used.contains(&(q.key.clone(), q.incarnation))
+                && !affected
+                    .iter()
+                    .any(|a| a.key == q.key && a.incarnation == q.incarnation)
+                && t.difference(f, q.created_point).max_ms >= 0
+                && q.states.iter().any(healthy)
+        });
+        if let Some(q) = replacement {
+            used.push((q.key.clone(), q.incarnation));
+        }
+        let mut out = PodOutcome {
+            name: pod.key.name.clone(),
+            owner: pod.owner.as_ref().map(|k| k.to_string()),
+            outcome: "unrecovered",
+            replacement: None,
+            rescheduling_s: None,
+            readiness_s: None,
+            total_recovery_s: None,
+        };
+        if let Some(q) = replacement {
+            let ready_state = q.states.iter().find(|s| healthy(s)).expect("checked above");
+            let ph = Phase {
+                at: ready_state.from,
+                what: format!("replacement {} Running and ready", q.key.name),
+                evidence: vec![ev(&ready_state.lines[0])],
+                point: ready_state.from_point,
+            };
+            out.outcome = "replaced";
+            out.replacement = Some(q.key.name.clone());
+            if let Some((i, _)) = ev_state {
+                out.rescheduling_s = Some(t.difference(pod.states[i].from_point, q.created_point));
+            }
+            out.readiness_s = Some(t.difference(q.created_point, ready_state.from_point));
+            out.total_recovery_s = Some(t.difference(f, ready_state.from_point));
+            if r.as_ref()
+                .is_none_or(|x| t.difference(x.point, ph.point).min_ms > 0)
+            {
+                r = Some(ph);
+            }
+        } else if let Some(s) = back_ready {
+            out.outcome = "recovered-in-place";
+            out.total_recovery_s = Some(t.difference(f, s.from_point));
+        } else if ev_state.is_some() {
+            out.outcome = "evicted-not-replaced";
+        } else {
+            out.outcome = "not-evicted";
+        }
+        if pod
+            .owner
+            .as_ref()
+            .is_some_and(|k| k.kind == ResourceKind::DaemonSet)
+            && ev_state.is_none()
+        {
+            variant.get_or_insert_with(|| "daemonset".into());
+        }
+        if pod
+            .owner
+            .as_ref()
+            .is_some_and(|k| k.kind == ResourceKind::StatefulSet)
+            && out.outcome != "replaced"
+            && ev_state.is_some()
+        {
+            variant.get_or_insert_with(|| "statefulset-stuck".into());
+        }
+        outcomes.push(out);
+    }
+    if affected.is_empty() {
+        warnings.push(format!(
+            "node {node}: no pod seen running on it (no pod stream, or no -o wide NODE column)"
+        ));
+    }
+    // N: the node Ready again, or the first kubelet-written pod change, whichever first.
+    let node_ready = fail.node_state.and_then(|(oi, si)| {
+        let o = &t.objects[oi];
+        o.states[si + 1..]
+            .iter()
+            .find(|s| ready_node(s))
+            .map(|s| Phase {
+                at: s.from,
+                what: format!("node {node} Ready"),
+                evidence: vec![ev(&s.lines[0])],
+                point: s.from_point,
+            })
+    });
+    // When the two orders are not proven, N is the earlier of both: its bounds are the
+    // minimum of each side, and both lines are its evidence.
+    let n = match (&node_ready, &n_kubelet) {
+        (Some(a), Some(b)) => {
+            let d = t.difference(a.point, b.point);
+            Some(if d.min_ms >= 0 {
+                a.clone()
+            } else if d.max_ms < 0 {
+                b.clone()
+            } else {
+                let first = if a.at.max_ms <= b.at.max_ms { a } else { b };
+                Phase {
+                    at: Interval::new(a.at.min_ms.min(b.at.min_ms), a.at.max_ms.min(b.at.max_ms)),
+                    what: format!(
+                        "{} (or {})",
+                        first.what,
+                        if std::ptr::eq(first, a) {
+                            &b.what
+                        } else {
+                            &a.what
+                        }
+                    ),
+                    evidence: a.evidence.iter().chain(&b.evidence).cloned().collect(),
+                    point: first.point,
+                }
+            })
+        }
+        (a, b) => a.clone().or(b.clone()),
+    };
+    let seen = Seen {
+        eviction: e.is_some(),
+        replacement: r.is_some(),
+        node_back: n.is_some(),
+        e_to_n: match (&e, &n) {
+            (Some(e), Some(n)) => Some(order(t.difference(e.point, n.point))),
+            _ => None,
+        },
+        r_to_n: match (&r, &n) {
+            (Some(r), Some(n)) => Some(order(t.difference(r.point, n.point))),
+            _ => None,
+        },
+    };
+    let mut candidates = decide(seen);
+    if affected.is_empty() && e.is_none() && n.is_none() {
+        candidates = vec![Scenario::Ongoing];
+    }
+    let scenario = if candidates.len() == 1 {
+        candidates[0]
+    } else {
+        Scenario::Inconclusive
+    };
+    let phases = Phases {
+        F: Some(fail.f),
+        E: e,
+        R: r,
+        N: n,
+    };
+    let (metrics, flags) =
+        metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
+    let mut evidence: Vec<String> = Vec::new();
+    for p in [&phases.F, &phases.E, &phases.R, &phases.N]
+        .into_iter()
+        .flatten()
+    {
+        evidence.extend(p.evidence.iter().cloned());
+    }
+    Incident {
+        node,
+        scenario,
+        candidates: if candidates.len() > 1 {
+            candidates
+        } else {
+            vec![]
+        },
+        variant,
+        phases,
+        pods: outcomes,
+        metrics,
+        flags,
+        evidence,
+    }
+}
+
+/// With no node failure: a pod deleted by hand or a rollout, told apart by the owner's
+/// ReplicaSet hash (a rollout brings a new one, FORMAT.md §5.1).
+fn not_a_node_failure(pods: &[&ObjectTimeline]) -> Option<&'static str> {
+    let terminated = pods.iter().any(|p| {
+        p.states
+            .iter()
+            .any(|s| s.status.as_deref() == Some("Terminating"))
+    });
+    if !terminated {
+        return None;
+    }
+    let hash = |name: &str| name.rsplit('-').nth(1).map(String::from);
+    let mut hashes: Vec<String> = pods
+        .iter()
+        .filter(|p| {
+            p.owner
+                .as_ref()
+                .is_some_and(|k| k.kind == ResourceKind::Deployment)
+        })
+        .filter_map(|p| hash(&p.key.name))
+        .collect();
+    hashes.sort();
+    hashes.dedup();
+    Some(if hashes.len() > 1 {
+        "rollout"
+    } else {
+        "manual-delete"
+    })
+}

@@ -1,0 +1,151 @@
+//! Stage 5 — analysis: incidents, scenario, metrics and evidence.
+//!
+//! An incident is one node failure: the node turns NotReady, or — with no node
+//! stream — an owner loses ready replicas while its pods on one node get hidden
+//! touches. Each is followed through the phases F (failure detected), E (eviction:
+//! old pod Terminating, legacy NodeLost `Unknown`, or Failed by a graceful
+//! shutdown), R (replacement Running and ready) and N (node back: node Ready, or a
+//! kubelet-written change to a pod bound to it). The order of the phases decides the
+//! scenario ([`scenario::decide`]); where the intervals leave the order open, every
+//! candidate is given with its evidence.
+
+pub mod incident;
+pub mod metrics;
+pub mod scenario;
+
+use serde::Serialize;
+
+use crate::ingest::{Ingested, InputAccount};
+use crate::timeline::{Interval, LineRef, Timelines};
+pub use incident::{Incident, Phase, PodOutcome};
+pub use metrics::Metrics;
+pub use scenario::Scenario;
+
+/// The analysis of one experiment (`"schema": "watchtrail/analysis/v1"`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Analysis {
+    /// The experiment's name (its directory or first file).
+    pub experiment: String,
+    /// The experiment's scenario: the incidents' when they agree.
+    pub scenario: Scenario,
+    /// When the order of phases is open: every scenario the evidence allows.
+    pub candidates: Vec<Scenario>,
+    /// A named variant (`statefulset-stuck`, `graceful-shutdown`, `manual-delete`, ...).
+    pub variant: Option<String>,
+    /// The verdict in one sentence.
+    pub verdict: String,
+    /// How t = 0 was chosen, and its wall-clock time when known.
+    pub origin: crate::timeline::Origin,
+    pub incidents: Vec<Incident>,
+    /// What is missing or doubtful.
+    pub warnings: Vec<String>,
+    /// Every input file: lines read, parsed, skipped and why.
+    pub inputs: Vec<InputAccount>,
+    /// The timelines the analysis was made from (for renderers; not serialized).
+    #[serde(skip)]
+    pub timelines: Timelines,
+}
+
+impl Analysis {
+    /// Whether the verdict is conclusive (one scenario, not `inconclusive`).
+    pub fn is_conclusive(&self) -> bool {
+        self.scenario != Scenario::Inconclusive && self.candidates.len() <= 1
+    }
+}
+
+/// Analyses one experiment's ingested transcripts.
+pub fn analyze(experiment: &str, ing: Ingested, timelines: Timelines) -> Analysis {
+    let mut warnings = timelines.warnings.clone();
+    let (incidents, variant, notes) = incident::find(&timelines, &ing);
+    warnings.extend(notes);
+    for acc in &ing.accounts {
+        if let Some(e) = &acc.error {
+            warnings.push(format!("{}: {e}", acc.source));
+        }
+        if acc.rows == 0 {
+            warnings.push(format!("{}: no table rows found", acc.source));
+        }
+    }
+    let (scenario, candidates) = overall(&incidents);
+    let verdict = verdict(scenario, &candidates, &incidents, variant.as_deref());
+    Analysis {
+        experiment: experiment.to_string(),
+        scenario,
+        candidates,
+        variant,
+        verdict,
+        origin: timelines.origin.clone(),
+        incidents,
+        warnings,
+        inputs: ing.accounts,
+        timelines,
+    }
+}
+
+fn overall(incidents: &[Incident]) -> (Scenario, Vec<Scenario>) {
+    if incidents.is_empty() {
+        return (Scenario::NoFailure, vec![]);
+    }
+    let first = incidents[0].scenario;
+    if incidents.iter().all(|i| i.scenario == first) {
+        let mut cands: Vec<Scenario> = incidents
+            .iter()
+            .flat_map(|i| i.candidates.iter().copied())
+            .collect();
+        cands.sort();
+        cands.dedup();
+        return (first, if cands.len() > 1 { cands } else { vec![] });
+    }
+    // Different incidents ended differently: the experiment is the last one's story,
+    // but say that they differ.
+    let mut cands: Vec<Scenario> = incidents.iter().map(|i| i.scenario).collect();
+    cands.sort();
+    cands.dedup();
+    (
+        incidents
+            .last()
+            .map(|i| i.scenario)
+            .unwrap_or(Scenario::Inconclusive),
+        cands,
+    )
+}
+
+fn verdict(
+    s: Scenario,
+    candidates: &[Scenario],
+    incidents: &[Incident],
+    variant: Option<&str>,
+) -> String {
+    let v = variant.map(|v| format!(" ({v})")).unwrap_or_default();
+    if candidates.len() > 1 {
+        let names: Vec<&str> = candidates.iter().map(|c| c.name()).collect();
+        return format!("order of phases not proven: {}{v}", names.join(" or "));
+    }
+    match incidents.first() {
+        None => format!("{s}{v}: no node failure in the capture"),
+        Some(i) => {
+            let what = match s {
+                Scenario::InPlace => "node came back before eviction; pods recovered in place",
+                Scenario::MidMigration => {
+                    "node came back after eviction started, before the replacement was ready"
+                }
+                Scenario::PostMigration => "node came back after the replacement was ready",
+                Scenario::MigratedNoReturn => {
+                    "pods were replaced elsewhere; the node did not come back"
+                }
+                Scenario::Ongoing => "failure seen; the capture ends before any recovery step",
+                Scenario::NoFailure => "no node failure",
+                Scenario::Inconclusive => "the evidence is missing or contradicts itself",
+            };
+            format!("{s}{v}: node {} — {what}", i.node)
+        }
+    }
+}
+
+/// Evidence text for a line.
+pub(crate) fn evidence(l: &LineRef) -> String {
+    l.to_string()
+}
+
+/// Interval helper re-exported for renderers.
+pub type When = Interval;

@@ -1,0 +1,139 @@
+//! `analyze --format text`: what a person at a terminal wants first — the verdict in
+//! one line, the metrics with their bounds, the phases on a compact timeline.
+//! Colour only when asked (`--color`) or on a terminal without `NO_COLOR`.
+
+use std::io::{self, Write};
+
+use super::terminal::safe;
+use crate::analysis::{Analysis, Incident, Scenario};
+use crate::timeline::interval::{human, human_duration};
+use crate::timeline::Interval;
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// The metric rows of an incident, in DESIGN.md's order, with a person's wording.
+pub fn metric_rows(i: &Incident) -> Vec<(&'static str, &'static str, Option<Interval>)> {
+    let m = &i.metrics;
+    vec![
+        (
+            "detection_s",
+            "failure injected → node NotReady",
+            m.detection_s,
+        ),
+        (
+            "eviction_s",
+            "node NotReady → old pod evicted",
+            m.eviction_s,
+        ),
+        (
+            "replacement_s",
+            "evicted → replacement ready",
+            m.replacement_s,
+        ),
+        (
+            "unavailable_s",
+            "workload below desired ready",
+            m.unavailable_s,
+        ),
+        ("node_down_s", "node NotReady → Ready again", m.node_down_s),
+    ]
+}
+
+pub fn write(out: &mut dyn Write, a: &Analysis, color: bool) -> io::Result<()> {
+    let p = Paint { on: color };
+    let verdict_colour = match a.scenario {
+        Scenario::NoFailure => "32",
+        Scenario::Inconclusive => "33",
+        _ => "1;36",
+    };
+    writeln!(out, "{}", p.wrap(verdict_colour, &safe(&a.verdict)))?;
+    writeln!(out, "{}", p.wrap("2", &safe(&a.origin.description)))?;
+    if let Some(w) = &a.origin.wall_clock {
+        writeln!(out, "{}", p.wrap("2", &format!("t = 0 is {w}")))?;
+    }
+    for (n, i) in a.incidents.iter().enumerate() {
+        writeln!(out)?;
+        let cands = if i.candidates.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (candidates: {})",
+                i.candidates
+                    .iter()
+                    .map(|c| c.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        writeln!(
+            out,
+            "incident {}: node {} — {}{cands}",
+            n + 1,
+            safe(&i.node),
+            i.scenario
+        )?;
+        writeln!(out, "  metrics")?;
+        for (_, label, v) in metric_rows(i) {
+            let shown = v.as_ref().map(human_duration).unwrap_or_else(|| "—".into());
+            writeln!(out, "    {label:<34} {shown}")?;
+        }
+        writeln!(out, "  phases")?;
+        for (tag, ph) in [
+            ("F", &i.phases.F),
+            ("E", &i.phases.E),
+            ("R", &i.phases.R),
+            ("N", &i.phases.N),
+        ] {
+            match ph {
+                Some(ph) => {
+                    writeln!(
+                        out,
+                        "    {} {:>12}  {}",
+                        p.wrap("1", tag),
+                        human(&ph.at),
+                        safe(&ph.what)
+                    )?;
+                    for e in &ph.evidence {
+                        writeln!(out, "      {}", p.wrap("2", &safe(e)))?;
+                    }
+                }
+                None => writeln!(out, "    {} {:>12}  not seen", p.wrap("1", tag), "—")?,
+            }
+        }
+        if !i.pods.is_empty() {
+            writeln!(out, "  pods")?;
+            for pod in &i.pods {
+                let repl = pod
+                    .replacement
+                    .as_ref()
+                    .map(|r| format!(" → {}", safe(r)))
+                    .unwrap_or_default();
+                let total = pod
+                    .total_recovery_s
+                    .as_ref()
+                    .map(|t| format!(", recovered after {}", human_duration(t)))
+                    .unwrap_or_default();
+                writeln!(out, "    {} {}{repl}{total}", safe(&pod.name), pod.outcome)?;
+            }
+        }
+        for f in &i.flags {
+            writeln!(out, "  {} {}", p.wrap("33", "!"), safe(f))?;
+        }
+    }
+    for w in &a.warnings {
+        writeln!(out, "{} {}", p.wrap("33", "warning:"), safe(w))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,658 @@
+//! Building the timelines: points and constraints, solving, then states.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::links::{self, Track};
+use super::objects::{is_new_incarnation, signature, ObjectKey};
+use super::stn::{Ms, Network, UNBOUNDED};
+use super::{
+    End, Interval, LineRef, LinkOptions, LinkReport, ObjectTimeline, Origin, Point, State,
+    Timelines, Touch,
+};
+use crate::capture::WallClock;
+use crate::ingest::{Ingested, MarkerKind};
+use crate::observe::{DurationCell, Observation};
+
+/// Why a constraint holds; the order is the order in which conflicting ones are dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Strength {
+    /// A soft link between streams, by its rank.
+    Link(u8),
+    /// RESTARTS `(X ago)`: measured on the node's clock.
+    RestartAgo,
+    /// AGE: the apiserver's clock (HA apiservers may disagree).
+    Age,
+    /// An absolute timestamp in the capture.
+    Wall,
+    /// Line order within a stream.
+    Order,
+}
+
+struct Constraint {
+    strength: Strength,
+    obs: Vec<usize>,
+    link: Option<usize>,
+    what: &'static str,
+}
+
+struct Builder<'a> {
+    obs: &'a [Observation],
+    net: Network,
+    constraints: Vec<Constraint>,
+    warnings: Vec<String>,
+}
+
+impl Builder<'_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        a: Point,
+        b: Point,
+        lo: Ms,
+        hi: Ms,
+        strength: Strength,
+        obs: Vec<usize>,
+        what: &'static str,
+    ) -> usize {
+        let id = self.constraints.len();
+        self.net.constrain(a, b, lo, hi, id);
+        self.constraints.push(Constraint {
+            strength,
+            obs,
+            link: None,
+            what,
+        });
+        id
+    }
+
+    fn line_ref(&self, i: usize) -> LineRef {
+        let o = &self.obs[i];
+        LineRef {
+            source: o.source.clone(),
+            line: o.line,
+            text: o.text.clone(),
+        }
+    }
+}
+
+/// Bounds of `line − creation` from a printed duration (FORMAT.md §1.4): the printed
+/// `[min, max)` of `line − floor(creation)`, widened by the < 1 s truncation of the
+/// creation timestamp, as closed milliseconds.
+fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
+    let (lo, hi) = (d.min_s?, d.max_s?);
+    Some((lo * 1000 - 999, hi * 1000 - 1))
+}
+
+/// Seconds of a wall-clock time within its precision class, and the class.
+fn wall_seconds(w: &WallClock) -> (u8, i64) {
+    let tod = i64::from(w.time.num_seconds_from_midnight_compat());
+    let off = i64::from(w.utc_offset_s.unwrap_or(0));
+    let class_tz = u8::from(w.utc_offset_s.is_some());
+    match (w.year, w.month_day) {
+        (Some(y), Some((m, d))) => {
+            let days = NaiveDate::from_ymd_opt(y, m, d)
+                .map(|d| i64::from(d.num_days_from_ce()))
+                .unwrap_or(0);
+            (class_tz, days * 86_400 + tod - off)
+        }
+        // No year: day of a fixed leap year, so Feb 29 exists.
+        (None, Some((m, d))) => {
+            let days = NaiveDate::from_ymd_opt(2000, m, d)
+                .map(|d| i64::from(d.ordinal()))
+                .unwrap_or(0);
+            (2 + class_tz, days * 86_400 + tod - off)
+        }
+        _ => (4 + class_tz, tod - off),
+    }
+}
+
+trait SecondsFromMidnight {
+    fn num_seconds_from_midnight_compat(&self) -> u32;
+}
+
+impl SecondsFromMidnight for chrono::NaiveTime {
+    fn num_seconds_from_midnight_compat(&self) -> u32 {
+        use chrono::Timelike;
+        self.num_seconds_from_midnight()
+    }
+}
+
+/// Builds the timelines of one experiment.
+pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
+    let obs = &ing.observations;
+    let mut b = Builder {
+        obs,
+        net: Network::new(),
+        constraints: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let points: Vec<Point> = obs.iter().map(|_| b.net.point()).collect();
+
+    // Streams: line order, and watch screens printed at one instant.
+    let mut by_stream: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, o) in obs.iter().enumerate() {
+        by_stream.entry(o.stream).or_default().push(i);
+    }
+    let mut streams: Vec<u32> = by_stream.keys().copied().collect();
+    streams.sort_unstable();
+    for s in &streams {
+        for w in by_stream[s].windows(2) {
+            let (p, q) = (&obs[w[0]], &obs[w[1]]);
+            let hi = if p.snapshot.is_some() && p.snapshot == q.snapshot {
+                1000
+            } else {
+                UNBOUNDED
+            };
+            b.add(
+                points[w[0]],
+                points[w[1]],
+                0,
+                hi,
+                Strength::Order,
+                vec![w[0], w[1]],
+                "line order",
+            );
+        }
+    }
+
+    // Absolute times: one anchor point per precision class.
+    let mut anchors: HashMap<u8, Point> = HashMap::new();
+    let mut wall_of_anchor: HashMap<u8, (i64, WallClock)> = HashMap::new();
+    let mut anchor = |b: &mut Builder, w: &WallClock| -> (Point, i64) {
+        let (class, secs) = wall_seconds(w);
+        let p = *anchors.entry(class).or_insert_with(|| b.net.point());
+        wall_of_anchor.entry(class).or_insert((secs, *w));
+        (p, secs)
+    };
+    for (i, o) in obs.iter().enumerate() {
+        if let Some(w) = &o.wall {
+            let (a, secs) = anchor(&mut b, w);
+            b.add(
+                a,
+                points[i],
+                secs * 1000,
+                secs * 1000 + 999,
+                Strength::Wall,
+                vec![i],
+                "timestamp",
+            );
+        }
+    }
+    // Markers (date lines, injection commands) sit between the rows of their source.
+    let mut by_source: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
+    for (i, o) in obs.iter().enumerate() {
+        by_source.entry(o.source.clone()).or_default().push(i);
+    }
+    let mut injections = Vec::new();
+    for m in &ing.markers {
+        let rows = by_source.get(&m.source).map(Vec::as_slice).unwrap_or(&[]);
+        let split = rows.partition_point(|&i| obs[i].line < m.line);
+        let (time, is_injection, text) = match &m.what {
+            MarkerKind::Time(w) => (Some(*w), false, String::new()),
+            MarkerKind::Command { text, time } => (*time, is_failure_injection(text), text.clone()),
+            MarkerKind::Interrupt => continue,
+        };
+        if time.is_none() && !is_injection {
+            continue;
+        }
+        let p = b.net.point();
+        if split > 0 {
+            let prev = rows[split - 1];
+            b.add(
+                points[prev],
+                p,
+                0,
+                UNBOUNDED,
+                Strength::Order,
+                vec![prev],
+                "line order",
+            );
+        }
+        if let Some(&next) = rows.get(split) {
+            b.add(
+                p,
+                points[next],
+                0,
+                UNBOUNDED,
+                Strength::Order,
+                vec![next],
+                "line order",
+            );
+        }
+        if let Some(w) = time {
+            let (a, secs) = anchor(&mut b, &w);
+            b.add(
+                a,
+                p,
+                secs * 1000,
+                secs * 1000 + 999,
+                Strength::Wall,
+                vec![],
+                "timestamp",
+            );
+        }
+        if is_injection {
+            injections.push((
+                p,
+                LineRef {
+                    source: m.source.clone(),
+                    line: m.line,
+                    text,
+                },
+            ));
+        }
+    }
+
+    // Tracks: object incarnations per stream, with creation points and AGE constraints.
+    let mut tracks: Vec<Track> = Vec::new();
+    for s in &streams {
+        let mut current: HashMap<ObjectKey, usize> = HashMap::new();
+        let mut incarnations: HashMap<ObjectKey, u32> = HashMap::new();
+        for &i in &by_stream[s] {
+            let key = ObjectKey::of(&obs[i]);
+            let new = match current.get(&key) {
+                Some(&t) => is_new_incarnation(
+                    &obs[*tracks[t].obs.last().expect("track has a line")],
+                    &obs[i],
+                ),
+                None => true,
+            };
+            if new {
+                let inc = incarnations.entry(key.clone()).or_insert(0);
+                let created = b.net.point();
+                tracks.push(Track {
+                    key: key.clone(),
+                    stream: *s,
+                    incarnation: *inc,
+                    obs: vec![],
+                    created,
+                    owner: None,
+                });
+                *inc += 1;
+                current.insert(key.clone(), tracks.len() - 1);
+            }
+            let t = current[&key];
+            tracks[t].obs.push(i);
+            if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
+                b.add(
+                    tracks[t].created,
+                    points[i],
+                    lo,
+                    hi,
+                    Strength::Age,
+                    vec![i],
+                    "AGE",
+                );
+            }
+        }
+    }
+    // Owners by name.
+    let workloads: Vec<usize> = (0..tracks.len())
+        .filter(|&t| tracks[t].key.kind.is_workload())
+        .collect();
+    for t in 0..tracks.len() {
+        if tracks[t].key.kind != crate::tables::ResourceKind::Pod {
+            continue;
+        }
+        tracks[t].owner = workloads
+            .iter()
+            .copied()
+            .filter(|&w| {
+                tracks[w].key.namespace == tracks[t].key.namespace
+                    && links::owns(
+                        &tracks[w].key.kind,
+                        &tracks[w].key.name,
+                        &tracks[t].key.name,
+                    )
+            })
+            .max_by_key(|&w| tracks[w].key.name.len());
+    }
+    // RESTARTS (X ago): the restart time, one point per (track, count).
+    for t in &tracks {
+        let mut restart_points: HashMap<u32, Point> = HashMap::new();
+        for &i in &t.obs {
+            let Some(r) = &obs[i].restarts else { continue };
+            let Some((lo, hi)) = r.last_ago.as_ref().and_then(age_window) else {
+                continue;
+            };
+            let p = *restart_points
+                .entry(r.count)
+                .or_insert_with(|| b.net.point());
+            b.add(
+                p,
+                points[i],
+                lo,
+                hi,
+                Strength::RestartAgo,
+                vec![i],
+                "RESTARTS (X ago)",
+            );
+        }
+    }
+
+    // Soft links.
+    let proposed = links::propose(obs, &points, &tracks, &opts);
+    let mut reports: Vec<LinkReport> = Vec::new();
+    for (li, l) in proposed.iter().enumerate() {
+        let id = b.add(
+            l.a,
+            l.b,
+            l.lo,
+            l.hi,
+            Strength::Link(l.rank),
+            l.obs.clone(),
+            l.kind,
+        );
+        b.constraints[id].link = Some(li);
+        let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
+        reports.push(LinkReport {
+            kind: l.kind,
+            flag: l.flag,
+            window_s: [secs(l.lo), secs(l.hi)],
+            lines: l.obs.iter().map(|&i| b.line_ref(i)).collect(),
+            used: true,
+        });
+    }
+
+    // Solve: while the constraints contradict each other, drop the weakest of the cycle.
+    for _ in 0..10_000 {
+        let Err(conflict) = b.net.check() else { break };
+        let Some(&weakest) = conflict
+            .constraints
+            .iter()
+            .min_by_key(|&&c| (b.constraints[c].strength, std::cmp::Reverse(c)))
+        else {
+            break;
+        };
+        b.net.remove(weakest);
+        let lines: Vec<String> = conflict
+            .constraints
+            .iter()
+            .flat_map(|&c| {
+                b.constraints[c]
+                    .obs
+                    .iter()
+                    .map(|&i| format!("{}:{}", obs[i].source, obs[i].line))
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let c = &b.constraints[weakest];
+        if let Some(li) = c.link {
+            reports[li].used = false;
+        }
+        b.warnings.push(format!(
+            "conflicting times between {}: dropped the weakest constraint ({})",
+            lines.join(", "),
+            c.what
+        ));
+    }
+
+    // Origin: the earliest-created workload, else the earliest line.
+    let reference = points.first().copied().unwrap_or(0);
+    let (origin_point, origin_desc) = if b.net.is_empty() {
+        (0, "no table rows".to_string())
+    } else {
+        let fwd = b
+            .net
+            .distances(reference, false)
+            .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+        let earliest_workload = tracks
+            .iter()
+            .filter(|t| t.key.kind.is_workload() && fwd[t.created] < UNBOUNDED)
+            .min_by_key(|t| fwd[t.created]);
+        match earliest_workload {
+            Some(t) => (
+                t.created,
+                format!(
+                    "t = 0 is the creation of {} (the earliest-created workload)",
+                    t.key
+                ),
+            ),
+            None => {
+                let first = (0..obs.len()).min_by_key(|&i| fwd[points[i]]).unwrap_or(0);
+                (
+                    points[first],
+                    format!(
+                        "t = 0 is the earliest line, {}:{}",
+                        obs[first].source, obs[first].line
+                    ),
+                )
+            }
+        }
+    };
+    let fwd = b
+        .net
+        .distances(origin_point, false)
+        .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let back = b
+        .net
+        .distances(origin_point, true)
+        .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let bounds: Vec<Interval> = (0..b.net.len())
+        .map(|p| Interval::new(-back[p], fwd[p]))
+        .collect();
+
+    // Wall clock of t = 0 when an anchor is tied to it: anchor − origin is known, and
+    // the anchor stands for second 0 of its class's clock.
+    let wall_clock = anchors.iter().find_map(|(class, &a)| {
+        let i = bounds[a];
+        if !i.is_bounded() || i.width()? > 60_000 {
+            return None;
+        }
+        let origin_secs = -i.mid()? / 1000;
+        let (secs0, w) = wall_of_anchor[class];
+        Some(describe_wall(&w, secs0, origin_secs))
+    });
+
+    let objects = assemble(&b, &tracks, &points, &bounds);
+    let mut warnings = b.warnings;
+    if tracks
+        .iter()
+        .any(|t| t.key.kind == crate::tables::ResourceKind::Node)
+        && !tracks
+            .iter()
+            .any(|t| t.key.kind != crate::tables::ResourceKind::Node)
+    {
+        warnings.push("only node lines: node AGEs in days constrain nothing useful".into());
+    }
+    Timelines {
+        origin: Origin {
+            description: origin_desc,
+            wall_clock,
+        },
+        objects,
+        links: reports,
+        warnings,
+        injections: injections
+            .into_iter()
+            .map(|(p, l)| super::Injection {
+                at: bounds[p],
+                point: p,
+                line: l,
+            })
+            .collect(),
+        net: b.net,
+        origin_point,
+        bounds,
+    }
+}
+
+/// The wall-clock time `target_secs` of a class whose time `secs0` printed as `w`.
+fn describe_wall(w: &WallClock, secs0: i64, target_secs: i64) -> String {
+    let delta = target_secs - secs0;
+    let base = match (w.year, w.month_day) {
+        (Some(y), Some((m, d))) => NaiveDate::from_ymd_opt(y, m, d).map(|d| d.and_time(w.time)),
+        _ => None,
+    };
+    match base {
+        Some(dt) => {
+            let t = dt + chrono::Duration::seconds(delta);
+            let zone = match w.utc_offset_s {
+                Some(0) => "Z".to_string(),
+                Some(o) => format!(
+                    "{}{:02}:{:02}",
+                    if o < 0 { '-' } else { '+' },
+                    o.abs() / 3600,
+                    (o.abs() % 3600) / 60
+                ),
+                None => String::new(),
+            };
+            format!("{}{zone}", t.format("%Y-%m-%dT%H:%M:%S"))
+        }
+        None => {
+            let t = w.time + chrono::Duration::seconds(delta);
+            format!("T{}", t.format("%H:%M:%S"))
+        }
+    }
+}
+
+/// Shell commands that inject a node failure.
+pub fn is_failure_injection(cmd: &str) -> bool {
+    let c = cmd.trim_start_matches("sudo ").trim();
+    [
+        "poweroff",
+        "shutdown",
+        "reboot",
+        "halt",
+        "init 0",
+        "systemctl stop kubelet",
+        "systemctl poweroff",
+        "virsh destroy",
+        "virsh shutdown",
+        "echo b > /proc/sysrq-trigger",
+        "echo o > /proc/sysrq-trigger",
+    ]
+    .iter()
+    .any(|k| c.starts_with(k) || c.contains(&format!(" {k}")))
+}
+
+/// Turns tracks into object timelines: tracks of one object linked across streams are
+/// merged, states and touches computed from the solved times.
+fn assemble(
+    b: &Builder,
+    tracks: &[Track],
+    points: &[Point],
+    bounds: &[Interval],
+) -> Vec<ObjectTimeline> {
+    let obs = b.obs;
+    // Merge tracks with the same key and incarnation (their creation is linked).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::new();
+    for (t, tr) in tracks.iter().enumerate() {
+        let k = (tr.key.clone(), tr.incarnation);
+        match index.get(&k) {
+            Some(&g) => groups[g].push(t),
+            None => {
+                index.insert(k, groups.len());
+                groups.push(vec![t]);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for g in groups {
+        let first = &tracks[g[0]];
+        let mut lines: Vec<usize> = g
+            .iter()
+            .flat_map(|&t| tracks[t].obs.iter().copied())
+            .collect();
+        if g.len() > 1 {
+            lines.sort_by_key(|&i| {
+                (
+                    bounds[points[i]].mid().unwrap_or(0),
+                    obs[i].stream,
+                    obs[i].seq,
+                )
+            });
+        }
+        let mut states: Vec<State> = Vec::new();
+        for (n, &i) in lines.iter().enumerate() {
+            let o = &obs[i];
+            let p = points[i];
+            let lr = LineRef {
+                source: o.source.clone(),
+                line: o.line,
+                text: o.text.clone(),
+            };
+            let same = n > 0 && signature(&obs[lines[n - 1]]) == signature(o);
+            if same {
+                let s = states.last_mut().expect("a previous state exists");
+                s.touches.push(Touch {
+                    at: bounds[p],
+                    point: p,
+                    line: lr,
+                });
+                s.last_seen = bounds[p];
+                s.last_point = p;
+                continue;
+            }
+            if let Some(prev) = states.last_mut() {
+                prev.to = Some(bounds[p]);
+            }
+            let first_state = states.is_empty();
+            let created = bounds[first.created];
+            let from = if first_state {
+                // Seen first: the state began between creation and this line.
+                Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms)
+            } else {
+                bounds[p]
+            };
+            states.push(State {
+                status: o.status.clone(),
+                ready: o.ready,
+                restarts: o.restarts.as_ref().map(|r| r.count),
+                ip: o.ip.clone(),
+                node: o.node.clone(),
+                cells: o
+                    .cells
+                    .iter()
+                    .filter(|(h, _)| {
+                        !matches!(
+                            h.as_str(),
+                            "NAME"
+                                | "NAMESPACE"
+                                | "EVENT"
+                                | "AGE"
+                                | "STATUS"
+                                | "READY"
+                                | "RESTARTS"
+                                | "IP"
+                                | "NODE"
+                        )
+                    })
+                    .cloned()
+                    .collect(),
+                from,
+                from_point: p,
+                from_is_event: !first_state,
+                to: None,
+                last_seen: bounds[p],
+                last_point: p,
+                lines: vec![lr],
+                touches: Vec::new(),
+            });
+        }
+        let end = if lines
+            .last()
+            .is_some_and(|&i| obs[i].event.as_deref() == Some("DELETED"))
+        {
+            End::Deleted
+        } else {
+            End::LastSeen
+        };
+        let owner = first.owner.map(|o| tracks[o].key.clone());
+        out.push(ObjectTimeline {
+            key: first.key.clone(),
+            incarnation: first.incarnation,
+            owner,
+            created: bounds[first.created],
+            created_point: first.created,
+            states,
+            end,
+        });
+    }
+    out
+}

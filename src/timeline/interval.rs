@@ -1,0 +1,153 @@
+//! [`Interval`]: a time on the experiment clock as closed bounds, the only time type
+//! used downstream of the timeline stage.
+
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+
+use super::stn::{Ms, UNBOUNDED};
+
+/// Closed bounds of a time or a duration, in milliseconds. A side at ±[`UNBOUNDED`]
+/// is unknown. Serialized as `{"min_s": 543.0, "max_s": 544.0}` (seconds; null when
+/// unbounded), as in the JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Interval {
+    pub min_ms: Ms,
+    pub max_ms: Ms,
+}
+
+impl Interval {
+    pub const UNKNOWN: Interval = Interval {
+        min_ms: -UNBOUNDED,
+        max_ms: UNBOUNDED,
+    };
+
+    pub fn new(min_ms: Ms, max_ms: Ms) -> Interval {
+        Interval { min_ms, max_ms }
+    }
+
+    pub fn point(ms: Ms) -> Interval {
+        Interval {
+            min_ms: ms,
+            max_ms: ms,
+        }
+    }
+
+    pub fn lower(&self) -> Option<Ms> {
+        (self.min_ms > -UNBOUNDED).then_some(self.min_ms)
+    }
+
+    pub fn upper(&self) -> Option<Ms> {
+        (self.max_ms < UNBOUNDED).then_some(self.max_ms)
+    }
+
+    pub fn is_bounded(&self) -> bool {
+        self.lower().is_some() && self.upper().is_some()
+    }
+
+    /// Width in ms, when bounded.
+    pub fn width(&self) -> Option<Ms> {
+        Some(self.upper()? - self.lower()?)
+    }
+
+    /// Whether `ms` lies inside (inclusive).
+    pub fn contains(&self, ms: Ms) -> bool {
+        ms >= self.min_ms && ms <= self.max_ms
+    }
+
+    /// The interval of `b − a` knowing only each one's bounds (looser than asking the
+    /// network for the pair, which [`crate::timeline::Timelines::difference`] does).
+    pub fn minus(b: Interval, a: Interval) -> Interval {
+        let lo = match (b.lower(), a.upper()) {
+            (Some(x), Some(y)) => x - y,
+            _ => -UNBOUNDED,
+        };
+        let hi = match (b.upper(), a.lower()) {
+            (Some(x), Some(y)) => x - y,
+            _ => UNBOUNDED,
+        };
+        Interval::new(lo, hi)
+    }
+
+    /// Whether this interval lies entirely before `other` (strictly earlier).
+    pub fn before(&self, other: &Interval) -> bool {
+        self.max_ms < other.min_ms
+    }
+
+    /// Midpoint for drawing, when bounded.
+    pub fn mid(&self) -> Option<Ms> {
+        Some((self.lower()? + self.upper()?) / 2)
+    }
+}
+
+impl Serialize for Interval {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Interval", 2)?;
+        st.serialize_field("min_s", &self.lower().map(|v| v as f64 / 1000.0))?;
+        st.serialize_field("max_s", &self.upper().map(|v| v as f64 / 1000.0))?;
+        st.end()
+    }
+}
+
+/// `m:ss` (or `h:mm:ss`) of a time in ms, as people read a clock; `-` prefix before t = 0.
+pub fn clock(ms: Ms) -> String {
+    let neg = ms < 0;
+    let s = ms.abs() / 1000;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let body = if h > 0 {
+        format!("{h}:{m:02}:{sec:02}")
+    } else {
+        format!("{m}:{sec:02}")
+    };
+    if neg {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// An interval the way a person reads it: `5:38–5:39`, `~9:03` when under 2 s wide,
+/// `≥ 5:38` / `≤ 9:03` when one side is unknown, `?` when nothing is known.
+pub fn human(i: &Interval) -> String {
+    match (i.lower(), i.upper()) {
+        (Some(lo), Some(hi)) if hi - lo < 2000 => format!("~{}", clock((lo + hi) / 2)),
+        (Some(lo), Some(hi)) => format!("{}–{}", clock(lo), clock(hi)),
+        (Some(lo), None) => format!("≥ {}", clock(lo)),
+        (None, Some(hi)) => format!("≤ {}", clock(hi)),
+        (None, None) => "?".into(),
+    }
+}
+
+/// A duration interval in seconds the way a person reads it: `37 s`, `290–310 s`.
+pub fn human_duration(i: &Interval) -> String {
+    let s = |ms: Ms| ((ms as f64) / 1000.0).round() as i64;
+    match (i.lower(), i.upper()) {
+        (Some(lo), Some(hi)) if s(lo) == s(hi) => format!("{} s", s(lo)),
+        (Some(lo), Some(hi)) => format!("{}–{} s", s(lo), s(hi)),
+        (Some(lo), None) => format!("≥ {} s", s(lo)),
+        (None, Some(hi)) => format!("≤ {} s", s(hi)),
+        (None, None) => "?".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_read_intervals_as_clock_ranges() {
+        assert_eq!(human(&Interval::new(338_000, 339_000)), "~5:38");
+        assert_eq!(human(&Interval::new(338_000, 399_000)), "5:38–6:39");
+        assert_eq!(human(&Interval::new(338_000, UNBOUNDED)), "≥ 5:38");
+        assert_eq!(clock(3_723_000), "1:02:03");
+        assert_eq!(
+            human_duration(&Interval::new(290_000, 310_400)),
+            "290–310 s"
+        );
+    }
+
+    #[test]
+    fn json_is_seconds_with_null_for_unknown() {
+        let v = serde_json::to_value(Interval::new(543_000, UNBOUNDED)).unwrap();
+        assert_eq!(v, serde_json::json!({"min_s": 543.0, "max_s": null}));
+    }
+}

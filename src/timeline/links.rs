@@ -1,0 +1,356 @@
+//! Soft links between streams (each a tolerance window, each kind can be turned off).
+//!
+//! Separate watch commands have separate relative clocks; these links are what put
+//! them on one clock. Each is a fact of Kubernetes' behaviour (FORMAT.md §4–5) with a
+//! window wide enough for a busy control plane:
+//!
+//! - **same object**: one object seen in two streams has one creationTimestamp → its
+//!   creation points are equal.
+//! - **owner first**: a pod is created after the workload that owns it (by name:
+//!   `<deployment>-<hash>-<rand>`, `<statefulset>-<n>`, `<daemonset>-<rand>`).
+//! - **replacement**: a workload's line where its created-pod count rises (Deployment
+//!   UP-TO-DATE, ReplicaSet/DaemonSet CURRENT) follows the creation of its new pod
+//!   within [0 s, 15 s] (controller status write after the pod's creation; −1 s for
+//!   timestamp truncation).
+//! - **not ready**: when a node turns NotReady, the node controller marks its pods not
+//!   ready right away (a visually identical pod line, FORMAT.md §4.4) and the owners'
+//!   READY drops: [0 s, 20 s] after the node line (−1 s truncation).
+//! - **node back**: the first kubelet-written change of a pod on a failed node (IP,
+//!   READY, RESTARTS, `Unknown` from the runtime) is within 60 s of the node's first
+//!   change after NotReady (the returning kubelet writes both).
+
+use super::stn::{Ms, UNBOUNDED};
+use super::Point;
+use crate::observe::Observation;
+use crate::tables::ResourceKind;
+
+/// One track: the lines of one object incarnation in one stream.
+#[derive(Debug, Clone)]
+pub struct Track {
+    pub key: super::ObjectKey,
+    pub stream: u32,
+    pub incarnation: u32,
+    /// Indices into the observation list, in stream order.
+    pub obs: Vec<usize>,
+    pub created: Point,
+    pub owner: Option<usize>,
+}
+
+/// A proposed soft link `x_b − x_a ∈ [lo, hi]`.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub kind: &'static str,
+    pub flag: &'static str,
+    pub a: Point,
+    pub b: Point,
+    pub lo: Ms,
+    pub hi: Ms,
+    /// Observation indices that justify it.
+    pub obs: Vec<usize>,
+    /// Which link is dropped first when several conflict (lower first).
+    pub rank: u8,
+}
+
+/// Whether `pod` is named like a pod of workload `owner` (FORMAT.md §5.2).
+pub fn owns(owner: &ResourceKind, owner_name: &str, pod: &str) -> bool {
+    let Some(rest) = pod
+        .strip_prefix(owner_name)
+        .and_then(|r| r.strip_prefix('-'))
+    else {
+        return false;
+    };
+    let rand = |s: &str| {
+        s.len() == 5
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    match owner {
+        ResourceKind::Deployment => match rest.split_once('-') {
+            Some((hash, r)) => {
+                !hash.is_empty()
+                    && hash.len() <= 10
+                    && hash.bytes().all(|b| b.is_ascii_alphanumeric())
+                    && rand(r)
+            }
+            None => false,
+        },
+        ResourceKind::ReplicaSet
+        | ResourceKind::ReplicationController
+        | ResourceKind::DaemonSet => rand(rest),
+        ResourceKind::Job => rand(rest) || rest.split('-').count() == 2,
+        ResourceKind::StatefulSet => !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// The count of pods a workload line says were created (Deployment UP-TO-DATE,
+/// ReplicaSet/DaemonSet CURRENT).
+fn created_count(o: &Observation) -> Option<u32> {
+    let cell = |h: &str| {
+        o.cells
+            .iter()
+            .find(|(k, _)| k == h)
+            .and_then(|(_, v)| v.parse().ok())
+    };
+    match o.kind {
+        ResourceKind::Deployment => cell("UP-TO-DATE"),
+        ResourceKind::ReplicaSet
+        | ResourceKind::ReplicationController
+        | ResourceKind::DaemonSet => cell("CURRENT"),
+        _ => None,
+    }
+}
+
+fn ready_of(o: &Observation) -> Option<u32> {
+    o.ready.map(|[n, _]| n)
+}
+
+/// A pod line printed at the moment of its creation (`Pending`, AGE `0s` or `1s`).
+fn is_creation_line(o: &Observation) -> bool {
+    o.age.as_ref().and_then(|a| a.max_s).is_some_and(|m| m <= 2)
+}
+
+/// Proposes every link between the tracks. `points[i]` is observation `i`'s point.
+pub fn propose(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    opts: &super::LinkOptions,
+) -> Vec<Link> {
+    let mut links = Vec::new();
+    let sec = 1000;
+    if opts.same_object {
+        for (i, a) in tracks.iter().enumerate() {
+            if let Some(b) = tracks[i + 1..]
+                .iter()
+                .find(|b| b.key == a.key && b.stream != a.stream && b.incarnation == a.incarnation)
+            {
+                links.push(Link {
+                    kind: "same object in two streams: one creation time",
+                    flag: "--no-link-same-object",
+                    a: a.created,
+                    b: b.created,
+                    lo: 0,
+                    hi: 0,
+                    obs: vec![a.obs[0], b.obs[0]],
+                    rank: 4,
+                });
+            }
+        }
+    }
+    if opts.owner_first {
+        for t in tracks {
+            if let Some(o) = t.owner {
+                links.push(Link {
+                    kind: "a pod is created after its owner",
+                    flag: "--no-link-owner",
+                    a: tracks[o].created,
+                    b: t.created,
+                    lo: -sec,
+                    hi: UNBOUNDED,
+                    obs: vec![tracks[o].obs[0], t.obs[0]],
+                    rank: 3,
+                });
+            }
+        }
+    }
+    if opts.replacement {
+        for (wi, w) in tracks.iter().enumerate() {
+            let rises: Vec<usize> = w
+                .obs
+                .windows(2)
+                .filter(|p| matches!((created_count(&obs[p[0]]), created_count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
+                .map(|p| p[1])
+                .collect();
+            let mut born: Vec<&Track> = tracks
+                .iter()
+                .filter(|t| t.owner == Some(wi) && is_creation_line(&obs[t.obs[0]]))
+                .collect();
+            born.sort_by_key(|t| (t.stream, obs[t.obs[0]].seq));
+            if rises.is_empty() || rises.len() != born.len() {
+                continue;
+            }
+            for (line, pod) in rises.iter().zip(born) {
+                links.push(Link {
+                    kind: "a workload's created count rises when its new pod is created",
+                    flag: "--no-link-replacement",
+                    a: pod.created,
+                    b: points[*line],
+                    lo: -sec,
+                    hi: 15 * sec,
+                    obs: vec![pod.obs[0], *line],
+                    rank: 2,
+                });
+            }
+        }
+    }
+    if opts.not_ready || opts.node_back {
+        node_links(obs, points, tracks, opts, &mut links);
+    }
+    links
+}
+
+fn is_not_ready(o: &Observation) -> bool {
+    o.status
+        .as_deref()
+        .is_some_and(|s| s.starts_with("NotReady") || s.starts_with("Unknown"))
+}
+
+fn node_links(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    opts: &super::LinkOptions,
+    links: &mut Vec<Link>,
+) {
+    let sec = 1000;
+    for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
+        // The first Ready → NotReady transition, and the node's first change after it.
+        let Some(k) = node
+            .obs
+            .windows(2)
+            .position(|p| !is_not_ready(&obs[p[0]]) && is_not_ready(&obs[p[1]]))
+        else {
+            continue;
+        };
+        let down = node.obs[k + 1];
+        let back = node.obs[k + 2..]
+            .iter()
+            .copied()
+            .find(|&i| super::objects::signature(&obs[i]) != super::objects::signature(&obs[down]));
+        let pods_here: Vec<&Track> = tracks
+            .iter()
+            .filter(|t| {
+                t.key.kind == ResourceKind::Pod
+                    && t.obs
+                        .iter()
+                        .any(|&i| obs[i].node.as_deref() == Some(&node.key.name))
+            })
+            .collect();
+        for pod in &pods_here {
+            // The pod's first touch while it still looked healthy: the node controller's mark.
+            let first_touch = pod.obs.windows(2).find_map(|p| {
+                let (a, b) = (&obs[p[0]], &obs[p[1]]);
+                let healthy = a.status.as_deref() == Some("Running");
+                (healthy && super::objects::signature(a) == super::objects::signature(b))
+                    .then_some(p[1])
+            });
+            if opts.not_ready {
+                if let Some(t) = first_touch {
+                    links.push(Link {
+                        kind: "pods on a node are marked not ready when it turns NotReady",
+                        flag: "--no-link-not-ready",
+                        a: points[down],
+                        b: points[t],
+                        lo: -sec,
+                        hi: 20 * sec,
+                        obs: vec![down, t],
+                        rank: 1,
+                    });
+                }
+                if let Some(owner) = pod.owner {
+                    let w = &tracks[owner];
+                    if let Some(drop) = w.obs.windows(2).find_map(|p| {
+                        matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b < a).then_some(p[1])
+                    }) {
+                        if !links.iter().any(|l| l.b == points[drop]) {
+                            links.push(Link {
+                                kind: "owners' READY drops when a node turns NotReady",
+                                flag: "--no-link-not-ready",
+                                a: points[down],
+                                b: points[drop],
+                                lo: -sec,
+                                hi: 20 * sec,
+                                obs: vec![down, drop],
+                                rank: 1,
+                            });
+                        }
+                    }
+                }
+            }
+            if opts.node_back {
+                if let Some(back) = back {
+                    // Only changes after the pod was marked (or, unmarked, after it ran).
+                    let start = first_touch
+                        .and_then(|t| pod.obs.iter().position(|&i| i == t))
+                        .unwrap_or(0);
+                    let kubelet_change = pod.obs[start..].windows(2).find_map(|p| {
+                        let (a, b) = (&obs[p[0]], &obs[p[1]]);
+                        let changed = a.ip != b.ip
+                            || a.ready != b.ready
+                            || a.restarts.as_ref().map(|r| r.count)
+                                != b.restarts.as_ref().map(|r| r.count)
+                            || (b.status.as_deref() == Some("Unknown") && a.status != b.status);
+                        (changed && b.node.as_deref() == Some(&node.key.name)).then_some(p[1])
+                    });
+                    // A node is Ready before the kubelet restarts its pods' containers
+                    // (it starts them once the runtime network is up, which is what
+                    // Ready reports): the node's Ready line is at most 20 s after the
+                    // pod runs again (one 10 s status sync, plus slack).
+                    let node_ready = node.obs[k + 2..]
+                        .iter()
+                        .copied()
+                        .find(|&i| obs[i].status.as_deref() == Some("Ready"));
+                    let runs_again = pod.obs[start..].iter().copied().find(|&i| {
+                        let o = &obs[i];
+                        o.status.as_deref() == Some("Running")
+                            && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+                            && o.node.as_deref() == Some(&node.key.name)
+                            && o.restarts.as_ref().map(|r| r.count)
+                                > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
+                    });
+                    if let (Some(r), Some(p)) = (node_ready, runs_again) {
+                        links.push(Link {
+                            kind: "a node is Ready before its restarted pods run",
+                            flag: "--no-link-node-back",
+                            a: points[p],
+                            b: points[r],
+                            lo: -UNBOUNDED,
+                            hi: 20 * sec,
+                            obs: vec![p, r],
+                            rank: 0,
+                        });
+                    }
+                    if let Some(c) = kubelet_change {
+                        links.push(Link {
+                            kind: "the returning kubelet writes its pods and its node",
+                            flag: "--no-link-node-back",
+                            a: points[back],
+                            b: points[c],
+                            lo: -60 * sec,
+                            hi: 60 * sec,
+                            obs: vec![back, c],
+                            rank: 0,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pods_are_matched_to_owners_by_kubernetes_naming() {
+        assert!(owns(
+            &ResourceKind::Deployment,
+            "nginx-deployment",
+            "nginx-deployment-8f788645b-qszpv"
+        ));
+        assert!(!owns(
+            &ResourceKind::Deployment,
+            "nginx",
+            "nginx-deployment-8f788645b-qszpv"
+        ));
+        assert!(owns(&ResourceKind::StatefulSet, "web", "web-0"));
+        assert!(!owns(&ResourceKind::StatefulSet, "web", "web-abc"));
+        assert!(owns(
+            &ResourceKind::DaemonSet,
+            "kube-proxy",
+            "kube-proxy-x7k2p"
+        ));
+    }
+}

@@ -1,0 +1,245 @@
+//! Stage 4 — timelines: per-object states on one experiment clock, every time an
+//! honest interval.
+//!
+//! Every table line is a time point; every object incarnation's creation is one
+//! too. The constraints between them (AGE cells, line order, absolute timestamps,
+//! RESTARTS `(X ago)`, and soft links between streams) form a simple temporal
+//! network ([`stn`]) solved for the tightest bounds. Hard constraints that
+//! contradict each other lose their weakest member first; soft links that
+//! contradict the rest are dropped and listed. No interval is ever empty.
+//!
+//! The origin t = 0 is the creation of the earliest-created workload object
+//! (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job) in the experiment; without
+//! one, the earliest line. Wall-clock times are given when the capture has them.
+
+pub mod build;
+pub mod interval;
+pub mod links;
+pub mod objects;
+pub mod stn;
+
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use build::build;
+pub use interval::Interval;
+pub use objects::ObjectKey;
+use stn::{Ms, Network};
+
+/// A transcript line as evidence: `pods.log:12: <the line>`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LineRef {
+    pub source: Arc<str>,
+    pub line: u64,
+    pub text: String,
+}
+
+impl std::fmt::Display for LineRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.source, self.line, self.text)
+    }
+}
+
+impl Serialize for LineRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A time point of the network: a line's time or an object's creation.
+pub type Point = usize;
+
+/// A line identical to its predecessor but for time cells: something hidden changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Touch {
+    pub at: Interval,
+    #[serde(skip)]
+    pub point: Point,
+    pub line: LineRef,
+}
+
+/// One state of an object: what its lines said, from when to when.
+#[derive(Debug, Clone, Serialize)]
+pub struct State {
+    /// STATUS (pods, nodes), or null.
+    pub status: Option<String>,
+    /// READY `[n, m]`, or null.
+    pub ready: Option<[u32; 2]>,
+    /// Restart count (pods).
+    pub restarts: Option<u32>,
+    pub ip: Option<String>,
+    pub node: Option<String>,
+    /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...).
+    pub cells: Vec<(String, String)>,
+    /// When the state began: the time of its first line, or — for the first state
+    /// seen of an object that existed before the capture — between creation and then.
+    pub from: Interval,
+    #[serde(skip)]
+    pub from_point: Point,
+    /// Whether `from` is the moment of the change (a watch event) rather than a bound.
+    pub from_is_event: bool,
+    /// When the next state began; null for the last state (see `last_seen`).
+    pub to: Option<Interval>,
+    /// The time of the last line of this state.
+    pub last_seen: Interval,
+    #[serde(skip)]
+    pub last_point: Point,
+    /// The lines that show this state.
+    pub lines: Vec<LineRef>,
+    /// Lines identical to the state's, printed later (hidden changes).
+    pub touches: Vec<Touch>,
+}
+
+/// How an object's timeline ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum End {
+    /// A DELETED watch event (`--output-watch-events`).
+    Deleted,
+    /// The capture just stops showing it.
+    LastSeen,
+}
+
+/// The timeline of one incarnation of one object.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectTimeline {
+    pub key: ObjectKey,
+    /// 0 for the first incarnation of a name; a StatefulSet pod re-created gets 1, ...
+    pub incarnation: u32,
+    /// The workload that owns it (pods), by name: `Deployment web`.
+    pub owner: Option<ObjectKey>,
+    pub created: Interval,
+    #[serde(skip)]
+    pub created_point: Point,
+    pub states: Vec<State>,
+    pub end: End,
+}
+
+impl ObjectTimeline {
+    pub fn last(&self) -> &State {
+        self.states
+            .last()
+            .expect("an object timeline has at least one state")
+    }
+}
+
+/// A link between streams, as used or dropped.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkReport {
+    /// What the link says (`same object in two streams`, ...).
+    pub kind: &'static str,
+    /// The flag that turns this kind of link off.
+    pub flag: &'static str,
+    /// Tolerance window in seconds: `x_b − x_a ∈ [min, max]`.
+    pub window_s: [Option<f64>; 2],
+    pub lines: Vec<LineRef>,
+    /// Whether it was kept (false: it contradicted stronger constraints).
+    pub used: bool,
+}
+
+/// A failure-injection command seen in the capture.
+#[derive(Debug, Clone, Serialize)]
+pub struct Injection {
+    pub at: Interval,
+    #[serde(skip)]
+    pub point: Point,
+    pub line: LineRef,
+}
+
+/// How t = 0 was chosen, and the wall-clock time when known.
+#[derive(Debug, Clone, Serialize)]
+pub struct Origin {
+    pub description: String,
+    /// Wall-clock time of t = 0 (ISO 8601, as far as the capture tells), when known.
+    pub wall_clock: Option<String>,
+}
+
+/// Which soft links to use (each kind can be turned off with a flag).
+#[derive(Debug, Clone, Copy)]
+pub struct LinkOptions {
+    pub same_object: bool,
+    pub owner_first: bool,
+    pub replacement: bool,
+    pub not_ready: bool,
+    pub node_back: bool,
+}
+
+impl Default for LinkOptions {
+    fn default() -> Self {
+        LinkOptions {
+            same_object: true,
+            owner_first: true,
+            replacement: true,
+            not_ready: true,
+            node_back: true,
+        }
+    }
+}
+
+/// All timelines of one experiment on one clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct Timelines {
+    pub origin: Origin,
+    pub objects: Vec<ObjectTimeline>,
+    pub links: Vec<LinkReport>,
+    pub warnings: Vec<String>,
+    /// Shell commands that inject a failure (`poweroff`, ...), with their times.
+    pub injections: Vec<Injection>,
+    #[serde(skip)]
+    pub(crate) net: Network,
+    /// The point t = 0 stands for.
+    #[serde(skip)]
+    pub origin_point: Point,
+    #[serde(skip)]
+    pub(crate) bounds: Vec<Interval>,
+}
+
+impl Timelines {
+    /// Tightest interval of a point on the experiment clock.
+    pub fn at(&self, p: Point) -> Interval {
+        self.bounds.get(p).copied().unwrap_or(Interval::UNKNOWN)
+    }
+
+    /// Tightest interval of `x_b − x_a` (a duration between two points), asking the
+    /// network for the pair (tighter than subtracting the two intervals).
+    pub fn difference(&self, a: Point, b: Point) -> Interval {
+        let fwd = self.net.distances(a, false);
+        let back = self.net.distances(a, true);
+        match (fwd, back) {
+            (Ok(f), Ok(r)) => {
+                let hi = f[b];
+                let lo = -r[b];
+                let loose = Interval::minus(self.at(b), self.at(a));
+                Interval::new(lo.max(loose.min_ms), hi.min(loose.max_ms))
+            }
+            _ => Interval::minus(self.at(b), self.at(a)),
+        }
+    }
+
+    /// Objects of one kind.
+    pub fn of_kind<'a>(
+        &'a self,
+        kind: &'a crate::tables::ResourceKind,
+    ) -> impl Iterator<Item = &'a ObjectTimeline> + 'a {
+        self.objects.iter().filter(move |o| &o.key.kind == kind)
+    }
+
+    pub fn span(&self) -> Option<(Ms, Ms)> {
+        let mut lo = None::<Ms>;
+        let mut hi = None::<Ms>;
+        for o in &self.objects {
+            for s in &o.states {
+                for i in [s.from, s.last_seen] {
+                    if let Some(v) = i.lower() {
+                        lo = Some(lo.map_or(v, |x| x.min(v)));
+                    }
+                    if let Some(v) = i.upper() {
+                        hi = Some(hi.map_or(v, |x| x.max(v)));
+                    }
+                }
+            }
+        }
+        Some((lo?, hi?))
+    }
+}
