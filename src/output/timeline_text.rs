@@ -88,13 +88,13 @@ pub fn write(out: &mut dyn Write, t: &Timelines) -> io::Result<()> {
     if let Some(w) = &t.origin.wall_clock {
         writeln!(out, "t = 0 is {w}")?;
     }
-    let groups: [(&str, Box<dyn Fn(&ResourceKind) -> bool>); 3] = [
-        ("nodes", Box::new(|k| *k == ResourceKind::Node)),
-        ("workloads", Box::new(|k| k.is_workload())),
-        (
-            "pods and others",
-            Box::new(|k| *k != ResourceKind::Node && !k.is_workload()),
-        ),
+    type Pick = fn(&ResourceKind) -> bool;
+    let groups: [(&str, Pick); 3] = [
+        ("nodes", |k| *k == ResourceKind::Node),
+        ("workloads", |k| k.is_workload()),
+        ("pods and others", |k| {
+            *k != ResourceKind::Node && !k.is_workload()
+        }),
     ];
     for (title, pick) in groups {
         let objs: Vec<&ObjectTimeline> = t.objects.iter().filter(|o| pick(&o.key.kind)).collect();
