@@ -26,7 +26,7 @@ pub struct Recognised {
 
 /// Recognises `text` as a command, given the prompt seen before it (if any).
 pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
-    let parsed = shell::parse_line(text);
+    let parsed = unquote(shell::parse_line(text));
     let typed = match parsed.comment_at {
         Some(at) => text[..at].trim(),
         None => text.trim(),
@@ -44,6 +44,26 @@ pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
         },
         comment: parsed.comment.filter(|c| !c.is_empty()),
     })
+}
+
+/// `watch -n 1 'kubectl get pods | grep web'`: a command quoted as one word after a
+/// prefix is read as the command itself (outer pipe stages are kept after it).
+fn unquote(mut line: Line) -> Line {
+    for command in &mut line.commands {
+        let Some(first) = command.first() else {
+            continue;
+        };
+        let head = strip_prefixes(first);
+        if head.len() != 1 || !head[0].contains(char::is_whitespace) {
+            continue;
+        }
+        let inner = shell::parse_line(&head[0]);
+        if let Some(mut stages) = inner.commands.into_iter().next() {
+            stages.extend(command.drain(1..));
+            *command = stages;
+        }
+    }
+    line
 }
 
 /// True when `text` begins with a word that is a known command (for `➜ ` prompts).
@@ -114,9 +134,11 @@ fn bare_ok(line: &Line, typed: &str) -> bool {
         "kill" | "pkill" | "killall" => args.iter().any(|a| {
             flag(a) || a.chars().all(|c| c.is_ascii_digit()) || vocab::NODE_DAEMONS.contains(a)
         }),
-        "ssh" => args
-            .iter()
-            .any(|a| flag(a) || a.contains('@') || vocab::FAILURE_COMMANDS.contains(&base(a))),
+        // `ssh node2 sudo poweroff`, `ssh node2 'sudo poweroff'`, `ssh -t root@node2`
+        "ssh" => args.iter().any(|a| {
+            let word = a.split_whitespace().next().unwrap_or("");
+            flag(a) || a.contains('@') || vocab::FAILURE_COMMANDS.contains(&base(word))
+        }),
         "sleep" => args.len() == 1 && second.trim_end_matches(['s', 'm']).parse::<f64>().is_ok(),
         _ => false,
     }

@@ -33,6 +33,8 @@ fn kubectl_like_commands_without_prompt() {
         "watch kubectl get pods",
         "watch -n 2 kubectl get pods -o wide",
         "watch -n2 -d kubectl get pods",
+        "watch -n 1 'kubectl get pods -o wide'",
+        "watch \"kubectl get pods | grep web\"",
         "get node --watch -o wide",
         "kgpw",
     ] {
@@ -149,6 +151,8 @@ fn pipes_and_redirections() {
     let g = get("kubectl get pods -w > pods.log 2>&1 &");
     assert!(g.watch && !g.piped && g.names.is_empty());
     assert!(get("date; kubectl get pods -w").watch);
+    assert!(get("watch 'kubectl get pods | grep web'").piped);
+    assert!(get("watch -n 1 'kubectl get pods -o wide'").wide);
 }
 
 #[test]
@@ -165,6 +169,7 @@ fn failure_injection_commands_without_prompt() {
         "date -u",
         "ssh node2 sudo poweroff",
         "ssh root@10.0.0.2",
+        "ssh node2 'sudo poweroff'",
         "virsh destroy worker-2",
         "kubectl drain node2 --ignore-daemonsets",
         "kubectl cordon node2",
