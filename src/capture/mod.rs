@@ -13,6 +13,20 @@
 //! several captured lines (a web paste joined with `<br>`), all carrying the same
 //! source line number. Streaming: memory does not grow with the input.
 
+mod annotation;
+mod clean;
+mod clock;
+mod command;
+pub mod decode;
+mod html;
+mod prompt;
+mod segment;
+mod shell;
+mod vocab;
+
+#[cfg(test)]
+mod tests;
+
 use chrono::NaiveTime;
 
 /// One cleaned line of a capture.
@@ -115,27 +129,47 @@ pub fn capture_bytes(bytes: &[u8]) -> Vec<CapturedLine> {
     lines(bytes).collect()
 }
 
-/// Captures a source line by line, streaming.
+/// Captures a source line by line, streaming: memory stays bounded by the longest
+/// line kept ([`decode::MAX_LINE_BYTES`]) whatever the input size.
+///
+/// A read error ends the iteration; the last line carries a note saying so.
 pub fn lines<R: std::io::Read>(reader: R) -> impl Iterator<Item = CapturedLine> {
-    use std::io::BufRead;
-    // Placeholder until the capture stage lands: UTF-8 only, no cleaning.
-    std::io::BufReader::new(reader)
-        .split(b'\n')
-        .map_while(Result::ok)
-        .enumerate()
-        .map(|(i, raw)| {
-            let text = String::from_utf8_lossy(&raw).trim_end().to_string();
-            let kind = if text.is_empty() {
-                LineKind::Blank
-            } else {
-                LineKind::Content
-            };
+    Lines {
+        raw: decode::raw_lines(reader),
+        pending: Vec::new(),
+        next: 0,
+    }
+}
+
+/// The iterator behind [`lines`]: one decoded line at a time, fanned out into the
+/// captured lines it yields (more than one only for `<br>` and `^C` + command).
+struct Lines<R: std::io::Read> {
+    raw: decode::LineSplitter<decode::Transcoded<R>>,
+    pending: Vec<CapturedLine>,
+    next: usize,
+}
+
+impl<R: std::io::Read> Iterator for Lines<R> {
+    type Item = CapturedLine;
+
+    fn next(&mut self) -> Option<CapturedLine> {
+        while self.next >= self.pending.len() {
+            let raw = self.raw.next()?;
+            self.pending.clear();
+            self.next = 0;
+            segment::classify(raw, &mut self.pending);
+        }
+        let line = std::mem::replace(
+            &mut self.pending[self.next],
             CapturedLine {
-                line: i as u64 + 1,
-                text,
-                kind,
+                line: 0,
+                text: String::new(),
+                kind: LineKind::Blank,
                 time: None,
                 note: None,
-            }
-        })
+            },
+        );
+        self.next += 1;
+        Some(line)
+    }
 }

@@ -1,0 +1,173 @@
+//! One decoded line → one or more classified [`CapturedLine`]s.
+//!
+//! Owns: the order of decisions for a line, and the `watch` screen header. Each piece
+//! of work is delegated: terminal noise to `clean`, web noise to `html`, times to
+//! `clock`, prompts to `prompt`, commands to `command`, row notes to `annotation`.
+//!
+//! Order, and why: binary junk is refused before anything reads it; escapes go before
+//! HTML (an escape can sit inside a tag's text, never the other way round); `<br>`
+//! splits before tags are stripped so each piece is judged alone; a `ts` prefix comes
+//! off before a prompt (ts writes it in front of everything); `^C` comes off before a
+//! prompt (the terminal echoes it where the next prompt is drawn).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::annotation::cut_annotation;
+use super::decode::RawLine;
+use super::prompt::{strip_prompt, Strength};
+use super::{clean, clock, command, html};
+use super::{CapturedLine, Command, LineKind, WallClock};
+
+// Markdown code fence: ``` or ~~~ (3 or more), maybe an info string (`bash`, `shell
+// script`, `{.console}`), nothing else.
+static FENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:`{3,}|~{3,})\s*[\w+\-.{}# ]*$").expect("FENCE pattern is valid")
+});
+
+// procps `watch` header: `Every 2.0s: CMD   [host: ]DATE`. The date is ctime
+// (`Fri Nov 27 12:00:00 2026`); procps-ng ≥ 4 adds the host before it. A narrow terminal
+// may cut the right side off, so the date is optional.
+static WATCH_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^Every\s+\d+(?:[.,]\d+)?s:\s*(.*)$").expect("WATCH_HEADER pattern is valid")
+});
+static WATCH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\s+(\S+):)?\s+([A-Z][a-z]{2}\s+[A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}\s+\d{4})(?:\s+.*)?$")
+        .expect("WATCH_DATE pattern is valid")
+});
+
+/// Classifies one decoded line, pushing what it yields to `out`.
+pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
+    let mut notes = raw.notes;
+    if let Some(e) = &raw.error {
+        notes.push(format!("read error, the input ends here: {e}"));
+    }
+    if clean::is_binary(&raw.text) {
+        out.push(CapturedLine {
+            line: raw.line,
+            text: String::new(),
+            kind: LineKind::Skipped("binary data".to_string()),
+            time: None,
+            note: join(notes),
+        });
+        return;
+    }
+    let visible = clean::clean_terminal(&raw.text);
+    let pieces: Vec<String> = html::split_br(&visible)
+        .into_iter()
+        .map(|p| html::decode_entities(&html::strip_tags(p)))
+        .collect();
+    let start = out.len();
+    let several = pieces.len() > 1;
+    for piece in &pieces {
+        // A trailing `<br>` (or two in a row) is not a blank line of its own.
+        if several && piece.trim().is_empty() {
+            continue;
+        }
+        classify_piece(raw.line, piece, None, out);
+    }
+    if out.len() == start {
+        classify_piece(raw.line, "", None, out);
+    }
+    // Repairs belong to the source line: say them once, on its first piece.
+    if let Some(extra) = join(notes) {
+        let first = &mut out[start];
+        first.note = join(first.note.take().into_iter().chain([extra]).collect());
+    }
+}
+
+fn join(notes: Vec<String>) -> Option<String> {
+    (!notes.is_empty()).then(|| notes.join("; "))
+}
+
+/// Classifies one piece of a line (the whole line unless `<br>` split it).
+fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec<CapturedLine>) {
+    let push = |out: &mut Vec<CapturedLine>, text: &str, kind, time, note: Option<String>| {
+        out.push(CapturedLine {
+            line,
+            text: text.to_string(),
+            kind,
+            time,
+            note,
+        })
+    };
+    // Leading indentation is dropped: it comes from Markdown/blog quoting or `watch`
+    // centring, and `tables` splits rows by grammar, not by column position.
+    let text = piece.trim();
+    if text.is_empty() {
+        return push(out, "", LineKind::Blank, time, None);
+    }
+    if FENCE.is_match(text) {
+        let kind = LineKind::Skipped("markup: code fence".to_string());
+        return push(out, text, kind, time, None);
+    }
+    if time.is_none() {
+        if let Some((t, rest)) = clock::ts_prefix(text) {
+            if rest.trim().is_empty() {
+                return push(out, text, LineKind::TimeMarker, Some(t), None);
+            }
+            return classify_piece(line, rest, Some(t), out);
+        }
+    }
+    if let Some(t) = clock::date_line(text).or_else(|| clock::script_header(text)) {
+        return push(out, text, LineKind::TimeMarker, Some(t), None);
+    }
+    if let Some(rest) = text.strip_prefix("^C") {
+        push(out, "^C", LineKind::Interrupt, time, None);
+        let rest = rest.trim_start();
+        if !rest.is_empty() {
+            classify_piece(line, rest, time, out);
+        }
+        return;
+    }
+    if let Some(caps) = WATCH_HEADER.captures(text) {
+        let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()));
+        return push(
+            out,
+            text,
+            LineKind::ScreenHeader(cmd),
+            header_time.or(time),
+            None,
+        );
+    }
+    if let Some(p) = strip_prompt(text, &command::starts_command) {
+        if let Some(r) = command::recognise(p.rest, Some(p.strength)) {
+            let note = r.comment.map(|c| format!("annotation: # {c}"));
+            let time = p.time.or(time);
+            let text = r.command.text.clone();
+            return push(out, &text, LineKind::Command(r.command), time, note);
+        }
+        // Only a weak prompt gets here (a strong one takes any text): it was prose.
+    } else if let Some(r) = command::recognise(text, None) {
+        let note = r.comment.map(|c| format!("annotation: # {c}"));
+        let text = r.command.text.clone();
+        return push(out, &text, LineKind::Command(r.command), time, note);
+    }
+    let (row, note) = cut_annotation(text);
+    let note = note.map(|n| format!("annotation: {n}"));
+    push(out, row, LineKind::Content, time, note)
+}
+
+/// Reads what follows `Every 2.0s: ` into the command and the screen's time.
+fn watch_header(rest: &str) -> (Command, Option<WallClock>) {
+    let (cmd_text, time) = match WATCH_DATE.captures(rest) {
+        Some(caps) => {
+            let whole = caps.get(0).map_or(rest.len(), |m| m.start());
+            let time = caps
+                .get(2)
+                .and_then(|d| clock::date_c(d.as_str()).ok())
+                .map(|(_, t)| t);
+            (&rest[..whole], time)
+        }
+        None => (rest, None),
+    };
+    let cmd_text = cmd_text.trim();
+    let cmd = command::recognise(cmd_text, Some(Strength::Strong))
+        .map(|r| r.command)
+        .unwrap_or_else(|| Command {
+            text: cmd_text.to_string(),
+            get: None,
+        });
+    (cmd, time)
+}
