@@ -1,1 +1,2 @@
-//! A kubectl-faithful node-failure experiment, for tests (to be written).
+//! A kubectl-faithful node-failure experiment simulator, for tests.
+pub mod tabwriter;
