@@ -363,7 +363,13 @@ impl World {
         let unav = n / 4;
         let hash = names::template_hash(&mut self.rng);
         self.workloads[0].hash = hash.clone();
-        self.workloads[0].image = format!("{}-v2", self.workloads[0].image);
+        let repo = self.workloads[0]
+            .image
+            .rsplit_once(':')
+            .map_or("nginx", |(r, _)| r)
+            .to_string();
+        let tag = *self.rng.pick(&["1.27.1", "v2.4.0", "stable", "2.48"]);
+        self.workloads[0].image = format!("{repo}:{tag}");
         o.revisions.push(Revision {
             workload: 0,
             at: t0,
@@ -378,7 +384,8 @@ impl World {
         let mut new: Vec<(usize, f64)> = Vec::new();
         let base = format!("{}-{hash}", self.workloads[0].name);
         let mut t = t0 + self.delay(0.02, 0.1);
-        for _ in 0..(4 * n + 8) {
+        for _ in 0..(8 * n + 16) {
+            let mut changed = false;
             let want = (n + surge)
                 .saturating_sub(old.len() + new.len())
                 .min(n - new.len());
@@ -389,6 +396,7 @@ impl World {
                 let (id, ready) = self.spawn_pod(0, name, t, node, pull);
                 new.push((id, ready.unwrap_or(f64::INFINITY)));
                 t += self.delay(0.005, 0.03);
+                changed = true;
             }
             let ready_new = new.iter().filter(|p| p.1 <= t).count();
             let removable = (old.len() + ready_new)
@@ -398,9 +406,14 @@ impl World {
                 let id = old.remove(0);
                 self.user_delete(id, t);
                 t += self.delay(0.005, 0.03);
+                changed = true;
             }
             if old.is_empty() && new.len() == n {
                 break;
+            }
+            if changed {
+                t += self.delay(0.01, 0.1);
+                continue;
             }
             let next = new
                 .iter()
