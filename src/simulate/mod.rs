@@ -174,7 +174,8 @@ pub fn run(cfg: &Config) -> Experiment {
         .iter_mut()
         .for_each(|s| *s = (*s * 1000.0).round() / 1000.0);
     let o = w.play(t_cap, failed);
-    let end = o.end + w.delay(30.0, 300.0);
+    let tail = w.delay(30.0, 300.0);
+    let end = if o.exact_end { o.end } else { o.end + tail };
     w.heartbeats(t_cap - 600.0, end + 10.0);
     w.derive_status(&o.revisions, end + 10.0);
     let watches: Vec<Watch> = kinds

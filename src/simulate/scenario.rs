@@ -34,6 +34,8 @@ pub struct Outcome {
     pub end: f64,
     /// Rollout revisions.
     pub revisions: Vec<Revision>,
+    /// `end` is the capture end itself (the capture stops before a pending step).
+    pub exact_end: bool,
 }
 
 fn min_opt(a: Option<f64>, b: f64) -> Option<f64> {
@@ -131,6 +133,7 @@ impl World {
             Return::CaptureEndsFirst => {
                 let span = (t_ev - det.f - 20.0).max(1.0);
                 o.end = det.f + 10.0 + self.delay(0.0, span);
+                o.exact_end = true;
             }
             Return::BeforeEviction => {
                 let hi = (t_ev - 40.0).max(det.f + 6.0);

@@ -379,6 +379,20 @@ fn servers_from_1_31_print_the_terminal_reason_last() {
 }
 
 #[test]
+fn ongoing_capture_stops_before_the_eviction_would_happen() {
+    for seed in seeds() {
+        let e = run(&Config::new(
+            seed,
+            Variant::PowerOff(Return::CaptureEndsFirst),
+        ));
+        let t = &e.truth;
+        let evict_at = t.f.unwrap() + e.config.toleration_s;
+        assert!(t.capture_end < evict_at, "{} >= {evict_at}", t.capture_end);
+        assert!(!e.file("pods.log").unwrap().text.contains("Terminating"));
+    }
+}
+
+#[test]
 fn graceful_shutdown_fails_pods_at_once() {
     for seed in seeds() {
         let t = run(&Config::new(seed, Variant::GracefulShutdown(Return::Never))).truth;
