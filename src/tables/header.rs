@@ -161,12 +161,19 @@ pub fn schema_from_header(header: &Header, get: Option<&GetCommand>) -> Schema {
         (Some(c), None) => (c, KindFrom::Command),
         (None, None) => (ResourceKind::Other("unknown".into()), KindFrom::Unknown),
     };
+    // A kind no built-in printer makes is a generic table: NAME, AGE (and kubectl's own
+    // prefix columns) keep their grammar, every other cell is verbatim text.
+    let generic = matches!(kind, ResourceKind::Other(_));
     let columns = header
         .names
         .iter()
-        .map(|n| Column {
-            header: n.clone(),
-            class: column(n).map(|d| d.class).unwrap_or(CellClass::Unknown),
+        .map(|n| {
+            let known = column(n).map(|d| d.class);
+            let keep = !generic || matches!(n.as_str(), "NAME" | "NAMESPACE" | "AGE" | "EVENT");
+            Column {
+                header: n.clone(),
+                class: known.filter(|_| keep).unwrap_or(CellClass::Unknown),
+            }
         })
         .collect();
     let wide = header.names.iter().any(|n| {

@@ -46,6 +46,9 @@ pub struct Row {
     pub note: Option<String>,
     /// The cleaned line text, for evidence (`pods.log:12: <the line>`).
     pub text: String,
+    /// The namespace the command asked for (`-n shop`), when the table has no
+    /// NAMESPACE column.
+    pub namespace: Option<String>,
 }
 
 /// What became of one captured line.
@@ -340,6 +343,7 @@ impl Tabler {
             time: cl.time.or(self.screen_time),
             note,
             text: cl.text,
+            namespace: self.get.as_ref().and_then(|g| g.namespace.clone()),
         })
     }
 }

@@ -207,7 +207,7 @@ impl Timelines {
         let fwd = self.net.distances(a, false);
         let back = self.net.distances(a, true);
         match (fwd, back) {
-            (Ok(f), Ok(r)) => {
+            (Ok(f), Ok(r)) if b < f.len() && b < r.len() => {
                 let hi = f[b];
                 let lo = -r[b];
                 let loose = Interval::minus(self.at(b), self.at(a));

@@ -106,6 +106,9 @@ impl Network {
     pub fn distances(&self, src: usize, reversed: bool) -> Result<Vec<Ms>, Conflict> {
         let adj = if reversed { &self.inc } else { &self.out };
         let n = adj.len();
+        if src >= n {
+            return Ok(vec![UNBOUNDED; n]);
+        }
         let mut dist = vec![UNBOUNDED; n];
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut in_queue = vec![false; n];

@@ -1,0 +1,181 @@
+//! The command line against the real samples: verdicts, the known facts of the seed,
+//! errors and exit codes, and the metamorphic laws (renaming, reordering and
+//! concatenating the transcripts changes nothing).
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SAMPLES: &[&str] = &["no-failure", "ongoing", "in-place", "post-migration", "mid-migration"];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn watchtrail(args: &[&str]) -> Output {
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(101), "panicked: {args:?}\n{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn analysis(args: &[&str]) -> Value {
+    let mut all = vec!["analyze", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = watchtrail(&all);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn expected(sample: &str) -> String {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(root().join("samples").join(sample).join("expect.json")).unwrap()).unwrap();
+    v["scenario"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn every_sample_gives_its_expected_scenario() {
+    for s in SAMPLES {
+        let a = analysis(&[&format!("samples/{s}")]);
+        assert_eq!(a["schema"], "watchtrail/analysis/v1");
+        assert_eq!(a["scenario"], expected(s), "{s}: {}", a["verdict"]);
+    }
+}
+
+fn interval(v: &Value) -> (f64, f64) {
+    (v["min_s"].as_f64().unwrap(), v["max_s"].as_f64().unwrap())
+}
+
+#[test]
+fn sample_metrics_are_sensible() {
+    // in-place: node down about 3 minutes, no eviction.
+    let a = analysis(&["samples/in-place"]);
+    let m = &a["incidents"][0]["metrics"];
+    assert!(m["eviction_s"].is_null());
+    let (lo, hi) = interval(&m["node_down_s"]);
+    assert!(lo >= 60.0 && hi <= 300.0 && lo <= 180.0 && hi >= 180.0, "node_down_s {lo}..{hi}");
+    // post-migration: eviction about 5 minutes after NotReady.
+    let a = analysis(&["samples/post-migration"]);
+    let (lo, hi) = interval(&a["incidents"][0]["metrics"]["eviction_s"]);
+    assert!(lo <= 300.0 && hi >= 300.0 && hi - lo <= 130.0, "eviction_s {lo}..{hi}");
+    // mid-migration: eviction 6m12s − 67s ≈ 305 s; replacement ready ≈ 59 s later.
+    let a = analysis(&["samples/mid-migration"]);
+    let m = &a["incidents"][0]["metrics"];
+    let (lo, hi) = interval(&m["eviction_s"]);
+    assert!(lo <= 305.0 && hi >= 305.0 && hi - lo < 10.0, "eviction_s {lo}..{hi}");
+    let (lo, hi) = interval(&m["replacement_s"]);
+    assert!(lo <= 60.0 && hi >= 58.0, "replacement_s {lo}..{hi}");
+}
+
+#[test]
+fn in_place_pods_log_gives_the_seeds_six_observations() {
+    let out = watchtrail(&["parse", "samples/in-place/pods.log"]);
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let obs: Vec<&Value> = lines.iter().filter(|v| v["schema"] == "watchtrail/observation/v1").collect();
+    assert_eq!(obs.len(), 6);
+    let last = obs[5];
+    assert_eq!(last["restarts"]["count"], 1);
+    assert_eq!(interval(&last["restarts"]["last_ago"]), (53.0, 54.0));
+    assert_eq!(last["ip"], "10.1.209.135");
+    assert_eq!(last["node"], "ubuntub");
+    assert_eq!(interval(&last["age"]), (543.0, 544.0));
+    assert_eq!(last["kind"], "Pod");
+    let account = lines.iter().find(|v| v["schema"] == "watchtrail/input/v1").unwrap();
+    assert_eq!(account["input"]["rows"], 6);
+    assert_eq!(account["input"]["skipped"], 0);
+}
+
+#[test]
+fn the_web_paste_gives_13_tables_and_99_rows() {
+    let out = watchtrail(&["parse", "samples/web-paste/seed.md"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.iter().filter(|v| v["schema"] == "watchtrail/observation/v1").count(), 99);
+    let account = &lines.last().unwrap()["input"];
+    assert_eq!(account["headers"], 13);
+    assert_eq!(account["rows"], 99);
+    // Every skipped line has a reason.
+    assert_eq!(account["skipped_by_reason"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>(), account["skipped"].as_u64().unwrap());
+}
+
+#[test]
+fn an_unreadable_path_exits_2_naming_it() {
+    let out = watchtrail(&["analyze", "no/such/file.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("watchtrail: no/such/file.log: "), "{err}");
+}
+
+#[test]
+fn strict_fails_on_a_skipped_line_and_verbose_says_why() {
+    let out = watchtrail(&["parse", "--strict", "-v", "samples/web-paste/seed.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("samples/web-paste/seed.md:3: skipped: "), "{err}");
+    let out = watchtrail(&["parse", "--strict", "samples/in-place"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn bad_inputs_never_panic_and_name_file_and_line() {
+    let dir = root().join("tests/fixtures/bad");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let p = path.to_string_lossy().to_string();
+        for cmd in ["parse", "analyze", "timeline"] {
+            let out = watchtrail(&[cmd, "-v", &p]);
+            assert!(out.status.code().is_some(), "{cmd} {p}: killed");
+        }
+        let out = watchtrail(&["parse", "-v", &p]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let name = path.file_name().unwrap().to_string_lossy();
+        if name != "empty.log" && name != "README.md" {
+            assert!(err.contains(&format!("{p}:")), "{name}: no file:line in {err}");
+        }
+    }
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::write(to, std::fs::read(from).unwrap()).unwrap();
+}
+
+#[test]
+fn renaming_reordering_and_concatenating_change_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    for s in ["in-place", "post-migration", "mid-migration"] {
+        let base = analysis(&[&format!("samples/{s}")]);
+        let dir = root().join("samples").join(s);
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "log")).collect();
+        files.sort();
+        // Renamed files, given in reverse order.
+        let mut renamed = Vec::new();
+        for (i, f) in files.iter().enumerate().rev() {
+            let to = tmp.path().join(format!("{s}-capture-{i}.txt"));
+            copy(f, &to);
+            renamed.push(to.to_string_lossy().to_string());
+        }
+        let args: Vec<&str> = renamed.iter().map(String::as_str).collect();
+        let a = analysis(&args);
+        assert_eq!(a["scenario"], base["scenario"], "{s} renamed/reordered");
+        assert_eq!(a["incidents"][0]["metrics"], base["incidents"][0]["metrics"], "{s} renamed/reordered metrics");
+        // One session log: each transcript after its command, with prompts.
+        let mut session = String::new();
+        for f in &files {
+            let kind = f.file_stem().unwrap().to_string_lossy().to_string();
+            session.push_str(&format!("user@lab:~$ kubectl get {kind} -o wide --watch\n"));
+            session.push_str(&std::fs::read_to_string(f).unwrap());
+            session.push_str("^C\n");
+        }
+        let one = tmp.path().join(format!("{s}-session.log"));
+        std::fs::write(&one, session).unwrap();
+        let a = analysis(&[&one.to_string_lossy()]);
+        assert_eq!(a["scenario"], base["scenario"], "{s} as one session log");
+    }
+}
