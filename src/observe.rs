@@ -222,7 +222,8 @@ impl Observer {
         };
         let status = get("STATUS").map(String::from);
         let event = get("EVENT").map(|e| e.trim().to_string());
-        let namespace = none_to_null(get("NAMESPACE")).or_else(|| row.namespace.clone().filter(|_| kind != ResourceKind::Node));
+        let namespace = none_to_null(get("NAMESPACE"))
+            .or_else(|| row.namespace.clone().filter(|_| kind != ResourceKind::Node));
         let cells = schema
             .columns
             .iter()

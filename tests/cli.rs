@@ -8,7 +8,13 @@ use std::process::Output;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const SAMPLES: &[&str] = &["no-failure", "ongoing", "in-place", "post-migration", "mid-migration"];
+const SAMPLES: &[&str] = &[
+    "no-failure",
+    "ongoing",
+    "in-place",
+    "post-migration",
+    "mid-migration",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -22,7 +28,12 @@ fn watchtrail(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap();
-    assert_ne!(out.status.code(), Some(101), "panicked: {args:?}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(
+        out.status.code(),
+        Some(101),
+        "panicked: {args:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out
 }
 
@@ -30,12 +41,19 @@ fn analysis(args: &[&str]) -> Value {
     let mut all = vec!["analyze", "--format", "json"];
     all.extend_from_slice(args);
     let out = watchtrail(&all);
-    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
 fn expected(sample: &str) -> String {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(root().join("samples").join(sample).join("expect.json")).unwrap()).unwrap();
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("samples").join(sample).join("expect.json")).unwrap(),
+    )
+    .unwrap();
     v["scenario"].as_str().unwrap().to_string()
 }
 
@@ -59,16 +77,25 @@ fn sample_metrics_are_sensible() {
     let m = &a["incidents"][0]["metrics"];
     assert!(m["eviction_s"].is_null());
     let (lo, hi) = interval(&m["node_down_s"]);
-    assert!(lo >= 60.0 && hi <= 300.0 && lo <= 180.0 && hi >= 180.0, "node_down_s {lo}..{hi}");
+    assert!(
+        lo >= 60.0 && hi <= 300.0 && lo <= 180.0 && hi >= 180.0,
+        "node_down_s {lo}..{hi}"
+    );
     // post-migration: eviction about 5 minutes after NotReady.
     let a = analysis(&["samples/post-migration"]);
     let (lo, hi) = interval(&a["incidents"][0]["metrics"]["eviction_s"]);
-    assert!(lo <= 300.0 && hi >= 300.0 && hi - lo <= 130.0, "eviction_s {lo}..{hi}");
+    assert!(
+        lo <= 300.0 && hi >= 300.0 && hi - lo <= 130.0,
+        "eviction_s {lo}..{hi}"
+    );
     // mid-migration: eviction 6m12s − 67s ≈ 305 s; replacement ready ≈ 59 s later.
     let a = analysis(&["samples/mid-migration"]);
     let m = &a["incidents"][0]["metrics"];
     let (lo, hi) = interval(&m["eviction_s"]);
-    assert!(lo <= 305.0 && hi >= 305.0 && hi - lo < 10.0, "eviction_s {lo}..{hi}");
+    assert!(
+        lo <= 305.0 && hi >= 305.0 && hi - lo < 10.0,
+        "eviction_s {lo}..{hi}"
+    );
     let (lo, hi) = interval(&m["replacement_s"]);
     assert!(lo <= 60.0 && hi >= 58.0, "replacement_s {lo}..{hi}");
 }
@@ -77,8 +104,15 @@ fn sample_metrics_are_sensible() {
 fn in_place_pods_log_gives_the_seeds_six_observations() {
     let out = watchtrail(&["parse", "samples/in-place/pods.log"]);
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let obs: Vec<&Value> = lines.iter().filter(|v| v["schema"] == "watchtrail/observation/v1").collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let obs: Vec<&Value> = lines
+        .iter()
+        .filter(|v| v["schema"] == "watchtrail/observation/v1")
+        .collect();
     assert_eq!(obs.len(), 6);
     let last = obs[5];
     assert_eq!(last["restarts"]["count"], 1);
@@ -87,7 +121,10 @@ fn in_place_pods_log_gives_the_seeds_six_observations() {
     assert_eq!(last["node"], "ubuntub");
     assert_eq!(interval(&last["age"]), (543.0, 544.0));
     assert_eq!(last["kind"], "Pod");
-    let account = lines.iter().find(|v| v["schema"] == "watchtrail/input/v1").unwrap();
+    let account = lines
+        .iter()
+        .find(|v| v["schema"] == "watchtrail/input/v1")
+        .unwrap();
     assert_eq!(account["input"]["rows"], 6);
     assert_eq!(account["input"]["skipped"], 0);
 }
@@ -96,13 +133,30 @@ fn in_place_pods_log_gives_the_seeds_six_observations() {
 fn the_web_paste_gives_13_tables_and_99_rows() {
     let out = watchtrail(&["parse", "samples/web-paste/seed.md"]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(lines.iter().filter(|v| v["schema"] == "watchtrail/observation/v1").count(), 99);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|v| v["schema"] == "watchtrail/observation/v1")
+            .count(),
+        99
+    );
     let account = &lines.last().unwrap()["input"];
     assert_eq!(account["headers"], 13);
     assert_eq!(account["rows"], 99);
     // Every skipped line has a reason.
-    assert_eq!(account["skipped_by_reason"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum::<u64>(), account["skipped"].as_u64().unwrap());
+    assert_eq!(
+        account["skipped_by_reason"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|v| v.as_u64().unwrap())
+            .sum::<u64>(),
+        account["skipped"].as_u64().unwrap()
+    );
 }
 
 #[test]
@@ -118,7 +172,10 @@ fn strict_fails_on_a_skipped_line_and_verbose_says_why() {
     let out = watchtrail(&["parse", "--strict", "-v", "samples/web-paste/seed.md"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("samples/web-paste/seed.md:3: skipped: "), "{err}");
+    assert!(
+        err.contains("samples/web-paste/seed.md:3: skipped: "),
+        "{err}"
+    );
     let out = watchtrail(&["parse", "--strict", "samples/in-place"]);
     assert!(out.status.success());
 }
@@ -137,7 +194,10 @@ fn bad_inputs_never_panic_and_name_file_and_line() {
         let err = String::from_utf8_lossy(&out.stderr);
         let name = path.file_name().unwrap().to_string_lossy();
         if name != "empty.log" && name != "README.md" {
-            assert!(err.contains(&format!("{p}:")), "{name}: no file:line in {err}");
+            assert!(
+                err.contains(&format!("{p}:")),
+                "{name}: no file:line in {err}"
+            );
         }
     }
 }
@@ -152,7 +212,11 @@ fn renaming_reordering_and_concatenating_change_nothing() {
     for s in ["in-place", "post-migration", "mid-migration"] {
         let base = analysis(&[&format!("samples/{s}")]);
         let dir = root().join("samples").join(s);
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "log")).collect();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .collect();
         files.sort();
         // Renamed files, given in reverse order.
         let mut renamed = Vec::new();
@@ -164,7 +228,10 @@ fn renaming_reordering_and_concatenating_change_nothing() {
         let args: Vec<&str> = renamed.iter().map(String::as_str).collect();
         let a = analysis(&args);
         assert_eq!(a["scenario"], base["scenario"], "{s} renamed/reordered");
-        assert_eq!(a["incidents"][0]["metrics"], base["incidents"][0]["metrics"], "{s} renamed/reordered metrics");
+        assert_eq!(
+            a["incidents"][0]["metrics"], base["incidents"][0]["metrics"],
+            "{s} renamed/reordered metrics"
+        );
         // One session log: each transcript after its command, with prompts.
         let mut session = String::new();
         for f in &files {

@@ -7,12 +7,19 @@ use serde_json::Value;
 use watchtrail::input::{Origin, Source};
 
 fn parse(path: &Path) -> Vec<watchtrail::observe::Observation> {
-    let src = Source { name: path.to_string_lossy().into(), origin: Origin::File(path.to_path_buf()) };
-    watchtrail::ingest::ingest(&[src]).expect("fixture readable").observations
+    let src = Source {
+        name: path.to_string_lossy().into(),
+        origin: Origin::File(path.to_path_buf()),
+    };
+    watchtrail::ingest::ingest(&[src])
+        .expect("fixture readable")
+        .observations
 }
 
 fn check_case(log: &Path) -> Result<(), String> {
-    let expect: Value = serde_json::from_str(&std::fs::read_to_string(log.with_extension("expect.json")).unwrap()).unwrap();
+    let expect: Value =
+        serde_json::from_str(&std::fs::read_to_string(log.with_extension("expect.json")).unwrap())
+            .unwrap();
     let rows = expect["rows"].as_array().unwrap();
     let got = parse(log);
     let mut errors = Vec::new();
@@ -23,7 +30,10 @@ fn check_case(log: &Path) -> Result<(), String> {
     for (k, want) in rows.iter().enumerate() {
         let line = want["line"].as_u64().unwrap();
         let name = want["name"].as_str();
-        let Some(o) = got.get(k).filter(|o| o.line == line && (name.is_none() || Some(o.name.as_str()) == name)) else {
+        let Some(o) = got
+            .get(k)
+            .filter(|o| o.line == line && (name.is_none() || Some(o.name.as_str()) == name))
+        else {
             errors.push(format!("row {k} (line {line}): no row {name:?}"));
             continue;
         };
@@ -33,10 +43,22 @@ fn check_case(log: &Path) -> Result<(), String> {
             }
         };
         diff("kind", Value::from(o.kind.as_str()), &want["kind"]);
-        diff("namespace", serde_json::to_value(&o.namespace).unwrap(), &want["namespace"]);
-        diff("status", serde_json::to_value(&o.status).unwrap(), &want["status"]);
+        diff(
+            "namespace",
+            serde_json::to_value(&o.namespace).unwrap(),
+            &want["namespace"],
+        );
+        diff(
+            "status",
+            serde_json::to_value(&o.status).unwrap(),
+            &want["status"],
+        );
         if !want["age"].is_null() {
-            diff("age", Value::from(o.age.as_ref().map(|a| a.text.clone())), &want["age"]);
+            diff(
+                "age",
+                Value::from(o.age.as_ref().map(|a| a.text.clone())),
+                &want["age"],
+            );
         }
         if let Some(ev) = want.get("event") {
             diff("event", serde_json::to_value(&o.event).unwrap(), ev);
@@ -56,12 +78,26 @@ fn check_case(log: &Path) -> Result<(), String> {
 #[test]
 fn every_noise_fixture_parses_to_its_expected_rows() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/noise");
-    let mut logs: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "log")).collect();
+    let mut logs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "log"))
+        .collect();
     logs.sort();
     assert!(logs.len() >= 40, "fixtures missing");
     let failures: Vec<String> = logs
         .iter()
-        .filter_map(|l| check_case(l).err().map(|e| format!("{}:\n    {e}", l.file_name().unwrap().to_string_lossy())))
+        .filter_map(|l| {
+            check_case(l)
+                .err()
+                .map(|e| format!("{}:\n    {e}", l.file_name().unwrap().to_string_lossy()))
+        })
         .collect();
-    assert!(failures.is_empty(), "{} of {} fixtures differ:\n{}", failures.len(), logs.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures differ:\n{}",
+        failures.len(),
+        logs.len(),
+        failures.join("\n")
+    );
 }

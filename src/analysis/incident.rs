@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::metrics::{self, Metrics};
-use super::scenario::{decide, order, Scenario, Seen};
+use super::scenario::{self, decide, Scenario, Seen};
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
@@ -18,6 +18,31 @@ pub struct Phase {
     pub evidence: Vec<String>,
     #[serde(skip)]
     pub point: Point,
+    /// Other points the phase may be (N is the earlier of the node's Ready line and the
+    /// kubelet's first pod write when their order is open).
+    #[serde(skip)]
+    pub alternatives: Vec<Point>,
+}
+
+impl Phase {
+    fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        std::iter::once(self.point).chain(self.alternatives.iter().copied())
+    }
+}
+
+/// The order of `x` and the node's return `n`, where `n` is the earliest of its points:
+/// N came first if any of its points is proven before `x`; `x` came first if it is
+/// proven before all of them.
+fn order_to_n(t: &Timelines, x: &Phase, n: &Phase) -> scenario::Order {
+    let n_first = n.points().any(|p| t.difference(p, x.point).min_ms >= 0);
+    let x_first = n.points().all(|p| t.difference(x.point, p).min_ms >= 0);
+    if n_first && !x_first {
+        scenario::Order::After
+    } else if x_first && !n_first {
+        scenario::Order::Before
+    } else {
+        scenario::Order::Open
+    }
 }
 
 /// The phases of an incident; null when not seen.
@@ -144,6 +169,7 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
                         what: format!("node {} {}", o.key.name, s.status.as_deref().unwrap_or("")),
                         evidence: vec![ev(&s.lines[0])],
                         point: s.from_point,
+                        alternatives: Vec::new(),
                     },
                     node_state: Some((oi, si)),
                 });
@@ -216,6 +242,7 @@ fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     what: format!("pods on {node} marked not ready (owner READY dropped)"),
                     evidence,
                     point: touch.point,
+                    alternatives: Vec::new(),
                 },
                 node_state: None,
             });
@@ -230,7 +257,16 @@ fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize
     (1..pod.states.len()).find_map(|i| {
         let k = eviction_kind(&pod.states[i - 1], &pod.states[i])?;
         let d = t.difference(f, pod.states[i].from_point);
-        (d.max_ms >= 0).then_some((i, k))
+        if d.max_ms < 0 {
+            return None;
+        }
+        // A graceful shutdown fails pods as the node goes down (FORMAT.md §4.9); a
+        // terminal status long after the failure, or one the pod recovers from, is the
+        // returning kubelet's report of a container killed by the reboot.
+        if k == "Failed" && (d.min_ms > 60_000 || pod.states[i + 1..].iter().any(healthy)) {
+            return None;
+        }
+        Some((i, k))
     })
 }
 
@@ -274,6 +310,7 @@ fn follow(
                 what: format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or("")),
                 evidence: vec![ev(&s.lines[0])],
                 point: s.from_point,
+                alternatives: Vec::new(),
             };
             if e.as_ref()
                 .is_none_or(|x| t.difference(ph.point, x.point).min_ms > 0)
@@ -298,6 +335,7 @@ fn follow(
                     what: format!("pod {} written by the returning kubelet", pod.key.name),
                     evidence: vec![ev(&s.lines[0])],
                     point: s.from_point,
+                    alternatives: Vec::new(),
                 });
             }
             if back_ready.is_none() && healthy(s) && ev_state.is_none_or(|(ei, _)| i < ei) {
@@ -337,6 +375,7 @@ fn follow(
                 what: format!("replacement {} Running and ready", q.key.name),
                 evidence: vec![ev(&ready_state.lines[0])],
                 point: ready_state.from_point,
+                alternatives: Vec::new(),
             };
             out.outcome = "replaced";
             out.replacement = Some(q.key.name.clone());
@@ -393,47 +432,32 @@ fn follow(
                 what: format!("node {node} Ready"),
                 evidence: vec![ev(&s.lines[0])],
                 point: s.from_point,
+                alternatives: Vec::new(),
             })
     });
-    // When the two orders are not proven, N is the earlier of both: its bounds are the
-    // minimum of each side, and both lines are its evidence.
-    let n = match (&node_ready, &n_kubelet) {
-        (Some(a), Some(b)) => {
-            let d = t.difference(a.point, b.point);
-            Some(if d.min_ms >= 0 {
-                a.clone()
-            } else if d.max_ms < 0 {
-                b.clone()
-            } else {
-                let first = if a.at.max_ms <= b.at.max_ms { a } else { b };
-                Phase {
-                    at: Interval::new(a.at.min_ms.min(b.at.min_ms), a.at.max_ms.min(b.at.max_ms)),
-                    what: format!(
-                        "{} (or {})",
-                        first.what,
-                        if std::ptr::eq(first, a) {
-                            &b.what
-                        } else {
-                            &a.what
-                        }
-                    ),
-                    evidence: a.evidence.iter().chain(&b.evidence).cloned().collect(),
-                    point: first.point,
-                }
-            })
+    // N for the order of phases: the returning kubelet's first write to an affected pod
+    // when there is one — it sits in the pods' own stream, so its order against E and R
+    // is proven by line order — else the node's Ready line. The node's Ready line stays
+    // evidence either way, and `node_down_s` is measured to it.
+    let n = match (n_kubelet, &node_ready) {
+        (Some(mut k), Some(r)) => {
+            k.evidence.extend(r.evidence.iter().cloned());
+            k.what = format!("{}; {}", k.what, r.what);
+            k.alternatives.clear();
+            Some(k)
         }
-        (a, b) => a.clone().or(b.clone()),
+        (k, r) => k.or_else(|| r.clone()),
     };
     let seen = Seen {
         eviction: e.is_some(),
         replacement: r.is_some(),
         node_back: n.is_some(),
         e_to_n: match (&e, &n) {
-            (Some(e), Some(n)) => Some(order(t.difference(e.point, n.point))),
+            (Some(e), Some(n)) => Some(order_to_n(t, e, n)),
             _ => None,
         },
         r_to_n: match (&r, &n) {
-            (Some(r), Some(n)) => Some(order(t.difference(r.point, n.point))),
+            (Some(r), Some(n)) => Some(order_to_n(t, r, n)),
             _ => None,
         },
     };
