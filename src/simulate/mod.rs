@@ -109,7 +109,7 @@ fn classify(variant: Variant, o: &Outcome) -> &'static str {
         return "no-failure";
     }
     match (o.e, o.r, o.n) {
-        (_, _, Some(n)) if o.e.map_or(true, |e| n < e) => "in-place",
+        (_, _, Some(n)) if o.e.is_none_or(|e| n < e) => "in-place",
         (Some(_), Some(r), Some(n)) if n < r => "mid-migration",
         (Some(_), None, Some(_)) => "mid-migration",
         (Some(_), Some(_), Some(_)) => "post-migration",
