@@ -390,3 +390,15 @@ fn dump() {
         );
     }
 }
+
+#[test]
+#[ignore = "timing: WATCHTRAIL_BENCH=file cargo test --release -- --ignored bench"]
+fn bench() {
+    let path = std::env::var("WATCHTRAIL_BENCH").unwrap_or_default();
+    let Ok(file) = std::fs::File::open(&path) else {
+        return;
+    };
+    let start = std::time::Instant::now();
+    let n = lines(file).count();
+    println!("{n} lines in {:?}", start.elapsed());
+}
