@@ -135,6 +135,10 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
         );
     }
     if let Some(p) = strip_prompt(text, &command::starts_command) {
+        // `^C` typed at a prompt: the terminal echoes it after the prompt.
+        if p.rest.starts_with("^C") {
+            return classify_piece(line, p.rest, p.time.or(time), out);
+        }
         if let Some(r) = command::recognise(p.rest, Some(p.strength)) {
             let note = r.comment.map(|c| format!("annotation: # {c}"));
             let time = p.time.or(time);

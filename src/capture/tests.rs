@@ -168,6 +168,9 @@ fn interrupt_alone_and_before_a_prompt() {
     assert!(get_of(&got[1]).watch);
     let got = capture_bytes("^C[root@host ~]# sudo poweroff".as_bytes());
     assert_eq!(got[1].text, "sudo poweroff");
+    assert_eq!(one("[root@host ~]# ^C").kind, LineKind::Interrupt);
+    let l = one("controlplane $ kubectl get po -w");
+    assert!(get_of(&l).watch);
 }
 
 #[test]
