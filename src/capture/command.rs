@@ -26,6 +26,14 @@ pub struct Recognised {
 
 /// Recognises `text` as a command, given the prompt seen before it (if any).
 pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
+    // Most lines are table rows: turn them away on their first word, before any parsing.
+    let first_word = text
+        .split(|c: char| c.is_whitespace() || ";|&<>".contains(c))
+        .next()
+        .unwrap_or("");
+    if prompt.is_none() && !could_start(first_word) {
+        return None;
+    }
     let parsed = unquote(shell::parse_line(text));
     let typed = match parsed.comment_at {
         Some(at) => text[..at].trim(),
@@ -44,6 +52,17 @@ pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
         },
         comment: parsed.comment.filter(|c| !c.is_empty()),
     })
+}
+
+/// A first word that may begin a command with no prompt before it.
+fn could_start(word: &str) -> bool {
+    let name = base(word);
+    vocab::KUBECTL_NAMES.contains(&name)
+        || vocab::SHELL_COMMANDS.contains(&name)
+        || vocab::ALIASES.iter().any(|(a, _)| *a == name)
+        || matches!(name, "get" | "microk8s" | "k3s" | "k0s" | "minikube")
+        || word.contains('=')
+        || name.ends_with(".exe")
 }
 
 /// `watch -n 1 'kubectl get pods | grep web'`: a command quoted as one word after a

@@ -83,6 +83,9 @@ static ENTITY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Splits a line at `<br>` tags. Returns one piece when there is none.
 pub fn split_br(line: &str) -> Vec<&str> {
+    if !line.contains('<') {
+        return vec![line];
+    }
     BR.split(line).collect()
 }
 

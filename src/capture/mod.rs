@@ -1,17 +1,34 @@
 //! Stage 1 — capture: a saved terminal log (bytes) → numbered, cleaned, classified lines.
 //!
-//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or without BOM), line
-//! endings (LF, CRLF, bare CR), terminal noise (ANSI/VT escapes, backspaces), web-page
+//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or without BOM, gzip),
+//! line endings (LF, CRLF, bare CR), terminal noise (ANSI/VT escapes, backspaces), web-page
 //! noise (HTML entities, `<br>` tags, Markdown code fences), shell prompts and command
 //! lines, `watch` screen headers, timestamp prefixes (`ts`, ISO 8601, syslog), `date`
-//! output lines and `^C`.
+//! output lines, `^C` and notes typed after rows.
 //!
 //! Does not own: deciding whether a content line is a table header, a row or prose —
 //! that needs the column vocabulary, and is the job of `tables`.
 //!
 //! Input: any `Read`. Output: an iterator of [`CapturedLine`]; one source line may give
-//! several captured lines (a web paste joined with `<br>`), all carrying the same
-//! source line number. Streaming: memory does not grow with the input.
+//! several captured lines (a web paste joined with `<br>`, or `^C` glued before a prompt),
+//! all carrying the same source line number. Streaming: memory does not grow with the
+//! input (a line longer than [`decode::MAX_LINE_BYTES`] is cut, the rest read and dropped).
+//!
+//! One file per job, in the order a line goes through them:
+//! `decode` (bytes → lines) → `clean` (escapes, controls, binary junk) → `html` (`<br>`,
+//! tags, entities) → `segment` (the decision order; fences, `watch` headers) using
+//! `clock` (time grammars), `prompt`, `shell` + `command` + `vocab` (command lines) and
+//! `annotation` (notes after rows).
+//!
+//! Decisions a consumer should know:
+//! - Leading indentation is removed from `text`: it comes from Markdown or blog quoting,
+//!   and `tables` splits rows by grammar, not by column position. Trailing whitespace too.
+//! - A tab becomes three spaces (kubectl's minimum cell gap), so it still separates cells.
+//! - Zones: `UTC`/`GMT`/`Z` are offset 0, numeric offsets are exact, other names (`CEST`,
+//!   `CST`) leave `utc_offset_s` `None` — abbreviations are ambiguous.
+//! - A strong prompt with nothing after it (`[root@host ~]# `) is a `Command` with empty
+//!   text: it still says the previous command's output ended there.
+//! - A read error ends the iteration; the last line's `note` says so.
 
 mod annotation;
 mod clean;
@@ -35,7 +52,10 @@ pub struct CapturedLine {
     /// 1-based line number in the decoded source (what an editor shows).
     pub line: u64,
     /// The text after cleaning: escapes, entities, prompts and timestamp prefixes removed,
-    /// trailing whitespace trimmed. For `Command` lines: the command text without prompt.
+    /// leading and trailing whitespace trimmed, a trailing annotation cut (see `note`).
+    /// For `Command` lines: the command text without prompt or `# comment`; for
+    /// `ScreenHeader` and `TimeMarker`: the whole line; `Interrupt`: `^C`; `Skipped`
+    /// binary data: empty; `Blank`: empty.
     pub text: String,
     /// What the line is.
     pub kind: LineKind,
@@ -43,7 +63,9 @@ pub struct CapturedLine {
     /// a `date` output line, a `watch` header).
     pub time: Option<WallClock>,
     /// Something capture had to repair on this line (invalid UTF-8 replaced, a NUL byte
-    /// removed, a line cut at the length limit...), for `--verbose` and the input account.
+    /// removed, a line cut at the length limit...), for `--verbose` and the input account;
+    /// and a person's note typed after a row or command, as `annotation: <--- dead node`.
+    /// Several notes are joined with `; `.
     pub note: Option<String>,
 }
 

@@ -65,9 +65,12 @@ static ZSH_DIR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[^\s]+(?:\s+git:\([^)]*\))?(?:\s+✗)?(?:\s+|$)").expect("ZSH_DIR pattern is valid")
 });
 
-// Weak prompts: a single `$`, `#`, `%` or `>` then a space or the end of the line.
-static WEAK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[$#%>](?:\s+|$)").expect("WEAK pattern is valid"));
+// Weak prompts: a single `$`, `#`, `%` or `>` then a space or the end of the line; or a
+// bare host name before `$`/`#` (`controlplane $ ` on Killercoda/Katacoda) — `>` and `%`
+// are left out there, as `echo > file` and `50 % of` would read as prompts.
+static WEAK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[$#%>]|[\w.\-]+\s+[$#])(?:\s+|$)").expect("WEAK pattern is valid")
+});
 
 /// Finds the prompt at the start of `line` (leading spaces already removed).
 ///
@@ -165,6 +168,10 @@ mod tests {
             );
         }
         assert_eq!(strip("$"), Some((String::new(), Strength::Weak)));
+        assert_eq!(
+            strip("controlplane $ kubectl get pods"),
+            Some(("kubectl get pods".to_string(), Strength::Weak))
+        );
     }
 
     #[test]
@@ -184,6 +191,7 @@ mod tests {
             "$5 is the price",
             "12:00:00 nothing",
             "a > b",
+            "echo > /proc/sysrq-trigger",
             "<none>",
         ] {
             assert_eq!(strip(line), None, "{line}");

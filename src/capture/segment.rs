@@ -98,7 +98,7 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
     if text.is_empty() {
         return push(out, "", LineKind::Blank, time, None);
     }
-    if FENCE.is_match(text) {
+    if text.starts_with(['`', '~']) && FENCE.is_match(text) {
         let kind = LineKind::Skipped("markup: code fence".to_string());
         return push(out, text, kind, time, None);
     }
@@ -121,7 +121,10 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
         }
         return;
     }
-    if let Some(caps) = WATCH_HEADER.captures(text) {
+    let header = text
+        .starts_with("Every")
+        .then(|| WATCH_HEADER.captures(text));
+    if let Some(caps) = header.flatten() {
         let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()));
         return push(
             out,
@@ -132,6 +135,10 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
         );
     }
     if let Some(p) = strip_prompt(text, &command::starts_command) {
+        // `^C` typed at a prompt: the terminal echoes it after the prompt.
+        if p.rest.starts_with("^C") {
+            return classify_piece(line, p.rest, p.time.or(time), out);
+        }
         if let Some(r) = command::recognise(p.rest, Some(p.strength)) {
             let note = r.comment.map(|c| format!("annotation: # {c}"));
             let time = p.time.or(time);

@@ -168,6 +168,9 @@ fn interrupt_alone_and_before_a_prompt() {
     assert!(get_of(&got[1]).watch);
     let got = capture_bytes("^C[root@host ~]# sudo poweroff".as_bytes());
     assert_eq!(got[1].text, "sudo poweroff");
+    assert_eq!(one("[root@host ~]# ^C").kind, LineKind::Interrupt);
+    let l = one("controlplane $ kubectl get po -w");
+    assert!(get_of(&l).watch);
 }
 
 #[test]
@@ -389,4 +392,16 @@ fn dump() {
             l.note
         );
     }
+}
+
+#[test]
+#[ignore = "timing: WATCHTRAIL_BENCH=file cargo test --release -- --ignored bench"]
+fn bench() {
+    let path = std::env::var("WATCHTRAIL_BENCH").unwrap_or_default();
+    let Ok(file) = std::fs::File::open(&path) else {
+        return;
+    };
+    let start = std::time::Instant::now();
+    let n = lines(file).count();
+    println!("{n} lines in {:?}", start.elapsed());
 }
