@@ -24,63 +24,84 @@ fn run(e: &Experiment) -> (Timelines, watchtrail::analysis::Analysis) {
     (t, a)
 }
 
-/// Checks every state start and touch against the true time of its line. Returns the
-/// widths (ms) of pod event intervals whose AGE was under 2 minutes, and the misses.
-fn check_intervals(e: &Experiment, t: &Timelines) -> (Vec<i64>, Vec<String>) {
-    let mut widths = Vec::new();
+/// Widths (ms) of the intervals of pod events printed while the pod was under two
+/// minutes old: on the experiment clock, and since the pod's creation.
+#[derive(Default)]
+struct Widths {
+    clock: Vec<i64>,
+    since_created: Vec<i64>,
+}
+
+fn median(v: &mut [i64]) -> i64 {
+    v.sort_unstable();
+    v.get(v.len() / 2).copied().unwrap_or(0)
+}
+
+/// Checks every state start and touch against the true time of its line (on the
+/// experiment clock, and since the object's creationTimestamp). Returns the widths for
+/// young pods' events and the misses.
+fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<String> {
     let mut misses = Vec::new();
     // The simulator's t = 0 is the Deployment's creation; watchtrail's is the
     // earliest-created workload, the same object when a deployments stream exists.
-    let mut check = |at: &Interval, source: &str, line: u64, is_pod_event: bool| {
-        let Some(truth) = e.truth.line(source, line as usize) else {
-            return;
-        };
-        let ms = (truth.time * 1000.0).round() as i64;
-        if !(at.min_ms - 1 <= ms && ms <= at.max_ms + 1) {
-            misses.push(format!(
-                "{source}:{line}: true {:.3} s not in [{:?}, {:?}]",
-                truth.time,
-                at.lower(),
-                at.upper()
-            ));
-        }
-        let young = truth
-            .object
-            .as_ref()
-            .is_some_and(|o| truth.time - o.created < 120.0);
-        if is_pod_event && young {
-            if let Some(w) = at.width() {
-                widths.push(w);
+    let mut check =
+        |at: Interval, since: Option<Interval>, source: &str, line: u64, is_pod_event: bool| {
+            let Some(truth) = e.truth.line(source, line as usize) else {
+                return;
+            };
+            let ms = (truth.time * 1000.0).round() as i64;
+            if !(at.min_ms - 1 <= ms && ms <= at.max_ms + 1) {
+                misses.push(format!(
+                    "{source}:{line}: true {:.3} s not in [{:?}, {:?}]",
+                    truth.time,
+                    at.lower(),
+                    at.upper()
+                ));
             }
-        }
-    };
+            let Some(obj) = &truth.object else { return };
+            // creationTimestamp is the creation instant truncated to whole seconds.
+            let age_ms = ((truth.time - obj.created.floor()) * 1000.0).round() as i64;
+            if let Some(s) = since {
+                if !(s.min_ms - 1 <= age_ms && age_ms <= s.max_ms + 1) {
+                    misses.push(format!(
+                        "{source}:{line}: true age {age_ms} ms not in {s:?}"
+                    ));
+                }
+            }
+            if is_pod_event && truth.time - obj.created < 120.0 {
+                widths.clock.extend(at.width());
+                widths.since_created.extend(since.and_then(|s| s.width()));
+            }
+        };
     for o in &t.objects {
         let pod = o.key.kind == watchtrail::tables::ResourceKind::Pod;
         for s in &o.states {
             let l = &s.lines[0];
-            if s.from_is_event {
-                check(&s.from, &l.source, l.line, pod);
+            // A first state's `from` starts at creation; its first line is at `from`'s end.
+            let at = if s.from_is_event {
+                s.from
             } else {
-                check(&s.last_seen.min_with(&s.from), &l.source, l.line, false);
-            }
+                Interval::new(-i64::MAX / 8, s.from.max_ms)
+            };
+            check(
+                at,
+                s.since_created,
+                &l.source,
+                l.line,
+                pod && s.from_is_event,
+            );
             for touch in &s.touches {
-                check(&touch.at, &touch.line.source, touch.line.line, pod);
+                check(
+                    touch.at,
+                    touch.since_created,
+                    &touch.line.source,
+                    touch.line.line,
+                    pod,
+                );
             }
         }
     }
-    (widths, misses)
-}
-
-trait FirstLine {
-    fn min_with(&self, from: &Interval) -> Interval;
-}
-
-impl FirstLine for Interval {
-    /// The first line of a first state: its time is the upper end of `from`.
-    fn min_with(&self, from: &Interval) -> Interval {
-        let _ = self;
-        Interval::new(-i64::MAX / 8, from.max_ms)
-    }
+    misses
 }
 
 fn variants() -> Vec<Variant> {
@@ -96,33 +117,27 @@ fn variants() -> Vec<Variant> {
 
 #[test]
 fn every_interval_contains_the_true_time() {
-    let mut all_widths = Vec::new();
+    let mut widths = Widths::default();
     let mut misses = Vec::new();
     for seed in 0..12u64 {
-        for v in variants() {
+        for v in Variant::all() {
             let e = simulate::run(&Config::new(seed, v));
             let (t, _) = run(&e);
-            let (w, m) = check_intervals(&e, &t);
-            all_widths.extend(w);
-            misses.extend(
-                m.into_iter()
-                    .map(|x| format!("seed {seed} {}: {x}", v.name())),
-            );
+            let m = check_intervals(&e, &t, &mut widths);
+            misses.extend(m.into_iter().map(|x| format!("seed {seed} {v:?}: {x}")));
         }
     }
     assert!(
         misses.is_empty(),
         "{} misses, first: {:#?}",
         misses.len(),
-        &misses[..misses.len().min(10)]
+        &misses[..misses.len().min(40)]
     );
-    all_widths.sort_unstable();
-    let median = all_widths.get(all_widths.len() / 2).copied().unwrap_or(0);
-    eprintln!(
-        "pod events under 2 minutes old: {} intervals, median width {} ms",
-        all_widths.len(),
-        median
-    );
+    let n = widths.clock.len();
+    let clock = median(&mut widths.clock);
+    let since = median(&mut widths.since_created);
+    eprintln!("pod events under 2 minutes old: {n} intervals, median width {clock} ms on the experiment clock, {since} ms since creation");
+    assert!(since < 2000, "median width since creation {since} ms");
 }
 
 #[test]
@@ -161,7 +176,7 @@ fn the_verdict_names_the_true_scenario() {
 fn dump() {
     let dir = std::env::var("SIM_DUMP").unwrap();
     let seed: u64 = std::env::var("SIM_SEED").unwrap().parse().unwrap();
-    let v = variants()[std::env::var("SIM_V")
+    let v = Variant::all()[std::env::var("SIM_V")
         .map(|s| s.parse().unwrap())
         .unwrap_or(2)];
     let e = simulate::run(&Config::new(seed, v));
@@ -184,4 +199,46 @@ fn dump() {
         ),
     )
     .unwrap();
+}
+
+/// Every variant the simulator plays, over several seeds: the share of right verdicts
+/// (printed), and the variants that must always be right.
+#[test]
+fn verdicts_over_every_variant() {
+    let mut rows = Vec::new();
+    let mut failures: Vec<String> = Vec::new();
+    let (mut right, mut total) = (0, 0);
+    for v in Variant::all() {
+        let mut ok = 0;
+        let mut seen = Vec::new();
+        for seed in 0..8u64 {
+            let e = simulate::run(&Config::new(seed, v));
+            let (_, a) = run(&e);
+            total += 1;
+            if a.scenario.name() == e.truth.scenario {
+                ok += 1;
+                right += 1;
+            } else {
+                seen.push(format!("{}≠{}", a.scenario, e.truth.scenario));
+            }
+        }
+        rows.push(format!(
+            "{:<40} {ok}/8 {}",
+            format!("{v:?}"),
+            seen.join(" ")
+        ));
+        // A graceful shutdown whose node returns later leaves nothing in the pod stream
+        // that orders the node's return against the replacement: inconclusive, with the
+        // candidates listed, is the honest answer there.
+        let open_by_nature = matches!(v, Variant::GracefulShutdown(Return::PostMigration));
+        if ok < 8 && !open_by_nature {
+            failures.push(rows.last().cloned().unwrap_or_default());
+        }
+    }
+    eprintln!("{}\n{right} of {total} right", rows.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "wrong verdicts:\n{}",
+        failures.join("\n")
+    );
 }

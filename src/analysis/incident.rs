@@ -325,7 +325,10 @@ fn follow(
             if t.difference(f, s.from_point).max_ms < 0 {
                 continue;
             }
-            if kubelet_written(prev, s, &node)
+            // A graceful shutdown's Failed status is the eviction, written before the node went down.
+            let is_shutdown_eviction = ev_state.is_some_and(|(ei, k)| k == "Failed" && ei == i);
+            if !is_shutdown_eviction
+                && kubelet_written(prev, s, &node)
                 && n_kubelet
                     .as_ref()
                     .is_none_or(|x| t.difference(s.from_point, x.point).min_ms > 0)

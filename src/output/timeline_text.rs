@@ -50,19 +50,27 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
         .map(|k| format!(" — owned by {}", safe(&k.to_string())))
         .unwrap_or_default();
     writeln!(out, "{}{inc}{owner}", safe(&o.key.to_string()))?;
-    writeln!(out, "  created {}", human(&o.created))?;
+    if o.created.width().is_some_and(|w| w <= 3_600_000) {
+        writeln!(out, "  created {}", human(&o.created))?;
+    } else {
+        writeln!(out, "  created long before the capture")?;
+    }
     for s in &o.states {
+        let age = s
+            .since_created
+            .as_ref()
+            .filter(|a| a.width().is_some_and(|w| w < 60_000))
+            .map(|a| format!(" ({} after creation)", human(a).trim_start_matches('~')))
+            .unwrap_or_default();
         // A first state seen in a list began at some time before its first line.
+        // A first state seen in a list held by its first line, since some earlier time.
         let from = if s.from_is_event {
             human(&s.from)
         } else {
-            format!(
-                "by {}",
-                human(&crate::timeline::Interval::new(
-                    s.from.max_ms,
-                    s.from.max_ms
-                ))
-            )
+            match s.from.upper() {
+                Some(hi) => format!("by {}", crate::timeline::interval::clock(hi)),
+                None => "by ?".into(),
+            }
         };
         let touches = if s.touches.is_empty() {
             String::new()
@@ -77,7 +85,7 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
                     .join(", ")
             )
         };
-        writeln!(out, "  {from:>14}  {}{touches}", describe(s))?;
+        writeln!(out, "  {from:>14}  {}{age}{touches}", describe(s))?;
     }
     Ok(())
 }

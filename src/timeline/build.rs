@@ -78,12 +78,15 @@ impl Builder<'_> {
     }
 }
 
-/// Bounds of `line − creation` from a printed duration (FORMAT.md §1.4): the printed
-/// `[min, max)` of `line − floor(creation)`, widened by the < 1 s truncation of the
-/// creation timestamp, as closed milliseconds.
+/// Bounds of `line − timestamp` from a printed duration (FORMAT.md §1.4). The point
+/// stands for the recorded timestamp (creationTimestamp, finishedAt), which is whole
+/// seconds — the true instant lies within the second after it — so the printed
+/// `[min, max)` holds exactly; as closed milliseconds `[min, max − 1 ms]`. `0s` is
+/// `(−2 s, 1 s)`.
 fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
     let (lo, hi) = (d.min_s?, d.max_s?);
-    Some((lo * 1000 - 999, hi * 1000 - 1))
+    let lo_ms = if lo == -2 { -1999 } else { lo * 1000 };
+    Some((lo_ms, hi * 1000 - 1))
 }
 
 /// Seconds of a wall-clock time within its precision class, and the class.
@@ -400,10 +403,43 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             .net
             .distances(reference, false)
             .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
-        let earliest_workload = tracks
-            .iter()
-            .filter(|t| t.key.kind.is_workload() && fwd[t.created] < UNBOUNDED)
-            .min_by_key(|t| fwd[t.created]);
+        // The earliest-created workload: the one the most others are (by the middle of
+        // their difference) created after; ties go to the first stream.
+        let mut candidates: Vec<&Track> =
+            tracks.iter().filter(|t| t.key.kind.is_workload()).collect();
+        candidates.dedup_by(|x, y| x.key == y.key);
+        let later_count = |c: &Track| -> usize {
+            let (Ok(f), Ok(r)) = (
+                b.net.distances(c.created, false),
+                b.net.distances(c.created, true),
+            ) else {
+                return 0;
+            };
+            candidates
+                .iter()
+                .filter(|o| {
+                    o.key != c.key
+                        && f[o.created] < UNBOUNDED
+                        && r[o.created] < UNBOUNDED
+                        && f[o.created] - r[o.created] > 0
+                })
+                .count()
+        };
+        let earliest_workload = if candidates.len() > 8 {
+            // Many workloads: compare against the first line instead of pairwise.
+            candidates
+                .iter()
+                .copied()
+                .filter(|t| fwd[t.created] < UNBOUNDED)
+                .min_by_key(|t| fwd[t.created])
+        } else {
+            candidates
+                .iter()
+                .copied()
+                .map(|c| (later_count(c), c))
+                .max_by_key(|(n, c)| (*n, std::cmp::Reverse(c.stream)))
+                .map(|(_, c)| c)
+        };
         match earliest_workload {
             Some(t) => (
                 t.created,
@@ -578,10 +614,17 @@ fn assemble(
                 text: o.text.clone(),
             };
             let same = n > 0 && signature(&obs[lines[n - 1]]) == signature(o);
+            // The line's own AGE: how long after the creationTimestamp it was printed.
+            let since_created = o
+                .age
+                .as_ref()
+                .and_then(age_window)
+                .map(|(lo, hi)| Interval::new(lo, hi));
             if same {
                 let s = states.last_mut().expect("a previous state exists");
                 s.touches.push(Touch {
                     at: bounds[p],
+                    since_created,
                     point: p,
                     line: lr,
                 });
@@ -628,6 +671,7 @@ fn assemble(
                 from,
                 from_point: p,
                 from_is_event: !first_state,
+                since_created,
                 to: None,
                 last_seen: bounds[p],
                 last_point: p,

@@ -10,8 +10,8 @@
 //!   `<deployment>-<hash>-<rand>`, `<statefulset>-<n>`, `<daemonset>-<rand>`).
 //! - **replacement**: a workload's line where its created-pod count rises (Deployment
 //!   UP-TO-DATE, ReplicaSet/DaemonSet CURRENT) follows the creation of its new pod
-//!   within [0 s, 15 s] (controller status write after the pod's creation; −1 s for
-//!   timestamp truncation).
+//!   within 15 s (the controllers' status writes); creation points stand for the
+//!   whole-second creationTimestamp, hence [0 s, 16 s].
 //! - **not ready**: when a node turns NotReady, the node controller marks its pods not
 //!   ready right away (a visually identical pod line, FORMAT.md §4.4) and the owners'
 //!   READY drops: [0 s, 20 s] after the node line (−1 s truncation).
@@ -146,7 +146,7 @@ pub fn propose(
                     flag: "--no-link-owner",
                     a: tracks[o].created,
                     b: t.created,
-                    lo: -sec,
+                    lo: 0,
                     hi: UNBOUNDED,
                     obs: vec![tracks[o].obs[0], t.obs[0]],
                     rank: 3,
@@ -176,18 +176,79 @@ pub fn propose(
                     flag: "--no-link-replacement",
                     a: pod.created,
                     b: points[*line],
-                    lo: -sec,
-                    hi: 15 * sec,
+                    lo: 0,
+                    hi: 3 * sec,
                     obs: vec![pod.obs[0], *line],
                     rank: 2,
                 });
             }
         }
     }
+    if opts.replacement {
+        ready_links(obs, points, tracks, &mut links);
+    }
     if opts.not_ready || opts.node_back {
         node_links(obs, points, tracks, opts, &mut links);
     }
     links
+}
+
+fn pod_ready(o: &Observation) -> bool {
+    o.status.as_deref() == Some("Running") && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+}
+
+/// An owner's READY count rises when one of its pods becomes ready (the pod's Ready
+/// condition and its containers' ready flags are written in one kubelet status update;
+/// the controllers' status writes follow within 2 s). Matched in order, and only when
+/// the owner shows as many rises as its pods show becoming ready.
+fn ready_links(obs: &[Observation], points: &[Point], tracks: &[Track], links: &mut Vec<Link>) {
+    let sec = 1000;
+    for (wi, w) in tracks.iter().enumerate() {
+        if !matches!(
+            w.key.kind,
+            ResourceKind::Deployment
+                | ResourceKind::StatefulSet
+                | ResourceKind::ReplicaSet
+                | ResourceKind::DaemonSet
+        ) {
+            continue;
+        }
+        let rises: Vec<usize> = w
+            .obs
+            .windows(2)
+            .filter(|p| matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b > a))
+            .map(|p| p[1])
+            .collect();
+        let mut became_ready: Vec<usize> = Vec::new();
+        let mut streams = Vec::new();
+        for t in tracks.iter().filter(|t| t.owner == Some(wi)) {
+            streams.push(t.stream);
+            for p in t.obs.windows(2) {
+                if !pod_ready(&obs[p[0]]) && pod_ready(&obs[p[1]]) {
+                    became_ready.push(p[1]);
+                }
+            }
+        }
+        streams.sort_unstable();
+        streams.dedup();
+        // Only one pod stream gives a proven order of the pods' transitions.
+        if rises.is_empty() || streams.len() != 1 || rises.len() != became_ready.len() {
+            continue;
+        }
+        became_ready.sort_by_key(|&i| obs[i].seq);
+        for (&rise, &ready) in rises.iter().zip(&became_ready) {
+            links.push(Link {
+                kind: "an owner's READY rises when its pod becomes ready",
+                flag: "--no-link-replacement",
+                a: points[ready],
+                b: points[rise],
+                lo: 0,
+                hi: 2 * sec,
+                obs: vec![ready, rise],
+                rank: 2,
+            });
+        }
+    }
 }
 
 fn is_not_ready(o: &Observation) -> bool {
@@ -242,8 +303,8 @@ fn node_links(
                         flag: "--no-link-not-ready",
                         a: points[down],
                         b: points[t],
-                        lo: -sec,
-                        hi: 20 * sec,
+                        lo: 0,
+                        hi: 5 * sec,
                         obs: vec![down, t],
                         rank: 1,
                     });
@@ -254,14 +315,20 @@ fn node_links(
                         matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b < a).then_some(p[1])
                     }) {
                         if !links.iter().any(|l| l.b == points[drop]) {
+                            // The owner's status follows the pod's mark within the
+                            // controllers' reaction time; without a visible mark, the node.
+                            let (a, lo, hi, from) = match first_touch {
+                                Some(t) => (points[t], 0, 2 * sec, t),
+                                None => (points[down], 0, 7 * sec, down),
+                            };
                             links.push(Link {
                                 kind: "owners' READY drops when a node turns NotReady",
                                 flag: "--no-link-not-ready",
-                                a: points[down],
+                                a,
                                 b: points[drop],
-                                lo: -sec,
-                                hi: 20 * sec,
-                                obs: vec![down, drop],
+                                lo,
+                                hi,
+                                obs: vec![from, drop],
                                 rank: 1,
                             });
                         }
@@ -270,17 +337,27 @@ fn node_links(
             }
             if opts.node_back {
                 if let Some(back) = back {
-                    // Only changes after the pod was marked (or, unmarked, after it ran).
-                    let start = first_touch
-                        .and_then(|t| pod.obs.iter().position(|&i| i == t))
-                        .unwrap_or(0);
+                    // Only changes after the node controller's mark on the pod: a change
+                    // before it (a graceful shutdown's Failed status) was written by the
+                    // kubelet going down, not coming back. No mark seen, no link.
+                    let Some(start) =
+                        first_touch.and_then(|t| pod.obs.iter().position(|&i| i == t))
+                    else {
+                        continue;
+                    };
                     let kubelet_change = pod.obs[start..].windows(2).find_map(|p| {
                         let (a, b) = (&obs[p[0]], &obs[p[1]]);
+                        // What only the kubelet writes: container readiness, IP, restart count, or
+                        // the runtime's `Unknown` (READY 0). The node controller's NodeLost
+                        // `Unknown` keeps READY and IP as they were.
+                        let runtime_unknown = b.status.as_deref() == Some("Unknown")
+                            && a.status != b.status
+                            && b.ready.is_some_and(|[n, _]| n == 0);
                         let changed = a.ip != b.ip
                             || a.ready != b.ready
                             || a.restarts.as_ref().map(|r| r.count)
                                 != b.restarts.as_ref().map(|r| r.count)
-                            || (b.status.as_deref() == Some("Unknown") && a.status != b.status);
+                            || runtime_unknown;
                         (changed && b.node.as_deref() == Some(&node.key.name)).then_some(p[1])
                     });
                     // A node is Ready before the kubelet restarts its pods' containers

@@ -54,6 +54,8 @@ pub type Point = usize;
 #[derive(Debug, Clone, Serialize)]
 pub struct Touch {
     pub at: Interval,
+    /// How long after the object's creationTimestamp the line was printed (its AGE).
+    pub since_created: Option<Interval>,
     #[serde(skip)]
     pub point: Point,
     pub line: LineRef,
@@ -79,6 +81,9 @@ pub struct State {
     pub from_point: Point,
     /// Whether `from` is the moment of the change (a watch event) rather than a bound.
     pub from_is_event: bool,
+    /// How long after the object's creationTimestamp the state's first line was printed
+    /// (its AGE read as an interval): tight even where the experiment clock is not.
+    pub since_created: Option<Interval>,
     /// When the next state began; null for the last state (see `last_seen`).
     pub to: Option<Interval>,
     /// The time of the last line of this state.
@@ -109,6 +114,7 @@ pub struct ObjectTimeline {
     pub incarnation: u32,
     /// The workload that owns it (pods), by name: `Deployment web`.
     pub owner: Option<ObjectKey>,
+    /// The creationTimestamp (whole seconds; the true instant is within the second after).
     pub created: Interval,
     #[serde(skip)]
     pub created_point: Point,
