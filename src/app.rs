@@ -17,6 +17,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Analyze(args) => analyze(args),
         Command::Parse(args) => parse(args),
         Command::Timeline(args) => timeline(args),
+        Command::Render(args) => render(args),
+        Command::Report(args) => report(args),
     }
 }
 
@@ -235,4 +237,91 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Opens `-o FILE` (`-` is stdout) for writing.
+fn open_output(path: &str) -> Result<Box<dyn Write>> {
+    use anyhow::Context;
+    if path == "-" {
+        return Ok(Box::new(BufWriter::new(io::stdout().lock())));
+    }
+    let f = std::fs::File::create(path).with_context(|| format!("{path}: cannot create"))?;
+    Ok(Box::new(BufWriter::new(f)))
+}
+
+fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
+    let a = analyze_paths(&args.input, &args.links)?;
+    let mut out = open_output(&args.output)?;
+    crate::output::svg::write(&mut out, &a)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The report format: `--format`, else the output file's extension.
+pub fn report_format(
+    output: &str,
+    format: Option<crate::cli::ReportFormat>,
+) -> Result<crate::cli::ReportFormat> {
+    use crate::cli::ReportFormat as F;
+    if let Some(f) = format {
+        return Ok(f);
+    }
+    let ext = std::path::Path::new(output)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("html" | "htm") => Ok(F::Html),
+        Some("md" | "markdown") => Ok(F::Markdown),
+        Some("json") => Ok(F::Json),
+        _ => anyhow::bail!(
+            "{output}: cannot tell the report format from the file name; \
+             use .html, .md or .json, or --format html|markdown|json"
+        ),
+    }
+}
+
+fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
+    use crate::cli::ReportFormat as F;
+    let format = report_format(&args.output, args.format)?;
+    let a = analyze_paths(&args.input, &args.links)?;
+    let mut out = open_output(&args.output)?;
+    match format {
+        F::Html => crate::output::html::write(&mut out, &a)?,
+        F::Json => {
+            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(b"\n")?;
+        }
+        F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
+        F::Markdown => {
+            // The picture goes beside the page: `x.md` → `x.svg`, linked by file name.
+            let svg_path = std::path::Path::new(&args.output).with_extension("svg");
+            let link = svg_path
+                .file_name()
+                .map(|n| link_target(&n.to_string_lossy()))
+                .unwrap_or_default();
+            let mut svg = open_output(&svg_path.to_string_lossy())?;
+            crate::output::svg::write(&mut svg, &a)?;
+            svg.flush()?;
+            crate::output::markdown::write(&mut out, &a, Some(&link))?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file name as a Markdown link target: characters that end or break a link are
+/// percent-encoded.
+fn link_target(name: &str) -> String {
+    let mut o = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '%' | '"' | '\\' => {
+                o.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {}
+            c => o.push(c),
+        }
+    }
+    o
 }

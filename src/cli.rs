@@ -19,6 +19,10 @@ pub enum Command {
     Parse(ParseArgs),
     /// Per-object state timelines on one clock, every time an interval.
     Timeline(TimelineArgs),
+    /// The SVG timeline chart: one lane per object, phases F/E/R/N marked.
+    Render(RenderArgs),
+    /// A full report: self-contained HTML, Markdown (+ the SVG beside it), or JSON.
+    Report(ReportArgs),
 }
 
 /// Soft links between streams, each of which can be turned off.
@@ -127,4 +131,40 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub links: LinkArgs,
+    /// Where to write the SVG (`-` for standard output).
+    #[arg(short, long, value_name = "FILE.svg")]
+    pub output: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    #[command(flatten)]
+    pub links: LinkArgs,
+    /// Where to write the report (`-` for standard output); the format comes from the
+    /// extension (`.html`, `.md`, `.json`) unless `--format` is given.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: String,
+    /// Report format (default: from the output file's extension).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// One self-contained page: inline CSS and SVG, nothing fetched.
+    Html,
+    /// Markdown, with the SVG written beside it (`FILE.svg`) and linked.
+    Markdown,
+    /// The analysis JSON document (`watchtrail/analysis/v1`).
+    Json,
 }
