@@ -377,3 +377,33 @@ fn problems_are_reported_and_the_batch_goes_on() {
         out.code(1);
     }
 }
+
+#[test]
+fn a_gzip_transcript_inside_a_tar_is_read_and_its_inflated_size_is_limited() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("gz.tar");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&std::fs::read("samples/in-place/pods.log").unwrap())
+        .unwrap();
+    let body = gz.finish().unwrap();
+    let mut tar = tar::Builder::new(std::fs::File::create(&path).unwrap());
+    tar.append(&raw_header("exp/pods.log.gz", body.len() as u64), &body[..])
+        .unwrap();
+    tar.finish().unwrap();
+    watchtrail()
+        .arg("check")
+        .arg(&path)
+        .args(["--expect", "in-place"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("PASS         "));
+    watchtrail()
+        .arg("check")
+        .arg(&path)
+        .args(["--max-entry-bytes", "500"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "refused: entry `exp/pods.log.gz` decompressed size (more than 501 bytes) exceeds the limit of 500",
+        ));
+}

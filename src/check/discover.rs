@@ -8,7 +8,9 @@
 //! Fatal ([`DiscoverError`], exit 2): the archive does not exist, its tar is corrupt,
 //! an entry name leaves the archive (`..`, absolute), or a limit against archive bombs
 //! is exceeded. Everything else (unreadable files, symlink loops, empty directories,
-//! links inside a tar) is a [`Problem`]: reported, not fatal.
+//! links inside a tar) is a [`Problem`]: reported, not fatal. Gzip transcripts inside a
+//! tar are inflated in memory under the same limits (`.gz` files in a directory tree are
+//! read transparently by [`crate::input`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
@@ -311,6 +313,34 @@ pub fn read_tar(
             .take(limits.max_entry_bytes + 1)
             .read_to_end(&mut bytes)
             .map_err(corrupt)?;
+        // A gzip transcript inside the tar is inflated here, under the same limits, so
+        // a small `.gz` entry cannot inflate without bound later. A broken one is kept
+        // as is: reading it then reports the error as that experiment's.
+        if bytes.len() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b {
+            let mut plain = Vec::new();
+            let read = MultiGzDecoder::new(&bytes[..])
+                .take(limits.max_entry_bytes + 1)
+                .read_to_end(&mut plain);
+            if read.is_ok() {
+                let n = plain.len() as u64;
+                if n > limits.max_entry_bytes {
+                    return Err(limit(
+                        format!("entry `{name}` decompressed size (more than {n} bytes)"),
+                        limits.max_entry_bytes,
+                        "--max-entry-bytes",
+                    ));
+                }
+                total = total.saturating_add(n);
+                if total > limits.max_total_bytes {
+                    return Err(limit(
+                        format!("total uncompressed size ({total} bytes so far)"),
+                        limits.max_total_bytes,
+                        "--max-total-bytes",
+                    ));
+                }
+                bytes = plain;
+            }
+        }
         let slot = dirs.entry(dir.to_string()).or_default();
         if file == "expect.json" {
             slot.1 = Some((shown, bytes));
