@@ -407,3 +407,28 @@ fn a_gzip_transcript_inside_a_tar_is_read_and_its_inflated_size_is_limited() {
             "refused: entry `exp/pods.log.gz` decompressed size (more than 501 bytes) exceeds the limit of 500",
         ));
 }
+
+/// A transcript without table rows currently panics in the timeline stage
+/// (`timeline/stn.rs`, empty network); `check` must report it as that experiment's
+/// problem and go on with the others.
+#[test]
+fn an_experiment_without_rows_does_not_stop_the_batch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad");
+    std::fs::create_dir(&bad).unwrap();
+    std::fs::write(bad.join("typescript.txt"), "hello, no tables here\n").unwrap();
+    let good = tmp.path().join("good");
+    std::fs::create_dir(&good).unwrap();
+    for f in ["pods.log", "nodes.log", "deployments.log"] {
+        std::fs::copy(format!("samples/in-place/{f}"), good.join(f)).unwrap();
+    }
+    let out = watchtrail()
+        .current_dir(tmp.path())
+        .args(["check", "bad", "good", "--expect", "in-place"])
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let bad_line = stdout.lines().find(|l| l.contains(" bad  ")).unwrap();
+    assert!(!bad_line.starts_with("PASS"), "{stdout}");
+    assert!(stdout.contains("PASS         good  in-place"), "{stdout}");
+}
