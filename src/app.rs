@@ -19,6 +19,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Timeline(args) => timeline(args),
         Command::Render(args) => render(args),
         Command::Report(args) => report(args),
+        Command::Check(args) => check(args),
     }
 }
 
@@ -324,4 +325,80 @@ fn link_target(name: &str) -> String {
         }
     }
     o
+}
+
+/// `check`: discover every archive's experiments, check them in parallel, print one
+/// line each and a summary, write the requested files. Exit 0 when all passed, 1 when
+/// any failed, was inconclusive or could not be analysed; an unreadable or refused
+/// archive is an error (exit 2).
+fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
+    use crate::check::{self, Discovered, Limits, Report};
+    use anyhow::Context;
+    use std::io::IsTerminal;
+    let forced = args
+        .expect
+        .as_deref()
+        .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
+        .transpose()?;
+    // Output targets are opened before the work starts.
+    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<BufWriter<std::fs::File>>> {
+        p.as_ref()
+            .map(|p| {
+                std::fs::File::create(p)
+                    .map(BufWriter::new)
+                    .with_context(|| format!("cannot write {}", p.display()))
+            })
+            .transpose()
+    };
+    let (json, junit, html) = (open(&args.json)?, open(&args.junit)?, open(&args.report)?);
+    let limits = Limits {
+        max_total_bytes: args.max_total_bytes,
+        max_entries: args.max_entries,
+        max_entry_bytes: args.max_entry_bytes,
+    };
+    let mut found = Discovered::default();
+    for a in &args.archives {
+        check::discover(a, &limits, &mut found)?;
+    }
+    let bar = if io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(found.experiments.len() as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
+    bar.finish_and_clear();
+    let report = Report::new(args.archives.clone(), results, found.problems);
+    let mut out = BufWriter::new(io::stdout().lock());
+    for p in &report.problems {
+        crate::output::check_text::write_problem(&mut out, p)?;
+    }
+    for r in &report.experiments {
+        crate::output::check_text::write_line(&mut out, r)?;
+    }
+    if report.experiments.is_empty() {
+        writeln!(
+            out,
+            "no experiments found (a directory holding transcript files, or a transcript file)"
+        )?;
+    }
+    crate::output::check_text::write_summary(&mut out, &report)?;
+    out.flush()?;
+    if let Some(mut w) = json {
+        serde_json::to_writer_pretty(&mut w, &report)?;
+        w.write_all(b"\n")?;
+        w.flush()?;
+    }
+    if let Some(mut w) = junit {
+        crate::output::junit::write(&mut w, &report)?;
+        w.flush()?;
+    }
+    if let Some(mut w) = html {
+        crate::output::check_html::write(&mut w, &report)?;
+        w.flush()?;
+    }
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -23,6 +23,8 @@ pub enum Command {
     Render(RenderArgs),
     /// A full report: self-contained HTML, Markdown (+ the SVG beside it), or JSON.
     Report(ReportArgs),
+    /// Batch-check an archive: every experiment in it, in parallel, against its expectation.
+    Check(CheckArgs),
 }
 
 /// Soft links between streams, each of which can be turned off.
@@ -167,4 +169,37 @@ pub enum ReportFormat {
     Markdown,
     /// The analysis JSON document (`watchtrail/analysis/v1`).
     Json,
+}
+
+/// `check`: archives of many experiments.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Directory trees, `.tar`/`.tar.gz`/`.tgz` files (read in memory), or single
+    /// transcript files.
+    #[arg(required = true, value_name = "ARCHIVE")]
+    pub archives: Vec<String>,
+    /// Expect this scenario of every experiment (overrides the scenario of expect.json).
+    #[arg(long, value_name = "SCENARIO", value_parser = [
+        "in-place", "mid-migration", "post-migration", "migrated-no-return",
+        "ongoing", "no-failure", "inconclusive",
+    ])]
+    pub expect: Option<String>,
+    /// Write the results as JSON (`watchtrail/check/v1`).
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<std::path::PathBuf>,
+    /// Write JUnit XML: one testcase per experiment.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<std::path::PathBuf>,
+    /// Write a self-contained HTML summary page.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<std::path::PathBuf>,
+    /// Refuse a tar whose entries add up to more uncompressed bytes than this.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_total_bytes: u64,
+    /// Refuse a tar with more entries than this.
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_entries: u64,
+    /// Refuse a tar holding an entry larger than this.
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    pub max_entry_bytes: u64,
 }

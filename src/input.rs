@@ -40,7 +40,7 @@ pub struct Ignored {
 
 /// Files in an experiment directory that are not transcripts: expectations, docs and
 /// watchtrail's own outputs.
-fn is_transcript_name(name: &str) -> bool {
+pub fn is_transcript_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let stem = lower.split('.').next().unwrap_or("");
     let doc = matches!(

@@ -15,6 +15,7 @@
 pub mod analysis;
 pub mod app;
 pub mod capture;
+pub mod check;
 pub mod cli;
 pub mod duration;
 pub mod error;

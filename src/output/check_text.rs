@@ -1,0 +1,117 @@
+//! The terminal view of `check`: one line per experiment, then the summary.
+
+use std::io::{self, Write};
+
+use crate::check::{ExperimentResult, Outcome, Problem, Report, METRICS};
+use crate::timeline::interval::human_duration;
+
+/// `eviction 300–301 s, unavailable 9 s` — the metrics that were measured.
+pub fn key_metrics(r: &ExperimentResult) -> String {
+    let Some(m) = &r.metrics else {
+        return String::new();
+    };
+    METRICS
+        .iter()
+        .filter_map(|name| {
+            let i = crate::check::expect::metric(m, name)?;
+            Some(format!(
+                "{} {}",
+                name.trim_end_matches("_s"),
+                human_duration(&i)
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// One experiment's line: outcome, name, scenario, key metrics, reasons.
+pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
+    let tag = match r.outcome {
+        Outcome::Pass => "PASS",
+        Outcome::Fail => "FAIL",
+        Outcome::Inconclusive => "INCONCLUSIVE",
+        Outcome::Error => "ERROR",
+    };
+    let scenario = match (&r.scenario, r.candidates.len() > 1) {
+        (_, true) => r
+            .candidates
+            .iter()
+            .map(|c| c.name())
+            .collect::<Vec<_>>()
+            .join("|"),
+        (Some(s), false) => s.name().to_string(),
+        (None, false) => "-".into(),
+    };
+    write!(out, "{tag:<12} {}  {scenario}", r.name)?;
+    let metrics = key_metrics(r);
+    if !metrics.is_empty() {
+        write!(out, "  ({metrics})")?;
+    }
+    if !r.reasons.is_empty() {
+        let why: Vec<&str> = r.reasons.iter().map(|f| f.reason.as_str()).collect();
+        write!(out, "  — {}", why.join("; "))?;
+    }
+    writeln!(out)
+}
+
+/// A discovery problem's line.
+pub fn write_problem(out: &mut dyn Write, p: &Problem) -> io::Result<()> {
+    let tag = if p.serious { "PROBLEM" } else { "note" };
+    writeln!(out, "{tag:<12} {}: {}", p.path, p.reason)
+}
+
+fn secs(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{}", (v * 10.0).round() / 10.0))
+}
+
+/// The summary: counts per outcome and scenario, then each metric's statistics.
+pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(out)?;
+    let outcomes: Vec<String> = s
+        .by_outcome
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    writeln!(
+        out,
+        "{} experiments: {}",
+        s.experiments,
+        if outcomes.is_empty() {
+            "none".to_string()
+        } else {
+            outcomes.join(", ")
+        }
+    )?;
+    let scen: Vec<String> = s
+        .by_scenario
+        .iter()
+        .map(|(k, v)| format!("{v} {k}"))
+        .collect();
+    if !scen.is_empty() {
+        writeln!(out, "scenarios: {}", scen.join(", "))?;
+    }
+    let serious = report.problems.iter().filter(|p| p.serious).count();
+    if !report.problems.is_empty() {
+        writeln!(
+            out,
+            "problems: {serious} serious, {} notes",
+            report.problems.len() - serious
+        )?;
+    }
+    writeln!(
+        out,
+        "metric (interval midpoints)   runs      min   median      max"
+    )?;
+    for (name, st) in &s.metrics {
+        writeln!(
+            out,
+            "  {name:<27} {:>5} {:>8} {:>8} {:>8}",
+            st.runs,
+            secs(st.min_s),
+            secs(st.median_s),
+            secs(st.max_s)
+        )?;
+    }
+    Ok(())
+}

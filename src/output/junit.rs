@@ -1,0 +1,108 @@
+//! JUnit XML for `check`: one `<testcase classname="watchtrail">` per experiment in one
+//! `<testsuite>`; a fail or inconclusive outcome is a `<failure>` (its `type` says
+//! which), an experiment that could not be analysed is an `<error>`; the evidence
+//! (reasons, verdict, inputs) is the element's text. Every name is escaped, and
+//! characters XML 1.0 cannot carry are replaced by U+FFFD.
+
+use std::io::{self, Write};
+
+use crate::check::{ExperimentResult, Outcome, Report};
+
+/// Escapes text for XML element content and attribute values.
+fn xml_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Attribute values normalise raw whitespace; keep it as references.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn evidence(r: &ExperimentResult) -> String {
+    let mut lines: Vec<String> = r
+        .reasons
+        .iter()
+        .map(|f| format!("{}: {}", f.outcome.name(), f.reason))
+        .collect();
+    if let Some(v) = &r.verdict {
+        lines.push(format!("verdict: {v}"));
+    }
+    let m = crate::output::check_text::key_metrics(r);
+    if !m.is_empty() {
+        lines.push(format!("metrics: {m}"));
+    }
+    for i in &r.inputs {
+        lines.push(format!("input: {i}"));
+    }
+    lines.join("\n")
+}
+
+/// Writes the whole JUnit document.
+pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let count = |o: Outcome| report.experiments.iter().filter(|e| e.outcome == o).count();
+    let failures = count(Outcome::Fail) + count(Outcome::Inconclusive);
+    let errors = count(Outcome::Error);
+    let tests = report.experiments.len();
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="watchtrail check" tests="{tests}" failures="{failures}" errors="{errors}">"#
+    )?;
+    writeln!(
+        out,
+        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="0" time="0">"#,
+        xml_text(&report.archives.join(" "))
+    )?;
+    for r in &report.experiments {
+        write!(
+            out,
+            r#"    <testcase name="{}" classname="watchtrail" time="0""#,
+            xml_text(&r.name)
+        )?;
+        if r.outcome == Outcome::Pass {
+            writeln!(out, "/>")?;
+            continue;
+        }
+        writeln!(out, ">")?;
+        let tag = if r.outcome == Outcome::Error {
+            "error"
+        } else {
+            "failure"
+        };
+        let message: Vec<&str> = r.reasons.iter().map(|f| f.reason.as_str()).collect();
+        writeln!(
+            out,
+            r#"      <{tag} message="{}" type="{}">{}</{tag}>"#,
+            xml_text(&message.join("; ")),
+            r.outcome.name(),
+            xml_text(&evidence(r))
+        )?;
+        writeln!(out, "    </testcase>")?;
+    }
+    writeln!(out, "  </testsuite>")?;
+    writeln!(out, "</testsuites>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml_text;
+
+    #[test]
+    fn markup_quotes_and_control_characters_are_escaped() {
+        assert_eq!(
+            xml_text("<a href=\"x\">&'\u{1b}[0m"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}[0m"
+        );
+    }
+}
