@@ -361,8 +361,38 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     }
 
     // Solve: while the constraints contradict each other, drop the weakest of the cycle.
-    for _ in 0..10_000 {
+    // Each round costs a pass over the network; past a budget of rounds the input is
+    // contradictory throughout, and whole classes of constraints go, weakest first.
+    const ROUNDS: usize = 100;
+    let mut rounds = 0;
+    loop {
         let Err(conflict) = b.net.check() else { break };
+        rounds += 1;
+        if rounds > ROUNDS {
+            let class = conflict
+                .constraints
+                .iter()
+                .map(|&c| b.constraints[c].strength)
+                .min();
+            let Some(class) = class else { break };
+            let mut dropped = 0;
+            for (id, c) in b.constraints.iter().enumerate() {
+                if c.strength <= class && c.strength < Strength::Order {
+                    b.net.remove(id);
+                    if let Some(li) = c.link {
+                        reports[li].used = false;
+                    }
+                    dropped += 1;
+                }
+            }
+            b.warnings.push(format!(
+                "more than {ROUNDS} conflicts between the lines' times: dropped all {dropped} constraints of the weakest kinds up to {class:?}"
+            ));
+            if class >= Strength::Wall {
+                break;
+            }
+            continue;
+        }
         let Some(&weakest) = conflict
             .constraints
             .iter()
@@ -386,6 +416,9 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         let c = &b.constraints[weakest];
         if let Some(li) = c.link {
             reports[li].used = false;
+        }
+        if b.warnings.len() >= 20 {
+            continue;
         }
         b.warnings.push(format!(
             "conflicting times between {}: dropped the weakest constraint ({})",

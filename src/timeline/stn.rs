@@ -113,6 +113,7 @@ impl Network {
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut in_queue = vec![false; n];
         let mut relaxed = vec![0u32; n];
+        let mut total: u64 = 0;
         let mut queue = VecDeque::new();
         dist[src] = 0;
         queue.push_back(src);
@@ -129,6 +130,15 @@ impl Network {
                     dist[e.to] = nd;
                     pred[e.to] = Some((u, e.constraint));
                     relaxed[e.to] += 1;
+                    total += 1;
+                    // Every n relaxations, look for a loop in the predecessor graph: it
+                    // exists exactly when a negative cycle has been reached, and finding
+                    // it early avoids Bellman–Ford's O(V·E) worst case.
+                    if total % (n as u64 + 1) == 0 {
+                        if let Some(constraints) = pred_cycle(&pred) {
+                            return Err(Conflict { constraints });
+                        }
+                    }
                     if relaxed[e.to] as usize > n {
                         return Err(Conflict {
                             constraints: cycle(&pred, e.to, n),
@@ -152,6 +162,7 @@ impl Network {
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut in_queue = vec![true; n];
         let mut relaxed = vec![0u32; n];
+        let mut total: u64 = 0;
         let mut queue: VecDeque<usize> = (0..n).collect();
         while let Some(u) = queue.pop_front() {
             in_queue[u] = false;
@@ -165,6 +176,15 @@ impl Network {
                     dist[e.to] = nd;
                     pred[e.to] = Some((u, e.constraint));
                     relaxed[e.to] += 1;
+                    total += 1;
+                    // Every n relaxations, look for a loop in the predecessor graph: it
+                    // exists exactly when a negative cycle has been reached, and finding
+                    // it early avoids Bellman–Ford's O(V·E) worst case.
+                    if total % (n as u64 + 1) == 0 {
+                        if let Some(constraints) = pred_cycle(&pred) {
+                            return Err(Conflict { constraints });
+                        }
+                    }
                     if relaxed[e.to] as usize > n + 1 {
                         return Err(Conflict {
                             constraints: cycle(&pred, e.to, n),
@@ -179,6 +199,48 @@ impl Network {
         }
         Ok(())
     }
+}
+
+/// A loop in the predecessor graph, as its constraints (each point has at most one
+/// predecessor, so colouring each walk finds loops in O(V)).
+fn pred_cycle(pred: &[Option<(usize, ConstraintId)>]) -> Option<Vec<ConstraintId>> {
+    let n = pred.len();
+    // 0 = unvisited, otherwise the id of the walk that visited it.
+    let mut walk = vec![0u32; n];
+    for start in 0..n {
+        if walk[start] != 0 {
+            continue;
+        }
+        let id = start as u32 + 1;
+        let mut v = start;
+        loop {
+            if walk[v] == id {
+                // Found a loop through v.
+                let mut out = Vec::new();
+                let first = v;
+                loop {
+                    let (p, c) = pred[v]?;
+                    out.push(c);
+                    v = p;
+                    if v == first {
+                        break;
+                    }
+                }
+                out.sort_unstable();
+                out.dedup();
+                return Some(out);
+            }
+            if walk[v] != 0 {
+                break;
+            }
+            walk[v] = id;
+            match pred[v] {
+                Some((p, _)) => v = p,
+                None => break,
+            }
+        }
+    }
+    None
 }
 
 /// Walks predecessors from a node relaxed too often until a point repeats: the
