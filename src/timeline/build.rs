@@ -365,8 +365,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     // contradictory throughout, and whole classes of constraints go, weakest first.
     const ROUNDS: usize = 100;
     let mut rounds = 0;
-    loop {
-        let Err(conflict) = b.net.check() else { break };
+    while let Err(conflict) = b.net.check() {
         rounds += 1;
         if rounds > ROUNDS {
             let class = conflict
