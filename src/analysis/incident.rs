@@ -30,6 +30,22 @@ impl Phase {
     }
 }
 
+/// Whether interval `a` lies earlier than `b`: proven by the bounds, else by their
+/// middles (used to pick the first of several pods; the order of phases itself is
+/// decided on the network, [`order_to_n`]).
+fn earlier(a: &Interval, b: &Interval) -> bool {
+    if a.max_ms < b.min_ms {
+        return true;
+    }
+    if a.min_ms > b.max_ms {
+        return false;
+    }
+    match (a.mid(), b.mid()) {
+        (Some(x), Some(y)) => x < y,
+        _ => a.min_ms < b.min_ms,
+    }
+}
+
 /// The order of `x` and the node's return `n`, where `n` is the earliest of its points:
 /// N came first if any of its points is proven before `x`; `x` came first if it is
 /// proven before all of them.
@@ -209,6 +225,13 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
 /// later evicted.
 fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let mut out: Vec<Failure> = Vec::new();
+    let by_key: std::collections::HashMap<&crate::timeline::ObjectKey, usize> = t
+        .objects
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.key.kind != ResourceKind::Pod)
+        .map(|(i, o)| (&o.key, i))
+        .collect();
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         for s in &pod.states {
             if !healthy(s) {
@@ -221,7 +244,7 @@ fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             // Corroboration: the owner's READY dropped, or the pod later shows eviction
             // or a kubelet-written change.
             let owner_drop = pod.owner.as_ref().and_then(|k| {
-                let w = t.objects.iter().find(|o| &o.key == k)?;
+                let w = &t.objects[*by_key.get(k)?];
                 w.states.windows(2).find(|p| matches!((p[0].ready, p[1].ready), (Some([a, _]), Some([b, _])) if b < a)).map(|p| &p[1])
             });
             let later_change = pod.states.len() > 1;
@@ -278,6 +301,8 @@ fn follow(
 ) -> Incident {
     let node = fail.node.clone();
     let f = fail.f.point;
+    // Most questions below are about the failure's point: search from it once.
+    let _ = t.difference(f, f);
     // Affected: pods bound to the node, running before the failure, alive after it.
     let affected: Vec<&ObjectTimeline> = pods
         .iter()
@@ -295,7 +320,23 @@ fn follow(
     let mut n_kubelet: Option<Phase> = None;
     let mut outcomes = Vec::new();
     let mut variant = None;
-    let mut used: Vec<(crate::timeline::ObjectKey, u32)> = Vec::new();
+    let mut used: std::collections::HashSet<(crate::timeline::ObjectKey, u32)> = Default::default();
+    let few = affected.len() <= 100;
+    // Candidate replacements per owner: pods created after the failure that ran healthy.
+    let mut fresh: std::collections::HashMap<&crate::timeline::ObjectKey, Vec<&ObjectTimeline>> =
+        Default::default();
+    let affected_keys: std::collections::HashSet<(&crate::timeline::ObjectKey, u32)> =
+        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
+    for q in pods {
+        if let Some(o) = &q.owner {
+            if q.states.iter().any(healthy)
+                && !affected_keys.contains(&(&q.key, q.incarnation))
+                && t.difference(f, q.created_point).max_ms >= 0
+            {
+                fresh.entry(o).or_default().push(q);
+            }
+        }
+    }
     for pod in &affected {
         let ev_state = find_eviction(t, pod, f);
         if let Some((i, kind)) = ev_state {
@@ -312,9 +353,7 @@ fn follow(
                 point: s.from_point,
                 alternatives: Vec::new(),
             };
-            if e.as_ref()
-                .is_none_or(|x| t.difference(ph.point, x.point).min_ms > 0)
-            {
+            if e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
                 e = Some(ph);
             }
         }
@@ -329,9 +368,7 @@ fn follow(
             let is_shutdown_eviction = ev_state.is_some_and(|(ei, k)| k == "Failed" && ei == i);
             if !is_shutdown_eviction
                 && kubelet_written(prev, s, &node)
-                && n_kubelet
-                    .as_ref()
-                    .is_none_or(|x| t.difference(s.from_point, x.point).min_ms > 0)
+                && n_kubelet.as_ref().is_none_or(|x| earlier(&s.from, &x.at))
             {
                 n_kubelet = Some(Phase {
                     at: s.from,
@@ -347,20 +384,18 @@ fn follow(
         }
         // Replacement: a new pod (or incarnation) of the same owner, created after the
         // failure, Running and ready.
-        let replacement = pods.iter().copied().find(|q| {
-            let another = q.key != pod.key || q.incarnation > pod.incarnation;
-            another
-                && q.owner.is_some()
-                && q.owner == pod.owner
-                && !used.contains(&(q.key.clone(), q.incarnation))
-                && !affected
-                    .iter()
-                    .any(|a| a.key == q.key && a.incarnation == q.incarnation)
-                && t.difference(f, q.created_point).max_ms >= 0
-                && q.states.iter().any(healthy)
-        });
+        let replacement = pod
+            .owner
+            .as_ref()
+            .and_then(|o| fresh.get(o))
+            .and_then(|cands| {
+                cands.iter().copied().find(|q| {
+                    (q.key != pod.key || q.incarnation > pod.incarnation)
+                        && !used.contains(&(q.key.clone(), q.incarnation))
+                })
+            });
         if let Some(q) = replacement {
-            used.push((q.key.clone(), q.incarnation));
+            used.insert((q.key.clone(), q.incarnation));
         }
         let mut out = PodOutcome {
             name: pod.key.name.clone(),
@@ -382,14 +417,26 @@ fn follow(
             };
             out.outcome = "replaced";
             out.replacement = Some(q.key.name.clone());
+            // Pairs whose ends both vary per pod cost a pass over the network each:
+            // with many affected pods, their bounds alone answer.
+            let pair = |a: Point, b: Point| {
+                if few {
+                    t.difference(a, b)
+                } else {
+                    Interval::minus(t.at(b), t.at(a))
+                }
+            };
             if let Some((i, _)) = ev_state {
-                out.rescheduling_s = Some(t.difference(pod.states[i].from_point, q.created_point));
+                out.rescheduling_s = Some(pair(pod.states[i].from_point, q.created_point));
             }
-            out.readiness_s = Some(t.difference(q.created_point, ready_state.from_point));
+            // The ready line's own AGE is the time from creation to ready.
+            out.readiness_s = Some(
+                ready_state
+                    .since_created
+                    .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
+            );
             out.total_recovery_s = Some(t.difference(f, ready_state.from_point));
-            if r.as_ref()
-                .is_none_or(|x| t.difference(x.point, ph.point).min_ms > 0)
-            {
+            if r.as_ref().is_none_or(|x| earlier(&x.at, &ph.at)) {
                 r = Some(ph);
             }
         } else if let Some(s) = back_ready {

@@ -91,6 +91,9 @@ fn unavailable(t: &Timelines, phases: &Phases, affected: &[&ObjectTimeline]) -> 
     let mut owners: Vec<&ObjectTimeline> = Vec::new();
     for p in affected {
         if let Some(k) = &p.owner {
+            if owners.iter().any(|o| &o.key == k) {
+                continue;
+            }
             if let Some(w) = t
                 .objects
                 .iter()

@@ -546,6 +546,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         net: b.net,
         origin_point,
         bounds,
+        cache: Default::default(),
     }
 }
 

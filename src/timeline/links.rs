@@ -264,6 +264,8 @@ fn node_links(
     opts: &super::LinkOptions,
     links: &mut Vec<Link>,
 ) {
+    // Owner lines already linked (one owner has many pods on the node).
+    let mut linked_drops: std::collections::HashSet<Point> = Default::default();
     let sec = 1000;
     for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
         // The first Ready → NotReady transition, and the node's first change after it.
@@ -314,7 +316,7 @@ fn node_links(
                     if let Some(drop) = w.obs.windows(2).find_map(|p| {
                         matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b < a).then_some(p[1])
                     }) {
-                        if !links.iter().any(|l| l.b == points[drop]) {
+                        if linked_drops.insert(points[drop]) {
                             // The owner's status follows the pod's mark within the
                             // controllers' reaction time; without a visible mark, the node.
                             let (a, lo, hi, from) = match first_touch {

@@ -199,6 +199,51 @@ pub struct Timelines {
     pub origin_point: Point,
     #[serde(skip)]
     pub(crate) bounds: Vec<Interval>,
+    #[serde(skip)]
+    pub(crate) cache: DistanceCache,
+}
+
+/// Shortest distances from a few recently asked points (forward, reversed): the
+/// analysis asks many pairs that share one end (the failure's point), and each
+/// search is a pass over the whole network.
+#[derive(Default)]
+pub struct DistanceCache(std::sync::Mutex<Vec<(Point, Distances)>>);
+
+impl Clone for DistanceCache {
+    fn clone(&self) -> Self {
+        DistanceCache::default()
+    }
+}
+
+impl std::fmt::Debug for DistanceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DistanceCache")
+    }
+}
+
+type Distances = std::sync::Arc<(Vec<Ms>, Vec<Ms>)>;
+
+impl DistanceCache {
+    const ENTRIES: usize = 4;
+
+    /// The distances from `p`, if cached; a hit becomes the most recent entry.
+    fn get(&self, p: Point) -> Option<Distances> {
+        let mut c = self.0.lock().ok()?;
+        let i = c.iter().position(|(q, _)| *q == p)?;
+        let entry = c.remove(i);
+        let d = entry.1.clone();
+        c.push(entry);
+        Some(d)
+    }
+
+    fn put(&self, p: Point, d: Distances) {
+        if let Ok(mut c) = self.0.lock() {
+            if c.len() >= Self::ENTRIES {
+                c.remove(0);
+            }
+            c.push((p, d));
+        }
+    }
 }
 
 impl Timelines {
@@ -210,17 +255,24 @@ impl Timelines {
     /// Tightest interval of `x_b − x_a` (a duration between two points), asking the
     /// network for the pair (tighter than subtracting the two intervals).
     pub fn difference(&self, a: Point, b: Point) -> Interval {
-        let fwd = self.net.distances(a, false);
-        let back = self.net.distances(a, true);
-        match (fwd, back) {
-            (Ok(f), Ok(r)) if b < f.len() && b < r.len() => {
-                let hi = f[b];
-                let lo = -r[b];
-                let loose = Interval::minus(self.at(b), self.at(a));
-                Interval::new(lo.max(loose.min_ms), hi.min(loose.max_ms))
+        let loose = Interval::minus(self.at(b), self.at(a));
+        // From a: x_b − x_a ≤ fwd_a[b], x_a − x_b ≤ back_a[b]. From b, the same read
+        // the other way round.
+        let (lo, hi) = if let Some(d) = self.cache.get(a) {
+            (-d.1[b], d.0[b])
+        } else if let Some(d) = self.cache.get(b) {
+            (-d.0[a], d.1[a])
+        } else {
+            match (self.net.distances(a, false), self.net.distances(a, true)) {
+                (Ok(f), Ok(r)) if b < f.len() && b < r.len() => {
+                    let d = std::sync::Arc::new((f, r));
+                    self.cache.put(a, d.clone());
+                    (-d.1[b], d.0[b])
+                }
+                _ => return loose,
             }
-            _ => Interval::minus(self.at(b), self.at(a)),
-        }
+        };
+        Interval::new(lo.max(loose.min_ms), hi.min(loose.max_ms))
     }
 
     /// Objects of one kind.
