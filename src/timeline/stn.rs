@@ -110,14 +110,37 @@ impl Network {
             return Ok(vec![UNBOUNDED; n]);
         }
         let mut dist = vec![UNBOUNDED; n];
+        dist[src] = 0;
+        self.search(adj, dist, vec![src], n)
+    }
+
+    /// Checks the whole network for consistency (from a virtual source joined to
+    /// every point), returning a conflict if there is one.
+    pub fn check(&self) -> Result<(), Conflict> {
+        let n = self.out.len();
+        self.search(&self.out, vec![0; n], (0..n).collect(), n + 1)
+            .map(|_| ())
+    }
+
+    /// Label-correcting search from the `starts` with initial labels `dist`. A point
+    /// relaxed more than `limit` times, or a loop in the predecessor graph, is a
+    /// negative cycle.
+    fn search(
+        &self,
+        adj: &[Vec<Edge>],
+        mut dist: Vec<Ms>,
+        starts: Vec<usize>,
+        limit: usize,
+    ) -> Result<Vec<Ms>, Conflict> {
+        let n = adj.len();
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut in_queue = vec![false; n];
         let mut relaxed = vec![0u32; n];
         let mut total: u64 = 0;
-        let mut queue = VecDeque::new();
-        dist[src] = 0;
-        queue.push_back(src);
-        in_queue[src] = true;
+        for &s in &starts {
+            in_queue[s] = true;
+        }
+        let mut queue: VecDeque<usize> = starts.into();
         while let Some(u) = queue.pop_front() {
             in_queue[u] = false;
             let du = dist[u];
@@ -139,7 +162,7 @@ impl Network {
                             return Err(Conflict { constraints });
                         }
                     }
-                    if relaxed[e.to] as usize > n {
+                    if relaxed[e.to] as usize > limit {
                         return Err(Conflict {
                             constraints: cycle(&pred, e.to, n),
                         });
@@ -152,52 +175,6 @@ impl Network {
             }
         }
         Ok(dist)
-    }
-
-    /// Checks the whole network for consistency (from a virtual source joined to
-    /// every point), returning a conflict if there is one.
-    pub fn check(&self) -> Result<(), Conflict> {
-        let n = self.out.len();
-        let mut dist = vec![0; n];
-        let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
-        let mut in_queue = vec![true; n];
-        let mut relaxed = vec![0u32; n];
-        let mut total: u64 = 0;
-        let mut queue: VecDeque<usize> = (0..n).collect();
-        while let Some(u) = queue.pop_front() {
-            in_queue[u] = false;
-            let du = dist[u];
-            for e in &self.out[u] {
-                if self.removed.get(e.constraint).copied().unwrap_or(false) {
-                    continue;
-                }
-                let nd = du + e.weight;
-                if nd < dist[e.to] {
-                    dist[e.to] = nd;
-                    pred[e.to] = Some((u, e.constraint));
-                    relaxed[e.to] += 1;
-                    total += 1;
-                    // Every n relaxations, look for a loop in the predecessor graph: it
-                    // exists exactly when a negative cycle has been reached, and finding
-                    // it early avoids Bellman–Ford's O(V·E) worst case.
-                    if total % (n as u64 + 1) == 0 {
-                        if let Some(constraints) = pred_cycle(&pred) {
-                            return Err(Conflict { constraints });
-                        }
-                    }
-                    if relaxed[e.to] as usize > n + 1 {
-                        return Err(Conflict {
-                            constraints: cycle(&pred, e.to, n),
-                        });
-                    }
-                    if !in_queue[e.to] {
-                        in_queue[e.to] = true;
-                        queue.push_back(e.to);
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }
 
