@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Render(args) => render(args),
         Command::Report(args) => report(args),
         Command::Check(args) => check(args),
+        Command::Simulate(args) => simulate(args),
     }
 }
 
@@ -401,4 +402,59 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `simulate`: writes one simulated experiment (transcripts + the hidden truth).
+fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
+    use crate::simulate::{self, Config, Variant};
+    use anyhow::Context;
+    let all = Variant::all();
+    if args.list {
+        let mut out = io::stdout().lock();
+        for (i, v) in all.iter().enumerate() {
+            writeln!(out, "{i:>2}  {v:?}")?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(&variant) = all.get(args.variant) else {
+        anyhow::bail!(
+            "--variant {}: no such variant (0..{}; see --list)",
+            args.variant,
+            all.len() - 1
+        );
+    };
+    let dir = args.output.expect("clap requires --output without --list");
+    std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let e = simulate::run(&Config::new(args.seed, variant));
+    for f in &e.files {
+        let path = dir.join(&f.name);
+        std::fs::write(&path, &f.text)
+            .with_context(|| format!("{}: cannot write", path.display()))?;
+    }
+    let t = &e.truth;
+    let truth = serde_json::json!({
+        "schema": "watchtrail/simulation-truth/v1",
+        "variant": format!("{variant:?}"),
+        "seed": args.seed,
+        "scenario": t.scenario,
+        "failed_nodes": t.failed_nodes,
+        "times_s": {"injected": t.injected, "F": t.f, "E": t.e, "R": t.r, "N": t.n, "node_ready": t.node_ready},
+        "metrics_s": {
+            "detection_s": t.metrics.detection_s,
+            "eviction_s": t.metrics.eviction_s,
+            "replacement_s": t.metrics.replacement_s,
+            "unavailable_s": t.metrics.unavailable_s,
+            "node_down_s": t.metrics.node_down_s,
+        },
+    });
+    let path = dir.join("truth.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    println!(
+        "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
+        e.files.len(),
+        dir.display(),
+        t.scenario
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -25,6 +25,9 @@ pub enum Command {
     Report(ReportArgs),
     /// Batch-check an archive: every experiment in it, in parallel, against its expectation.
     Check(CheckArgs),
+    /// Play a node-failure experiment on a hidden true clock and write the transcripts
+    /// kubectl would print (to see what a scenario looks like, or to test a pipeline).
+    Simulate(SimulateArgs),
 }
 
 /// Soft links between streams, each of which can be turned off.
@@ -202,4 +205,20 @@ pub struct CheckArgs {
     /// Refuse a tar holding an entry larger than this.
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
     pub max_entry_bytes: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Which variant (an index from `--list`).
+    #[arg(long, default_value_t = 2)]
+    pub variant: usize,
+    /// Random seed: the same seed gives the same bytes.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// List the variants and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Directory to write the transcripts and `truth.json` into (created if missing).
+    #[arg(short, long, value_name = "DIR", required_unless_present = "list")]
+    pub output: Option<std::path::PathBuf>,
 }

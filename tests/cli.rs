@@ -248,3 +248,22 @@ fn renaming_reordering_and_concatenating_change_nothing() {
         assert_eq!(a["scenario"], base["scenario"], "{s} as one session log");
     }
 }
+
+#[test]
+fn simulate_writes_an_experiment_that_analyze_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("exp");
+    let d = dir.to_string_lossy().to_string();
+    let out = watchtrail(&["simulate", "--variant", "3", "--seed", "1", "-o", &d]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
+    let a = analysis(&[&d]);
+    assert_eq!(a["scenario"], truth["scenario"]);
+    let out = watchtrail(&["simulate", "--variant", "999", "-o", &d]);
+    assert_eq!(out.status.code(), Some(2));
+}
