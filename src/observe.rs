@@ -113,11 +113,9 @@ fn cells_in_order<S: Serializer>(cells: &[(String, String)], s: S) -> Result<S::
     map.end()
 }
 
-/// Renders a wall-clock time as ISO 8601 as far as it is known (`2026-04-12T20:49:24`,
-/// `--07-03T15:07:54` without a year, `T16:46:25` with only a time of day).
-pub fn wall_clock_text(w: &WallClock) -> String {
-    let t = w.time.format("%H:%M:%S");
-    let zone = match w.utc_offset_s {
+/// An ISO 8601 zone suffix: `Z`, `+02:00`, or nothing when the capture did not say.
+pub fn zone_text(offset_s: Option<i32>) -> String {
+    match offset_s {
         Some(0) => "Z".to_string(),
         Some(o) => format!(
             "{}{:02}:{:02}",
@@ -126,7 +124,14 @@ pub fn wall_clock_text(w: &WallClock) -> String {
             (o.abs() % 3600) / 60
         ),
         None => String::new(),
-    };
+    }
+}
+
+/// Renders a wall-clock time as ISO 8601 as far as it is known (`2026-04-12T20:49:24`,
+/// `--07-03T15:07:54` without a year, `T16:46:25` with only a time of day).
+pub fn wall_clock_text(w: &WallClock) -> String {
+    let t = w.time.format("%H:%M:%S");
+    let zone = zone_text(w.utc_offset_s);
     match (w.year, w.month_day) {
         (Some(y), Some((m, d))) => format!("{y:04}-{m:02}-{d:02}T{t}{zone}"),
         (None, Some((m, d))) => format!("--{m:02}-{d:02}T{t}{zone}"),

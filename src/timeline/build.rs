@@ -560,16 +560,7 @@ fn describe_wall(w: &WallClock, secs0: i64, target_secs: i64) -> String {
     match base {
         Some(dt) => {
             let t = dt + chrono::Duration::seconds(delta);
-            let zone = match w.utc_offset_s {
-                Some(0) => "Z".to_string(),
-                Some(o) => format!(
-                    "{}{:02}:{:02}",
-                    if o < 0 { '-' } else { '+' },
-                    o.abs() / 3600,
-                    (o.abs() % 3600) / 60
-                ),
-                None => String::new(),
-            };
+            let zone = crate::observe::zone_text(w.utc_offset_s);
             format!("{}{zone}", t.format("%Y-%m-%dT%H:%M:%S"))
         }
         None => {
