@@ -12,21 +12,9 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;tex
 .pass{color:#17702b}.fail,.error{color:#b00020}.inconclusive{color:#a06000}\
 section{border-top:1px solid #ddd;margin-top:1.5em}code{font-size:90%}";
 
-/// Escapes text for HTML content and quoted attribute values.
+/// Escapes text for HTML content and quoted attribute values (the shared helper).
 fn html_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::xml(s).into_owned()
 }
 
 /// An anchor id from the experiment's index (names may hold anything).
