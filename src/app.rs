@@ -416,6 +416,12 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let Some(bytes) = args.churn {
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        simulate::churn::write_transcript(&mut out, args.seed, bytes)?;
+        out.flush()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let Some(&variant) = all.get(args.variant) else {
         anyhow::bail!(
             "--variant {}: no such variant (0..{}; see --list)",

@@ -218,7 +218,33 @@ pub struct SimulateArgs {
     /// List the variants and exit.
     #[arg(long)]
     pub list: bool,
+    /// Instead of an experiment, write a long pods watch of a busy namespace (no
+    /// failure) of at least this many bytes to stdout, e.g. `200M`, `1G`: the input
+    /// of the throughput and memory benchmarks.
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub churn: Option<u64>,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
-    #[arg(short, long, value_name = "DIR", required_unless_present = "list")]
+    #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,
+}
+
+/// A byte count with an optional `K`, `M` or `G` suffix (powers of 1024).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, ""),
+    };
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a size like 200M"))?;
+    let shift = match unit.to_ascii_uppercase().trim_end_matches(['B', 'I']) {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        _ => return Err(format!("{text:?}: unknown unit (K, M or G)")),
+    };
+    n.checked_mul(1 << shift)
+        .ok_or_else(|| format!("{text:?}: too large"))
 }

@@ -18,6 +18,7 @@
 //! - `transcript`: watch files, session log, `ts` prefixes, per-line truth (§3.1, §3.3).
 //! - [`truth`]: the truth types.
 
+pub mod churn;
 pub mod config;
 mod names;
 mod nodes;

@@ -1,0 +1,259 @@
+//! A long `kubectl get pods -o wide --watch` of a busy namespace, streamed line by line:
+//! the input for throughput and memory benchmarks (issue: 200 MB and 1 GB transcripts)
+//! and for tests that need a big transcript without holding it in memory.
+//!
+//! Unlike [`super::run`], nothing here is a failure experiment: deployments roll out
+//! new ReplicaSets, containers crash and restart, and time moves on. Every line is
+//! still what kubectl prints: the server computes AGE from whole-second creation
+//! timestamps with `HumanDuration` (FORMAT.md §1.4), RESTARTS carries the
+//! `(X ago)` suffix (§1.7), and each watch event is its own tabwriter flush with
+//! remembered widths (§3.1–3.2). Memory is bounded by the number of live pods.
+
+use crate::duration::format_human;
+
+use super::names::{pod_suffix, template_hash};
+use super::rng::Rng;
+use super::tabwriter::{Era, TabWriter};
+
+/// What a pod looks like right now.
+#[derive(Debug, Clone)]
+struct Pod {
+    name: String,
+    /// Creation time, whole seconds since the start of the watch.
+    created: i64,
+    node: usize,
+    ip: String,
+    ready: bool,
+    status: &'static str,
+    restarts: u32,
+    last_restart: i64,
+    /// Set when the pod is being deleted (its last two events are still to come).
+    terminating: u8,
+}
+
+/// One deployment: `replicas` pods of the current template hash.
+#[derive(Debug, Clone)]
+struct Deployment {
+    name: String,
+    hash: String,
+}
+
+/// Streams the lines of one long pods watch (without `\n`).
+pub struct Churn {
+    rng: Rng,
+    tw: TabWriter,
+    deployments: Vec<Deployment>,
+    pods: Vec<(usize, Pod)>,
+    nodes: Vec<String>,
+    /// Milliseconds since the watch started.
+    now_ms: i64,
+    pending: std::collections::VecDeque<String>,
+    started: bool,
+}
+
+impl Churn {
+    /// A namespace of `deployments` deployments with `replicas` pods each, watched from
+    /// when they are 5 to 60 minutes old.
+    pub fn new(seed: u64, deployments: usize, replicas: usize) -> Churn {
+        let mut rng = Rng::new(seed);
+        let nodes: Vec<String> = (1..=8).map(|i| format!("worker-{i:02}")).collect();
+        let names = [
+            "web", "api", "cache", "queue", "auth", "search", "billing", "media",
+        ];
+        let deployments: Vec<Deployment> = (0..deployments)
+            .map(|i| Deployment {
+                name: format!("{}-{}", names[i % names.len()], i),
+                hash: template_hash(&mut rng),
+            })
+            .collect();
+        let mut churn = Churn {
+            rng,
+            tw: TabWriter::new(Era::Remember),
+            deployments,
+            pods: Vec::new(),
+            nodes,
+            now_ms: 0,
+            pending: Default::default(),
+            started: false,
+        };
+        for d in 0..churn.deployments.len() {
+            for _ in 0..replicas {
+                let created = -(churn.rng.int(300, 3600) as i64);
+                let mut pod = churn.new_pod(d, created);
+                pod.ready = true;
+                pod.status = "Running";
+                churn.pods.push((d, pod));
+            }
+        }
+        churn
+    }
+
+    fn new_pod(&mut self, d: usize, created: i64) -> Pod {
+        let dep = &self.deployments[d];
+        let name = format!("{}-{}-{}", dep.name, dep.hash, pod_suffix(&mut self.rng));
+        let node = self.rng.int(0, self.nodes.len() as u64 - 1) as usize;
+        Pod {
+            name,
+            created,
+            node,
+            ip: String::from("<none>"),
+            ready: false,
+            status: "Pending",
+            restarts: 0,
+            last_restart: 0,
+            terminating: 0,
+        }
+    }
+
+    fn cells(&self, pod: &Pod) -> Vec<String> {
+        let since = |t: i64| self.now_ms - t * 1000;
+        let restarts = if pod.restarts > 0 {
+            format!(
+                "{} ({} ago)",
+                pod.restarts,
+                format_human(since(pod.last_restart))
+            )
+        } else {
+            "0".to_string()
+        };
+        let node = self.nodes[pod.node].clone();
+        vec![
+            pod.name.clone(),
+            format!("{}/1", u8::from(pod.ready)),
+            pod.status.to_string(),
+            restarts,
+            format_human(since(pod.created)),
+            pod.ip.clone(),
+            node,
+            "<none>".to_string(),
+            "<none>".to_string(),
+        ]
+    }
+
+    fn emit(&mut self, pod_index: usize) {
+        let cells = self.cells(&self.pods[pod_index].1);
+        let lines = self.tw.flush(&[cells]);
+        self.pending.extend(lines);
+    }
+
+    /// Advances the world by one watch event and queues its line(s).
+    fn step(&mut self) {
+        self.now_ms += self.rng.int(50, 4000) as i64;
+        let now_s = self.now_ms.div_euclid(1000);
+        let i = self.rng.int(0, self.pods.len() as u64 - 1) as usize;
+        let roll = self.rng.unit();
+        let pod = &mut self.pods[i].1;
+        if pod.terminating > 0 {
+            pod.terminating -= 1;
+            pod.ready = false;
+            pod.status = "Terminating";
+            self.emit(i);
+            if self.pods[i].1.terminating == 0 {
+                let d = self.pods[i].0;
+                self.pods.swap_remove(i);
+                let pod = self.new_pod(d, now_s);
+                self.pods.push((d, pod));
+                let last = self.pods.len() - 1;
+                self.emit(last);
+            }
+            return;
+        }
+        match pod.status {
+            "Pending" => pod.status = "ContainerCreating",
+            "ContainerCreating" => {
+                let n = self.rng.int(2, 250);
+                let pod = &mut self.pods[i].1;
+                pod.ip = format!("10.244.{}.{}", pod.node, n);
+                pod.status = "Running";
+            }
+            "Running" if !pod.ready => pod.ready = true,
+            "Error" | "CrashLoopBackOff" => {
+                pod.status = "Running";
+                pod.restarts += 1;
+                pod.last_restart = now_s;
+            }
+            _ if roll < 0.3 => {
+                pod.ready = false;
+                pod.status = if pod.restarts > 2 {
+                    "CrashLoopBackOff"
+                } else {
+                    "Error"
+                };
+            }
+            _ if roll < 0.5 => pod.terminating = 2,
+            _ => {
+                // A rollout of this pod's deployment starts: a new template hash.
+                let d = self.pods[i].0;
+                self.deployments[d].hash = template_hash(&mut self.rng);
+                self.pods[i].1.terminating = 2;
+            }
+        }
+        self.emit(i);
+    }
+}
+
+impl Iterator for Churn {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        if !self.started {
+            self.started = true;
+            let mut initial = vec![[
+                "NAME",
+                "READY",
+                "STATUS",
+                "RESTARTS",
+                "AGE",
+                "IP",
+                "NODE",
+                "NOMINATED NODE",
+                "READINESS GATES",
+            ]
+            .map(String::from)
+            .to_vec()];
+            for idx in 0..self.pods.len() {
+                let n = self.rng.int(2, 250);
+                let pod = &mut self.pods[idx].1;
+                pod.ip = format!("10.244.{}.{}", pod.node, n);
+                initial.push(self.cells(&self.pods[idx].1));
+            }
+            self.pending.extend(self.tw.flush(&initial));
+        }
+        while self.pending.is_empty() {
+            self.step();
+        }
+        self.pending.pop_front()
+    }
+}
+
+/// Writes a churn transcript of at least `bytes` bytes to `out`; returns the bytes written.
+pub fn write_transcript(
+    out: &mut impl std::io::Write,
+    seed: u64,
+    bytes: u64,
+) -> std::io::Result<u64> {
+    let mut written = 0u64;
+    for line in Churn::new(seed, 60, 4) {
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+        written += line.len() as u64 + 1;
+        if written >= bytes {
+            break;
+        }
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn churn_is_a_single_watch_with_one_header() {
+        let lines: Vec<String> = Churn::new(7, 5, 3).take(2000).collect();
+        assert!(lines[0].starts_with("NAME "));
+        assert_eq!(lines.iter().filter(|l| l.starts_with("NAME ")).count(), 1);
+        assert!(lines.iter().any(|l| l.contains("Terminating")));
+        assert!(lines.iter().any(|l| l.contains(" ago)")));
+    }
+}
