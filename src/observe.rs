@@ -95,6 +95,37 @@ pub struct Observation {
     pub text: String,
 }
 
+/// Headers whose cells change with the passing of time alone.
+fn is_time_cell(header: &str) -> bool {
+    matches!(
+        header,
+        "AGE" | "LAST SEEN" | "FIRST SEEN" | "DURATION" | "LAST SCHEDULE" | "EVENT"
+    )
+}
+
+impl Observation {
+    /// The cells that say what state the object is in: all but those that change
+    /// with the passing of time alone (AGE, LAST SEEN, ..., and the `(X ago)` of
+    /// RESTARTS: `1 (16m ago)` and `1 (17m ago)` are the same state).
+    pub fn state_cells(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.cells
+            .iter()
+            .filter(|(h, _)| !is_time_cell(h))
+            .map(|(h, v)| {
+                if h == "RESTARTS" {
+                    (h.as_str(), v.split(' ').next().unwrap_or(""))
+                } else {
+                    (h.as_str(), v.as_str())
+                }
+            })
+    }
+
+    /// Whether two lines show the same state (see [`Observation::state_cells`]).
+    pub fn same_state(&self, other: &Observation) -> bool {
+        self.state_cells().eq(other.state_cells())
+    }
+}
+
 fn cells_in_order<S: Serializer>(cells: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(cells.len()))?;
     let mut seen: Vec<&str> = Vec::new();

@@ -37,28 +37,9 @@ impl std::fmt::Display for ObjectKey {
     }
 }
 
-/// Headers whose cells change with the passing of time alone.
-fn is_time_cell(header: &str) -> bool {
-    matches!(
-        header,
-        "AGE" | "LAST SEEN" | "FIRST SEEN" | "DURATION" | "LAST SCHEDULE" | "EVENT"
-    )
-}
-
 /// What a line says about an object's state, without the cells that only count time.
 pub fn signature(o: &Observation) -> Vec<(&str, String)> {
-    o.cells
-        .iter()
-        .filter(|(h, _)| !is_time_cell(h))
-        .map(|(h, v)| {
-            if h == "RESTARTS" {
-                // `1 (16m ago)` and `1 (17m ago)` are the same state.
-                (h.as_str(), v.split(' ').next().unwrap_or("").to_string())
-            } else {
-                (h.as_str(), v.clone())
-            }
-        })
-        .collect()
+    o.state_cells().map(|(h, v)| (h, v.to_string())).collect()
 }
 
 /// Whether `next` shows a new incarnation of the object seen in `prev` (same stream).
