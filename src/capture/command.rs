@@ -55,7 +55,7 @@ pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
 }
 
 /// A first word that may begin a command with no prompt before it.
-fn could_start(word: &str) -> bool {
+pub(crate) fn could_start(word: &str) -> bool {
     let name = base(word);
     vocab::KUBECTL_NAMES.contains(&name)
         || vocab::SHELL_COMMANDS.contains(&name)

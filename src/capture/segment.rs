@@ -39,6 +39,21 @@ static WATCH_DATE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Classifies one decoded line, pushing what it yields to `out`.
 pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
+    if raw.error.is_none() && is_plain_row(&raw.text) {
+        out.push(CapturedLine {
+            line: raw.line,
+            text: raw.text.trim_end().to_string(),
+            kind: LineKind::Content,
+            time: None,
+            note: join(raw.notes),
+        });
+        return;
+    }
+    classify_general(raw, out);
+}
+
+/// Every recogniser in turn (what [`classify`] does for all but plain rows).
+fn classify_general(raw: RawLine, out: &mut Vec<CapturedLine>) {
     let mut notes = raw.notes;
     if let Some(e) = &raw.error {
         notes.push(format!("read error, the input ends here: {e}"));
@@ -75,6 +90,54 @@ pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
         let first = &mut out[start];
         first.note = join(first.note.take().into_iter().chain([extra]).collect());
     }
+}
+
+/// Whether a line is plainly a table row, so that none of the recognisers below can
+/// take it for anything else: printable ASCII only (no escapes to clean), starting
+/// with an object name (lower-case letter, then `[a-z0-9.-]`) that is not a command
+/// word (no prompt can start that way either: every prompt shape needs `@`, `:`, `[`,
+/// a sigil or a non-ASCII glyph), no character that starts markup, an entity, an
+/// annotation or a prompt sigil, and `<` only in kubectl's `<none>`, `<invalid>`,
+/// `<unknown>`. Most lines of a big transcript are such rows, and this check is a
+/// single pass over the bytes instead of a dozen recognisers (a test checks that both
+/// ways give the same result).
+fn is_plain_row(text: &str) -> bool {
+    let b = text.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let first_word_end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
+    let first_word = &b[..first_word_end];
+    if !first_word
+        .iter()
+        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+    {
+        return false;
+    }
+    // `nov 27 12:00:01 ...`: a time-stamp's month (or weekday) in lower case.
+    if first_word.len() == 3 && first_word.iter().all(u8::is_ascii_lowercase) {
+        return false;
+    }
+    let mut i = first_word_end;
+    while i < b.len() {
+        match b[i] {
+            b'$' | b'#' | b'%' | b'&' | b'`' | b'~' | b'^' => return false,
+            b'<' => {
+                let rest = &b[i + 1..];
+                if !(rest.starts_with(b"none>")
+                    || rest.starts_with(b"invalid>")
+                    || rest.starts_with(b"unknown>"))
+                {
+                    return false;
+                }
+            }
+            0x20..=0x7e => {}
+            _ => return false,
+        }
+        i += 1;
+    }
+    // Only now the (rarer) look-up: `kubectl ...`, `watch ...`, aliases.
+    !command::could_start(std::str::from_utf8(first_word).unwrap_or(""))
 }
 
 fn join(notes: Vec<String>) -> Option<String> {
@@ -177,4 +240,79 @@ fn watch_header(rest: &str) -> (Command, Option<WallClock>) {
             get: None,
         });
     (cmd, time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn both_ways(text: &str) -> (Vec<CapturedLine>, Vec<CapturedLine>) {
+        let raw = || RawLine {
+            line: 7,
+            text: text.to_string(),
+            notes: Vec::new(),
+            error: None,
+        };
+        let (mut fast, mut general) = (Vec::new(), Vec::new());
+        classify(raw(), &mut fast);
+        classify_general(raw(), &mut general);
+        (fast, general)
+    }
+
+    /// The plain-row shortcut must give what the recognisers give, on every line of
+    /// the samples, the noise fixtures and a simulated busy watch, and on lines made
+    /// to look almost like rows.
+    #[test]
+    fn the_plain_row_shortcut_agrees_with_the_recognisers() {
+        let mut lines: Vec<String> = Vec::new();
+        for dir in ["samples", "tests/fixtures"] {
+            let mut stack = vec![std::path::PathBuf::from(dir)];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                    let p = e.path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if let Ok(t) = std::fs::read_to_string(&p) {
+                        lines.extend(t.lines().map(str::to_string));
+                    }
+                }
+            }
+        }
+        assert!(lines.len() > 500, "samples and fixtures found");
+        let churn: Vec<String> = crate::simulate::churn::Churn::new(3, 10, 3)
+            .take(3000)
+            .collect();
+        let plain_churn = churn.iter().filter(|l| is_plain_row(l)).count();
+        assert!(
+            plain_churn > 2900,
+            "a busy watch is plain rows ({plain_churn})"
+        );
+        lines.extend(churn);
+        for extra in [
+            "kubectl get pods -w",
+            "k get po",
+            "watch kubectl get pods",
+            "kgpw",
+            "controlplane $ kubectl get pods",
+            "master # kubectl get pods",
+            "web-1   1/1   Running   0   5m   <br>   x",
+            "web-1   1/1   Running   0   5m   <-- here",
+            "web-1   1/1   Running   0   5m   <b>x</b>",
+            "web-1   1/1   Running   0   5m   &lt;none&gt;",
+            "web-1   1/1   Running   0   5m   # note",
+            "nov 27 12:00:01 web-1 1/1 Running",
+            "fri nov 27 12:00:01 utc 2026",
+            "2026-11-27t12:00:01z web-1 1/1 Running",
+            "1732741510 web-1 1/1 Running",
+            "sudo poweroff",
+            "export a=b",
+            "web-1 <none> <invalid> <unknown> <nonex>",
+        ] {
+            lines.push(extra.to_string());
+        }
+        for l in lines.iter().filter(|l| is_plain_row(l)) {
+            let (fast, general) = both_ways(l);
+            assert_eq!(fast, general, "{l:?}");
+        }
+    }
 }
