@@ -144,9 +144,10 @@ impl Churn {
         let roll = self.rng.unit();
         let pod = &mut self.pods[i].1;
         if pod.terminating > 0 {
+            // `0/1 Terminating` once the containers stopped, then the object is gone
+            // and the owner's new pod appears.
             pod.terminating -= 1;
             pod.ready = false;
-            pod.status = "Terminating";
             self.emit(i);
             if self.pods[i].1.terminating == 0 {
                 let d = self.pods[i].0;
@@ -180,12 +181,17 @@ impl Churn {
                     "Error"
                 };
             }
-            _ if roll < 0.5 => pod.terminating = 2,
+            // Deleted (kubectl computes `Terminating` from the deletion timestamp,
+            // READY unchanged until the containers stop), by hand or by a rollout
+            // of the deployment (a new template hash for the pods that follow).
             _ => {
-                // A rollout of this pod's deployment starts: a new template hash.
-                let d = self.pods[i].0;
-                self.deployments[d].hash = template_hash(&mut self.rng);
-                self.pods[i].1.terminating = 2;
+                if roll >= 0.5 {
+                    let d = self.pods[i].0;
+                    self.deployments[d].hash = template_hash(&mut self.rng);
+                }
+                let pod = &mut self.pods[i].1;
+                pod.terminating = 1;
+                pod.status = "Terminating";
             }
         }
         self.emit(i);

@@ -421,7 +421,11 @@ mod tests {
                 words(&l)
             };
             let ascii = ascii_words(line.as_bytes());
-            let strip = |w: &[Word]| w.iter().map(|w| (w.start, w.end, w.column, w.gap)).collect::<Vec<_>>();
+            let strip = |w: &[Word]| {
+                w.iter()
+                    .map(|w| (w.start, w.end, w.column, w.gap))
+                    .collect::<Vec<_>>()
+            };
             let mut expected = strip(&general);
             // The appended `é` is the last word, or part of it.
             if line.ends_with(|c: char| !c.is_whitespace()) {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 
 use super::links::{self, Track};
-use super::objects::{is_new_incarnation, signature, ObjectKey};
+use super::objects::{is_new_incarnation, ObjectKey};
 use super::stn::{Ms, Network, UNBOUNDED};
 use super::{
     End, Interval, LineRef, LinkOptions, LinkReport, ObjectTimeline, Origin, Point, State,
@@ -637,7 +637,7 @@ fn assemble(
                 line: o.line,
                 text: o.text.clone(),
             };
-            let same = n > 0 && signature(&obs[lines[n - 1]]) == signature(o);
+            let same = n > 0 && obs[lines[n - 1]].same_state(o);
             // The line's own AGE: how long after the creationTimestamp it was printed.
             let since_created = o
                 .age

@@ -120,10 +120,19 @@ pub fn propose(
     let mut links = Vec::new();
     let sec = 1000;
     if opts.same_object {
+        // Tracks by object, in track order (a long watch has thousands of objects).
+        let mut by_key: std::collections::HashMap<&super::objects::ObjectKey, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, t) in tracks.iter().enumerate() {
+            by_key.entry(&t.key).or_default().push(i);
+        }
         for (i, a) in tracks.iter().enumerate() {
-            if let Some(b) = tracks[i + 1..]
+            let same_key = &by_key[&a.key];
+            if let Some(b) = same_key
                 .iter()
-                .find(|b| b.key == a.key && b.stream != a.stream && b.incarnation == a.incarnation)
+                .filter(|&&j| j > i)
+                .map(|&j| &tracks[j])
+                .find(|b| b.stream != a.stream && b.incarnation == a.incarnation)
             {
                 links.push(Link {
                     kind: "same object in two streams: one creation time",
@@ -280,7 +289,7 @@ fn node_links(
         let back = node.obs[k + 2..]
             .iter()
             .copied()
-            .find(|&i| super::objects::signature(&obs[i]) != super::objects::signature(&obs[down]));
+            .find(|&i| !obs[i].same_state(&obs[down]));
         let pods_here: Vec<&Track> = tracks
             .iter()
             .filter(|t| {
@@ -295,8 +304,7 @@ fn node_links(
             let first_touch = pod.obs.windows(2).find_map(|p| {
                 let (a, b) = (&obs[p[0]], &obs[p[1]]);
                 let healthy = a.status.as_deref() == Some("Running");
-                (healthy && super::objects::signature(a) == super::objects::signature(b))
-                    .then_some(p[1])
+                (healthy && a.same_state(b)).then_some(p[1])
             });
             if opts.not_ready {
                 if let Some(t) = first_touch {

@@ -37,11 +37,6 @@ impl std::fmt::Display for ObjectKey {
     }
 }
 
-/// What a line says about an object's state, without the cells that only count time.
-pub fn signature(o: &Observation) -> Vec<(&str, String)> {
-    o.state_cells().map(|(h, v)| (h, v.to_string())).collect()
-}
-
 /// Whether `next` shows a new incarnation of the object seen in `prev` (same stream).
 pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
     if prev.event.as_deref() == Some("DELETED") {

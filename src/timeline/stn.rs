@@ -132,10 +132,60 @@ impl Network {
     /// every point), returning a conflict if there is one. On success the distances
     /// are kept as the potential that later searches run Dijkstra with.
     pub fn check(&mut self) -> Result<(), Conflict> {
-        let n = self.out.len();
-        let d = self.search(&self.out, vec![0; n], (0..n).collect(), n + 1)?;
+        let d = self.sweeps()?;
         self.potential = Some(d);
         Ok(())
+    }
+
+    /// Bellman–Ford from a virtual source joined to every point by 0, in sweeps over
+    /// the points alternately forward and backward, each relaxation seeing the labels
+    /// already lowered in the same sweep (Yen 1970). Line order runs one way through
+    /// the indices and AGE stars the other, so a shortest path changes direction far
+    /// less often than it has edges, where a FIFO queue needs one pass per edge of the
+    /// longest path. More than `n + 1` sweeps with changes, or a loop in the
+    /// predecessor graph, is a negative cycle.
+    fn sweeps(&self) -> Result<Vec<Ms>, Conflict> {
+        let n = self.out.len();
+        let mut dist = vec![0; n];
+        let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
+        let mut sweep = 0;
+        loop {
+            let mut changed = false;
+            let order: Box<dyn Iterator<Item = usize>> = if sweep % 2 == 0 {
+                Box::new(0..n)
+            } else {
+                Box::new((0..n).rev())
+            };
+            for u in order {
+                let du = dist[u];
+                for e in &self.out[u] {
+                    if self.removed.get(e.constraint).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    let nd = du + e.weight;
+                    if nd < dist[e.to] {
+                        dist[e.to] = nd;
+                        pred[e.to] = Some((u, e.constraint));
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return Ok(dist);
+            }
+            sweep += 1;
+            if sweep % 8 == 0 || sweep > n + 1 {
+                if let Some(constraints) = pred_cycle(&pred) {
+                    return Err(Conflict { constraints });
+                }
+                if sweep > n + 1 {
+                    let start = (0..n).find(|&v| pred[v].is_some()).unwrap_or(0);
+                    return Err(Conflict {
+                        constraints: cycle(&pred, start, n),
+                    });
+                }
+            }
+        }
     }
 
     /// Dijkstra on reduced costs `w + φ(u) − φ(v) ≥ 0`, with `φ = sign · potential`
