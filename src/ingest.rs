@@ -194,7 +194,7 @@ pub fn ingest_source(
     Ok(acc)
 }
 
-/// How many observations one experiment keeps in memory: past it, rows are read and
+/// How many observations one source keeps in memory: past it, rows are read and
 /// counted but not analysed (each kept row costs about a kilobyte with its timeline).
 pub const KEPT_LIMIT: usize = 2_000_000;
 
@@ -204,50 +204,85 @@ pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
     ingest_with_limit(sources, KEPT_LIMIT)
 }
 
-/// [`ingest`] with a chosen budget of kept observations.
+/// [`ingest`] with a chosen budget of kept observations (per source).
+///
+/// Sources are read side by side (rayon; `RAYON_NUM_THREADS=1` reads them in turn),
+/// each numbering its streams from 0; the numbers are then shifted so that they
+/// continue from one source to the next, as if read in order.
 pub fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
+    use rayon::prelude::*;
+    let parts: Vec<Result<Part, InputError>> =
+        sources.par_iter().map(|s| ingest_one(s, limit)).collect();
     let mut out = Ingested::default();
-    let mut tabler = Tabler::new(0);
-    let mut observer = Observer::new();
-    for source in sources {
-        // Each source starts fresh (its own streams) but numbering continues.
-        tabler = Tabler::new(tabler.next_stream_id());
-        let start = out.observations.len();
-        let mut folder = RunFolder::default();
-        let (mut folded, mut not_kept, mut first_not_kept) = (0, 0, None);
-        let mut acc =
-            ingest_source(
-                source,
-                &mut tabler,
-                &mut observer,
-                &mut out.markers,
-                |o| match folder.add(&mut out.observations, start, o, limit) {
-                    Added::Kept => {}
-                    Added::Folded => folded += 1,
-                    Added::OverBudget(line) => {
-                        not_kept += 1;
-                        first_not_kept.get_or_insert(line);
-                    }
-                },
-            )?;
-        // A folded run's latest line took the slot of an earlier one: restore line order.
-        out.observations[start..].sort_by_key(|o| o.line);
-        acc.folded = folded;
-        acc.not_kept = not_kept;
-        acc.first_not_kept = first_not_kept;
-        if let Some(line) = first_not_kept {
-            let e = format!(
-                "line {line}: more than {limit} table rows kept in memory; \
-                 the {not_kept} rows from here on are counted but not analysed"
-            );
-            acc.error = Some(match acc.error.take() {
-                Some(prev) => format!("{prev}; {e}"),
-                None => e,
-            });
+    let mut offset = 0;
+    for part in parts {
+        let mut part = part?;
+        for o in &mut part.observations {
+            o.stream += offset;
         }
-        out.accounts.push(acc);
+        for m in &mut part.markers {
+            if let Some(s) = &mut m.stream {
+                *s += offset;
+            }
+        }
+        offset += part.streams;
+        out.observations.append(&mut part.observations);
+        out.markers.append(&mut part.markers);
+        out.accounts.push(part.account);
     }
     Ok(out)
+}
+
+/// What one source yields; its streams are numbered from 0.
+struct Part {
+    observations: Vec<Observation>,
+    markers: Vec<Marker>,
+    account: InputAccount,
+    streams: u32,
+}
+
+fn ingest_one(source: &Source, limit: usize) -> Result<Part, InputError> {
+    let mut tabler = Tabler::new(0);
+    let mut observer = Observer::new();
+    let mut observations = Vec::new();
+    let mut markers = Vec::new();
+    let mut folder = RunFolder::default();
+    let (mut folded, mut not_kept, mut first_not_kept) = (0, 0, None);
+    let mut acc = ingest_source(
+        source,
+        &mut tabler,
+        &mut observer,
+        &mut markers,
+        |o| match folder.add(&mut observations, o, limit) {
+            Added::Kept => {}
+            Added::Folded => folded += 1,
+            Added::OverBudget(line) => {
+                not_kept += 1;
+                first_not_kept.get_or_insert(line);
+            }
+        },
+    )?;
+    // A folded run's latest line took the slot of an earlier one: restore line order.
+    observations.sort_by_key(|o| o.line);
+    acc.folded = folded;
+    acc.not_kept = not_kept;
+    acc.first_not_kept = first_not_kept;
+    if let Some(line) = first_not_kept {
+        let e = format!(
+            "line {line}: more than {limit} table rows kept in memory; \
+             the {not_kept} rows from here on are counted but not analysed"
+        );
+        acc.error = Some(match acc.error.take() {
+            Some(prev) => format!("{prev}; {e}"),
+            None => e,
+        });
+    }
+    Ok(Part {
+        observations,
+        markers,
+        account: acc,
+        streams: tabler.next_stream_id(),
+    })
 }
 
 /// Lines of a state run kept verbatim before folding starts (each repeat in a watch
@@ -278,19 +313,12 @@ enum Added {
 }
 
 impl RunFolder {
-    /// Keeps `o` in `obs` (whose entries from `start` on are this source's), or folds
-    /// it into its object's run: past the run's head, the latest line takes the slot
-    /// of the one before.
-    fn add(
-        &mut self,
-        obs: &mut Vec<Observation>,
-        start: usize,
-        o: Observation,
-        limit: usize,
-    ) -> Added {
+    /// Keeps `o` in `obs` (this source's observations), or folds it into its object's
+    /// run: past the run's head, the latest line takes the slot of the one before.
+    fn add(&mut self, obs: &mut Vec<Observation>, o: Observation, limit: usize) -> Added {
         let key = key_hash(&o);
         let run = match self.last.get(&key) {
-            Some(&(i, run)) if i >= start && continues_run(&obs[i], &o) => {
+            Some(&(i, run)) if continues_run(&obs[i], &o) => {
                 if run > RUN_HEAD {
                     obs[i] = o;
                     self.last.insert(key, (i, run + 1));

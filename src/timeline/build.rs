@@ -441,10 +441,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             tracks.iter().filter(|t| t.key.kind.is_workload()).collect();
         candidates.dedup_by(|x, y| x.key == y.key);
         let later_count = |c: &Track| -> usize {
-            let (Ok(f), Ok(r)) = (
-                b.net.distances(c.created, false),
-                b.net.distances(c.created, true),
-            ) else {
+            let (Ok(f), Ok(r)) = b.net.distances_both(c.created) else {
                 return 0;
             };
             candidates
@@ -492,14 +489,9 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             }
         }
     };
-    let fwd = b
-        .net
-        .distances(origin_point, false)
-        .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
-    let back = b
-        .net
-        .distances(origin_point, true)
-        .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let (fwd, back) = b.net.distances_both(origin_point);
+    let fwd = fwd.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let back = back.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
     let bounds: Vec<Interval> = (0..b.net.len())
         .map(|p| Interval::new(-back[p], fwd[p]))
         .collect();

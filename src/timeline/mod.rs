@@ -263,7 +263,7 @@ impl Timelines {
         } else if let Some(d) = self.cache.get(b) {
             (-d.0[a], d.1[a])
         } else {
-            match (self.net.distances(a, false), self.net.distances(a, true)) {
+            match self.net.distances_both(a) {
                 (Ok(f), Ok(r)) if b < f.len() && b < r.len() => {
                     let d = std::sync::Arc::new((f, r));
                     self.cache.put(a, d.clone());

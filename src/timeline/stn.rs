@@ -128,6 +128,15 @@ impl Network {
         self.search(adj, dist, vec![src], n)
     }
 
+    /// Shortest distances from `src` both ways (forward, reversed), the two searches
+    /// run side by side when there is a second core.
+    pub fn distances_both(
+        &self,
+        src: usize,
+    ) -> (Result<Vec<Ms>, Conflict>, Result<Vec<Ms>, Conflict>) {
+        rayon::join(|| self.distances(src, false), || self.distances(src, true))
+    }
+
     /// Checks the whole network for consistency (from a virtual source joined to
     /// every point), returning a conflict if there is one. On success the distances
     /// are kept as the potential that later searches run Dijkstra with.
