@@ -1,0 +1,52 @@
+//! `analyze` (capture → tables → observations → timeline → analysis) on one long
+//! kubectl-faithful pods watch made by `simulate::churn` (rollouts, crashes,
+//! restarts): single thread and with all cores. The size is `WATCHTRAIL_BENCH_MB`
+//! (default 20; the figure is 200, which takes minutes per sample).
+//! `docs/PERFORMANCE.md` has the figures and the side-by-side comparison with
+//! `wc -l` and `awk` (`benches/ratios.sh`).
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use watchtrail::input::{Origin, Source};
+use watchtrail::timeline::LinkOptions;
+
+fn transcript() -> Vec<u8> {
+    let mb: u64 = std::env::var("WATCHTRAIL_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let mut out = Vec::new();
+    watchtrail::simulate::churn::write_transcript(&mut out, 1, mb << 20).expect("in memory");
+    out
+}
+
+fn analyze_once(bytes: &Arc<[u8]>) -> usize {
+    let src = Source {
+        name: "pods.log".into(),
+        origin: Origin::Bytes(bytes.clone()),
+    };
+    let ing = watchtrail::ingest::ingest(&[src]).expect("in memory");
+    let t = watchtrail::timeline::build(&ing, LinkOptions::default());
+    let a = watchtrail::analysis::analyze("bench", ing, t);
+    a.incidents.len()
+}
+
+fn analyze(c: &mut Criterion) {
+    let bytes: Arc<[u8]> = transcript().into();
+    let mut g = c.benchmark_group("analyze");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .expect("a pool");
+    g.bench_function("pods watch, 1 thread", |b| {
+        b.iter(|| one.install(|| analyze_once(&bytes)))
+    });
+    g.bench_function("pods watch, all cores", |b| b.iter(|| analyze_once(&bytes)));
+    g.finish();
+}
+
+criterion_group!(benches, analyze);
+criterion_main!(benches);

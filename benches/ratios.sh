@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Side-by-side timings for docs/PERFORMANCE.md: the floor (`wc -l`), what a user would
+# otherwise write (an awk field split), and watchtrail parse/analyze, on the same
+# generated kubectl-faithful pods watch, with peak memory. Usage:
+#   benches/ratios.sh [SIZE] [DIR]      # SIZE like 200M (default), DIR for the file
+set -euo pipefail
+size="${1:-200M}"
+dir="${2:-${TMPDIR:-/tmp}}"
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/watchtrail
+file="$dir/watchtrail-churn-$size.log"
+[ -s "$file" ] || "$bin" simulate --churn "$size" --seed 1 > "$file"
+cat "$file" > /dev/null # into the page cache
+
+# seconds and peak KB of a command (GNU time when present, else bash's time only)
+measure() {
+    local label="$1"
+    shift
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f "%e %M" -o /tmp/watchtrail-ratio.$$ "$@" > /dev/null
+        read -r secs kb < /tmp/watchtrail-ratio.$$
+        rm -f /tmp/watchtrail-ratio.$$
+    else
+        local t0 t1
+        t0=$(date +%s.%N)
+        "$@" > /dev/null
+        t1=$(date +%s.%N)
+        secs=$(echo "$t1 - $t0" | bc)
+        kb="?"
+    fi
+    printf '%-34s %8.2f s  %9s KB\n' "$label" "$secs" "$kb"
+    eval "t_${label//[^a-z0-9]/_}=$secs"
+}
+
+echo "file: $file ($(du -h "$file" | cut -f1), $(wc -l < "$file") lines), $(nproc) cores"
+measure "wc" wc -l "$file"
+measure "awk" awk '{print $1, $3, $5}' "$file"
+measure "parse" "$bin" parse "$file"
+measure "analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$file"
+measure "analyze_all" "$bin" analyze "$file"
+echo
+awk -v wc="$t_wc" -v awk_="$t_awk" -v a1="$t_analyze_1" -v aa="$t_analyze_all" 'BEGIN {
+    printf "analyze (1 thread) / wc -l : %.1fx   (target <= 15x)\n", a1 / wc
+    printf "awk / analyze (1 thread)   : %.2fx  (target >= 3x)\n", awk_ / a1
+    printf "analyze all cores vs 1     : %.2fx faster\n", a1 / aa
+}'
