@@ -123,6 +123,33 @@ impl SecondsFromMidnight for chrono::NaiveTime {
     }
 }
 
+/// The points in a guess at time order: the lines as read, each object's creation
+/// just before its first line, then the rest (anchors, markers).
+fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<Point> {
+    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::new();
+    for t in tracks {
+        if let Some(&first) = t.obs.first() {
+            created_before.entry(first).or_default().push(t.created);
+        }
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut placed = vec![false; n];
+    for (i, &p) in points.iter().enumerate() {
+        for &c in created_before.get(&i).into_iter().flatten() {
+            if !placed[c] {
+                placed[c] = true;
+                order.push(c);
+            }
+        }
+        if !placed[p] {
+            placed[p] = true;
+            order.push(p);
+        }
+    }
+    order.extend((0..n).filter(|&p| !placed[p]));
+    order
+}
+
 /// Builds the timelines of one experiment.
 pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let obs = &ing.observations;
@@ -360,12 +387,17 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         });
     }
 
-    // Solve: while the constraints contradict each other, drop the weakest of the cycle.
-    // Each round costs a pass over the network; past a budget of rounds the input is
-    // contradictory throughout, and whole classes of constraints go, weakest first.
+    // Solve. The common case, no contradiction, is settled adding the points in time
+    // order; otherwise, while the constraints contradict each other, drop the weakest
+    // of the cycle. Each round costs a pass over the network; past a budget of rounds
+    // the input is contradictory throughout, and whole classes of constraints go,
+    // weakest first.
+    let settled = b
+        .net
+        .settle_in_order(&time_order(b.net.len(), &points, &tracks));
     const ROUNDS: usize = 100;
     let mut rounds = 0;
-    while let Err(conflict) = b.net.check() {
+    while let Err(conflict) = if settled { Ok(()) } else { b.net.check() } {
         rounds += 1;
         if rounds > ROUNDS {
             let class = conflict

@@ -163,6 +163,13 @@ pub fn propose(
             }
         }
     }
+    // Each track's own pods (tracks whose owner it is), in track order.
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); tracks.len()];
+    for (i, t) in tracks.iter().enumerate() {
+        if let Some(o) = t.owner {
+            children[o].push(i);
+        }
+    }
     if opts.replacement {
         for (wi, w) in tracks.iter().enumerate() {
             let rises: Vec<usize> = w
@@ -171,9 +178,13 @@ pub fn propose(
                 .filter(|p| matches!((created_count(&obs[p[0]]), created_count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
                 .map(|p| p[1])
                 .collect();
-            let mut born: Vec<&Track> = tracks
+            if rises.is_empty() {
+                continue;
+            }
+            let mut born: Vec<&Track> = children[wi]
                 .iter()
-                .filter(|t| t.owner == Some(wi) && is_creation_line(&obs[t.obs[0]]))
+                .map(|&i| &tracks[i])
+                .filter(|t| is_creation_line(&obs[t.obs[0]]))
                 .collect();
             born.sort_by_key(|t| (t.stream, obs[t.obs[0]].seq));
             if rises.is_empty() || rises.len() != born.len() {
@@ -194,7 +205,7 @@ pub fn propose(
         }
     }
     if opts.replacement {
-        ready_links(obs, points, tracks, &mut links);
+        ready_links(obs, points, tracks, &children, &mut links);
     }
     if opts.not_ready || opts.node_back {
         node_links(obs, points, tracks, opts, &mut links);
@@ -210,7 +221,13 @@ fn pod_ready(o: &Observation) -> bool {
 /// condition and its containers' ready flags are written in one kubelet status update;
 /// the controllers' status writes follow within 2 s). Matched in order, and only when
 /// the owner shows as many rises as its pods show becoming ready.
-fn ready_links(obs: &[Observation], points: &[Point], tracks: &[Track], links: &mut Vec<Link>) {
+fn ready_links(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    children: &[Vec<usize>],
+    links: &mut Vec<Link>,
+) {
     let sec = 1000;
     for (wi, w) in tracks.iter().enumerate() {
         if !matches!(
@@ -230,7 +247,7 @@ fn ready_links(obs: &[Observation], points: &[Point], tracks: &[Track], links: &
             .collect();
         let mut became_ready: Vec<usize> = Vec::new();
         let mut streams = Vec::new();
-        for t in tracks.iter().filter(|t| t.owner == Some(wi)) {
+        for t in children[wi].iter().map(|&i| &tracks[i]) {
             streams.push(t.stream);
             for p in t.obs.windows(2) {
                 if !pod_ready(&obs[p[0]]) && pod_ready(&obs[p[1]]) {

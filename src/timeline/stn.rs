@@ -146,6 +146,99 @@ impl Network {
         Ok(())
     }
 
+    /// Looks for a feasible solution by adding the points one at a time in `order`
+    /// (a guess at time order: each object's creation just before its first line),
+    /// each with the constraints to the points already added (Cotton & Maler 2006:
+    /// a new point starts as late as its constraints allow, then only the points
+    /// that must move earlier are visited, Dijkstra-like on the reduced costs). On
+    /// success it keeps the solution as the potential, as [`Network::check`] does,
+    /// in time roughly linear in the network on a long watch, where the sweeps need
+    /// one sweep per object generation. `false` when a contradiction is met or the
+    /// work exceeds a budget: then [`Network::check`] decides (it names the cycle).
+    pub fn settle_in_order(&mut self, order: &[usize]) -> bool {
+        let n = self.out.len();
+        if order.len() != n {
+            return false;
+        }
+        let mut active = vec![false; n];
+        let mut pi: Vec<Ms> = vec![0; n];
+        let mut gamma: Vec<Ms> = vec![0; n];
+        let mut touched: Vec<usize> = Vec::new();
+        let mut heap = BinaryHeap::new();
+        let mut budget: u64 = 64 * (n as u64 + self.edge_count() as u64);
+        let mut last: Ms = 0;
+        let live = |e: &Edge| !self.removed.get(e.constraint).copied().unwrap_or(false);
+        for &v in order {
+            if v >= n || active[v] {
+                return false;
+            }
+            // As late as the constraints into v allow: x_v ≤ x_u + w.
+            let latest = self.inc[v]
+                .iter()
+                .filter(|e| active[e.to] && live(e))
+                .map(|e| pi[e.to] + e.weight)
+                .min();
+            pi[v] = latest.unwrap_or(last);
+            active[v] = true;
+            last = pi[v];
+            // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
+            // so on from it (never back to v: that would be a negative cycle).
+            for e in self.out[v].iter().filter(|e| active[e.to] && live(e)) {
+                let g = pi[v] + e.weight - pi[e.to];
+                if g < gamma[e.to] {
+                    if gamma[e.to] == 0 {
+                        touched.push(e.to);
+                    }
+                    gamma[e.to] = g;
+                    heap.push(Reverse((g, e.to)));
+                }
+            }
+            while let Some(Reverse((g, x))) = heap.pop() {
+                if g != gamma[x] || g == 0 {
+                    continue;
+                }
+                if x == v || budget == 0 {
+                    return false;
+                }
+                budget -= 1;
+                let moved = pi[x] + g;
+                for e in self.out[x].iter().filter(|e| active[e.to] && live(e)) {
+                    let cand = moved + e.weight - pi[e.to];
+                    if cand < gamma[e.to] {
+                        if gamma[e.to] == 0 {
+                            touched.push(e.to);
+                        }
+                        gamma[e.to] = cand;
+                        heap.push(Reverse((cand, e.to)));
+                    }
+                }
+                pi[x] = moved;
+                // Settled for this insertion: a later, smaller gamma cannot come
+                // (reduced costs are non-negative), so mark it done with 0.
+                gamma[x] = 0;
+            }
+            for x in touched.drain(..) {
+                gamma[x] = 0;
+            }
+        }
+        debug_assert!(self.violations(&pi) == 0);
+        self.potential = Some(pi);
+        true
+    }
+
+    /// How many live edges a labelling violates (for the debug check above).
+    fn violations(&self, pi: &[Ms]) -> usize {
+        (0..self.out.len())
+            .flat_map(|u| self.out[u].iter().map(move |e| (u, e)))
+            .filter(|(_, e)| !self.removed.get(e.constraint).copied().unwrap_or(false))
+            .filter(|(u, e)| pi[e.to] > pi[*u] + e.weight)
+            .count()
+    }
+
+    fn edge_count(&self) -> usize {
+        self.out.iter().map(Vec::len).sum()
+    }
+
     /// Bellman–Ford from a virtual source joined to every point by 0, in sweeps over
     /// the points alternately forward and backward, each relaxation seeing the labels
     /// already lowered in the same sweep (Yen 1970). Line order runs one way through
@@ -407,11 +500,34 @@ mod tests {
             let before: Vec<_> = (0..size)
                 .flat_map(|s| [n.distances(s, false), n.distances(s, true)])
                 .collect();
+            let mut settled = n.clone();
             n.check().expect("built around a solution");
             let after: Vec<_> = (0..size)
                 .flat_map(|s| [n.distances(s, false), n.distances(s, true)])
                 .collect();
             assert_eq!(before, after);
+            // Settling point by point, in any order, finds a potential just as good.
+            let mut order: Vec<usize> = (0..size).collect();
+            for i in (1..size).rev() {
+                order.swap(i, next(i as u64 + 1) as usize);
+            }
+            assert!(settled.settle_in_order(&order), "consistent: settles");
+            let p = settled.potential.clone().expect("kept");
+            assert_eq!(settled.violations(&p), 0);
+            let again: Vec<_> = (0..size)
+                .flat_map(|s| [settled.distances(s, false), settled.distances(s, true)])
+                .collect();
+            assert_eq!(before, again);
+            // A contradiction added on top is never settled.
+            let (i, j) = (next(size as u64) as usize, next(size as u64) as usize);
+            if i != j {
+                let d = solution[j] - solution[i];
+                let mut bad = settled.clone();
+                bad.constrain(i, j, d + 1, d + 1, 999);
+                bad.constrain(i, j, d - 1, d - 1, 1000);
+                assert!(!bad.settle_in_order(&order), "contradiction: not settled");
+                assert!(bad.check().is_err());
+            }
         }
     }
 
