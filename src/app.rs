@@ -62,7 +62,7 @@ fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
                 "warnings": t.warnings,
                 "inputs": ing.accounts,
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            out.write_all(&crate::output::json::to_vec_pretty(&doc)?)?;
             out.write_all(b"\n")?;
         }
     }
@@ -161,7 +161,7 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
         skipped += acc.skipped;
         if args.format == ParseFormat::Jsonl {
             let doc = serde_json::json!({"schema": "watchtrail/input/v1", "input": acc});
-            serde_json::to_writer(&mut out, &doc)?;
+            out.write_all(&crate::output::json::to_vec(&doc)?)?;
             out.write_all(b"\n")?;
         }
         print_account(&mut err, &acc, args.input.verbose)?;
@@ -179,7 +179,7 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
 fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> io::Result<()> {
     // `schema` first, then the observation's fields.
     out.write_all(b"{\"schema\":\"watchtrail/observation/v1\",")?;
-    let body = serde_json::to_vec(o).map_err(io::Error::other)?;
+    let body = crate::output::json::to_vec(o).map_err(io::Error::other)?;
     out.write_all(&body[1..])?;
     out.write_all(b"\n")
 }
@@ -232,7 +232,7 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
             crate::output::analysis_text::write(&mut out, &a, color)?
         }
         crate::cli::AnalyzeFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
             out.write_all(b"\n")?;
         }
         crate::cli::AnalyzeFormat::Markdown => crate::output::markdown::write(&mut out, &a, None)?,
@@ -291,7 +291,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     match format {
         F::Html => crate::output::html::write(&mut out, &a)?,
         F::Json => {
-            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
             out.write_all(b"\n")?;
         }
         F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
@@ -385,7 +385,7 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     crate::output::check_text::write_summary(&mut out, &report)?;
     out.flush()?;
     if let Some(mut w) = json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
+        w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
         w.write_all(b"\n")?;
         w.flush()?;
     }
