@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
 use crate::ingest::{ingest_source, InputAccount};
 use crate::input::{self, Ignored};
 use crate::observe::Observer;
+use crate::output::terminal::safe;
 use crate::tables::Tabler;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -34,7 +35,9 @@ fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
     }
 }
 
-/// Stages 1–3 for one experiment, with the account printed under `--verbose`.
+/// Stages 1–3 for one experiment, with the account printed under `--verbose` (and a
+/// source's error always). Fails when no input gave a single table row: there is
+/// nothing to analyse, and a verdict would be invented.
 fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
     let (sources, ignored) = resolve(input)?;
     let mut err = io::stderr().lock();
@@ -43,7 +46,37 @@ fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
     for acc in &ing.accounts {
         print_account(&mut err, acc, input.verbose)?;
     }
+    if ing.accounts.iter().all(|a| a.rows == 0) {
+        let read: Vec<String> = ing
+            .accounts
+            .iter()
+            .filter(|a| a.error.is_none() || a.lines > 0)
+            .map(|a| format!("{} ({} lines)", safe(&a.source), a.lines))
+            .collect();
+        if read.is_empty() {
+            anyhow::bail!("nothing to analyse: no input could be read");
+        }
+        let hint = if input.verbose || ing.accounts.iter().all(|a| a.lines == 0) {
+            ""
+        } else {
+            "; run with -v to see why each line was skipped"
+        };
+        anyhow::bail!(
+            "nothing to analyse: no kubectl table rows found in {}{hint}",
+            read.join(", ")
+        );
+    }
     Ok(ing)
+}
+
+/// Exit code 2 when an input could not be read (wholly or to its end): the result was
+/// still written from the others, as `grep` does with an unreadable file.
+fn input_status(accounts: &[InputAccount]) -> ExitCode {
+    if accounts.iter().any(|a| a.error.is_some()) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
@@ -62,24 +95,22 @@ fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
                 "warnings": t.warnings,
                 "inputs": ing.accounts,
             });
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+            out.write_all(&crate::output::json::to_vec_pretty(&doc)?)?;
             out.write_all(b"\n")?;
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(input_status(&ing.accounts))
 }
 
-/// Prints the per-file account on stderr (`--verbose`).
+/// Prints the per-file account on stderr (`--verbose`); a source's error always.
+/// Names and texts come from the input, so control characters are neutralised.
 fn print_account(err: &mut dyn Write, acc: &InputAccount, verbose: bool) -> io::Result<()> {
-    if !verbose && acc.error.is_none() {
-        return Ok(());
-    }
+    let source = safe(&acc.source);
     if verbose {
         writeln!(
             err,
-            "{}: {} lines: {} rows, {} headers, {} commands, {} time markers, {} blank, {} skipped",
-            acc.source,
+            "{source}: {} lines: {} rows, {} headers, {} commands, {} time markers, {} blank, {} skipped",
             acc.lines,
             acc.rows,
             acc.headers,
@@ -91,33 +122,42 @@ fn print_account(err: &mut dyn Write, acc: &InputAccount, verbose: bool) -> io::
         for s in &acc.skipped_lines {
             writeln!(
                 err,
-                "{}:{}: skipped: {}: {}",
-                acc.source, s.line, s.reason, s.text
+                "{source}:{}: skipped: {}: {}",
+                s.line,
+                safe(&s.reason),
+                safe(&s.text)
             )?;
         }
         if acc.skipped as usize > acc.skipped_lines.len() {
             writeln!(
                 err,
-                "{}: ... {} more skipped lines",
-                acc.source,
+                "{source}: ... {} more skipped lines",
                 acc.skipped as usize - acc.skipped_lines.len()
             )?;
         }
         for n in &acc.notes {
-            writeln!(err, "{}:{}: note: {}", acc.source, n.line, n.note)?;
+            writeln!(err, "{source}:{}: note: {}", n.line, safe(&n.note))?;
+        }
+        if acc.noted as usize > acc.notes.len() {
+            writeln!(
+                err,
+                "{source}: ... {} more notes",
+                acc.noted as usize - acc.notes.len()
+            )?;
         }
     }
     if let Some(e) = &acc.error {
-        writeln!(err, "watchtrail: {}: {e}", acc.source)?;
+        writeln!(err, "watchtrail: {source}: {}", safe(e))?;
     }
     Ok(())
 }
 
+/// Directory entries not read: listed under `--verbose`; a transcript-named entry that
+/// is not a regular file always (it may be a transcript the user expected to be read).
 fn print_ignored(err: &mut dyn Write, ignored: &[Ignored], verbose: bool) -> io::Result<()> {
-    if verbose {
-        for i in ignored {
-            writeln!(err, "{}: ignored: {}", i.name, i.reason)?;
-        }
+    for i in ignored.iter().filter(|i| verbose || i.warn) {
+        let lead = if verbose { "" } else { "watchtrail: warning: " };
+        writeln!(err, "{lead}{}: ignored: {}", safe(&i.name), safe(&i.reason))?;
     }
     Ok(())
 }
@@ -136,6 +176,7 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
     let mut observer = Observer::new();
     let mut markers = Vec::new();
     let mut skipped = 0;
+    let mut unreadable = false;
     let mut table_rows: Vec<crate::observe::Observation> = Vec::new();
     let mut write_error: Option<io::Error> = None;
     for source in &sources {
@@ -159,9 +200,10 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
         }
         markers.clear();
         skipped += acc.skipped;
+        unreadable |= acc.error.is_some();
         if args.format == ParseFormat::Jsonl {
             let doc = serde_json::json!({"schema": "watchtrail/input/v1", "input": acc});
-            serde_json::to_writer(&mut out, &doc)?;
+            out.write_all(&crate::output::json::to_vec(&doc)?)?;
             out.write_all(b"\n")?;
         }
         print_account(&mut err, &acc, args.input.verbose)?;
@@ -173,13 +215,17 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
     if args.strict && skipped > 0 {
         anyhow::bail!("--strict: {skipped} line(s) skipped (run with -v to see why)");
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> io::Result<()> {
     // `schema` first, then the observation's fields.
     out.write_all(b"{\"schema\":\"watchtrail/observation/v1\",")?;
-    let body = serde_json::to_vec(o).map_err(io::Error::other)?;
+    let body = crate::output::json::to_vec(o).map_err(io::Error::other)?;
     out.write_all(&body[1..])?;
     out.write_all(b"\n")
 }
@@ -232,13 +278,13 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
             crate::output::analysis_text::write(&mut out, &a, color)?
         }
         crate::cli::AnalyzeFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
             out.write_all(b"\n")?;
         }
         crate::cli::AnalyzeFormat::Markdown => crate::output::markdown::write(&mut out, &a, None)?,
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(input_status(&a.inputs))
 }
 
 /// Opens `-o FILE` (`-` is stdout) for writing.
@@ -256,7 +302,7 @@ fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
     let mut out = open_output(&args.output)?;
     crate::output::svg::write(&mut out, &a)?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(input_status(&a.inputs))
 }
 
 /// The report format: `--format`, else the output file's extension.
@@ -291,7 +337,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     match format {
         F::Html => crate::output::html::write(&mut out, &a)?,
         F::Json => {
-            serde_json::to_writer_pretty(&mut out, &analysis_json(&a))?;
+            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
             out.write_all(b"\n")?;
         }
         F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
@@ -309,7 +355,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(input_status(&a.inputs))
 }
 
 /// A file name as a Markdown link target: characters that end or break a link are
@@ -385,7 +431,7 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     crate::output::check_text::write_summary(&mut out, &report)?;
     out.flush()?;
     if let Some(mut w) = json {
-        serde_json::to_writer_pretty(&mut w, &report)?;
+        w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
         w.write_all(b"\n")?;
         w.flush()?;
     }

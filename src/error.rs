@@ -35,3 +35,13 @@ pub enum InputError {
     #[error("{path}: {reason}")]
     Invalid { path: String, reason: String },
 }
+
+impl InputError {
+    /// The reason without the path (for an account that already names the source).
+    pub fn reason(&self) -> String {
+        match self {
+            InputError::Io { source, .. } => source.to_string(),
+            InputError::Invalid { reason, .. } => reason.clone(),
+        }
+    }
+}

@@ -57,9 +57,13 @@ pub struct InputAccount {
     pub skipped_by_reason: BTreeMap<String, u64>,
     /// The first skipped lines, each with its reason.
     pub skipped_lines: Vec<SkippedLine>,
-    /// The first repair notes.
+    /// Notes, in all: repairs (NUL bytes removed, invalid UTF-8 replaced, a line cut at
+    /// the length limit, a lost header letter) and a person's annotations after rows.
+    pub noted: u64,
+    /// The first notes, each with its line.
     pub notes: Vec<LineNote>,
-    /// A read error that ended the source early (the lines before it are used).
+    /// A read error that ended the source early (the lines before it are used, but
+    /// not a last line cut short by it), or why the source could not be opened.
     pub error: Option<String>,
     /// Rows folded into a state run: an object's line repeating its state (AGE
     /// aside) past the run's first [`RUN_HEAD`] lines; the run keeps those and its
@@ -99,7 +103,14 @@ pub struct Ingested {
     pub accounts: Vec<InputAccount>,
 }
 
+/// The reason given for a last line that a read error cut short.
+pub const CUT_BY_READ_ERROR: &str = "cut short by the read error that ended the input";
+
 /// Reads one source, calling `sink` for each observation. Returns the source's account.
+///
+/// A source that cannot be opened gives an account with `error` set and no lines; a
+/// read error keeps the lines before it but skips the last line if the error cut it
+/// short (its cells would be wrong, not just missing).
 pub fn ingest_source(
     source: &Source,
     tabler: &mut Tabler,
@@ -107,91 +118,129 @@ pub fn ingest_source(
     markers: &mut Vec<Marker>,
     mut sink: impl FnMut(Observation),
 ) -> Result<InputAccount, InputError> {
-    let (reader, read_error) = source.open()?;
     let mut acc = InputAccount {
         source: source.name.to_string(),
         ..Default::default()
     };
+    let (reader, read_error) = match source.open() {
+        Ok(r) => r,
+        Err(e) => {
+            acc.error = Some(format!("cannot read: {}", e.reason()));
+            return Ok(acc);
+        }
+    };
+    // The captured lines of the latest source line wait until the next source line
+    // starts (or the input ends), so that a line cut short by a read error is known.
+    let mut held: Vec<capture::CapturedLine> = Vec::new();
     for cl in capture::lines(reader) {
-        acc.lines += 1;
-        if let Some(note) = &cl.note {
-            if acc.notes.len() < LISTED_LIMIT {
-                acc.notes.push(LineNote {
-                    line: cl.line,
-                    note: note.clone(),
-                });
+        if held.first().is_some_and(|h| h.line != cl.line) {
+            for h in held.drain(..) {
+                account_line(h, &mut acc, source, tabler, observer, markers, &mut sink);
             }
         }
-        match tabler.push(cl) {
-            Item::Row(row) => {
-                acc.rows += 1;
-                sink(observer.observe(&source.name, row));
-            }
-            Item::Header { line, note, .. } => {
-                acc.headers += 1;
-                if let Some(note) = note {
-                    if acc.notes.len() < LISTED_LIMIT {
-                        acc.notes.push(LineNote { line, note });
-                    }
-                }
-            }
-            Item::Command {
-                line,
-                command,
-                time,
-            } => {
-                acc.commands += 1;
-                markers.push(Marker {
-                    source: source.name.clone(),
-                    line,
-                    stream: None,
-                    what: MarkerKind::Command {
-                        text: command.text,
-                        time,
-                    },
-                });
-            }
-            Item::Time { line, stream, time } => {
-                acc.time_markers += 1;
-                markers.push(Marker {
-                    source: source.name.clone(),
-                    line,
-                    stream,
-                    what: MarkerKind::Time(time),
-                });
-            }
-            Item::Interrupt { line } => {
-                acc.blank += 1;
-                markers.push(Marker {
-                    source: source.name.clone(),
-                    line,
-                    stream: None,
-                    what: MarkerKind::Interrupt,
-                });
-            }
-            Item::Blank { .. } => acc.blank += 1,
-            Item::Skipped { line, text, reason } => {
-                acc.skipped += 1;
-                *acc.skipped_by_reason.entry(reason.clone()).or_default() += 1;
-                if acc.skipped_lines.len() < LISTED_LIMIT {
-                    let mut text = text;
-                    if text.len() > 200 {
-                        let cut = (0..=200)
-                            .rev()
-                            .find(|i| text.is_char_boundary(*i))
-                            .unwrap_or(0);
-                        text.truncate(cut);
-                        text.push('…');
-                    }
-                    acc.skipped_lines.push(SkippedLine { line, reason, text });
-                }
-            }
+        held.push(cl);
+    }
+    let cut = read_error.cut_mid_line();
+    for h in held {
+        if cut {
+            acc.lines += 1;
+            skip(&mut acc, h.line, h.text, CUT_BY_READ_ERROR.to_string());
+        } else {
+            account_line(h, &mut acc, source, tabler, observer, markers, &mut sink);
         }
     }
     if let Some(e) = read_error.take() {
         acc.error = Some(format!("read error after line {}: {e}", acc.lines));
     }
     Ok(acc)
+}
+
+fn note(acc: &mut InputAccount, line: u64, note: String) {
+    acc.noted += 1;
+    if acc.notes.len() < LISTED_LIMIT {
+        acc.notes.push(LineNote { line, note });
+    }
+}
+
+fn skip(acc: &mut InputAccount, line: u64, mut text: String, reason: String) {
+    acc.skipped += 1;
+    *acc.skipped_by_reason.entry(reason.clone()).or_default() += 1;
+    if acc.skipped_lines.len() < LISTED_LIMIT {
+        if text.len() > 200 {
+            let cut = (0..=200)
+                .rev()
+                .find(|i| text.is_char_boundary(*i))
+                .unwrap_or(0);
+            text.truncate(cut);
+            text.push('…');
+        }
+        acc.skipped_lines.push(SkippedLine { line, reason, text });
+    }
+}
+
+/// Accounts one captured line: through the tabler into an observation, a marker, or
+/// the account's counts.
+fn account_line(
+    cl: capture::CapturedLine,
+    acc: &mut InputAccount,
+    source: &Source,
+    tabler: &mut Tabler,
+    observer: &mut Observer,
+    markers: &mut Vec<Marker>,
+    sink: &mut impl FnMut(Observation),
+) {
+    acc.lines += 1;
+    if let Some(n) = &cl.note {
+        note(acc, cl.line, n.clone());
+    }
+    match tabler.push(cl) {
+        Item::Row(row) => {
+            acc.rows += 1;
+            sink(observer.observe(&source.name, row));
+        }
+        Item::Header { line, note: n, .. } => {
+            acc.headers += 1;
+            if let Some(n) = n {
+                note(acc, line, n);
+            }
+        }
+        Item::Command {
+            line,
+            command,
+            time,
+        } => {
+            acc.commands += 1;
+            markers.push(Marker {
+                source: source.name.clone(),
+                line,
+                stream: None,
+                what: MarkerKind::Command {
+                    text: command.text,
+                    time,
+                },
+            });
+        }
+        Item::Time { line, stream, time } => {
+            acc.time_markers += 1;
+            markers.push(Marker {
+                source: source.name.clone(),
+                line,
+                stream,
+                what: MarkerKind::Time(time),
+            });
+        }
+        Item::Interrupt { line } => {
+            acc.blank += 1;
+            markers.push(Marker {
+                source: source.name.clone(),
+                line,
+                stream: None,
+                what: MarkerKind::Interrupt,
+            });
+        }
+        Item::Blank { .. } => acc.blank += 1,
+        Item::Skipped { line, text, reason } => skip(acc, line, text, reason),
+    }
 }
 
 /// How many observations one source keeps in memory: past it, rows are read and

@@ -22,6 +22,9 @@ pub enum Origin {
     Stdin,
     /// Bytes already in memory (a tar entry).
     Bytes(Arc<[u8]>),
+    /// A path that could not be opened, and why: kept so that the other inputs are
+    /// still read and the failure is in the account (`watchtrail: <path>: <reason>`).
+    Unreadable(Arc<str>),
 }
 
 /// One named transcript.
@@ -36,6 +39,9 @@ pub struct Source {
 pub struct Ignored {
     pub name: String,
     pub reason: String,
+    /// Said even without `--verbose`: the entry is named like a transcript but is not a
+    /// regular file (a FIFO, a socket, a device), so it was not opened.
+    pub warn: bool,
 }
 
 /// Files in an experiment directory that are not transcripts: expectations, docs and
@@ -57,98 +63,154 @@ pub fn is_transcript_name(name: &str) -> bool {
 
 /// Resolves the PATH… of one experiment. Directories contribute the transcript files
 /// directly inside them, sorted by name; other files there are listed as ignored.
+///
+/// A path (or a transcript-named directory entry) that cannot be read does not stop the
+/// others: it becomes a source with [`Origin::Unreadable`], whose account carries the
+/// error. Only when no path gives any source is the first failure returned.
 pub fn resolve(paths: &[String]) -> Result<(Vec<Source>, Vec<Ignored>), InputError> {
     let mut sources = Vec::new();
     let mut ignored = Vec::new();
+    let mut first_error = None;
     for p in paths {
-        if p == "-" {
-            sources.push(Source {
-                name: "-".into(),
-                origin: Origin::Stdin,
-            });
-            continue;
-        }
-        let path = Path::new(p);
-        let meta = std::fs::metadata(path).map_err(|e| InputError::Io {
-            path: p.clone(),
-            source: e,
-        })?;
-        if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| InputError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            let mut files: Vec<(String, PathBuf)> = Vec::new();
-            for entry in entries {
-                let entry = entry.map_err(|e| InputError::Io {
-                    path: p.clone(),
-                    source: e,
-                })?;
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let full = entry.path();
-                let display = full.to_string_lossy().into_owned();
-                match std::fs::metadata(&full) {
-                    Ok(m) if m.is_file() => {
-                        if is_transcript_name(&name) {
-                            files.push((display, full));
-                        } else {
-                            ignored.push(Ignored {
-                                name: display,
-                                reason:
-                                    "not a transcript (documentation, expectation or output file)"
-                                        .into(),
-                            });
-                        }
-                    }
-                    Ok(m) if m.is_dir() => ignored.push(Ignored {
-                        name: display,
-                        reason: "a directory inside the experiment (use `check` for archives)"
-                            .into(),
-                    }),
-                    Ok(_) => ignored.push(Ignored {
-                        name: display,
-                        reason: "not a regular file".into(),
-                    }),
-                    Err(e) => ignored.push(Ignored {
-                        name: display,
-                        reason: e.to_string(),
-                    }),
-                }
-            }
-            if files.is_empty() {
-                return Err(InputError::Invalid {
-                    path: p.clone(),
-                    reason: "directory holds no transcript files".into(),
+        match resolve_one(p, &mut sources, &mut ignored) {
+            Ok(()) => {}
+            Err(e) => {
+                sources.push(Source {
+                    name: p.as_str().into(),
+                    origin: Origin::Unreadable(e.reason().into()),
                 });
+                first_error.get_or_insert(e);
             }
-            files.sort();
-            sources.extend(files.into_iter().map(|(name, full)| Source {
-                name: name.into(),
-                origin: Origin::File(full),
-            }));
-        } else {
-            // Open now so an unreadable file is a usage error before any work starts.
-            File::open(path).map_err(|e| InputError::Io {
-                path: p.clone(),
-                source: e,
-            })?;
-            sources.push(Source {
-                name: p.as_str().into(),
-                origin: Origin::File(path.to_path_buf()),
-            });
+        }
+    }
+    if let Some(e) = first_error {
+        if sources
+            .iter()
+            .all(|s| matches!(s.origin, Origin::Unreadable(_)))
+        {
+            return Err(e);
         }
     }
     Ok((sources, ignored))
 }
 
+fn resolve_one(
+    p: &str,
+    sources: &mut Vec<Source>,
+    ignored: &mut Vec<Ignored>,
+) -> Result<(), InputError> {
+    if p == "-" {
+        sources.push(Source {
+            name: "-".into(),
+            origin: Origin::Stdin,
+        });
+        return Ok(());
+    }
+    let io_error = |e| InputError::Io {
+        path: p.to_string(),
+        source: e,
+    };
+    let path = Path::new(p);
+    let meta = std::fs::metadata(path).map_err(io_error)?;
+    if !meta.is_dir() {
+        // Open now so an unreadable file is found before any work starts; not a FIFO,
+        // whose writer would see this reader come and go (it is opened once, to read).
+        if meta.is_file() {
+            File::open(path).map_err(io_error)?;
+        }
+        sources.push(Source {
+            name: p.into(),
+            origin: Origin::File(path.to_path_buf()),
+        });
+        return Ok(());
+    }
+    let mut files: Vec<(String, Origin)> = Vec::new();
+    let mut subdirs = 0;
+    for entry in std::fs::read_dir(path).map_err(io_error)? {
+        let entry = entry.map_err(io_error)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let full = entry.path();
+        let display = full.to_string_lossy().into_owned();
+        let transcript = is_transcript_name(&name);
+        let mut ignore = |reason: &str, warn: bool| {
+            ignored.push(Ignored {
+                name: display.clone(),
+                reason: reason.into(),
+                warn,
+            })
+        };
+        match std::fs::metadata(&full) {
+            Ok(m) if m.is_file() && transcript => files.push((display, Origin::File(full))),
+            Ok(m) if m.is_file() => ignore(
+                "not a transcript (documentation, expectation or output file)",
+                false,
+            ),
+            Ok(m) if m.is_dir() => {
+                subdirs += 1;
+                ignore(
+                    "a directory inside the experiment (use `check` for archives)",
+                    false,
+                )
+            }
+            // Opening a FIFO would wait for a writer: named entries are never opened.
+            Ok(_) => ignore("not a regular file (not opened)", transcript),
+            // A transcript that cannot be read (a dangling link, a symlink loop) is an
+            // input error of its own, not a silent omission.
+            Err(e) if transcript => files.push((display, Origin::Unreadable(e.to_string().into()))),
+            Err(e) => ignore(&e.to_string(), false),
+        }
+    }
+    if files.is_empty() {
+        let why = if subdirs > 0 {
+            format!(
+                "directory holds no transcript files, only {subdirs} subdirector{} \
+                 (PATH is one experiment; use `watchtrail check` for a tree of experiments)",
+                if subdirs == 1 { "y" } else { "ies" }
+            )
+        } else {
+            "directory holds no transcript files".into()
+        };
+        return Err(InputError::Invalid {
+            path: p.to_string(),
+            reason: why,
+        });
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    sources.extend(files.into_iter().map(|(name, origin)| Source {
+        name: name.into(),
+        origin,
+    }));
+    Ok(())
+}
+
 /// Remembers the first I/O error of a reader and reports end of input instead, so the
 /// lines read before it are still used (a truncated gzip gives a partial result).
 #[derive(Clone, Default)]
-pub struct ReadError(Arc<Mutex<Option<io::Error>>>);
+pub struct ReadError(Arc<Mutex<ReadState>>);
+
+#[derive(Default)]
+struct ReadState {
+    error: Option<io::Error>,
+    /// The last two bytes handed out before the error.
+    tail: [u8; 2],
+}
 
 impl ReadError {
     pub fn take(&self) -> Option<io::Error> {
-        self.0.lock().ok().and_then(|mut e| e.take())
+        self.0.lock().ok().and_then(|mut s| s.error.take())
+    }
+
+    /// Whether a read error ended the input inside a line: the bytes before it do not
+    /// end with a line break (LF or CR, in UTF-8 or UTF-16), so the last line is cut
+    /// short and must not be read as a whole row.
+    pub fn cut_mid_line(&self) -> bool {
+        self.0.lock().is_ok_and(|s| {
+            let brk = |b: u8| b == b'\n' || b == b'\r';
+            s.error.is_some()
+                && !(brk(s.tail[1])
+                    || (s.tail[1] == 0 && brk(s.tail[0]))
+                    || (s.tail[0] == 0 && brk(s.tail[1])))
+        })
     }
 }
 
@@ -161,11 +223,22 @@ impl<R: Read> Read for Guarded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
             match self.inner.read(buf) {
-                Ok(n) => return Ok(n),
+                Ok(n) => {
+                    if n > 0 {
+                        if let Ok(mut s) = self.error.0.lock() {
+                            s.tail = match &buf[..n] {
+                                [one] => [s.tail[1], *one],
+                                [.., a, b] => [*a, *b],
+                                [] => s.tail,
+                            };
+                        }
+                    }
+                    return Ok(n);
+                }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    if let Ok(mut slot) = self.error.0.lock() {
-                        slot.get_or_insert(e);
+                    if let Ok(mut s) = self.error.0.lock() {
+                        s.error.get_or_insert(e);
                     }
                     return Ok(0);
                 }
@@ -185,6 +258,12 @@ impl Source {
             })?),
             Origin::Stdin => Box::new(io::stdin()),
             Origin::Bytes(b) => Box::new(io::Cursor::new(b.clone())),
+            Origin::Unreadable(reason) => {
+                return Err(InputError::Invalid {
+                    path: self.name.to_string(),
+                    reason: reason.to_string(),
+                })
+            }
         };
         let mut buffered = BufReader::with_capacity(64 * 1024, raw);
         let is_gzip = buffered
@@ -249,6 +328,32 @@ mod tests {
         let mut text = String::new();
         r.read_to_string(&mut text).unwrap();
         assert!(text.starts_with("line 0 "));
+        assert_eq!(
+            err.cut_mid_line(),
+            !text.ends_with('\n'),
+            "whether the last line is whole"
+        );
         assert!(err.take().is_some(), "truncation must be reported");
+    }
+
+    #[test]
+    fn an_unreadable_path_beside_a_readable_one_becomes_an_unreadable_source() {
+        let dir = std::env::temp_dir().join(format!("wt-input-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = dir.join("pods.log");
+        std::fs::write(&good, "NAME READY\n").unwrap();
+        let good = good.to_string_lossy().into_owned();
+        let missing = dir.join("missing.log").to_string_lossy().into_owned();
+        let (sources, _) = resolve(&[good.clone(), missing.clone()]).unwrap();
+        assert_eq!(sources.len(), 2);
+        assert!(matches!(&sources[1].origin, Origin::Unreadable(r) if r.contains("No such file")));
+        let err = sources[1]
+            .open()
+            .err()
+            .expect("an unreadable source does not open");
+        assert!(err.to_string().starts_with(&format!("{missing}: ")));
+        // Alone, the path is the error it always was.
+        assert!(resolve(std::slice::from_ref(&missing)).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -16,7 +16,12 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("watchtrail: {e:#}");
+            // Paths in the message may come from a directory listing: never obey escapes.
+            let message = format!("{e:#}");
+            eprintln!(
+                "watchtrail: {}",
+                watchtrail::output::terminal::safe(&message)
+            );
             ExitCode::from(2)
         }
     }

@@ -191,22 +191,28 @@ fn a_corrupted_tar_is_refused() {
 }
 
 #[test]
-fn a_traversal_entry_is_refused() {
+fn a_traversal_entry_is_refused_and_the_other_entries_are_read() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("evil.tar");
     let mut tar = tar::Builder::new(std::fs::File::create(&path).unwrap());
     let body = b"NAME READY STATUS\n";
     tar.append(&raw_header("../evil.log", body.len() as u64), &body[..])
         .unwrap();
+    let pods = std::fs::read("samples/in-place/pods.log").unwrap();
+    tar.append(&raw_header("exp/pods.log", pods.len() as u64), &pods[..])
+        .unwrap();
     tar.finish().unwrap();
+    // A refused entry is a serious problem (exit 1), not the end of the archive.
     watchtrail()
         .arg("check")
         .arg(&path)
+        .args(["--expect", "in-place"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "evil.tar: entry `../evil.log` refused: its name leaves the archive",
-        ));
+        .code(1)
+        .stdout(predicate::str::contains(
+            "evil.tar:../evil.log: entry refused: its name leaves the archive",
+        ))
+        .stdout(predicate::str::contains("PASS         "));
     assert!(!tmp.path().parent().unwrap().join("evil.log").exists());
 }
 

@@ -62,8 +62,26 @@ pub fn analyze(experiment: &str, ing: Ingested, timelines: Timelines) -> Analysi
         if let Some(e) = &acc.error {
             warnings.push(format!("{}: {e}", acc.source));
         }
-        if acc.rows == 0 {
+        if acc.rows == 0 && acc.error.is_none() {
             warnings.push(format!("{}: no table rows found", acc.source));
+        }
+        // Nothing is dropped or changed silently: say how much, `-v` says where and why.
+        let mut parts = Vec::new();
+        if acc.skipped > 0 {
+            parts.push(format!("{} line(s) skipped", acc.skipped));
+        }
+        if acc.noted > 0 {
+            parts.push(format!(
+                "{} note(s) on repaired or annotated lines",
+                acc.noted
+            ));
+        }
+        if !parts.is_empty() {
+            warnings.push(format!(
+                "{}: {} (-v lists them with their line numbers)",
+                acc.source,
+                parts.join(", ")
+            ));
         }
     }
     let (scenario, candidates) = overall(&incidents);

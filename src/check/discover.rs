@@ -6,9 +6,10 @@
 //! [`crate::input::is_transcript_name`]); its `expect.json`, if any, comes with it.
 //!
 //! Fatal ([`DiscoverError`], exit 2): the archive does not exist, its tar is corrupt,
-//! an entry name leaves the archive (`..`, absolute), or a limit against archive bombs
-//! is exceeded. Everything else (unreadable files, symlink loops, empty directories,
-//! links inside a tar) is a [`Problem`]: reported, not fatal. Gzip transcripts inside a
+//! or a limit against archive bombs is exceeded. Everything else (unreadable files,
+//! symlink loops, empty directories, links inside a tar, an entry whose name leaves the
+//! archive — `..` or absolute — which is refused) is a [`Problem`]: reported, the other
+//! entries still read. Gzip transcripts inside a
 //! tar are inflated in memory under the same limits (`.gz` files in a directory tree are
 //! read transparently by [`crate::input`]).
 
@@ -78,8 +79,6 @@ pub enum DiscoverError {
     },
     #[error("{archive}: corrupt tar archive: {reason}")]
     Corrupt { archive: String, reason: String },
-    #[error("{archive}: entry `{entry}` refused: its name leaves the archive (`..` or an absolute path)")]
-    Traversal { archive: String, entry: String },
     #[error("{archive}: refused: {what} exceeds the limit of {limit} ({hint})")]
     Limit {
         archive: String,
@@ -105,8 +104,7 @@ pub fn discover(arg: &str, limits: &Limits, out: &mut Discovered) -> Result<(), 
     };
     let meta = fs::metadata(path).map_err(io_err)?;
     if meta.is_dir() {
-        let mut seen = HashSet::new();
-        walk(path, arg.trim_end_matches('/'), &mut seen, out);
+        walk(path, arg.trim_end_matches('/'), out);
         return Ok(());
     }
     let lower = arg.to_ascii_lowercase();
@@ -127,8 +125,46 @@ pub fn discover(arg: &str, limits: &Limits, out: &mut Discovered) -> Result<(), 
     Ok(())
 }
 
-/// Walks a directory tree, following symlinks once (a loop is reported).
-fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Discovered) {
+#[cfg(unix)]
+type DirId = (u64, u64);
+#[cfg(not(unix))]
+type DirId = PathBuf;
+
+/// A directory's identity, to see a symlink loop: device and inode where there are
+/// some (one `stat`, whatever the depth; `canonicalize` costs a `readlink` per path
+/// component, which made a tree a few thousand levels deep take minutes), else the
+/// canonical path.
+#[cfg(unix)]
+fn dir_identity(dir: &Path) -> io::Result<DirId> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(dir).map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn dir_identity(dir: &Path) -> io::Result<DirId> {
+    fs::canonicalize(dir)
+}
+
+/// Walks a directory tree depth first, in name order, following symlinks once (a loop
+/// is reported). Iterative, so the depth of a tree cannot exhaust the stack.
+fn walk(root: &Path, display: &str, out: &mut Discovered) {
+    let mut seen = HashSet::new();
+    let mut stack = vec![(root.to_path_buf(), display.to_string())];
+    while let Some((dir, shown)) = stack.pop() {
+        let subdirs = walk_one(&dir, &shown, &mut seen, out);
+        // Reversed, so that the first subdirectory is the next one looked at.
+        stack.extend(subdirs.into_iter().rev());
+    }
+}
+
+/// Looks at one directory: its experiment, if it directly holds transcripts, goes to
+/// `out`; returns its subdirectories.
+fn walk_one(
+    dir: &Path,
+    display: &str,
+    seen: &mut HashSet<DirId>,
+    out: &mut Discovered,
+) -> Vec<(PathBuf, String)> {
     let problem = |out: &mut Discovered, path: &str, reason: String, serious: bool| {
         out.problems.push(Problem {
             path: path.to_string(),
@@ -136,21 +172,28 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Discov
             serious,
         })
     };
-    match fs::canonicalize(dir) {
-        Ok(c) if !seen.insert(c.clone()) => {
-            return problem(
+    match dir_identity(dir) {
+        Ok(id) if !seen.insert(id) => {
+            problem(
                 out,
                 display,
                 "symlink loop: directory already visited".into(),
                 true,
-            )
+            );
+            return vec![];
         }
         Ok(_) => {}
-        Err(e) => return problem(out, display, e.to_string(), true),
+        Err(e) => {
+            problem(out, display, e.to_string(), true);
+            return vec![];
+        }
     }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
-        Err(e) => return problem(out, display, e.to_string(), true),
+        Err(e) => {
+            problem(out, display, e.to_string(), true);
+            return vec![];
+        }
     };
     let mut names: Vec<(String, PathBuf)> = Vec::new();
     for entry in entries {
@@ -161,7 +204,8 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Discov
     }
     names.sort();
     if names.is_empty() {
-        return problem(out, display, "empty directory".into(), false);
+        problem(out, display, "empty directory".into(), false);
+        return vec![];
     }
     let mut sources = Vec::new();
     let mut expect = None;
@@ -206,9 +250,7 @@ fn walk(dir: &Path, display: &str, seen: &mut HashSet<PathBuf>, out: &mut Discov
             expect,
         });
     }
-    for (full, shown) in subdirs {
-        walk(&full, &shown, seen, out);
-    }
+    subdirs
 }
 
 /// Whether a tar entry name stays inside the archive.
@@ -267,12 +309,6 @@ pub fn read_tar(
         }
         let raw = entry.path_bytes().into_owned();
         let name = String::from_utf8_lossy(&raw).into_owned();
-        if !safe_entry_name(&raw) {
-            return Err(DiscoverError::Traversal {
-                archive: archive.to_string(),
-                entry: name,
-            });
-        }
         let size = entry.header().size().map_err(corrupt)?;
         if size > limits.max_entry_bytes {
             return Err(limit(
@@ -288,6 +324,18 @@ pub fn read_tar(
                 limits.max_total_bytes,
                 "--max-total-bytes",
             ));
+        }
+        if !safe_entry_name(&raw) {
+            // Checked after the limits, which hold for every entry. Never extracted, so
+            // harmless to the disk; refused all the same and reported, while the
+            // archive's other entries are read.
+            out.problems.push(Problem {
+                path: format!("{archive}:{name}"),
+                reason: "entry refused: its name leaves the archive (`..` or an absolute path)"
+                    .into(),
+                serious: true,
+            });
+            continue;
         }
         let kind = entry.header().entry_type();
         let shown = format!("{archive}:{}", name.trim_start_matches("./"));

@@ -1,7 +1,9 @@
-//! The terminal view of `check`: one line per experiment, then the summary.
+//! The terminal view of `check`: one line per experiment, then the summary. Names come
+//! from directory and tar entry names, so control characters are neutralised.
 
 use std::io::{self, Write};
 
+use super::terminal::safe;
 use crate::check::{ExperimentResult, Outcome, Problem, Report, METRICS};
 use crate::timeline::interval::human_duration;
 
@@ -42,14 +44,14 @@ pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
         (Some(s), false) => s.name().to_string(),
         (None, false) => "-".into(),
     };
-    write!(out, "{tag:<12} {}  {scenario}", r.name)?;
+    write!(out, "{tag:<12} {}  {scenario}", safe(&r.name))?;
     let metrics = key_metrics(r);
     if !metrics.is_empty() {
         write!(out, "  ({metrics})")?;
     }
     if !r.reasons.is_empty() {
         let why: Vec<&str> = r.reasons.iter().map(|f| f.reason.as_str()).collect();
-        write!(out, "  — {}", why.join("; "))?;
+        write!(out, "  — {}", safe(&why.join("; ")))?;
     }
     writeln!(out)
 }
@@ -57,7 +59,7 @@ pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
 /// A discovery problem's line.
 pub fn write_problem(out: &mut dyn Write, p: &Problem) -> io::Result<()> {
     let tag = if p.serious { "PROBLEM" } else { "note" };
-    writeln!(out, "{tag:<12} {}: {}", p.path, p.reason)
+    writeln!(out, "{tag:<12} {}: {}", safe(&p.path), safe(&p.reason))
 }
 
 fn secs(v: Option<f64>) -> String {

@@ -1,7 +1,8 @@
 //! JUnit XML for `check`: one `<testcase classname="watchtrail">` per experiment in one
 //! `<testsuite>`; a fail or inconclusive outcome is a `<failure>` (its `type` says
 //! which), an experiment that could not be analysed is an `<error>`; the evidence
-//! (reasons, verdict, inputs) is the element's text. Every name is escaped, and
+//! (reasons, verdict, inputs) is the element's text. A serious discovery problem is an
+//! `<error>` test case of its own (`classname="watchtrail.problem"`). Every name is escaped, and
 //! characters XML 1.0 cannot carry are replaced by U+FFFD.
 
 use std::io::{self, Write};
@@ -22,7 +23,8 @@ fn xml_text(s: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
+            // Forbidden in XML 1.0 (C0) or able to steer a terminal that shows the file (C1).
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -52,8 +54,11 @@ fn evidence(r: &ExperimentResult) -> String {
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let count = |o: Outcome| report.experiments.iter().filter(|e| e.outcome == o).count();
     let failures = count(Outcome::Fail) + count(Outcome::Inconclusive);
-    let errors = count(Outcome::Error);
-    let tests = report.experiments.len();
+    // A serious discovery problem (an unreadable file, a refused tar entry, a symlink
+    // loop) is an error test case of its own, so a CI page does not show all green.
+    let problems: Vec<_> = report.problems.iter().filter(|p| p.serious).collect();
+    let errors = count(Outcome::Error) + problems.len();
+    let tests = report.experiments.len() + problems.len();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -87,6 +92,20 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             xml_text(&message.join("; ")),
             r.outcome.name(),
             xml_text(&evidence(r))
+        )?;
+        writeln!(out, "    </testcase>")?;
+    }
+    for p in problems {
+        writeln!(
+            out,
+            r#"    <testcase name="{}" classname="watchtrail.problem" time="0">"#,
+            xml_text(&p.path)
+        )?;
+        writeln!(
+            out,
+            r#"      <error message="{}" type="problem">{}</error>"#,
+            xml_text(&p.reason),
+            xml_text(&format!("{}: {}", p.path, p.reason))
         )?;
         writeln!(out, "    </testcase>")?;
     }

@@ -85,7 +85,10 @@ pub fn write(out: &mut dyn Write, a: &Analysis, svg_link: Option<&str>) -> io::R
                 Some(ph) => {
                     writeln!(out, "- **{tag}** at {}: {}", human(&ph.at), md(&ph.what))?;
                     for e in &ph.evidence {
-                        writeln!(out, "  - `{}`", e.replace('`', "'"))?;
+                        // A code span takes no escapes: keep it one span, and no control
+                        // character (a file name can carry ESC) reaches a terminal.
+                        let e = e.replace('`', "'");
+                        writeln!(out, "  - `{}`", super::terminal::safe(&e))?;
                     }
                 }
                 None => writeln!(out, "- **{tag}**: not seen")?,

@@ -5,6 +5,7 @@ pub mod check_html;
 pub mod check_text;
 pub mod escape;
 pub mod html;
+pub mod json;
 pub mod junit;
 pub mod lanes;
 pub mod markdown;

@@ -92,7 +92,7 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
 
 /// Writes the text view.
 pub fn write(out: &mut dyn Write, t: &Timelines) -> io::Result<()> {
-    writeln!(out, "{}", t.origin.description)?;
+    writeln!(out, "{}", safe(&t.origin.description))?;
     if let Some(w) = &t.origin.wall_clock {
         writeln!(out, "t = 0 is {w}")?;
     }
