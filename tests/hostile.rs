@@ -15,9 +15,9 @@
 //!   (release, 2026-11-27): peak RSS 7.3 MB for 512 MB and for 2 GB (19 M rows, 190 s);
 //!   12.5 MB for 3 MB and 12 MB in the debug build. `analyze` is the `#[ignore]`d twin
 //!   (`-- --ignored streaming_analyze`, best with `WATCHTRAIL_HOSTILE_BIG=32M`): 194 MB
-//!   for 8 MB, 752 MB for 32 MB — it keeps every line.
+//!   for 8 MB, 752 MB for 32 MB — it keeps every state change.
 //! - many object names: 20,000 (debug) or 1,000,000 (release) distinct pods through
-//!   `parse`, 5,000 through `analyze`; the million through `analyze` is `#[ignore]`d
+//!   `parse`, 20,000 through `analyze`; the million through `analyze` is `#[ignore]`d
 //!   (`cargo test --release --test hostile -- --ignored million`,
 //!   `WATCHTRAIL_HOSTILE_NAMES=N` to change the count).
 
@@ -618,11 +618,12 @@ fn streaming_parse_memory_does_not_grow_with_the_input() {
     );
 }
 
-/// `analyze` keeps every observation and a time point per line (the timeline needs
-/// them); making it stream is being worked on separately. Run with `--ignored` to see
-/// the figures.
+/// `analyze` keeps an observation and a time point per state change (repeats of a
+/// state fold into runs, `ingest::RunFolder`, but these rows all differ), so its
+/// memory grows with the input: about 2.6 KB a row. Run with `--ignored` to see the
+/// figures; docs/PERFORMANCE.md has them.
 #[test]
-#[ignore = "analyze keeps a point per input line: its memory grows with the input"]
+#[ignore = "analyze keeps a point per state change: its memory grows with such input"]
 fn streaming_analyze_memory_does_not_grow_with_the_input() {
     let (small, big) = streaming_sizes();
     let a = streamed_peak(&["analyze", "--format", "json", "-"], small, false);
@@ -741,24 +742,24 @@ fn distinct_names(n: usize, analyze: bool) {
 
 #[test]
 fn many_distinct_object_names_parse_and_analyze() {
-    // The debug binary: 20,000 rows parse in a few seconds. Analysis grows
-    // quadratically with the number of objects (see the ignored test), so 5,000 here.
+    // The debug binary: 20,000 rows parse in a few seconds; analysis of as many
+    // distinct objects is slower (about 0.1 ms a pod in release, more in debug).
     let n = if cfg!(debug_assertions) {
         20_000
     } else {
         1_000_000
     };
     distinct_names(n, false);
-    distinct_names(5_000, true);
+    distinct_names(20_000, true);
 }
 
-/// Measured (release, 2 cores): parse 1M rows in ~5 s with 7 MB peak RSS; analyze of
-/// 10k/30k/100k distinct pods 0.9 s/6 s/115 s — quadratic in
-/// `timeline::links::propose` (the same-object link scans the later tracks for each
-/// track, the replacement link filters all tracks for each one); with
-/// `--no-link-same-object --no-link-replacement` 1M pods take 26 s (4.9 GB).
+/// Measured (release, 2 cores): parse 1M rows in ~5 s with 7 MB peak RSS. Analyze of
+/// 10k/30k/100k distinct pods took 0.9 s/6 s/115 s while two links in
+/// `timeline::links::propose` scanned all tracks per track; indexed by object and
+/// owner, 100k pods take 1.2 s and a million 34 s with 5.5 GB peak (every pod keeps
+/// its observation, states and time points).
 #[test]
-#[ignore = "analyze is quadratic in the number of objects: a million pods take hours"]
+#[ignore = "a million pods: ~35 s and ~5.5 GB in release, minutes in debug"]
 fn a_million_distinct_object_names() {
     let n = std::env::var("WATCHTRAIL_HOSTILE_NAMES")
         .ok()
