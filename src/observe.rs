@@ -83,7 +83,7 @@ pub struct Observation {
     pub event: Option<String>,
     /// Every column verbatim, by header name, in printed order.
     #[serde(serialize_with = "cells_in_order")]
-    pub cells: Vec<(String, String)>,
+    pub cells: Vec<(Arc<str>, String)>,
     /// What the parser repaired or left over on this line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -92,7 +92,7 @@ pub struct Observation {
     pub wall: Option<WallClock>,
     /// The cleaned line text, for evidence (not serialized: `cells` has it all).
     #[serde(skip)]
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// Headers whose cells change with the passing of time alone.
@@ -112,10 +112,10 @@ impl Observation {
             .iter()
             .filter(|(h, _)| !is_time_cell(h))
             .map(|(h, v)| {
-                if h == "RESTARTS" {
-                    (h.as_str(), v.split(' ').next().unwrap_or(""))
+                if &**h == "RESTARTS" {
+                    (&**h, v.split(' ').next().unwrap_or(""))
                 } else {
-                    (h.as_str(), v.as_str())
+                    (&**h, v.as_str())
                 }
             })
     }
@@ -126,14 +126,14 @@ impl Observation {
     }
 }
 
-fn cells_in_order<S: Serializer>(cells: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+fn cells_in_order<S: Serializer>(cells: &[(Arc<str>, String)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(cells.len()))?;
     let mut seen: Vec<&str> = Vec::new();
     for (k, v) in cells {
         // `-L app.kubernetes.io/name` prints a second NAME header: keep both.
-        if seen.contains(&k.as_str()) {
+        if seen.contains(&&**k) {
             map.serialize_entry(
-                &format!("{k}#{}", seen.iter().filter(|s| **s == k).count() + 1),
+                &format!("{k}#{}", seen.iter().filter(|s| **s == &**k).count() + 1),
                 v,
             )?;
         } else {
@@ -263,8 +263,8 @@ impl Observer {
         let cells = schema
             .columns
             .iter()
-            .zip(&row.cells)
-            .map(|(c, v)| (c.header.clone(), v.clone()))
+            .zip(row.cells)
+            .map(|(c, v)| (c.header.clone(), v))
             .collect();
         Observation {
             source: source.clone(),
@@ -286,7 +286,7 @@ impl Observer {
             cells,
             note: row.note,
             wall: row.time,
-            text: row.text,
+            text: row.text.into(),
         }
     }
 }

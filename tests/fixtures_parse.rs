@@ -64,7 +64,11 @@ fn check_case(log: &Path) -> Result<(), String> {
             diff("event", serde_json::to_value(&o.event).unwrap(), ev);
         }
         for (h, v) in want["cells"].as_object().unwrap() {
-            let cell = o.cells.iter().find(|(k, _)| k == h).map(|(_, c)| c.clone());
+            let cell = o
+                .cells
+                .iter()
+                .find(|(k, _)| **k == **h)
+                .map(|(_, c)| c.clone());
             diff(&format!("cell {h}"), Value::from(cell), v);
         }
     }

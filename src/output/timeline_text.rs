@@ -28,10 +28,7 @@ fn describe(s: &State) -> String {
         parts.push(format!("on {n}"));
     }
     for (h, v) in &s.cells {
-        if matches!(
-            h.as_str(),
-            "UP-TO-DATE" | "AVAILABLE" | "DESIRED" | "CURRENT"
-        ) {
+        if matches!(&**h, "UP-TO-DATE" | "AVAILABLE" | "DESIRED" | "CURRENT") {
             parts.push(format!("{} {v}", h.to_lowercase()));
         }
     }

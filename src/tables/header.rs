@@ -36,7 +36,7 @@ pub enum KindFrom {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Column {
     /// The header text (`NOMINATED NODE`), or the default header for a headerless table.
-    pub header: String,
+    pub header: std::sync::Arc<str>,
     pub class: CellClass,
 }
 
@@ -47,7 +47,7 @@ impl Schema {
 
     /// Index of the first column with this header.
     pub fn index(&self, header: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.header == header)
+        self.columns.iter().position(|c| &*c.header == header)
     }
 }
 
@@ -171,7 +171,7 @@ pub fn schema_from_header(header: &Header, get: Option<&GetCommand>) -> Schema {
             let known = column(n).map(|d| d.class);
             let keep = !generic || matches!(n.as_str(), "NAME" | "NAMESPACE" | "AGE" | "EVENT");
             Column {
-                header: n.clone(),
+                header: n.as_str().into(),
                 class: known.filter(|_| keep).unwrap_or(CellClass::Unknown),
             }
         })
@@ -224,7 +224,7 @@ pub fn schema_for_kind(
         .iter()
         .enumerate()
         .map(|(i, n)| Column {
-            header: n.clone(),
+            header: n.as_str().into(),
             class: if i >= label_start && n != "LABELS" {
                 CellClass::OptToken
             } else {
@@ -250,7 +250,13 @@ pub fn apply_label_columns(schema: &mut Schema, get: Option<&GetCommand>) {
         return;
     }
     let end = schema.columns.len()
-        - usize::from(g.show_labels && schema.columns.last().is_some_and(|c| c.header == "LABELS"));
+        - usize::from(
+            g.show_labels
+                && schema
+                    .columns
+                    .last()
+                    .is_some_and(|c| &*c.header == "LABELS"),
+        );
     let start = end.saturating_sub(n);
     for c in &mut schema.columns[start..end] {
         c.class = CellClass::OptToken;

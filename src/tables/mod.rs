@@ -295,7 +295,7 @@ impl Tabler {
                 schema
                     .columns
                     .iter()
-                    .map(|c| c.header.as_str())
+                    .map(|c| &*c.header)
                     .collect::<Vec<_>>()
                     .join(", ")
             );

@@ -270,7 +270,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 LineRef {
                     source: m.source.clone(),
                     line: m.line,
-                    text,
+                    text: text.into(),
                 },
             ));
         }
@@ -702,7 +702,7 @@ fn assemble(
                     .iter()
                     .filter(|(h, _)| {
                         !matches!(
-                            h.as_str(),
+                            &**h,
                             "NAME"
                                 | "NAMESPACE"
                                 | "EVENT"

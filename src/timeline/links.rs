@@ -89,7 +89,7 @@ fn created_count(o: &Observation) -> Option<u32> {
     let cell = |h: &str| {
         o.cells
             .iter()
-            .find(|(k, _)| k == h)
+            .find(|(k, _)| &**k == h)
             .and_then(|(_, v)| v.parse().ok())
     };
     match o.kind {

@@ -32,7 +32,7 @@ use stn::{Ms, Network};
 pub struct LineRef {
     pub source: Arc<str>,
     pub line: u64,
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 impl std::fmt::Display for LineRef {
@@ -73,7 +73,7 @@ pub struct State {
     pub ip: Option<String>,
     pub node: Option<String>,
     /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...).
-    pub cells: Vec<(String, String)>,
+    pub cells: Vec<(Arc<str>, String)>,
     /// When the state began: the time of its first line, or — for the first state
     /// seen of an object that existed before the capture — between creation and then.
     pub from: Interval,
