@@ -17,7 +17,7 @@ fn transcript() -> Vec<u8> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
     let mut out = Vec::new();
-    watchtrail::simulate::churn::write_transcript(&mut out, 1, mb << 20).expect("in memory");
+    watchtrail::simulate::churn::write_transcript(&mut out, 1, mb << 20, 0.0).expect("in memory");
     out
 }
 

@@ -464,7 +464,12 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     }
     if let Some(bytes) = args.churn {
         let mut out = io::BufWriter::new(io::stdout().lock());
-        simulate::churn::write_transcript(&mut out, args.seed, bytes)?;
+        simulate::churn::write_transcript(
+            &mut out,
+            args.seed,
+            bytes,
+            args.repeats.clamp(0.0, 1.0),
+        )?;
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -223,6 +223,10 @@ pub struct SimulateArgs {
     /// of the throughput and memory benchmarks.
     #[arg(long, value_name = "SIZE", value_parser = parse_size)]
     pub churn: Option<u64>,
+    /// With `--churn`: the share of watch events that reprint a pod unchanged
+    /// (0 to 1), as status writes that touch nothing kubectl prints do.
+    #[arg(long, value_name = "P", default_value_t = 0.0, requires = "churn")]
+    pub repeats: f64,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -339,18 +339,33 @@ fn ingest_one(source: &Source, limit: usize) -> Result<Part, InputError> {
 /// experiment shows a handful per state).
 pub const RUN_HEAD: u64 = 8;
 
+/// Past this many kept rows in a source, a run keeps only its first line and first
+/// repeat before folding: memory for long captures goes to states, not repeats.
+pub const DETAILED_ROWS: usize = 100_000;
+
 /// Keeps state runs, not lines. An object's line that repeats its previous state in
 /// the same stream (AGE and other time-only cells aside) adds no state. The first
-/// [`RUN_HEAD`] lines of a run are kept, and then only the latest (it bounds how long
-/// the state lasted): the repeats in between are folded away and counted. A `watch`
-/// loop printing 500 unchanged pods every two seconds for a day then costs nine
-/// observations a pod, not 43,200. Folding drops only the order constraints of the
+/// [`RUN_HEAD`] lines of a run are kept (two once [`DETAILED_ROWS`] rows are kept),
+/// and then only the latest (it bounds how long the state lasted): the repeats in
+/// between are folded away and counted. A `watch` of 500 unchanged pods printing a
+/// status write every two seconds for a day then costs three observations a pod,
+/// not 43,200. Folding drops only the order constraints of the
 /// folded lines, so intervals stay honest (they can only get wider).
-#[derive(Default)]
 struct RunFolder {
     /// Per object and stream (by hash): the index of its last kept observation and
     /// how many lines its current run has had.
     last: std::collections::HashMap<u64, (usize, u64)>,
+    /// [`DETAILED_ROWS`] (a field so that tests can lower it).
+    detailed_rows: usize,
+}
+
+impl Default for RunFolder {
+    fn default() -> Self {
+        RunFolder {
+            last: Default::default(),
+            detailed_rows: DETAILED_ROWS,
+        }
+    }
 }
 
 /// What became of an observation offered to a [`RunFolder`].
@@ -368,7 +383,12 @@ impl RunFolder {
         let key = key_hash(&o);
         let run = match self.last.get(&key) {
             Some(&(i, run)) if continues_run(&obs[i], &o) => {
-                if run > RUN_HEAD {
+                let head = if obs.len() < self.detailed_rows {
+                    RUN_HEAD
+                } else {
+                    2
+                };
+                if run > head {
                     obs[i] = o;
                     self.last.insert(key, (i, run + 1));
                     return Added::Folded;
@@ -449,6 +469,25 @@ mod tests {
         assert_eq!(acc.folded, 100 - RUN_HEAD - 1);
         assert_eq!(acc.rows, 200);
         assert!(acc.error.is_none());
+    }
+
+    #[test]
+    fn past_the_detailed_rows_a_run_keeps_its_first_two_lines_and_latest() {
+        let all = ingest_with_limit(&[source(transcript(50))], usize::MAX).unwrap();
+        // Re-fold the rows of `a` (already folded once, so feed a fresh run instead).
+        let mut folder = RunFolder {
+            detailed_rows: 0,
+            ..Default::default()
+        };
+        let mut kept = Vec::new();
+        let row = all.observations.iter().find(|o| o.name == "a").unwrap();
+        for line in 0..40u64 {
+            let mut o = row.clone();
+            o.line = line;
+            folder.add(&mut kept, o, usize::MAX);
+        }
+        let lines: Vec<u64> = kept.iter().map(|o| o.line).collect();
+        assert_eq!(lines, vec![0, 1, 39]);
     }
 
     #[test]

@@ -49,6 +49,9 @@ pub struct Churn {
     now_ms: i64,
     pending: std::collections::VecDeque<String>,
     started: bool,
+    /// Chance that an event changes nothing kubectl prints (a status write that only
+    /// moves a condition's heartbeat): the pod's line again, AGE aside.
+    repeats: f64,
 }
 
 impl Churn {
@@ -75,6 +78,7 @@ impl Churn {
             now_ms: 0,
             pending: Default::default(),
             started: false,
+            repeats: 0.0,
         };
         for d in 0..churn.deployments.len() {
             for _ in 0..replicas {
@@ -137,10 +141,20 @@ impl Churn {
     }
 
     /// Advances the world by one watch event and queues its line(s).
+    /// The same watch where a share `p` of the events reprint a pod unchanged.
+    pub fn with_repeats(mut self, p: f64) -> Churn {
+        self.repeats = p;
+        self
+    }
+
     fn step(&mut self) {
         self.now_ms += self.rng.int(50, 4000) as i64;
         let now_s = self.now_ms.div_euclid(1000);
         let i = self.rng.int(0, self.pods.len() as u64 - 1) as usize;
+        if self.repeats > 0.0 && self.pods[i].1.terminating == 0 && self.rng.chance(self.repeats) {
+            self.emit(i);
+            return;
+        }
         let roll = self.rng.unit();
         let pod = &mut self.pods[i].1;
         if pod.terminating > 0 {
@@ -232,14 +246,16 @@ impl Iterator for Churn {
     }
 }
 
-/// Writes a churn transcript of at least `bytes` bytes to `out`; returns the bytes written.
+/// Writes a churn transcript of at least `bytes` bytes to `out`, a share `repeats` of
+/// its events reprinting a pod unchanged; returns the bytes written.
 pub fn write_transcript(
     out: &mut impl std::io::Write,
     seed: u64,
     bytes: u64,
+    repeats: f64,
 ) -> std::io::Result<u64> {
     let mut written = 0u64;
-    for line in Churn::new(seed, 60, 4) {
+    for line in Churn::new(seed, 60, 4).with_repeats(repeats) {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         written += line.len() as u64 + 1;
