@@ -432,24 +432,36 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             break;
         };
         b.net.remove(weakest);
-        let lines: Vec<String> = conflict
-            .constraints
-            .iter()
-            .flat_map(|&c| {
-                b.constraints[c]
-                    .obs
-                    .iter()
-                    .map(|&i| format!("{}:{}", obs[i].source, obs[i].line))
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
-            .collect();
         let c = &b.constraints[weakest];
         if let Some(li) = c.link {
             reports[li].used = false;
         }
         if b.warnings.len() >= 20 {
             continue;
+        }
+        // The dropped constraint's lines, then the cycle's others (a cycle through a
+        // long stream can hold thousands: a few are named, the rest counted).
+        const NAMED: usize = 8;
+        let mut seen = std::collections::HashSet::new();
+        let cycle_lines: Vec<usize> = c
+            .obs
+            .iter()
+            .chain(
+                conflict
+                    .constraints
+                    .iter()
+                    .flat_map(|&k| &b.constraints[k].obs),
+            )
+            .copied()
+            .filter(|&i| seen.insert(i))
+            .collect();
+        let mut lines: Vec<String> = cycle_lines
+            .iter()
+            .take(NAMED)
+            .map(|&i| format!("{}:{}", obs[i].source, obs[i].line))
+            .collect();
+        if cycle_lines.len() > NAMED {
+            lines.push(format!("{} more lines", cycle_lines.len() - NAMED));
         }
         b.warnings.push(format!(
             "conflicting times between {}: dropped the weakest constraint ({})",
