@@ -464,12 +464,17 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     }
     if let Some(bytes) = args.churn {
         let mut out = io::BufWriter::new(io::stdout().lock());
-        simulate::churn::write_transcript(
-            &mut out,
-            args.seed,
-            bytes,
-            args.repeats.clamp(0.0, 1.0),
-        )?;
+        match args.screens {
+            Some(changes) => {
+                simulate::churn::write_screens(&mut out, args.seed, bytes, changes.max(0.0))?
+            }
+            None => simulate::churn::write_transcript(
+                &mut out,
+                args.seed,
+                bytes,
+                args.repeats.clamp(0.0, 1.0),
+            )?,
+        };
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }

@@ -227,6 +227,10 @@ pub struct SimulateArgs {
     /// (0 to 1), as status writes that touch nothing kubectl prints do.
     #[arg(long, value_name = "P", default_value_t = 0.0, requires = "churn")]
     pub repeats: f64,
+    /// With `--churn`: the namespace as `watch -n 2 kubectl get pods -o wide` screens
+    /// instead of a `--watch`, with on average this many changes between screens.
+    #[arg(long, value_name = "CHANGES", requires = "churn")]
+    pub screens: Option<f64>,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -259,9 +259,21 @@ pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
 /// each numbering its streams from 0; the numbers are then shifted so that they
 /// continue from one source to the next, as if read in order.
 pub fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
+    ingest_with(sources, limit, true)
+}
+
+/// Every row of every source, nothing folded and no budget: for checking the parser
+/// row by row (tests, tools); [`ingest`] is what the analysis uses.
+pub fn ingest_every_row(sources: &[Source]) -> Result<Ingested, InputError> {
+    ingest_with(sources, usize::MAX, false)
+}
+
+fn ingest_with(sources: &[Source], limit: usize, fold: bool) -> Result<Ingested, InputError> {
     use rayon::prelude::*;
-    let parts: Vec<Result<Part, InputError>> =
-        sources.par_iter().map(|s| ingest_one(s, limit)).collect();
+    let parts: Vec<Result<Part, InputError>> = sources
+        .par_iter()
+        .map(|s| ingest_one(s, limit, fold))
+        .collect();
     let mut out = Ingested::default();
     let mut offset = 0;
     for part in parts {
@@ -290,12 +302,15 @@ struct Part {
     streams: u32,
 }
 
-fn ingest_one(source: &Source, limit: usize) -> Result<Part, InputError> {
+fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputError> {
     let mut tabler = Tabler::new(0);
     let mut observer = Observer::new();
     let mut observations = Vec::new();
     let mut markers = Vec::new();
-    let mut folder = RunFolder::default();
+    let mut folder = RunFolder {
+        fold,
+        ..Default::default()
+    };
     let (mut folded, mut not_kept, mut first_not_kept) = (0, 0, None);
     let mut acc = ingest_source(
         source,
@@ -357,6 +372,8 @@ struct RunFolder {
     last: std::collections::HashMap<u64, (usize, u64)>,
     /// [`DETAILED_ROWS`] (a field so that tests can lower it).
     detailed_rows: usize,
+    /// Whether to fold at all.
+    fold: bool,
 }
 
 impl Default for RunFolder {
@@ -364,6 +381,7 @@ impl Default for RunFolder {
         RunFolder {
             last: Default::default(),
             detailed_rows: DETAILED_ROWS,
+            fold: true,
         }
     }
 }
@@ -382,8 +400,12 @@ impl RunFolder {
     fn add(&mut self, obs: &mut Vec<Observation>, o: Observation, limit: usize) -> Added {
         let key = key_hash(&o);
         let run = match self.last.get(&key) {
-            Some(&(i, run)) if continues_run(&obs[i], &o) => {
-                let head = if obs.len() < self.detailed_rows {
+            Some(&(i, run)) if self.fold && continues_run(&obs[i], &o) => {
+                // A `watch` screen's repeat is no touch: the first line and the
+                // latest say all.
+                let head = if o.snapshot.is_some() {
+                    1
+                } else if obs.len() < self.detailed_rows {
                     RUN_HEAD
                 } else {
                     2

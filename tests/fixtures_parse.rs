@@ -11,7 +11,7 @@ fn parse(path: &Path) -> Vec<watchtrail::observe::Observation> {
         name: path.to_string_lossy().into(),
         origin: Origin::File(path.to_path_buf()),
     };
-    watchtrail::ingest::ingest(&[src])
+    watchtrail::ingest::ingest_every_row(&[src])
         .expect("fixture readable")
         .observations
 }

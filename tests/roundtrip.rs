@@ -68,7 +68,9 @@ fn parse(text: String) -> Vec<watchtrail::observe::Observation> {
         name: "pods.log".into(),
         origin: Origin::Bytes(Arc::from(text.into_bytes())),
     };
-    watchtrail::ingest::ingest(&[src]).unwrap().observations
+    watchtrail::ingest::ingest_every_row(&[src])
+        .unwrap()
+        .observations
 }
 
 fn check(

@@ -212,31 +212,78 @@ impl Churn {
     }
 }
 
+const HEADER: [&str; 9] = [
+    "NAME",
+    "READY",
+    "STATUS",
+    "RESTARTS",
+    "AGE",
+    "IP",
+    "NODE",
+    "NOMINATED NODE",
+    "READINESS GATES",
+];
+
+impl Churn {
+    /// The header and every pod's row, as one `kubectl get pods -o wide` prints them.
+    fn table(&self) -> Vec<Vec<String>> {
+        let mut rows = vec![HEADER.map(String::from).to_vec()];
+        rows.extend(self.pods.iter().map(|(_, p)| self.cells(p)));
+        rows
+    }
+
+    fn start(&mut self) {
+        self.started = true;
+        for idx in 0..self.pods.len() {
+            let n = self.rng.int(2, 250);
+            let pod = &mut self.pods[idx].1;
+            pod.ip = format!("10.244.{}.{}", pod.node, n);
+        }
+    }
+
+    /// The same namespace captured as `watch -n 2 kubectl get pods -o wide` screens
+    /// (what `script` keeps of `watch`): each screen a fresh kubectl, so a fresh
+    /// table layout, under watch's title line with the host and ctime date; on
+    /// average `changes` watch events between two screens.
+    pub fn screens(mut self, changes: f64) -> impl Iterator<Item = String> {
+        self.start();
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 11, 27)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .expect("a valid date");
+        let mut screen_ms = 0i64;
+        std::iter::from_fn(move || {
+            let mut events = changes;
+            while events > 0.0 && (events >= 1.0 || self.rng.chance(events)) {
+                self.step();
+                events -= 1.0;
+            }
+            self.pending.clear();
+            screen_ms += 2000;
+            self.now_ms = screen_ms;
+            let date = start + chrono::Duration::milliseconds(screen_ms);
+            let mut lines = vec![
+                format!(
+                    "Every 2.0s: kubectl get pods -o wide{:>40}: {}",
+                    "k8s-master01",
+                    date.format("%a %b %e %H:%M:%S %Y")
+                ),
+                String::new(),
+            ];
+            lines.extend(TabWriter::new(Era::Remember).flush(&self.table()));
+            lines.push(String::new());
+            Some(lines)
+        })
+        .flatten()
+    }
+}
+
 impl Iterator for Churn {
     type Item = String;
 
     fn next(&mut self) -> Option<String> {
         if !self.started {
-            self.started = true;
-            let mut initial = vec![[
-                "NAME",
-                "READY",
-                "STATUS",
-                "RESTARTS",
-                "AGE",
-                "IP",
-                "NODE",
-                "NOMINATED NODE",
-                "READINESS GATES",
-            ]
-            .map(String::from)
-            .to_vec()];
-            for idx in 0..self.pods.len() {
-                let n = self.rng.int(2, 250);
-                let pod = &mut self.pods[idx].1;
-                pod.ip = format!("10.244.{}.{}", pod.node, n);
-                initial.push(self.cells(&self.pods[idx].1));
-            }
+            self.start();
+            let initial = self.table();
             self.pending.extend(self.tw.flush(&initial));
         }
         while self.pending.is_empty() {
@@ -254,8 +301,27 @@ pub fn write_transcript(
     bytes: u64,
     repeats: f64,
 ) -> std::io::Result<u64> {
+    write_lines(out, Churn::new(seed, 60, 4).with_repeats(repeats), bytes)
+}
+
+/// Writes `watch` screens of the same namespace (see [`Churn::screens`]) until at
+/// least `bytes` bytes; returns the bytes written.
+pub fn write_screens(
+    out: &mut impl std::io::Write,
+    seed: u64,
+    bytes: u64,
+    changes: f64,
+) -> std::io::Result<u64> {
+    write_lines(out, Churn::new(seed, 60, 4).screens(changes), bytes)
+}
+
+fn write_lines(
+    out: &mut impl std::io::Write,
+    lines: impl Iterator<Item = String>,
+    bytes: u64,
+) -> std::io::Result<u64> {
     let mut written = 0u64;
-    for line in Churn::new(seed, 60, 4).with_repeats(repeats) {
+    for line in lines {
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         written += line.len() as u64 + 1;
@@ -277,5 +343,20 @@ mod tests {
         assert_eq!(lines.iter().filter(|l| l.starts_with("NAME ")).count(), 1);
         assert!(lines.iter().any(|l| l.contains("Terminating")));
         assert!(lines.iter().any(|l| l.contains(" ago)")));
+    }
+
+    #[test]
+    fn screens_repeat_the_whole_table_under_watch_titles() {
+        let lines: Vec<String> = Churn::new(7, 5, 3).screens(0.5).take(200).collect();
+        assert!(lines[0].starts_with("Every 2.0s: kubectl get pods -o wide"));
+        assert!(
+            lines[0].ends_with("Fri Nov 27 12:00:02 2026"),
+            "{}",
+            lines[0]
+        );
+        let titles = lines.iter().filter(|l| l.starts_with("Every 2.0s")).count();
+        let headers = lines.iter().filter(|l| l.starts_with("NAME ")).count();
+        assert_eq!(titles, headers);
+        assert!(titles >= 10);
     }
 }

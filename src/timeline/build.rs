@@ -680,6 +680,14 @@ fn assemble(
                 .as_ref()
                 .and_then(age_window)
                 .map(|(lo, hi)| Interval::new(lo, hi));
+            if same && o.snapshot.is_some() {
+                // A `watch` screen prints every object again: the same state, seen
+                // later, not a hidden update.
+                let s = states.last_mut().expect("a previous state exists");
+                s.last_seen = bounds[p];
+                s.last_point = p;
+                continue;
+            }
             if same {
                 let s = states.last_mut().expect("a previous state exists");
                 s.touches.push(Touch {

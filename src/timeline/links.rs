@@ -321,7 +321,7 @@ fn node_links(
             let first_touch = pod.obs.windows(2).find_map(|p| {
                 let (a, b) = (&obs[p[0]], &obs[p[1]]);
                 let healthy = a.status.as_deref() == Some("Running");
-                (healthy && a.same_state(b)).then_some(p[1])
+                (healthy && b.snapshot.is_none() && a.same_state(b)).then_some(p[1])
             });
             if opts.not_ready {
                 if let Some(t) = first_touch {
