@@ -636,6 +636,33 @@ fn streaming_analyze_memory_does_not_grow_with_the_input() {
     );
 }
 
+/// What `analyze` keeps is state runs, not lines: `watch` screens of a namespace whose
+/// pods do not change print every pod again every two seconds, and four times the
+/// screens must not cost more memory.
+#[test]
+fn streaming_analyze_of_watch_screens_keeps_runs_not_lines() {
+    let (small, big) = streaming_sizes();
+    let peak = |bytes: u64| {
+        let (peak, out, _) = stream_through(&["analyze", "--format", "json", "-"], move |w| {
+            watchtrail::simulate::churn::write_screens(w, 5, bytes, 0.0).map(|_| ())
+        });
+        let a: Value = serde_json::from_slice(&out).expect("analysis JSON");
+        assert_eq!(a["scenario"], "no-failure", "{}", a["warnings"]);
+        eprintln!(
+            "analyze, {} MB of watch screens: peak RSS {peak} kB",
+            bytes >> 20
+        );
+        peak
+    };
+    let (a, b) = (peak(small), peak(big));
+    assert!(
+        b <= a + 8 * 1024,
+        "analyze peak RSS grew with repeated screens: {a} kB for {} MB, {b} kB for {} MB",
+        small >> 20,
+        big >> 20
+    );
+}
+
 // 5. UTF-16.
 
 fn observations_without_source(r: &Run) -> Vec<Value> {
