@@ -105,6 +105,13 @@ impl Network {
         }
     }
 
+    /// The edges of `edges` whose constraint has not been removed.
+    fn live<'a>(&'a self, edges: &'a [Edge]) -> impl Iterator<Item = &'a Edge> + 'a {
+        edges
+            .iter()
+            .filter(|e| !self.removed.get(e.constraint).copied().unwrap_or(false))
+    }
+
     /// Takes constraint `id` out of the network (used to drop the weakest link of a conflict).
     pub fn remove(&mut self, id: ConstraintId) {
         if let Some(r) = self.removed.get_mut(id) {
@@ -167,15 +174,14 @@ impl Network {
         let mut heap = BinaryHeap::new();
         let mut budget: u64 = 64 * (n as u64 + self.edge_count() as u64);
         let mut last: Ms = 0;
-        let live = |e: &Edge| !self.removed.get(e.constraint).copied().unwrap_or(false);
         for &v in order {
             if v >= n || active[v] {
                 return false;
             }
             // As late as the constraints into v allow: x_v ≤ x_u + w.
-            let latest = self.inc[v]
-                .iter()
-                .filter(|e| active[e.to] && live(e))
+            let latest = self
+                .live(&self.inc[v])
+                .filter(|e| active[e.to])
                 .map(|e| pi[e.to] + e.weight)
                 .min();
             pi[v] = latest.unwrap_or(last);
@@ -183,7 +189,7 @@ impl Network {
             last = pi[v];
             // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
             // so on from it (never back to v: that would be a negative cycle).
-            for e in self.out[v].iter().filter(|e| active[e.to] && live(e)) {
+            for e in self.live(&self.out[v]).filter(|e| active[e.to]) {
                 let g = pi[v] + e.weight - pi[e.to];
                 if g < gamma[e.to] {
                     if gamma[e.to] == 0 {
@@ -202,7 +208,7 @@ impl Network {
                 }
                 budget -= 1;
                 let moved = pi[x] + g;
-                for e in self.out[x].iter().filter(|e| active[e.to] && live(e)) {
+                for e in self.live(&self.out[x]).filter(|e| active[e.to]) {
                     let cand = moved + e.weight - pi[e.to];
                     if cand < gamma[e.to] {
                         if gamma[e.to] == 0 {
@@ -229,8 +235,7 @@ impl Network {
     /// How many live edges a labelling violates (for the debug check above).
     fn violations(&self, pi: &[Ms]) -> usize {
         (0..self.out.len())
-            .flat_map(|u| self.out[u].iter().map(move |e| (u, e)))
-            .filter(|(_, e)| !self.removed.get(e.constraint).copied().unwrap_or(false))
+            .flat_map(|u| self.live(&self.out[u]).map(move |e| (u, e)))
             .filter(|(u, e)| pi[e.to] > pi[*u] + e.weight)
             .count()
     }
@@ -260,10 +265,7 @@ impl Network {
             };
             for u in order {
                 let du = dist[u];
-                for e in &self.out[u] {
-                    if self.removed.get(e.constraint).copied().unwrap_or(false) {
-                        continue;
-                    }
+                for e in self.live(&self.out[u]) {
                     let nd = du + e.weight;
                     if nd < dist[e.to] {
                         dist[e.to] = nd;
@@ -306,10 +308,7 @@ impl Network {
                 continue;
             }
             done[u] = true;
-            for e in &adj[u] {
-                if self.removed.get(e.constraint).copied().unwrap_or(false) {
-                    continue;
-                }
+            for e in self.live(&adj[u]) {
                 let reduced = e.weight + phi(u) - phi(e.to);
                 debug_assert!(reduced >= 0, "potential is not feasible");
                 let nd = d + reduced.max(0);
@@ -361,10 +360,7 @@ impl Network {
             left_in_pass -= 1;
             in_queue[u] = false;
             let du = dist[u];
-            for e in &adj[u] {
-                if self.removed.get(e.constraint).copied().unwrap_or(false) {
-                    continue;
-                }
+            for e in self.live(&adj[u]) {
                 let nd = du + e.weight;
                 if nd < dist[e.to] {
                     dist[e.to] = nd;
