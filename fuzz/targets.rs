@@ -308,26 +308,30 @@ pub fn split_row(data: &[u8]) {
     }
 }
 
+/// The text of non-empty cells lies in order before `end` with only whitespace around
+/// it. An empty cell's position carries nothing (after a dropped annotation the
+/// trailing empty cells point at the end of the line), so it is only checked in range.
 fn check_cells(line: &str, classes: &[CellClass], cells: &split::Cells, end: usize) {
     assert_eq!(cells.len(), classes.len(), "not one cell per column");
     let mut at = 0;
     for (&(a, b), &class) in cells.iter().zip(classes) {
         assert!(
-            at <= a && a <= b && b <= end,
-            "cells out of order: {cells:?}"
+            a <= b && b <= line.len(),
+            "a cell out of the line: {cells:?}"
         );
         assert!(line.is_char_boundary(a) && line.is_char_boundary(b));
+        if a == b {
+            assert!(class.may_be_empty(), "an empty {class:?} cell");
+            continue;
+        }
+        assert!(at <= a && b <= end, "cells out of order: {cells:?}");
         assert!(
             line[at..a].trim().is_empty(),
             "text between cells: {:?}",
             &line[at..a]
         );
         let cell = &line[a..b];
-        if cell.is_empty() {
-            assert!(class.may_be_empty(), "an empty {class:?} cell");
-        } else {
-            assert!(cells::accepts(class, cell), "{class:?} refuses {cell:?}");
-        }
+        assert!(cells::accepts(class, cell), "{class:?} refuses {cell:?}");
         at = b;
     }
     assert!(
