@@ -14,7 +14,7 @@
 use nom::branch::alt;
 use nom::bytes::complete::tag;
 use nom::character::complete::{digit1, one_of};
-use nom::combinator::{all_consuming, map_res, opt};
+use nom::combinator::{all_consuming, map_res, opt, verify};
 use nom::{IResult, Parser};
 use serde::Serialize;
 
@@ -55,9 +55,11 @@ pub enum Reading {
 /// One `<number><unit>` piece of a printed duration.
 type Piece = (i64, char);
 
-// piece = digits unit ; unit = s | m | h | d | y
+// piece = number unit ; number = "0" | nonzero-digit *digit ; unit = s | m | h | d | y
+// (Go's `%d` prints no leading zeros: `05s` or `00144m` was never printed.)
 fn piece(input: &str) -> IResult<&str, Piece> {
-    (map_res(digit1, str::parse::<i64>), one_of("smhdy")).parse(input)
+    let number = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
+    (map_res(number, str::parse::<i64>), one_of("smhdy")).parse(input)
 }
 
 // printed = "<invalid>" | "<unknown>" | piece piece?

@@ -158,6 +158,18 @@ fn refuses_what_neither_formatter_prints() {
     }
 }
 
+/// Found by the `duration` fuzz target: `00144m` read as 144 minutes, though no
+/// formatter prints a leading zero.
+#[test]
+fn refuses_leading_zeros() {
+    for bad in ["05s", "00144m", "2m03s", "03h", "2d05h", "00s", "0002y"] {
+        assert_eq!(parse(bad, Formatter::Human), None, "human accepted {bad:?}");
+        assert_eq!(parse(bad, Formatter::Short), None, "short accepted {bad:?}");
+        assert!(!is_duration(bad), "{bad:?}");
+    }
+    assert!(is_duration("0s") && is_duration("10m") && is_duration("2m0s"));
+}
+
 #[test]
 fn the_text_alone_pins_the_formatter_where_format_md_says() {
     for t in ["1m", "1h", "2h", "1d", "1y"] {

@@ -472,7 +472,8 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
 
     // Origin: the earliest-created workload, else the earliest line.
     let reference = points.first().copied().unwrap_or(0);
-    let (origin_point, origin_desc) = if b.net.is_empty() {
+    // No rows: the net may still hold points (a `date` line), but no line to start from.
+    let (origin_point, origin_desc) = if points.is_empty() {
         (0, "no table rows".to_string())
     } else {
         let fwd = b
@@ -767,4 +768,26 @@ fn assemble(
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Origin, Source};
+
+    /// Found by the `pipeline` fuzz target: a transcript whose only readable line is a
+    /// `date` line (no table row) panicked choosing t = 0.
+    #[test]
+    fn a_time_marker_without_any_row_builds_empty_timelines() {
+        let source = Source {
+            name: "date.log".into(),
+            origin: Origin::Bytes(
+                b"$ kubectl get pods -w\nFri Nov 27 12:02:03 UTC 2026\n"[..].into(),
+            ),
+        };
+        let ing = crate::ingest::ingest(&[source]).unwrap();
+        assert!(ing.observations.is_empty() && !ing.markers.is_empty());
+        let t = build(&ing, LinkOptions::default());
+        assert!(t.objects.is_empty());
+    }
 }
