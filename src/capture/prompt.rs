@@ -84,6 +84,11 @@ pub fn strip_prompt<'a>(
     // A clock glued to the prompt, as some PS1s print it: `16:46:25[root@host ~]# `.
     if let Ok((after, time)) = clock::hms(line) {
         let after_trim = after.trim_start();
+        // A second clock makes it no prompt (only one clock is taken). Said here rather
+        // than found by recursing: a long line of clocks overflowed the stack.
+        if clock::hms(after_trim).is_ok() {
+            return None;
+        }
         if let Some(p) = strip_prompt(after_trim, starts_command) {
             if p.time.is_none() {
                 return Some(Prompt {
@@ -180,6 +185,14 @@ mod tests {
         assert_eq!(p.rest, "kubectl get pods");
         assert_eq!(p.time.unwrap().time.to_string(), "16:46:25");
         assert_eq!(p.time.unwrap().month_day, None);
+    }
+
+    /// Found probing capture with long lines while fuzzing it: each clock of a line of
+    /// clocks recursed once, and 270 kB of `12:02:03 ` overflowed the stack.
+    #[test]
+    fn clocks_in_a_row_are_no_prompt() {
+        assert_eq!(strip("16:46:25 16:46:25 $ kubectl get pods"), None);
+        assert_eq!(strip(&"12:02:03 ".repeat(100_000)), None);
     }
 
     #[test]

@@ -146,6 +146,24 @@ fn join(notes: Vec<String>) -> Option<String> {
 
 /// Classifies one piece of a line (the whole line unless `<br>` split it).
 fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec<CapturedLine>) {
+    // A loop, not recursion: a line of a million `^C` (or `$ ^C`) overflowed the stack.
+    let mut next = Some((piece, time));
+    while let Some((piece, time)) = next {
+        next = classify_step(line, piece, time, out);
+    }
+}
+
+/// What is left of a piece to classify after a prefix was taken (a timestamp, `^C`, a
+/// prompt before `^C`), and the time it carries.
+type Rest<'a> = Option<(&'a str, Option<WallClock>)>;
+
+/// Classifies the start of a piece; returns the rest when it is to be classified again.
+fn classify_step<'a>(
+    line: u64,
+    piece: &'a str,
+    time: Option<WallClock>,
+    out: &mut Vec<CapturedLine>,
+) -> Rest<'a> {
     let push = |out: &mut Vec<CapturedLine>, text: &str, kind, time, note: Option<String>| {
         out.push(CapturedLine {
             line,
@@ -153,7 +171,8 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
             kind,
             time,
             note,
-        })
+        });
+        None
     };
     // Leading indentation is dropped: it comes from Markdown/blog quoting or `watch`
     // centring, and `tables` splits rows by grammar, not by column position.
@@ -170,7 +189,7 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
             if rest.trim().is_empty() {
                 return push(out, text, LineKind::TimeMarker, Some(t), None);
             }
-            return classify_piece(line, rest, Some(t), out);
+            return Some((rest, Some(t)));
         }
     }
     if let Some(t) = clock::date_line(text).or_else(|| clock::script_header(text)) {
@@ -179,10 +198,7 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
     if let Some(rest) = text.strip_prefix("^C") {
         push(out, "^C", LineKind::Interrupt, time, None);
         let rest = rest.trim_start();
-        if !rest.is_empty() {
-            classify_piece(line, rest, time, out);
-        }
-        return;
+        return (!rest.is_empty()).then_some((rest, time));
     }
     let header = text
         .starts_with("Every")
@@ -200,7 +216,7 @@ fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec
     if let Some(p) = strip_prompt(text, &command::starts_command) {
         // `^C` typed at a prompt: the terminal echoes it after the prompt.
         if p.rest.starts_with("^C") {
-            return classify_piece(line, p.rest, p.time.or(time), out);
+            return Some((p.rest, p.time.or(time)));
         }
         if let Some(r) = command::recognise(p.rest, Some(p.strength)) {
             let note = r.comment.map(|c| format!("annotation: # {c}"));

@@ -405,3 +405,16 @@ fn bench() {
     let n = lines(file).count();
     println!("{n} lines in {:?}", start.elapsed());
 }
+
+/// Found probing capture with long lines while fuzzing it: one `^C` (or `$ ^C`) after
+/// another was classified by recursion, and a 200 kB line of them overflowed the stack
+/// (an abort, not a panic: `check` could not even report the experiment).
+#[test]
+fn a_long_line_of_interrupts_does_not_overflow_the_stack() {
+    let got = capture_bytes("^C".repeat(200_000).as_bytes());
+    assert_eq!(got.len(), 200_000);
+    assert!(got.iter().all(|l| l.kind == LineKind::Interrupt));
+    let got = capture_bytes("$ ^C".repeat(100_000).as_bytes());
+    assert_eq!(got.len(), 100_000);
+    assert!(got.iter().all(|l| l.kind == LineKind::Interrupt));
+}
