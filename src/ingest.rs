@@ -132,7 +132,8 @@ pub fn ingest_source(
     // The captured lines of the latest source line wait until the next source line
     // starts (or the input ends), so that a line cut short by a read error is known.
     let mut held: Vec<capture::CapturedLine> = Vec::new();
-    for cl in capture::lines(reader) {
+    let (lines, capture_thread) = captured_lines(reader);
+    for cl in lines {
         if held.first().is_some_and(|h| h.line != cl.line) {
             for h in held.drain(..) {
                 account_line(h, &mut acc, source, tabler, observer, markers, &mut sink);
@@ -152,7 +153,62 @@ pub fn ingest_source(
     if let Some(e) = read_error.take() {
         acc.error = Some(format!("read error after line {}: {e}", acc.lines));
     }
+    if capture_thread.is_some_and(|t| t.join().is_err()) {
+        acc.error = Some(format!(
+            "internal error while reading after line {}: the rest is not read",
+            acc.lines
+        ));
+    }
     Ok(acc)
+}
+
+/// Lines captured per message between the capture thread and the tables.
+const CAPTURE_BATCH: usize = 4096;
+
+/// The captured lines of `reader`. With a second core (rayon's pool has more than one
+/// thread; `RAYON_NUM_THREADS=1` says not) the capture stage (decoding, cleaning,
+/// recognising prompts and times) runs on its own thread, a few batches ahead of the
+/// tables: a pipeline, in order, with memory bounded by the batches in flight.
+fn captured_lines(
+    reader: Box<dyn std::io::Read + Send>,
+) -> (
+    Box<dyn Iterator<Item = capture::CapturedLine>>,
+    Option<std::thread::JoinHandle<()>>,
+) {
+    if rayon::current_num_threads() < 2 {
+        return (Box::new(capture::lines(reader)), None);
+    }
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<capture::CapturedLine>>(4);
+    let spawned = std::thread::Builder::new()
+        .name("capture".into())
+        .spawn(move || {
+            let mut batch = Vec::with_capacity(CAPTURE_BATCH);
+            for cl in capture::lines(reader) {
+                batch.push(cl);
+                if batch.len() == CAPTURE_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(CAPTURE_BATCH));
+                    if tx.send(full).is_err() {
+                        return;
+                    }
+                }
+            }
+            let _ = tx.send(batch);
+        });
+    match spawned {
+        Ok(handle) => (Box::new(rx.into_iter().flatten()), Some(handle)),
+        // No thread to be had: read in this one. (The reader moved into the failed
+        // closure, so this cannot happen silently: report it.)
+        Err(e) => (
+            Box::new(std::iter::once(capture::CapturedLine {
+                line: 1,
+                text: String::new(),
+                kind: capture::LineKind::Skipped(format!("cannot start a reading thread: {e}")),
+                time: None,
+                note: None,
+            })),
+            None,
+        ),
+    }
 }
 
 fn note(acc: &mut InputAccount, line: u64, note: String) {
