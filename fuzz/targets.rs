@@ -197,24 +197,13 @@ fn well_formed(what: &str, text: &str) {
 // split_row: a line and the grammars of its columns → cells
 // ---------------------------------------------------------------------------------
 
-/// The classes a `split_row` input can name, by byte (modulo the length).
-const CLASSES: &[CellClass] = &[
-    CellClass::Name,
-    CellClass::Token,
-    CellClass::OptToken,
-    CellClass::WatchEvent,
-    CellClass::ReadyOrCount,
-    CellClass::Count,
-    CellClass::Restarts,
-    CellClass::Duration,
-    CellClass::OptDuration,
-    CellClass::Address,
-    CellClass::Completions,
-    CellClass::Schedule,
-    CellClass::Source,
-    CellClass::Text,
-    CellClass::Unknown,
-];
+/// How many classes a `split_row` input can name: every grammar, then `Unknown`.
+const CLASS_COUNT: usize = CellClass::ALL.len() + 1;
+
+/// The class a `split_row` input names by index (the byte modulo [`CLASS_COUNT`]).
+fn class_at(i: usize) -> CellClass {
+    CellClass::ALL.get(i).copied().unwrap_or(CellClass::Unknown)
+}
 
 /// Most columns a `split_row` input can give (kubectl tables have up to ~12; labels
 /// columns add more).
@@ -231,7 +220,9 @@ pub fn encode_split_input(
     assert!((1..=MAX_COLUMNS).contains(&classes.len()));
     let mut out = vec![(classes.len() - 1) as u8 | if positions.is_some() { 0x20 } else { 0 }];
     for c in classes {
-        let i = CLASSES.iter().position(|k| k == c).expect("a known class");
+        let i = (0..CLASS_COUNT)
+            .position(|i| class_at(i) == *c)
+            .expect("a known class");
         out.push(i as u8);
     }
     if let Some(p) = positions {
@@ -252,7 +243,7 @@ fn decode_split_input(data: &[u8]) -> Option<SplitInput> {
     let (class_bytes, rest) = (rest.get(..n)?, &rest[n..]);
     let classes = class_bytes
         .iter()
-        .map(|b| CLASSES[*b as usize % CLASSES.len()])
+        .map(|b| class_at(*b as usize % CLASS_COUNT))
         .collect();
     let (positions, rest) = if head & 0x20 != 0 {
         let raw = rest.get(..2 * n)?;
