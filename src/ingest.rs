@@ -196,8 +196,8 @@ fn captured_lines(
         });
     match spawned {
         Ok(handle) => (Box::new(rx.into_iter().flatten()), Some(handle)),
-        // No thread to be had: read in this one. (The reader moved into the failed
-        // closure, so this cannot happen silently: report it.)
+        // No thread to be had: the reader went with the closure that could not run,
+        // so the source cannot be read; say so on its first line, never silently.
         Err(e) => (
             Box::new(std::iter::once(capture::CapturedLine {
                 line: 1,
@@ -300,7 +300,8 @@ fn account_line(
 }
 
 /// How many observations one source keeps in memory: past it, rows are read and
-/// counted but not analysed (each kept row costs about a kilobyte with its timeline).
+/// counted but not analysed (each kept row costs about 3 KB with its timeline:
+/// docs/PERFORMANCE.md).
 pub const KEPT_LIMIT: usize = 2_000_000;
 
 /// Reads all sources of one experiment into memory, keeping state runs, not lines:

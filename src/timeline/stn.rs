@@ -6,12 +6,14 @@
 //! contradict each other, and the cycle names the constraints involved. Times are
 //! integer milliseconds, so open bounds can be closed exactly (1 ms inside).
 //!
-//! The consistency check is a FIFO label-correcting search (Bellman–Ford with a
-//! queue) from a virtual source joined to every point. Its distances are a feasible
-//! solution, which [`Network::check`] keeps as a potential: with it every edge has a
-//! non-negative reduced cost (Johnson 1977), so each later single-source search is a
-//! Dijkstra in O(E log V) instead of a label-correcting pass that may revisit a point
-//! many times (chains of line order crossed by AGE stars are such a case).
+//! Consistency is found first by [`Network::settle_in_order`] (points added in time
+//! order, only the ones that must move visited); on a contradiction,
+//! [`Network::check`] (Bellman–Ford sweeps from a virtual source joined to every point)
+//! names the cycle. Either keeps the feasible solution it found as a potential: with
+//! it every edge has a non-negative reduced cost (Johnson 1977), so each later
+//! single-source search is a Dijkstra in O(E log V) instead of a label-correcting pass
+//! that may revisit a point many times (chains of line order crossed by AGE stars are
+//! such a case).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
@@ -130,9 +132,7 @@ impl Network {
         if let Some(p) = self.potential.as_deref().filter(|p| p.len() == n) {
             return Ok(self.dijkstra(adj, src, p, if reversed { -1 } else { 1 }));
         }
-        let mut dist = vec![UNBOUNDED; n];
-        dist[src] = 0;
-        self.search(adj, dist, vec![src], n)
+        self.search(adj, src)
     }
 
     /// Shortest distances from `src` both ways (forward, reversed), the two searches
@@ -327,25 +327,21 @@ impl Network {
         dist
     }
 
-    /// Label-correcting search from the `starts` with initial labels `dist`. More than
-    /// `limit` passes over the queue, or a loop in the predecessor graph, is a
-    /// negative cycle. (Counting passes, not relaxations: a point may be relaxed
-    /// several times within one pass, by different predecessors, without any cycle.)
-    fn search(
-        &self,
-        adj: &[Vec<Edge>],
-        mut dist: Vec<Ms>,
-        starts: Vec<usize>,
-        limit: usize,
-    ) -> Result<Vec<Ms>, Conflict> {
+    /// Label-correcting search from `src` (FIFO Bellman–Ford), for networks without a
+    /// potential yet. More than `n` passes over the queue, or a loop in the
+    /// predecessor graph, is a negative cycle. (Counting passes, not relaxations: a
+    /// point may be relaxed several times within one pass, by different predecessors,
+    /// without any cycle.)
+    fn search(&self, adj: &[Vec<Edge>], src: usize) -> Result<Vec<Ms>, Conflict> {
         let n = adj.len();
+        let limit = n;
+        let mut dist = vec![UNBOUNDED; n];
+        dist[src] = 0;
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut in_queue = vec![false; n];
         let mut total: u64 = 0;
-        for &s in &starts {
-            in_queue[s] = true;
-        }
-        let mut queue: VecDeque<usize> = starts.into();
+        in_queue[src] = true;
+        let mut queue: VecDeque<usize> = VecDeque::from([src]);
         let mut pass = 0;
         let mut left_in_pass = queue.len();
         while let Some(u) = queue.pop_front() {
