@@ -12,6 +12,11 @@
 //! - [`duration`]: kubectl's printed durations (`9m3s`, `31m`) as intervals, and back.
 //! - [`simulate`]: a kubectl-faithful node-failure experiment for tests.
 
+/// A short text kept inline when it fits in 24 bytes (cells, names, statuses): a
+/// transcript has millions of them and nearly all are that short, so they cost no
+/// allocation of their own.
+pub type Text = compact_str::CompactString;
+
 pub mod analysis;
 pub mod app;
 pub mod capture;

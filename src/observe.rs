@@ -22,12 +22,13 @@ use crate::capture::WallClock;
 use crate::duration::{self, Formatter, Reading};
 use crate::tables::cells::{ready, restarts, CellClass};
 use crate::tables::{ResourceKind, Row};
+use crate::Text;
 
 /// A duration cell read as an interval of seconds (closed bounds; see `duration`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DurationCell {
     /// The cell as printed (`9m3s`, `<invalid>`).
-    pub text: String,
+    pub text: Text,
     /// Lower bound in seconds; null for `<invalid>` (unbounded below) and `<unknown>`.
     pub min_s: Option<i64>,
     /// Upper bound in seconds; null for `<unknown>`.
@@ -61,29 +62,29 @@ pub struct Observation {
     /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
     pub kind: ResourceKind,
     /// Namespace when printed (`-A`), else null.
-    pub namespace: Option<String>,
+    pub namespace: Option<Text>,
     /// Object name without a `--show-kind` prefix.
-    pub name: String,
+    pub name: Text,
     /// STATUS cell verbatim (pods, nodes, jobs), else null.
-    pub status: Option<String>,
+    pub status: Option<Text>,
     /// READY as `[n, m]`: pods, deployments, statefulsets; for replicasets and
     /// daemonsets `[READY, DESIRED]`. Null otherwise.
     pub ready: Option<[u32; 2]>,
     /// RESTARTS (pods), else null.
     pub restarts: Option<RestartsCell>,
     /// Pod IP, node INTERNAL-IP; null when `<none>` or not printed.
-    pub ip: Option<String>,
+    pub ip: Option<Text>,
     /// The node a pod is bound to; null when `<none>` or not printed.
-    pub node: Option<String>,
+    pub node: Option<Text>,
     /// AGE as an interval.
     pub age: Option<DurationCell>,
     /// Absolute time of the line when the capture has one (`ts` prefix, watch screen).
-    pub time: Option<String>,
+    pub time: Option<Text>,
     /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
-    pub event: Option<String>,
+    pub event: Option<Text>,
     /// Every column verbatim, by header name, in printed order.
     #[serde(serialize_with = "cells_in_order")]
-    pub cells: Vec<(Arc<str>, String)>,
+    pub cells: Vec<(Arc<str>, Text)>,
     /// What the parser repaired or left over on this line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -126,7 +127,7 @@ impl Observation {
     }
 }
 
-fn cells_in_order<S: Serializer>(cells: &[(Arc<str>, String)], s: S) -> Result<S::Ok, S::Error> {
+fn cells_in_order<S: Serializer>(cells: &[(Arc<str>, Text)], s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(cells.len()))?;
     let mut seen: Vec<&str> = Vec::new();
     for (k, v) in cells {
@@ -195,7 +196,7 @@ impl Observer {
             Reading::Unknown => (None, None),
         };
         Some(DurationCell {
-            text: text.to_string(),
+            text: text.into(),
             min_s,
             max_s,
             formatter,
@@ -208,7 +209,7 @@ impl Observer {
         let get = |h: &str| schema.index(h).map(|i| row.cells[i].as_str());
         let none_to_null = |v: Option<&str>| {
             v.filter(|s| !s.is_empty() && *s != "<none>")
-                .map(String::from)
+                .map(Text::from)
         };
 
         let first_col = schema
@@ -216,13 +217,13 @@ impl Observer {
             .iter()
             .position(|c| c.class == CellClass::Name)
             .unwrap_or(0);
-        let raw_name = row.cells.get(first_col).map(String::as_str).unwrap_or("");
+        let raw_name = row.cells.get(first_col).map(Text::as_str).unwrap_or("");
         let (kind, name) = match raw_name.split_once('/') {
             // `--show-kind` or a multi-type list: `pod/web-0`, `deployment.apps/web`.
             Some((k, n)) if !k.is_empty() && !n.is_empty() => {
-                (ResourceKind::from_resource_arg(k), n.to_string())
+                (ResourceKind::from_resource_arg(k), Text::from(n))
             }
-            _ => (schema.kind.clone(), raw_name.to_string()),
+            _ => (schema.kind.clone(), Text::from(raw_name)),
         };
         let kind = match (&kind, &schema.kind) {
             (ResourceKind::Other(_), k) if !matches!(k, ResourceKind::Other(_)) => k.clone(),
@@ -256,10 +257,14 @@ impl Observer {
                 get("NODE").or_else(|| get("HOST").map(|h| h.split('/').next().unwrap_or(h))),
             )
         };
-        let status = get("STATUS").map(String::from);
-        let event = get("EVENT").map(|e| e.trim().to_string());
-        let namespace = none_to_null(get("NAMESPACE"))
-            .or_else(|| row.namespace.clone().filter(|_| kind != ResourceKind::Node));
+        let status = get("STATUS").map(Text::from);
+        let event = get("EVENT").map(|e| Text::from(e.trim()));
+        let namespace = none_to_null(get("NAMESPACE")).or_else(|| {
+            row.namespace
+                .as_deref()
+                .map(Text::from)
+                .filter(|_| kind != ResourceKind::Node)
+        });
         let cells = schema
             .columns
             .iter()
@@ -281,7 +286,7 @@ impl Observer {
             ip,
             node,
             age,
-            time: row.time.as_ref().map(wall_clock_text),
+            time: row.time.as_ref().map(|w| Text::from(wall_clock_text(w))),
             event,
             cells,
             note: row.note,

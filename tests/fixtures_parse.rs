@@ -56,7 +56,7 @@ fn check_case(log: &Path) -> Result<(), String> {
         if !want["age"].is_null() {
             diff(
                 "age",
-                Value::from(o.age.as_ref().map(|a| a.text.clone())),
+                Value::from(o.age.as_ref().map(|a| a.text.as_str())),
                 &want["age"],
             );
         }
@@ -68,7 +68,7 @@ fn check_case(log: &Path) -> Result<(), String> {
                 .cells
                 .iter()
                 .find(|(k, _)| **k == **h)
-                .map(|(_, c)| c.clone());
+                .map(|(_, c)| c.as_str());
             diff(&format!("cell {h}"), Value::from(cell), v);
         }
     }

@@ -182,7 +182,7 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
             if not_ready_node(&o.states[si]) && !not_ready_node(&o.states[si - 1]) {
                 let s = &o.states[si];
                 failures.push(Failure {
-                    node: o.key.name.clone(),
+                    node: o.key.name.to_string(),
                     f: Phase {
                         at: s.from,
                         what: format!("node {} {}", o.key.name, s.status.as_deref().unwrap_or("")),
@@ -262,7 +262,7 @@ fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                 evidence.push(ev(&d.lines[0]));
             }
             out.push(Failure {
-                node: node.clone(),
+                node: node.to_string(),
                 f: Phase {
                     at: touch.at,
                     what: format!("pods on {node} marked not ready (owner READY dropped)"),
@@ -401,7 +401,7 @@ fn follow(
             used.insert((q.key.clone(), q.incarnation));
         }
         let mut out = PodOutcome {
-            name: pod.key.name.clone(),
+            name: pod.key.name.to_string(),
             owner: pod.owner.as_ref().map(|k| k.to_string()),
             outcome: "unrecovered",
             replacement: None,
@@ -419,7 +419,7 @@ fn follow(
                 alternatives: Vec::new(),
             };
             out.outcome = "replaced";
-            out.replacement = Some(q.key.name.clone());
+            out.replacement = Some(q.key.name.to_string());
             // Pairs whose ends both vary per pod cost a pass over the network each:
             // with many affected pods, their bounds alone answer.
             let pair = |a: Point, b: Point| {

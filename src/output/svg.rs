@@ -157,7 +157,7 @@ fn truncate(s: &str) -> String {
 fn describe(s: &State) -> String {
     let mut parts = vec![category(s).label().to_string()];
     if let Some(st) = &s.status {
-        parts[0] = st.clone();
+        parts[0] = st.to_string();
     }
     if let Some([r, m]) = s.ready {
         parts.push(format!("{r}/{m} ready"));
@@ -173,7 +173,9 @@ fn describe(s: &State) -> String {
 
 fn object_label(o: &ObjectTimeline) -> String {
     let name = match o.key.kind {
-        crate::tables::ResourceKind::Pod | crate::tables::ResourceKind::Node => o.key.name.clone(),
+        crate::tables::ResourceKind::Pod | crate::tables::ResourceKind::Node => {
+            o.key.name.to_string()
+        }
         _ => format!("{} {}", o.key.kind, o.key.name),
     };
     let ns = o

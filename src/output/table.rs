@@ -30,9 +30,9 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                 o.kind.to_string(),
                 match &o.namespace {
                     Some(ns) => format!("{ns}/{}", o.name),
-                    None => o.name.clone(),
+                    None => o.name.to_string(),
                 },
-                o.status.clone().unwrap_or_else(|| "-".into()),
+                o.status.as_deref().unwrap_or("-").to_string(),
                 o.ready
                     .map(|[n, m]| format!("{n}/{m}"))
                     .unwrap_or_else(|| "-".into()),
@@ -43,10 +43,7 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                         None => r.count.to_string(),
                     })
                     .unwrap_or_else(|| "-".into()),
-                o.age
-                    .as_ref()
-                    .map(|a| a.text.clone())
-                    .unwrap_or_else(|| "-".into()),
+                o.age.as_ref().map_or("-", |a| a.text.as_str()).to_string(),
                 o.age
                     .as_ref()
                     .map(|a| match (a.min_s, a.max_s) {
@@ -55,8 +52,8 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                         _ => "?".into(),
                     })
                     .unwrap_or_else(|| "-".into()),
-                o.ip.clone().unwrap_or_else(|| "-".into()),
-                o.node.clone().unwrap_or_else(|| "-".into()),
+                o.ip.as_deref().unwrap_or("-").to_string(),
+                o.node.as_deref().unwrap_or("-").to_string(),
             ]
         })
         .collect();

@@ -11,7 +11,7 @@ use crate::timeline::{ObjectTimeline, State, Timelines};
 fn describe(s: &State) -> String {
     let mut parts = Vec::new();
     if let Some(st) = &s.status {
-        parts.push(st.clone());
+        parts.push(st.to_string());
     }
     if let Some([n, m]) = s.ready {
         parts.push(format!("{n}/{m} ready"));

@@ -39,7 +39,7 @@ pub struct Row {
     pub snapshot: Option<u32>,
     pub schema: SchemaRef,
     /// One cell per schema column; an empty string for an empty cell.
-    pub cells: Vec<String>,
+    pub cells: Vec<crate::Text>,
     /// Absolute time of the row when the capture carries one (ts prefix, watch screen).
     pub time: Option<WallClock>,
     /// What was repaired or left over on the line (an annotation after the row...).
@@ -305,9 +305,9 @@ impl Tabler {
                 reason,
             };
         };
-        let cells: Vec<String> = ranges
+        let cells: Vec<crate::Text> = ranges
             .iter()
-            .map(|&(a, b)| cl.text[a..b].to_string())
+            .map(|&(a, b)| crate::Text::from(&cl.text[a..b]))
             .collect();
         let mut note = cl.note;
         if let Some(at) = rest {

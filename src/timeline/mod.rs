@@ -22,6 +22,8 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::Text;
+
 pub use build::build;
 pub use interval::Interval;
 pub use objects::ObjectKey;
@@ -65,15 +67,15 @@ pub struct Touch {
 #[derive(Debug, Clone, Serialize)]
 pub struct State {
     /// STATUS (pods, nodes), or null.
-    pub status: Option<String>,
+    pub status: Option<Text>,
     /// READY `[n, m]`, or null.
     pub ready: Option<[u32; 2]>,
     /// Restart count (pods).
     pub restarts: Option<u32>,
-    pub ip: Option<String>,
-    pub node: Option<String>,
+    pub ip: Option<Text>,
+    pub node: Option<Text>,
     /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...).
-    pub cells: Vec<(Arc<str>, String)>,
+    pub cells: Vec<(Arc<str>, Text)>,
     /// When the state began: the time of its first line, or — for the first state
     /// seen of an object that existed before the capture — between creation and then.
     pub from: Interval,

@@ -9,13 +9,14 @@
 
 use crate::observe::Observation;
 use crate::tables::ResourceKind;
+use crate::Text;
 
 /// Identity of an object: kind, namespace (when printed) and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct ObjectKey {
     pub kind: ResourceKind,
-    pub namespace: Option<String>,
-    pub name: String,
+    pub namespace: Option<Text>,
+    pub name: Text,
 }
 
 impl ObjectKey {
