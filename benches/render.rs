@@ -92,7 +92,7 @@ fn analysis(dir: &Path) -> watchtrail::analysis::Analysis {
     std::fs::write(dir.join("deployments.log"), deployments_transcript())
         .expect("write deployments.log");
     let input = InputArgs {
-        paths: vec![dir.to_string_lossy().into_owned()],
+        paths: vec![dir.to_path_buf()],
         verbose: false,
     };
     watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("the pipeline runs")

@@ -231,11 +231,12 @@ fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> i
 }
 
 /// The experiment's display name: its directory, or its first file.
-pub fn experiment_name(paths: &[String]) -> String {
-    match paths {
-        [one] => one.trim_end_matches('/').to_string(),
-        many => many.join(" "),
-    }
+pub fn experiment_name(paths: &[std::path::PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
+        .collect();
+    names.join(" ")
 }
 
 /// Stages 1–5 for the PATH… of one experiment.
@@ -414,7 +415,12 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     };
     let results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
     bar.finish_and_clear();
-    let report = Report::new(args.archives.clone(), results, found.problems);
+    let archives = args
+        .archives
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let report = Report::new(archives, results, found.problems);
     let mut out = BufWriter::new(io::stdout().lock());
     for p in &report.problems {
         crate::output::check_text::write_problem(&mut out, p)?;

@@ -73,7 +73,7 @@ pub struct InputArgs {
     /// Transcript files, a directory holding them, or `-` for standard input
     /// (gzip is read transparently).
     #[arg(required = true, value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub paths: Vec<std::path::PathBuf>,
     /// Say why each skipped line was skipped, and give the per-file account on stderr.
     #[arg(short, long)]
     pub verbose: bool,
@@ -180,7 +180,7 @@ pub struct CheckArgs {
     /// Directory trees, `.tar`/`.tar.gz`/`.tgz` files (read in memory), or single
     /// transcript files.
     #[arg(required = true, value_name = "ARCHIVE")]
-    pub archives: Vec<String>,
+    pub archives: Vec<std::path::PathBuf>,
     /// Expect this scenario of every experiment (overrides the scenario of expect.json).
     #[arg(long, value_name = "SCENARIO", value_parser = [
         "in-place", "mid-migration", "post-migration", "migrated-no-return",

@@ -67,7 +67,7 @@ pub fn is_transcript_name(name: &str) -> bool {
 /// A path (or a transcript-named directory entry) that cannot be read does not stop the
 /// others: it becomes a source with [`Origin::Unreadable`], whose account carries the
 /// error. Only when no path gives any source is the first failure returned.
-pub fn resolve(paths: &[String]) -> Result<(Vec<Source>, Vec<Ignored>), InputError> {
+pub fn resolve(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Ignored>), InputError> {
     let mut sources = Vec::new();
     let mut ignored = Vec::new();
     let mut first_error = None;
@@ -76,7 +76,7 @@ pub fn resolve(paths: &[String]) -> Result<(Vec<Source>, Vec<Ignored>), InputErr
             Ok(()) => {}
             Err(e) => {
                 sources.push(Source {
-                    name: p.as_str().into(),
+                    name: p.to_string_lossy().into(),
                     origin: Origin::Unreadable(e.reason().into()),
                 });
                 first_error.get_or_insert(e);
@@ -95,11 +95,15 @@ pub fn resolve(paths: &[String]) -> Result<(Vec<Source>, Vec<Ignored>), InputErr
 }
 
 fn resolve_one(
-    p: &str,
+    path: &Path,
     sources: &mut Vec<Source>,
     ignored: &mut Vec<Ignored>,
 ) -> Result<(), InputError> {
-    if p == "-" {
+    // Paths are OS strings (a Linux file name need not be UTF-8); messages and source
+    // names show them lossily.
+    let lossy = path.to_string_lossy();
+    let p: &str = &lossy;
+    if path.as_os_str() == "-" {
         sources.push(Source {
             name: "-".into(),
             origin: Origin::Stdin,
@@ -110,7 +114,6 @@ fn resolve_one(
         path: p.to_string(),
         source: e,
     };
-    let path = Path::new(p);
     let meta = std::fs::metadata(path).map_err(io_error)?;
     if !meta.is_dir() {
         // Open now so an unreadable file is found before any work starts; not a FIFO,
@@ -247,6 +250,44 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
+/// Formats a transcript is sometimes kept in that are not read as text: reading their
+/// bytes as lines would only produce junk, or worse, a tar's members read as one
+/// transcript with its headers in between. Says what it is and what to do.
+fn unreadable_format(head: &[u8]) -> Option<&'static str> {
+    const TAR: &str = "tar archive: not read as a transcript \
+                       (`watchtrail check` reads archives of experiments; or extract it and give the directory)";
+    let magic: [(&[u8], &'static str); 6] = [
+        (
+            b"\xFD7zXZ\x00",
+            "xz-compressed data: not read (decompress it first: `xz -d`)",
+        ),
+        (
+            b"\x28\xB5\x2F\xFD",
+            "zstd-compressed data: not read (decompress it first: `zstd -d`)",
+        ),
+        (
+            b"7z\xBC\xAF\x27\x1C",
+            "7-Zip archive: not read (extract it first)",
+        ),
+        (
+            b"PK\x03\x04",
+            "zip archive: not read (extract it and give the directory)",
+        ),
+        (b"PK\x05\x06", "zip archive (empty): not read"),
+        (
+            b"BZh",
+            "bzip2-compressed data: not read (decompress it first: `bunzip2`)",
+        ),
+    ];
+    for (m, what) in magic {
+        let bzip2_level = || head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b));
+        if head.starts_with(m) && (m != b"BZh" || bzip2_level()) {
+            return Some(what);
+        }
+    }
+    (head.get(257..262) == Some(b"ustar")).then_some(TAR)
+}
+
 impl Source {
     /// Opens the source for streaming, decompressing gzip. I/O errors during the read
     /// end the stream and are kept in the returned [`ReadError`].
@@ -273,10 +314,23 @@ impl Source {
                 path: self.name.to_string(),
                 source: e,
             })?;
+        let refuse = |what: &str| InputError::Invalid {
+            path: self.name.to_string(),
+            reason: what.to_string(),
+        };
+        if let Some(what) = buffered.fill_buf().ok().and_then(unreadable_format) {
+            return Err(refuse(what));
+        }
         let error = ReadError::default();
         let reader: Box<dyn Read + Send> = if is_gzip {
+            let mut inflated = BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(buffered));
+            // A `.tar.gz`, or gzip around another format. A read error here is left for
+            // the stream to meet (a truncated gzip still gives its lines).
+            if let Some(what) = inflated.fill_buf().ok().and_then(unreadable_format) {
+                return Err(refuse(&format!("gzip-compressed {what}")));
+            }
             Box::new(Guarded {
-                inner: MultiGzDecoder::new(buffered),
+                inner: inflated,
                 error: error.clone(),
             })
         } else {
@@ -342,8 +396,7 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let good = dir.join("pods.log");
         std::fs::write(&good, "NAME READY\n").unwrap();
-        let good = good.to_string_lossy().into_owned();
-        let missing = dir.join("missing.log").to_string_lossy().into_owned();
+        let missing = dir.join("missing.log");
         let (sources, _) = resolve(&[good.clone(), missing.clone()]).unwrap();
         assert_eq!(sources.len(), 2);
         assert!(matches!(&sources[1].origin, Origin::Unreadable(r) if r.contains("No such file")));
@@ -351,7 +404,9 @@ mod tests {
             .open()
             .err()
             .expect("an unreadable source does not open");
-        assert!(err.to_string().starts_with(&format!("{missing}: ")));
+        assert!(err
+            .to_string()
+            .starts_with(&format!("{}: ", missing.display())));
         // Alone, the path is the error it always was.
         assert!(resolve(std::slice::from_ref(&missing)).is_err());
         std::fs::remove_dir_all(&dir).unwrap();

@@ -66,7 +66,7 @@ fn chromium(profile: &Path, page: &Path, extra: &[String]) -> String {
 
 fn write_report(dir: &Path, name: &str) -> (PathBuf, usize) {
     let input = InputArgs {
-        paths: vec![format!("samples/{name}")],
+        paths: vec![format!("samples/{name}").into()],
         verbose: false,
     };
     let a = watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("analysis");

@@ -17,7 +17,7 @@ const SAMPLES: [&str; 5] = [
 
 fn analysis(paths: &[String]) -> Analysis {
     let input = InputArgs {
-        paths: paths.to_vec(),
+        paths: paths.iter().map(Into::into).collect(),
         verbose: false,
     };
     watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("sample analyses")

@@ -96,8 +96,9 @@ pub struct Discovered {
 }
 
 /// Discovers the experiments of one ARCHIVE argument, appending to `out`.
-pub fn discover(arg: &str, limits: &Limits, out: &mut Discovered) -> Result<(), DiscoverError> {
-    let path = Path::new(arg);
+pub fn discover(path: &Path, limits: &Limits, out: &mut Discovered) -> Result<(), DiscoverError> {
+    let arg_lossy = path.to_string_lossy();
+    let arg: &str = &arg_lossy;
     let io_err = |e| DiscoverError::Io {
         archive: arg.to_string(),
         source: e,

@@ -1,0 +1,158 @@
+//! Hostile inputs of another kind: files in formats that are not text, and file names
+//! that are not UTF-8. Each is named with what it is and what to do, the other inputs
+//! are still analysed (exit 2 for the partial result), and nothing panics.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn sample(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(rel)
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+fn tar_of(name: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut t = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(bytes.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    t.append_data(&mut h, name, bytes).unwrap();
+    t.into_inner().unwrap()
+}
+
+/// Runs `analyze` on `bad` beside a good pods transcript.
+fn analyze_beside_good(bad: &Path) -> (Option<i32>, String, String) {
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .arg("analyze")
+        .arg(bad)
+        .arg(sample("in-place/pods.log"))
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn compressed_and_archive_formats_are_named_not_read_as_junk() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = std::fs::read(sample("in-place/pods.log")).unwrap();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "pods.log.xz",
+            [&b"\xFD7zXZ\x00\x00\x04"[..], &pods].concat(),
+            "xz-compressed",
+        ),
+        (
+            "pods.log.bz2",
+            [&b"BZh91AY&SY"[..], &pods].concat(),
+            "bzip2-compressed",
+        ),
+        (
+            "pods.log.zst",
+            [&b"\x28\xB5\x2F\xFD"[..], &pods].concat(),
+            "zstd-compressed",
+        ),
+        (
+            "pods.zip",
+            [&b"PK\x03\x04\x14\x00"[..], &pods].concat(),
+            "zip archive",
+        ),
+        (
+            "pods.7z",
+            [&b"7z\xBC\xAF\x27\x1C"[..], &pods].concat(),
+            "7-Zip archive",
+        ),
+        ("exp.tar", tar_of("exp/pods.log", &pods), "tar archive"),
+        (
+            "exp.tgz",
+            gzip(&tar_of("exp/pods.log", &pods)),
+            "gzip-compressed tar archive",
+        ),
+    ];
+    for (name, bytes, what) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let (code, stdout, stderr) = analyze_beside_good(&path);
+        assert_eq!(code, Some(2), "{name}: partial result, exit 2\n{stderr}");
+        assert!(
+            stderr.contains(&format!("{name}: cannot read: {what}")),
+            "{name}: names the file and the format\n{stderr}"
+        );
+        // The good transcript beside it is still analysed.
+        assert!(stdout.starts_with("in-place"), "{name}:\n{stdout}");
+    }
+}
+
+#[test]
+fn a_gzip_transcript_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pods.log.gz");
+    std::fs::write(
+        &path,
+        gzip(&std::fs::read(sample("in-place/pods.log")).unwrap()),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .arg("analyze")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("in-place"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_name_that_is_not_utf8_is_read_and_shown_lossily() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = std::ffi::OsStr::from_bytes(b"pods-\xFF\x1b[31m.log");
+    let path = dir.path().join(name);
+    std::fs::copy(sample("in-place/pods.log"), &path).unwrap();
+    for args in [vec!["analyze"], vec!["parse"], vec!["check"]] {
+        let out = Command::cargo_bin("watchtrail")
+            .unwrap()
+            .args(&args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        assert!(
+            !all.contains(&0x1b),
+            "{args:?}: no raw escape from the file name"
+        );
+        assert_ne!(out.status.code(), None, "{args:?}: no crash");
+        assert!(
+            String::from_utf8_lossy(&all).contains("pods-\u{FFFD}"),
+            "{args:?}: the name is shown with U+FFFD for the bad byte\n{}",
+            String::from_utf8_lossy(&all)
+        );
+    }
+    // A missing non-UTF-8 path is an error naming it, not a refusal of the arguments.
+    let missing = dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"gone-\xFE.log"));
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .arg("analyze")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gone-\u{FFFD}.log"));
+}
