@@ -167,3 +167,6 @@ pub(crate) fn evidence(l: &LineRef) -> String {
 
 /// Interval helper re-exported for renderers.
 pub type When = Interval;
+
+#[cfg(test)]
+mod tests;
