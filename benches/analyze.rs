@@ -28,7 +28,7 @@ fn analyze_once(bytes: &Arc<[u8]>) -> usize {
     };
     let ing = watchtrail::ingest::ingest(&[src]).expect("in memory");
     let t = watchtrail::timeline::build(&ing, LinkOptions::default());
-    let a = watchtrail::analysis::analyze("bench", ing, t);
+    let a = watchtrail::analysis::analyze("bench", &ing, t);
     a.incidents.len()
 }
 

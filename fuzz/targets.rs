@@ -163,7 +163,7 @@ pub fn pipeline(data: &[u8]) {
     out.clear();
     watchtrail::output::timeline_text::write(&mut out, &t).expect("writing to a Vec");
     serde_json::to_string(&t).expect("timeline JSON");
-    let a = watchtrail::analysis::analyze("fuzz", ing, t);
+    let a = watchtrail::analysis::analyze("fuzz", &ing, t);
     serde_json::to_string(&watchtrail::app::analysis_json(&a)).expect("analysis JSON");
     for color in [false, true] {
         out.clear();

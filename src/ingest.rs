@@ -344,7 +344,13 @@ fn ingest_with(sources: &[Source], limit: usize, fold: bool) -> Result<Ingested,
             }
         }
         offset += part.streams;
-        out.observations.append(&mut part.observations);
+        if out.observations.is_empty() {
+            // The first (often only) source's rows move as they are: appending would
+            // copy them and hold both copies at the peak.
+            out.observations = part.observations;
+        } else {
+            out.observations.append(&mut part.observations);
+        }
         out.markers.append(&mut part.markers);
         out.accounts.push(part.account);
     }

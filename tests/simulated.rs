@@ -20,7 +20,7 @@ fn sources(e: &Experiment) -> Vec<Source> {
 fn run(e: &Experiment) -> (Timelines, watchtrail::analysis::Analysis) {
     let ing = watchtrail::ingest::ingest(&sources(e)).unwrap();
     let t = watchtrail::timeline::build(&ing, LinkOptions::default());
-    let a = watchtrail::analysis::analyze("sim", ing, t.clone());
+    let a = watchtrail::analysis::analyze("sim", &ing, t.clone());
     (t, a)
 }
 

@@ -54,9 +54,9 @@ impl Analysis {
 }
 
 /// Analyses one experiment's ingested transcripts.
-pub fn analyze(experiment: &str, ing: Ingested, timelines: Timelines) -> Analysis {
+pub fn analyze(experiment: &str, ing: &Ingested, timelines: Timelines) -> Analysis {
     let mut warnings = timelines.warnings.clone();
-    let (incidents, variant, notes) = incident::find(&timelines, &ing);
+    let (incidents, variant, notes) = incident::find(&timelines, ing);
     warnings.extend(notes);
     for acc in &ing.accounts {
         if let Some(e) = &acc.error {
@@ -95,7 +95,7 @@ pub fn analyze(experiment: &str, ing: Ingested, timelines: Timelines) -> Analysi
         origin: timelines.origin.clone(),
         incidents,
         warnings,
-        inputs: ing.accounts,
+        inputs: ing.accounts.clone(),
         timelines,
     }
 }

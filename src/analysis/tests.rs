@@ -49,7 +49,7 @@ fn watch(rows: &[[&str; 7]]) -> Analysis {
     };
     let ing = crate::ingest::ingest(&[source]).unwrap();
     let t = crate::timeline::build(&ing, LinkOptions::default());
-    analyze("test", ing, t)
+    analyze("test", &ing, t)
 }
 
 const POD: &str = "web-7d9f8b6c4-x2x9q";

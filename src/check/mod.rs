@@ -145,7 +145,7 @@ pub fn check_one(exp: &Experiment, forced: Option<Scenario>) -> ExperimentResult
         Err(e) => return error_result(exp, e.to_string()),
     };
     let t = crate::timeline::build(&ing, crate::timeline::LinkOptions::default());
-    let a = crate::analysis::analyze(&exp.name, ing, t);
+    let a = crate::analysis::analyze(&exp.name, &ing, t);
     let reasons = expect::compare(&a, &expectation);
     let outcome = reasons
         .iter()
