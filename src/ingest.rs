@@ -389,8 +389,12 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
             }
         },
     )?;
-    // A folded run's latest line took the slot of an earlier one: restore line order.
-    observations.sort_by_key(|o| o.line);
+    // A folded run's latest line took the slot of an earlier one: restore line order
+    // (lines are unique, so an unstable sort is exact, and it needs no scratch copy).
+    observations.sort_unstable_by_key(|o| o.line);
+    // Growth by doubling leaves up to half the vector empty; the stages after this
+    // allocate on top of it, so give it back now (a large vector shrinks in place).
+    observations.shrink_to_fit();
     acc.folded = folded;
     acc.not_kept = not_kept;
     acc.first_not_kept = first_not_kept;

@@ -21,7 +21,7 @@ use serde::{Serialize, Serializer};
 use crate::capture::WallClock;
 use crate::duration::{self, Formatter, Reading};
 use crate::tables::cells::{ready, restarts, CellClass};
-use crate::tables::{ResourceKind, Row};
+use crate::tables::{ResourceKind, Row, SchemaRef};
 use crate::Text;
 
 /// A duration cell read as an interval of seconds (closed bounds; see `duration`).
@@ -83,8 +83,7 @@ pub struct Observation {
     /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
     pub event: Option<Text>,
     /// Every column verbatim, by header name, in printed order.
-    #[serde(serialize_with = "cells_in_order")]
-    pub cells: Vec<(Arc<str>, Text)>,
+    pub cells: Cells,
     /// What the parser repaired or left over on this line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -127,10 +126,60 @@ impl Observation {
     }
 }
 
-fn cells_in_order<S: Serializer>(cells: &[(Arc<str>, Text)], s: S) -> Result<S::Ok, S::Error> {
+/// A row's cells with their headers. The header names live once in the table's schema,
+/// not in every row (a long capture keeps hundreds of thousands of rows).
+#[derive(Debug, Clone)]
+pub struct Cells {
+    schema: SchemaRef,
+    values: Vec<Text>,
+}
+
+impl Cells {
+    /// One value per column of `schema`, in its order.
+    pub fn new(schema: SchemaRef, values: Vec<Text>) -> Cells {
+        debug_assert_eq!(schema.columns.len(), values.len());
+        Cells { schema, values }
+    }
+
+    /// `(header, value)` in printed order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Text)> + '_ {
+        self.schema
+            .columns
+            .iter()
+            .map(|c| &c.header)
+            .zip(&self.values)
+    }
+
+    /// The value under the first column named `header`.
+    pub fn get(&self, header: &str) -> Option<&Text> {
+        self.iter().find(|(h, _)| &***h == header).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+impl PartialEq for Cells {
+    fn eq(&self, other: &Cells) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Serialize for Cells {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        cells_in_order(self, s)
+    }
+}
+
+fn cells_in_order<S: Serializer>(cells: &Cells, s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(cells.len()))?;
     let mut seen: Vec<&str> = Vec::new();
-    for (k, v) in cells {
+    for (k, v) in cells.iter() {
         // `-L app.kubernetes.io/name` prints a second NAME header: keep both.
         if seen.contains(&&**k) {
             map.serialize_entry(
@@ -265,12 +314,7 @@ impl Observer {
                 .map(Text::from)
                 .filter(|_| kind != ResourceKind::Node)
         });
-        let cells = schema
-            .columns
-            .iter()
-            .zip(row.cells)
-            .map(|(c, v)| (c.header.clone(), v))
-            .collect();
+        let cells = Cells::new(schema, row.cells);
         Observation {
             source: source.clone(),
             line: row.line,

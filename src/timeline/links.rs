@@ -86,12 +86,7 @@ pub fn owns(owner: &ResourceKind, owner_name: &str, pod: &str) -> bool {
 /// The count of pods a workload line says were created (Deployment UP-TO-DATE,
 /// ReplicaSet/DaemonSet CURRENT).
 fn created_count(o: &Observation) -> Option<u32> {
-    let cell = |h: &str| {
-        o.cells
-            .iter()
-            .find(|(k, _)| &**k == h)
-            .and_then(|(_, v)| v.parse().ok())
-    };
+    let cell = |h: &str| o.cells.get(h).and_then(|v| v.parse().ok());
     match o.kind {
         ResourceKind::Deployment => cell("UP-TO-DATE"),
         ResourceKind::ReplicaSet
