@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 
+use super::conflicts::Resolver;
 use super::links::{self, Track};
 use super::objects::{is_new_incarnation, ObjectKey};
 use super::stn::{Ms, Network, UNBOUNDED};
@@ -18,7 +19,7 @@ use crate::observe::{DurationCell, Observation};
 
 /// Why a constraint holds; the order is the order in which conflicting ones are dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Strength {
+pub(super) enum Strength {
     /// A soft link between streams, by its rank.
     Link(u8),
     /// RESTARTS `(X ago)`: measured on the node's clock.
@@ -31,11 +32,11 @@ enum Strength {
     Order,
 }
 
-struct Constraint {
-    strength: Strength,
-    obs: Vec<usize>,
-    link: Option<usize>,
-    what: &'static str,
+pub(super) struct Constraint {
+    pub(super) strength: Strength,
+    pub(super) obs: Vec<usize>,
+    pub(super) link: Option<usize>,
+    pub(super) what: &'static str,
 }
 
 struct Builder<'a> {
@@ -388,86 +389,24 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     }
 
     // Solve. The common case, no contradiction, is settled adding the points in time
-    // order; otherwise, while the constraints contradict each other, drop the weakest
-    // of the cycle. Each round costs a pass over the network; past a budget of rounds
-    // the input is contradictory throughout, and whole classes of constraints go,
-    // weakest first.
-    let settled = b
-        .net
-        .settle_in_order(&time_order(b.net.len(), &points, &tracks));
-    const ROUNDS: usize = 100;
-    let mut rounds = 0;
-    while let Err(conflict) = if settled { Ok(()) } else { b.net.check() } {
-        rounds += 1;
-        if rounds > ROUNDS {
-            let class = conflict
-                .constraints
-                .iter()
-                .map(|&c| b.constraints[c].strength)
-                .min();
-            let Some(class) = class else { break };
-            let mut dropped = 0;
-            for (id, c) in b.constraints.iter().enumerate() {
-                if c.strength <= class && c.strength < Strength::Order {
-                    b.net.remove(id);
-                    if let Some(li) = c.link {
-                        reports[li].used = false;
-                    }
-                    dropped += 1;
-                }
-            }
-            b.warnings.push(format!(
-                "more than {ROUNDS} conflicts between the lines' times: dropped all {dropped} constraints of the weakest kinds up to {class:?}"
-            ));
-            if class >= Strength::Wall {
+    // order; a contradiction met on the way loses the weakest constraint of its cycle
+    // there (see `conflicts`). Only when that runs over its budget does a whole-network
+    // check find the cycles, one pass each.
+    let order = time_order(b.net.len(), &points, &tracks);
+    let mut resolver = Resolver::new(obs, &b.constraints);
+    let settled = b.net.settle_resolving(&order, |c| {
+        resolver.drop_for(c, &mut b.warnings, &mut reports)
+    });
+    if !settled {
+        while let Err(conflict) = b.net.check() {
+            let drop = resolver.drop_for(&conflict, &mut b.warnings, &mut reports);
+            if drop.is_empty() {
                 break;
             }
-            continue;
+            for id in drop {
+                b.net.remove(id);
+            }
         }
-        let Some(&weakest) = conflict
-            .constraints
-            .iter()
-            .min_by_key(|&&c| (b.constraints[c].strength, std::cmp::Reverse(c)))
-        else {
-            break;
-        };
-        b.net.remove(weakest);
-        let c = &b.constraints[weakest];
-        if let Some(li) = c.link {
-            reports[li].used = false;
-        }
-        if b.warnings.len() >= 20 {
-            continue;
-        }
-        // The dropped constraint's lines, then the cycle's others (a cycle through a
-        // long stream can hold thousands: a few are named, the rest counted).
-        const NAMED: usize = 8;
-        let mut seen = std::collections::HashSet::new();
-        let cycle_lines: Vec<usize> = c
-            .obs
-            .iter()
-            .chain(
-                conflict
-                    .constraints
-                    .iter()
-                    .flat_map(|&k| &b.constraints[k].obs),
-            )
-            .copied()
-            .filter(|&i| seen.insert(i))
-            .collect();
-        let mut lines: Vec<String> = cycle_lines
-            .iter()
-            .take(NAMED)
-            .map(|&i| format!("{}:{}", obs[i].source, obs[i].line))
-            .collect();
-        if cycle_lines.len() > NAMED {
-            lines.push(format!("{} more lines", cycle_lines.len() - NAMED));
-        }
-        b.warnings.push(format!(
-            "conflicting times between {}: dropped the weakest constraint ({})",
-            lines.join(", "),
-            c.what
-        ));
     }
 
     // Origin: the earliest-created workload, else the earliest line.

@@ -13,6 +13,7 @@
 //! one, the earliest line. Wall-clock times are given when the capture has them.
 
 pub mod build;
+mod conflicts;
 pub mod interval;
 pub mod links;
 pub mod objects;

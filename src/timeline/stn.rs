@@ -46,6 +46,55 @@ pub struct Network {
     potential: Option<Vec<Ms>>,
 }
 
+/// The working state of [`Network::settle_resolving`].
+struct Settling<'a> {
+    active: &'a mut [bool],
+    pi: &'a mut [Ms],
+    gamma: &'a mut [Ms],
+    pred: &'a mut [(usize, ConstraintId)],
+    touched: &'a mut Vec<usize>,
+    moved_from: &'a mut Vec<(usize, Ms)>,
+    heap: &'a mut BinaryHeap<Reverse<(Ms, usize)>>,
+    budget: &'a mut u64,
+}
+
+impl Settling<'_> {
+    /// `x` must move `g` (< its current gamma) earlier, because of `why`.
+    fn lower(&mut self, x: usize, g: Ms, why: (usize, ConstraintId)) {
+        if g < self.gamma[x] {
+            if self.gamma[x] == 0 {
+                self.touched.push(x);
+            }
+            self.gamma[x] = g;
+            self.pred[x] = why;
+            self.heap.push(Reverse((g, x)));
+        }
+    }
+}
+
+/// What adding one point gave.
+enum Added {
+    Settled,
+    Cycle(Conflict),
+    OverBudget,
+}
+
+/// The constraints of the negative cycle through `v`, from the predecessors the
+/// search recorded (each back to `v`, where the search began).
+fn cycle_through(v: usize, pred: &[(usize, ConstraintId)]) -> Vec<ConstraintId> {
+    let mut out = Vec::new();
+    let mut cur = v;
+    for _ in 0..pred.len() {
+        let (from, c) = pred[cur];
+        out.push(c);
+        if from == v || from == usize::MAX {
+            break;
+        }
+        cur = from;
+    }
+    out
+}
+
 /// Constraints that cannot hold together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
@@ -163,6 +212,20 @@ impl Network {
     /// one sweep per object generation. `false` when a contradiction is met or the
     /// work exceeds a budget: then [`Network::check`] decides (it names the cycle).
     pub fn settle_in_order(&mut self, order: &[usize]) -> bool {
+        self.settle_resolving(order, |_| Vec::new())
+    }
+
+    /// [`Network::settle_in_order`] that meets contradictions on the way: when adding
+    /// a point closes a negative cycle, the moves made for it are undone, `resolve` is
+    /// told the cycle's constraints and names the ones to take out, and the point is
+    /// added again. Each contradiction then costs a local search, not a pass over the
+    /// whole network (a capture whose lines are out of order has thousands). `false`
+    /// when `resolve` takes nothing out or the work exceeds a budget.
+    pub fn settle_resolving(
+        &mut self,
+        order: &[usize],
+        mut resolve: impl FnMut(&Conflict) -> Vec<ConstraintId>,
+    ) -> bool {
         let n = self.out.len();
         if order.len() != n {
             return false;
@@ -170,7 +233,12 @@ impl Network {
         let mut active = vec![false; n];
         let mut pi: Vec<Ms> = vec![0; n];
         let mut gamma: Vec<Ms> = vec![0; n];
+        // The point and constraint each lowered gamma came from: the cycle, on a
+        // contradiction.
+        let mut pred: Vec<(usize, ConstraintId)> = vec![(usize::MAX, 0); n];
         let mut touched: Vec<usize> = Vec::new();
+        // Points moved while adding the current one, with where they were.
+        let mut moved_from: Vec<(usize, Ms)> = Vec::new();
         let mut heap = BinaryHeap::new();
         let mut budget: u64 = 64 * (n as u64 + self.edge_count() as u64);
         let mut last: Ms = 0;
@@ -178,58 +246,109 @@ impl Network {
             if v >= n || active[v] {
                 return false;
             }
-            // As late as the constraints into v allow: x_v ≤ x_u + w.
-            let latest = self
-                .live(&self.inc[v])
-                .filter(|e| active[e.to])
-                .map(|e| pi[e.to] + e.weight)
-                .min();
-            pi[v] = latest.unwrap_or(last);
-            active[v] = true;
-            last = pi[v];
-            // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
-            // so on from it (never back to v: that would be a negative cycle).
-            for e in self.live(&self.out[v]).filter(|e| active[e.to]) {
-                let g = pi[v] + e.weight - pi[e.to];
-                if g < gamma[e.to] {
-                    if gamma[e.to] == 0 {
-                        touched.push(e.to);
-                    }
-                    gamma[e.to] = g;
-                    heap.push(Reverse((g, e.to)));
-                }
-            }
-            while let Some(Reverse((g, x))) = heap.pop() {
-                if g != gamma[x] || g == 0 {
-                    continue;
-                }
-                if x == v || budget == 0 {
-                    return false;
-                }
-                budget -= 1;
-                let moved = pi[x] + g;
-                for e in self.live(&self.out[x]).filter(|e| active[e.to]) {
-                    let cand = moved + e.weight - pi[e.to];
-                    if cand < gamma[e.to] {
-                        if gamma[e.to] == 0 {
-                            touched.push(e.to);
+            loop {
+                match self.add_point(
+                    v,
+                    &mut Settling {
+                        active: &mut active,
+                        pi: &mut pi,
+                        gamma: &mut gamma,
+                        pred: &mut pred,
+                        touched: &mut touched,
+                        moved_from: &mut moved_from,
+                        heap: &mut heap,
+                        budget: &mut budget,
+                    },
+                    last,
+                ) {
+                    Added::Settled => break,
+                    Added::OverBudget => return false,
+                    Added::Cycle(conflict) => {
+                        let drop = resolve(&conflict);
+                        // Adding v again only helps if a live edge of the cycle went.
+                        let breaks_cycle = drop.iter().any(|&id| {
+                            conflict.constraints.contains(&id)
+                                && !self.removed.get(id).copied().unwrap_or(true)
+                        });
+                        if !breaks_cycle {
+                            return false;
                         }
-                        gamma[e.to] = cand;
-                        heap.push(Reverse((cand, e.to)));
+                        for id in drop {
+                            self.remove(id);
+                        }
                     }
                 }
-                pi[x] = moved;
-                // Settled for this insertion: a later, smaller gamma cannot come
-                // (reduced costs are non-negative), so mark it done with 0.
-                gamma[x] = 0;
             }
-            for x in touched.drain(..) {
-                gamma[x] = 0;
-            }
+            last = pi[v];
         }
         debug_assert!(self.violations(&pi) == 0);
         self.potential = Some(pi);
         true
+    }
+
+    /// Adds `v` to the settled points (see [`Network::settle_resolving`]); on a
+    /// contradiction, leaves everything as it was before and names the cycle.
+    fn add_point(&self, v: usize, s: &mut Settling<'_>, last: Ms) -> Added {
+        // As late as the constraints into v allow: x_v ≤ x_u + w.
+        let latest = self
+            .live(&self.inc[v])
+            .filter(|e| s.active[e.to])
+            .map(|e| s.pi[e.to] + e.weight)
+            .min();
+        s.pi[v] = latest.unwrap_or(last);
+        s.active[v] = true;
+        // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
+        // so on from it (never back to v: that would be a negative cycle).
+        for e in self.live(&self.out[v]) {
+            if !s.active[e.to] {
+                continue;
+            }
+            let g = s.pi[v] + e.weight - s.pi[e.to];
+            s.lower(e.to, g, (v, e.constraint));
+        }
+        let mut outcome = Added::Settled;
+        while let Some(Reverse((g, x))) = s.heap.pop() {
+            if g != s.gamma[x] || g == 0 {
+                continue;
+            }
+            if x == v {
+                outcome = Added::Cycle(Conflict {
+                    constraints: cycle_through(v, s.pred),
+                });
+                break;
+            }
+            if *s.budget == 0 {
+                outcome = Added::OverBudget;
+                break;
+            }
+            *s.budget -= 1;
+            let moved = s.pi[x] + g;
+            for e in self.live(&self.out[x]) {
+                if !s.active[e.to] {
+                    continue;
+                }
+                let cand = moved + e.weight - s.pi[e.to];
+                s.lower(e.to, cand, (x, e.constraint));
+            }
+            s.moved_from.push((x, s.pi[x]));
+            s.pi[x] = moved;
+            // Settled for this insertion: a later, smaller gamma cannot come
+            // (reduced costs are non-negative), so mark it done with 0.
+            s.gamma[x] = 0;
+        }
+        for x in s.touched.drain(..) {
+            s.gamma[x] = 0;
+        }
+        if matches!(outcome, Added::Settled) {
+            s.moved_from.clear();
+        } else {
+            s.heap.clear();
+            for (x, was) in s.moved_from.drain(..).rev() {
+                s.pi[x] = was;
+            }
+            s.active[v] = false;
+        }
+        outcome
     }
 
     /// How many live edges a labelling violates (for the debug check above).
@@ -455,6 +574,61 @@ fn cycle(pred: &[Option<(usize, ConstraintId)>], start: usize, n: usize) -> Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On random networks full of contradictions, settling while resolving ends with a
+    /// consistent network, and every cycle it reports is a contradiction on its own.
+    #[test]
+    fn settling_resolves_contradictions_with_real_cycles_only() {
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        };
+        let mut conflicts_seen = 0;
+        for _ in 0..300 {
+            let size = 2 + next(25) as usize;
+            let mut n = Network::new();
+            for _ in 0..size {
+                n.point();
+            }
+            let mut specs = Vec::new();
+            for id in 0..next(60) as usize {
+                let (i, j) = (next(size as u64) as usize, next(size as u64) as usize);
+                let lo = next(2_000) as Ms - 1_000;
+                let hi = lo + next(300) as Ms;
+                n.constrain(i, j, lo, hi, id);
+                specs.push((i, j, lo, hi));
+            }
+            let mut order: Vec<usize> = (0..size).collect();
+            for i in (1..size).rev() {
+                order.swap(i, next(i as u64 + 1) as usize);
+            }
+            let mut cycles = Vec::new();
+            let settled = n.settle_resolving(&order, |c| {
+                cycles.push(c.constraints.clone());
+                c.constraints.iter().max().copied().into_iter().collect()
+            });
+            assert!(settled, "a small network settles within the budget");
+            let p = n.potential.clone().expect("kept");
+            assert_eq!(n.violations(&p), 0);
+            assert!(n.check().is_ok());
+            for cycle in cycles {
+                conflicts_seen += 1;
+                let mut alone = Network::new();
+                for _ in 0..size {
+                    alone.point();
+                }
+                for &id in &cycle {
+                    let (i, j, lo, hi) = specs[id];
+                    alone.constrain(i, j, lo, hi, id);
+                }
+                assert!(alone.check().is_err(), "cycle {cycle:?} is a contradiction");
+            }
+        }
+        assert!(conflicts_seen > 100, "the test meets contradictions");
+    }
 
     /// Dijkstra on the potential must give exactly what the label-correcting search
     /// gives, both directions, on networks that have a solution (built around one).
