@@ -6,10 +6,11 @@
 //! contradict each other, and the cycle names the constraints involved. Times are
 //! integer milliseconds, so open bounds can be closed exactly (1 ms inside).
 //!
-//! Consistency is found first by [`Network::settle_in_order`] (points added in time
-//! order, only the ones that must move visited); on a contradiction,
-//! [`Network::check`] (Bellman–Ford sweeps from a virtual source joined to every point)
-//! names the cycle. Either keeps the feasible solution it found as a potential: with
+//! Consistency is found first by [`Network::settle_resolving`] (points added in time
+//! order, only the ones that must move visited; a contradiction met on the way names
+//! its cycle there and, once the caller drops a constraint of it, the point is added
+//! again); past its work budget, [`Network::check`] (Bellman–Ford sweeps from a
+//! virtual source joined to every point) names the cycles. Either keeps the feasible solution it found as a potential: with
 //! it every edge has a non-negative reduced cost (Johnson 1977), so each later
 //! single-source search is a Dijkstra in O(E log V) instead of a label-correcting pass
 //! that may revisit a point many times (chains of line order crossed by AGE stars are
