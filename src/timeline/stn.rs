@@ -36,12 +36,98 @@ struct Edge {
     constraint: ConstraintId,
 }
 
+/// The edges out of each point, in one flat array (compressed sparse rows): a long
+/// capture has millions of points, and a small vector each cost more in headers,
+/// allocator overhead and spare capacity than the edges themselves. Edges added after
+/// the last [`Adjacency::freeze`] wait in `pending` and are still seen, just slower.
+#[derive(Debug, Clone, Default)]
+struct Adjacency {
+    /// `edges[start[v]..start[v + 1]]` leave point v (points added since the last
+    /// freeze have none there).
+    start: Vec<usize>,
+    edges: Vec<Edge>,
+    pending: Vec<(usize, Edge)>,
+}
+
+impl Adjacency {
+    fn push(&mut self, from: usize, e: Edge) {
+        self.pending.push((from, e));
+    }
+
+    /// The edges leaving `v`.
+    fn of(&self, v: usize) -> impl Iterator<Item = &Edge> + '_ {
+        let frozen = match (self.start.get(v), self.start.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        };
+        let pending = (!self.pending.is_empty()).then_some(&self.pending);
+        frozen.iter().chain(
+            pending
+                .into_iter()
+                .flatten()
+                .filter(move |(from, _)| *from == v)
+                .map(|(_, e)| e),
+        )
+    }
+
+    fn len(&self) -> usize {
+        self.edges.len() + self.pending.len()
+    }
+
+    /// Moves the pending edges into the flat array (a counting sort by point).
+    fn freeze(&mut self, points: usize) {
+        if self.pending.is_empty() && self.start.len() == points + 1 {
+            return;
+        }
+        let mut count = vec![0usize; points + 1];
+        for v in 0..points {
+            count[v + 1] = self.of_frozen(v).len();
+        }
+        for (from, _) in &self.pending {
+            count[from + 1] += 1;
+        }
+        for v in 0..points {
+            count[v + 1] += count[v];
+        }
+        let mut edges = vec![
+            Edge {
+                to: 0,
+                weight: 0,
+                constraint: 0,
+            };
+            count[points]
+        ];
+        let mut next = count.clone();
+        for v in 0..points {
+            for e in self.of_frozen(v) {
+                edges[next[v]] = *e;
+                next[v] += 1;
+            }
+        }
+        for (from, e) in self.pending.drain(..) {
+            edges[next[from]] = e;
+            next[from] += 1;
+        }
+        self.pending = Vec::new();
+        self.start = count;
+        self.edges = edges;
+    }
+
+    fn of_frozen(&self, v: usize) -> &[Edge] {
+        match (self.start.get(v), self.start.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        }
+    }
+}
+
 /// A set of time points and difference constraints between them.
 #[derive(Debug, Clone, Default)]
 pub struct Network {
-    out: Vec<Vec<Edge>>,
-    inc: Vec<Vec<Edge>>, // reversed edges: `to` is the original `from`
-    removed: Vec<bool>,  // by constraint id
+    points: usize,
+    out: Adjacency,
+    inc: Adjacency,     // reversed edges: `to` is the original `from`
+    removed: Vec<bool>, // by constraint id
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
@@ -112,17 +198,23 @@ impl Network {
         if let Some(p) = &mut self.potential {
             p.push(0); // a new point has no constraints yet: any value is feasible
         }
-        self.out.push(Vec::new());
-        self.inc.push(Vec::new());
-        self.out.len() - 1
+        self.points += 1;
+        self.points - 1
     }
 
     pub fn len(&self) -> usize {
-        self.out.len()
+        self.points
     }
 
     pub fn is_empty(&self) -> bool {
-        self.out.is_empty()
+        self.points == 0
+    }
+
+    /// Lays the edges out flat for the searches (see [`Adjacency`]); the solvers do it
+    /// themselves, a caller can do it once all constraints are in.
+    pub fn freeze(&mut self) {
+        self.out.freeze(self.points);
+        self.inc.freeze(self.points);
     }
 
     /// Adds `x_j − x_i ∈ [lo, hi]` (either side may be [`UNBOUNDED`]) as constraint `id`.
@@ -132,36 +224,49 @@ impl Network {
         }
         self.potential = None;
         if hi < UNBOUNDED {
-            self.out[i].push(Edge {
-                to: j,
-                weight: hi,
-                constraint: id,
-            });
-            self.inc[j].push(Edge {
-                to: i,
-                weight: hi,
-                constraint: id,
-            });
+            self.out.push(
+                i,
+                Edge {
+                    to: j,
+                    weight: hi,
+                    constraint: id,
+                },
+            );
+            self.inc.push(
+                j,
+                Edge {
+                    to: i,
+                    weight: hi,
+                    constraint: id,
+                },
+            );
         }
         if lo > -UNBOUNDED {
-            self.out[j].push(Edge {
-                to: i,
-                weight: -lo,
-                constraint: id,
-            });
-            self.inc[i].push(Edge {
-                to: j,
-                weight: -lo,
-                constraint: id,
-            });
+            self.out.push(
+                j,
+                Edge {
+                    to: i,
+                    weight: -lo,
+                    constraint: id,
+                },
+            );
+            self.inc.push(
+                i,
+                Edge {
+                    to: j,
+                    weight: -lo,
+                    constraint: id,
+                },
+            );
         }
     }
 
     /// The edges of `edges` whose constraint has not been removed.
-    fn live<'a>(&'a self, edges: &'a [Edge]) -> impl Iterator<Item = &'a Edge> + 'a {
-        edges
-            .iter()
-            .filter(|e| !self.removed.get(e.constraint).copied().unwrap_or(false))
+    fn live<'a>(
+        &'a self,
+        edges: impl Iterator<Item = &'a Edge> + 'a,
+    ) -> impl Iterator<Item = &'a Edge> + 'a {
+        edges.filter(|e| !self.removed.get(e.constraint).copied().unwrap_or(false))
     }
 
     /// Takes constraint `id` out of the network (used to drop the weakest link of a conflict).
@@ -175,7 +280,7 @@ impl Network {
     /// edges (`x_src − x_v ≤ d[v]`). `Err` with the cycle's constraints on a negative cycle.
     pub fn distances(&self, src: usize, reversed: bool) -> Result<Vec<Ms>, Conflict> {
         let adj = if reversed { &self.inc } else { &self.out };
-        let n = adj.len();
+        let n = self.points;
         if src >= n {
             return Ok(vec![UNBOUNDED; n]);
         }
@@ -198,6 +303,7 @@ impl Network {
     /// every point), returning a conflict if there is one. On success the distances
     /// are kept as the potential that later searches run Dijkstra with.
     pub fn check(&mut self) -> Result<(), Conflict> {
+        self.freeze();
         let d = self.sweeps()?;
         self.potential = Some(d);
         Ok(())
@@ -227,7 +333,8 @@ impl Network {
         order: &[usize],
         mut resolve: impl FnMut(&Conflict) -> Vec<ConstraintId>,
     ) -> bool {
-        let n = self.out.len();
+        self.freeze();
+        let n = self.points;
         if order.len() != n {
             return false;
         }
@@ -292,7 +399,7 @@ impl Network {
     fn add_point(&self, v: usize, s: &mut Settling<'_>, last: Ms) -> Added {
         // As late as the constraints into v allow: x_v ≤ x_u + w.
         let latest = self
-            .live(&self.inc[v])
+            .live(self.inc.of(v))
             .filter(|e| s.active[e.to])
             .map(|e| s.pi[e.to] + e.weight)
             .min();
@@ -300,7 +407,7 @@ impl Network {
         s.active[v] = true;
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
-        for e in self.live(&self.out[v]) {
+        for e in self.live(self.out.of(v)) {
             if !s.active[e.to] {
                 continue;
             }
@@ -324,7 +431,7 @@ impl Network {
             }
             *s.budget -= 1;
             let moved = s.pi[x] + g;
-            for e in self.live(&self.out[x]) {
+            for e in self.live(self.out.of(x)) {
                 if !s.active[e.to] {
                     continue;
                 }
@@ -354,14 +461,14 @@ impl Network {
 
     /// How many live edges a labelling violates (for the debug check above).
     fn violations(&self, pi: &[Ms]) -> usize {
-        (0..self.out.len())
-            .flat_map(|u| self.live(&self.out[u]).map(move |e| (u, e)))
+        (0..self.points)
+            .flat_map(|u| self.live(self.out.of(u)).map(move |e| (u, e)))
             .filter(|(u, e)| pi[e.to] > pi[*u] + e.weight)
             .count()
     }
 
     fn edge_count(&self) -> usize {
-        self.out.iter().map(Vec::len).sum()
+        self.out.len()
     }
 
     /// Bellman–Ford from a virtual source joined to every point by 0, in sweeps over
@@ -372,7 +479,7 @@ impl Network {
     /// longest path. More than `n + 1` sweeps with changes, or a loop in the
     /// predecessor graph, is a negative cycle.
     fn sweeps(&self) -> Result<Vec<Ms>, Conflict> {
-        let n = self.out.len();
+        let n = self.points;
         let mut dist = vec![0; n];
         let mut pred: Vec<Option<(usize, ConstraintId)>> = vec![None; n];
         let mut sweep = 0;
@@ -385,7 +492,7 @@ impl Network {
             };
             for u in order {
                 let du = dist[u];
-                for e in self.live(&self.out[u]) {
+                for e in self.live(self.out.of(u)) {
                     let nd = du + e.weight;
                     if nd < dist[e.to] {
                         dist[e.to] = nd;
@@ -415,9 +522,9 @@ impl Network {
     /// Dijkstra on reduced costs `w + φ(u) − φ(v) ≥ 0`, with `φ = sign · potential`
     /// (the potential is feasible for the forward edges; its negation for the
     /// reversed ones). Returns true distances.
-    fn dijkstra(&self, adj: &[Vec<Edge>], src: usize, potential: &[Ms], sign: Ms) -> Vec<Ms> {
+    fn dijkstra(&self, adj: &Adjacency, src: usize, potential: &[Ms], sign: Ms) -> Vec<Ms> {
         let phi = |v: usize| sign * potential[v];
-        let n = adj.len();
+        let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
         let mut done = vec![false; n];
         let mut heap = BinaryHeap::new();
@@ -428,7 +535,7 @@ impl Network {
                 continue;
             }
             done[u] = true;
-            for e in self.live(&adj[u]) {
+            for e in self.live(adj.of(u)) {
                 let reduced = e.weight + phi(u) - phi(e.to);
                 debug_assert!(reduced >= 0, "potential is not feasible");
                 let nd = d + reduced.max(0);
@@ -452,8 +559,8 @@ impl Network {
     /// predecessor graph, is a negative cycle. (Counting passes, not relaxations: a
     /// point may be relaxed several times within one pass, by different predecessors,
     /// without any cycle.)
-    fn search(&self, adj: &[Vec<Edge>], src: usize) -> Result<Vec<Ms>, Conflict> {
-        let n = adj.len();
+    fn search(&self, adj: &Adjacency, src: usize) -> Result<Vec<Ms>, Conflict> {
+        let n = self.points;
         let limit = n;
         let mut dist = vec![UNBOUNDED; n];
         dist[src] = 0;
@@ -476,7 +583,7 @@ impl Network {
             left_in_pass -= 1;
             in_queue[u] = false;
             let du = dist[u];
-            for e in self.live(&adj[u]) {
+            for e in self.live(adj.of(u)) {
                 let nd = du + e.weight;
                 if nd < dist[e.to] {
                     dist[e.to] = nd;
