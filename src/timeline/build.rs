@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
+use smallvec::SmallVec;
 
 use super::conflicts::Resolver;
 use super::links::{self, Track};
@@ -34,7 +35,8 @@ pub(super) enum Strength {
 
 pub(super) struct Constraint {
     pub(super) strength: Strength,
-    pub(super) obs: Vec<usize>,
+    /// The lines that justify it (one or two nearly always: kept inline).
+    pub(super) obs: SmallVec<[usize; 2]>,
     pub(super) link: Option<usize>,
     pub(super) what: &'static str,
 }
@@ -55,14 +57,14 @@ impl Builder<'_> {
         lo: Ms,
         hi: Ms,
         strength: Strength,
-        obs: Vec<usize>,
+        obs: &[usize],
         what: &'static str,
     ) -> usize {
         let id = self.constraints.len();
         self.net.constrain(a, b, lo, hi, id);
         self.constraints.push(Constraint {
             strength,
-            obs,
+            obs: SmallVec::from_slice(obs),
             link: None,
             what,
         });
@@ -183,7 +185,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 0,
                 hi,
                 Strength::Order,
-                vec![w[0], w[1]],
+                &[w[0], w[1]],
                 "line order",
             );
         }
@@ -207,7 +209,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 secs * 1000,
                 secs * 1000 + 999,
                 Strength::Wall,
-                vec![i],
+                &[i],
                 "timestamp",
             );
         }
@@ -238,7 +240,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 0,
                 UNBOUNDED,
                 Strength::Order,
-                vec![prev],
+                &[prev],
                 "line order",
             );
         }
@@ -249,7 +251,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 0,
                 UNBOUNDED,
                 Strength::Order,
-                vec![next],
+                &[next],
                 "line order",
             );
         }
@@ -261,7 +263,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 secs * 1000,
                 secs * 1000 + 999,
                 Strength::Wall,
-                vec![],
+                &[],
                 "timestamp",
             );
         }
@@ -314,7 +316,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                     lo,
                     hi,
                     Strength::Age,
-                    vec![i],
+                    &[i],
                     "AGE",
                 );
             }
@@ -358,7 +360,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 lo,
                 hi,
                 Strength::RestartAgo,
-                vec![i],
+                &[i],
                 "RESTARTS (X ago)",
             );
         }
@@ -368,15 +370,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let proposed = links::propose(obs, &points, &tracks, &opts);
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.iter().enumerate() {
-        let id = b.add(
-            l.a,
-            l.b,
-            l.lo,
-            l.hi,
-            Strength::Link(l.rank),
-            l.obs.clone(),
-            l.kind,
-        );
+        let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs, l.kind);
         b.constraints[id].link = Some(li);
         let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
         reports.push(LinkReport {
@@ -683,7 +677,7 @@ fn assemble(
                 to: None,
                 last_seen: bounds[p],
                 last_point: p,
-                lines: vec![lr],
+                lines: smallvec::smallvec![lr],
                 touches: Vec::new(),
             });
         }

@@ -93,8 +93,9 @@ pub struct State {
     pub last_seen: Interval,
     #[serde(skip)]
     pub last_point: Point,
-    /// The lines that show this state.
-    pub lines: Vec<LineRef>,
+    /// The lines that show this state (a state shows in one line nearly always: it is
+    /// kept inline).
+    pub lines: smallvec::SmallVec<[LineRef; 1]>,
     /// Lines identical to the state's, printed later (hidden changes).
     pub touches: Vec<Touch>,
 }
