@@ -41,7 +41,8 @@ pub struct DurationCell {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RestartsCell {
     pub count: u32,
-    pub last_ago: Option<DurationCell>,
+    /// Boxed: most rows print no `(X ago)`, and a row is kept per state change.
+    pub last_ago: Option<Box<DurationCell>>,
 }
 
 /// One table row, typed. Serialized as one JSON Lines record of `watchtrail parse`
@@ -78,8 +79,10 @@ pub struct Observation {
     pub node: Option<Text>,
     /// AGE as an interval.
     pub age: Option<DurationCell>,
-    /// Absolute time of the line when the capture has one (`ts` prefix, watch screen).
-    pub time: Option<Text>,
+    /// Absolute time of the line when the capture has one (`ts` prefix, watch screen);
+    /// serialized as `time`, ISO 8601 as far as known ([`wall_clock_text`]).
+    #[serde(rename = "time", serialize_with = "wall_as_text")]
+    pub wall: Option<WallClock>,
     /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
     pub event: Option<Text>,
     /// Every column verbatim, by header name, in printed order.
@@ -87,9 +90,6 @@ pub struct Observation {
     /// What the parser repaired or left over on this line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The line's absolute time, typed (not serialized; `time` is its text).
-    #[serde(skip)]
-    pub wall: Option<WallClock>,
     /// The cleaned line text, for evidence (not serialized: `cells` has it all).
     #[serde(skip)]
     pub text: Arc<str>,
@@ -194,6 +194,13 @@ fn cells_in_order<S: Serializer>(cells: &Cells, s: S) -> Result<S::Ok, S::Error>
     map.end()
 }
 
+fn wall_as_text<S: Serializer>(wall: &Option<WallClock>, s: S) -> Result<S::Ok, S::Error> {
+    match wall {
+        Some(w) => s.serialize_some(&wall_clock_text(w)),
+        None => s.serialize_none(),
+    }
+}
+
 /// An ISO 8601 zone suffix: `Z`, `+02:00`, or nothing when the capture did not say.
 pub fn zone_text(offset_s: Option<i32>) -> String {
     match offset_s {
@@ -295,7 +302,10 @@ impl Observer {
         };
         let restarts_cell = get("RESTARTS").and_then(restarts).map(|r| RestartsCell {
             count: r.count,
-            last_ago: r.ago.and_then(|a| self.duration(row.stream, a)),
+            last_ago: r
+                .ago
+                .and_then(|a| self.duration(row.stream, a))
+                .map(Box::new),
         });
         let age = get("AGE").and_then(|a| self.duration(row.stream, a));
         let ip = none_to_null(get("IP").or_else(|| get("INTERNAL-IP")));
@@ -330,7 +340,6 @@ impl Observer {
             ip,
             node,
             age,
-            time: row.time.as_ref().map(|w| Text::from(wall_clock_text(w))),
             event,
             cells,
             note: row.note,

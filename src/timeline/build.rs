@@ -348,7 +348,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         let mut restart_points: HashMap<u32, Point> = HashMap::new();
         for &i in &t.obs {
             let Some(r) = &obs[i].restarts else { continue };
-            let Some((lo, hi)) = r.last_ago.as_ref().and_then(age_window) else {
+            let Some((lo, hi)) = r.last_ago.as_deref().and_then(age_window) else {
                 continue;
             };
             let p = *restart_points
