@@ -249,7 +249,7 @@ fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     .windows(2)
                     .find(|p| {
                         matches!((p[0].ready, p[1].ready), (Some([a, _]), Some([b, _])) if b < a)
-                            && owner_drop_follows_mark(t.difference(touch.point, p[1].from_point))
+                            && owner_drop_follows_mark(Interval::minus(p[1].from, touch.at))
                     })
                     .map(|p| &p[1])
             };
@@ -302,6 +302,9 @@ fn inferred_failures(t: &Timelines) -> Vec<Failure> {
 /// Whether an owner's READY drop, `d` after a pod's touch, can be the same event: the
 /// node controller marks the pod not ready (the touch) and the owner's ready count
 /// follows within seconds (the controllers' resync; a minute of slack for the watch).
+/// `d` is the difference of the two times' intervals, not the network's tighter
+/// answer for the pair: that is a search over the whole network, and a long watch has
+/// thousands of touches.
 fn owner_drop_follows_mark(d: Interval) -> bool {
     d.max_ms >= -5_000 && d.min_ms <= 60_000
 }
