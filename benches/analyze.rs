@@ -2,6 +2,8 @@
 //! kubectl-faithful pods watch made by `simulate::churn` (rollouts, crashes,
 //! restarts): single thread and with all cores. The size is `WATCHTRAIL_BENCH_MB`
 //! (default 20; the figure is 200, which takes minutes per sample).
+//! A third case shuffles the same watch's rows (a capture that contradicts itself
+//! throughout: every contradiction is resolved, then whole kinds of constraints go).
 //! `docs/PERFORMANCE.md` has the figures and the side-by-side comparison with
 //! `wc -l` and `awk` (`benches/ratios.sh`).
 
@@ -19,6 +21,20 @@ fn transcript() -> Vec<u8> {
     let mut out = Vec::new();
     watchtrail::simulate::churn::write_transcript(&mut out, 1, mb << 20, 0.0).expect("in memory");
     out
+}
+
+/// The transcript's rows in a fixed pseudo-random order, the header first.
+fn shuffled(bytes: &[u8]) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for i in (2..lines.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let j = 1 + (state % i as u64) as usize;
+        lines.swap(i, j);
+    }
+    lines.concat()
 }
 
 fn analyze_once(bytes: &Arc<[u8]>) -> usize {
@@ -45,6 +61,10 @@ fn analyze(c: &mut Criterion) {
         b.iter(|| one.install(|| analyze_once(&bytes)))
     });
     g.bench_function("pods watch, all cores", |b| b.iter(|| analyze_once(&bytes)));
+    let mixed: Arc<[u8]> = shuffled(&bytes).into();
+    g.bench_function("pods watch shuffled, 1 thread", |b| {
+        b.iter(|| one.install(|| analyze_once(&mixed)))
+    });
     g.finish();
 }
 
