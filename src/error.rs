@@ -1,7 +1,7 @@
 //! Where things came from, and the non-fatal findings every stage collects.
 //!
 //! Fatal problems (a path that cannot be read) are `InputError`s; everything
-//! else a stage notices about its input becomes a [`Diagnostic`] that ends up in
+//! else a stage notices about its input becomes a `Diagnostic` that ends up in
 //! the JSON `inputs[]`/`warnings[]` and under `--verbose`. Nothing is dropped
 //! silently: a line that is not used is a `Skipped` diagnostic with a reason.
 
