@@ -300,7 +300,7 @@ fn account_line(
 }
 
 /// How many observations one source keeps in memory: past it, rows are read and
-/// counted but not analysed (each kept row costs about 3 KB with its timeline:
+/// counted but not analysed (each kept row costs about 2 KB with its timeline:
 /// docs/PERFORMANCE.md).
 pub const KEPT_LIMIT: usize = 2_000_000;
 
