@@ -40,9 +40,11 @@ static WATCH_DATE: LazyLock<Regex> = LazyLock::new(|| {
 /// Classifies one decoded line, pushing what it yields to `out`.
 pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
     if raw.error.is_none() && is_plain_row(&raw.text) {
+        let mut text = raw.text;
+        text.truncate(text.trim_end().len());
         out.push(CapturedLine {
             line: raw.line,
-            text: raw.text.trim_end().to_string(),
+            text,
             kind: LineKind::Content,
             time: None,
             note: join(raw.notes),
