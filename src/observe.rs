@@ -231,59 +231,21 @@ pub fn wall_clock_text(w: &WallClock) -> String {
 #[derive(Default)]
 pub struct Observer {
     formatters: HashMap<u32, Formatter>,
-    /// Both formatters' readings of the duration texts seen: a long watch prints a few
-    /// thousand distinct AGE texts millions of times, and each reading is a parse.
-    readings: HashMap<Text, (Option<Reading>, Option<Reading>)>,
 }
-
-/// Distinct duration texts remembered before the memory starts again.
-const READINGS_KEPT: usize = 1 << 16;
 
 impl Observer {
     pub fn new() -> Observer {
         Observer::default()
     }
 
-    /// `text` read by `HumanDuration`'s rules and by `ShortHumanDuration`'s.
-    fn readings(&mut self, text: &str) -> (Option<Reading>, Option<Reading>) {
-        if let Some(r) = self.readings.get(text) {
-            return *r;
-        }
-        let r = (
-            duration::parse(text, Formatter::Human),
-            duration::parse(text, Formatter::Short),
-        );
-        if self.readings.len() >= READINGS_KEPT {
-            self.readings.clear();
-        }
-        self.readings.insert(text.into(), r);
-        r
-    }
-
     fn duration(&mut self, stream: u32, text: &str) -> Option<DurationCell> {
-        let (human, short) = self.readings(text);
-        // A text only one formatter prints pins the stream's formatter
-        // ([`duration::pinned_formatter`]).
-        let pinned = match (human, short) {
-            (Some(Reading::Bounds(_)), None) => Some(Formatter::Human),
-            (None, Some(Reading::Bounds(_))) => Some(Formatter::Short),
-            _ => None,
-        };
-        if let Some(p) = pinned {
-            self.formatters.entry(stream).or_insert(p);
+        if let Some(pinned) = duration::pinned_formatter(text) {
+            self.formatters.entry(stream).or_insert(pinned);
         }
-        let preferred = pinned
+        let preferred = duration::pinned_formatter(text)
             .or_else(|| self.formatters.get(&stream).copied())
             .unwrap_or(Formatter::Human);
-        let read_by = |f: Formatter| match f {
-            Formatter::Human => human.map(|r| (r, f)),
-            Formatter::Short => short.map(|r| (r, f)),
-        };
-        let other = match preferred {
-            Formatter::Human => Formatter::Short,
-            Formatter::Short => Formatter::Human,
-        };
-        let (reading, formatter) = read_by(preferred).or_else(|| read_by(other))?;
+        let (reading, formatter) = crate::tables::cells::duration_reading(text, preferred)?;
         let (min_s, max_s) = match reading {
             Reading::Bounds(b) => (Some(b.min_s), Some(b.max_s)),
             Reading::Invalid => (None, Some(-2)),
