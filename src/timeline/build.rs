@@ -286,28 +286,30 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         let mut incarnations: HashMap<ObjectKey, u32> = HashMap::new();
         for &i in &by_stream[s] {
             let key = ObjectKey::of(&obs[i]);
-            let new = match current.get(&key) {
-                Some(&t) => is_new_incarnation(
+            let known = current.get(&key).copied().filter(|&t| {
+                !is_new_incarnation(
                     &obs[*tracks[t].obs.last().expect("track has a line")],
                     &obs[i],
-                ),
-                None => true,
+                )
+            });
+            let t = match known {
+                Some(t) => t,
+                None => {
+                    let inc = incarnations.entry(key.clone()).or_insert(0);
+                    let created = b.net.point();
+                    tracks.push(Track {
+                        key: key.clone(),
+                        stream: *s,
+                        incarnation: *inc,
+                        obs: vec![],
+                        created,
+                        owner: None,
+                    });
+                    *inc += 1;
+                    current.insert(key, tracks.len() - 1);
+                    tracks.len() - 1
+                }
             };
-            if new {
-                let inc = incarnations.entry(key.clone()).or_insert(0);
-                let created = b.net.point();
-                tracks.push(Track {
-                    key: key.clone(),
-                    stream: *s,
-                    incarnation: *inc,
-                    obs: vec![],
-                    created,
-                    owner: None,
-                });
-                *inc += 1;
-                current.insert(key.clone(), tracks.len() - 1);
-            }
-            let t = current[&key];
             tracks[t].obs.push(i);
             if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
                 b.add(
@@ -405,14 +407,20 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
 
     // Origin: the earliest-created workload, else the earliest line.
     let reference = points.first().copied().unwrap_or(0);
+    // Distances from the first line, searched only when needed (a search is a pass over
+    // the network) and reused below when that line is t = 0.
+    let from_reference = std::cell::OnceCell::new();
+    let fwd_ref = || {
+        from_reference.get_or_init(|| {
+            b.net
+                .distances(reference, false)
+                .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()])
+        })
+    };
     // No rows: the net may still hold points (a `date` line), but no line to start from.
     let (origin_point, origin_desc) = if points.is_empty() {
         (0, "no table rows".to_string())
     } else {
-        let fwd = b
-            .net
-            .distances(reference, false)
-            .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
         // The earliest-created workload: the one the most others are (by the middle of
         // their difference) created after; ties go to the first stream.
         let mut candidates: Vec<&Track> =
@@ -437,8 +445,8 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             candidates
                 .iter()
                 .copied()
-                .filter(|t| fwd[t.created] < UNBOUNDED)
-                .min_by_key(|t| fwd[t.created])
+                .filter(|t| fwd_ref()[t.created] < UNBOUNDED)
+                .min_by_key(|t| fwd_ref()[t.created])
         } else {
             candidates
                 .iter()
@@ -456,7 +464,9 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 ),
             ),
             None => {
-                let first = (0..obs.len()).min_by_key(|&i| fwd[points[i]]).unwrap_or(0);
+                let first = (0..obs.len())
+                    .min_by_key(|&i| fwd_ref()[points[i]])
+                    .unwrap_or(0);
                 (
                     points[first],
                     format!(
@@ -467,7 +477,10 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             }
         }
     };
-    let (fwd, back) = b.net.distances_both(origin_point);
+    let (fwd, back) = match from_reference.into_inner() {
+        Some(f) if origin_point == reference => (Ok(f), b.net.distances(origin_point, true)),
+        _ => b.net.distances_both(origin_point),
+    };
     let fwd = fwd.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
     let back = back.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
     let bounds: Vec<Interval> = (0..b.net.len())
@@ -582,128 +595,131 @@ fn assemble(
             }
         }
     }
-    let mut out = Vec::with_capacity(groups.len());
-    for g in groups {
-        let first = &tracks[g[0]];
-        let mut lines: Vec<usize> = g
-            .iter()
-            .flat_map(|&t| tracks[t].obs.iter().copied())
-            .collect();
-        if g.len() > 1 {
-            lines.sort_by_key(|&i| {
-                (
-                    bounds[points[i]].mid().unwrap_or(0),
-                    obs[i].stream,
-                    obs[i].seq,
-                )
-            });
-        }
-        let mut states: Vec<State> = Vec::new();
-        for (n, &i) in lines.iter().enumerate() {
-            let o = &obs[i];
-            let p = points[i];
-            let lr = LineRef {
-                source: o.source.clone(),
-                line: o.line,
-                text: o.text.clone(),
-            };
-            let same = n > 0 && obs[lines[n - 1]].same_state(o);
-            // The line's own AGE: how long after the creationTimestamp it was printed.
-            let since_created = o
-                .age
-                .as_ref()
-                .and_then(age_window)
-                .map(|(lo, hi)| Interval::new(lo, hi));
-            if same && o.snapshot.is_some() {
-                // A `watch` screen prints every object again: the same state, seen
-                // later, not a hidden update.
-                let s = states.last_mut().expect("a previous state exists");
-                s.last_seen = bounds[p];
-                s.last_point = p;
-                continue;
-            }
-            if same {
-                let s = states.last_mut().expect("a previous state exists");
-                s.touches.push(Touch {
-                    at: bounds[p],
-                    since_created,
-                    point: p,
-                    line: lr,
+    // Each object's states are its own work: the objects are assembled side by side.
+    use rayon::prelude::*;
+    groups
+        .into_par_iter()
+        .map(|g| {
+            let first = &tracks[g[0]];
+            let mut lines: Vec<usize> = g
+                .iter()
+                .flat_map(|&t| tracks[t].obs.iter().copied())
+                .collect();
+            if g.len() > 1 {
+                lines.sort_by_key(|&i| {
+                    (
+                        bounds[points[i]].mid().unwrap_or(0),
+                        obs[i].stream,
+                        obs[i].seq,
+                    )
                 });
-                s.last_seen = bounds[p];
-                s.last_point = p;
-                continue;
             }
-            if let Some(prev) = states.last_mut() {
-                prev.to = Some(bounds[p]);
+            let mut states: Vec<State> = Vec::new();
+            for (n, &i) in lines.iter().enumerate() {
+                let o = &obs[i];
+                let p = points[i];
+                let lr = LineRef {
+                    source: o.source.clone(),
+                    line: o.line,
+                    text: o.text.clone(),
+                };
+                let same = n > 0 && obs[lines[n - 1]].same_state(o);
+                // The line's own AGE: how long after the creationTimestamp it was printed.
+                let since_created = o
+                    .age
+                    .as_ref()
+                    .and_then(age_window)
+                    .map(|(lo, hi)| Interval::new(lo, hi));
+                if same && o.snapshot.is_some() {
+                    // A `watch` screen prints every object again: the same state, seen
+                    // later, not a hidden update.
+                    let s = states.last_mut().expect("a previous state exists");
+                    s.last_seen = bounds[p];
+                    s.last_point = p;
+                    continue;
+                }
+                if same {
+                    let s = states.last_mut().expect("a previous state exists");
+                    s.touches.push(Touch {
+                        at: bounds[p],
+                        since_created,
+                        point: p,
+                        line: lr,
+                    });
+                    s.last_seen = bounds[p];
+                    s.last_point = p;
+                    continue;
+                }
+                if let Some(prev) = states.last_mut() {
+                    prev.to = Some(bounds[p]);
+                }
+                let first_state = states.is_empty();
+                let created = bounds[first.created];
+                let from = if first_state {
+                    // Seen first: the state began between creation and this line.
+                    Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms)
+                } else {
+                    bounds[p]
+                };
+                states.push(State {
+                    status: o.status.clone(),
+                    ready: o.ready,
+                    restarts: o.restarts.as_ref().map(|r| r.count),
+                    ip: o.ip.clone(),
+                    node: o.node.clone(),
+                    cells: o
+                        .cells
+                        .iter()
+                        .filter(|&(h, _)| {
+                            !matches!(
+                                &**h,
+                                "NAME"
+                                    | "NAMESPACE"
+                                    | "EVENT"
+                                    | "AGE"
+                                    | "STATUS"
+                                    | "READY"
+                                    | "RESTARTS"
+                                    | "IP"
+                                    | "NODE"
+                            )
+                        })
+                        .map(|(h, v)| (h.clone(), v.clone()))
+                        .collect(),
+                    from,
+                    from_point: p,
+                    from_is_event: !first_state,
+                    since_created,
+                    to: None,
+                    last_seen: bounds[p],
+                    last_point: p,
+                    lines: smallvec::smallvec![lr],
+                    touches: Vec::new(),
+                });
             }
-            let first_state = states.is_empty();
-            let created = bounds[first.created];
-            let from = if first_state {
-                // Seen first: the state began between creation and this line.
-                Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms)
+            let end = if lines
+                .last()
+                .is_some_and(|&i| obs[i].event.as_deref() == Some("DELETED"))
+            {
+                End::Deleted
             } else {
-                bounds[p]
+                End::LastSeen
             };
-            states.push(State {
-                status: o.status.clone(),
-                ready: o.ready,
-                restarts: o.restarts.as_ref().map(|r| r.count),
-                ip: o.ip.clone(),
-                node: o.node.clone(),
-                cells: o
-                    .cells
-                    .iter()
-                    .filter(|&(h, _)| {
-                        !matches!(
-                            &**h,
-                            "NAME"
-                                | "NAMESPACE"
-                                | "EVENT"
-                                | "AGE"
-                                | "STATUS"
-                                | "READY"
-                                | "RESTARTS"
-                                | "IP"
-                                | "NODE"
-                        )
-                    })
-                    .map(|(h, v)| (h.clone(), v.clone()))
-                    .collect(),
-                from,
-                from_point: p,
-                from_is_event: !first_state,
-                since_created,
-                to: None,
-                last_seen: bounds[p],
-                last_point: p,
-                lines: smallvec::smallvec![lr],
-                touches: Vec::new(),
-            });
-        }
-        let end = if lines
-            .last()
-            .is_some_and(|&i| obs[i].event.as_deref() == Some("DELETED"))
-        {
-            End::Deleted
-        } else {
-            End::LastSeen
-        };
-        let owner = first.owner.map(|o| tracks[o].key.clone());
-        // Each object's states grew by doubling: summed over every object of a long
-        // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
-        states.shrink_to_fit();
-        out.push(ObjectTimeline {
-            key: first.key.clone(),
-            incarnation: first.incarnation,
-            owner,
-            created: bounds[first.created],
-            created_point: first.created,
-            states,
-            end,
-        });
-    }
-    out
+            let owner = first.owner.map(|o| tracks[o].key.clone());
+            // Each object's states grew by doubling: summed over every object of a long
+            // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
+            states.shrink_to_fit();
+            ObjectTimeline {
+                key: first.key.clone(),
+                incarnation: first.incarnation,
+                owner,
+                created: bounds[first.created],
+                created_point: first.created,
+                states,
+                end,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
