@@ -9,15 +9,21 @@
 //! Consistency is found first by [`Network::settle_resolving`] (points added in time
 //! order, only the ones that must move visited; a contradiction met on the way names
 //! its cycle there and, once the caller drops a constraint of it, the point is added
-//! again); past its work budget, [`Network::check`] (Bellman–Ford sweeps from a
-//! virtual source joined to every point) names the cycles. Either keeps the feasible solution it found as a potential: with
-//! it every edge has a non-negative reduced cost (Johnson 1977), so each later
-//! single-source search is a Dijkstra in O(E log V) instead of a label-correcting pass
-//! that may revisit a point many times (chains of line order crossed by AGE stars are
-//! such a case).
+//! again: `settle`); past its work budget, [`Network::check`] (Bellman–Ford sweeps
+//! from a virtual source joined to every point) names the cycles. Either keeps the
+//! feasible solution it found as a potential: with it every edge has a non-negative
+//! reduced cost (Johnson 1977), so each later single-source search is a Dijkstra in
+//! O(E log V) instead of a label-correcting pass that may revisit a point many times
+//! (chains of line order crossed by AGE stars are such a case). The edges are kept
+//! flat (`adjacency`).
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, VecDeque};
+
+mod adjacency;
+mod settle;
+
+use adjacency::Adjacency;
 
 /// Milliseconds: the unit of every time in the network.
 pub type Ms = i64;
@@ -36,91 +42,6 @@ struct Edge {
     constraint: ConstraintId,
 }
 
-/// The edges out of each point, in one flat array (compressed sparse rows): a long
-/// capture has millions of points, and a small vector each cost more in headers,
-/// allocator overhead and spare capacity than the edges themselves. Edges added after
-/// the last [`Adjacency::freeze`] wait in `pending` and are still seen, just slower.
-#[derive(Debug, Clone, Default)]
-struct Adjacency {
-    /// `edges[start[v]..start[v + 1]]` leave point v (points added since the last
-    /// freeze have none there).
-    start: Vec<usize>,
-    edges: Vec<Edge>,
-    pending: Vec<(usize, Edge)>,
-}
-
-impl Adjacency {
-    fn push(&mut self, from: usize, e: Edge) {
-        self.pending.push((from, e));
-    }
-
-    /// The edges leaving `v`.
-    fn of(&self, v: usize) -> impl Iterator<Item = &Edge> + '_ {
-        let frozen = match (self.start.get(v), self.start.get(v + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
-            _ => &[],
-        };
-        let pending = (!self.pending.is_empty()).then_some(&self.pending);
-        frozen.iter().chain(
-            pending
-                .into_iter()
-                .flatten()
-                .filter(move |(from, _)| *from == v)
-                .map(|(_, e)| e),
-        )
-    }
-
-    fn len(&self) -> usize {
-        self.edges.len() + self.pending.len()
-    }
-
-    /// Moves the pending edges into the flat array (a counting sort by point).
-    fn freeze(&mut self, points: usize) {
-        if self.pending.is_empty() && self.start.len() == points + 1 {
-            return;
-        }
-        let mut count = vec![0usize; points + 1];
-        for v in 0..points {
-            count[v + 1] = self.of_frozen(v).len();
-        }
-        for (from, _) in &self.pending {
-            count[from + 1] += 1;
-        }
-        for v in 0..points {
-            count[v + 1] += count[v];
-        }
-        let mut edges = vec![
-            Edge {
-                to: 0,
-                weight: 0,
-                constraint: 0,
-            };
-            count[points]
-        ];
-        let mut next = count.clone();
-        for v in 0..points {
-            for e in self.of_frozen(v) {
-                edges[next[v]] = *e;
-                next[v] += 1;
-            }
-        }
-        for (from, e) in self.pending.drain(..) {
-            edges[next[from]] = e;
-            next[from] += 1;
-        }
-        self.pending = Vec::new();
-        self.start = count;
-        self.edges = edges;
-    }
-
-    fn of_frozen(&self, v: usize) -> &[Edge] {
-        match (self.start.get(v), self.start.get(v + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
-            _ => &[],
-        }
-    }
-}
-
 /// A set of time points and difference constraints between them.
 #[derive(Debug, Clone, Default)]
 pub struct Network {
@@ -131,55 +52,6 @@ pub struct Network {
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
-}
-
-/// The working state of [`Network::settle_resolving`].
-struct Settling<'a> {
-    active: &'a mut [bool],
-    pi: &'a mut [Ms],
-    gamma: &'a mut [Ms],
-    pred: &'a mut [(usize, ConstraintId)],
-    touched: &'a mut Vec<usize>,
-    moved_from: &'a mut Vec<(usize, Ms)>,
-    heap: &'a mut BinaryHeap<Reverse<(Ms, usize)>>,
-    budget: &'a mut u64,
-}
-
-impl Settling<'_> {
-    /// `x` must move `g` (< its current gamma) earlier, because of `why`.
-    fn lower(&mut self, x: usize, g: Ms, why: (usize, ConstraintId)) {
-        if g < self.gamma[x] {
-            if self.gamma[x] == 0 {
-                self.touched.push(x);
-            }
-            self.gamma[x] = g;
-            self.pred[x] = why;
-            self.heap.push(Reverse((g, x)));
-        }
-    }
-}
-
-/// What adding one point gave.
-enum Added {
-    Settled,
-    Cycle(Conflict),
-    OverBudget,
-}
-
-/// The constraints of the negative cycle through `v`, from the predecessors the
-/// search recorded (each back to `v`, where the search began).
-fn cycle_through(v: usize, pred: &[(usize, ConstraintId)]) -> Vec<ConstraintId> {
-    let mut out = Vec::new();
-    let mut cur = v;
-    for _ in 0..pred.len() {
-        let (from, c) = pred[cur];
-        out.push(c);
-        if from == v || from == usize::MAX {
-            break;
-        }
-        cur = from;
-    }
-    out
 }
 
 /// Constraints that cannot hold together.
@@ -210,7 +82,7 @@ impl Network {
         self.points == 0
     }
 
-    /// Lays the edges out flat for the searches (see [`Adjacency`]); the solvers do it
+    /// Lays the edges out flat for the searches (see `Adjacency`); the solvers do it
     /// themselves, a caller can do it once all constraints are in.
     pub fn freeze(&mut self) {
         self.out.freeze(self.points);
@@ -307,156 +179,6 @@ impl Network {
         let d = self.sweeps()?;
         self.potential = Some(d);
         Ok(())
-    }
-
-    /// Looks for a feasible solution by adding the points one at a time in `order`
-    /// (a guess at time order: each object's creation just before its first line),
-    /// each with the constraints to the points already added (Cotton & Maler 2006:
-    /// a new point starts as late as its constraints allow, then only the points
-    /// that must move earlier are visited, Dijkstra-like on the reduced costs). On
-    /// success it keeps the solution as the potential, as [`Network::check`] does,
-    /// in time roughly linear in the network on a long watch, where the sweeps need
-    /// one sweep per object generation. `false` when a contradiction is met or the
-    /// work exceeds a budget: then [`Network::check`] decides (it names the cycle).
-    pub fn settle_in_order(&mut self, order: &[usize]) -> bool {
-        self.settle_resolving(order, |_| Vec::new())
-    }
-
-    /// [`Network::settle_in_order`] that meets contradictions on the way: when adding
-    /// a point closes a negative cycle, the moves made for it are undone, `resolve` is
-    /// told the cycle's constraints and names the ones to take out, and the point is
-    /// added again. Each contradiction then costs a local search, not a pass over the
-    /// whole network (a capture whose lines are out of order has thousands). `false`
-    /// when `resolve` takes nothing out or the work exceeds a budget.
-    pub fn settle_resolving(
-        &mut self,
-        order: &[usize],
-        mut resolve: impl FnMut(&Conflict) -> Vec<ConstraintId>,
-    ) -> bool {
-        self.freeze();
-        let n = self.points;
-        if order.len() != n {
-            return false;
-        }
-        let mut active = vec![false; n];
-        let mut pi: Vec<Ms> = vec![0; n];
-        let mut gamma: Vec<Ms> = vec![0; n];
-        // The point and constraint each lowered gamma came from: the cycle, on a
-        // contradiction.
-        let mut pred: Vec<(usize, ConstraintId)> = vec![(usize::MAX, 0); n];
-        let mut touched: Vec<usize> = Vec::new();
-        // Points moved while adding the current one, with where they were.
-        let mut moved_from: Vec<(usize, Ms)> = Vec::new();
-        let mut heap = BinaryHeap::new();
-        let mut budget: u64 = 64 * (n as u64 + self.edge_count() as u64);
-        let mut last: Ms = 0;
-        for &v in order {
-            if v >= n || active[v] {
-                return false;
-            }
-            loop {
-                match self.add_point(
-                    v,
-                    &mut Settling {
-                        active: &mut active,
-                        pi: &mut pi,
-                        gamma: &mut gamma,
-                        pred: &mut pred,
-                        touched: &mut touched,
-                        moved_from: &mut moved_from,
-                        heap: &mut heap,
-                        budget: &mut budget,
-                    },
-                    last,
-                ) {
-                    Added::Settled => break,
-                    Added::OverBudget => return false,
-                    Added::Cycle(conflict) => {
-                        let drop = resolve(&conflict);
-                        // Adding v again only helps if a live edge of the cycle went.
-                        let breaks_cycle = drop.iter().any(|&id| {
-                            conflict.constraints.contains(&id)
-                                && !self.removed.get(id).copied().unwrap_or(true)
-                        });
-                        if !breaks_cycle {
-                            return false;
-                        }
-                        for id in drop {
-                            self.remove(id);
-                        }
-                    }
-                }
-            }
-            last = pi[v];
-        }
-        debug_assert!(self.violations(&pi) == 0);
-        self.potential = Some(pi);
-        true
-    }
-
-    /// Adds `v` to the settled points (see [`Network::settle_resolving`]); on a
-    /// contradiction, leaves everything as it was before and names the cycle.
-    fn add_point(&self, v: usize, s: &mut Settling<'_>, last: Ms) -> Added {
-        // As late as the constraints into v allow: x_v ≤ x_u + w.
-        let latest = self
-            .live(self.inc.of(v))
-            .filter(|e| s.active[e.to])
-            .map(|e| s.pi[e.to] + e.weight)
-            .min();
-        s.pi[v] = latest.unwrap_or(last);
-        s.active[v] = true;
-        // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
-        // so on from it (never back to v: that would be a negative cycle).
-        for e in self.live(self.out.of(v)) {
-            if !s.active[e.to] {
-                continue;
-            }
-            let g = s.pi[v] + e.weight - s.pi[e.to];
-            s.lower(e.to, g, (v, e.constraint));
-        }
-        let mut outcome = Added::Settled;
-        while let Some(Reverse((g, x))) = s.heap.pop() {
-            if g != s.gamma[x] || g == 0 {
-                continue;
-            }
-            if x == v {
-                outcome = Added::Cycle(Conflict {
-                    constraints: cycle_through(v, s.pred),
-                });
-                break;
-            }
-            if *s.budget == 0 {
-                outcome = Added::OverBudget;
-                break;
-            }
-            *s.budget -= 1;
-            let moved = s.pi[x] + g;
-            for e in self.live(self.out.of(x)) {
-                if !s.active[e.to] {
-                    continue;
-                }
-                let cand = moved + e.weight - s.pi[e.to];
-                s.lower(e.to, cand, (x, e.constraint));
-            }
-            s.moved_from.push((x, s.pi[x]));
-            s.pi[x] = moved;
-            // Settled for this insertion: a later, smaller gamma cannot come
-            // (reduced costs are non-negative), so mark it done with 0.
-            s.gamma[x] = 0;
-        }
-        for x in s.touched.drain(..) {
-            s.gamma[x] = 0;
-        }
-        if matches!(outcome, Added::Settled) {
-            s.moved_from.clear();
-        } else {
-            s.heap.clear();
-            for (x, was) in s.moved_from.drain(..).rev() {
-                s.pi[x] = was;
-            }
-            s.active[v] = false;
-        }
-        outcome
     }
 
     /// How many live edges a labelling violates (for the debug check above).

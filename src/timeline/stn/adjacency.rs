@@ -1,0 +1,88 @@
+//! The network's edges, laid out flat for the searches.
+
+use super::Edge;
+
+/// The edges out of each point, in one flat array (compressed sparse rows): a long
+/// capture has millions of points, and a small vector each cost more in headers,
+/// allocator overhead and spare capacity than the edges themselves. Edges added after
+/// the last [`Adjacency::freeze`] wait in `pending` and are still seen, just slower.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Adjacency {
+    /// `edges[start[v]..start[v + 1]]` leave point v (points added since the last
+    /// freeze have none there).
+    start: Vec<usize>,
+    edges: Vec<Edge>,
+    pending: Vec<(usize, Edge)>,
+}
+
+impl Adjacency {
+    pub(super) fn push(&mut self, from: usize, e: Edge) {
+        self.pending.push((from, e));
+    }
+
+    /// The edges leaving `v`.
+    pub(super) fn of(&self, v: usize) -> impl Iterator<Item = &Edge> + '_ {
+        let frozen = match (self.start.get(v), self.start.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        };
+        let pending = (!self.pending.is_empty()).then_some(&self.pending);
+        frozen.iter().chain(
+            pending
+                .into_iter()
+                .flatten()
+                .filter(move |(from, _)| *from == v)
+                .map(|(_, e)| e),
+        )
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.edges.len() + self.pending.len()
+    }
+
+    /// Moves the pending edges into the flat array (a counting sort by point).
+    pub(super) fn freeze(&mut self, points: usize) {
+        if self.pending.is_empty() && self.start.len() == points + 1 {
+            return;
+        }
+        let mut count = vec![0usize; points + 1];
+        for v in 0..points {
+            count[v + 1] = self.of_frozen(v).len();
+        }
+        for (from, _) in &self.pending {
+            count[from + 1] += 1;
+        }
+        for v in 0..points {
+            count[v + 1] += count[v];
+        }
+        let mut edges = vec![
+            Edge {
+                to: 0,
+                weight: 0,
+                constraint: 0,
+            };
+            count[points]
+        ];
+        let mut next = count.clone();
+        for v in 0..points {
+            for e in self.of_frozen(v) {
+                edges[next[v]] = *e;
+                next[v] += 1;
+            }
+        }
+        for (from, e) in self.pending.drain(..) {
+            edges[next[from]] = e;
+            next[from] += 1;
+        }
+        self.pending = Vec::new();
+        self.start = count;
+        self.edges = edges;
+    }
+
+    fn of_frozen(&self, v: usize) -> &[Edge] {
+        match (self.start.get(v), self.start.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        }
+    }
+}

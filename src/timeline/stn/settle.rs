@@ -1,0 +1,204 @@
+//! Consistency by adding the points in time order (Cotton & Maler 2006), meeting
+//! contradictions on the way.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use super::{Conflict, ConstraintId, Ms, Network};
+
+impl Network {
+    /// Looks for a feasible solution by adding the points one at a time in `order`
+    /// (a guess at time order: each object's creation just before its first line),
+    /// each with the constraints to the points already added (Cotton & Maler 2006:
+    /// a new point starts as late as its constraints allow, then only the points
+    /// that must move earlier are visited, Dijkstra-like on the reduced costs). On
+    /// success it keeps the solution as the potential, as [`Network::check`] does,
+    /// in time roughly linear in the network on a long watch, where the sweeps need
+    /// one sweep per object generation. `false` when a contradiction is met or the
+    /// work exceeds a budget: then [`Network::check`] decides (it names the cycle).
+    pub fn settle_in_order(&mut self, order: &[usize]) -> bool {
+        self.settle_resolving(order, |_| Vec::new())
+    }
+
+    /// [`Network::settle_in_order`] that meets contradictions on the way: when adding
+    /// a point closes a negative cycle, the moves made for it are undone, `resolve` is
+    /// told the cycle's constraints and names the ones to take out, and the point is
+    /// added again. Each contradiction then costs a local search, not a pass over the
+    /// whole network (a capture whose lines are out of order has thousands). `false`
+    /// when `resolve` takes nothing out or the work exceeds a budget.
+    pub fn settle_resolving(
+        &mut self,
+        order: &[usize],
+        mut resolve: impl FnMut(&Conflict) -> Vec<ConstraintId>,
+    ) -> bool {
+        self.freeze();
+        let n = self.points;
+        if order.len() != n {
+            return false;
+        }
+        let mut s = Settling::new(n, 64 * (n as u64 + self.edge_count() as u64));
+        let mut last: Ms = 0;
+        for &v in order {
+            if v >= n || s.active[v] {
+                return false;
+            }
+            loop {
+                match self.add_point(v, &mut s, last) {
+                    Added::Settled => break,
+                    Added::OverBudget => return false,
+                    Added::Cycle(conflict) => {
+                        let drop = resolve(&conflict);
+                        // Adding v again only helps if a live edge of the cycle went.
+                        let breaks_cycle = drop.iter().any(|&id| {
+                            conflict.constraints.contains(&id)
+                                && !self.removed.get(id).copied().unwrap_or(true)
+                        });
+                        if !breaks_cycle {
+                            return false;
+                        }
+                        for id in drop {
+                            self.remove(id);
+                        }
+                    }
+                }
+            }
+            last = s.pi[v];
+        }
+        debug_assert!(self.violations(&s.pi) == 0);
+        self.potential = Some(s.pi);
+        true
+    }
+
+    /// Adds `v` to the settled points (see [`Network::settle_resolving`]); on a
+    /// contradiction, leaves everything as it was before and names the cycle.
+    fn add_point(&self, v: usize, s: &mut Settling, last: Ms) -> Added {
+        // As late as the constraints into v allow: x_v ≤ x_u + w.
+        let latest = self
+            .live(self.inc.of(v))
+            .filter(|e| s.active[e.to])
+            .map(|e| s.pi[e.to] + e.weight)
+            .min();
+        s.pi[v] = latest.unwrap_or(last);
+        s.active[v] = true;
+        // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
+        // so on from it (never back to v: that would be a negative cycle).
+        for e in self.live(self.out.of(v)) {
+            if !s.active[e.to] {
+                continue;
+            }
+            let g = s.pi[v] + e.weight - s.pi[e.to];
+            s.lower(e.to, g, (v, e.constraint));
+        }
+        let mut outcome = Added::Settled;
+        while let Some(Reverse((g, x))) = s.heap.pop() {
+            if g != s.gamma[x] || g == 0 {
+                continue;
+            }
+            if x == v {
+                outcome = Added::Cycle(Conflict {
+                    constraints: cycle_through(v, &s.pred),
+                });
+                break;
+            }
+            if s.budget == 0 {
+                outcome = Added::OverBudget;
+                break;
+            }
+            s.budget -= 1;
+            let moved = s.pi[x] + g;
+            for e in self.live(self.out.of(x)) {
+                if !s.active[e.to] {
+                    continue;
+                }
+                let cand = moved + e.weight - s.pi[e.to];
+                s.lower(e.to, cand, (x, e.constraint));
+            }
+            s.moved_from.push((x, s.pi[x]));
+            s.pi[x] = moved;
+            // Settled for this insertion: a later, smaller gamma cannot come
+            // (reduced costs are non-negative), so mark it done with 0.
+            s.gamma[x] = 0;
+        }
+        for x in s.touched.drain(..) {
+            s.gamma[x] = 0;
+        }
+        if matches!(outcome, Added::Settled) {
+            s.moved_from.clear();
+        } else {
+            s.heap.clear();
+            for (x, was) in s.moved_from.drain(..).rev() {
+                s.pi[x] = was;
+            }
+            s.active[v] = false;
+        }
+        outcome
+    }
+}
+
+/// The working state of [`Network::settle_resolving`].
+struct Settling {
+    active: Vec<bool>,
+    /// The solution so far (each point as late as its constraints allow).
+    pi: Vec<Ms>,
+    /// How much earlier each point must move for the point being added (0: none).
+    gamma: Vec<Ms>,
+    /// The point and constraint each lowered gamma came from: the cycle, on a
+    /// contradiction.
+    pred: Vec<(usize, ConstraintId)>,
+    touched: Vec<usize>,
+    /// Points moved while adding the current one, with where they were.
+    moved_from: Vec<(usize, Ms)>,
+    heap: BinaryHeap<Reverse<(Ms, usize)>>,
+    /// Point moves left before giving up.
+    budget: u64,
+}
+
+impl Settling {
+    fn new(n: usize, budget: u64) -> Settling {
+        Settling {
+            active: vec![false; n],
+            pi: vec![0; n],
+            gamma: vec![0; n],
+            pred: vec![(usize::MAX, 0); n],
+            touched: Vec::new(),
+            moved_from: Vec::new(),
+            heap: BinaryHeap::new(),
+            budget,
+        }
+    }
+
+    /// `x` must move `g` (< its current gamma) earlier, because of `why`.
+    fn lower(&mut self, x: usize, g: Ms, why: (usize, ConstraintId)) {
+        if g < self.gamma[x] {
+            if self.gamma[x] == 0 {
+                self.touched.push(x);
+            }
+            self.gamma[x] = g;
+            self.pred[x] = why;
+            self.heap.push(Reverse((g, x)));
+        }
+    }
+}
+
+/// What adding one point gave.
+enum Added {
+    Settled,
+    Cycle(Conflict),
+    OverBudget,
+}
+
+/// The constraints of the negative cycle through `v`, from the predecessors the
+/// search recorded (each back to `v`, where the search began).
+fn cycle_through(v: usize, pred: &[(usize, ConstraintId)]) -> Vec<ConstraintId> {
+    let mut out = Vec::new();
+    let mut cur = v;
+    for _ in 0..pred.len() {
+        let (from, c) = pred[cur];
+        out.push(c);
+        if from == v || from == usize::MAX {
+            break;
+        }
+        cur = from;
+    }
+    out
+}
