@@ -6,14 +6,12 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use smallvec::SmallVec;
 
+use super::assemble::assemble;
 use super::conflicts::Resolver;
 use super::links::{self, Track};
 use super::objects::{is_new_incarnation, ObjectKey};
 use super::stn::{Ms, Network, UNBOUNDED};
-use super::{
-    End, Interval, LineRef, LinkOptions, LinkReport, ObjectTimeline, Origin, Point, State,
-    Timelines, Touch,
-};
+use super::{Interval, LineRef, LinkOptions, LinkReport, Origin, Point, Timelines};
 use crate::capture::WallClock;
 use crate::ingest::{Ingested, MarkerKind};
 use crate::observe::{DurationCell, Observation};
@@ -86,7 +84,7 @@ impl Builder<'_> {
 /// seconds — the true instant lies within the second after it — so the printed
 /// `[min, max)` holds exactly; as closed milliseconds `[min, max − 1 ms]`. `0s` is
 /// `(−2 s, 1 s)`.
-fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
+pub(super) fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
     let (lo, hi) = (d.min_s?, d.max_s?);
     let lo_ms = if lo == -2 { -1999 } else { lo * 1000 };
     Some((lo_ms, hi * 1000 - 1))
@@ -499,7 +497,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         Some(describe_wall(&w, secs0, origin_secs))
     });
 
-    let objects = assemble(&b, &tracks, &points, &bounds);
+    let objects = assemble(obs, &tracks, &points, &bounds);
     let mut warnings = b.warnings;
     if tracks
         .iter()
@@ -571,155 +569,6 @@ pub fn is_failure_injection(cmd: &str) -> bool {
     ]
     .iter()
     .any(|k| c.starts_with(k) || c.contains(&format!(" {k}")))
-}
-
-/// Turns tracks into object timelines: tracks of one object linked across streams are
-/// merged, states and touches computed from the solved times.
-fn assemble(
-    b: &Builder,
-    tracks: &[Track],
-    points: &[Point],
-    bounds: &[Interval],
-) -> Vec<ObjectTimeline> {
-    let obs = b.obs;
-    // Merge tracks with the same key and incarnation (their creation is linked).
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::new();
-    for (t, tr) in tracks.iter().enumerate() {
-        let k = (tr.key.clone(), tr.incarnation);
-        match index.get(&k) {
-            Some(&g) => groups[g].push(t),
-            None => {
-                index.insert(k, groups.len());
-                groups.push(vec![t]);
-            }
-        }
-    }
-    // Each object's states are its own work: the objects are assembled side by side.
-    use rayon::prelude::*;
-    groups
-        .into_par_iter()
-        .map(|g| {
-            let first = &tracks[g[0]];
-            let mut lines: Vec<usize> = g
-                .iter()
-                .flat_map(|&t| tracks[t].obs.iter().copied())
-                .collect();
-            if g.len() > 1 {
-                lines.sort_by_key(|&i| {
-                    (
-                        bounds[points[i]].mid().unwrap_or(0),
-                        obs[i].stream,
-                        obs[i].seq,
-                    )
-                });
-            }
-            let mut states: Vec<State> = Vec::new();
-            for (n, &i) in lines.iter().enumerate() {
-                let o = &obs[i];
-                let p = points[i];
-                let lr = LineRef {
-                    source: o.source.clone(),
-                    line: o.line,
-                    text: o.text.clone(),
-                };
-                let same = n > 0 && obs[lines[n - 1]].same_state(o);
-                // The line's own AGE: how long after the creationTimestamp it was printed.
-                let since_created = o
-                    .age
-                    .as_ref()
-                    .and_then(age_window)
-                    .map(|(lo, hi)| Interval::new(lo, hi));
-                if same && o.snapshot.is_some() {
-                    // A `watch` screen prints every object again: the same state, seen
-                    // later, not a hidden update.
-                    let s = states.last_mut().expect("a previous state exists");
-                    s.last_seen = bounds[p];
-                    s.last_point = p;
-                    continue;
-                }
-                if same {
-                    let s = states.last_mut().expect("a previous state exists");
-                    s.touches.push(Touch {
-                        at: bounds[p],
-                        since_created,
-                        point: p,
-                        line: lr,
-                    });
-                    s.last_seen = bounds[p];
-                    s.last_point = p;
-                    continue;
-                }
-                if let Some(prev) = states.last_mut() {
-                    prev.to = Some(bounds[p]);
-                }
-                let first_state = states.is_empty();
-                let created = bounds[first.created];
-                let from = if first_state {
-                    // Seen first: the state began between creation and this line.
-                    Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms)
-                } else {
-                    bounds[p]
-                };
-                states.push(State {
-                    status: o.status.clone(),
-                    ready: o.ready,
-                    restarts: o.restarts.as_ref().map(|r| r.count),
-                    ip: o.ip.clone(),
-                    node: o.node.clone(),
-                    cells: o
-                        .cells
-                        .iter()
-                        .filter(|&(h, _)| {
-                            !matches!(
-                                &**h,
-                                "NAME"
-                                    | "NAMESPACE"
-                                    | "EVENT"
-                                    | "AGE"
-                                    | "STATUS"
-                                    | "READY"
-                                    | "RESTARTS"
-                                    | "IP"
-                                    | "NODE"
-                            )
-                        })
-                        .map(|(h, v)| (h.clone(), v.clone()))
-                        .collect(),
-                    from,
-                    from_point: p,
-                    from_is_event: !first_state,
-                    since_created,
-                    to: None,
-                    last_seen: bounds[p],
-                    last_point: p,
-                    lines: smallvec::smallvec![lr],
-                    touches: Vec::new(),
-                });
-            }
-            let end = if lines
-                .last()
-                .is_some_and(|&i| obs[i].event.as_deref() == Some("DELETED"))
-            {
-                End::Deleted
-            } else {
-                End::LastSeen
-            };
-            let owner = first.owner.map(|o| tracks[o].key.clone());
-            // Each object's states grew by doubling: summed over every object of a long
-            // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
-            states.shrink_to_fit();
-            ObjectTimeline {
-                key: first.key.clone(),
-                incarnation: first.incarnation,
-                owner,
-                created: bounds[first.created],
-                created_point: first.created,
-                states,
-                end,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! (Deployment, ReplicaSet, StatefulSet, DaemonSet, Job) in the experiment; without
 //! one, the earliest line. Wall-clock times are given when the capture has them.
 
+mod assemble;
 pub mod build;
 mod conflicts;
 pub mod interval;
