@@ -510,7 +510,7 @@ fn continues_run(prev: &Observation, next: &Observation) -> bool {
         && prev.namespace == next.namespace
         && prev.name == next.name
         && prev.same_state(next)
-        && !crate::timeline::objects::is_new_incarnation(prev, next)
+        && !crate::observe::is_new_incarnation(prev, next)
 }
 
 #[cfg(test)]

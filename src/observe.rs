@@ -227,6 +227,23 @@ pub fn wall_clock_text(w: &WallClock) -> String {
     }
 }
 
+/// Whether `next` shows a new incarnation of the object seen in `prev` (same stream):
+/// after a DELETED watch event, or when AGE went back (a StatefulSet pod re-created
+/// under its name).
+pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
+    if prev.event.as_deref() == Some("DELETED") {
+        return true;
+    }
+    match (&prev.age, &next.age) {
+        (Some(a), Some(b)) => match (a.min_s, b.max_s) {
+            // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.
+            (Some(prev_min), Some(next_max)) => next_max + 2 < prev_min,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Builds observations from rows, remembering each stream's duration formatter.
 #[derive(Default)]
 pub struct Observer {

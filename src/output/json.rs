@@ -21,7 +21,8 @@ pub fn to_vec_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec
 fn escape_controls(json: Vec<u8>) -> Vec<u8> {
     let is_c1 = |w: &[u8]| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]);
     // `contains` on bytes is a memchr; the pairwise look only when a 0xC2 is there.
-    if !json.contains(&0x7F) && !(json.contains(&0xC2) && json.windows(2).any(is_c1)) {
+    let has_c1 = json.contains(&0xC2) && json.windows(2).any(is_c1);
+    if !json.contains(&0x7F) && !has_c1 {
         return json;
     }
     let mut out = Vec::with_capacity(json.len() + 16);

@@ -38,17 +38,6 @@ impl std::fmt::Display for ObjectKey {
     }
 }
 
-/// Whether `next` shows a new incarnation of the object seen in `prev` (same stream).
-pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
-    if prev.event.as_deref() == Some("DELETED") {
-        return true;
-    }
-    match (&prev.age, &next.age) {
-        (Some(a), Some(b)) => match (a.min_s, b.max_s) {
-            // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.
-            (Some(prev_min), Some(next_max)) => next_max + 2 < prev_min,
-            _ => false,
-        },
-        _ => false,
-    }
-}
+/// The rule lives with the observations: ingest folds state runs by it too, before
+/// there is any timeline.
+pub use crate::observe::is_new_incarnation;
