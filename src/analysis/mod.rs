@@ -10,6 +10,7 @@
 //! candidate is given with its evidence.
 
 pub mod incident;
+mod inferred;
 pub mod metrics;
 pub mod scenario;
 
