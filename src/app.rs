@@ -162,8 +162,36 @@ fn print_ignored(err: &mut dyn Write, ignored: &[Ignored], verbose: bool) -> io:
     Ok(())
 }
 
+/// PATH… as sources. A tar archive (gzipped or not, whatever its name) that holds one
+/// experiment gives that experiment's transcripts, read in memory as `check` reads them
+/// (same limits, same refusals); one holding several is refused with a pointer to
+/// `check`, which is for many experiments.
 fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Ignored>)> {
-    Ok(input::resolve(&input.paths)?)
+    let (archives, paths): (Vec<_>, Vec<_>) =
+        input.paths.iter().cloned().partition(|p| input::is_tar(p));
+    let (mut sources, mut ignored) = if paths.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        input::resolve(&paths)?
+    };
+    for archive in &archives {
+        let mut found = crate::check::Discovered::default();
+        crate::check::discover(archive, &crate::check::Limits::default(), &mut found)?;
+        ignored.extend(found.problems.into_iter().map(|p| Ignored {
+            name: p.path,
+            reason: p.reason,
+            warn: p.serious,
+        }));
+        match found.experiments.len() {
+            1 => sources.extend(found.experiments.remove(0).sources),
+            n => anyhow::bail!(
+                "{}: a tar archive of {n} experiments; `analyze` reads one experiment, \
+                 `watchtrail check` reads archives of many",
+                safe(&archive.to_string_lossy())
+            ),
+        }
+    }
+    Ok((sources, ignored))
 }
 
 fn parse(args: ParseArgs) -> Result<ExitCode> {

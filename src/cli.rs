@@ -70,8 +70,8 @@ pub enum TimelineFormat {
 /// The transcripts of ONE experiment.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Transcript files, a directory holding them, or `-` for standard input
-    /// (gzip is read transparently).
+    /// Transcript files, a directory holding them, `-` for standard input, or a tar
+    /// archive of one experiment (gzip is read transparently).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<std::path::PathBuf>,
     /// Say why each skipped line was skipped, and give the per-file account on stderr.

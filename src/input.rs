@@ -186,6 +186,30 @@ fn resolve_one(
     Ok(())
 }
 
+/// Whether `path` is a regular file holding a tar archive, gzipped or not (by its
+/// content: the `ustar` magic of the first header). Never opens anything else (a FIFO
+/// would wait for its writer).
+pub fn is_tar(path: &Path) -> bool {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    let mut buffered = BufReader::new(file);
+    let gz = buffered
+        .fill_buf()
+        .is_ok_and(|b| b.len() >= 2 && b[0] == 0x1f && b[1] == 0x8b);
+    let reader: Box<dyn Read> = if gz {
+        Box::new(MultiGzDecoder::new(buffered))
+    } else {
+        Box::new(buffered)
+    };
+    let mut head = Vec::with_capacity(512);
+    let _ = reader.take(512).read_to_end(&mut head);
+    head.get(257..262) == Some(b"ustar")
+}
+
 /// Remembers the first I/O error of a reader and reports end of input instead, so the
 /// lines read before it are still used (a truncated gzip gives a partial result).
 #[derive(Clone, Default)]
@@ -255,7 +279,7 @@ impl<R: Read> Read for Guarded<R> {
 /// transcript with its headers in between. Says what it is and what to do.
 fn unreadable_format(head: &[u8]) -> Option<&'static str> {
     const TAR: &str = "tar archive: not read as a transcript \
-                       (`watchtrail check` reads archives of experiments; or extract it and give the directory)";
+                       (give it to `analyze` or `check` as a PATH of its own, or extract it)";
     let magic: [(&[u8], &'static str); 6] = [
         (
             b"\xFD7zXZ\x00",

@@ -1,5 +1,5 @@
-//! Hostile inputs of another kind: files in formats that are not text, and file names
-//! that are not UTF-8. Each is named with what it is and what to do, the other inputs
+//! Hostile inputs of another kind: files in formats that are not text, tar archives,
+//! and file names that are not UTF-8. Each is named with what it is and what to do, the other inputs
 //! are still analysed (exit 2 for the partial result), and nothing panics.
 
 use std::io::Write;
@@ -76,12 +76,6 @@ fn compressed_and_archive_formats_are_named_not_read_as_junk() {
             [&b"7z\xBC\xAF\x27\x1C"[..], &pods].concat(),
             "7-Zip archive",
         ),
-        ("exp.tar", tar_of("exp/pods.log", &pods), "tar archive"),
-        (
-            "exp.tgz",
-            gzip(&tar_of("exp/pods.log", &pods)),
-            "gzip-compressed tar archive",
-        ),
     ];
     for (name, bytes, what) in cases {
         let path = dir.path().join(name);
@@ -95,6 +89,92 @@ fn compressed_and_archive_formats_are_named_not_read_as_junk() {
         // The good transcript beside it is still analysed.
         assert!(stdout.starts_with("in-place"), "{name}:\n{stdout}");
     }
+}
+
+/// A tar inside an experiment's directory is named, not read as lines.
+#[test]
+fn a_tar_inside_an_experiment_directory_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let pods = std::fs::read(sample("in-place/pods.log")).unwrap();
+    std::fs::write(dir.path().join("pods.log"), &pods).unwrap();
+    std::fs::write(dir.path().join("old.tar"), tar_of("x/pods.log", &pods)).unwrap();
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .arg("analyze")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("old.tar: cannot read: tar archive"),
+        "{stderr}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("in-place"));
+}
+
+/// A tar of several files, each under `dir/name`.
+fn tar_of_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut t = tar::Builder::new(Vec::new());
+    for (name, bytes) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(bytes.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        t.append_data(&mut h, name, bytes.as_slice()).unwrap();
+    }
+    t.into_inner().unwrap()
+}
+
+/// `analyze` reads a tar (gzipped or not, whatever its name) that holds one experiment,
+/// and refuses one that holds several.
+#[test]
+fn a_tar_of_one_experiment_is_analysed_and_one_of_several_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |rel: &str| (rel.to_string(), std::fs::read(sample(rel)).unwrap());
+    let in_place = vec![
+        file("in-place/pods.log"),
+        file("in-place/nodes.log"),
+        file("in-place/deployments.log"),
+    ];
+    let one = tar_of_files(&in_place);
+    for (name, bytes) in [
+        ("exp.tar", one.clone()),
+        ("exp.tgz", gzip(&one)),
+        ("exp.log", gzip(&one)),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = Command::cargo_bin("watchtrail")
+            .unwrap()
+            .arg("analyze")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+        assert!(
+            stdout.starts_with("in-place: node ubuntub"),
+            "{name}: {stdout}"
+        );
+    }
+    let mut both = in_place;
+    both.push(file("ongoing/pods.log"));
+    let path = dir.path().join("two.tar");
+    std::fs::write(&path, tar_of_files(&both)).unwrap();
+    let out = Command::cargo_bin("watchtrail")
+        .unwrap()
+        .arg("analyze")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("a tar archive of 2 experiments"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! Discovery for `check`: turns each ARCHIVE argument into experiments.
 //!
-//! An archive is a directory tree, a `.tar`/`.tar.gz`/`.tgz` file (read in memory,
-//! never extracted), or a single transcript file (one experiment). Inside an archive
+//! An archive is a directory tree, a `.tar`/`.tar.gz`/`.tgz` file or any file that
+//! holds a tar (read in memory, never extracted), or a single transcript file (one
+//! experiment). Inside an archive
 //! an experiment is a directory that directly holds transcript files (the rule of
 //! [`crate::input::is_transcript_name`]); its `expect.json`, if any, comes with it.
 //!
@@ -109,7 +110,8 @@ pub fn discover(path: &Path, limits: &Limits, out: &mut Discovered) -> Result<()
         return Ok(());
     }
     let lower = arg.to_ascii_lowercase();
-    if lower.ends_with(".tar") || lower.ends_with(".tar.gz") || lower.ends_with(".tgz") {
+    let tar_name = lower.ends_with(".tar") || lower.ends_with(".tar.gz") || lower.ends_with(".tgz");
+    if tar_name || crate::input::is_tar(path) {
         let file = fs::File::open(path).map_err(io_err)?;
         return read_tar(arg, file, limits, out);
     }
