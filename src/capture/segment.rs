@@ -51,6 +51,11 @@ pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
         });
         return;
     }
+    // A blank line (spaces only) has nothing for the recognisers either.
+    if raw.error.is_none() && raw.notes.is_empty() && raw.text.bytes().all(|b| b == b' ') {
+        classify_piece(raw.line, &raw.text, None, out);
+        return;
+    }
     classify_general(raw, out);
 }
 
@@ -329,6 +334,15 @@ mod tests {
             lines.push(extra.to_string());
         }
         for l in lines.iter().filter(|l| is_plain_row(l)) {
+            let (fast, general) = both_ways(l);
+            assert_eq!(fast, general, "{l:?}");
+        }
+    }
+
+    /// The blank-line shortcut gives what the recognisers give.
+    #[test]
+    fn blank_lines_take_the_shortcut_to_the_same_result() {
+        for l in ["", " ", "    ", &" ".repeat(300)] {
             let (fast, general) = both_ways(l);
             assert_eq!(fast, general, "{l:?}");
         }
