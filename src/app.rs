@@ -86,16 +86,28 @@ fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
     match args.format {
         crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,
         crate::cli::TimelineFormat::Json => {
-            let doc = serde_json::json!({
-                "schema": "watchtrail/timeline/v1",
-                "origin": t.origin,
-                "objects": t.objects,
-                "links": t.links,
-                "injections": t.injections,
-                "warnings": t.warnings,
-                "inputs": ing.accounts,
-            });
-            out.write_all(&crate::output::json::to_vec_pretty(&doc)?)?;
+            // Written as it is made (a long capture's timelines are gigabytes as a
+            // JSON tree); the keys in the order they always had (sorted).
+            #[derive(serde::Serialize)]
+            struct Doc<'a> {
+                injections: &'a [crate::timeline::Injection],
+                inputs: &'a [crate::ingest::InputAccount],
+                links: &'a [crate::timeline::LinkReport],
+                objects: &'a [crate::timeline::ObjectTimeline],
+                origin: &'a crate::timeline::Origin,
+                schema: &'static str,
+                warnings: &'a [String],
+            }
+            let doc = Doc {
+                injections: &t.injections,
+                inputs: &ing.accounts,
+                links: &t.links,
+                objects: &t.objects,
+                origin: &t.origin,
+                schema: "watchtrail/timeline/v1",
+                warnings: &t.warnings,
+            };
+            crate::output::json::write_pretty(&mut out, &doc)?;
             out.write_all(b"\n")?;
         }
     }

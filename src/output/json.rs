@@ -3,44 +3,92 @@
 //! is a one-character CSI). serde_json already escapes the C0 controls (ESC as
 //! `\u001b`). File, directory and tar entry names reach the documents unfiltered.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
+use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Compact JSON with DEL and C1 controls escaped.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
-    serde_json::to_vec(value).map(escape_controls)
+    let mut out = Vec::new();
+    write_with(&mut out, value, CompactFormatter)?;
+    Ok(out)
 }
 
 /// Pretty JSON with DEL and C1 controls escaped.
 pub fn to_vec_pretty<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
-    serde_json::to_vec_pretty(value).map(escape_controls)
+    let mut out = Vec::new();
+    write_pretty(&mut out, value)?;
+    Ok(out)
 }
 
-/// Rewrites DEL and the UTF-8 forms of U+0080–U+009F as `\uXXXX`. Outside strings JSON
-/// is ASCII, so every such byte sequence is inside a string, where the escape means
-/// the same character.
-fn escape_controls(json: Vec<u8>) -> Vec<u8> {
-    let is_c1 = |w: &[u8]| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]);
-    // `contains` on bytes is a memchr; the pairwise look only when a 0xC2 is there.
-    let has_c1 = json.contains(&0xC2) && json.windows(2).any(is_c1);
-    if !json.contains(&0x7F) && !has_c1 {
-        return json;
-    }
-    let mut out = Vec::with_capacity(json.len() + 16);
-    let mut i = 0;
-    while i < json.len() {
-        let b = json[i];
-        if b == 0x7F {
-            out.extend_from_slice(b"\\u007f");
-            i += 1;
-        } else if b == 0xC2 && json.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)) {
-            out.extend_from_slice(format!("\\u{:04x}", json[i + 1]).as_bytes());
-            i += 2;
-        } else {
-            out.push(b);
-            i += 1;
+/// Pretty JSON with DEL and C1 controls escaped, written as it is made: a document of
+/// a long capture's timelines is never held whole in memory.
+pub fn write_pretty<W: Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::Result<()> {
+    write_with(out, value, PrettyFormatter::new())
+}
+
+fn write_with<W: Write, F: Formatter, T: Serialize + ?Sized>(
+    out: W,
+    value: &T,
+    formatter: F,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, EscapeControls(formatter));
+    value.serialize(&mut ser)
+}
+
+/// A serde_json formatter that also writes DEL and U+0080–U+009F as `\uXXXX`. Only
+/// string contents pass through `write_string_fragment`, so nothing else changes.
+struct EscapeControls<F>(F);
+
+impl<F: Formatter> Formatter for EscapeControls<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
+                w.write_all(&fragment.as_bytes()[start..i])?;
+                write!(w, "\\u{:04x}", u32::from(c))?;
+                start = i + c.len_utf8();
+            }
         }
+        w.write_all(&fragment.as_bytes()[start..])
     }
-    out
+
+    // The layout is the wrapped formatter's.
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_key(w)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 #[cfg(test)]
