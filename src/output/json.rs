@@ -47,6 +47,11 @@ impl<F: Formatter> Formatter for EscapeControls<F> {
         w: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // DEL is 0x7F and every C1 control starts with 0xC2 in UTF-8: a byte scan
+        // settles the common case.
+        if !fragment.bytes().any(|b| b == 0x7F || b == 0xC2) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if c == '\u{7f}' || ('\u{80}'..='\u{9f}').contains(&c) {
