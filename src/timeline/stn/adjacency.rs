@@ -86,3 +86,45 @@ impl Adjacency {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edge(to: usize, constraint: usize) -> Edge {
+        Edge {
+            to,
+            weight: 0,
+            constraint,
+        }
+    }
+
+    fn targets(a: &Adjacency, v: usize) -> Vec<(usize, usize)> {
+        a.of(v).map(|e| (e.to, e.constraint)).collect()
+    }
+
+    /// Edges are seen in the order they were added, before a freeze, after it, and
+    /// when more come after a freeze (also for points added since).
+    #[test]
+    fn edges_keep_their_order_through_freezes() {
+        let mut a = Adjacency::default();
+        a.push(0, edge(1, 0));
+        a.push(2, edge(0, 1));
+        a.push(0, edge(2, 2));
+        let before: Vec<_> = (0..3).map(|v| targets(&a, v)).collect();
+        a.freeze(3);
+        let frozen: Vec<_> = (0..3).map(|v| targets(&a, v)).collect();
+        assert_eq!(before, frozen);
+        assert_eq!(frozen[0], [(1, 0), (2, 2)]);
+        assert_eq!(a.len(), 3);
+        a.push(0, edge(3, 3));
+        a.push(3, edge(1, 4));
+        assert_eq!(targets(&a, 0), [(1, 0), (2, 2), (3, 3)]);
+        assert_eq!(targets(&a, 3), [(1, 4)]);
+        a.freeze(4);
+        assert_eq!(targets(&a, 0), [(1, 0), (2, 2), (3, 3)]);
+        assert_eq!(targets(&a, 3), [(1, 4)]);
+        assert_eq!(targets(&a, 1), []);
+        assert_eq!(a.len(), 5);
+    }
+}
