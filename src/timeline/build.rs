@@ -591,4 +591,62 @@ mod tests {
         let t = build(&ing, LinkOptions::default());
         assert!(t.objects.is_empty());
     }
+
+    fn timelines_of(text: Vec<u8>) -> Timelines {
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.into()),
+        };
+        build(&crate::ingest::ingest(&[source]).unwrap(), LinkOptions::default())
+    }
+
+    /// One contradiction: pod a's AGE says its two lines are a minute apart, pod b's
+    /// that 39 minutes pass between them. The weakest constraint goes, named by line.
+    #[test]
+    fn a_contradiction_drops_an_age_and_names_the_lines() {
+        let text = "NAME    READY   STATUS    RESTARTS   AGE\n\
+                    a       1/1     Running   0          30m\n\
+                    b       1/1     Running   0          1m\n\
+                    b       0/1     Running   0          40m\n\
+                    a       0/1     Running   0          31m\n";
+        let t = timelines_of(text.as_bytes().to_vec());
+        let w: Vec<&String> = t
+            .warnings
+            .iter()
+            .filter(|w| w.starts_with("conflicting times"))
+            .collect();
+        assert_eq!(w.len(), 1, "{:?}", t.warnings);
+        assert!(w[0].contains("pods.log:") && w[0].ends_with("(AGE)"), "{}", w[0]);
+    }
+
+    /// A watch whose rows are shuffled contradicts itself everywhere: past the rounds
+    /// of single drops whole kinds go, and every interval still holds (min ≤ max).
+    #[test]
+    fn a_shuffled_watch_gives_up_ages_and_keeps_every_interval_whole() {
+        let mut text = Vec::new();
+        crate::simulate::churn::write_transcript(&mut text, 3, 400_000, 0.0).unwrap();
+        let mut lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        for i in (2..lines.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            lines.swap(i, 1 + (state % i as u64) as usize);
+        }
+        let t = timelines_of(lines.concat());
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.starts_with("more than 100 conflicts")),
+            "{:?}",
+            &t.warnings[..t.warnings.len().min(3)]
+        );
+        for o in &t.objects {
+            for s in &o.states {
+                for i in [s.from, s.last_seen] {
+                    assert!(i.min_ms <= i.max_ms, "{} {i:?}", o.key);
+                }
+            }
+        }
+    }
 }
