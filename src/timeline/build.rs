@@ -597,7 +597,10 @@ mod tests {
             name: "pods.log".into(),
             origin: Origin::Bytes(text.into()),
         };
-        build(&crate::ingest::ingest(&[source]).unwrap(), LinkOptions::default())
+        build(
+            &crate::ingest::ingest(&[source]).unwrap(),
+            LinkOptions::default(),
+        )
     }
 
     /// One contradiction: pod a's AGE says its two lines are a minute apart, pod b's
@@ -616,7 +619,11 @@ mod tests {
             .filter(|w| w.starts_with("conflicting times"))
             .collect();
         assert_eq!(w.len(), 1, "{:?}", t.warnings);
-        assert!(w[0].contains("pods.log:") && w[0].ends_with("(AGE)"), "{}", w[0]);
+        assert!(
+            w[0].contains("pods.log:") && w[0].ends_with("(AGE)"),
+            "{}",
+            w[0]
+        );
     }
 
     /// A watch whose rows are shuffled contradicts itself everywhere: past the rounds
