@@ -3,46 +3,25 @@
 
 use super::*;
 use crate::input::{Origin, Source};
+use crate::simulate::churn::HEADER;
+use crate::simulate::tabwriter::{layout_watch, Era};
 use crate::timeline::LinkOptions;
 
-const HEADER: [&str; 9] = [
-    "NAME",
-    "READY",
-    "STATUS",
-    "RESTARTS",
-    "AGE",
-    "IP",
-    "NODE",
-    "NOMINATED NODE",
-    "READINESS GATES",
-];
-
-/// A `kubectl get pods -o wide --watch` with these rows (after the header), each
-/// padded to the header's widths plus three spaces, as a watch's first flush pads.
+/// A `kubectl get pods -o wide --watch` with these rows (after the header), laid out
+/// by the simulator's tabwriter (kubectl ≥ 1.14: the header and first row one flush,
+/// each later event its own with remembered widths).
 fn watch(rows: &[[&str; 7]]) -> Analysis {
-    let mut widths: Vec<usize> = HEADER.iter().map(|h| h.len()).collect();
-    for r in rows {
-        for (w, c) in widths.iter_mut().zip(r.iter()) {
-            *w = (*w).max(c.len());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let mut s = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(&format!("{c:<w$}", w = widths[i] + 3));
-            }
-        }
-        s + "\n"
+    let row = |r: &[&str; 7]| -> Vec<String> {
+        r.iter()
+            .chain(&["<none>", "<none>"])
+            .map(|c| c.to_string())
+            .collect()
     };
-    let mut text = line(HEADER.to_vec());
-    for r in rows {
-        let mut cells = r.to_vec();
-        cells.extend(["<none>", "<none>"]);
-        text += &line(cells);
-    }
+    let header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+    let initial = vec![header, row(&rows[0])];
+    let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
+    let mut text = layout_watch(Era::Remember, &initial, &events).join("\n");
+    text.push('\n');
     let source = Source {
         name: "pods.log".into(),
         origin: Origin::Bytes(text.into_bytes().into()),

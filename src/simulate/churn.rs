@@ -212,7 +212,8 @@ impl Churn {
     }
 }
 
-const HEADER: [&str; 9] = [
+/// The columns of `kubectl get pods -o wide`.
+pub(crate) const HEADER: [&str; 9] = [
     "NAME",
     "READY",
     "STATUS",
