@@ -2,8 +2,10 @@
 //! and file names that are not UTF-8. Each is named with what it is and what to do, the other inputs
 //! are still analysed (exit 2 for the partial result), and nothing panics.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
 use assert_cmd::Command;
 
@@ -19,26 +21,23 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     gz.finish().unwrap()
 }
 
-fn tar_of(name: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut t = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_gnu();
-    h.set_size(bytes.len() as u64);
-    h.set_mode(0o644);
-    h.set_cksum();
-    t.append_data(&mut h, name, bytes).unwrap();
-    t.into_inner().unwrap()
+/// Runs the binary (a minute at most).
+fn run(args: &[&OsStr]) -> Output {
+    Command::cargo_bin("watchtrail")
+        .unwrap()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap()
 }
 
 /// Runs `analyze` on `bad` beside a good pods transcript.
 fn analyze_beside_good(bad: &Path) -> (Option<i32>, String, String) {
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .arg("analyze")
-        .arg(bad)
-        .arg(sample("in-place/pods.log"))
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
+    let out = run(&[
+        OsStr::new("analyze"),
+        bad.as_os_str(),
+        sample("in-place/pods.log").as_os_str(),
+    ]);
     (
         out.status.code(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -97,13 +96,12 @@ fn a_tar_inside_an_experiment_directory_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let pods = std::fs::read(sample("in-place/pods.log")).unwrap();
     std::fs::write(dir.path().join("pods.log"), &pods).unwrap();
-    std::fs::write(dir.path().join("old.tar"), tar_of("x/pods.log", &pods)).unwrap();
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .arg("analyze")
-        .arg(dir.path())
-        .output()
-        .unwrap();
+    std::fs::write(
+        dir.path().join("old.tar"),
+        tar_of_files(&[("x/pods.log".to_string(), pods.clone())]),
+    )
+    .unwrap();
+    let out = run(&[OsStr::new("analyze"), dir.path().as_os_str()]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
@@ -145,12 +143,7 @@ fn a_tar_of_one_experiment_is_analysed_and_one_of_several_refused() {
     ] {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let out = Command::cargo_bin("watchtrail")
-            .unwrap()
-            .arg("analyze")
-            .arg(&path)
-            .output()
-            .unwrap();
+        let out = run(&[OsStr::new("analyze"), path.as_os_str()]);
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
@@ -163,12 +156,7 @@ fn a_tar_of_one_experiment_is_analysed_and_one_of_several_refused() {
     both.push(file("ongoing/pods.log"));
     let path = dir.path().join("two.tar");
     std::fs::write(&path, tar_of_files(&both)).unwrap();
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .arg("analyze")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = run(&[OsStr::new("analyze"), path.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -186,12 +174,7 @@ fn a_gzip_transcript_is_still_read() {
         gzip(&std::fs::read(sample("in-place/pods.log")).unwrap()),
     )
     .unwrap();
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .arg("analyze")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let out = run(&[OsStr::new("analyze"), path.as_os_str()]);
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("in-place"));
 }
@@ -204,22 +187,17 @@ fn a_file_name_that_is_not_utf8_is_read_and_shown_lossily() {
     let name = std::ffi::OsStr::from_bytes(b"pods-\xFF\x1b[31m.log");
     let path = dir.path().join(name);
     std::fs::copy(sample("in-place/pods.log"), &path).unwrap();
-    for args in [vec!["analyze"], vec!["parse"], vec!["check"]] {
-        let out = Command::cargo_bin("watchtrail")
-            .unwrap()
-            .args(&args)
-            .arg(&path)
-            .output()
-            .unwrap();
+    for command in ["analyze", "parse", "check"] {
+        let out = run(&[OsStr::new(command), path.as_os_str()]);
         let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
         assert!(
             !all.contains(&0x1b),
-            "{args:?}: no raw escape from the file name"
+            "{command}: no raw escape from the file name"
         );
-        assert_ne!(out.status.code(), None, "{args:?}: no crash");
+        assert_ne!(out.status.code(), None, "{command}: no crash");
         assert!(
             String::from_utf8_lossy(&all).contains("pods-\u{FFFD}"),
-            "{args:?}: the name is shown with U+FFFD for the bad byte\n{}",
+            "{command}: the name is shown with U+FFFD for the bad byte\n{}",
             String::from_utf8_lossy(&all)
         );
     }
@@ -227,12 +205,7 @@ fn a_file_name_that_is_not_utf8_is_read_and_shown_lossily() {
     let missing = dir
         .path()
         .join(std::ffi::OsStr::from_bytes(b"gone-\xFE.log"));
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .arg("analyze")
-        .arg(&missing)
-        .output()
-        .unwrap();
+    let out = run(&[OsStr::new("analyze"), missing.as_os_str()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("gone-\u{FFFD}.log"));
 }
