@@ -151,7 +151,7 @@ pub(super) fn eviction_kind(prev: &State, s: &State) -> Option<&'static str> {
 
 /// A change the kubelet writes (so the node's kubelet is back): the pod's IP, READY or
 /// restart count changed, or the runtime reported it `Unknown`, while bound to `node`.
-fn kubelet_written(prev: &State, s: &State, node: &str) -> bool {
+pub(super) fn kubelet_written(prev: &State, s: &State, node: &str) -> bool {
     if s.node.as_deref() != Some(node) {
         return false;
     }

@@ -1,15 +1,21 @@
 //! Node failures read from pods and owners alone, when the capture has no node stream.
 
-use super::incident::{ev, eviction_kind, healthy, Failure, Phase};
+use std::collections::HashMap;
+
+use super::incident::{ev, eviction_kind, healthy, kubelet_written, Failure, Phase};
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, State, Timelines, Touch};
+use crate::timeline::links::deployment_template;
+use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch};
 
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
 /// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
-/// later evicted.
+/// later evicted — unless a rollout is replacing its template.
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let mut out: Vec<Failure> = Vec::new();
-    let by_key: std::collections::HashMap<&crate::timeline::ObjectKey, usize> = t
+    let templates = NewTemplates::of(t);
+    let kubelet = KubeletWrites::of(t);
+    let peers = Peers::of(t);
+    let by_key: HashMap<&crate::timeline::ObjectKey, usize> = t
         .objects
         .iter()
         .enumerate()
@@ -34,10 +40,10 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     })
                     .map(|p| &p[1])
             };
-            let trouble = pod
-                .states
-                .get(i + 1)
-                .filter(|next| left_by_a_lost_node(s, next));
+            let trouble = pod.states.get(i + 1).filter(|next| {
+                left_by_a_lost_node(s, next)
+                    && !(next.status.as_deref() == Some("Terminating") && templates.replace(pod))
+            });
             // With a lost node nothing but the controllers touch the pod: the mark is
             // the state's last touch.
             let found = s
@@ -48,6 +54,17 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             let Some((touch, owner_drop)) = found else {
                 continue;
             };
+            // A lost node's kubelet writes nothing from before the mark until it is
+            // back: a write from it in between says the node was up. And its pods are
+            // evicted together: one that lives on past this one's eviction says this
+            // was a deletion of one pod.
+            if let (None, Some(next)) = (owner_drop, trouble) {
+                if kubelet.between(&node, &touch.line, &next.lines[0])
+                    || peers.outlive(pod, &node, &next.lines[0])
+                {
+                    continue;
+                }
+            }
             if out.iter().any(|f| f.node == node) {
                 continue;
             }
@@ -103,4 +120,175 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
     let unknown = next.status.as_deref() == Some("Unknown");
     let new_sandbox = next.ip.is_some() && next.ip != prev.ip && next.restarts > prev.restarts;
     same_node && (unknown || new_sandbox)
+}
+
+/// The pods of each Deployment (by namespace and name) created during the capture, by
+/// template hash and first line: a rollout shows as pods of a new template.
+struct NewTemplates<'a> {
+    /// By (namespace, deployment): (template hash, first line) of each pod.
+    created: HashMap<(Option<&'a str>, &'a str), Vec<Born<'a>>>,
+}
+
+type Born<'a> = (&'a str, &'a LineRef);
+
+impl<'a> NewTemplates<'a> {
+    fn of(t: &'a Timelines) -> NewTemplates<'a> {
+        let mut created: HashMap<_, Vec<_>> = HashMap::new();
+        for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+            let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
+                continue;
+            };
+            let first = &pod.states[0];
+            let born_here = first
+                .since_created
+                .is_some_and(|s| s.max_ms <= CREATION_LINE_MAX_MS);
+            if let (true, Some(line)) = (born_here, first.lines.first()) {
+                created
+                    .entry((pod.key.namespace.as_deref(), deployment))
+                    .or_default()
+                    .push((hash, line));
+            }
+        }
+        NewTemplates { created }
+    }
+
+    /// Whether a rollout is replacing `pod`'s template: a pod of the same Deployment
+    /// from another template (pod-template-hash) was created after `pod` was first
+    /// seen, in the same capture. An eviction's replacement has the same hash (the
+    /// same ReplicaSet, FORMAT.md §5.1); a rollout's Terminating pods are the old
+    /// template's, scaled down as the new one's come up.
+    fn replace(&self, pod: &ObjectTimeline) -> bool {
+        let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
+            return false;
+        };
+        let Some(seen) = pod.states[0].lines.first() else {
+            return false;
+        };
+        self.created
+            .get(&(pod.key.namespace.as_deref(), deployment))
+            .into_iter()
+            .flatten()
+            .any(|(h, line)| *h != hash && line.source == seen.source && line.line > seen.line)
+    }
+}
+
+/// A pod line printed at its creation shows AGE `0s`–`2s` (watch latency included).
+const CREATION_LINE_MAX_MS: i64 = 3_000;
+
+/// The lines where some pod shows a change its node's kubelet wrote (READY, IP,
+/// restarts: see `kubelet_written`), by source and node, in line order.
+struct KubeletWrites<'a> {
+    lines: HashMap<(&'a str, &'a str), Vec<u64>>,
+}
+
+impl<'a> KubeletWrites<'a> {
+    fn of(t: &'a Timelines) -> KubeletWrites<'a> {
+        let mut lines: HashMap<_, Vec<u64>> = HashMap::new();
+        for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+            for w in pod.states.windows(2) {
+                let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
+                    continue;
+                };
+                if kubelet_written(&w[0], &w[1], node) {
+                    lines
+                        .entry((&*line.source, node))
+                        .or_default()
+                        .push(line.line);
+                }
+            }
+        }
+        for v in lines.values_mut() {
+            v.sort_unstable();
+        }
+        KubeletWrites { lines }
+    }
+
+    /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one
+    /// source (lines of different sources have no order to compare: false).
+    fn between(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
+        if after.source != before.source {
+            return false;
+        }
+        self.lines.get(&(&*after.source, node)).is_some_and(|v| {
+            let i = v.partition_point(|&l| l <= after.line);
+            v.get(i).is_some_and(|&l| l < before.line)
+        })
+    }
+}
+
+/// The healthy states of Deployment pods, by source and node, in the order of their
+/// first lines: which pods were running on a node at a given line.
+struct Peers<'a> {
+    states: HashMap<(&'a str, &'a str), Vec<Running<'a>>>,
+}
+
+/// A healthy state of a pod on a node, by lines of one source.
+struct Running<'a> {
+    first: u64,
+    /// The line of the next state, or (the last state) the state's last line.
+    end: u64,
+    /// Whether the next state is `Terminating`.
+    then_terminating: bool,
+    pod: &'a ObjectTimeline,
+}
+
+impl<'a> Peers<'a> {
+    fn of(t: &'a Timelines) -> Peers<'a> {
+        let mut states: HashMap<_, Vec<_>> = HashMap::new();
+        let pods = t.objects.iter().filter(|o| {
+            o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
+        });
+        for pod in pods {
+            for (i, s) in pod.states.iter().enumerate() {
+                let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {
+                    continue;
+                };
+                if !healthy(s) {
+                    continue;
+                }
+                // Until the next state, or (the last state) its last line.
+                let next = pod.states.get(i + 1);
+                let last_line = s.touches.last().map_or(first, |t| &t.line);
+                let (end, terminating) = match next.and_then(|n| n.lines.first()) {
+                    Some(l) => (
+                        l,
+                        next.is_some_and(|n| n.status.as_deref() == Some("Terminating")),
+                    ),
+                    None => (last_line, false),
+                };
+                if end.source != first.source {
+                    continue;
+                }
+                states
+                    .entry((&*first.source, node))
+                    .or_default()
+                    .push(Running {
+                        first: first.line,
+                        end: end.line,
+                        then_terminating: terminating,
+                        pod,
+                    });
+            }
+        }
+        for v in states.values_mut() {
+            v.sort_unstable_by_key(|s| s.first);
+        }
+        Peers { states }
+    }
+
+    /// Whether another Deployment pod on `node` was running when `pod` turned
+    /// `Terminating` at line `at`, and its next change (or, if none, the capture's
+    /// end with it still shown running after `at`) was not its own eviction: the
+    /// taint manager evicts every such pod of a lost node at once (all share the
+    /// default `tolerationSeconds`, FORMAT.md §4.5), so `pod` was deleted on its own.
+    fn outlive(&self, pod: &ObjectTimeline, node: &str, at: &LineRef) -> bool {
+        let Some(v) = self.states.get(&(&*at.source, node)) else {
+            return false;
+        };
+        let before = v.partition_point(|s| s.first < at.line);
+        v[..before]
+            .iter()
+            .rev()
+            .any(|s| s.end > at.line && !s.then_terminating && !std::ptr::eq(s.pod, pod))
+    }
 }

@@ -118,3 +118,91 @@ fn a_restart_without_a_touch_is_no_node_failure() {
     ]);
     assert!(a.incidents.is_empty());
 }
+
+/// `row` of another pod (a different Deployment's unless `name` says otherwise).
+fn pod(
+    name: &'static str,
+    ready: &'static str,
+    status: &'static str,
+    age: &'static str,
+    ip: &'static str,
+    node: &'static str,
+) -> [&'static str; 7] {
+    [name, ready, status, "0", age, ip, node]
+}
+
+const TERMINATING: [&str; 7] = [
+    POD,
+    "1/1",
+    "Terminating",
+    "0",
+    "11m",
+    "10.244.1.5",
+    "node-a",
+];
+const PEER: &str = "api-5c6d7f8b9-kx2mz";
+
+#[test]
+fn a_touch_then_eviction_with_the_node_s_other_pods_evicted_too_is_a_node_failure() {
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(PEER, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        TERMINATING,
+        pod(PEER, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+}
+
+#[test]
+fn a_pod_deleted_while_another_on_its_node_runs_on_is_no_node_failure() {
+    // The taint manager evicts every pod of a lost node at once: a neighbour that
+    // keeps running (and changes later without being evicted) says one pod was deleted.
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        TERMINATING,
+        pod(PEER, "1/1", "Running", "12m", "10.244.1.6", "node-a"),
+        pod(PEER, "0/1", "Error", "13m", "10.244.1.6", "node-a"),
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
+#[test]
+fn a_kubelet_write_on_the_node_between_touch_and_terminating_is_no_node_failure() {
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "0/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        // The neighbour turns ready: its kubelet is alive after the supposed mark.
+        pod(PEER, "1/1", "Running", "7m", "10.244.1.6", "node-a"),
+        TERMINATING,
+        pod(PEER, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
+#[test]
+fn a_touch_then_terminating_during_a_rollout_is_no_node_failure() {
+    // A pod of the same Deployment from a new template (another hash) is created
+    // after this one was seen: the old template's pods are being scaled down.
+    const NEW: &str = "web-6f5c8d9b47-q8rtv";
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        pod(NEW, "0/1", "Pending", "0s", "<none>", "node-b"),
+        TERMINATING,
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+    // The same with a replacement from the same template is an eviction.
+    const SAME: &str = "web-7d9f8b6c4-b7n4k";
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        TERMINATING,
+        pod(SAME, "0/1", "Pending", "0s", "<none>", "node-b"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+}

@@ -83,6 +83,17 @@ pub fn owns(owner: &ResourceKind, owner_name: &str, pod: &str) -> bool {
     }
 }
 
+/// A Deployment pod's name split as `<deployment>-<pod-template-hash>-<random>`
+/// (FORMAT.md §5.2), by the same rule as [`owns`]: the deployment and the hash.
+/// Pods of one Deployment with different hashes come from different templates.
+pub fn deployment_template(pod: &str) -> Option<(&str, &str)> {
+    let (rest, rand) = pod.rsplit_once('-')?;
+    let (deployment, hash) = rest.rsplit_once('-')?;
+    (!deployment.is_empty() && owns(&ResourceKind::Deployment, deployment, pod))
+        .then_some((deployment, hash))
+        .filter(|_| rand.len() == 5)
+}
+
 /// The count of pods a workload line says were created (Deployment UP-TO-DATE,
 /// ReplicaSet/DaemonSet CURRENT).
 fn created_count(o: &Observation) -> Option<u32> {
