@@ -421,13 +421,14 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
 /// experiment shows a handful per state).
 pub const RUN_HEAD: u64 = 8;
 
-/// Past this many kept rows in a source, a run keeps only its first line and first
-/// repeat before folding: memory for long captures goes to states, not repeats.
+/// Past this many kept rows in a source, a run keeps only its first line and its
+/// latest, as a `watch` screen's run does: memory for long captures goes to states,
+/// not repeats.
 pub const DETAILED_ROWS: usize = 100_000;
 
 /// Keeps state runs, not lines. An object's line that repeats its previous state in
 /// the same stream (AGE and other time-only cells aside) adds no state. The first
-/// [`RUN_HEAD`] lines of a run are kept (two once [`DETAILED_ROWS`] rows are kept),
+/// [`RUN_HEAD`] lines of a run are kept (one once [`DETAILED_ROWS`] rows are kept),
 /// and then only the latest (it bounds how long the state lasted): the repeats in
 /// between are folded away and counted. A `watch` of 500 unchanged pods printing a
 /// status write every two seconds for a day then costs three observations a pod,
@@ -469,13 +470,12 @@ impl RunFolder {
         let run = match self.last.get(&key) {
             Some(&(i, run)) if self.fold && continues_run(&obs[i], &o) => {
                 // A `watch` screen's repeat is no touch: the first line and the
-                // latest say all.
-                let head = if o.snapshot.is_some() {
-                    1
-                } else if obs.len() < self.detailed_rows {
+                // latest say all. Past the detailed rows, the latest stands for
+                // the run's touches too.
+                let head = if o.snapshot.is_none() && obs.len() < self.detailed_rows {
                     RUN_HEAD
                 } else {
-                    2
+                    1
                 };
                 if run > head {
                     obs[i] = o;
@@ -561,7 +561,7 @@ mod tests {
     }
 
     #[test]
-    fn past_the_detailed_rows_a_run_keeps_its_first_two_lines_and_latest() {
+    fn past_the_detailed_rows_a_run_keeps_its_first_line_and_latest() {
         let all = ingest_with_limit(&[source(transcript(50))], usize::MAX).unwrap();
         // Re-fold the rows of `a` (already folded once, so feed a fresh run instead).
         let mut folder = RunFolder {
@@ -576,7 +576,7 @@ mod tests {
             folder.add(&mut kept, o, usize::MAX);
         }
         let lines: Vec<u64> = kept.iter().map(|o| o.line).collect();
-        assert_eq!(lines, vec![0, 1, 39]);
+        assert_eq!(lines, vec![0, 39]);
     }
 
     #[test]

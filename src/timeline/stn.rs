@@ -34,12 +34,32 @@ pub const UNBOUNDED: Ms = i64::MAX / 4;
 /// A constraint's identity, to name it in a conflict.
 pub type ConstraintId = usize;
 
+/// `x_to − x_from ≤ weight`, for constraint `constraint`. Indices are stored in 32
+/// bits (16 bytes an edge instead of 24: a long capture has millions of edges, each
+/// kept twice); a network of 2³² points would need hundreds of gigabytes first.
 #[derive(Debug, Clone, Copy)]
 struct Edge {
-    to: usize,
-    /// `x_to − x_from ≤ weight`.
+    to: u32,
+    constraint: u32,
     weight: Ms,
-    constraint: ConstraintId,
+}
+
+impl Edge {
+    fn new(to: usize, weight: Ms, constraint: ConstraintId) -> Edge {
+        Edge {
+            to: u32::try_from(to).expect("fewer than 2^32 points"),
+            constraint: u32::try_from(constraint).expect("fewer than 2^32 constraints"),
+            weight,
+        }
+    }
+
+    fn to(&self) -> usize {
+        self.to as usize
+    }
+
+    fn constraint(&self) -> ConstraintId {
+        self.constraint as usize
+    }
 }
 
 /// A set of time points and difference constraints between them.
@@ -96,40 +116,12 @@ impl Network {
         }
         self.potential = None;
         if hi < UNBOUNDED {
-            self.out.push(
-                i,
-                Edge {
-                    to: j,
-                    weight: hi,
-                    constraint: id,
-                },
-            );
-            self.inc.push(
-                j,
-                Edge {
-                    to: i,
-                    weight: hi,
-                    constraint: id,
-                },
-            );
+            self.out.push(i, Edge::new(j, hi, id));
+            self.inc.push(j, Edge::new(i, hi, id));
         }
         if lo > -UNBOUNDED {
-            self.out.push(
-                j,
-                Edge {
-                    to: i,
-                    weight: -lo,
-                    constraint: id,
-                },
-            );
-            self.inc.push(
-                i,
-                Edge {
-                    to: j,
-                    weight: -lo,
-                    constraint: id,
-                },
-            );
+            self.out.push(j, Edge::new(i, -lo, id));
+            self.inc.push(i, Edge::new(j, -lo, id));
         }
     }
 
@@ -138,7 +130,7 @@ impl Network {
         &'a self,
         edges: impl Iterator<Item = &'a Edge> + 'a,
     ) -> impl Iterator<Item = &'a Edge> + 'a {
-        edges.filter(|e| !self.removed.get(e.constraint).copied().unwrap_or(false))
+        edges.filter(|e| !self.removed.get(e.constraint()).copied().unwrap_or(false))
     }
 
     /// Takes constraint `id` out of the network (used to drop the weakest link of a conflict).
@@ -185,7 +177,7 @@ impl Network {
     fn violations(&self, pi: &[Ms]) -> usize {
         (0..self.points)
             .flat_map(|u| self.live(self.out.of(u)).map(move |e| (u, e)))
-            .filter(|(u, e)| pi[e.to] > pi[*u] + e.weight)
+            .filter(|(u, e)| pi[e.to()] > pi[*u] + e.weight)
             .count()
     }
 
@@ -216,9 +208,9 @@ impl Network {
                 let du = dist[u];
                 for e in self.live(self.out.of(u)) {
                     let nd = du + e.weight;
-                    if nd < dist[e.to] {
-                        dist[e.to] = nd;
-                        pred[e.to] = Some((u, e.constraint));
+                    if nd < dist[e.to()] {
+                        dist[e.to()] = nd;
+                        pred[e.to()] = Some((u, e.constraint()));
                         changed = true;
                     }
                 }
@@ -258,12 +250,12 @@ impl Network {
             }
             done[u] = true;
             for e in self.live(adj.of(u)) {
-                let reduced = e.weight + phi(u) - phi(e.to);
+                let reduced = e.weight + phi(u) - phi(e.to());
                 debug_assert!(reduced >= 0, "potential is not feasible");
                 let nd = d + reduced.max(0);
-                if nd < dist[e.to] {
-                    dist[e.to] = nd;
-                    heap.push(Reverse((nd, e.to)));
+                if nd < dist[e.to()] {
+                    dist[e.to()] = nd;
+                    heap.push(Reverse((nd, e.to())));
                 }
             }
         }
@@ -307,9 +299,9 @@ impl Network {
             let du = dist[u];
             for e in self.live(adj.of(u)) {
                 let nd = du + e.weight;
-                if nd < dist[e.to] {
-                    dist[e.to] = nd;
-                    pred[e.to] = Some((u, e.constraint));
+                if nd < dist[e.to()] {
+                    dist[e.to()] = nd;
+                    pred[e.to()] = Some((u, e.constraint()));
                     total += 1;
                     // Every n relaxations, look for a loop in the predecessor graph: it
                     // exists exactly when a negative cycle has been reached, and finding
@@ -319,9 +311,9 @@ impl Network {
                             return Err(Conflict { constraints });
                         }
                     }
-                    if !in_queue[e.to] {
-                        in_queue[e.to] = true;
-                        queue.push_back(e.to);
+                    if !in_queue[e.to()] {
+                        in_queue[e.to()] = true;
+                        queue.push_back(e.to());
                     }
                 }
             }

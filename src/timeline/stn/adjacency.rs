@@ -12,12 +12,13 @@ pub(super) struct Adjacency {
     /// freeze have none there).
     start: Vec<usize>,
     edges: Vec<Edge>,
-    pending: Vec<(usize, Edge)>,
+    pending: Vec<(u32, Edge)>,
 }
 
 impl Adjacency {
     pub(super) fn push(&mut self, from: usize, e: Edge) {
-        self.pending.push((from, e));
+        self.pending
+            .push((u32::try_from(from).expect("fewer than 2^32 points"), e));
     }
 
     /// The edges leaving `v`.
@@ -31,7 +32,7 @@ impl Adjacency {
             pending
                 .into_iter()
                 .flatten()
-                .filter(move |(from, _)| *from == v)
+                .filter(move |(from, _)| *from as usize == v)
                 .map(|(_, e)| e),
         )
     }
@@ -50,19 +51,12 @@ impl Adjacency {
             count[v + 1] = self.of_frozen(v).len();
         }
         for (from, _) in &self.pending {
-            count[from + 1] += 1;
+            count[*from as usize + 1] += 1;
         }
         for v in 0..points {
             count[v + 1] += count[v];
         }
-        let mut edges = vec![
-            Edge {
-                to: 0,
-                weight: 0,
-                constraint: 0,
-            };
-            count[points]
-        ];
+        let mut edges = vec![Edge::new(0, 0, 0); count[points]];
         let mut next = count.clone();
         for v in 0..points {
             for e in self.of_frozen(v) {
@@ -71,6 +65,7 @@ impl Adjacency {
             }
         }
         for (from, e) in self.pending.drain(..) {
+            let from = from as usize;
             edges[next[from]] = e;
             next[from] += 1;
         }
@@ -92,15 +87,11 @@ mod tests {
     use super::*;
 
     fn edge(to: usize, constraint: usize) -> Edge {
-        Edge {
-            to,
-            weight: 0,
-            constraint,
-        }
+        Edge::new(to, 0, constraint)
     }
 
     fn targets(a: &Adjacency, v: usize) -> Vec<(usize, usize)> {
-        a.of(v).map(|e| (e.to, e.constraint)).collect()
+        a.of(v).map(|e| (e.to(), e.constraint())).collect()
     }
 
     /// Edges are seen in the order they were added, before a freeze, after it, and

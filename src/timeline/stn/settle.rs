@@ -75,19 +75,19 @@ impl Network {
         // As late as the constraints into v allow: x_v ≤ x_u + w.
         let latest = self
             .live(self.inc.of(v))
-            .filter(|e| s.active[e.to])
-            .map(|e| s.pi[e.to] + e.weight)
+            .filter(|e| s.active[e.to()])
+            .map(|e| s.pi[e.to()] + e.weight)
             .min();
         s.pi[v] = latest.unwrap_or(last);
         s.active[v] = true;
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
         for e in self.live(self.out.of(v)) {
-            if !s.active[e.to] {
+            if !s.active[e.to()] {
                 continue;
             }
-            let g = s.pi[v] + e.weight - s.pi[e.to];
-            s.lower(e.to, g, (v, e.constraint));
+            let g = s.pi[v] + e.weight - s.pi[e.to()];
+            s.lower(e.to(), g, (v, e.constraint()));
         }
         let mut outcome = Added::Settled;
         while let Some(Reverse((g, x))) = s.heap.pop() {
@@ -107,11 +107,11 @@ impl Network {
             s.budget -= 1;
             let moved = s.pi[x] + g;
             for e in self.live(self.out.of(x)) {
-                if !s.active[e.to] {
+                if !s.active[e.to()] {
                     continue;
                 }
-                let cand = moved + e.weight - s.pi[e.to];
-                s.lower(e.to, cand, (x, e.constraint));
+                let cand = moved + e.weight - s.pi[e.to()];
+                s.lower(e.to(), cand, (x, e.constraint()));
             }
             s.moved_from.push((x, s.pi[x]));
             s.pi[x] = moved;
