@@ -73,9 +73,15 @@ pub fn capture(data: &[u8]) {
         assert_eq!(item.line(), line, "an item moved to another line");
         if let Item::Row(row) = &item {
             assert_eq!(
-                row.cells.len(),
+                row.spans.len(),
                 row.schema.columns.len(),
                 "a row without one cell per column: {:?}",
+                row.text
+            );
+            assert!(
+                (0..row.spans.len()).all(|i| row.cell(i).is_some()),
+                "a cell outside its line: {:?} {:?}",
+                row.spans,
                 row.text
             );
         }

@@ -166,9 +166,9 @@ fn regenerate_seed_corpus() {
                 continue;
             };
             let classes = row.schema.classes();
-            for (cell, class) in row.cells.iter().zip(&classes) {
+            for (cell, class) in row.cells().zip(&classes) {
                 let cell = match class {
-                    CellClass::Duration | CellClass::OptDuration => cell.as_str(),
+                    CellClass::Duration | CellClass::OptDuration => cell,
                     CellClass::Restarts => watchtrail::tables::cells::restarts(cell)
                         .and_then(|r| r.ago)
                         .unwrap_or(""),

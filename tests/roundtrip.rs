@@ -96,7 +96,7 @@ fn check(
     let rows: Vec<&Vec<String>> = initial.iter().chain(events.iter()).collect();
     prop_assert_eq!(obs.len(), rows.len(), "{}", text);
     for (o, row) in obs.iter().zip(rows) {
-        let cells: Vec<&str> = o.cells.iter().map(|(_, v)| v.as_str()).collect();
+        let cells: Vec<&str> = o.cells.iter().map(|(_, v)| v).collect();
         prop_assert_eq!(
             cells,
             row.iter().map(String::as_str).collect::<Vec<_>>(),

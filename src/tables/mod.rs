@@ -38,8 +38,10 @@ pub struct Row {
     /// For `watch` screens: which screen (snapshot) of the stream.
     pub snapshot: Option<u32>,
     pub schema: SchemaRef,
-    /// One cell per schema column; an empty string for an empty cell.
-    pub cells: Vec<crate::Text>,
+    /// One cell per schema column, as a byte range of `text` (an empty cell is an
+    /// empty range): the cells are kept as ranges, not copies, all the way into the
+    /// observations. Lines are cut at 1 MiB by the capture, so 32 bits hold them.
+    pub spans: Vec<(u32, u32)>,
     /// Absolute time of the row when the capture carries one (ts prefix, watch screen).
     pub time: Option<WallClock>,
     /// What was repaired or left over on the line (an annotation after the row...).
@@ -49,6 +51,24 @@ pub struct Row {
     /// The namespace the command asked for (`-n shop`), when the table has no
     /// NAMESPACE column.
     pub namespace: Option<String>,
+}
+
+impl Row {
+    /// The text of cell `i` (in the schema's column order).
+    pub fn cell(&self, i: usize) -> Option<&str> {
+        let &(a, b) = self.spans.get(i)?;
+        self.text.get(a as usize..b as usize)
+    }
+
+    /// The cells' texts in column order.
+    pub fn cells(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.spans.len()).map(|i| self.cell(i).unwrap_or(""))
+    }
+}
+
+/// A byte offset within a captured line (at most 1 MiB long: see `Row::spans`).
+fn to_u32(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 /// What became of one captured line.
@@ -305,9 +325,9 @@ impl Tabler {
                 reason,
             };
         };
-        let cells: Vec<crate::Text> = ranges
+        let spans: Vec<(u32, u32)> = ranges
             .iter()
-            .map(|&(a, b)| crate::Text::from(&cl.text[a..b]))
+            .map(|&(a, b)| (to_u32(a), to_u32(b)))
             .collect();
         let mut note = cl.note;
         if let Some(at) = rest {
@@ -339,7 +359,7 @@ impl Tabler {
             seq,
             snapshot: self.screen.as_ref().map(|(_, n)| *n),
             schema,
-            cells,
+            spans,
             time: cl.time.or(self.screen_time),
             note,
             text: cl.text,

@@ -30,7 +30,7 @@ nginx-deployment   0/1     1            0           5m38s   nginx-container   ng
     let rows = rows(text);
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[1].schema.kind, ResourceKind::Deployment);
-    assert_eq!(rows[1].cells[4], "5m38s");
+    assert_eq!(rows[1].cell(4), Some("5m38s"));
     assert_eq!(rows[1].seq, 1);
     assert_eq!(rows[0].stream, rows[1].stream);
 }

@@ -8,6 +8,7 @@ use super::links::Track;
 use super::objects::ObjectKey;
 use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
+use crate::Text;
 
 /// Turns tracks into object timelines: tracks of one object linked across streams are
 /// merged, states and touches computed from the solved times.
@@ -119,7 +120,7 @@ pub(super) fn assemble(
                                     | "NODE"
                             )
                         })
-                        .map(|(h, v)| (h.clone(), v.clone()))
+                        .map(|(h, v)| (h.clone(), Text::from(v)))
                         .collect(),
                     from,
                     from_point: p,

@@ -66,8 +66,7 @@ impl Edge {
 #[derive(Debug, Clone, Default)]
 pub struct Network {
     points: usize,
-    out: Adjacency,
-    inc: Adjacency,     // reversed edges: `to` is the original `from`
+    edges: Adjacency,
     removed: Vec<bool>, // by constraint id
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
@@ -105,8 +104,7 @@ impl Network {
     /// Lays the edges out flat for the searches (see `Adjacency`); the solvers do it
     /// themselves, a caller can do it once all constraints are in.
     pub fn freeze(&mut self) {
-        self.out.freeze(self.points);
-        self.inc.freeze(self.points);
+        self.edges.freeze(self.points);
     }
 
     /// Adds `x_j − x_i ∈ [lo, hi]` (either side may be [`UNBOUNDED`]) as constraint `id`.
@@ -116,20 +114,18 @@ impl Network {
         }
         self.potential = None;
         if hi < UNBOUNDED {
-            self.out.push(i, Edge::new(j, hi, id));
-            self.inc.push(j, Edge::new(i, hi, id));
+            self.edges.push(i, Edge::new(j, hi, id));
         }
         if lo > -UNBOUNDED {
-            self.out.push(j, Edge::new(i, -lo, id));
-            self.inc.push(i, Edge::new(j, -lo, id));
+            self.edges.push(j, Edge::new(i, -lo, id));
         }
     }
 
     /// The edges of `edges` whose constraint has not been removed.
     fn live<'a>(
         &'a self,
-        edges: impl Iterator<Item = &'a Edge> + 'a,
-    ) -> impl Iterator<Item = &'a Edge> + 'a {
+        edges: impl Iterator<Item = Edge> + 'a,
+    ) -> impl Iterator<Item = Edge> + 'a {
         edges.filter(|e| !self.removed.get(e.constraint()).copied().unwrap_or(false))
     }
 
@@ -143,15 +139,14 @@ impl Network {
     /// Shortest distances from `src` (`x_v − x_src ≤ d[v]`), forward or along reversed
     /// edges (`x_src − x_v ≤ d[v]`). `Err` with the cycle's constraints on a negative cycle.
     pub fn distances(&self, src: usize, reversed: bool) -> Result<Vec<Ms>, Conflict> {
-        let adj = if reversed { &self.inc } else { &self.out };
         let n = self.points;
         if src >= n {
             return Ok(vec![UNBOUNDED; n]);
         }
         if let Some(p) = self.potential.as_deref().filter(|p| p.len() == n) {
-            return Ok(self.dijkstra(adj, src, p, if reversed { -1 } else { 1 }));
+            return Ok(self.dijkstra(reversed, src, p, if reversed { -1 } else { 1 }));
         }
-        self.search(adj, src)
+        self.search(reversed, src)
     }
 
     /// Shortest distances from `src` both ways (forward, reversed), the two searches
@@ -176,13 +171,13 @@ impl Network {
     /// How many live edges a labelling violates (for the debug check above).
     fn violations(&self, pi: &[Ms]) -> usize {
         (0..self.points)
-            .flat_map(|u| self.live(self.out.of(u)).map(move |e| (u, e)))
+            .flat_map(|u| self.live(self.edges.of(u, false)).map(move |e| (u, e)))
             .filter(|(u, e)| pi[e.to()] > pi[*u] + e.weight)
             .count()
     }
 
     fn edge_count(&self) -> usize {
-        self.out.len()
+        self.edges.len()
     }
 
     /// Bellman–Ford from a virtual source joined to every point by 0, in sweeps over
@@ -206,7 +201,7 @@ impl Network {
             };
             for u in order {
                 let du = dist[u];
-                for e in self.live(self.out.of(u)) {
+                for e in self.live(self.edges.of(u, false)) {
                     let nd = du + e.weight;
                     if nd < dist[e.to()] {
                         dist[e.to()] = nd;
@@ -236,7 +231,7 @@ impl Network {
     /// Dijkstra on reduced costs `w + φ(u) − φ(v) ≥ 0`, with `φ = sign · potential`
     /// (the potential is feasible for the forward edges; its negation for the
     /// reversed ones). Returns true distances.
-    fn dijkstra(&self, adj: &Adjacency, src: usize, potential: &[Ms], sign: Ms) -> Vec<Ms> {
+    fn dijkstra(&self, reversed: bool, src: usize, potential: &[Ms], sign: Ms) -> Vec<Ms> {
         let phi = |v: usize| sign * potential[v];
         let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
@@ -249,7 +244,7 @@ impl Network {
                 continue;
             }
             done[u] = true;
-            for e in self.live(adj.of(u)) {
+            for e in self.live(self.edges.of(u, reversed)) {
                 let reduced = e.weight + phi(u) - phi(e.to());
                 debug_assert!(reduced >= 0, "potential is not feasible");
                 let nd = d + reduced.max(0);
@@ -273,7 +268,7 @@ impl Network {
     /// predecessor graph, is a negative cycle. (Counting passes, not relaxations: a
     /// point may be relaxed several times within one pass, by different predecessors,
     /// without any cycle.)
-    fn search(&self, adj: &Adjacency, src: usize) -> Result<Vec<Ms>, Conflict> {
+    fn search(&self, reversed: bool, src: usize) -> Result<Vec<Ms>, Conflict> {
         let n = self.points;
         let limit = n;
         let mut dist = vec![UNBOUNDED; n];
@@ -297,7 +292,7 @@ impl Network {
             left_in_pass -= 1;
             in_queue[u] = false;
             let du = dist[u];
-            for e in self.live(adj.of(u)) {
+            for e in self.live(self.edges.of(u, reversed)) {
                 let nd = du + e.weight;
                 if nd < dist[e.to()] {
                     dist[e.to()] = nd;

@@ -2,56 +2,103 @@
 
 use super::Edge;
 
-/// The edges out of each point, in one flat array (compressed sparse rows): a long
-/// capture has millions of points, and a small vector each cost more in headers,
-/// allocator overhead and spare capacity than the edges themselves. Edges added after
-/// the last [`Adjacency::freeze`] wait in `pending` and are still seen, just slower.
+/// The edges out of and into each point, each direction in one flat array (compressed
+/// sparse rows): a long capture has millions of points, and a small vector each cost
+/// more in headers, allocator overhead and spare capacity than the edges themselves.
+/// Edges added after the last [`Adjacency::freeze`] wait in `pending`, once for both
+/// directions, and are still seen, just slower.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Adjacency {
+    out: Flat,
+    /// Reversed edges: `to` is the original `from`.
+    inc: Flat,
+    pending: Vec<Pending>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    from: u32,
+    edge: Edge,
+}
+
+impl Pending {
+    /// The edge as seen from its head: `to` is `from`.
+    fn reversed(&self) -> Edge {
+        Edge {
+            to: self.from,
+            ..self.edge
+        }
+    }
+}
+
+/// One direction, frozen.
+#[derive(Debug, Clone, Default)]
+struct Flat {
     /// `edges[start[v]..start[v + 1]]` leave point v (points added since the last
     /// freeze have none there).
     start: Vec<usize>,
     edges: Vec<Edge>,
-    pending: Vec<(u32, Edge)>,
 }
 
 impl Adjacency {
-    pub(super) fn push(&mut self, from: usize, e: Edge) {
-        self.pending
-            .push((u32::try_from(from).expect("fewer than 2^32 points"), e));
+    pub(super) fn push(&mut self, from: usize, edge: Edge) {
+        let from = u32::try_from(from).expect("fewer than 2^32 points");
+        self.pending.push(Pending { from, edge });
     }
 
-    /// The edges leaving `v`.
-    pub(super) fn of(&self, v: usize) -> impl Iterator<Item = &Edge> + '_ {
-        let frozen = match (self.start.get(v), self.start.get(v + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
-            _ => &[],
-        };
+    /// The edges leaving `v`, or (`reversed`) entering it, with `to` the other end.
+    pub(super) fn of(&self, v: usize, reversed: bool) -> impl Iterator<Item = Edge> + '_ {
+        let flat = if reversed { &self.inc } else { &self.out };
         let pending = (!self.pending.is_empty()).then_some(&self.pending);
-        frozen.iter().chain(
-            pending
-                .into_iter()
-                .flatten()
-                .filter(move |(from, _)| *from as usize == v)
-                .map(|(_, e)| e),
-        )
+        flat.of(v)
+            .iter()
+            .copied()
+            .chain(pending.into_iter().flatten().filter_map(move |p| {
+                if reversed {
+                    (p.edge.to() == v).then(|| p.reversed())
+                } else {
+                    (p.from as usize == v).then_some(p.edge)
+                }
+            }))
     }
 
+    /// How many edges (each counted once, in its own direction).
     pub(super) fn len(&self) -> usize {
-        self.edges.len() + self.pending.len()
+        self.out.edges.len() + self.pending.len()
     }
 
-    /// Moves the pending edges into the flat array (a counting sort by point).
+    /// Moves the pending edges into the flat arrays.
     pub(super) fn freeze(&mut self, points: usize) {
-        if self.pending.is_empty() && self.start.len() == points + 1 {
+        if self.pending.is_empty() && self.out.start.len() == points + 1 {
             return;
         }
+        let pending = std::mem::take(&mut self.pending);
+        self.out = self
+            .out
+            .merged(points, pending.iter().map(|p| (p.from as usize, p.edge)));
+        self.inc = self
+            .inc
+            .merged(points, pending.iter().map(|p| (p.edge.to(), p.reversed())));
+    }
+}
+
+impl Flat {
+    fn of(&self, v: usize) -> &[Edge] {
+        match (self.start.get(v), self.start.get(v + 1)) {
+            (Some(&a), Some(&b)) => &self.edges[a..b],
+            _ => &[],
+        }
+    }
+
+    /// These edges and `more` (by the point they leave), over `points` points: a
+    /// counting sort that keeps each point's edges in the order they were added.
+    fn merged(&self, points: usize, more: impl Iterator<Item = (usize, Edge)> + Clone) -> Flat {
         let mut count = vec![0usize; points + 1];
         for v in 0..points {
-            count[v + 1] = self.of_frozen(v).len();
+            count[v + 1] = self.of(v).len();
         }
-        for (from, _) in &self.pending {
-            count[*from as usize + 1] += 1;
+        for (from, _) in more.clone() {
+            count[from + 1] += 1;
         }
         for v in 0..points {
             count[v + 1] += count[v];
@@ -59,25 +106,18 @@ impl Adjacency {
         let mut edges = vec![Edge::new(0, 0, 0); count[points]];
         let mut next = count.clone();
         for v in 0..points {
-            for e in self.of_frozen(v) {
+            for e in self.of(v) {
                 edges[next[v]] = *e;
                 next[v] += 1;
             }
         }
-        for (from, e) in self.pending.drain(..) {
-            let from = from as usize;
+        for (from, e) in more {
             edges[next[from]] = e;
             next[from] += 1;
         }
-        self.pending = Vec::new();
-        self.start = count;
-        self.edges = edges;
-    }
-
-    fn of_frozen(&self, v: usize) -> &[Edge] {
-        match (self.start.get(v), self.start.get(v + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
-            _ => &[],
+        Flat {
+            start: count,
+            edges,
         }
     }
 }
@@ -90,32 +130,43 @@ mod tests {
         Edge::new(to, 0, constraint)
     }
 
-    fn targets(a: &Adjacency, v: usize) -> Vec<(usize, usize)> {
-        a.of(v).map(|e| (e.to(), e.constraint())).collect()
+    fn targets(a: &Adjacency, v: usize, reversed: bool) -> Vec<(usize, usize)> {
+        a.of(v, reversed)
+            .map(|e| (e.to(), e.constraint()))
+            .collect()
     }
 
-    /// Edges are seen in the order they were added, before a freeze, after it, and
-    /// when more come after a freeze (also for points added since).
+    /// Edges are seen in the order they were added, both ways, before a freeze, after
+    /// it, and when more come after a freeze (also for points added since).
     #[test]
     fn edges_keep_their_order_through_freezes() {
         let mut a = Adjacency::default();
         a.push(0, edge(1, 0));
         a.push(2, edge(0, 1));
         a.push(0, edge(2, 2));
-        let before: Vec<_> = (0..3).map(|v| targets(&a, v)).collect();
+        let before: Vec<_> = (0..3)
+            .flat_map(|v| [targets(&a, v, false), targets(&a, v, true)])
+            .collect();
         a.freeze(3);
-        let frozen: Vec<_> = (0..3).map(|v| targets(&a, v)).collect();
+        let frozen: Vec<_> = (0..3)
+            .flat_map(|v| [targets(&a, v, false), targets(&a, v, true)])
+            .collect();
         assert_eq!(before, frozen);
-        assert_eq!(frozen[0], [(1, 0), (2, 2)]);
+        assert_eq!(targets(&a, 0, false), [(1, 0), (2, 2)]);
+        assert_eq!(targets(&a, 0, true), [(2, 1)]);
+        assert_eq!(targets(&a, 2, true), [(0, 2)]);
         assert_eq!(a.len(), 3);
         a.push(0, edge(3, 3));
         a.push(3, edge(1, 4));
-        assert_eq!(targets(&a, 0), [(1, 0), (2, 2), (3, 3)]);
-        assert_eq!(targets(&a, 3), [(1, 4)]);
+        assert_eq!(targets(&a, 0, false), [(1, 0), (2, 2), (3, 3)]);
+        assert_eq!(targets(&a, 3, false), [(1, 4)]);
+        assert_eq!(targets(&a, 1, true), [(0, 0), (3, 4)]);
         a.freeze(4);
-        assert_eq!(targets(&a, 0), [(1, 0), (2, 2), (3, 3)]);
-        assert_eq!(targets(&a, 3), [(1, 4)]);
-        assert_eq!(targets(&a, 1), []);
+        assert_eq!(targets(&a, 0, false), [(1, 0), (2, 2), (3, 3)]);
+        assert_eq!(targets(&a, 3, false), [(1, 4)]);
+        assert_eq!(targets(&a, 1, false), []);
+        assert_eq!(targets(&a, 1, true), [(0, 0), (3, 4)]);
+        assert_eq!(targets(&a, 3, true), [(0, 3)]);
         assert_eq!(a.len(), 5);
     }
 }
