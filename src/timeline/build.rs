@@ -31,12 +31,27 @@ pub(super) enum Strength {
     Order,
 }
 
+impl Strength {
+    /// What a constraint of this strength says (a link says it in its report).
+    pub(super) fn what(self) -> &'static str {
+        match self {
+            Strength::Link(_) => "link",
+            Strength::RestartAgo => "RESTARTS (X ago)",
+            Strength::Age => "AGE",
+            Strength::Wall => "timestamp",
+            Strength::Order => "line order",
+        }
+    }
+}
+
+/// 40 bytes: a long capture has millions. What it says comes from its strength or,
+/// for a link, from the link's report.
 pub(super) struct Constraint {
     pub(super) strength: Strength,
     /// The lines that justify it (one or two nearly always: kept inline).
     pub(super) obs: SmallVec<[usize; 2]>,
-    pub(super) link: Option<usize>,
-    pub(super) what: &'static str,
+    /// The link's index among the reports.
+    pub(super) link: Option<u32>,
 }
 
 struct Builder<'a> {
@@ -47,7 +62,6 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    #[allow(clippy::too_many_arguments)]
     fn add(
         &mut self,
         a: Point,
@@ -56,7 +70,6 @@ impl Builder<'_> {
         hi: Ms,
         strength: Strength,
         obs: &[usize],
-        what: &'static str,
     ) -> usize {
         let id = self.constraints.len();
         self.net.constrain(a, b, lo, hi, id);
@@ -64,7 +77,6 @@ impl Builder<'_> {
             strength,
             obs: SmallVec::from_slice(obs),
             link: None,
-            what,
         });
         id
     }
@@ -184,7 +196,6 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 hi,
                 Strength::Order,
                 &[w[0], w[1]],
-                "line order",
             );
         }
     }
@@ -208,7 +219,6 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 secs * 1000 + 999,
                 Strength::Wall,
                 &[i],
-                "timestamp",
             );
         }
     }
@@ -232,38 +242,14 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         let p = b.net.point();
         if split > 0 {
             let prev = rows[split - 1];
-            b.add(
-                points[prev],
-                p,
-                0,
-                UNBOUNDED,
-                Strength::Order,
-                &[prev],
-                "line order",
-            );
+            b.add(points[prev], p, 0, UNBOUNDED, Strength::Order, &[prev]);
         }
         if let Some(&next) = rows.get(split) {
-            b.add(
-                p,
-                points[next],
-                0,
-                UNBOUNDED,
-                Strength::Order,
-                &[next],
-                "line order",
-            );
+            b.add(p, points[next], 0, UNBOUNDED, Strength::Order, &[next]);
         }
         if let Some(w) = time {
             let (a, secs) = anchor(&mut b, &w);
-            b.add(
-                a,
-                p,
-                secs * 1000,
-                secs * 1000 + 999,
-                Strength::Wall,
-                &[],
-                "timestamp",
-            );
+            b.add(a, p, secs * 1000, secs * 1000 + 999, Strength::Wall, &[]);
         }
         if is_injection {
             injections.push((
@@ -310,15 +296,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             };
             tracks[t].obs.push(i);
             if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
-                b.add(
-                    tracks[t].created,
-                    points[i],
-                    lo,
-                    hi,
-                    Strength::Age,
-                    &[i],
-                    "AGE",
-                );
+                b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
             }
         }
     }
@@ -354,15 +332,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             let p = *restart_points
                 .entry(r.count)
                 .or_insert_with(|| b.net.point());
-            b.add(
-                p,
-                points[i],
-                lo,
-                hi,
-                Strength::RestartAgo,
-                &[i],
-                "RESTARTS (X ago)",
-            );
+            b.add(p, points[i], lo, hi, Strength::RestartAgo, &[i]);
         }
     }
 
@@ -370,8 +340,8 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let proposed = links::propose(obs, &points, &tracks, &opts);
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.iter().enumerate() {
-        let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs, l.kind);
-        b.constraints[id].link = Some(li);
+        let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
+        b.constraints[id].link = u32::try_from(li).ok();
         let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
         reports.push(LinkReport {
             kind: l.kind,

@@ -61,7 +61,7 @@ impl<'a> Resolver<'a> {
                 .collect();
             for &id in &drop {
                 if let Some(li) = self.constraints[id].link {
-                    reports[li].used = false;
+                    reports[li as usize].used = false;
                 }
             }
             warnings.push(format!(
@@ -79,14 +79,18 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         };
         let c = &self.constraints[weakest];
-        if let Some(li) = c.link {
-            reports[li].used = false;
-        }
+        let what = match c.link {
+            Some(li) => {
+                reports[li as usize].used = false;
+                reports[li as usize].kind
+            }
+            None => c.strength.what(),
+        };
         if warnings.len() < WARNINGS {
             warnings.push(format!(
                 "conflicting times between {}: dropped the weakest constraint ({})",
                 self.cycle_lines(weakest, conflict),
-                c.what
+                what
             ));
         }
         vec![weakest]
