@@ -372,6 +372,10 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             }
         }
     }
+    // Why each constraint holds was needed to name conflicts only; the states built
+    // below are the peak of a long capture's memory.
+    drop(resolver);
+    b.constraints = Vec::new();
 
     // Origin: the earliest-created workload, else the earliest line.
     let reference = points.first().copied().unwrap_or(0);
@@ -454,6 +458,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let bounds: Vec<Interval> = (0..b.net.len())
         .map(|p| Interval::new(-back[p], fwd[p]))
         .collect();
+    drop((fwd, back));
 
     // Wall clock of t = 0 when an anchor is tied to it: anchor − origin is known, and
     // the anchor stands for second 0 of its class's clock.
