@@ -382,15 +382,18 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
         &mut markers,
         |o| match folder.add(&mut observations, o, limit) {
             Added::Kept => {}
-            Added::Folded => folded += 1,
+            Added::Folded(n) => folded += n,
             Added::OverBudget(line) => {
                 not_kept += 1;
                 first_not_kept.get_or_insert(line);
             }
         },
     )?;
-    // A folded run's latest line took the slot of an earlier one: restore line order
-    // (lines are unique, so an unstable sort is exact, and it needs no scratch copy).
+    // Slots given up by runs grown long are empty, and later lines took the slots of
+    // earlier ones: close the gaps (in place: an `Option` of an observation is the
+    // same size) and restore line order (lines are unique, so an unstable sort is
+    // exact, and it needs no scratch copy).
+    let mut observations: Vec<Observation> = observations.into_iter().flatten().collect();
     observations.sort_unstable_by_key(|o| o.line);
     // Growth by doubling leaves up to half the vector empty; the stages after this
     // allocate on top of it, so give it back now (a large vector shrinks in place).
@@ -416,40 +419,53 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
     })
 }
 
-/// Lines of a state run kept verbatim before folding starts (each repeat in a watch
-/// stream is a *touch*, evidence of a hidden update, FORMAT.md §4.4, and a real
-/// experiment shows a handful per state).
-pub const RUN_HEAD: u64 = 8;
-
-/// Past this many kept rows in a source, a run keeps only its first line and its
-/// latest, as a `watch` screen's run does: memory for long captures goes to states,
-/// not repeats.
-pub const DETAILED_ROWS: usize = 100_000;
+/// The longest state run kept line by line. Each repeat in a watch stream is a
+/// *touch*, evidence of a hidden update (FORMAT.md §4.4), and a real experiment shows a
+/// handful per state (the node controller's mark, the taint manager's condition). A
+/// run longer than this is something writing the object over and over (a status
+/// heartbeat, a `watch` screen): its repeats are no evidence, so it keeps its first
+/// line and its latest only.
+pub const RUN_HEAD: usize = 8;
 
 /// Keeps state runs, not lines. An object's line that repeats its previous state in
-/// the same stream (AGE and other time-only cells aside) adds no state. The first
-/// [`RUN_HEAD`] lines of a run are kept (one once [`DETAILED_ROWS`] rows are kept),
-/// and then only the latest (it bounds how long the state lasted): the repeats in
-/// between are folded away and counted. A `watch` of 500 unchanged pods printing a
-/// status write every two seconds for a day then costs three observations a pod,
-/// not 43,200. Folding drops only the order constraints of the
-/// folded lines, so intervals stay honest (they can only get wider).
+/// the same stream (AGE and other time-only cells aside) adds no state. A run of up
+/// to [`RUN_HEAD`] lines is kept whole; once it grows past that, its repeats are given
+/// up and it keeps its first line and its latest (which bounds how long the state
+/// lasted); the rest are counted. A `watch` screen's repeat is never a touch (the
+/// screen reprints everything), so screens keep first and latest from the start. A
+/// `watch` of 500 unchanged pods printing a status write every two seconds for a day
+/// then costs two observations a pod, not 43,200. Folding drops only the order
+/// constraints of the folded lines, so intervals stay honest (they can only get wider).
 struct RunFolder {
-    /// Per object and stream (by hash): the index of its last kept observation and
-    /// how many lines its current run has had.
-    last: std::collections::HashMap<u64, (usize, u64)>,
-    /// [`DETAILED_ROWS`] (a field so that tests can lower it).
-    detailed_rows: usize,
+    /// Per object and stream (by hash): the slots of its current run's kept lines
+    /// and how many lines the run has had.
+    last: std::collections::HashMap<u64, Run>,
+    /// Slots given up by folded runs, to be filled before the vector grows.
+    free: Vec<usize>,
     /// Whether to fold at all.
     fold: bool,
+    /// Observations kept (slots in use).
+    kept: usize,
+    /// Whether the budget ran out: from then on no line starts a run or adds to a
+    /// run's head, even if slots are given up later (the account says where
+    /// analysis stopped, and it must stay true).
+    spent: bool,
+}
+
+#[derive(Default)]
+struct Run {
+    slots: smallvec::SmallVec<[usize; 2]>,
+    lines: usize,
 }
 
 impl Default for RunFolder {
     fn default() -> Self {
         RunFolder {
             last: Default::default(),
-            detailed_rows: DETAILED_ROWS,
+            free: Vec::new(),
             fold: true,
+            kept: 0,
+            spent: false,
         }
     }
 }
@@ -457,41 +473,91 @@ impl Default for RunFolder {
 /// What became of an observation offered to a [`RunFolder`].
 enum Added {
     Kept,
-    Folded,
+    /// Folded into its run; with how many of the run's kept lines were given up.
+    Folded(u64),
     /// Not kept: the budget is spent. The observation's line.
     OverBudget(u64),
 }
 
 impl RunFolder {
-    /// Keeps `o` in `obs` (this source's observations), or folds it into its object's
-    /// run: past the run's head, the latest line takes the slot of the one before.
-    fn add(&mut self, obs: &mut Vec<Observation>, o: Observation, limit: usize) -> Added {
+    /// Keeps `o` in `obs` (this source's observations; `None` marks a slot given up),
+    /// or folds it into its object's run.
+    fn add(&mut self, obs: &mut Vec<Option<Observation>>, o: Observation, limit: usize) -> Added {
         let key = key_hash(&o);
-        let run = match self.last.get(&key) {
-            Some(&(i, run)) if self.fold && continues_run(&obs[i], &o) => {
-                // A `watch` screen's repeat is no touch: the first line and the
-                // latest say all. Past the detailed rows, the latest stands for
-                // the run's touches too.
-                let head = if o.snapshot.is_none() && obs.len() < self.detailed_rows {
-                    RUN_HEAD
-                } else {
-                    1
-                };
-                if run > head {
-                    obs[i] = o;
-                    self.last.insert(key, (i, run + 1));
-                    return Added::Folded;
-                }
-                run + 1
+        let continues = self.fold
+            && self.last.get(&key).is_some_and(|run| {
+                let latest = run.slots.last().and_then(|&i| obs[i].as_ref());
+                latest.is_some_and(|latest| continues_run(latest, &o))
+            });
+        if !continues {
+            if self.over(limit) {
+                return Added::OverBudget(o.line);
             }
-            _ => 1,
-        };
-        if obs.len() >= limit {
+            let slot = self.put(obs, o);
+            self.last.insert(
+                key,
+                Run {
+                    slots: smallvec::smallvec![slot],
+                    lines: 1,
+                },
+            );
+            return Added::Kept;
+        }
+        let run = self.last.get_mut(&key).expect("checked above");
+        run.lines += 1;
+        let head = if o.snapshot.is_some() { 1 } else { RUN_HEAD };
+        if run.lines <= head {
+            if self.kept >= limit || self.spent {
+                self.spent = true;
+                return Added::OverBudget(o.line);
+            }
+            let slot = self.put(obs, o);
+            let run = self.last.get_mut(&key).expect("checked above");
+            run.slots.push(slot);
+            return Added::Kept;
+        }
+        // Past the head: the latest line takes the second slot; the repeats kept
+        // while the run was short are given up.
+        let mut given_up = 0;
+        while run.slots.len() > 2 {
+            let slot = run.slots.pop().expect("more than two");
+            obs[slot] = None;
+            self.free.push(slot);
+            self.kept -= 1;
+            given_up += 1;
+        }
+        if let Some(&latest) = run.slots.get(1) {
+            obs[latest] = Some(o);
+            return Added::Folded(given_up + 1);
+        }
+        // A run of one line so far (a `watch` screen's): its second line is kept.
+        if self.over(limit) {
             return Added::OverBudget(o.line);
         }
-        self.last.insert(key, (obs.len(), run));
-        obs.push(o);
+        let slot = self.put(obs, o);
+        self.last.get_mut(&key).expect("checked above").slots.push(slot);
         Added::Kept
+    }
+
+    /// Whether a line may not be kept: the budget is spent (for good).
+    fn over(&mut self, limit: usize) -> bool {
+        self.spent |= self.kept >= limit;
+        self.spent
+    }
+
+    /// Puts `o` in a free slot of `obs`, or a new one.
+    fn put(&mut self, obs: &mut Vec<Option<Observation>>, o: Observation) -> usize {
+        self.kept += 1;
+        match self.free.pop() {
+            Some(slot) => {
+                obs[slot] = Some(o);
+                slot
+            }
+            None => {
+                obs.push(Some(o));
+                obs.len() - 1
+            }
+        }
     }
 }
 
@@ -537,54 +603,66 @@ mod tests {
         t
     }
 
-    #[test]
-    fn a_long_run_keeps_its_head_and_latest_line_in_line_order() {
-        let ing = ingest(&[source(transcript(100))]).unwrap();
-        let a: Vec<u64> = ing
-            .observations
+    fn lines_of(ing: &Ingested, name: &str) -> Vec<u64> {
+        ing.observations
             .iter()
-            .filter(|o| o.name == "a")
+            .filter(|o| o.name == name)
             .map(|o| o.line)
-            .collect();
-        let mut expected: Vec<u64> = (0..RUN_HEAD).map(|i| 2 + 2 * i).collect();
-        expected.push(2 + 2 * 99);
-        assert_eq!(a, expected);
-        assert_eq!(
-            ing.observations.iter().filter(|o| o.name == "b").count(),
-            100
-        );
+            .collect()
+    }
+
+    #[test]
+    fn a_short_run_is_kept_whole() {
+        let n = RUN_HEAD as u32;
+        let ing = ingest(&[source(transcript(n))]).unwrap();
+        let expected: Vec<u64> = (0..u64::from(n)).map(|i| 2 + 2 * i).collect();
+        assert_eq!(lines_of(&ing, "a"), expected);
+        assert_eq!(ing.accounts[0].folded, 0);
+    }
+
+    #[test]
+    fn a_long_run_keeps_its_first_and_latest_line_in_line_order() {
+        let ing = ingest(&[source(transcript(100))]).unwrap();
+        assert_eq!(lines_of(&ing, "a"), [2, 2 + 2 * 99]);
+        assert_eq!(lines_of(&ing, "b").len(), 100);
         assert!(ing.observations.windows(2).all(|w| w[0].line < w[1].line));
         let acc = &ing.accounts[0];
-        assert_eq!(acc.folded, 100 - RUN_HEAD - 1);
+        assert_eq!(acc.folded, 98);
         assert_eq!(acc.rows, 200);
         assert!(acc.error.is_none());
     }
 
     #[test]
-    fn past_the_detailed_rows_a_run_keeps_its_first_line_and_latest() {
-        let all = ingest_with_limit(&[source(transcript(50))], usize::MAX).unwrap();
-        // Re-fold the rows of `a` (already folded once, so feed a fresh run instead).
-        let mut folder = RunFolder {
-            detailed_rows: 0,
-            ..Default::default()
-        };
+    fn the_slots_a_long_run_gives_up_are_filled_again() {
+        let all = ingest_every_row(&[source(transcript(40))]).unwrap();
+        let a: Vec<&Observation> = all.observations.iter().filter(|o| o.name == "a").collect();
+        let mut folder = RunFolder::default();
         let mut kept = Vec::new();
-        let row = all.observations.iter().find(|o| o.name == "a").unwrap();
-        for line in 0..40u64 {
-            let mut o = row.clone();
-            o.line = line;
-            folder.add(&mut kept, o, usize::MAX);
+        for o in &a {
+            folder.add(&mut kept, (*o).clone(), usize::MAX);
         }
-        let lines: Vec<u64> = kept.iter().map(|o| o.line).collect();
-        assert_eq!(lines, vec![0, 39]);
+        let lines: Vec<u64> = kept.iter().flatten().map(|o| o.line).collect();
+        assert_eq!(lines, [a[0].line, a[39].line]);
+        assert_eq!(kept.len(), RUN_HEAD, "the head's slots, some now empty");
+        // Other objects' lines go to the empty slots before the vector grows.
+        let b = all.observations.iter().filter(|o| o.name == "b").take(RUN_HEAD - 2);
+        for o in b {
+            assert!(matches!(folder.add(&mut kept, o.clone(), usize::MAX), Added::Kept));
+        }
+        assert_eq!(kept.len(), RUN_HEAD);
+        assert!(kept.iter().all(Option::is_some));
     }
 
     #[test]
     fn past_the_budget_rows_are_counted_and_reported_with_their_line() {
+        // `a` repeats (lines 2, 4, ...), `b` changes (3, 5, ...): five kept, then
+        // nothing new is, though `a`'s run grows long and gives up a slot.
         let ing = ingest_with_limit(&[source(transcript(10))], 5).unwrap();
-        assert_eq!(ing.observations.len(), 5);
+        let lines: Vec<u64> = ing.observations.iter().map(|o| o.line).collect();
+        assert_eq!(lines, [2, 3, 5, 20]);
         let acc = &ing.accounts[0];
-        assert_eq!(acc.not_kept, 15);
+        assert_eq!((acc.not_kept, acc.folded), (13, 3));
+        assert_eq!(acc.rows, 4 + 13 + 3);
         assert_eq!(acc.first_not_kept, Some(7));
         let e = acc.error.as_deref().unwrap();
         assert!(e.starts_with("line 7: more than 5 table rows"), "{e}");
