@@ -20,7 +20,7 @@ use serde::{Serialize, Serializer};
 
 use crate::capture::WallClock;
 use crate::duration::{self, Formatter, Reading};
-use crate::tables::cells::{ready, restarts, CellClass};
+use crate::tables::cells::{ready, restarts};
 use crate::tables::{ResourceKind, Row, SchemaRef};
 use crate::Text;
 
@@ -47,7 +47,11 @@ pub struct RestartsCell {
 
 /// One table row, typed. Serialized as one JSON Lines record of `watchtrail parse`
 /// (`"schema": "watchtrail/observation/v1"`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// The typed values that are a cell as printed (name, STATUS, IP, node, EVENT) are
+/// read from the cells when asked for rather than kept twice: a long capture keeps
+/// hundreds of thousands of rows.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     /// The source as named on the command line (`pods.log`, `-`).
     pub source: Arc<str>,
@@ -58,41 +62,113 @@ pub struct Observation {
     /// Order of the row in its stream, from 0.
     pub seq: u64,
     /// For `watch` screens: which screen of the stream.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<u32>,
     /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
     pub kind: ResourceKind,
-    /// Namespace when printed (`-A`), else null.
+    /// Namespace when printed (`-A`) or asked for (`-n`), else null.
     pub namespace: Option<Text>,
-    /// Object name without a `--show-kind` prefix.
-    pub name: Text,
-    /// STATUS cell verbatim (pods, nodes, jobs), else null.
-    pub status: Option<Text>,
     /// READY as `[n, m]`: pods, deployments, statefulsets; for replicasets and
     /// daemonsets `[READY, DESIRED]`. Null otherwise.
     pub ready: Option<[u32; 2]>,
     /// RESTARTS (pods), else null.
     pub restarts: Option<RestartsCell>,
-    /// Pod IP, node INTERNAL-IP; null when `<none>` or not printed.
-    pub ip: Option<Text>,
-    /// The node a pod is bound to; null when `<none>` or not printed.
-    pub node: Option<Text>,
     /// AGE as an interval.
     pub age: Option<DurationCell>,
     /// Absolute time of the line when the capture has one (`ts` prefix, watch screen);
     /// serialized as `time`, ISO 8601 as far as known ([`wall_clock_text`]).
-    #[serde(rename = "time", serialize_with = "wall_as_text")]
     pub wall: Option<WallClock>,
-    /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
-    pub event: Option<Text>,
-    /// Every column verbatim, by header name, in printed order.
+    /// Every column verbatim, by header name, in printed order, over the cleaned line
+    /// text (kept for evidence).
     pub cells: Cells,
     /// What the parser repaired or left over on this line.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    /// The cleaned line text, for evidence (not serialized: `cells` has it all).
-    #[serde(skip)]
-    pub text: Arc<str>,
+}
+
+/// `<none>` and an empty cell say "nothing".
+fn none_to_null(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.is_empty() && *s != "<none>")
+}
+
+impl Observation {
+    /// Object name without a `--show-kind` prefix (`pod/web-0` → `web-0`).
+    pub fn name(&self) -> &str {
+        let raw = self
+            .cells
+            .value(self.cells.schema.name_column())
+            .unwrap_or("");
+        match raw.split_once('/') {
+            Some((k, n)) if !k.is_empty() && !n.is_empty() => n,
+            _ => raw,
+        }
+    }
+
+    /// STATUS cell verbatim (pods, nodes, jobs), else null.
+    pub fn status(&self) -> Option<&str> {
+        self.cells.get("STATUS")
+    }
+
+    /// Pod IP, node INTERNAL-IP; null when `<none>` or not printed.
+    pub fn ip(&self) -> Option<&str> {
+        none_to_null(
+            self.cells
+                .get("IP")
+                .or_else(|| self.cells.get("INTERNAL-IP")),
+        )
+    }
+
+    /// The node a pod is bound to; null when `<none>` or not printed.
+    pub fn node(&self) -> Option<&str> {
+        if self.kind == ResourceKind::Node {
+            return None;
+        }
+        none_to_null(self.cells.get("NODE").or_else(|| {
+            self.cells
+                .get("HOST")
+                .map(|h| h.split('/').next().unwrap_or(h))
+        }))
+    }
+
+    /// `--output-watch-events`: ADDED, MODIFIED, DELETED.
+    pub fn event(&self) -> Option<&str> {
+        self.cells.get("EVENT").map(str::trim)
+    }
+
+    /// The cleaned line text, for evidence.
+    pub fn text(&self) -> &Arc<str> {
+        &self.cells.text
+    }
+}
+
+impl Serialize for Observation {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Observation", 18)?;
+        st.serialize_field("source", &self.source)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("stream", &self.stream)?;
+        st.serialize_field("seq", &self.seq)?;
+        match self.snapshot {
+            Some(n) => st.serialize_field("snapshot", &n)?,
+            None => st.skip_field("snapshot")?,
+        }
+        st.serialize_field("kind", &self.kind)?;
+        st.serialize_field("namespace", &self.namespace)?;
+        st.serialize_field("name", self.name())?;
+        st.serialize_field("status", &self.status())?;
+        st.serialize_field("ready", &self.ready)?;
+        st.serialize_field("restarts", &self.restarts)?;
+        st.serialize_field("ip", &self.ip())?;
+        st.serialize_field("node", &self.node())?;
+        st.serialize_field("age", &self.age)?;
+        st.serialize_field("time", &self.wall.as_ref().map(wall_clock_text))?;
+        st.serialize_field("event", &self.event())?;
+        st.serialize_field("cells", &self.cells)?;
+        match &self.note {
+            Some(n) => st.serialize_field("note", n)?,
+            None => st.skip_field("note")?,
+        }
+        st.end()
+    }
 }
 
 /// Headers whose cells change with the passing of time alone.
@@ -157,6 +233,12 @@ impl Cells {
         )
     }
 
+    /// The value of column `i`.
+    pub fn value(&self, i: usize) -> Option<&str> {
+        let &(a, b) = self.spans.get(i)?;
+        self.text.get(a as usize..b as usize)
+    }
+
     /// The value under the first column named `header`.
     pub fn get(&self, header: &str) -> Option<&str> {
         self.iter().find(|(h, _)| &***h == header).map(|(_, v)| v)
@@ -201,13 +283,6 @@ fn cells_in_order<S: Serializer>(cells: &Cells, s: S) -> Result<S::Ok, S::Error>
     map.end()
 }
 
-fn wall_as_text<S: Serializer>(wall: &Option<WallClock>, s: S) -> Result<S::Ok, S::Error> {
-    match wall {
-        Some(w) => s.serialize_some(&wall_clock_text(w)),
-        None => s.serialize_none(),
-    }
-}
-
 /// An ISO 8601 zone suffix: `Z`, `+02:00`, or nothing when the capture did not say.
 pub fn zone_text(offset_s: Option<i32>) -> String {
     match offset_s {
@@ -238,7 +313,7 @@ pub fn wall_clock_text(w: &WallClock) -> String {
 /// after a DELETED watch event, or when AGE went back (a StatefulSet pod re-created
 /// under its name).
 pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
-    if prev.event.as_deref() == Some("DELETED") {
+    if prev.event() == Some("DELETED") {
         return true;
     }
     match (&prev.age, &next.age) {
@@ -287,23 +362,12 @@ impl Observer {
     pub fn observe(&mut self, source: &Arc<str>, row: Row) -> Observation {
         let schema = row.schema.clone();
         let get = |h: &str| schema.index(h).and_then(|i| row.cell(i));
-        let none_to_null = |v: Option<&str>| {
-            v.filter(|s| !s.is_empty() && *s != "<none>")
-                .map(Text::from)
-        };
 
-        let first_col = schema
-            .columns
-            .iter()
-            .position(|c| c.class == CellClass::Name)
-            .unwrap_or(0);
-        let raw_name = row.cell(first_col).unwrap_or("");
-        let (kind, name) = match raw_name.split_once('/') {
+        let raw_name = row.cell(schema.name_column()).unwrap_or("");
+        let kind = match raw_name.split_once('/') {
             // `--show-kind` or a multi-type list: `pod/web-0`, `deployment.apps/web`.
-            Some((k, n)) if !k.is_empty() && !n.is_empty() => {
-                (ResourceKind::from_resource_arg(k), Text::from(n))
-            }
-            _ => (schema.kind.clone(), Text::from(raw_name)),
+            Some((k, n)) if !k.is_empty() && !n.is_empty() => ResourceKind::from_resource_arg(k),
+            _ => schema.kind.clone(),
         };
         let kind = match (&kind, &schema.kind) {
             (ResourceKind::Other(_), k) if !matches!(k, ResourceKind::Other(_)) => k.clone(),
@@ -332,24 +396,13 @@ impl Observer {
                 .map(Box::new),
         });
         let age = get("AGE").and_then(|a| self.duration(row.stream, a));
-        let ip = none_to_null(get("IP").or_else(|| get("INTERNAL-IP")));
-        let node = if kind == ResourceKind::Node {
-            None
-        } else {
-            none_to_null(
-                get("NODE").or_else(|| get("HOST").map(|h| h.split('/').next().unwrap_or(h))),
-            )
-        };
-        let status = get("STATUS").map(Text::from);
-        let event = get("EVENT").map(|e| Text::from(e.trim()));
-        let namespace = none_to_null(get("NAMESPACE")).or_else(|| {
+        let namespace = none_to_null(get("NAMESPACE")).map(Text::from).or_else(|| {
             row.namespace
                 .as_deref()
                 .map(Text::from)
                 .filter(|_| kind != ResourceKind::Node)
         });
-        let text: Arc<str> = row.text.into();
-        let cells = Cells::new(schema, text.clone(), row.spans);
+        let cells = Cells::new(schema, row.text.into(), row.spans);
         Observation {
             source: source.clone(),
             line: row.line,
@@ -358,18 +411,12 @@ impl Observer {
             snapshot: row.snapshot,
             kind,
             namespace,
-            name,
-            status,
             ready,
             restarts: restarts_cell,
-            ip,
-            node,
             age,
-            event,
+            wall: row.time,
             cells,
             note: row.note,
-            wall: row.time,
-            text,
         }
     }
 }

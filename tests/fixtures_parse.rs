@@ -32,7 +32,7 @@ fn check_case(log: &Path) -> Result<(), String> {
         let name = want["name"].as_str();
         let Some(o) = got
             .get(k)
-            .filter(|o| o.line == line && (name.is_none() || Some(o.name.as_str()) == name))
+            .filter(|o| o.line == line && (name.is_none() || Some(o.name()) == name))
         else {
             errors.push(format!("row {k} (line {line}): no row {name:?}"));
             continue;
@@ -50,7 +50,7 @@ fn check_case(log: &Path) -> Result<(), String> {
         );
         diff(
             "status",
-            serde_json::to_value(&o.status).unwrap(),
+            serde_json::to_value(o.status()).unwrap(),
             &want["status"],
         );
         if !want["age"].is_null() {
@@ -61,7 +61,7 @@ fn check_case(log: &Path) -> Result<(), String> {
             );
         }
         if let Some(ev) = want.get("event") {
-            diff("event", serde_json::to_value(&o.event).unwrap(), ev);
+            diff("event", serde_json::to_value(o.event()).unwrap(), ev);
         }
         for (h, v) in want["cells"].as_object().unwrap() {
             let cell = o.cells.get(h);

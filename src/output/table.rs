@@ -29,10 +29,10 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                 o.stream.to_string(),
                 o.kind.to_string(),
                 match &o.namespace {
-                    Some(ns) => format!("{ns}/{}", o.name),
-                    None => o.name.to_string(),
+                    Some(ns) => format!("{ns}/{}", o.name()),
+                    None => o.name().to_string(),
                 },
-                o.status.as_deref().unwrap_or("-").to_string(),
+                o.status().unwrap_or("-").to_string(),
                 o.ready
                     .map(|[n, m]| format!("{n}/{m}"))
                     .unwrap_or_else(|| "-".into()),
@@ -52,8 +52,8 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                         _ => "?".into(),
                     })
                     .unwrap_or_else(|| "-".into()),
-                o.ip.as_deref().unwrap_or("-").to_string(),
-                o.node.as_deref().unwrap_or("-").to_string(),
+                o.ip().unwrap_or("-").to_string(),
+                o.node().unwrap_or("-").to_string(),
             ]
         })
         .collect();

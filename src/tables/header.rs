@@ -49,6 +49,14 @@ impl Schema {
     pub fn index(&self, header: &str) -> Option<usize> {
         self.columns.iter().position(|c| &*c.header == header)
     }
+
+    /// The column of the object's name: the first of class name, else the first.
+    pub fn name_column(&self) -> usize {
+        self.columns
+            .iter()
+            .position(|c| c.class == CellClass::Name)
+            .unwrap_or(0)
+    }
 }
 
 /// Header words whose first letter can get lost in a copy (`AME   READY ...`).

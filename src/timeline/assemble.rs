@@ -57,7 +57,7 @@ pub(super) fn assemble(
                 let lr = LineRef {
                     source: o.source.clone(),
                     line: o.line,
-                    text: o.text.clone(),
+                    text: o.text().clone(),
                 };
                 let same = n > 0 && obs[lines[n - 1]].same_state(o);
                 // The line's own AGE: how long after the creationTimestamp it was printed.
@@ -98,11 +98,11 @@ pub(super) fn assemble(
                     bounds[p]
                 };
                 states.push(State {
-                    status: o.status.clone(),
+                    status: o.status().map(Text::from),
                     ready: o.ready,
                     restarts: o.restarts.as_ref().map(|r| r.count),
-                    ip: o.ip.clone(),
-                    node: o.node.clone(),
+                    ip: o.ip().map(Text::from),
+                    node: o.node().map(Text::from),
                     cells: o
                         .cells
                         .iter()
@@ -135,7 +135,7 @@ pub(super) fn assemble(
             }
             let end = if lines
                 .last()
-                .is_some_and(|&i| obs[i].event.as_deref() == Some("DELETED"))
+                .is_some_and(|&i| obs[i].event() == Some("DELETED"))
             {
                 End::Deleted
             } else {

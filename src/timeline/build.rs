@@ -86,7 +86,7 @@ impl Builder<'_> {
         LineRef {
             source: o.source.clone(),
             line: o.line,
-            text: o.text.clone(),
+            text: o.text().clone(),
         }
     }
 }
@@ -356,6 +356,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     // order; a contradiction met on the way loses the weakest constraint of its cycle
     // there (see `conflicts`). Only when that runs over its budget does a whole-network
     // check find the cycles, one pass each.
+    drop((by_stream, by_source, proposed));
     let order = time_order(b.net.len(), &points, &tracks);
     let mut resolver = Resolver::new(obs, &b.constraints);
     let settled = b.net.settle_resolving(&order, |c| {
@@ -374,7 +375,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     }
     // Why each constraint holds was needed to name conflicts only; the states built
     // below are the peak of a long capture's memory.
-    drop(resolver);
+    drop((resolver, order));
     b.constraints = Vec::new();
 
     // Origin: the earliest-created workload, else the earliest line.

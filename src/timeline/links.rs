@@ -220,7 +220,7 @@ pub fn propose(
 }
 
 fn pod_ready(o: &Observation) -> bool {
-    o.status.as_deref() == Some("Running") && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+    o.status() == Some("Running") && o.ready.is_some_and(|[n, m]| n == m && m > 0)
 }
 
 /// An owner's READY count rises when one of its pods becomes ready (the pod's Ready
@@ -284,8 +284,7 @@ fn ready_links(
 }
 
 fn is_not_ready(o: &Observation) -> bool {
-    o.status
-        .as_deref()
+    o.status()
         .is_some_and(|s| s.starts_with("NotReady") || s.starts_with("Unknown"))
 }
 
@@ -319,14 +318,14 @@ fn node_links(
                 t.key.kind == ResourceKind::Pod
                     && t.obs
                         .iter()
-                        .any(|&i| obs[i].node.as_deref() == Some(&node.key.name))
+                        .any(|&i| obs[i].node() == Some(&*node.key.name))
             })
             .collect();
         for pod in &pods_here {
             // The pod's first touch while it still looked healthy: the node controller's mark.
             let first_touch = pod.obs.windows(2).find_map(|p| {
                 let (a, b) = (&obs[p[0]], &obs[p[1]]);
-                let healthy = a.status.as_deref() == Some("Running");
+                let healthy = a.status() == Some("Running");
                 (healthy && b.snapshot.is_none() && a.same_state(b)).then_some(p[1])
             });
             if opts.not_ready {
@@ -383,15 +382,15 @@ fn node_links(
                         // What only the kubelet writes: container readiness, IP, restart count, or
                         // the runtime's `Unknown` (READY 0). The node controller's NodeLost
                         // `Unknown` keeps READY and IP as they were.
-                        let runtime_unknown = b.status.as_deref() == Some("Unknown")
-                            && a.status != b.status
+                        let runtime_unknown = b.status() == Some("Unknown")
+                            && a.status() != b.status()
                             && b.ready.is_some_and(|[n, _]| n == 0);
-                        let changed = a.ip != b.ip
+                        let changed = a.ip() != b.ip()
                             || a.ready != b.ready
                             || a.restarts.as_ref().map(|r| r.count)
                                 != b.restarts.as_ref().map(|r| r.count)
                             || runtime_unknown;
-                        (changed && b.node.as_deref() == Some(&node.key.name)).then_some(p[1])
+                        (changed && b.node() == Some(&*node.key.name)).then_some(p[1])
                     });
                     // A node is Ready before the kubelet restarts its pods' containers
                     // (it starts them once the runtime network is up, which is what
@@ -400,12 +399,12 @@ fn node_links(
                     let node_ready = node.obs[k + 2..]
                         .iter()
                         .copied()
-                        .find(|&i| obs[i].status.as_deref() == Some("Ready"));
+                        .find(|&i| obs[i].status() == Some("Ready"));
                     let runs_again = pod.obs[start..].iter().copied().find(|&i| {
                         let o = &obs[i];
-                        o.status.as_deref() == Some("Running")
+                        o.status() == Some("Running")
                             && o.ready.is_some_and(|[n, m]| n == m && m > 0)
-                            && o.node.as_deref() == Some(&node.key.name)
+                            && o.node() == Some(&*node.key.name)
                             && o.restarts.as_ref().map(|r| r.count)
                                 > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
                     });

@@ -24,7 +24,7 @@ impl ObjectKey {
         ObjectKey {
             kind: o.kind.clone(),
             namespace: o.namespace.clone(),
-            name: o.name.clone(),
+            name: Text::from(o.name()),
         }
     }
 }
