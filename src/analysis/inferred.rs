@@ -28,6 +28,9 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                 continue;
             }
             let Some(node) = s.node.clone() else { continue };
+            if out.iter().any(|f| f.node == node) {
+                continue;
+            }
             // Corroboration: the owner's READY dropped as the pod was touched, or the
             // pod's next state is what a lost node leaves behind.
             let owner_drop = |touch: &Touch| {
@@ -40,52 +43,36 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     })
                     .map(|p| &p[1])
             };
-            let trouble = pod.states.get(i + 1).filter(|next| {
-                left_by_a_lost_node(s, next)
-                    && !(next.status.as_deref() == Some("Terminating") && templates.replace(pod))
-            });
-            // With a lost node nothing but the controllers touch the pod: the mark is
-            // the state's last touch.
-            let found = s
+            let (touch, evidence, why) = match s
                 .touches
                 .iter()
-                .find_map(|touch| owner_drop(touch).map(|d| (touch, Some(d))))
-                .or_else(|| trouble.and(s.touches.last()).map(|touch| (touch, None)));
-            let Some((touch, owner_drop)) = found else {
-                continue;
-            };
-            // A lost node's kubelet writes nothing from before the mark until it is
-            // back: a write from it in between says the node was up. And its pods are
-            // evicted together: one that lives on past this one's eviction says this
-            // was a deletion of one pod.
-            if let (None, Some(next)) = (owner_drop, trouble) {
-                if kubelet.between(&node, &touch.line, &next.lines[0])
-                    || peers.outlive(pod, &node, &next.lines[0])
-                {
-                    continue;
+                .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
+            {
+                Some((touch, d)) => (touch, &d.lines[0], "owner READY dropped".to_string()),
+                None => {
+                    // With a lost node nothing but the controllers touch the pod: the
+                    // mark is the state's last touch.
+                    let Some(touch) = s.touches.last() else {
+                        continue;
+                    };
+                    let Some(next) = pod.states.get(i + 1) else {
+                        continue;
+                    };
+                    if !left_by_a_lost_node(s, next)
+                        || vetoed(pod, &node, touch, next, &templates, &kubelet, &peers)
+                    {
+                        continue;
+                    }
+                    let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
+                    (touch, &next.lines[0], why)
                 }
-            }
-            if out.iter().any(|f| f.node == node) {
-                continue;
-            }
-            let mut evidence = vec![ev(&touch.line)];
-            let why = match (owner_drop, trouble) {
-                (Some(d), _) => {
-                    evidence.push(ev(&d.lines[0]));
-                    "owner READY dropped".to_string()
-                }
-                (None, Some(next)) => {
-                    evidence.push(ev(&next.lines[0]));
-                    format!("then {}", next.status.as_deref().unwrap_or("changed"))
-                }
-                (None, None) => continue,
             };
             out.push(Failure {
                 node: node.to_string(),
                 f: Phase {
                     at: touch.at,
                     what: format!("pods on {node} marked not ready ({why})"),
-                    evidence,
+                    evidence: vec![ev(&touch.line), ev(evidence)],
                     point: touch.point,
                     alternatives: Vec::new(),
                 },
@@ -95,6 +82,27 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
         }
     }
     out
+}
+
+/// Whether what follows a touched pod's healthy state, though it looks like a lost
+/// node's doing, is not: a rollout is replacing the pod's template; or the node's
+/// kubelet wrote a pod change after the touch (a lost node's kubelet writes nothing
+/// from before the mark until it is back); or another pod on the node lives on past
+/// this one's eviction (the taint manager evicts a lost node's pods together), so
+/// this was a deletion of one pod.
+fn vetoed(
+    pod: &ObjectTimeline,
+    node: &str,
+    touch: &Touch,
+    next: &State,
+    templates: &NewTemplates,
+    kubelet: &KubeletWrites,
+    peers: &Peers,
+) -> bool {
+    let at = &next.lines[0];
+    (next.status.as_deref() == Some("Terminating") && templates.replace(pod))
+        || kubelet.between(node, &touch.line, at)
+        || peers.outlive(pod, node, at)
 }
 
 /// Whether an owner's READY drop, `d` after a pod's touch, can be the same event: the
@@ -122,18 +130,24 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
     same_node && (unknown || new_sandbox)
 }
 
-/// The pods of each Deployment (by namespace and name) created during the capture, by
-/// template hash and first line: a rollout shows as pods of a new template.
+/// The pods of each Deployment (by namespace and name) created during the capture,
+/// by first line: a rollout shows as pods of a new template (pod-template-hash).
 struct NewTemplates<'a> {
-    /// By (namespace, deployment): (template hash, first line) of each pod.
-    created: HashMap<(Option<&'a str>, &'a str), Vec<Born<'a>>>,
+    by_deployment: HashMap<(Option<&'a str>, &'a str), Created<'a>>,
 }
 
-type Born<'a> = (&'a str, &'a LineRef);
+/// Pods created in a capture, sorted by (source, first line), with for each the index
+/// of the next one of another template: "is there a pod of another template after
+/// line L" is then a binary search, not a scan (a long watch has thousands).
+#[derive(Default)]
+struct Created<'a> {
+    pods: Vec<(&'a str, u64, &'a str)>,
+    next_other: Vec<Option<usize>>,
+}
 
 impl<'a> NewTemplates<'a> {
     fn of(t: &'a Timelines) -> NewTemplates<'a> {
-        let mut created: HashMap<_, Vec<_>> = HashMap::new();
+        let mut by_deployment: HashMap<_, Created> = HashMap::new();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
                 continue;
@@ -143,20 +157,33 @@ impl<'a> NewTemplates<'a> {
                 .since_created
                 .is_some_and(|s| s.max_ms <= CREATION_LINE_MAX_MS);
             if let (true, Some(line)) = (born_here, first.lines.first()) {
-                created
+                by_deployment
                     .entry((pod.key.namespace.as_deref(), deployment))
                     .or_default()
-                    .push((hash, line));
+                    .pods
+                    .push((&*line.source, line.line, hash));
             }
         }
-        NewTemplates { created }
+        for c in by_deployment.values_mut() {
+            c.pods.sort_unstable();
+            let n = c.pods.len();
+            c.next_other = vec![None; n];
+            for i in (0..n.saturating_sub(1)).rev() {
+                c.next_other[i] = if c.pods[i + 1].2 != c.pods[i].2 {
+                    Some(i + 1)
+                } else {
+                    c.next_other[i + 1]
+                };
+            }
+        }
+        NewTemplates { by_deployment }
     }
 
     /// Whether a rollout is replacing `pod`'s template: a pod of the same Deployment
     /// from another template (pod-template-hash) was created after `pod` was first
-    /// seen, in the same capture. An eviction's replacement has the same hash (the
-    /// same ReplicaSet, FORMAT.md §5.1); a rollout's Terminating pods are the old
-    /// template's, scaled down as the new one's come up.
+    /// seen, in the same capture. An eviction's replacement has
+    /// the same hash (the same ReplicaSet, FORMAT.md §5.1); a rollout's Terminating
+    /// pods are the old template's, scaled down as the new one's come up.
     fn replace(&self, pod: &ObjectTimeline) -> bool {
         let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
             return false;
@@ -164,11 +191,23 @@ impl<'a> NewTemplates<'a> {
         let Some(seen) = pod.states[0].lines.first() else {
             return false;
         };
-        self.created
+        let Some(c) = self
+            .by_deployment
             .get(&(pod.key.namespace.as_deref(), deployment))
-            .into_iter()
-            .flatten()
-            .any(|(h, line)| *h != hash && line.source == seen.source && line.line > seen.line)
+        else {
+            return false;
+        };
+        let source = &*seen.source;
+        let from = c
+            .pods
+            .partition_point(|p| (p.0, p.1) <= (source, seen.line));
+        let end = c.pods.partition_point(|p| p.0 <= source);
+        let other = match c.pods.get(from) {
+            Some(p) if from < end && p.2 != hash => Some(from),
+            Some(_) if from < end => c.next_other[from],
+            _ => None,
+        };
+        other.is_some_and(|j| j < end)
     }
 }
 
