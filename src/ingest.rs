@@ -163,7 +163,7 @@ pub fn ingest_source(
 }
 
 /// Lines captured per message between the capture thread and the tables.
-const CAPTURE_BATCH: usize = 4096;
+const CAPTURE_BATCH: usize = 2048;
 
 /// The captured lines of `reader`. With a second core (rayon's pool has more than one
 /// thread; `RAYON_NUM_THREADS=1` says not) the capture stage (decoding, cleaning,
@@ -178,7 +178,7 @@ fn captured_lines(
     if rayon::current_num_threads() < 2 {
         return (Box::new(capture::lines(reader)), None);
     }
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<capture::CapturedLine>>(4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<capture::CapturedLine>>(2);
     let spawned = std::thread::Builder::new()
         .name("capture".into())
         .spawn(move || {

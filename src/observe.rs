@@ -25,16 +25,52 @@ use crate::tables::{ResourceKind, Row, SchemaRef};
 use crate::Text;
 
 /// A duration cell read as an interval of seconds (closed bounds; see `duration`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Serialized as `{text, min_s, max_s, formatter}`. The bounds are kept with a
+/// sentinel for "none" (48 bytes instead of 64: every kept row has an AGE).
+#[derive(Debug, Clone, PartialEq)]
 pub struct DurationCell {
     /// The cell as printed (`9m3s`, `<invalid>`).
     pub text: Text,
-    /// Lower bound in seconds; null for `<invalid>` (unbounded below) and `<unknown>`.
-    pub min_s: Option<i64>,
-    /// Upper bound in seconds; null for `<unknown>`.
-    pub max_s: Option<i64>,
+    min: i64,
+    max: i64,
     /// The formatter the text was read with.
     pub formatter: Formatter,
+}
+
+/// "No bound" in [`DurationCell`]: no printed duration reads as this many seconds.
+const NO_BOUND: i64 = i64::MIN;
+
+impl DurationCell {
+    pub fn new(text: Text, min_s: Option<i64>, max_s: Option<i64>, formatter: Formatter) -> Self {
+        DurationCell {
+            text,
+            min: min_s.unwrap_or(NO_BOUND),
+            max: max_s.unwrap_or(NO_BOUND),
+            formatter,
+        }
+    }
+
+    /// Lower bound in seconds; none for `<invalid>` (unbounded below) and `<unknown>`.
+    pub fn min_s(&self) -> Option<i64> {
+        (self.min != NO_BOUND).then_some(self.min)
+    }
+
+    /// Upper bound in seconds; none for `<unknown>`.
+    pub fn max_s(&self) -> Option<i64> {
+        (self.max != NO_BOUND).then_some(self.max)
+    }
+}
+
+impl Serialize for DurationCell {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("DurationCell", 4)?;
+        st.serialize_field("text", &self.text)?;
+        st.serialize_field("min_s", &self.min_s())?;
+        st.serialize_field("max_s", &self.max_s())?;
+        st.serialize_field("formatter", &self.formatter)?;
+        st.end()
+    }
 }
 
 /// RESTARTS: the count and, when printed, how long ago the last restart was.
@@ -60,7 +96,7 @@ pub struct Observation {
     /// The watch command run the row belongs to (unique within one experiment).
     pub stream: u32,
     /// Order of the row in its stream, from 0.
-    pub seq: u64,
+    pub seq: u32,
     /// For `watch` screens: which screen of the stream.
     pub snapshot: Option<u32>,
     /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
@@ -81,7 +117,7 @@ pub struct Observation {
     /// text (kept for evidence).
     pub cells: Cells,
     /// What the parser repaired or left over on this line.
-    pub note: Option<String>,
+    pub note: Option<Box<str>>,
 }
 
 /// `<none>` and an empty cell say "nothing".
@@ -317,7 +353,7 @@ pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
         return true;
     }
     match (&prev.age, &next.age) {
-        (Some(a), Some(b)) => match (a.min_s, b.max_s) {
+        (Some(a), Some(b)) => match (a.min_s(), b.max_s()) {
             // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.
             (Some(prev_min), Some(next_max)) => next_max + 2 < prev_min,
             _ => false,
@@ -350,12 +386,7 @@ impl Observer {
             Reading::Invalid => (None, Some(-2)),
             Reading::Unknown => (None, None),
         };
-        Some(DurationCell {
-            text: text.into(),
-            min_s,
-            max_s,
-            formatter,
-        })
+        Some(DurationCell::new(text.into(), min_s, max_s, formatter))
     }
 
     /// One observation from one row.
@@ -416,7 +447,7 @@ impl Observer {
             age,
             wall: row.time,
             cells,
-            note: row.note,
+            note: row.note.map(String::into_boxed_str),
         }
     }
 }

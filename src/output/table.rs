@@ -46,7 +46,7 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                 o.age.as_ref().map_or("-", |a| a.text.as_str()).to_string(),
                 o.age
                     .as_ref()
-                    .map(|a| match (a.min_s, a.max_s) {
+                    .map(|a| match (a.min_s(), a.max_s()) {
                         (Some(lo), Some(hi)) => format!("[{lo},{hi}]"),
                         (None, Some(hi)) => format!("(..,{hi}]"),
                         _ => "?".into(),

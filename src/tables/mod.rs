@@ -34,7 +34,7 @@ pub struct Row {
     /// The stream (watch command run) the row belongs to, unique in the experiment.
     pub stream: u32,
     /// Position of the row in its stream, from 0.
-    pub seq: u64,
+    pub seq: u32,
     /// For `watch` screens: which screen (snapshot) of the stream.
     pub snapshot: Option<u32>,
     pub schema: SchemaRef,
@@ -140,7 +140,7 @@ const GUESSABLE_KINDS: &[ResourceKind] = &[
 pub struct Tabler {
     next_stream: u32,
     stream: Option<u32>,
-    seq: u64,
+    seq: u32,
     schema: Option<SchemaRef>,
     /// The `kubectl get` whose output we are in, if any.
     get: Option<GetCommand>,
@@ -352,7 +352,7 @@ impl Tabler {
             None => self.new_stream(),
         };
         let seq = self.seq;
-        self.seq += 1;
+        self.seq = self.seq.saturating_add(1);
         Item::Row(Row {
             line,
             stream,

@@ -97,7 +97,7 @@ impl Builder<'_> {
 /// `[min, max)` holds exactly; as closed milliseconds `[min, max − 1 ms]`. `0s` is
 /// `(−2 s, 1 s)`.
 pub(super) fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
-    let (lo, hi) = (d.min_s?, d.max_s?);
+    let (lo, hi) = (d.min_s()?, d.max_s()?);
     let lo_ms = if lo == -2 { -1999 } else { lo * 1000 };
     Some((lo_ms, hi * 1000 - 1))
 }

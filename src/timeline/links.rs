@@ -113,7 +113,10 @@ fn ready_of(o: &Observation) -> Option<u32> {
 
 /// A pod line printed at the moment of its creation (`Pending`, AGE `0s` or `1s`).
 fn is_creation_line(o: &Observation) -> bool {
-    o.age.as_ref().and_then(|a| a.max_s).is_some_and(|m| m <= 2)
+    o.age
+        .as_ref()
+        .and_then(|a| a.max_s())
+        .is_some_and(|m| m <= 2)
 }
 
 /// Proposes every link between the tracks. `points[i]` is observation `i`'s point.
