@@ -620,7 +620,7 @@ fn streaming_parse_memory_does_not_grow_with_the_input() {
 
 /// `analyze` keeps an observation and a time point per state change (repeats of a
 /// state fold into runs, `ingest::RunFolder`, but these rows all differ), so its
-/// memory grows with the input: about 2.6 KB a row. Run with `--ignored` to see the
+/// memory grows with the input: about 1.3 KB a row. Run with `--ignored` to see the
 /// figures; docs/PERFORMANCE.md has them.
 #[test]
 #[ignore = "analyze keeps a point per state change: its memory grows with such input"]
@@ -784,9 +784,9 @@ fn many_distinct_object_names_parse_and_analyze() {
 /// 10k/30k/100k distinct pods took 0.9 s/6 s/115 s while two links in
 /// `timeline::links::propose` scanned all tracks per track; indexed by object and
 /// owner, 100k pods take 1.2 s and a million 34 s with 5.5 GB peak (every pod keeps
-/// its observation, states and time points).
+/// its observation, states and time points); now (2026-11-28) 7.7 s and 1.7 GiB.
 #[test]
-#[ignore = "a million pods: ~35 s and ~5.5 GB in release, minutes in debug"]
+#[ignore = "a million pods: ~8 s and ~1.7 GiB in release, minutes in debug"]
 fn a_million_distinct_object_names() {
     let n = std::env::var("WATCHTRAIL_HOSTILE_NAMES")
         .ok()
