@@ -300,8 +300,8 @@ fn account_line(
 }
 
 /// How many observations one source keeps in memory: past it, rows are read and
-/// counted but not analysed (each kept row costs about 2 KB with its timeline:
-/// docs/PERFORMANCE.md).
+/// counted but not analysed (each kept row costs about 1.2 KB with its timeline, so
+/// this is about 2.5 GB: docs/PERFORMANCE.md).
 pub const KEPT_LIMIT: usize = 2_000_000;
 
 /// Reads all sources of one experiment into memory, keeping state runs, not lines:
