@@ -465,7 +465,8 @@ impl Default for RunFolder {
 /// What became of an observation offered to a [`RunFolder`].
 enum Added {
     Kept,
-    /// Folded into its run; with how many of the run's kept lines were given up.
+    /// Folded into its run: this many lines leave the kept ones (the latest it takes
+    /// the place of, and the repeats a run grown long gives up).
     Folded(u64),
     /// Not kept: the budget is spent. The observation's line.
     OverBudget(u64),
