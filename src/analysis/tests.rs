@@ -206,3 +206,26 @@ fn a_touch_then_terminating_during_a_rollout_is_no_node_failure() {
     ]);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
+
+/// A long pods watch of a busy namespace — rollouts, deletions, crashes, and most
+/// events reprints of an unchanged pod — has no node failure: the simulator's churn
+/// says so, and without a node stream every pod's touches must not be read as marks.
+#[test]
+fn a_watch_of_reprints_rollouts_and_deletions_is_no_node_failure() {
+    for seed in 0..2 {
+        let mut text = Vec::new();
+        crate::simulate::churn::write_transcript(&mut text, seed, 3 << 20, 0.95).unwrap();
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.into()),
+        };
+        let ing = crate::ingest::ingest(&[source]).unwrap();
+        let t = crate::timeline::build(&ing, LinkOptions::default());
+        let a = analyze("churn", &ing, t);
+        assert!(
+            a.incidents.is_empty(),
+            "seed {seed}: {:?}",
+            a.incidents.iter().map(|i| &i.phases.F).collect::<Vec<_>>()
+        );
+    }
+}
