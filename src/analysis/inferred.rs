@@ -102,7 +102,7 @@ fn vetoed(
     let at = &next.lines[0];
     (next.status.as_deref() == Some("Terminating") && templates.replace(pod))
         || kubelet.between(node, &touch.line, at)
-        || peers.outlive(pod, node, at)
+        || peers.outlive(node, at)
 }
 
 /// Whether an owner's READY drop, `d` after a pod's touch, can be the same event: the
@@ -258,22 +258,16 @@ impl<'a> KubeletWrites<'a> {
 /// The healthy states of Deployment pods, by source and node, in the order of their
 /// first lines: which pods were running on a node at a given line.
 struct Peers<'a> {
-    states: HashMap<(&'a str, &'a str), Vec<Running<'a>>>,
-}
-
-/// A healthy state of a pod on a node, by lines of one source.
-struct Running<'a> {
-    first: u64,
-    /// The line of the next state, or (the last state) the state's last line.
-    end: u64,
-    /// Whether the next state is `Terminating`.
-    then_terminating: bool,
-    pod: &'a ObjectTimeline,
+    /// By (source, node): the healthy states of Deployment pods there whose next
+    /// change is not `Terminating`, as (first line, the line it lasts until), sorted
+    /// by first line, with the running maximum of the second: "was one running at line
+    /// L" is then a binary search, not a scan (a long watch has thousands).
+    states: HashMap<(&'a str, &'a str), Vec<(u64, u64)>>,
 }
 
 impl<'a> Peers<'a> {
     fn of(t: &'a Timelines) -> Peers<'a> {
-        let mut states: HashMap<_, Vec<_>> = HashMap::new();
+        let mut states: HashMap<_, Vec<(u64, u64)>> = HashMap::new();
         let pods = t.objects.iter().filter(|o| {
             o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
         });
@@ -282,52 +276,46 @@ impl<'a> Peers<'a> {
                 let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {
                     continue;
                 };
-                if !healthy(s) {
+                let next = pod.states.get(i + 1);
+                if !healthy(s) || next.is_some_and(|n| n.status.as_deref() == Some("Terminating")) {
                     continue;
                 }
                 // Until the next state, or (the last state) its last line.
-                let next = pod.states.get(i + 1);
-                let last_line = s.touches.last().map_or(first, |t| &t.line);
-                let (end, terminating) = match next.and_then(|n| n.lines.first()) {
-                    Some(l) => (
-                        l,
-                        next.is_some_and(|n| n.status.as_deref() == Some("Terminating")),
-                    ),
-                    None => (last_line, false),
+                let end = match next.and_then(|n| n.lines.first()) {
+                    Some(l) => l,
+                    None => s.touches.last().map_or(first, |t| &t.line),
                 };
-                if end.source != first.source {
-                    continue;
+                if end.source == first.source {
+                    states
+                        .entry((&*first.source, node))
+                        .or_default()
+                        .push((first.line, end.line));
                 }
-                states
-                    .entry((&*first.source, node))
-                    .or_default()
-                    .push(Running {
-                        first: first.line,
-                        end: end.line,
-                        then_terminating: terminating,
-                        pod,
-                    });
             }
         }
         for v in states.values_mut() {
-            v.sort_unstable_by_key(|s| s.first);
+            v.sort_unstable();
+            let mut reach = 0;
+            for s in v.iter_mut() {
+                reach = reach.max(s.1);
+                s.1 = reach;
+            }
         }
         Peers { states }
     }
 
-    /// Whether another Deployment pod on `node` was running when `pod` turned
-    /// `Terminating` at line `at`, and its next change (or, if none, the capture's
-    /// end with it still shown running after `at`) was not its own eviction: the
-    /// taint manager evicts every such pod of a lost node at once (all share the
-    /// default `tolerationSeconds`, FORMAT.md §4.5), so `pod` was deleted on its own.
-    fn outlive(&self, pod: &ObjectTimeline, node: &str, at: &LineRef) -> bool {
+    /// Whether a Deployment pod on `node` was running at line `at`, where one turned
+    /// `Terminating`, and its next change (or, if none, the capture's end with it
+    /// still shown running after `at`) was not its own eviction: the taint manager
+    /// evicts every such pod of a lost node at once (all share the default
+    /// `tolerationSeconds`, FORMAT.md §4.5), so the one at `at` was deleted on its
+    /// own. (The pod at `at` is not such a one: its next change is that
+    /// `Terminating`.)
+    fn outlive(&self, node: &str, at: &LineRef) -> bool {
         let Some(v) = self.states.get(&(&*at.source, node)) else {
             return false;
         };
-        let before = v.partition_point(|s| s.first < at.line);
-        v[..before]
-            .iter()
-            .rev()
-            .any(|s| s.end > at.line && !s.then_terminating && !std::ptr::eq(s.pod, pod))
+        let before = v.partition_point(|s| s.0 < at.line);
+        before > 0 && v[before - 1].1 > at.line
     }
 }
