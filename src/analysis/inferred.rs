@@ -15,12 +15,18 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let templates = NewTemplates::of(t);
     let kubelet = KubeletWrites::of(t);
     let peers = Peers::of(t);
-    let by_key: HashMap<&crate::timeline::ObjectKey, usize> = t
+    // Each owner's READY drops (the state after the drop), in time order.
+    let drops: HashMap<&crate::timeline::ObjectKey, Vec<&State>> = t
         .objects
         .iter()
-        .enumerate()
-        .filter(|(_, o)| o.key.kind != ResourceKind::Pod)
-        .map(|(i, o)| (&o.key, i))
+        .filter(|o| o.key.kind != ResourceKind::Pod)
+        .map(|o| {
+            let dropped = o.states.windows(2).filter_map(|p| {
+                matches!((p[0].ready, p[1].ready), (Some([a, _]), Some([b, _])) if b < a)
+                    .then_some(&p[1])
+            });
+            (&o.key, dropped.collect())
+        })
         .collect();
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         for (i, s) in pod.states.iter().enumerate() {
@@ -34,14 +40,11 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             // Corroboration: the owner's READY dropped as the pod was touched, or the
             // pod's next state is what a lost node leaves behind.
             let owner_drop = |touch: &Touch| {
-                let w = &t.objects[*by_key.get(pod.owner.as_ref()?)?];
-                w.states
-                    .windows(2)
-                    .find(|p| {
-                        matches!((p[0].ready, p[1].ready), (Some([a, _]), Some([b, _])) if b < a)
-                            && owner_drop_follows_mark(Interval::minus(p[1].from, touch.at))
-                    })
-                    .map(|p| &p[1])
+                drops
+                    .get(pod.owner.as_ref()?)?
+                    .iter()
+                    .copied()
+                    .find(|d| owner_drop_follows_mark(Interval::minus(d.from, touch.at)))
             };
             let (touch, evidence, why) = match s
                 .touches
