@@ -313,7 +313,8 @@ impl<'a> Peers<'a> {
     /// evicts every such pod of a lost node at once (all share the default
     /// `tolerationSeconds`, FORMAT.md §4.5), so the one at `at` was deleted on its
     /// own. (The pod at `at` is not such a one: its next change is that
-    /// `Terminating`.)
+    /// `Terminating`.) A pod given a shorter `tolerationSeconds` is evicted before the
+    /// others: if the capture ends before they are, this says "deleted on its own".
     fn outlive(&self, node: &str, at: &LineRef) -> bool {
         let Some(v) = self.states.get(&(&*at.source, node)) else {
             return false;
