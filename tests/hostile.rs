@@ -619,7 +619,7 @@ fn streaming_parse_memory_does_not_grow_with_the_input() {
 }
 
 /// `analyze` keeps an observation and a time point per state change (repeats of a
-/// state fold into runs, `ingest::RunFolder`, but these rows all differ), so its
+/// state fold into runs, `ingest::runs::RunFolder`, but these rows all differ), so its
 /// memory grows with the input: about 1.3 KB a row. Run with `--ignored` to see the
 /// figures; docs/PERFORMANCE.md has them.
 #[test]

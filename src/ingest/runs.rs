@@ -1,0 +1,286 @@
+//! Keeping state runs, not lines: which of an object's repeated lines a long capture
+//! keeps (see [`RunFolder`]).
+
+use crate::observe::Observation;
+
+/// The longest state run kept line by line. Each repeat in a watch stream is a
+/// *touch*, evidence of a hidden update (FORMAT.md §4.4), and a real experiment shows a
+/// handful per state (the node controller's mark, the taint manager's condition). A
+/// run longer than this is something writing the object over and over (a status
+/// heartbeat, a `watch` screen): its repeats are no evidence, so it keeps its first
+/// line and its latest only.
+pub const RUN_HEAD: usize = 8;
+
+/// Keeps state runs, not lines. An object's line that repeats its previous state in
+/// the same stream (AGE and other time-only cells aside) adds no state. A run of up
+/// to [`RUN_HEAD`] lines is kept whole; once it grows past that, its repeats are given
+/// up and it keeps its first line and its latest (which bounds how long the state
+/// lasted); the rest are counted. A `watch` screen's repeat is never a touch (the
+/// screen reprints everything), so screens keep first and latest from the start. A
+/// `watch` of 500 unchanged pods printing a status write every two seconds for a day
+/// then costs two observations a pod, not 43,200. Folding drops only the order
+/// constraints of the folded lines, so intervals stay honest (they can only get wider).
+pub(super) struct RunFolder {
+    /// Per object and stream (by hash): the slots of its current run's kept lines
+    /// and how many lines the run has had.
+    last: std::collections::HashMap<u64, Run>,
+    /// Whether to fold at all.
+    fold: bool,
+    /// Whether the budget ran out: from then on no line starts a run or adds to a
+    /// run's head, even if slots are given up later (the account says where
+    /// analysis stopped, and it must stay true).
+    spent: bool,
+}
+
+#[derive(Default)]
+struct Run {
+    slots: smallvec::SmallVec<[usize; 2]>,
+    lines: usize,
+}
+
+/// What became of an observation offered to a [`RunFolder`].
+pub(super) enum Added {
+    Kept,
+    /// Folded into its run: this many lines leave the kept ones (the latest it takes
+    /// the place of, and the repeats a run grown long gives up).
+    Folded(u64),
+    /// Not kept: the budget is spent. The observation's line.
+    OverBudget(u64),
+}
+
+impl RunFolder {
+    /// A folder; with `fold` false it keeps every line (for checking the parser row
+    /// by row), the budget still applying.
+    pub(super) fn new(fold: bool) -> RunFolder {
+        RunFolder {
+            last: Default::default(),
+            fold,
+            spent: false,
+        }
+    }
+
+    /// Keeps `o` in `obs` (this source's observations, in no particular order: the
+    /// caller sorts them), or folds it into its object's run.
+    pub(super) fn add(
+        &mut self,
+        obs: &mut Vec<Observation>,
+        o: Observation,
+        limit: usize,
+    ) -> Added {
+        let key = key_hash(&o);
+        let continues = self.fold
+            && self.last.get(&key).is_some_and(|run| {
+                run.slots
+                    .last()
+                    .is_some_and(|&latest| continues_run(&obs[latest], &o))
+            });
+        if !continues {
+            if self.over(obs, limit) {
+                return Added::OverBudget(o.line);
+            }
+            obs.push(o);
+            let slots = smallvec::smallvec![obs.len() - 1];
+            self.last.insert(key, Run { slots, lines: 1 });
+            return Added::Kept;
+        }
+        let run = self.last.get_mut(&key).expect("checked above");
+        run.lines += 1;
+        let head = if o.snapshot.is_some() { 1 } else { RUN_HEAD };
+        if run.lines <= head || run.slots.len() < 2 {
+            // In the head (or a `watch` screen's second line): kept.
+            if self.over(obs, limit) {
+                return Added::OverBudget(o.line);
+            }
+            obs.push(o);
+            let slot = obs.len() - 1;
+            self.last
+                .get_mut(&key)
+                .expect("checked above")
+                .slots
+                .push(slot);
+            return Added::Kept;
+        }
+        // Past the head: the latest line takes the second slot; the repeats kept
+        // while the run was short are given up.
+        obs[run.slots[1]] = o;
+        let mut given_up: smallvec::SmallVec<[usize; RUN_HEAD]> = run.slots.drain(2..).collect();
+        given_up.sort_unstable_by(|a, b| b.cmp(a));
+        for &slot in &given_up {
+            self.give_up(obs, slot);
+        }
+        Added::Folded(given_up.len() as u64 + 1)
+    }
+
+    /// Whether a line may not be kept: the budget is spent (for good).
+    fn over(&mut self, obs: &[Observation], limit: usize) -> bool {
+        self.spent |= obs.len() >= limit;
+        self.spent
+    }
+
+    /// Removes slot `slot` by moving the last observation into it (the caller gives up
+    /// slots from the highest down, so the one moved is never one still to give up),
+    /// and tells the moved one's run where it went.
+    fn give_up(&mut self, obs: &mut Vec<Observation>, slot: usize) {
+        let from = obs.len() - 1;
+        obs.swap_remove(slot);
+        if slot == from {
+            return;
+        }
+        if let Some(run) = self.last.get_mut(&key_hash(&obs[slot])) {
+            for s in run.slots.iter_mut().filter(|s| **s == from) {
+                *s = slot;
+            }
+        }
+    }
+}
+
+fn key_hash(o: &Observation) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (o.stream, &o.kind, &o.namespace, o.name()).hash(&mut h);
+    h.finish()
+}
+
+/// Whether `next` repeats `prev`'s state: same object and stream, same state cells,
+/// same incarnation.
+fn continues_run(prev: &Observation, next: &Observation) -> bool {
+    prev.stream == next.stream
+        && prev.kind == next.kind
+        && prev.namespace == next.namespace
+        && prev.name() == next.name()
+        && prev.same_state(next)
+        && !crate::observe::is_new_incarnation(prev, next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{ingest, ingest_every_row, ingest_with_limit, Ingested};
+    use crate::input::{Origin, Source};
+
+    fn source(text: String) -> Source {
+        Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.into_bytes().into()),
+        }
+    }
+
+    /// A pods watch: `a` repeats its state `n` times (AGE moving on), `b` changes
+    /// state on every line, both interleaved.
+    fn transcript(n: u32) -> String {
+        let mut t = String::from("NAME   READY   STATUS    RESTARTS   AGE\n");
+        for i in 0..n {
+            t += &format!("a      1/1     Running   0          {}s\n", 10 + i);
+            let status = if i % 2 == 0 { "Running" } else { "Pending" };
+            t += &format!("b      1/1     {status:<9} 0          {}s\n", 10 + i);
+        }
+        t
+    }
+
+    fn lines_of(ing: &Ingested, name: &str) -> Vec<u64> {
+        ing.observations
+            .iter()
+            .filter(|o| o.name() == name)
+            .map(|o| o.line)
+            .collect()
+    }
+
+    #[test]
+    fn a_short_run_is_kept_whole() {
+        let n = RUN_HEAD as u32;
+        let ing = ingest(&[source(transcript(n))]).unwrap();
+        let expected: Vec<u64> = (0..u64::from(n)).map(|i| 2 + 2 * i).collect();
+        assert_eq!(lines_of(&ing, "a"), expected);
+        assert_eq!(ing.accounts[0].folded, 0);
+    }
+
+    #[test]
+    fn a_long_run_keeps_its_first_and_latest_line_in_line_order() {
+        let ing = ingest(&[source(transcript(100))]).unwrap();
+        assert_eq!(lines_of(&ing, "a"), [2, 2 + 2 * 99]);
+        assert_eq!(lines_of(&ing, "b").len(), 100);
+        assert!(ing.observations.windows(2).all(|w| w[0].line < w[1].line));
+        let acc = &ing.accounts[0];
+        assert_eq!(acc.folded, 98);
+        assert_eq!(acc.rows, 200);
+        assert!(acc.error.is_none());
+    }
+
+    #[test]
+    fn a_run_grown_long_gives_up_its_repeats() {
+        let all = ingest_every_row(&[source(transcript(40))]).unwrap();
+        let a: Vec<&Observation> = all
+            .observations
+            .iter()
+            .filter(|o| o.name() == "a")
+            .collect();
+        let mut folder = RunFolder::new(true);
+        let mut kept = Vec::new();
+        for o in &a {
+            folder.add(&mut kept, (*o).clone(), usize::MAX);
+        }
+        let lines: Vec<u64> = kept.iter().map(|o| o.line).collect();
+        assert_eq!(lines, [a[0].line, a[39].line]);
+    }
+
+    proptest::proptest! {
+        /// Whatever the interleaving, each run keeps all its lines up to
+        /// `RUN_HEAD`, else its first and latest: a model computed run by run. (At
+        /// most 99 lines: AGE in seconds is printed up to `119s`.)
+        #[test]
+        fn kept_lines_are_each_runs_head_or_ends(
+            steps in proptest::collection::vec((0usize..4, proptest::bool::weighted(0.1)), 1..100)
+        ) {
+            let mut t = String::from("NAME   READY   STATUS    RESTARTS   AGE\n");
+            let mut status = [false; 4];
+            for (i, &(pod, flip)) in steps.iter().enumerate() {
+                status[pod] ^= flip;
+                let st = if status[pod] { "Pending" } else { "Running" };
+                t += &format!("p{pod}     1/1     {st:<9} 0          {}s\n", 10 + i);
+            }
+            let ing = ingest(&[source(t)]).unwrap();
+            let got: Vec<u64> = ing.observations.iter().map(|o| o.line).collect();
+            let mut want = Vec::new();
+            for pod in 0..4 {
+                let mut runs: Vec<Vec<u64>> = Vec::new();
+                let mut last = None;
+                let mut st = false;
+                for (i, &(p, flip)) in steps.iter().enumerate() {
+                    if p != pod {
+                        continue;
+                    }
+                    st ^= flip;
+                    if last != Some(st) {
+                        runs.push(Vec::new());
+                    }
+                    last = Some(st);
+                    runs.last_mut().unwrap().push(i as u64 + 2);
+                }
+                for r in runs {
+                    if r.len() <= RUN_HEAD {
+                        want.extend(r);
+                    } else {
+                        want.extend([r[0], r[r.len() - 1]]);
+                    }
+                }
+            }
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn past_the_budget_rows_are_counted_and_reported_with_their_line() {
+        // `a` repeats (lines 2, 4, ...), `b` changes (3, 5, ...): five kept, then
+        // nothing new is, though `a`'s run grows long and gives up a slot.
+        let ing = ingest_with_limit(&[source(transcript(10))], 5).unwrap();
+        let lines: Vec<u64> = ing.observations.iter().map(|o| o.line).collect();
+        assert_eq!(lines, [2, 3, 5, 20]);
+        let acc = &ing.accounts[0];
+        assert_eq!((acc.not_kept, acc.folded), (13, 3));
+        assert_eq!(acc.rows, 4 + 13 + 3);
+        assert_eq!(acc.first_not_kept, Some(7));
+        let e = acc.error.as_deref().unwrap();
+        assert!(e.starts_with("line 7: more than 5 table rows"), "{e}");
+    }
+}
