@@ -27,7 +27,7 @@ fn describe(s: &State) -> String {
     if let Some(n) = &s.node {
         parts.push(format!("on {n}"));
     }
-    for (h, v) in &s.cells {
+    for (h, v) in s.cells.iter() {
         if matches!(&**h, "UP-TO-DATE" | "AVAILABLE" | "DESIRED" | "CURRENT") {
             parts.push(format!("{} {v}", h.to_lowercase()));
         }
