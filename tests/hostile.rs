@@ -636,28 +636,58 @@ fn streaming_analyze_memory_does_not_grow_with_the_input() {
     );
 }
 
+/// Peak RSS (kB) of `analyze` over `bytes` of what `write` writes, checking the verdict.
+fn analyze_peak(
+    what: &str,
+    bytes: u64,
+    write: impl FnOnce(&mut dyn std::io::Write, u64) -> std::io::Result<u64> + Send + 'static,
+) -> u64 {
+    let (peak, out, _) = stream_through(&["analyze", "--format", "json", "-"], move |w| {
+        write(w, bytes).map(|_| ())
+    });
+    let a: Value = serde_json::from_slice(&out).expect("analysis JSON");
+    assert_eq!(a["scenario"], "no-failure", "{}", a["warnings"]);
+    eprintln!("analyze, {} MB of {what}: peak RSS {peak} kB", bytes >> 20);
+    peak
+}
+
 /// What `analyze` keeps is state runs, not lines: `watch` screens of a namespace whose
 /// pods do not change print every pod again every two seconds, and four times the
 /// screens must not cost more memory.
 #[test]
 fn streaming_analyze_of_watch_screens_keeps_runs_not_lines() {
     let (small, big) = streaming_sizes();
-    let peak = |bytes: u64| {
-        let (peak, out, _) = stream_through(&["analyze", "--format", "json", "-"], move |w| {
-            watchtrail::simulate::churn::write_screens(w, 5, bytes, 0.0).map(|_| ())
-        });
-        let a: Value = serde_json::from_slice(&out).expect("analysis JSON");
-        assert_eq!(a["scenario"], "no-failure", "{}", a["warnings"]);
-        eprintln!(
-            "analyze, {} MB of watch screens: peak RSS {peak} kB",
-            bytes >> 20
-        );
-        peak
+    let screens = |w: &mut dyn std::io::Write, bytes| {
+        watchtrail::simulate::churn::write_screens(&mut &mut *w, 5, bytes, 0.0)
     };
-    let (a, b) = (peak(small), peak(big));
+    let (a, b) = (
+        analyze_peak("watch screens", small, screens),
+        analyze_peak("watch screens", big, screens),
+    );
     assert!(
         b <= a + 8 * 1024,
         "analyze peak RSS grew with repeated screens: {a} kB for {} MB, {b} kB for {} MB",
+        small >> 20,
+        big >> 20
+    );
+}
+
+/// The same for a `--watch` whose every event reprints an unchanged pod (status writes
+/// that touch nothing kubectl prints): each pod's run grows past its head and keeps its
+/// first line and its latest, however long the watch.
+#[test]
+fn streaming_analyze_of_a_watch_of_reprints_keeps_runs_not_lines() {
+    let (small, big) = streaming_sizes();
+    let reprints = |w: &mut dyn std::io::Write, bytes| {
+        watchtrail::simulate::churn::write_transcript(&mut &mut *w, 5, bytes, 1.0)
+    };
+    let (a, b) = (
+        analyze_peak("reprints", small, reprints),
+        analyze_peak("reprints", big, reprints),
+    );
+    assert!(
+        b <= a + 8 * 1024,
+        "analyze peak RSS grew with reprints: {a} kB for {} MB, {b} kB for {} MB",
         small >> 20,
         big >> 20
     );

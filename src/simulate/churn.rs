@@ -140,13 +140,13 @@ impl Churn {
         self.pending.extend(lines);
     }
 
-    /// Advances the world by one watch event and queues its line(s).
     /// The same watch where a share `p` of the events reprint a pod unchanged.
     pub fn with_repeats(mut self, p: f64) -> Churn {
         self.repeats = p;
         self
     }
 
+    /// Advances the world by one watch event and queues its line(s).
     fn step(&mut self) {
         self.now_ms += self.rng.int(50, 4000) as i64;
         let now_s = self.now_ms.div_euclid(1000);
