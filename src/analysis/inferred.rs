@@ -12,9 +12,7 @@ use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch
 /// later evicted — unless a rollout is replacing its template.
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let mut out: Vec<Failure> = Vec::new();
-    let templates = NewTemplates::of(t);
-    let kubelet = KubeletWrites::of(t);
-    let peers = Peers::of(t);
+    let vetoes = Vetoes::of(t);
     // Each owner's READY drops (the state after the drop), in time order.
     let drops: HashMap<&crate::timeline::ObjectKey, Vec<&State>> = t
         .objects
@@ -61,9 +59,7 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     let Some(next) = pod.states.get(i + 1) else {
                         continue;
                     };
-                    if !left_by_a_lost_node(s, next)
-                        || vetoed(pod, &node, touch, next, &templates, &kubelet, &peers)
-                    {
+                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, &node, touch, next) {
                         continue;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
@@ -87,25 +83,35 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     out
 }
 
-/// Whether what follows a touched pod's healthy state, though it looks like a lost
-/// node's doing, is not: a rollout is replacing the pod's template; or the node's
-/// kubelet wrote a pod change after the touch (a lost node's kubelet writes nothing
-/// from before the mark until it is back); or another pod on the node lives on past
-/// this one's eviction (the taint manager evicts a lost node's pods together), so
-/// this was a deletion of one pod.
-fn vetoed(
-    pod: &ObjectTimeline,
-    node: &str,
-    touch: &Touch,
-    next: &State,
-    templates: &NewTemplates,
-    kubelet: &KubeletWrites,
-    peers: &Peers,
-) -> bool {
-    let at = &next.lines[0];
-    (next.status.as_deref() == Some("Terminating") && templates.replace(pod))
-        || kubelet.between(node, &touch.line, at)
-        || peers.outlive(node, at)
+/// What says that a touched pod's next state, though it looks like a lost node's
+/// doing, is not.
+struct Vetoes<'a> {
+    templates: NewTemplates<'a>,
+    kubelet: KubeletWrites<'a>,
+    peers: Peers<'a>,
+}
+
+impl<'a> Vetoes<'a> {
+    fn of(t: &'a Timelines) -> Vetoes<'a> {
+        Vetoes {
+            templates: NewTemplates::of(t),
+            kubelet: KubeletWrites::of(t),
+            peers: Peers::of(t),
+        }
+    }
+
+    /// Whether `next`, after `pod`'s healthy state touched by `touch` on `node`, is
+    /// not a lost node's doing: a rollout is replacing the pod's template; or the
+    /// node's kubelet wrote a pod change after the touch (a lost node's kubelet writes
+    /// nothing from before the mark until it is back); or another pod on the node
+    /// lives on past this one's eviction (the taint manager evicts a lost node's pods
+    /// together), so this was a deletion of one pod.
+    fn veto(&self, pod: &ObjectTimeline, node: &str, touch: &Touch, next: &State) -> bool {
+        let at = &next.lines[0];
+        (next.status.as_deref() == Some("Terminating") && self.templates.replace(pod))
+            || self.kubelet.between(node, &touch.line, at)
+            || self.peers.outlive(node, at)
+    }
 }
 
 /// Whether an owner's READY drop, `d` after a pod's touch, can be the same event: the
