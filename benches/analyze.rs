@@ -23,20 +23,6 @@ fn transcript() -> Vec<u8> {
     out
 }
 
-/// The transcript's rows in a fixed pseudo-random order, the header first.
-fn shuffled(bytes: &[u8]) -> Vec<u8> {
-    let mut lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    for i in (2..lines.len()).rev() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        let j = 1 + (state % i as u64) as usize;
-        lines.swap(i, j);
-    }
-    lines.concat()
-}
-
 fn analyze_once(bytes: &Arc<[u8]>) -> usize {
     let src = Source {
         name: "pods.log".into(),
@@ -61,7 +47,8 @@ fn analyze(c: &mut Criterion) {
         b.iter(|| one.install(|| analyze_once(&bytes)))
     });
     g.bench_function("pods watch, all cores", |b| b.iter(|| analyze_once(&bytes)));
-    let mixed: Arc<[u8]> = shuffled(&bytes).into();
+    let mixed: Arc<[u8]> =
+        watchtrail::simulate::churn::shuffle_rows(&bytes, 0x9e37_79b9_7f4a_7c15).into();
     g.bench_function("pods watch shuffled, 1 thread", |b| {
         b.iter(|| one.install(|| analyze_once(&mixed)))
     });

@@ -651,25 +651,32 @@ fn analyze_peak(
     peak
 }
 
+/// Asserts that four times the input written by `write` costs `analyze` no more memory.
+fn assert_analyze_peak_flat(
+    what: &str,
+    write: impl Fn(&mut dyn std::io::Write, u64) -> std::io::Result<u64> + Copy + Send + 'static,
+) {
+    let (small, big) = streaming_sizes();
+    let (a, b) = (
+        analyze_peak(what, small, write),
+        analyze_peak(what, big, write),
+    );
+    assert!(
+        b <= a + 8 * 1024,
+        "analyze peak RSS grew with {what}: {a} kB for {} MB, {b} kB for {} MB",
+        small >> 20,
+        big >> 20
+    );
+}
+
 /// What `analyze` keeps is state runs, not lines: `watch` screens of a namespace whose
 /// pods do not change print every pod again every two seconds, and four times the
 /// screens must not cost more memory.
 #[test]
 fn streaming_analyze_of_watch_screens_keeps_runs_not_lines() {
-    let (small, big) = streaming_sizes();
-    let screens = |w: &mut dyn std::io::Write, bytes| {
+    assert_analyze_peak_flat("watch screens", |w, bytes| {
         watchtrail::simulate::churn::write_screens(&mut &mut *w, 5, bytes, 0.0)
-    };
-    let (a, b) = (
-        analyze_peak("watch screens", small, screens),
-        analyze_peak("watch screens", big, screens),
-    );
-    assert!(
-        b <= a + 8 * 1024,
-        "analyze peak RSS grew with repeated screens: {a} kB for {} MB, {b} kB for {} MB",
-        small >> 20,
-        big >> 20
-    );
+    });
 }
 
 /// The same for a `--watch` whose every event reprints an unchanged pod (status writes
@@ -677,20 +684,9 @@ fn streaming_analyze_of_watch_screens_keeps_runs_not_lines() {
 /// first line and its latest, however long the watch.
 #[test]
 fn streaming_analyze_of_a_watch_of_reprints_keeps_runs_not_lines() {
-    let (small, big) = streaming_sizes();
-    let reprints = |w: &mut dyn std::io::Write, bytes| {
+    assert_analyze_peak_flat("reprints", |w, bytes| {
         watchtrail::simulate::churn::write_transcript(&mut &mut *w, 5, bytes, 1.0)
-    };
-    let (a, b) = (
-        analyze_peak("reprints", small, reprints),
-        analyze_peak("reprints", big, reprints),
-    );
-    assert!(
-        b <= a + 8 * 1024,
-        "analyze peak RSS grew with reprints: {a} kB for {} MB, {b} kB for {} MB",
-        small >> 20,
-        big >> 20
-    );
+    });
 }
 
 // 5. UTF-16.

@@ -316,6 +316,21 @@ pub fn write_screens(
     write_lines(out, Churn::new(seed, 60, 4).screens(changes), bytes)
 }
 
+/// A transcript's rows in a fixed pseudo-random order (xorshift from `seed`, which
+/// must not be 0), the first line (the header) first: a watch that contradicts itself
+/// everywhere, for the benches and tests of conflict resolution.
+pub fn shuffle_rows(text: &[u8], seed: u64) -> Vec<u8> {
+    let mut lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+    let mut state = seed;
+    for i in (2..lines.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        lines.swap(i, 1 + (state % i as u64) as usize);
+    }
+    lines.concat()
+}
+
 fn write_lines(
     out: &mut impl std::io::Write,
     lines: impl Iterator<Item = String>,

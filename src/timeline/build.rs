@@ -608,15 +608,8 @@ mod tests {
     fn a_shuffled_watch_gives_up_ages_and_keeps_every_interval_whole() {
         let mut text = Vec::new();
         crate::simulate::churn::write_transcript(&mut text, 3, 400_000, 0.0).unwrap();
-        let mut lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        for i in (2..lines.len()).rev() {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            lines.swap(i, 1 + (state % i as u64) as usize);
-        }
-        let t = timelines_of(lines.concat());
+        let shuffled = crate::simulate::churn::shuffle_rows(&text, 0x2545_f491_4f6c_dd1d);
+        let t = timelines_of(shuffled);
         assert!(
             t.warnings
                 .iter()
