@@ -96,6 +96,8 @@ pub enum MarkerKind {
     Command {
         text: String,
         time: Option<WallClock>,
+        /// The host the prompt named, when it named one.
+        host: Option<String>,
     },
     Interrupt,
 }
@@ -278,6 +280,7 @@ fn account_line(
                 what: MarkerKind::Command {
                     text: command.text,
                     time,
+                    host: command.host,
                 },
             });
         }

@@ -26,6 +26,7 @@ pub mod duration;
 pub mod error;
 pub mod ingest;
 pub mod input;
+pub mod kube;
 pub mod observe;
 pub mod output;
 pub mod simulate;

@@ -99,6 +99,8 @@ pub struct Observation {
     pub seq: u32,
     /// For `watch` screens: which screen of the stream.
     pub snapshot: Option<u32>,
+    /// The row belongs to a plain `kubectl get` listing: one instant (not serialized).
+    pub listing: bool,
     /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
     pub kind: ResourceKind,
     /// Namespace when printed (`-A`) or asked for (`-n`), else null.
@@ -440,6 +442,7 @@ impl Observer {
             stream: row.stream,
             seq: row.seq,
             snapshot: row.snapshot,
+            listing: row.listing,
             kind,
             namespace,
             ready,

@@ -49,6 +49,7 @@ pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
         command: Command {
             text: typed.to_string(),
             get,
+            host: None,
         },
         comment: parsed.comment.filter(|c| !c.is_empty()),
     })

@@ -97,6 +97,8 @@ pub struct Command {
     /// Set when it is a `kubectl get` (or an alias: `k`, `kc`, `kg`, `kubectl.exe`, a bare
     /// `get ...`, `watch kubectl get ...`).
     pub get: Option<GetCommand>,
+    /// The host the prompt before it names, when it names one (`[root@rhel1 ~]#`).
+    pub host: Option<String>,
 }
 
 /// The parts of a `kubectl get` command line that decide the table's layout.

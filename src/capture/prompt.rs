@@ -32,6 +32,26 @@ pub struct Prompt<'a> {
     pub strength: Strength,
     /// A clock glued in front of the prompt (`16:46:25[root@host ~]#`).
     pub time: Option<WallClock>,
+    /// The host the prompt names (`[root@rhel1 ~]#` → `rhel1`, `pi@node03:~$` →
+    /// `node03`, `controlplane $` → `controlplane`, `virsh #` → `virsh`).
+    pub host: Option<&'a str>,
+}
+
+/// The host named in a prompt's text: after `@` up to `:`, a space or `]`; or the
+/// bare word before `:~`, ` $` or ` #`.
+fn prompt_host(prompt: &str) -> Option<&str> {
+    // `(venv) ` first, then `[`.
+    let p = match prompt.strip_prefix('(') {
+        Some(r) => r.split_once(") ").map_or(r, |(_, rest)| rest),
+        None => prompt,
+    };
+    let p = p.trim_start_matches('[');
+    let after = p.split_once('@').map_or(p, |(_, h)| h);
+    let end = after
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.' || c == '_'))
+        .unwrap_or(after.len());
+    let host = &after[..end];
+    (!host.is_empty() && host != "PS").then_some(host)
 }
 
 // Strong prompts, each anchored at the start; an optional `(venv) ` / `(base) ` first.
@@ -115,18 +135,38 @@ pub fn strip_prompt<'a>(
             rest,
             strength: Strength::Strong,
             time: None,
+            host: prompt_host(m.as_str()),
         });
     }
     WEAK.find(line).map(|m| Prompt {
         rest: &line[m.end()..],
         strength: Strength::Weak,
         time: None,
+        host: prompt_host(m.as_str()),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prompts_name_their_host() {
+        let host = |line: &'static str| strip_prompt(line, &|_: &str| true).and_then(|p| p.host);
+        assert_eq!(host("[root@rhel1 ~]# shutdown -h now"), Some("rhel1"));
+        assert_eq!(host("pi@node03:~ $ sudo shutdown -h now"), Some("node03"));
+        assert_eq!(
+            host("(venv) me@w-1.lab:~$ kubectl get pods"),
+            Some("w-1.lab")
+        );
+        assert_eq!(
+            host("controlplane $ kubectl get nodes"),
+            Some("controlplane")
+        );
+        assert_eq!(host("virsh # destroy w1"), Some("virsh"));
+        assert_eq!(host("$ kubectl get pods"), None);
+        assert_eq!(host("❯ kubectl get po"), None);
+    }
 
     fn strip(line: &str) -> Option<(String, Strength)> {
         strip_prompt(line, &|s: &str| s.starts_with("kubectl"))

@@ -225,10 +225,11 @@ fn classify_step<'a>(
         if p.rest.starts_with("^C") {
             return Some((p.rest, p.time.or(time)));
         }
-        if let Some(r) = command::recognise(p.rest, Some(p.strength)) {
+        if let Some(mut r) = command::recognise(p.rest, Some(p.strength)) {
             let note = r.comment.map(|c| format!("annotation: # {c}"));
             let time = p.time.or(time);
             let text = r.command.text.clone();
+            r.command.host = p.host.map(String::from);
             return push(out, &text, LineKind::Command(r.command), time, note);
         }
         // Only a weak prompt gets here (a strong one takes any text): it was prose.
@@ -261,6 +262,7 @@ fn watch_header(rest: &str) -> (Command, Option<WallClock>) {
         .unwrap_or_else(|| Command {
             text: cmd_text.to_string(),
             get: None,
+            host: None,
         });
     (cmd, time)
 }

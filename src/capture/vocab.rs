@@ -3,17 +3,7 @@
 //! node-failure logs. Kept in one place so adding a word is a one-line change (and the
 //! tests in `command_tests` check every alias expands to a `get` that parses).
 
-/// Names that run kubectl itself (compared after removing any directory).
-pub const KUBECTL_NAMES: &[&str] = &[
-    "kubectl",
-    "kubectl.exe",
-    "k",
-    "kc",
-    "kubecolor",
-    "oc",
-    "oc.exe",
-    "microk8s.kubectl",
-];
+pub use crate::kube::actions::KUBECTL_NAMES;
 
 /// Aliases and what they expand to after `kubectl`. `kg` is a common hand-made alias;
 /// the `k…` ones are the oh-my-zsh kubectl plugin's (plugins/kubectl/kubectl.plugin.zsh).

@@ -37,6 +37,9 @@ pub struct Row {
     pub seq: u32,
     /// For `watch` screens: which screen (snapshot) of the stream.
     pub snapshot: Option<u32>,
+    /// The row is part of a plain `kubectl get` listing (no `-w`): the apiserver
+    /// answered one list request, so its rows show one instant.
+    pub listing: bool,
     pub schema: SchemaRef,
     /// One cell per schema column, as a byte range of `text` (an empty cell is an
     /// empty range): the cells are kept as ranges, not copies, all the way into the
@@ -358,6 +361,7 @@ impl Tabler {
             stream,
             seq,
             snapshot: self.screen.as_ref().map(|(_, n)| *n),
+            listing: self.screen.is_none() && self.get.as_ref().is_some_and(|g| !g.watch),
             schema,
             spans,
             time: cl.time.or(self.screen_time),

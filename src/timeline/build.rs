@@ -21,6 +21,10 @@ use crate::observe::{DurationCell, Observation};
 pub(super) enum Strength {
     /// A soft link between streams, by its rank.
     Link(u8),
+    /// File order across commands of one source: typed one after another in one
+    /// shell. Weaker than what the rows themselves say, since a pasted page may join
+    /// screens of two terminals out of order.
+    Sequence,
     /// RESTARTS `(X ago)`: measured on the node's clock.
     RestartAgo,
     /// AGE: the apiserver's clock (HA apiservers may disagree).
@@ -36,6 +40,7 @@ impl Strength {
     pub(super) fn what(self) -> &'static str {
         match self {
             Strength::Link(_) => "link",
+            Strength::Sequence => "order of commands in the file",
             Strength::RestartAgo => "RESTARTS (X ago)",
             Strength::Age => "AGE",
             Strength::Wall => "timestamp",
@@ -184,11 +189,9 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     for s in &streams {
         for w in by_stream[s].windows(2) {
             let (p, q) = (&obs[w[0]], &obs[w[1]]);
-            let hi = if p.snapshot.is_some() && p.snapshot == q.snapshot {
-                1000
-            } else {
-                UNBOUNDED
-            };
+            let one_instant =
+                (p.snapshot.is_some() && p.snapshot == q.snapshot) || (p.listing && q.listing);
+            let hi = if one_instant { 1000 } else { UNBOUNDED };
             b.add(
                 points[w[0]],
                 points[w[1]],
@@ -199,6 +202,34 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             );
         }
     }
+
+    // Commands of one source ran one after another: each stream starts after the one
+    // before it in the file ended.
+    let mut by_source_streams: HashMap<&Arc<str>, Vec<u32>> = HashMap::new();
+    for s in &streams {
+        let first = by_stream[s][0];
+        by_source_streams
+            .entry(&obs[first].source)
+            .or_default()
+            .push(*s);
+    }
+    for ss in by_source_streams.values() {
+        for w in ss.windows(2) {
+            let last = *by_stream[&w[0]].last().expect("a stream has rows");
+            let next = by_stream[&w[1]][0];
+            if obs[last].line < obs[next].line {
+                b.add(
+                    points[last],
+                    points[next],
+                    0,
+                    UNBOUNDED,
+                    Strength::Sequence,
+                    &[last, next],
+                );
+            }
+        }
+    }
+    drop(by_source_streams);
 
     // Absolute times: one anchor point per precision class.
     let mut anchors: HashMap<u8, Point> = HashMap::new();
@@ -227,39 +258,49 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     for (i, o) in obs.iter().enumerate() {
         by_source.entry(o.source.clone()).or_default().push(i);
     }
-    let mut injections = Vec::new();
+    let mut commands = Vec::new();
+    let mut logins = NodeCommands::default();
     for m in &ing.markers {
         let rows = by_source.get(&m.source).map(Vec::as_slice).unwrap_or(&[]);
         let split = rows.partition_point(|&i| obs[i].line < m.line);
-        let (time, is_injection, text) = match &m.what {
-            MarkerKind::Time(w) => (Some(*w), false, String::new()),
-            MarkerKind::Command { text, time } => (*time, is_failure_injection(text), text.clone()),
+        let (time, action, text) = match &m.what {
+            MarkerKind::Time(w) => (Some(*w), None, String::new()),
+            MarkerKind::Command { text, time, host } => (
+                *time,
+                logins.classify(&m.source, text, host.as_deref()),
+                text.clone(),
+            ),
             MarkerKind::Interrupt => continue,
         };
-        if time.is_none() && !is_injection {
+        if time.is_none() && action.is_none() {
             continue;
         }
         let p = b.net.point();
+        // A date line is printed where it stands; a command's place in the file is as
+        // good as the file's order of commands.
+        let place = if action.is_some() {
+            Strength::Sequence
+        } else {
+            Strength::Order
+        };
         if split > 0 {
             let prev = rows[split - 1];
-            b.add(points[prev], p, 0, UNBOUNDED, Strength::Order, &[prev]);
+            b.add(points[prev], p, 0, UNBOUNDED, place, &[prev]);
         }
         if let Some(&next) = rows.get(split) {
-            b.add(p, points[next], 0, UNBOUNDED, Strength::Order, &[next]);
+            b.add(p, points[next], 0, UNBOUNDED, place, &[next]);
         }
         if let Some(w) = time {
             let (a, secs) = anchor(&mut b, &w);
             b.add(a, p, secs * 1000, secs * 1000 + 999, Strength::Wall, &[]);
         }
-        if is_injection {
-            injections.push((
-                p,
-                LineRef {
-                    source: m.source.clone(),
-                    line: m.line,
-                    text: text.into(),
-                },
-            ));
+        if let Some(action) = action {
+            let line = LineRef {
+                source: m.source.clone(),
+                line: m.line,
+                text: text.into(),
+            };
+            commands.push((p, action, line));
         }
     }
 
@@ -492,11 +533,22 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         objects,
         links: reports,
         warnings,
-        injections: injections
+        injections: commands
+            .iter()
+            .filter(|(_, a, _)| a.action.downs_node())
+            .map(|(p, _, l)| super::Injection {
+                at: bounds[*p],
+                point: *p,
+                line: l.clone(),
+            })
+            .collect(),
+        node_commands: commands
             .into_iter()
-            .map(|(p, l)| super::Injection {
+            .map(|(p, a, l)| super::NodeCommand {
                 at: bounds[p],
                 point: p,
+                action: a.action,
+                node: a.node,
                 line: l,
             })
             .collect(),
@@ -527,24 +579,37 @@ fn describe_wall(w: &WallClock, secs0: i64, target_secs: i64) -> String {
     }
 }
 
+/// Classifies the commands of each source in file order, remembering the machine an
+/// interactive login (`ssh kube3`, `gcloud compute ssh n1`) opened: a command typed
+/// after it at a prompt that names no host runs there.
+#[derive(Default)]
+struct NodeCommands {
+    logged_in: HashMap<Arc<str>, String>,
+}
+
+impl NodeCommands {
+    fn classify(
+        &mut self,
+        source: &Arc<str>,
+        text: &str,
+        host: Option<&str>,
+    ) -> Option<crate::kube::NodeAction> {
+        if let Some(target) = crate::kube::actions::login_target(text) {
+            self.logged_in.insert(source.clone(), target);
+            return None;
+        }
+        let first = text.split_whitespace().next().unwrap_or("");
+        if matches!(first, "exit" | "logout") || host.is_some() {
+            self.logged_in.remove(source);
+        }
+        let host = host.or_else(|| self.logged_in.get(source).map(String::as_str));
+        crate::kube::classify_command(text, host)
+    }
+}
+
 /// Shell commands that inject a node failure.
 pub fn is_failure_injection(cmd: &str) -> bool {
-    let c = cmd.trim_start_matches("sudo ").trim();
-    [
-        "poweroff",
-        "shutdown",
-        "reboot",
-        "halt",
-        "init 0",
-        "systemctl stop kubelet",
-        "systemctl poweroff",
-        "virsh destroy",
-        "virsh shutdown",
-        "echo b > /proc/sysrq-trigger",
-        "echo o > /proc/sysrq-trigger",
-    ]
-    .iter()
-    .any(|k| c.starts_with(k) || c.contains(&format!(" {k}")))
+    crate::kube::classify_command(cmd, None).is_some_and(|a| a.action.downs_node())
 }
 
 #[cfg(test)]

@@ -51,48 +51,7 @@ pub struct Link {
     pub rank: u8,
 }
 
-/// Whether `pod` is named like a pod of workload `owner` (FORMAT.md §5.2).
-pub fn owns(owner: &ResourceKind, owner_name: &str, pod: &str) -> bool {
-    let Some(rest) = pod
-        .strip_prefix(owner_name)
-        .and_then(|r| r.strip_prefix('-'))
-    else {
-        return false;
-    };
-    let rand = |s: &str| {
-        s.len() == 5
-            && s.bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-    };
-    match owner {
-        ResourceKind::Deployment => match rest.split_once('-') {
-            Some((hash, r)) => {
-                !hash.is_empty()
-                    && hash.len() <= 10
-                    && hash.bytes().all(|b| b.is_ascii_alphanumeric())
-                    && rand(r)
-            }
-            None => false,
-        },
-        ResourceKind::ReplicaSet
-        | ResourceKind::ReplicationController
-        | ResourceKind::DaemonSet => rand(rest),
-        ResourceKind::Job => rand(rest) || rest.split('-').count() == 2,
-        ResourceKind::StatefulSet => !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()),
-        _ => false,
-    }
-}
-
-/// A Deployment pod's name split as `<deployment>-<pod-template-hash>-<random>`
-/// (FORMAT.md §5.2), by the same rule as [`owns`]: the deployment and the hash.
-/// Pods of one Deployment with different hashes come from different templates.
-pub fn deployment_template(pod: &str) -> Option<(&str, &str)> {
-    let (rest, rand) = pod.rsplit_once('-')?;
-    let (deployment, hash) = rest.rsplit_once('-')?;
-    (!deployment.is_empty() && owns(&ResourceKind::Deployment, deployment, pod))
-        .then_some((deployment, hash))
-        .filter(|_| rand.len() == 5)
-}
+pub use crate::kube::names::{deployment_template, owns};
 
 /// The count of pods a workload line says were created (Deployment UP-TO-DATE,
 /// ReplicaSet/DaemonSet CURRENT).

@@ -160,6 +160,19 @@ pub struct Injection {
     pub line: LineRef,
 }
 
+/// A shell command that does something to a node (failure injection, recovery,
+/// drain, node deletion, …: [`crate::kube::actions`]), with its time.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeCommand {
+    pub at: Interval,
+    #[serde(skip)]
+    pub point: Point,
+    pub action: crate::kube::Action,
+    /// The node it names, from its argument or the prompt's host.
+    pub node: Option<String>,
+    pub line: LineRef,
+}
+
 /// How t = 0 was chosen, and the wall-clock time when known.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
@@ -199,6 +212,9 @@ pub struct Timelines {
     pub warnings: Vec<String>,
     /// Shell commands that inject a failure (`poweroff`, ...), with their times.
     pub injections: Vec<Injection>,
+    /// Every command that acts on a node (injections included).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub node_commands: Vec<NodeCommand>,
     #[serde(skip)]
     pub(crate) net: Network,
     /// The point t = 0 stands for.
