@@ -128,8 +128,12 @@ fn none_to_null(v: Option<&str>) -> Option<&str> {
 }
 
 impl Observation {
-    /// Object name without a `--show-kind` prefix (`pod/web-0` → `web-0`).
+    /// Object name without a `--show-kind` prefix (`pod/web-0` → `web-0`). An event
+    /// table without a NAME column names its involved object (OBJECT, `pod/web-0`).
     pub fn name(&self) -> &str {
+        if let Some((_, name)) = self.event_object().filter(|_| !self.has_name_column()) {
+            return name;
+        }
         let raw = self
             .cells
             .value(self.cells.schema.name_column())
@@ -137,6 +141,54 @@ impl Observation {
         match raw.split_once('/') {
             Some((k, n)) if !k.is_empty() && !n.is_empty() => n,
             _ => raw,
+        }
+    }
+
+    fn has_name_column(&self) -> bool {
+        self.cells
+            .schema
+            .columns
+            .iter()
+            .any(|c| c.class == crate::tables::cells::CellClass::Name)
+    }
+
+    /// An event row's involved object as `(kind, name)`: OBJECT / INVOLVED OBJECT
+    /// (`pod/web-0`, `node/w1`, `Pod/web-0`); null for other rows.
+    pub fn event_object(&self) -> Option<(&str, &str)> {
+        if self.kind != ResourceKind::Event {
+            return None;
+        }
+        let object = self
+            .cells
+            .get("OBJECT")
+            .or_else(|| self.cells.get("INVOLVED OBJECT"))?;
+        crate::kube::events::involved_object(object)
+    }
+
+    /// An event row's REASON and MESSAGE.
+    pub fn event_reason(&self) -> Option<(&str, &str)> {
+        if self.kind != ResourceKind::Event {
+            return None;
+        }
+        let reason = self.cells.get("REASON")?;
+        Some((reason, self.cells.get("MESSAGE").unwrap_or("")))
+    }
+
+    /// How long before the line an event was last seen (LAST SEEN; for a `describe`
+    /// Events block, AGE), in whole seconds `[min, max]`. `41m (x2 over 41m)` reads
+    /// as its first part.
+    pub fn event_age_s(&self) -> Option<(i64, i64)> {
+        if self.kind != ResourceKind::Event {
+            return None;
+        }
+        let cell = self
+            .cells
+            .get("LAST SEEN")
+            .or_else(|| self.cells.get("AGE"))?;
+        let first = cell.split_whitespace().next()?;
+        match crate::tables::cells::duration_reading(first, crate::duration::Formatter::Human)?.0 {
+            crate::duration::Reading::Bounds(b) => Some((b.min_s, b.max_s)),
+            _ => None,
         }
     }
 

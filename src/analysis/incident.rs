@@ -2,11 +2,19 @@
 
 use serde::Serialize;
 
+use std::collections::{HashMap, HashSet};
+
+use super::failures::{self, UNNAMED_NODE};
 use super::metrics::{self, Metrics};
+use super::pods::{
+    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
+    restarted_after_shutdown, EvictionKind, PodNodes,
+};
 use super::scenario::{self, decide, Scenario, Seen};
 use crate::ingest::Ingested;
+use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines};
 
 /// One phase of an incident: when, and the lines that decided it.
 #[derive(Debug, Clone, Serialize)]
@@ -109,55 +117,12 @@ pub(super) fn ev(l: &LineRef) -> String {
     super::evidence(l)
 }
 
-pub(super) fn healthy(s: &State) -> bool {
-    s.status.as_deref() == Some("Running") && s.ready.is_some_and(|[n, m]| n == m && m > 0)
-}
-
-fn not_ready_node(s: &State) -> bool {
-    s.status
-        .as_deref()
-        .is_some_and(|x| x.starts_with("NotReady") || x.starts_with("Unknown"))
-}
-
 fn ready_node(s: &State) -> bool {
     s.status
         .as_deref()
-        .is_some_and(|x| x == "Ready" || x.starts_with("Ready,"))
-}
-
-/// A pod state that shows eviction: Terminating, legacy NodeLost `Unknown` (READY
-/// unchanged: only the deletion overlay changed), or Failed by a graceful shutdown.
-pub(super) fn eviction_kind(prev: &State, s: &State) -> Option<&'static str> {
-    let st = s.status.as_deref()?;
-    if st == "Terminating" {
-        return Some("Terminating");
-    }
-    if st == "Unknown"
-        && s.ready == prev.ready
-        && s.ip == prev.ip
-        && s.ready.is_some_and(|[n, _]| n > 0)
-    {
-        return Some("NodeLost");
-    }
-    if matches!(
-        st,
-        "Failed" | "Error" | "Completed" | "Terminated" | "NodeShutdown" | "Shutdown"
-    ) && prev.status.as_deref() == Some("Running")
-    {
-        return Some("Failed");
-    }
-    None
-}
-
-/// A change the kubelet writes (so the node's kubelet is back): the pod's IP, READY or
-/// restart count changed, or the runtime reported it `Unknown`, while bound to `node`.
-pub(super) fn kubelet_written(prev: &State, s: &State, node: &str) -> bool {
-    if s.node.as_deref() != Some(node) {
-        return false;
-    }
-    let runtime_unknown =
-        s.status.as_deref() == Some("Unknown") && s.ready.is_some_and(|[n, _]| n == 0);
-    prev.ip != s.ip || prev.ready != s.ready || prev.restarts != s.restarts || runtime_unknown
+        .map(crate::kube::node_status)
+        .map(|n| n.condition)
+        == Some(crate::kube::NodeCondition::Ready)
 }
 
 pub(super) struct Failure {
@@ -170,36 +135,16 @@ pub(super) struct Failure {
 /// Finds every incident. Returns them, the experiment's variant, and warnings.
 pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, Vec<String>) {
     let mut warnings = Vec::new();
-    let mut failures: Vec<Failure> = Vec::new();
+    let nodes = PodNodes::new(t);
+    let mut failures = failures::from_nodes(t);
     let has_node_stream = t.objects.iter().any(|o| o.key.kind == ResourceKind::Node);
-    for (oi, o) in t
-        .objects
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.key.kind == ResourceKind::Node)
-    {
-        for si in 1..o.states.len() {
-            if not_ready_node(&o.states[si]) && !not_ready_node(&o.states[si - 1]) {
-                let s = &o.states[si];
-                failures.push(Failure {
-                    node: o.key.name.to_string(),
-                    f: Phase {
-                        at: s.from,
-                        what: format!("node {} {}", o.key.name, s.status.as_deref().unwrap_or("")),
-                        evidence: vec![ev(&s.lines[0])],
-                        point: s.from_point,
-                        alternatives: Vec::new(),
-                    },
-                    node_state: Some((oi, si)),
-                });
-            }
-        }
-    }
     if !has_node_stream {
         warnings
             .push("no node stream: failure and return inferred from pod and owner lines".into());
         failures.extend(super::inferred::inferred_failures(t));
     }
+    let more = failures::from_other_evidence(t, &nodes, &failures);
+    failures.extend(more);
     let pods: Vec<&ObjectTimeline> = t
         .objects
         .iter()
@@ -208,7 +153,7 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
     let mut incidents = Vec::new();
     let mut variants: Vec<String> = Vec::new();
     for fail in failures {
-        let inc = follow(t, &pods, fail, &mut warnings);
+        let inc = follow(t, &pods, &nodes, fail, &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -223,10 +168,11 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
     (incidents, variants.into_iter().next(), warnings)
 }
 
-/// A pod's state index and point at which the pod shows eviction after `after`.
-fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize, &'static str)> {
-    (1..pod.states.len()).find_map(|i| {
-        let k = eviction_kind(&pod.states[i - 1], &pod.states[i])?;
+/// A pod's state index at which the pod shows eviction after `f`, and how.
+fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize, EvictionKind)> {
+    (0..pod.states.len()).find_map(|i| {
+        let prev = i.checked_sub(1).map(|p| &pod.states[p]);
+        let k = eviction_kind(prev, &pod.states[i])?;
         let d = t.difference(f, pod.states[i].from_point);
         if d.max_ms < 0 {
             return None;
@@ -234,205 +180,293 @@ fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize
         // A graceful shutdown fails pods as the node goes down (FORMAT.md §4.9); a
         // terminal status long after the failure, or one the pod recovers from, is the
         // returning kubelet's report of a container killed by the reboot.
-        if k == "Failed" && (d.min_ms > 60_000 || pod.states[i + 1..].iter().any(healthy)) {
+        if k == EvictionKind::Failed
+            && (d.min_ms > 60_000 || pod.states[i + 1..].iter().any(healthy))
+        {
             return None;
         }
         Some((i, k))
     })
 }
 
+/// The node an incident is about, for matching pods: `None` when the capture does
+/// not name it (every pod may be on it).
+fn node_filter(node: &str) -> Option<&str> {
+    (node != UNNAMED_NODE).then_some(node)
+}
+
+/// Affected: pods on the node, running before the failure (or first seen with a lost
+/// node's marks), alive after it.
+fn affected_pods<'a>(
+    t: &Timelines,
+    pods: &[&'a ObjectTimeline],
+    nodes: &PodNodes,
+    node: Option<&str>,
+    f: Point,
+) -> Vec<&'a ObjectTimeline> {
+    pods.iter()
+        .copied()
+        .filter(|p| node.is_none() || nodes.of(p) == node)
+        .filter(|p| {
+            p.states.iter().any(|s| {
+                healthy(s)
+                    || restarted_after_shutdown(s)
+                    || eviction_kind(None, s).is_some()
+                    || meaning(s) == PodMeaning::RuntimeUnknown
+            })
+        })
+        .filter(|p| t.difference(p.created_point, f).max_ms >= 0)
+        .filter(|p| t.difference(f, p.last().last_point).max_ms >= 0)
+        .collect()
+}
+
+/// Candidate replacements per owner: pods (or later incarnations) of an affected pod's
+/// owner, created after the failure, that ran healthy.
+fn fresh_by_owner<'a>(
+    t: &Timelines,
+    pods: &[&'a ObjectTimeline],
+    affected: &[&ObjectTimeline],
+    f: Point,
+) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
+    let affected_keys: HashSet<(&ObjectKey, u32)> =
+        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
+    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
+    for q in pods {
+        let Some(o) = owner_key(q) else { continue };
+        if q.states.iter().any(healthy)
+            && !affected_keys.contains(&(&q.key, q.incarnation))
+            && t.difference(f, q.created_point).max_ms >= 0
+        {
+            fresh.entry(o).or_default().push(q);
+        }
+    }
+    fresh
+}
+
+/// What the incident learnt from one pod.
+struct PodStory {
+    outcome: PodOutcome,
+    eviction: Option<(Phase, EvictionKind)>,
+    replacement: Option<Phase>,
+    kubelet: Option<Phase>,
+    variant: Option<&'static str>,
+}
+
+fn state_phase(what: String, s: &State) -> Phase {
+    Phase {
+        at: s.from,
+        what,
+        evidence: vec![ev(&s.lines[0])],
+        point: s.from_point,
+        alternatives: Vec::new(),
+    }
+}
+
+/// The first kubelet-written change after the failure (N evidence), and the first
+/// state in which the pod serves again on its node before any eviction.
+fn kubelet_return<'a>(
+    t: &Timelines,
+    pod: &'a ObjectTimeline,
+    node: Option<&str>,
+    f: Point,
+    ev_state: Option<(usize, EvictionKind)>,
+) -> (Option<Phase>, Option<&'a State>) {
+    let mut n: Option<Phase> = None;
+    let mut back_ready = None;
+    for i in 0..pod.states.len() {
+        let s = &pod.states[i];
+        if t.difference(f, s.from_point).max_ms < 0 {
+            continue;
+        }
+        // A graceful shutdown's Failed status is the eviction, written before the node went down.
+        let is_shutdown_eviction =
+            ev_state.is_some_and(|(ei, k)| k == EvictionKind::Failed && ei == i);
+        let written = match i.checked_sub(1) {
+            Some(p) => kubelet_written(&pod.states[p], s, node),
+            // First seen restarted after a shutdown: the restart is the kubelet's.
+            None => restarted_after_shutdown(s),
+        };
+        if !is_shutdown_eviction && written && n.as_ref().is_none_or(|x| earlier(&s.from, &x.at)) {
+            n = Some(state_phase(
+                format!("pod {} written by the returning kubelet", pod.key.name),
+                s,
+            ));
+        }
+        let serves = healthy(s) || restarted_after_shutdown(s);
+        if back_ready.is_none() && serves && i > 0 && ev_state.is_none_or(|(ei, _)| i < ei) {
+            back_ready = Some(s);
+        }
+        if back_ready.is_none() && i == 0 && restarted_after_shutdown(s) {
+            back_ready = Some(s);
+        }
+    }
+    (n, back_ready)
+}
+
+/// Follows one pod of the incident.
+fn pod_story(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    node: Option<&str>,
+    f: Point,
+    fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
+    used: &mut HashSet<(ObjectKey, u32)>,
+    few: bool,
+) -> PodStory {
+    let ev_state = find_eviction(t, pod, f);
+    let eviction = ev_state.map(|(i, k)| {
+        let s = &pod.states[i];
+        let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
+        (state_phase(what, s), k)
+    });
+    let (kubelet, back_ready) = kubelet_return(t, pod, node, f, ev_state);
+    let owner = owner_key(pod);
+    // Replacement: a new pod (or incarnation) of the same owner, created after the
+    // failure and after the old pod, Running and ready. Pods that were there before
+    // are never replacements.
+    let replacement = owner.as_ref().and_then(|o| fresh.get(o)).and_then(|cands| {
+        cands.iter().copied().find(|q| {
+            (q.key != pod.key || q.incarnation > pod.incarnation)
+                && !used.contains(&(q.key.clone(), q.incarnation))
+                && t.difference(pod.created_point, q.created_point).min_ms > 0
+        })
+    });
+    let mut out = PodOutcome {
+        name: pod.key.name.to_string(),
+        owner: owner.as_ref().map(|k| k.to_string()),
+        outcome: "unrecovered",
+        replacement: None,
+        rescheduling_s: None,
+        readiness_s: None,
+        total_recovery_s: None,
+    };
+    let mut r = None;
+    if let Some(q) = replacement {
+        used.insert((q.key.clone(), q.incarnation));
+        let ready_state = q.states.iter().find(|s| healthy(s)).expect("checked above");
+        r = Some(state_phase(
+            format!("replacement {} Running and ready", q.key.name),
+            ready_state,
+        ));
+        out.outcome = "replaced";
+        out.replacement = Some(q.key.name.to_string());
+        // Pairs whose ends both vary per pod cost a pass over the network each:
+        // with many affected pods, their bounds alone answer.
+        let pair = |a: Point, b: Point| {
+            if few {
+                t.difference(a, b)
+            } else {
+                Interval::minus(t.at(b), t.at(a))
+            }
+        };
+        if let Some((i, _)) = ev_state {
+            out.rescheduling_s = Some(pair(pod.states[i].from_point, q.created_point));
+        }
+        // The ready line's own AGE is the time from creation to ready.
+        out.readiness_s = Some(
+            ready_state
+                .since_created
+                .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
+        );
+        out.total_recovery_s = Some(t.difference(f, ready_state.from_point));
+    } else if let Some(s) = back_ready {
+        out.outcome = "recovered-in-place";
+        out.total_recovery_s = Some(t.difference(f, s.from_point));
+    } else if ev_state.is_some() {
+        out.outcome = "evicted-not-replaced";
+    } else {
+        out.outcome = "not-evicted";
+    }
+    let owner_kind = pod.owner.as_ref().map(|k| &k.kind);
+    let variant = match ev_state.map(|(_, k)| k) {
+        Some(EvictionKind::NodeLost) => Some("legacy-nodelost"),
+        Some(EvictionKind::Failed) => Some("graceful-shutdown"),
+        _ if owner_kind == Some(&ResourceKind::DaemonSet) && ev_state.is_none() => {
+            Some("daemonset")
+        }
+        _ => None,
+    }
+    .or_else(|| {
+        let sts = owner.as_ref().is_some_and(is_statefulset);
+        (sts && out.outcome != "replaced" && ev_state.is_some()).then_some("statefulset-stuck")
+    })
+    .or_else(|| {
+        (restarted_after_shutdown(pod.last()) && out.outcome == "recovered-in-place")
+            .then_some("graceful-shutdown")
+    });
+    PodStory {
+        outcome: out,
+        eviction,
+        replacement: r,
+        kubelet,
+        variant,
+    }
+}
+
+/// The node's Ready line after its failure, from its timeline.
+fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
+    let (oi, si) = fail.node_state?;
+    let o = &t.objects[oi];
+    o.states[si + 1..]
+        .iter()
+        .find(|s| ready_node(s))
+        .map(|s| state_phase(format!("node {} Ready", fail.node), s))
+}
+
 fn follow(
     t: &Timelines,
     pods: &[&ObjectTimeline],
+    nodes: &PodNodes,
     fail: Failure,
     warnings: &mut Vec<String>,
 ) -> Incident {
     let node = fail.node.clone();
+    let on = node_filter(&node);
     let f = fail.f.point;
     // Most questions below are about the failure's point: search from it once.
     let _ = t.difference(f, f);
-    // Affected: pods bound to the node, running before the failure, alive after it.
-    let affected: Vec<&ObjectTimeline> = pods
-        .iter()
-        .copied()
-        .filter(|p| {
-            p.states
-                .iter()
-                .any(|s| s.node.as_deref() == Some(&node) && healthy(s))
-        })
-        .filter(|p| t.difference(p.created_point, f).max_ms >= 0)
-        .filter(|p| t.difference(f, p.last().last_point).max_ms >= 0)
-        .collect();
-    let mut e: Option<Phase> = None;
-    let mut r: Option<Phase> = None;
-    let mut n_kubelet: Option<Phase> = None;
-    let mut outcomes = Vec::new();
-    let mut variant = None;
-    let mut used: std::collections::HashSet<(crate::timeline::ObjectKey, u32)> = Default::default();
+    let affected = affected_pods(t, pods, nodes, on, f);
+    let fresh = fresh_by_owner(t, pods, &affected, f);
     let few = affected.len() <= 100;
-    // Candidate replacements per owner: pods created after the failure that ran healthy.
-    let mut fresh: std::collections::HashMap<&crate::timeline::ObjectKey, Vec<&ObjectTimeline>> =
-        Default::default();
-    let affected_keys: std::collections::HashSet<(&crate::timeline::ObjectKey, u32)> =
-        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
-    for q in pods {
-        if let Some(o) = &q.owner {
-            if q.states.iter().any(healthy)
-                && !affected_keys.contains(&(&q.key, q.incarnation))
-                && t.difference(f, q.created_point).max_ms >= 0
-            {
-                fresh.entry(o).or_default().push(q);
-            }
-        }
-    }
+    let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
+    let (mut e, mut r, mut n_kubelet): (Option<Phase>, Option<Phase>, Option<Phase>) =
+        (None, None, None);
+    let mut outcomes = Vec::new();
+    let mut variant: Option<String> = None;
     for pod in &affected {
-        let ev_state = find_eviction(t, pod, f);
-        if let Some((i, kind)) = ev_state {
-            let s = &pod.states[i];
-            if kind == "NodeLost" {
-                variant = Some("legacy-nodelost".to_string());
-            } else if kind == "Failed" {
-                variant = Some("graceful-shutdown".to_string());
-            }
-            let ph = Phase {
-                at: s.from,
-                what: format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or("")),
-                evidence: vec![ev(&s.lines[0])],
-                point: s.from_point,
-                alternatives: Vec::new(),
-            };
+        let story = pod_story(t, pod, on, f, &fresh, &mut used, few);
+        if let Some((ph, _)) = story.eviction {
             if e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
                 e = Some(ph);
             }
         }
-        // Kubelet-written change after the failure (N evidence), and in-place recovery.
-        let mut back_ready = None;
-        for i in 1..pod.states.len() {
-            let (prev, s) = (&pod.states[i - 1], &pod.states[i]);
-            if t.difference(f, s.from_point).max_ms < 0 {
-                continue;
-            }
-            // A graceful shutdown's Failed status is the eviction, written before the node went down.
-            let is_shutdown_eviction = ev_state.is_some_and(|(ei, k)| k == "Failed" && ei == i);
-            if !is_shutdown_eviction
-                && kubelet_written(prev, s, &node)
-                && n_kubelet.as_ref().is_none_or(|x| earlier(&s.from, &x.at))
-            {
-                n_kubelet = Some(Phase {
-                    at: s.from,
-                    what: format!("pod {} written by the returning kubelet", pod.key.name),
-                    evidence: vec![ev(&s.lines[0])],
-                    point: s.from_point,
-                    alternatives: Vec::new(),
-                });
-            }
-            if back_ready.is_none() && healthy(s) && ev_state.is_none_or(|(ei, _)| i < ei) {
-                back_ready = Some(s);
-            }
-        }
-        // Replacement: a new pod (or incarnation) of the same owner, created after the
-        // failure, Running and ready.
-        let replacement = pod
-            .owner
-            .as_ref()
-            .and_then(|o| fresh.get(o))
-            .and_then(|cands| {
-                cands.iter().copied().find(|q| {
-                    (q.key != pod.key || q.incarnation > pod.incarnation)
-                        && !used.contains(&(q.key.clone(), q.incarnation))
-                })
-            });
-        if let Some(q) = replacement {
-            used.insert((q.key.clone(), q.incarnation));
-        }
-        let mut out = PodOutcome {
-            name: pod.key.name.to_string(),
-            owner: pod.owner.as_ref().map(|k| k.to_string()),
-            outcome: "unrecovered",
-            replacement: None,
-            rescheduling_s: None,
-            readiness_s: None,
-            total_recovery_s: None,
-        };
-        if let Some(q) = replacement {
-            let ready_state = q.states.iter().find(|s| healthy(s)).expect("checked above");
-            let ph = Phase {
-                at: ready_state.from,
-                what: format!("replacement {} Running and ready", q.key.name),
-                evidence: vec![ev(&ready_state.lines[0])],
-                point: ready_state.from_point,
-                alternatives: Vec::new(),
-            };
-            out.outcome = "replaced";
-            out.replacement = Some(q.key.name.to_string());
-            // Pairs whose ends both vary per pod cost a pass over the network each:
-            // with many affected pods, their bounds alone answer.
-            let pair = |a: Point, b: Point| {
-                if few {
-                    t.difference(a, b)
-                } else {
-                    Interval::minus(t.at(b), t.at(a))
-                }
-            };
-            if let Some((i, _)) = ev_state {
-                out.rescheduling_s = Some(pair(pod.states[i].from_point, q.created_point));
-            }
-            // The ready line's own AGE is the time from creation to ready.
-            out.readiness_s = Some(
-                ready_state
-                    .since_created
-                    .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
-            );
-            out.total_recovery_s = Some(t.difference(f, ready_state.from_point));
+        if let Some(ph) = story.replacement {
             if r.as_ref().is_none_or(|x| earlier(&x.at, &ph.at)) {
                 r = Some(ph);
             }
-        } else if let Some(s) = back_ready {
-            out.outcome = "recovered-in-place";
-            out.total_recovery_s = Some(t.difference(f, s.from_point));
-        } else if ev_state.is_some() {
-            out.outcome = "evicted-not-replaced";
-        } else {
-            out.outcome = "not-evicted";
         }
-        if pod
-            .owner
-            .as_ref()
-            .is_some_and(|k| k.kind == ResourceKind::DaemonSet)
-            && ev_state.is_none()
-        {
-            variant.get_or_insert_with(|| "daemonset".into());
+        if let Some(ph) = story.kubelet {
+            if n_kubelet.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
+                n_kubelet = Some(ph);
+            }
         }
-        if pod
-            .owner
-            .as_ref()
-            .is_some_and(|k| k.kind == ResourceKind::StatefulSet)
-            && out.outcome != "replaced"
-            && ev_state.is_some()
-        {
-            variant.get_or_insert_with(|| "statefulset-stuck".into());
+        if let Some(v) = story.variant {
+            let keep = variant.is_none() || matches!(v, "legacy-nodelost" | "graceful-shutdown");
+            if keep && variant.as_deref() != Some("legacy-nodelost") {
+                variant = Some(v.to_string());
+            }
         }
-        outcomes.push(out);
+        outcomes.push(story.outcome);
     }
-    if affected.is_empty() {
+    let told = super::told::by_events_and_commands(t, &node, f, &affected);
+    if affected.is_empty() && told.is_empty() {
         warnings.push(format!(
             "node {node}: no pod seen running on it (no pod stream, or no -o wide NODE column)"
         ));
     }
-    // N: the node Ready again, or the first kubelet-written pod change, whichever first.
-    let node_ready = fail.node_state.and_then(|(oi, si)| {
-        let o = &t.objects[oi];
-        o.states[si + 1..]
-            .iter()
-            .find(|s| ready_node(s))
-            .map(|s| Phase {
-                at: s.from,
-                what: format!("node {node} Ready"),
-                evidence: vec![ev(&s.lines[0])],
-                point: s.from_point,
-                alternatives: Vec::new(),
-            })
-    });
+    e = e.or(told.eviction);
+    r = r.or(told.replacement);
+    let node_ready = node_ready_again(t, &fail).or(told.node_back);
     // N for the order of phases: the returning kubelet's first write to an affected pod
     // when there is one — it sits in the pods' own stream, so its order against E and R
     // is proven by line order — else the node's Ready line. The node's Ready line stays
@@ -459,10 +493,7 @@ fn follow(
             _ => None,
         },
     };
-    let mut candidates = decide(seen);
-    if affected.is_empty() && e.is_none() && n.is_none() {
-        candidates = vec![Scenario::Ongoing];
-    }
+    let candidates = decide(seen);
     let scenario = if candidates.len() == 1 {
         candidates[0]
     } else {
@@ -474,8 +505,9 @@ fn follow(
         R: r,
         N: n,
     };
-    let (metrics, flags) =
+    let (metrics, mut flags) =
         metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
+    flags.extend(told.flags);
     let mut evidence: Vec<String> = Vec::new();
     for p in [&phases.F, &phases.E, &phases.R, &phases.N]
         .into_iter()

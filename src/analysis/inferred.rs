@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use super::incident::{ev, eviction_kind, healthy, kubelet_written, Failure, Phase};
+use super::incident::{ev, Failure, Phase};
+use super::pods::{eviction_kind, healthy, kubelet_written, EvictionKind};
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch};
@@ -130,7 +131,7 @@ fn owner_drop_follows_mark(d: Interval) -> bool {
 /// restart: the node rebooted). A container crash (same IP) or a rollout's ordinary
 /// changes are not.
 fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
-    if eviction_kind(prev, next).is_some_and(|k| k != "Failed") {
+    if eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed) {
         return true;
     }
     let same_node = next.node.is_some() && next.node == prev.node;
@@ -237,7 +238,7 @@ impl<'a> KubeletWrites<'a> {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
                     continue;
                 };
-                if kubelet_written(&w[0], &w[1], node) {
+                if kubelet_written(&w[0], &w[1], Some(node)) {
                     lines
                         .entry((&*line.source, node))
                         .or_default()

@@ -9,10 +9,13 @@
 //! scenario ([`scenario::decide`]); where the intervals leave the order open, every
 //! candidate is given with its evidence.
 
+mod failures;
 pub mod incident;
 mod inferred;
 pub mod metrics;
+mod pods;
 pub mod scenario;
+mod told;
 
 use serde::Serialize;
 

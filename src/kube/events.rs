@@ -26,6 +26,8 @@ pub enum EventMeaning {
     EvictionCancelled,
     /// A pod created by its controller (a replacement when after an eviction).
     PodCreated,
+    /// The scheduler bound a pod to a node ("Successfully assigned ns/pod to node").
+    PodScheduled,
     /// A volume still attached to the lost node blocks the replacement.
     VolumeBlocked,
     /// The kubelet started a container (the pod runs).
@@ -47,6 +49,7 @@ pub const EVENT_REASONS: &[(&str, EventMeaning)] = &[
     ("TaintManagerEviction", EventMeaning::Eviction),
     ("NodeControllerEviction", EventMeaning::Eviction),
     ("SuccessfulCreate", EventMeaning::PodCreated),
+    ("Scheduled", EventMeaning::PodScheduled),
     ("FailedAttachVolume", EventMeaning::VolumeBlocked),
     ("Started", EventMeaning::ContainerStarted),
 ];
@@ -62,6 +65,13 @@ pub fn event_reason(reason: &str, message: &str) -> EventMeaning {
         return EventMeaning::EvictionCancelled;
     }
     m
+}
+
+/// The node a `Scheduled` event's message names: `Successfully assigned
+/// default/web-0 to node-3` → `node-3`.
+pub fn scheduled_to(message: &str) -> Option<&str> {
+    let (_, rest) = message.split_once(" to ")?;
+    rest.split_whitespace().next()
 }
 
 /// The involved object of an event, from `kind/name` (`node/w1`, `pod/web-0`).
@@ -97,5 +107,9 @@ mod tests {
         assert_eq!(event_reason("Pulled", ""), EventMeaning::Other);
         assert_eq!(involved_object("node/w1"), Some(("node", "w1")));
         assert_eq!(involved_object("w1"), None);
+        assert_eq!(
+            scheduled_to("Successfully assigned default/nginx-0 to aks-nodepool1-vmss000003"),
+            Some("aks-nodepool1-vmss000003")
+        );
     }
 }

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use smallvec::SmallVec;
 
+mod marks;
+
 use super::assemble::assemble;
 use super::conflicts::Resolver;
 use super::links::{self, Track};
@@ -259,7 +261,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         by_source.entry(o.source.clone()).or_default().push(i);
     }
     let mut commands = Vec::new();
-    let mut logins = NodeCommands::default();
+    let mut logins = marks::NodeCommands::default();
     for m in &ing.markers {
         let rows = by_source.get(&m.source).map(Vec::as_slice).unwrap_or(&[]);
         let split = rows.partition_point(|&i| obs[i].line < m.line);
@@ -276,19 +278,21 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             continue;
         }
         let p = b.net.point();
-        // A date line is printed where it stands; a command's place in the file is as
-        // good as the file's order of commands.
-        let place = if action.is_some() {
-            Strength::Sequence
-        } else {
-            Strength::Order
+        // A date line is printed where it stands in its own stream; across commands, a
+        // mark's place is as good as the file's order of commands.
+        let place = |row: usize| {
+            if action.is_none() && m.stream == Some(obs[row].stream) {
+                Strength::Order
+            } else {
+                Strength::Sequence
+            }
         };
         if split > 0 {
             let prev = rows[split - 1];
-            b.add(points[prev], p, 0, UNBOUNDED, place, &[prev]);
+            b.add(points[prev], p, 0, UNBOUNDED, place(prev), &[prev]);
         }
         if let Some(&next) = rows.get(split) {
-            b.add(p, points[next], 0, UNBOUNDED, place, &[next]);
+            b.add(p, points[next], 0, UNBOUNDED, place(next), &[next]);
         }
         if let Some(w) = time {
             let (a, secs) = anchor(&mut b, &w);
@@ -303,6 +307,8 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             commands.push((p, action, line));
         }
     }
+
+    let event_points = marks::event_points(&mut b, &points);
 
     // Tracks: object incarnations per stream, with creation points and AGE constraints.
     let mut tracks: Vec<Track> = Vec::new();
@@ -515,6 +521,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     });
 
     let objects = assemble(obs, &tracks, &points, &bounds);
+    let events = marks::event_marks(&b, &event_points, &bounds);
     let mut warnings = b.warnings;
     if tracks
         .iter()
@@ -552,6 +559,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
                 line: l,
             })
             .collect(),
+        events,
         net: b.net,
         origin_point,
         bounds,
@@ -576,34 +584,6 @@ fn describe_wall(w: &WallClock, secs0: i64, target_secs: i64) -> String {
             let t = w.time + chrono::Duration::seconds(delta);
             format!("T{}", t.format("%H:%M:%S"))
         }
-    }
-}
-
-/// Classifies the commands of each source in file order, remembering the machine an
-/// interactive login (`ssh kube3`, `gcloud compute ssh n1`) opened: a command typed
-/// after it at a prompt that names no host runs there.
-#[derive(Default)]
-struct NodeCommands {
-    logged_in: HashMap<Arc<str>, String>,
-}
-
-impl NodeCommands {
-    fn classify(
-        &mut self,
-        source: &Arc<str>,
-        text: &str,
-        host: Option<&str>,
-    ) -> Option<crate::kube::NodeAction> {
-        if let Some(target) = crate::kube::actions::login_target(text) {
-            self.logged_in.insert(source.clone(), target);
-            return None;
-        }
-        let first = text.split_whitespace().next().unwrap_or("");
-        if matches!(first, "exit" | "logout") || host.is_some() {
-            self.logged_in.remove(source);
-        }
-        let host = host.or_else(|| self.logged_in.get(source).map(String::as_str));
-        crate::kube::classify_command(text, host)
     }
 }
 

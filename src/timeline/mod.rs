@@ -173,6 +173,22 @@ pub struct NodeCommand {
     pub line: LineRef,
 }
 
+/// An event that tells part of a node-failure story, placed on the clock by its
+/// LAST SEEN (`kubectl get events`, `kubectl events`).
+#[derive(Debug, Clone, Serialize)]
+pub struct EventMark {
+    pub at: Interval,
+    #[serde(skip)]
+    pub point: Point,
+    pub meaning: crate::kube::EventMeaning,
+    pub reason: Text,
+    /// The involved object's kind as printed (`pod`, `node`), lower case.
+    pub object_kind: String,
+    pub object: String,
+    pub message: Text,
+    pub line: LineRef,
+}
+
 /// How t = 0 was chosen, and the wall-clock time when known.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
@@ -215,6 +231,9 @@ pub struct Timelines {
     /// Every command that acts on a node (injections included).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub node_commands: Vec<NodeCommand>,
+    /// Events that tell part of the story (node NotReady/Ready, evictions, …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventMark>,
     #[serde(skip)]
     pub(crate) net: Network,
     /// The point t = 0 stands for.

@@ -1,0 +1,202 @@
+//! Finding node failures: from states, not only transitions.
+//!
+//! A failure shows as (strongest first): a node line turning NotReady; a node whose
+//! first line is already NotReady and which is well past joining (it failed before
+//! the capture); a NodeNotReady event; pods showing a lost node's marks (`NodeLost`,
+//! `Unknown` with containers ready, a graceful shutdown's `Terminated`); a command
+//! that takes a node down (`shutdown -h now` at `[root@rhel2 ~]#`, `virsh destroy
+//! w1`). Each node gets its failures from the strongest kind that shows one; a
+//! weaker kind adds an incident only for a node no stronger one names.
+
+use std::collections::HashSet;
+
+use super::incident::{ev, Failure, Phase};
+use super::pods::{meaning, PodNodes};
+use crate::kube::status::{node_status, NodeCondition, JOIN_GRACE_S};
+use crate::kube::EventMeaning;
+use crate::tables::ResourceKind;
+use crate::timeline::{ObjectTimeline, State, Timelines};
+
+/// The node of an incident whose node the capture does not name.
+pub const UNNAMED_NODE: &str = "(not named)";
+
+fn not_ready(s: &State) -> bool {
+    s.status.as_deref().map(node_status).map(|n| n.condition) == Some(NodeCondition::NotReady)
+}
+
+/// A node's first line NotReady: failed before the capture, unless the node is young
+/// enough to be joining (AGE under two minutes).
+fn failed_before_capture(s: &State) -> bool {
+    not_ready(s)
+        && s.since_created
+            .is_none_or(|a| a.max_ms >= JOIN_GRACE_S * 1000)
+}
+
+fn phase(what: String, s: &State) -> Phase {
+    Phase {
+        at: s.from,
+        what,
+        evidence: vec![ev(&s.lines[0])],
+        point: s.from_point,
+        alternatives: Vec::new(),
+    }
+}
+
+/// Failures shown by node lines: each turn to NotReady, and a first line already
+/// NotReady past joining.
+pub(super) fn from_nodes(t: &Timelines) -> Vec<Failure> {
+    let mut out = Vec::new();
+    for (oi, o) in t.objects.iter().enumerate() {
+        if o.key.kind != ResourceKind::Node {
+            continue;
+        }
+        for (si, s) in o.states.iter().enumerate() {
+            let turned = si > 0 && not_ready(s) && !not_ready(&o.states[si - 1]);
+            let before = si == 0 && failed_before_capture(s);
+            if !(turned || before) {
+                continue;
+            }
+            let status = s.status.as_deref().unwrap_or("");
+            let what = if before {
+                format!("node {} {status} when first listed", o.key.name)
+            } else {
+                format!("node {} {status}", o.key.name)
+            };
+            out.push(Failure {
+                node: o.key.name.to_string(),
+                f: phase(what, s),
+                node_state: Some((oi, si)),
+            });
+        }
+    }
+    out
+}
+
+/// Failures of nodes no node line shows failing: NodeNotReady events, pods with a
+/// lost node's marks, and commands that took a node down.
+pub(super) fn from_other_evidence(
+    t: &Timelines,
+    nodes: &PodNodes,
+    known: &[Failure],
+) -> Vec<Failure> {
+    let mut named: HashSet<String> = known.iter().map(|f| f.node.clone()).collect();
+    let mut out = Vec::new();
+    let mut add = |node: String, f: Phase, out: &mut Vec<Failure>| {
+        if named.insert(node.clone()) {
+            out.push(Failure {
+                node,
+                f,
+                node_state: None,
+            });
+        }
+    };
+    for e in &t.events {
+        if e.meaning == EventMeaning::NodeNotReady && e.object_kind == "node" {
+            let f = Phase {
+                at: e.at,
+                what: format!("node {} NotReady (event)", e.object),
+                evidence: vec![ev(&e.line)],
+                point: e.point,
+                alternatives: Vec::new(),
+            };
+            add(e.object.clone(), f, &mut out);
+        }
+    }
+    for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+        if let Some((s, node)) = node_loss_mark(pod, nodes) {
+            let what = format!(
+                "pod {} {} (its node lost)",
+                pod.key.name,
+                s.status.as_deref().unwrap_or("")
+            );
+            add(node, phase(what, s), &mut out);
+        }
+    }
+    let known_nodes = node_names(t, nodes);
+    let mut unnamed_injection = None;
+    for c in &t.node_commands {
+        if !c.action.downs_node() {
+            continue;
+        }
+        let f = Phase {
+            at: c.at,
+            what: format!("command: {}", c.line.text),
+            evidence: vec![ev(&c.line)],
+            point: c.point,
+            alternatives: Vec::new(),
+        };
+        match c.node.as_deref().and_then(|n| resolve(n, &known_nodes)) {
+            Some(node) => add(node, f, &mut out),
+            None => {
+                unnamed_injection.get_or_insert(f);
+            }
+        }
+    }
+    // A failure typed with no node the capture names (`pdsh -g nodes poweroff`): an
+    // incident of its own only when nothing else shows one.
+    if let (Some(f), true) = (unnamed_injection, known.is_empty() && out.is_empty()) {
+        add(UNNAMED_NODE.to_string(), f, &mut out);
+    }
+    out
+}
+
+/// The first state of a pod that shows its node was lost or shut down, with the node
+/// (or [`UNNAMED_NODE`]).
+fn node_loss_mark<'a>(pod: &'a ObjectTimeline, nodes: &PodNodes) -> Option<(&'a State, String)> {
+    let s = pod.states.iter().find(|s| meaning(s).shows_node_loss())?;
+    let node = nodes.of(pod).unwrap_or(UNNAMED_NODE).to_string();
+    Some((s, node))
+}
+
+/// Every node name the capture prints: node lines, pods' NODE cells, node events.
+fn node_names(t: &Timelines, nodes: &PodNodes) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for o in &t.objects {
+        match o.key.kind {
+            ResourceKind::Node => names.push(o.key.name.to_string()),
+            ResourceKind::Pod => names.extend(nodes.of(o).map(String::from)),
+            _ => {}
+        }
+    }
+    names.extend(
+        t.events
+            .iter()
+            .filter(|e| e.object_kind == "node")
+            .map(|e| e.object.clone()),
+    );
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The node a command's argument or prompt names: the same name, the name before a
+/// domain (`wp-5` for `wp-5.novalocal`), or a machine named after the node
+/// (`minikube-m02` for `m02`).
+fn resolve(arg: &str, nodes: &[String]) -> Option<String> {
+    let fits = |n: &str| {
+        n == arg
+            || n.strip_prefix(arg).is_some_and(|r| r.starts_with('.'))
+            || arg.strip_prefix(n).is_some_and(|r| r.starts_with('.'))
+            || n.strip_suffix(arg).is_some_and(|r| r.ends_with('-'))
+    };
+    let mut hits = nodes.iter().filter(|n| fits(n));
+    let first = hits.next()?;
+    hits.next().is_none().then(|| first.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_name_nodes_by_name_domain_or_machine() {
+        let nodes: Vec<String> = ["wp-5.novalocal", "minikube-m02", "kube3", "kube30"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(resolve("kube3", &nodes).as_deref(), Some("kube3"));
+        assert_eq!(resolve("wp-5", &nodes).as_deref(), Some("wp-5.novalocal"));
+        assert_eq!(resolve("m02", &nodes).as_deref(), Some("minikube-m02"));
+        assert_eq!(resolve("db1", &nodes), None);
+    }
+}

@@ -1,0 +1,174 @@
+//! What a pod's states say, in the analysis' terms: healthy, evicted (and how), a
+//! change only a running kubelet writes; where a pod ran when no NODE column says it;
+//! which owner its name gives when no workload table is printed. The words
+//! themselves are decided in [`crate::kube`].
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use crate::kube::status::{is_healthy, pod_status, NodeCondition};
+use crate::kube::{names, PodMeaning};
+use crate::tables::ResourceKind;
+use crate::timeline::{ObjectKey, ObjectTimeline, State, Timelines};
+
+/// A pod is Running with every container ready.
+pub(super) fn healthy(s: &State) -> bool {
+    is_healthy(s.status.as_deref(), s.ready)
+}
+
+/// What a state's STATUS means.
+pub(super) fn meaning(s: &State) -> PodMeaning {
+    s.status
+        .as_deref()
+        .map_or(PodMeaning::Other, |w| pod_status(w, s.ready))
+}
+
+/// Serving again after a graceful node shutdown: 1.22's kubelet keeps the reason
+/// `Terminated` on a pod it restarted, so STATUS says Terminated while READY is n/n
+/// and the restart count went up (FORMAT.md §4.9).
+pub(super) fn restarted_after_shutdown(s: &State) -> bool {
+    meaning(s) == PodMeaning::ShutDown
+        && s.ready.is_some_and(|[n, m]| n == m && m > 0)
+        && s.restarts.is_some_and(|r| r > 0)
+}
+
+/// How a pod shows its eviction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EvictionKind {
+    /// Marked for deletion: `Terminating`.
+    Terminating,
+    /// The node controller's legacy eviction: `NodeLost`, or `Unknown` with
+    /// containers still counted ready.
+    NodeLost,
+    /// Failed by a graceful node shutdown (`Terminated`, `Shutdown`, or a terminal
+    /// container status right after Running).
+    Failed,
+}
+
+
+/// A state that shows eviction, after `prev` (or as the first state seen).
+pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionKind> {
+    match meaning(s) {
+        PodMeaning::Deleting => Some(EvictionKind::Terminating),
+        PodMeaning::NodeLost => Some(EvictionKind::NodeLost),
+        PodMeaning::ShutDown if !restarted_after_shutdown(s) => Some(EvictionKind::Failed),
+        PodMeaning::Terminal if prev.is_some_and(healthy) => Some(EvictionKind::Failed),
+        _ => None,
+    }
+}
+
+/// A change the kubelet writes (so the node's kubelet is back): the pod's IP, READY or
+/// restart count changed, or the runtime reported it `Unknown`, while bound to the
+/// node (`None`: any node, for an incident whose node is not named).
+pub(super) fn kubelet_written(prev: &State, s: &State, node: Option<&str>) -> bool {
+    if node.is_some() && s.node.as_deref() != node {
+        return false;
+    }
+    let runtime_unknown = meaning(s) == PodMeaning::RuntimeUnknown;
+    // Both lines wide (a NODE printed means the IP column was too), or both with an IP:
+    // a listing without `-o wide` after a wide one says nothing about the IP.
+    let both_wide = prev.node.is_some() && s.node.is_some();
+    let ip_changed = prev.ip != s.ip && (both_wide || (prev.ip.is_some() && s.ip.is_some()));
+    ip_changed || prev.ready != s.ready || restarted(prev, s) || runtime_unknown
+}
+
+fn restarted(prev: &State, s: &State) -> bool {
+    matches!((prev.restarts, s.restarts), (Some(a), Some(b)) if b > a)
+}
+
+/// The owner of a pod: the workload table's, else the one its name gives, as a key
+/// that groups pods of one owner and one template (a new template is a rollout).
+pub(super) fn owner_key(pod: &ObjectTimeline) -> Option<ObjectKey> {
+    if let Some(o) = &pod.owner {
+        return Some(o.clone());
+    }
+    let (name, kind) = match names::owner_from_name(&pod.key.name) {
+        names::OwnerGuess::Deployment { deployment, hash } => {
+            (format!("{deployment}-{hash}"), ResourceKind::ReplicaSet)
+        }
+        names::OwnerGuess::Generated { owner } => (owner.to_string(), ResourceKind::ReplicaSet),
+        names::OwnerGuess::Ordinal { set, .. } => (set.to_string(), ResourceKind::StatefulSet),
+        names::OwnerGuess::Unknown => return None,
+    };
+    Some(ObjectKey {
+        kind,
+        namespace: pod.key.namespace.clone(),
+        name: name.into(),
+    })
+}
+
+/// Whether an owner key is a StatefulSet's (by table or by name).
+pub(super) fn is_statefulset(owner: &ObjectKey) -> bool {
+    owner.kind == ResourceKind::StatefulSet
+}
+
+/// Where each pod ran. A pod's node never changes within an incarnation, so a NODE
+/// printed in any of its lines holds for all of them; without one, the only node the
+/// capture knows (a single-node cluster), or the only node ever NotReady when the pod
+/// shows a lost node's marks (FORMAT.md §4.4–4.5).
+pub(super) struct PodNodes {
+    by_pod: HashMap<(ObjectKey, u32), String>,
+}
+
+impl PodNodes {
+    pub(super) fn new(t: &Timelines) -> PodNodes {
+        let mut known: HashSet<&str> = HashSet::new();
+        let mut not_ready: HashSet<&str> = HashSet::new();
+        for o in t
+            .objects
+            .iter()
+            .filter(|o| o.key.kind == ResourceKind::Node)
+        {
+            known.insert(&o.key.name);
+            let down = o.states.iter().any(|s| {
+                s.status
+                    .as_deref()
+                    .map(crate::kube::node_status)
+                    .map(|n| n.condition)
+                    == Some(NodeCondition::NotReady)
+            });
+            if down {
+                not_ready.insert(&o.key.name);
+            }
+        }
+        for e in &t.events {
+            if e.object_kind == "node" && e.meaning == crate::kube::EventMeaning::NodeNotReady {
+                not_ready.insert(&e.object);
+            }
+        }
+        let only = |set: &HashSet<&str>| {
+            (set.len() == 1)
+                .then(|| set.iter().next().map(|s| s.to_string()))
+                .flatten()
+        };
+        let single_node = only(&known);
+        let only_down = only(&not_ready);
+        let mut by_pod = HashMap::new();
+        for p in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+            let printed = p
+                .states
+                .iter()
+                .find_map(|s| s.node.as_deref().map(String::from));
+            let lost = p
+                .states
+                .iter()
+                .any(|s| meaning(s).is_eviction() || meaning(s) == PodMeaning::RuntimeUnknown);
+            let node = printed
+                .or_else(|| single_node.clone())
+                .or_else(|| only_down.clone().filter(|_| lost));
+            if let Some(n) = node {
+                by_pod.insert((p.key.clone(), p.incarnation), n);
+            }
+        }
+        PodNodes { by_pod }
+    }
+
+    /// The node a pod ran on, when the capture tells.
+    pub(super) fn of(&self, pod: &ObjectTimeline) -> Option<&str> {
+        self.by_pod
+            .get(&(pod.key.clone(), pod.incarnation))
+            .map(String::as_str)
+    }
+}
