@@ -99,8 +99,9 @@ pub struct Observation {
     pub seq: u32,
     /// For `watch` screens: which screen of the stream.
     pub snapshot: Option<u32>,
-    /// The row belongs to a plain `kubectl get` listing: one instant (not serialized).
-    pub listing: bool,
+    /// Whether the row belongs to a plain `kubectl get` listing (one instant), as
+    /// the command says; `None` with no command (not serialized).
+    pub listing: Option<bool>,
     /// Resource kind (`Pod`, `Node`, `Deployment`, ... or the CRD's name).
     pub kind: ResourceKind,
     /// Namespace when printed (`-A`) or asked for (`-n`), else null.
@@ -422,6 +423,24 @@ pub struct Observer {
     formatters: HashMap<u32, Formatter>,
 }
 
+/// A duration both formatters could print, read as the union of their intervals.
+fn either_formatter(text: &str) -> Option<(Reading, Formatter)> {
+    let human = duration::parse(text, Formatter::Human);
+    let short = duration::parse(text, Formatter::Short);
+    match (human, short) {
+        (Some(Reading::Bounds(h)), Some(Reading::Bounds(s))) => Some((
+            Reading::Bounds(duration::Bounds {
+                min_s: h.min_s.min(s.min_s),
+                max_s: h.max_s.max(s.max_s),
+            }),
+            if s.max_s > h.max_s { Formatter::Short } else { Formatter::Human },
+        )),
+        (Some(r), _) => Some((r, Formatter::Human)),
+        (None, Some(r)) => Some((r, Formatter::Short)),
+        (None, None) => None,
+    }
+}
+
 impl Observer {
     pub fn new() -> Observer {
         Observer::default()
@@ -431,10 +450,14 @@ impl Observer {
         if let Some(pinned) = duration::pinned_formatter(text) {
             self.formatters.entry(stream).or_insert(pinned);
         }
-        let preferred = duration::pinned_formatter(text)
-            .or_else(|| self.formatters.get(&stream).copied())
-            .unwrap_or(Formatter::Human);
-        let (reading, formatter) = crate::tables::cells::duration_reading(text, preferred)?;
+        let pinned = duration::pinned_formatter(text).or_else(|| self.formatters.get(&stream).copied());
+        let (reading, formatter) = match pinned {
+            Some(f) => crate::tables::cells::duration_reading(text, f)?,
+            // Nothing yet says which kubectl era printed it (HumanDuration from 1.12,
+            // ShortHumanDuration before: FORMAT.md §1.3): `3h` is [3h, 3h1m) in one and
+            // [3h, 4h) in the other, so it is read as both allow.
+            None => either_formatter(text)?,
+        };
         let (min_s, max_s) = match reading {
             Reading::Bounds(b) => (Some(b.min_s), Some(b.max_s)),
             Reading::Invalid => (None, Some(-2)),

@@ -32,13 +32,17 @@ fn failed_before_capture(s: &State) -> bool {
             .is_none_or(|a| a.max_ms >= JOIN_GRACE_S * 1000)
 }
 
-fn phase(what: String, s: &State) -> Phase {
+/// The phase of a state that shows a failure at or before its first line; for an
+/// object's first state, as early as its creation.
+fn phase(what: String, o: &ObjectTimeline, si: usize) -> Phase {
+    let s = &o.states[si];
     Phase {
         at: s.from,
         what,
         evidence: vec![ev(&s.lines[0])],
         point: s.from_point,
         alternatives: Vec::new(),
+        since: (si == 0).then_some(o.created_point),
     }
 }
 
@@ -64,7 +68,7 @@ pub(super) fn from_nodes(t: &Timelines) -> Vec<Failure> {
             };
             out.push(Failure {
                 node: o.key.name.to_string(),
-                f: phase(what, s),
+                f: phase(what, o, si),
                 node_state: Some((oi, si)),
             });
         }
@@ -98,18 +102,19 @@ pub(super) fn from_other_evidence(
                 evidence: vec![ev(&e.line)],
                 point: e.point,
                 alternatives: Vec::new(),
+                since: None,
             };
             add(e.object.clone(), f, &mut out);
         }
     }
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-        if let Some((s, node)) = node_loss_mark(pod, nodes) {
+        if let Some((si, node)) = node_loss_mark(pod, nodes) {
             let what = format!(
                 "pod {} {} (its node lost)",
                 pod.key.name,
-                s.status.as_deref().unwrap_or("")
+                pod.states[si].status.as_deref().unwrap_or("")
             );
-            add(node, phase(what, s), &mut out);
+            add(node, phase(what, pod, si), &mut out);
         }
     }
     let known_nodes = node_names(t, nodes);
@@ -124,6 +129,7 @@ pub(super) fn from_other_evidence(
             evidence: vec![ev(&c.line)],
             point: c.point,
             alternatives: Vec::new(),
+            since: None,
         };
         match c.node.as_deref().and_then(|n| resolve(n, &known_nodes)) {
             Some(node) => add(node, f, &mut out),
@@ -142,10 +148,10 @@ pub(super) fn from_other_evidence(
 
 /// The first state of a pod that shows its node was lost or shut down, with the node
 /// (or [`UNNAMED_NODE`]).
-fn node_loss_mark<'a>(pod: &'a ObjectTimeline, nodes: &PodNodes) -> Option<(&'a State, String)> {
-    let s = pod.states.iter().find(|s| meaning(s).shows_node_loss())?;
+fn node_loss_mark(pod: &ObjectTimeline, nodes: &PodNodes) -> Option<(usize, String)> {
+    let si = pod.states.iter().position(|s| meaning(s).shows_node_loss())?;
     let node = nodes.of(pod).unwrap_or(UNNAMED_NODE).to_string();
-    Some((s, node))
+    Some((si, node))
 }
 
 /// Every node name the capture prints: node lines, pods' NODE cells, node events.

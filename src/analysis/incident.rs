@@ -30,11 +30,33 @@ pub struct Phase {
     /// kubelet's first pod write when their order is open).
     #[serde(skip)]
     pub alternatives: Vec<Point>,
+    /// When the phase is only known to lie at or before `point` (a node first listed
+    /// NotReady failed before that line): the earliest it can be, its object's
+    /// creation. Questions of "possibly after" are asked from here.
+    #[serde(skip)]
+    pub since: Option<Point>,
 }
 
 impl Phase {
     fn points(&self) -> impl Iterator<Item = Point> + '_ {
         std::iter::once(self.point).chain(self.alternatives.iter().copied())
+    }
+
+    /// The earliest point the phase can be.
+    pub(super) fn earliest(&self) -> Point {
+        self.since.unwrap_or(self.point)
+    }
+
+    /// From this phase to `x`: over every moment the phase can be.
+    pub(super) fn until(&self, t: &Timelines, x: Point) -> Interval {
+        let d = t.difference(self.point, x);
+        match self.since {
+            Some(s) => {
+                let e = t.difference(s, x);
+                Interval::new(d.min_ms.min(e.min_ms).max(0), d.max_ms.max(e.max_ms))
+            }
+            None => d,
+        }
     }
 }
 
@@ -195,29 +217,42 @@ fn node_filter(node: &str) -> Option<&str> {
     (node != UNNAMED_NODE).then_some(node)
 }
 
+/// A state that only a lost or restarted node leaves on its pods.
+fn lost_node_mark(s: &State) -> bool {
+    restarted_after_shutdown(s)
+        || eviction_kind(None, s).is_some()
+        || meaning(s) == PodMeaning::RuntimeUnknown
+}
+
 /// Affected: pods on the node, running before the failure (or first seen with a lost
-/// node's marks), alive after it.
+/// node's marks), alive after it. When the capture does not name the node, the pods
+/// with a lost node's marks, or every pod when none has one (a whole cluster
+/// powered off).
 fn affected_pods<'a>(
     t: &Timelines,
     pods: &[&'a ObjectTimeline],
     nodes: &PodNodes,
     node: Option<&str>,
-    f: Point,
+    f: &Phase,
 ) -> Vec<&'a ObjectTimeline> {
-    pods.iter()
+    let alive = |p: &&ObjectTimeline| {
+        p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
+            && t.difference(p.created_point, f.point).max_ms >= 0
+            && t.difference(f.earliest(), p.last().last_point).max_ms >= 0
+    };
+    if node.is_some() {
+        return pods.iter().copied().filter(|p| nodes.of(p) == node).filter(alive).collect();
+    }
+    let marked: Vec<&ObjectTimeline> = pods
+        .iter()
         .copied()
-        .filter(|p| node.is_none() || nodes.of(p) == node)
-        .filter(|p| {
-            p.states.iter().any(|s| {
-                healthy(s)
-                    || restarted_after_shutdown(s)
-                    || eviction_kind(None, s).is_some()
-                    || meaning(s) == PodMeaning::RuntimeUnknown
-            })
-        })
-        .filter(|p| t.difference(p.created_point, f).max_ms >= 0)
-        .filter(|p| t.difference(f, p.last().last_point).max_ms >= 0)
-        .collect()
+        .filter(|p| nodes.of(p).is_none() && p.states.iter().any(lost_node_mark))
+        .filter(alive)
+        .collect();
+    if !marked.is_empty() {
+        return marked;
+    }
+    pods.iter().copied().filter(alive).collect()
 }
 
 /// Candidate replacements per owner: pods (or later incarnations) of an affected pod's
@@ -259,6 +294,7 @@ fn state_phase(what: String, s: &State) -> Phase {
         evidence: vec![ev(&s.lines[0])],
         point: s.from_point,
         alternatives: Vec::new(),
+        since: None,
     }
 }
 
@@ -304,15 +340,17 @@ fn kubelet_return<'a>(
 }
 
 /// Follows one pod of the incident.
+#[allow(clippy::too_many_arguments)]
 fn pod_story(
     t: &Timelines,
     pod: &ObjectTimeline,
     node: Option<&str>,
-    f: Point,
+    fphase: &Phase,
     fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
     used: &mut HashSet<(ObjectKey, u32)>,
     few: bool,
 ) -> PodStory {
+    let f = fphase.earliest();
     let ev_state = find_eviction(t, pod, f);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
@@ -368,10 +406,10 @@ fn pod_story(
                 .since_created
                 .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
         );
-        out.total_recovery_s = Some(t.difference(f, ready_state.from_point));
+        out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
     } else if let Some(s) = back_ready {
         out.outcome = "recovered-in-place";
-        out.total_recovery_s = Some(t.difference(f, s.from_point));
+        out.total_recovery_s = Some(fphase.until(t, s.from_point));
     } else if ev_state.is_some() {
         out.outcome = "evicted-not-replaced";
     } else {
@@ -422,10 +460,11 @@ fn follow(
 ) -> Incident {
     let node = fail.node.clone();
     let on = node_filter(&node);
-    let f = fail.f.point;
+    // "Possibly after the failure" is asked from the earliest moment it can be.
+    let f = fail.f.earliest();
     // Most questions below are about the failure's point: search from it once.
     let _ = t.difference(f, f);
-    let affected = affected_pods(t, pods, nodes, on, f);
+    let affected = affected_pods(t, pods, nodes, on, &fail.f);
     let fresh = fresh_by_owner(t, pods, &affected, f);
     let few = affected.len() <= 100;
     let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
@@ -434,7 +473,7 @@ fn follow(
     let mut outcomes = Vec::new();
     let mut variant: Option<String> = None;
     for pod in &affected {
-        let story = pod_story(t, pod, on, f, &fresh, &mut used, few);
+        let story = pod_story(t, pod, on, &fail.f, &fresh, &mut used, few);
         if let Some((ph, _)) = story.eviction {
             if e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
                 e = Some(ph);

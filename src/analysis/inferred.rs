@@ -75,6 +75,7 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     evidence: vec![ev(&touch.line), ev(evidence)],
                     point: touch.point,
                     alternatives: Vec::new(),
+                    since: None,
                 },
                 node_state: None,
             });

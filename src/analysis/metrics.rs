@@ -30,7 +30,7 @@ const DETECTION_RANGE_S: (i64, i64) = (25, 65);
 const EVICTION_RANGE_S: (i64, i64) = (280, 340);
 
 fn between(t: &Timelines, a: &Option<Phase>, b: &Option<Phase>) -> Option<Interval> {
-    Some(t.difference(a.as_ref()?.point, b.as_ref()?.point))
+    Some(a.as_ref()?.until(t, b.as_ref()?.point))
 }
 
 /// Computes the metrics and the flags for departures from the defaults.
@@ -50,7 +50,14 @@ pub fn measure(
             .injections
             .iter()
             .rfind(|i| i.at.min_ms <= f.at.max_ms)
-            .map(|i| t.difference(i.point, f.point))
+            .map(|i| {
+                let d = t.difference(i.point, f.point);
+                match f.since {
+                    // Failed before its first line: detected between the command and it.
+                    Some(_) => Interval::new(d.min_ms.min(0).max(0), d.max_ms),
+                    None => d,
+                }
+            })
         {
             m.detection_s = Some(d);
         }
@@ -59,7 +66,7 @@ pub fn measure(
     m.replacement_s = between(t, &phases.E, &phases.R);
     if let (Some(f), Some(n)) = (f, node_ready) {
         if node_state.is_some() {
-            m.node_down_s = Some(t.difference(f.point, n.point));
+            m.node_down_s = Some(f.until(t, n.point));
         }
     }
     m.unavailable_s = unavailable(t, phases, affected);

@@ -35,6 +35,7 @@ fn event_phase(what: String, e: &EventMark) -> Phase {
         evidence: vec![ev(&e.line)],
         point: e.point,
         alternatives: Vec::new(),
+        since: None,
     }
 }
 
@@ -151,6 +152,7 @@ fn commands(t: &Timelines, node: &str, f: Point, told: &mut Told) {
                     evidence: vec![ev(&c.line)],
                     point: c.point,
                     alternatives: Vec::new(),
+                    since: None,
                 });
             }
             Action::DeleteNode if after(t, f, c.point) => {

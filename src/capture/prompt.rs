@@ -69,6 +69,8 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
         r"[\w.\-]+@[\w.\-]+\s?[#$%]",
         // controlplane:~$    host:/dir#
         r"[\w.\-]+:[~/][^\s#$%>]*\s?[#$]",
+        // host:dir user$     (macOS bash default: \h:\W \u\$)
+        r"[\w.\-]+:[^\s#$%>]+\s[\w.\-]+[#$]",
         // PS C:\Users\me>    PS /home/me>
         r"PS\s+(?:[A-Za-z]:\\|/)[^>]*>",
         // ➜  ~ git:(main) ✗  — oh-my-zsh robbyrussell; the directory is added below
@@ -164,6 +166,10 @@ mod tests {
             Some("controlplane")
         );
         assert_eq!(host("virsh # destroy w1"), Some("virsh"));
+        assert_eq!(
+            host("bdontu-m02:redis bdontu$ kubectl get pods"),
+            Some("bdontu-m02")
+        );
         assert_eq!(host("$ kubectl get pods"), None);
         assert_eq!(host("❯ kubectl get po"), None);
     }

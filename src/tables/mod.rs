@@ -37,9 +37,10 @@ pub struct Row {
     pub seq: u32,
     /// For `watch` screens: which screen (snapshot) of the stream.
     pub snapshot: Option<u32>,
-    /// The row is part of a plain `kubectl get` listing (no `-w`): the apiserver
-    /// answered one list request, so its rows show one instant.
-    pub listing: bool,
+    /// Whether the row is part of a plain `kubectl get` listing (no `-w`): the
+    /// apiserver answered one list request, so its rows show one instant. `None` when
+    /// no command says (a table pasted without its command).
+    pub listing: Option<bool>,
     pub schema: SchemaRef,
     /// One cell per schema column, as a byte range of `text` (an empty cell is an
     /// empty range): the cells are kept as ranges, not copies, all the way into the
@@ -361,7 +362,11 @@ impl Tabler {
             stream,
             seq,
             snapshot: self.screen.as_ref().map(|(_, n)| *n),
-            listing: self.screen.is_none() && self.get.as_ref().is_some_and(|g| !g.watch),
+            listing: match (&self.screen, &self.get) {
+                (Some(_), _) => Some(false),
+                (None, Some(g)) => Some(!g.watch),
+                (None, None) => None,
+            },
             schema,
             spans,
             time: cl.time.or(self.screen_time),

@@ -170,6 +170,20 @@ fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<Point> {
     order
 }
 
+/// Whether a stream's rows are one listing printed at one instant: its command is a
+/// plain `get`, or — with no command printed — no object appears twice (a watch
+/// prints an object again on each change).
+fn is_listing(obs: &[Observation], rows: &[usize]) -> bool {
+    match obs[rows[0]].listing {
+        Some(listing) => listing,
+        None => {
+            let mut seen = std::collections::HashSet::new();
+            rows.iter()
+                .all(|&i| obs[i].snapshot.is_none() && seen.insert((&obs[i].kind, obs[i].name())))
+        }
+    }
+}
+
 /// Builds the timelines of one experiment.
 pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let obs = &ing.observations;
@@ -189,10 +203,10 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let mut streams: Vec<u32> = by_stream.keys().copied().collect();
     streams.sort_unstable();
     for s in &streams {
+        let listing = is_listing(obs, &by_stream[s]);
         for w in by_stream[s].windows(2) {
             let (p, q) = (&obs[w[0]], &obs[w[1]]);
-            let one_instant =
-                (p.snapshot.is_some() && p.snapshot == q.snapshot) || (p.listing && q.listing);
+            let one_instant = (p.snapshot.is_some() && p.snapshot == q.snapshot) || listing;
             let hi = if one_instant { 1000 } else { UNBOUNDED };
             b.add(
                 points[w[0]],
