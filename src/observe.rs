@@ -433,7 +433,11 @@ fn either_formatter(text: &str) -> Option<(Reading, Formatter)> {
                 min_s: h.min_s.min(s.min_s),
                 max_s: h.max_s.max(s.max_s),
             }),
-            if s.max_s > h.max_s { Formatter::Short } else { Formatter::Human },
+            if s.max_s > h.max_s {
+                Formatter::Short
+            } else {
+                Formatter::Human
+            },
         )),
         (Some(r), _) => Some((r, Formatter::Human)),
         (None, Some(r)) => Some((r, Formatter::Short)),
@@ -450,7 +454,8 @@ impl Observer {
         if let Some(pinned) = duration::pinned_formatter(text) {
             self.formatters.entry(stream).or_insert(pinned);
         }
-        let pinned = duration::pinned_formatter(text).or_else(|| self.formatters.get(&stream).copied());
+        let pinned =
+            duration::pinned_formatter(text).or_else(|| self.formatters.get(&stream).copied());
         let (reading, formatter) = match pinned {
             Some(f) => crate::tables::cells::duration_reading(text, f)?,
             // Nothing yet says which kubectl era printed it (HumanDuration from 1.12,

@@ -149,7 +149,10 @@ pub(super) fn from_other_evidence(
 /// The first state of a pod that shows its node was lost or shut down, with the node
 /// (or [`UNNAMED_NODE`]).
 fn node_loss_mark(pod: &ObjectTimeline, nodes: &PodNodes) -> Option<(usize, String)> {
-    let si = pod.states.iter().position(|s| meaning(s).shows_node_loss())?;
+    let si = pod
+        .states
+        .iter()
+        .position(|s| meaning(s).shows_node_loss())?;
     let node = nodes.of(pod).unwrap_or(UNNAMED_NODE).to_string();
     Some((si, node))
 }

@@ -241,7 +241,12 @@ fn affected_pods<'a>(
             && t.difference(f.earliest(), p.last().last_point).max_ms >= 0
     };
     if node.is_some() {
-        return pods.iter().copied().filter(|p| nodes.of(p) == node).filter(alive).collect();
+        return pods
+            .iter()
+            .copied()
+            .filter(|p| nodes.of(p) == node)
+            .filter(alive)
+            .collect();
     }
     let marked: Vec<&ObjectTimeline> = pods
         .iter()

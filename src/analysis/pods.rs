@@ -47,7 +47,6 @@ pub enum EvictionKind {
     Failed,
 }
 
-
 /// A state that shows eviction, after `prev` (or as the first state seen).
 pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionKind> {
     match meaning(s) {

@@ -309,6 +309,13 @@ impl Tabler {
                 }
             },
         };
+        let schema = match older_layout(&schema, &cl.text) {
+            Some(older) => {
+                self.schema = Some(older.clone());
+                older
+            }
+            None => schema,
+        };
         let classes = schema.classes();
         let Some((ranges, rest)) =
             split::split_row_lenient(&cl.text, &classes, Some(&schema.positions))
@@ -375,6 +382,28 @@ impl Tabler {
             namespace: self.get.as_ref().and_then(|g| g.namespace.clone()),
         })
     }
+}
+
+/// A headerless table's columns come from the command and today's layout; an older
+/// kubectl printed fewer trailing columns (`-o wide` pods before 1.11: no NOMINATED
+/// NODE, READINESS GATES). When a row does not fit today's layout but fits one with
+/// trailing columns left off, that is the layout of the rows that follow.
+fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
+    if schema.kind_from != KindFrom::Command || !schema.positions.is_empty() || !schema.wide {
+        return None;
+    }
+    let classes = schema.classes();
+    if split::split_row(text, &classes, None).is_some() {
+        return None;
+    }
+    // Only wide-only columns were added over the years: at most the last two.
+    let shortest = classes.len().saturating_sub(2);
+    (shortest..classes.len()).rev().find_map(|n| {
+        split::split_row(text, &classes[..n], None)?;
+        let mut older = Schema::clone(schema);
+        older.columns.truncate(n);
+        Some(Arc::new(older))
+    })
 }
 
 /// The schema of a command's output before any header: known when the command hides
