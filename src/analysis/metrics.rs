@@ -54,7 +54,7 @@ pub fn measure(
                 let d = t.difference(i.point, f.point);
                 match f.since {
                     // Failed before its first line: detected between the command and it.
-                    Some(_) => Interval::new(d.min_ms.min(0).max(0), d.max_ms),
+                    Some(_) => Interval::new(0, d.max_ms.max(0)),
                     None => d,
                 }
             })
