@@ -242,3 +242,51 @@ fn verdicts_over_every_variant() {
         failures.join("\n")
     );
 }
+
+/// The same experiments captured as most people do: plain `kubectl get pods` and
+/// `kubectl get nodes` listings typed one after another every 20 s, no workload table
+/// (owners from pod names), with and without `-o wide` (the NODE column).
+#[test]
+fn verdicts_from_plain_listings() {
+    let mut rows = Vec::new();
+    let (mut right, mut total) = (0, 0);
+    let mut wrong_core = Vec::new();
+    for wide in [true, false] {
+        for v in Variant::all() {
+            let mut seen = Vec::new();
+            let mut ok = 0;
+            for seed in 0..4u64 {
+                let mut c = Config::new(seed, v);
+                c.layout = simulate::Layout::Listings { every_s: 20 };
+                c.wide = wide;
+                let e = simulate::run(&c);
+                let (_, a) = run(&e);
+                total += 1;
+                // Listings 20 s apart can leave the order of two steps open: an
+                // inconclusive verdict naming the truth among its candidates is honest.
+                let open_with_truth = a.scenario.name() == "inconclusive"
+                    && a.candidates.iter().any(|c| c.name() == e.truth.scenario);
+                if a.scenario.name() == e.truth.scenario || open_with_truth {
+                    ok += 1;
+                    right += 1;
+                } else {
+                    seen.push(format!("{}≠{}", a.scenario, e.truth.scenario));
+                    if variants().contains(&v) {
+                        wrong_core.push(format!("wide {wide} seed {seed} {v:?}: {}", a.verdict));
+                    }
+                }
+            }
+            rows.push(format!(
+                "wide {wide:<5} {:<40} {ok}/4 {}",
+                format!("{v:?}"),
+                seen.join(" ")
+            ));
+        }
+    }
+    eprintln!("{}\n{right} of {total} right", rows.join("\n"));
+    assert!(
+        wrong_core.is_empty(),
+        "wrong verdicts:\n{}",
+        wrong_core.join("\n")
+    );
+}

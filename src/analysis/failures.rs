@@ -40,9 +40,10 @@ fn phase(what: String, o: &ObjectTimeline, si: usize) -> Phase {
         at: s.from,
         what,
         evidence: vec![ev(&s.lines[0])],
+        seen: Some(s.lines[0].clone()),
         point: s.from_point,
         alternatives: Vec::new(),
-        since: (si == 0).then_some(o.created_point),
+        since: s.since_point.or((si == 0).then_some(o.created_point)),
     }
 }
 
@@ -100,6 +101,7 @@ pub(super) fn from_other_evidence(
                 at: e.at,
                 what: format!("node {} NotReady (event)", e.object),
                 evidence: vec![ev(&e.line)],
+                seen: Some(e.line.clone()),
                 point: e.point,
                 alternatives: Vec::new(),
                 since: None,
@@ -127,6 +129,7 @@ pub(super) fn from_other_evidence(
             at: c.at,
             what: format!("command: {}", c.line.text),
             evidence: vec![ev(&c.line)],
+            seen: Some(c.line.clone()),
             point: c.point,
             alternatives: Vec::new(),
             since: None,

@@ -24,6 +24,9 @@ pub struct Phase {
     pub what: String,
     /// `file:line: text` of the deciding lines.
     pub evidence: Vec<String>,
+    /// The line the phase was first seen on.
+    #[serde(skip)]
+    pub seen: Option<LineRef>,
     #[serde(skip)]
     pub point: Point,
     /// Other points the phase may be (N is the earlier of the node's Ready line and the
@@ -40,6 +43,11 @@ pub struct Phase {
 impl Phase {
     fn points(&self) -> impl Iterator<Item = Point> + '_ {
         std::iter::once(self.point).chain(self.alternatives.iter().copied())
+    }
+
+    /// The line the phase was first seen on (its first piece of evidence).
+    fn first_line(&self) -> Option<&LineRef> {
+        self.seen.as_ref()
     }
 
     /// The earliest point the phase can be.
@@ -79,19 +87,64 @@ fn earlier(a: &Interval, b: &Interval) -> bool {
 /// The order of `x` and the node's return `n`, where `n` is the earliest of its points:
 /// N came first if any of its points is proven before `x`; `x` came first if it is
 /// proven before all of them.
-fn order_to_n(t: &Timelines, x: &Phase, n: &Phase) -> scenario::Order {
+fn order_to_n(t: &Timelines, ing: &Ingested, x: &Phase, n: &Phase) -> scenario::Order {
     // Every question below has `x` at one end: one search from it answers them all
     // (N may have hundreds of alternative points).
     let _ = t.difference(x.point, x.point);
-    let n_first = n.points().any(|p| t.difference(p, x.point).min_ms >= 0);
-    let x_first = n.points().all(|p| t.difference(x.point, p).min_ms >= 0);
+    // A phase seen in a listing happened at or before its line, after `since`: N is
+    // first when its latest moment is before x's earliest, and the other way round.
+    let x_earliest = x.earliest();
+    let n_first = n.points().any(|p| t.difference(p, x_earliest).min_ms >= 0);
+    let n_earliest = |p: Point| if p == n.point { n.earliest() } else { p };
+    let x_first = n
+        .points()
+        .all(|p| t.difference(x.point, n_earliest(p)).min_ms >= 0);
     if n_first && !x_first {
         scenario::Order::After
     } else if x_first && !n_first {
         scenario::Order::Before
+    } else if x.since.is_some() || n.since.is_some() {
+        first_seen_order(ing, x, n)
     } else {
         scenario::Order::Open
     }
+}
+
+/// When the phases' windows overlap because they were seen in listings, the order in
+/// which they were first seen settles it (commands typed one after another in one
+/// shell, DESIGN.md), unless both were first seen in one round of listings — no
+/// other command typed between them: then it is open.
+fn first_seen_order(ing: &Ingested, x: &Phase, n: &Phase) -> scenario::Order {
+    let (Some(a), Some(b)) = (x.first_line(), n.first_line()) else {
+        return scenario::Order::Open;
+    };
+    if a.source != b.source || a.line == b.line {
+        return scenario::Order::Open;
+    }
+    let (lo, hi) = (a.line.min(b.line), a.line.max(b.line));
+    let other_command_between = ing.markers.iter().any(|m| {
+        m.source == a.source
+            && (lo..hi).contains(&m.line)
+            && matches!(&m.what, crate::ingest::MarkerKind::Command { text, .. } if !is_listing_command(text))
+    });
+    match (other_command_between, a.line < b.line) {
+        (false, _) => scenario::Order::Open,
+        (true, true) => scenario::Order::Before,
+        (true, false) => scenario::Order::After,
+    }
+}
+
+/// A plain `kubectl get` (no `-w`): typed to look, not to change anything.
+fn is_listing_command(text: &str) -> bool {
+    let mut words = text
+        .split_whitespace()
+        .skip_while(|w| matches!(*w, "sudo" | "-u" | "centos" | "watch"));
+    let first = words.next().unwrap_or("");
+    let kubectl =
+        crate::kube::actions::KUBECTL_NAMES.contains(&first.rsplit('/').next().unwrap_or(first));
+    kubectl
+        && words.next() == Some("get")
+        && !text.split_whitespace().any(|w| w == "-w" || w == "--watch")
 }
 
 /// The phases of an incident; null when not seen.
@@ -155,7 +208,7 @@ pub(super) struct Failure {
 }
 
 /// Finds every incident. Returns them, the experiment's variant, and warnings.
-pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, Vec<String>) {
+pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Vec<String>) {
     let mut warnings = Vec::new();
     let nodes = PodNodes::new(t);
     let mut failures = failures::from_nodes(t);
@@ -175,7 +228,7 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
     let mut incidents = Vec::new();
     let mut variants: Vec<String> = Vec::new();
     for fail in failures {
-        let inc = follow(t, &pods, &nodes, fail, &mut warnings);
+        let inc = follow(t, ing, &pods, &nodes, fail, &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -297,9 +350,10 @@ fn state_phase(what: String, s: &State) -> Phase {
         at: s.from,
         what,
         evidence: vec![ev(&s.lines[0])],
+        seen: Some(s.lines[0].clone()),
         point: s.from_point,
         alternatives: Vec::new(),
-        since: None,
+        since: s.since_point,
     }
 }
 
@@ -458,6 +512,7 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
 
 fn follow(
     t: &Timelines,
+    ing: &Ingested,
     pods: &[&ObjectTimeline],
     nodes: &PodNodes,
     fail: Failure,
@@ -529,11 +584,11 @@ fn follow(
         replacement: r.is_some(),
         node_back: n.is_some(),
         e_to_n: match (&e, &n) {
-            (Some(e), Some(n)) => Some(order_to_n(t, e, n)),
+            (Some(e), Some(n)) => Some(order_to_n(t, ing, e, n)),
             _ => None,
         },
         r_to_n: match (&r, &n) {
-            (Some(r), Some(n)) => Some(order_to_n(t, r, n)),
+            (Some(r), Some(n)) => Some(order_to_n(t, ing, r, n)),
             _ => None,
         },
     };

@@ -51,7 +51,8 @@ fn prompt_host(prompt: &str) -> Option<&str> {
         .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.' || c == '_'))
         .unwrap_or(after.len());
     let host = &after[..end];
-    (!host.is_empty() && host != "PS").then_some(host)
+    let shell = matches!(host, "bash" | "zsh" | "sh" | "ksh" | "PS");
+    (!host.is_empty() && !shell).then_some(host)
 }
 
 // Strong prompts, each anchored at the start; an optional `(venv) ` / `(base) ` first.
@@ -69,6 +70,8 @@ static STRONG: LazyLock<Regex> = LazyLock::new(|| {
         r"[\w.\-]+@[\w.\-]+\s?[#$%]",
         // controlplane:~$    host:/dir#
         r"[\w.\-]+:[~/][^\s#$%>]*\s?[#$]",
+        // bash-5.1$   sh-4.2#   bash>   $>     (a shell's default, or a hand-set PS1)
+        r"(?:bash|zsh|sh|ksh)(?:-[\d.]+)?[$#>]|\$>",
         // host:dir user$     (macOS bash default: \h:\W \u\$)
         r"[\w.\-]+:[^\s#$%>]+\s[\w.\-]+[#$]",
         // PS C:\Users\me>    PS /home/me>
@@ -170,6 +173,10 @@ mod tests {
             host("bdontu-m02:redis bdontu$ kubectl get pods"),
             Some("bdontu-m02")
         );
+        assert_eq!(host("bash> kubectl get po -o wide"), None);
+        assert!(strip_prompt("bash> kubectl get po", &|_: &str| true).is_some());
+        assert!(strip_prompt("$> sudo ifconfig eth0 down", &|_: &str| true).is_some());
+        assert!(strip_prompt("bash-5.1$ kubectl get nodes", &|_: &str| true).is_some());
         assert_eq!(host("$ kubectl get pods"), None);
         assert_eq!(host("❯ kubectl get po"), None);
     }

@@ -104,6 +104,10 @@ pub enum Layout {
     /// One `session.log`: each watch in turn after a `$ kubectl get … -w` prompt,
     /// ended by `^C` (as if the terminals were pasted one after the other).
     Session,
+    /// One `session.log` of plain listings typed one after another, as most people
+    /// capture: `$ kubectl get pods` then `$ kubectl get nodes`, every `every_s`
+    /// seconds through the capture. No workload table: owners come from pod names.
+    Listings { every_s: u32 },
 }
 
 /// `ts`-style timestamp prefixes (moreutils `ts`), stamped when the line was printed.

@@ -179,6 +179,81 @@ fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
     out
 }
 
+/// A plain `kubectl get` of one kind at true time `t`: the header and every object
+/// existing then, in name order, as one flush (FORMAT.md §3.1: a LIST is one table).
+fn listing_lines(w: &World, kind: Kind, t: f64) -> Vec<Line> {
+    let cfg = &w.cfg;
+    let main_ns = w.workloads.first().map(|wl| wl.ns.clone());
+    let mut objs: Vec<usize> = (0..w.objs.len())
+        .filter(|&i| {
+            let o = &w.objs[i];
+            o.kind == kind
+                && (cfg.all_namespaces || o.ns.is_none() || o.ns == main_ns)
+                && o.state_at(t).is_some()
+        })
+        .collect();
+    objs.sort_by(|&a, &b| (&w.objs[a].ns, &w.objs[a].name).cmp(&(&w.objs[b].ns, &w.objs[b].name)));
+    if objs.is_empty() {
+        return vec![Line {
+            text: "No resources found.".into(),
+            time: t,
+            object: None,
+            event: None,
+        }];
+    }
+    let mut rows = vec![printer::header(cfg, kind)];
+    let mut meta = vec![None];
+    for &i in &objs {
+        let o = &w.objs[i];
+        let c = o.state_at(t).expect("filtered on existing");
+        rows.push(printer::row(w, o, &c.st, Ev::Added, t));
+        meta.push(Some(ObjectTruth {
+            kind: kind_name(o.kind),
+            namespace: o.ns.clone(),
+            name: o.name.clone(),
+            created: o.created,
+        }));
+    }
+    let mut tw = TabWriter::new(Era::for_client_minor(cfg.client_minor));
+    tw.flush(&rows)
+        .into_iter()
+        .zip(meta)
+        .map(|(text, object)| Line {
+            text,
+            time: t,
+            object,
+            event: None,
+        })
+        .collect()
+}
+
+/// Plain listings of pods and nodes, typed one after another from the first watch's
+/// start to the last one's end.
+fn listings(w: &World, watches: &[Watch], every_s: u32) -> Vec<Line> {
+    let start = watches
+        .iter()
+        .map(|x| x.start)
+        .fold(f64::INFINITY, f64::min);
+    let end = watches.iter().map(|x| x.end).fold(0.0, f64::max);
+    let wide = if w.cfg.wide { " -o wide" } else { "" };
+    let mut out = Vec::new();
+    let mut t = start;
+    while t <= end {
+        for (kind, cmd, dt) in [(Kind::Pod, "pods", 0.0), (Kind::Node, "nodes", 0.6)] {
+            let at = t + dt;
+            out.push(Line {
+                text: format!("$ kubectl get {cmd}{wide}"),
+                time: at - 0.2,
+                object: None,
+                event: None,
+            });
+            out.extend(listing_lines(w, kind, at));
+        }
+        t += f64::from(every_s.max(1));
+    }
+    out
+}
+
 /// The `ts` prefix for true time `t`, with `epoch` the wall-clock second of t = 0.
 fn stamp(format: Timestamps, epoch: i64, t: f64) -> String {
     let wall = epoch as f64 + t;
@@ -197,13 +272,18 @@ pub fn render(w: &World, watches: &[Watch], epoch: i64) -> (Vec<SimFile>, Vec<Li
     let mut files = Vec::new();
     let mut truths = Vec::new();
     let mut session: Vec<Line> = Vec::new();
+    if let Layout::Listings { every_s } = w.cfg.layout {
+        let lines = listings(w, watches, every_s);
+        files.push(assemble(w, "session.log", lines, epoch, &mut truths));
+        return (files, truths);
+    }
     for watch in watches {
         let mut lines = watch_lines(w, watch);
         match w.cfg.layout {
             Layout::Separate => {
                 files.push(assemble(w, watch.file, lines, epoch, &mut truths));
             }
-            Layout::Session => {
+            Layout::Session | Layout::Listings { .. } => {
                 session.push(Line {
                     text: format!("$ {}", command(w, watch)),
                     time: watch.start - 0.3,

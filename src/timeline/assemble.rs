@@ -60,13 +60,22 @@ pub(super) fn assemble(
                     text: o.text().clone(),
                 };
                 let same = n > 0 && obs[lines[n - 1]].same_state(o);
+                // A watch's line after the object's line in the same stream is an event:
+                // the change happened as it was printed. Any other line (a listing, a
+                // watch's initial list) shows the object as it was then: a change it
+                // shows happened since the object's previous line, and a line the same
+                // as that one is the object seen again, not a hidden update.
+                let event = n > 0
+                    && obs[lines[n - 1]].stream == o.stream
+                    && o.listing != Some(true)
+                    && o.snapshot.is_none();
                 // The line's own AGE: how long after the creationTimestamp it was printed.
                 let since_created = o
                     .age
                     .as_ref()
                     .and_then(age_window)
                     .map(|(lo, hi)| Interval::new(lo, hi));
-                if same && o.snapshot.is_some() {
+                if same && (o.snapshot.is_some() || !event) {
                     // A `watch` screen prints every object again: the same state, seen
                     // later, not a hidden update.
                     let s = states.last_mut().expect("a previous state exists");
@@ -91,11 +100,19 @@ pub(super) fn assemble(
                 }
                 let first_state = states.is_empty();
                 let created = bounds[first.created];
-                let from = if first_state {
+                let (from, since_point) = if first_state {
                     // Seen first: the state began between creation and this line.
-                    Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms)
+                    let from =
+                        Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
+                    (from, Some(first.created))
+                } else if !event {
+                    // Seen changed: since the object's previous line.
+                    let prev = points[lines[n - 1]];
+                    let from =
+                        Interval::new(bounds[prev].min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
+                    (from, Some(prev))
                 } else {
-                    bounds[p]
+                    (bounds[p], None)
                 };
                 states.push(State {
                     status: o.status().map(Text::from),
@@ -124,7 +141,8 @@ pub(super) fn assemble(
                         .collect(),
                     from,
                     from_point: p,
-                    from_is_event: !first_state,
+                    since_point,
+                    from_is_event: since_point.is_none(),
                     since_created,
                     to: None,
                     last_seen: bounds[p],

@@ -85,6 +85,11 @@ pub struct State {
     pub from: Interval,
     #[serde(skip)]
     pub from_point: Point,
+    /// When `from` is a range, not an event: the earliest point the state can have
+    /// begun (the object's creation for a first state, its previous line for a change
+    /// seen in a listing); `from_point` is then the latest.
+    #[serde(skip)]
+    pub since_point: Option<Point>,
     /// Whether `from` is the moment of the change (a watch event) rather than a bound.
     pub from_is_event: bool,
     /// How long after the object's creationTimestamp the state's first line was printed
