@@ -10,7 +10,8 @@ use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
 use crate::ingest::{ingest_source, InputAccount};
 use crate::input::{self, Ignored};
 use crate::observe::Observer;
-use crate::output::terminal::safe;
+use crate::output::escape::terminal as safe;
+use crate::output::{self, Render};
 use crate::tables::Tabler;
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -306,15 +307,6 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-/// The analysis JSON document.
-pub fn analysis_json(a: &crate::analysis::Analysis) -> serde_json::Value {
-    let mut v = serde_json::to_value(a).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("schema".into(), "watchtrail/analysis/v1".into());
-    }
-    v
-}
-
 fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
     use std::io::IsTerminal;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
@@ -327,16 +319,12 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
         }
     };
     let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        crate::cli::AnalyzeFormat::Text => {
-            crate::output::analysis_text::write(&mut out, &a, color)?
-        }
-        crate::cli::AnalyzeFormat::Json => {
-            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
-            out.write_all(b"\n")?;
-        }
-        crate::cli::AnalyzeFormat::Markdown => crate::output::markdown::write(&mut out, &a, None)?,
-    }
+    let writer: Box<dyn Render> = match args.format {
+        crate::cli::AnalyzeFormat::Text => Box::new(output::analysis_text::Text { color }),
+        crate::cli::AnalyzeFormat::Json => Box::new(output::json::Json),
+        crate::cli::AnalyzeFormat::Markdown => Box::new(output::markdown::Markdown::default()),
+    };
+    output::render(&*writer, &a, &mut out)?;
     out.flush()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
@@ -356,7 +344,7 @@ fn open_output(path: &str) -> Result<Box<dyn Write>> {
 fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
     let mut out = open_output(&args.output)?;
-    crate::output::svg::write(&mut out, &a)?;
+    output::render(&output::svg::Svg, &a, &mut out)?;
     out.flush()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
@@ -393,12 +381,11 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
     let mut out = open_output(&args.output)?;
     match format {
-        F::Html => crate::output::html::write(&mut out, &a)?,
-        F::Json => {
-            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
-            out.write_all(b"\n")?;
+        F::Html => output::render(&output::html::Html, &a, &mut out)?,
+        F::Json => output::render(&output::json::Json, &a, &mut out)?,
+        F::Markdown if args.output == "-" => {
+            output::render(&output::markdown::Markdown::default(), &a, &mut out)?
         }
-        F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
         F::Markdown => {
             // The picture goes beside the page: `x.md` → `x.svg`, linked by file name.
             let svg_path = std::path::Path::new(&args.output).with_extension("svg");
@@ -407,9 +394,12 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
                 .map(|n| link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
             let mut svg = open_output(&svg_path.to_string_lossy())?;
-            crate::output::svg::write(&mut svg, &a)?;
+            output::render(&output::svg::Svg, &a, &mut svg)?;
             svg.flush()?;
-            crate::output::markdown::write(&mut out, &a, Some(&link))?;
+            let md = output::markdown::Markdown {
+                svg_link: Some(link),
+            };
+            output::render(&md, &a, &mut out)?;
         }
     }
     out.flush()?;

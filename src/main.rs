@@ -20,7 +20,7 @@ fn main() -> ExitCode {
             let message = format!("{e:#}");
             eprintln!(
                 "watchtrail: {}",
-                watchtrail::output::terminal::safe(&message)
+                watchtrail::output::escape::terminal(&message)
             );
             ExitCode::from(2)
         }

@@ -4,10 +4,10 @@
 
 use std::io::{self, Write};
 
-use super::terminal::safe;
-use crate::analysis::{Analysis, Incident, Scenario};
-use crate::timeline::interval::{human, human_duration};
-use crate::timeline::Interval;
+use super::escape::terminal as safe;
+use super::time::{human, human_duration};
+use super::view::{metric_rows, phase_rows, View};
+use crate::analysis::Scenario;
 
 struct Paint {
     on: bool,
@@ -23,42 +23,27 @@ impl Paint {
     }
 }
 
-/// The metric rows of an incident, in DESIGN.md's order, with a person's wording.
-pub fn metric_rows(i: &Incident) -> Vec<(&'static str, &'static str, Option<Interval>)> {
-    let m = &i.metrics;
-    vec![
-        (
-            "detection_s",
-            "failure injected → node NotReady",
-            m.detection_s,
-        ),
-        (
-            "eviction_s",
-            "node NotReady → old pod evicted",
-            m.eviction_s,
-        ),
-        (
-            "replacement_s",
-            "evicted → replacement ready",
-            m.replacement_s,
-        ),
-        (
-            "unavailable_s",
-            "workload below desired ready",
-            m.unavailable_s,
-        ),
-        ("node_down_s", "node NotReady → Ready again", m.node_down_s),
-    ]
+/// The text view's settings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Text {
+    /// ANSI colours.
+    pub color: bool,
 }
 
-pub fn write(out: &mut dyn Write, a: &Analysis, color: bool) -> io::Result<()> {
+impl super::Render for Text {
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        write(out, view, self.color)
+    }
+}
+
+fn write(out: &mut dyn Write, a: &View<'_>, color: bool) -> io::Result<()> {
     let p = Paint { on: color };
     let verdict_colour = match a.scenario {
         Scenario::NoFailure => "32",
         Scenario::Inconclusive => "33",
         _ => "1;36",
     };
-    writeln!(out, "{}", p.wrap(verdict_colour, &safe(&a.verdict)))?;
+    writeln!(out, "{}", p.wrap(verdict_colour, &safe(a.verdict)))?;
     writeln!(out, "{}", p.wrap("2", &safe(&a.origin.description)))?;
     if let Some(w) = &a.origin.wall_clock {
         writeln!(out, "{}", p.wrap("2", &format!("t = 0 is {w}")))?;
@@ -70,11 +55,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis, color: bool) -> io::Result<()> {
         } else {
             format!(
                 " (candidates: {})",
-                i.candidates
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                View::candidate_names(&i.candidates, ", ")
             )
         };
         writeln!(
@@ -85,18 +66,18 @@ pub fn write(out: &mut dyn Write, a: &Analysis, color: bool) -> io::Result<()> {
             i.scenario
         )?;
         writeln!(out, "  metrics")?;
-        for (_, label, v) in metric_rows(i) {
-            let shown = v.as_ref().map(human_duration).unwrap_or_else(|| "—".into());
-            writeln!(out, "    {label:<34} {shown}")?;
+        for m in metric_rows(&i.metrics) {
+            let shown = m
+                .value
+                .as_ref()
+                .map(human_duration)
+                .unwrap_or_else(|| "—".into());
+            writeln!(out, "    {:<34} {shown}", m.meaning)?;
         }
         writeln!(out, "  phases")?;
-        for (tag, ph) in [
-            ("F", &i.phases.F),
-            ("E", &i.phases.E),
-            ("R", &i.phases.R),
-            ("N", &i.phases.N),
-        ] {
-            match ph {
+        for row in phase_rows(i) {
+            let tag = row.tag;
+            match row.phase {
                 Some(ph) => {
                     writeln!(
                         out,
@@ -132,7 +113,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis, color: bool) -> io::Result<()> {
             writeln!(out, "  {} {}", p.wrap("33", "!"), safe(f))?;
         }
     }
-    for w in &a.warnings {
+    for w in a.warnings {
         writeln!(out, "{} {}", p.wrap("33", "warning:"), safe(w))?;
     }
     Ok(())

@@ -4,8 +4,8 @@
 
 use std::io::{self, Write};
 
+use super::time::human_duration;
 use crate::check::{ExperimentResult, Outcome, Report, METRICS};
-use crate::timeline::interval::human_duration;
 
 const CSS: &str = "body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}\
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .6em;text-align:left}\

@@ -3,25 +3,19 @@
 
 use std::io::{self, Write};
 
-use super::terminal::safe;
-use crate::check::{ExperimentResult, Outcome, Problem, Report, METRICS};
-use crate::timeline::interval::human_duration;
+use super::escape::terminal as safe;
+use super::time::human_duration;
+use super::view::metric_rows;
+use crate::check::{ExperimentResult, Outcome, Problem, Report};
 
 /// `eviction 300–301 s, unavailable 9 s` — the metrics that were measured.
 pub fn key_metrics(r: &ExperimentResult) -> String {
     let Some(m) = &r.metrics else {
         return String::new();
     };
-    METRICS
+    metric_rows(m)
         .iter()
-        .filter_map(|name| {
-            let i = crate::check::expect::metric(m, name)?;
-            Some(format!(
-                "{} {}",
-                name.trim_end_matches("_s"),
-                human_duration(&i)
-            ))
-        })
+        .filter_map(|row| Some(format!("{} {}", row.short(), human_duration(&row.value?))))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -7,29 +7,8 @@
 
 use std::io::{self, Write};
 
+use super::escape::attr as xml_text;
 use crate::check::{ExperimentResult, Outcome, Report};
-
-/// Escapes text for XML element content and attribute values.
-fn xml_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Attribute values normalise raw whitespace; keep it as references.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            // Forbidden in XML 1.0 (C0) or able to steer a terminal that shows the file (C1).
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn evidence(r: &ExperimentResult) -> String {
     let mut lines: Vec<String> = r
@@ -111,17 +90,4 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml_text;
-
-    #[test]
-    fn markup_quotes_and_control_characters_are_escaped() {
-        assert_eq!(
-            xml_text("<a href=\"x\">&'\u{1b}[0m"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}[0m"
-        );
-    }
 }

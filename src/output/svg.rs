@@ -17,10 +17,11 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::xml;
-use super::lanes::{rows, Row};
+use super::lanes::Row;
 use super::svg_style::{category, legend, PHASE_COLOUR};
-use crate::analysis::{Analysis, Phase};
-use crate::timeline::interval::{clock, human, human_duration};
+use super::time::{clock, human, human_duration};
+use super::view::{metric_rows, seen_phases, View};
+use crate::analysis::Analysis;
 use crate::timeline::{Interval, ObjectTimeline, State};
 
 const WIDTH: f64 = 1200.0;
@@ -73,10 +74,10 @@ fn first_known(s: &State) -> Interval {
 /// The clock range: t = 0, the times lines were certainly seen by (a first line's
 /// upper bound, a last line's lower bound) and the phases. Wide intervals (a node
 /// line whose AGE says only `2d5h`) do not stretch the picture; they run to its edge.
-fn scale(a: &Analysis) -> Scale {
+fn scale(a: &View<'_>) -> Scale {
     let mut lo: i64 = 0;
     let mut hi: i64 = 0;
-    for o in &a.timelines.objects {
+    for o in a.objects {
         for s in &o.states {
             if let Some(v) = first_known(s).upper() {
                 lo = lo.min(v);
@@ -89,8 +90,8 @@ fn scale(a: &Analysis) -> Scale {
             }
         }
     }
-    for i in &a.incidents {
-        for (_, p) in phases(i) {
+    for i in a.incidents {
+        for (_, p) in seen_phases(i) {
             if let (Some(l), Some(u)) = (p.at.lower(), p.at.upper()) {
                 lo = lo.min(l);
                 hi = hi.max(u);
@@ -104,31 +105,15 @@ fn scale(a: &Analysis) -> Scale {
     }
 }
 
-fn phases(i: &crate::analysis::Incident) -> Vec<(&'static str, &Phase)> {
-    let p = &i.phases;
-    [("F", &p.F), ("E", &p.E), ("R", &p.R), ("N", &p.N)]
-        .into_iter()
-        .filter_map(|(t, ph)| ph.as_ref().map(|ph| (t, ph)))
-        .collect()
-}
-
-fn phase_name(tag: &str) -> &'static str {
-    match tag {
-        "F" => "failure detected",
-        "E" => "eviction started",
-        "R" => "replacement ready",
-        _ => "node back",
-    }
-}
-
 /// The verdict and key metrics for the picture's title lines.
-fn title_lines(a: &Analysis) -> Vec<String> {
+fn title_lines(a: &View<'_>) -> Vec<String> {
     let mut lines = vec![format!("{} — {}", a.experiment, a.verdict)];
     for i in a.incidents.iter().take(3) {
-        let metrics: Vec<String> = super::analysis_text::metric_rows(i)
+        let metrics: Vec<String> = metric_rows(&i.metrics)
             .into_iter()
-            .filter_map(|(key, _, v)| {
-                v.map(|v| format!("{} {}", key.trim_end_matches("_s"), human_duration(&v)))
+            .filter_map(|m| {
+                m.value
+                    .map(|v| format!("{} {}", m.short(), human_duration(&v)))
             })
             .collect();
         let shown = if metrics.is_empty() {
@@ -391,12 +376,13 @@ fn axis(svg: &mut String, sc: &Scale, top: f64, bottom: f64) {
 
 /// Phase labels with their x centre, text and label row: greedily the first row where
 /// the label does not overlap the one before it.
-fn phase_labels(a: &Analysis, sc: &Scale) -> Vec<(usize, &'static str, f64, String, usize)> {
+fn phase_labels(a: &View<'_>, sc: &Scale) -> Vec<(usize, &'static str, f64, String, usize)> {
     let mut labels = Vec::new();
     for (k, i) in a.incidents.iter().enumerate() {
-        for (tag, p) in phases(i) {
+        for (row, p) in seen_phases(i) {
+            let (tag, name) = (row.tag, row.name);
             let (x0, x1) = sc.span(&p.at);
-            let label = format!("{tag} {} {}", phase_name(tag), human(&p.at));
+            let label = format!("{tag} {name} {}", human(&p.at));
             let label = if a.incidents.len() > 1 {
                 format!("{label} (incident {})", k + 1)
             } else {
@@ -424,12 +410,13 @@ fn phase_labels(a: &Analysis, sc: &Scale) -> Vec<(usize, &'static str, f64, Stri
     labels
 }
 
-fn phase_markers(svg: &mut String, a: &Analysis, sc: &Scale, label_top: f64, bottom: f64) {
+fn phase_markers(svg: &mut String, a: &View<'_>, sc: &Scale, label_top: f64, bottom: f64) {
     let labels = phase_labels(a, sc);
     let label_rows = labels.iter().map(|l| l.4 + 1).max().unwrap_or(0);
     let lanes_top = label_top + label_rows as f64 * PHASE_ROW_H;
     for (k, i) in a.incidents.iter().enumerate() {
-        for (tag, p) in phases(i) {
+        for (row, p) in seen_phases(i) {
+            let (tag, name) = (row.tag, row.name);
             let (x0, x1) = sc.span(&p.at);
             let Some((_, _, mid, label, row)) = labels.iter().find(|l| l.0 == k && l.1 == tag)
             else {
@@ -437,8 +424,7 @@ fn phase_markers(svg: &mut String, a: &Analysis, sc: &Scale, label_top: f64, bot
             };
             let _ = write!(
                 svg,
-                "<g class=\"phase\" data-phase=\"{tag}\"><title>{} at {}: {}{}</title>",
-                phase_name(tag),
+                "<g class=\"phase\" data-phase=\"{tag}\"><title>{name} at {}: {}{}</title>",
                 xml(&human(&p.at)),
                 xml(&p.what),
                 xml(&p
@@ -477,10 +463,26 @@ fn phase_markers(svg: &mut String, a: &Analysis, sc: &Scale, label_top: f64, bot
     }
 }
 
-/// Renders the picture as an SVG document (no XML declaration, so it can be inlined).
+/// The SVG picture.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Svg;
+
+impl super::Render for Svg {
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(render_view(view).as_bytes())
+    }
+}
+
+/// Renders an analysis' picture as an SVG document (no XML declaration, so it can be
+/// inlined).
 pub fn render(a: &Analysis) -> String {
+    render_view(&View::new(a))
+}
+
+/// Renders the picture of a view.
+pub fn render_view(a: &View<'_>) -> String {
     let sc = scale(a);
-    let rows = rows(a);
+    let rows = &a.lanes;
     let titles = title_lines(a);
     let legend_y = 20.0 + titles.len() as f64 * 18.0 + 10.0;
     let phase_top = legend_y + 28.0;
@@ -526,7 +528,7 @@ pub fn render(a: &Analysis) -> String {
     axis(&mut svg, &sc, lanes_top, bottom);
     let mut y = lanes_top;
     let mut shade = false;
-    for r in &rows {
+    for r in rows {
         match r {
             Row::Heading(h) => {
                 let _ = writeln!(
@@ -563,9 +565,4 @@ pub fn render(a: &Analysis) -> String {
     phase_markers(&mut svg, a, &sc, phase_top, bottom);
     svg.push_str("</svg>\n");
     svg
-}
-
-/// Writes the picture.
-pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
-    out.write_all(render(a).as_bytes())
 }
