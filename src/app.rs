@@ -332,18 +332,19 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
 }
 
 /// Opens `-o FILE` (`-` is stdout) for writing.
-fn open_output(path: &str) -> Result<Box<dyn Write>> {
+fn open_output(path: &std::path::Path) -> Result<Box<dyn Write>> {
     use anyhow::Context;
-    if path == "-" {
+    if path.as_os_str() == "-" {
         return Ok(Box::new(BufWriter::new(io::stdout().lock())));
     }
-    let f = std::fs::File::create(path).with_context(|| format!("{path}: cannot create"))?;
+    let f = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
     Ok(Box::new(BufWriter::new(f)))
 }
 
 fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
+    let mut out = open_output(args.output.as_ref())?;
     output::render(&output::svg::Svg, &a, &mut out)?;
     out.flush()?;
     let status = input_status(&a.inputs);
@@ -379,7 +380,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     use crate::cli::ReportFormat as F;
     let format = report_format(&args.output, args.format)?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
+    let mut out = open_output(args.output.as_ref())?;
     match format {
         F::Html => output::render(&output::html::Html, &a, &mut out)?,
         F::Json => output::render(&output::json::Json, &a, &mut out)?,
@@ -393,7 +394,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
                 .file_name()
                 .map(|n| link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
-            let mut svg = open_output(&svg_path.to_string_lossy())?;
+            let mut svg = open_output(&svg_path)?;
             output::render(&output::svg::Svg, &a, &mut svg)?;
             svg.flush()?;
             let md = output::markdown::Markdown {
@@ -437,15 +438,18 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
         .transpose()?;
-    // Output targets are opened before the work starts.
-    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<BufWriter<std::fs::File>>> {
-        p.as_ref()
-            .map(|p| {
-                std::fs::File::create(p)
-                    .map(BufWriter::new)
-                    .with_context(|| format!("cannot write {}", p.display()))
-            })
-            .transpose()
+    // Output targets are opened before the work starts; `-` is standard output, and
+    // then the per-experiment lines go to standard error.
+    let targets = [&args.json, &args.junit, &args.report];
+    let to_stdout = targets
+        .iter()
+        .filter(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
+        .count();
+    if to_stdout > 1 {
+        anyhow::bail!("only one of --json, --junit and --report can be `-` (standard output)");
+    }
+    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<Box<dyn Write>>> {
+        p.as_ref().map(|p| open_output(p)).transpose()
     };
     let (json, junit, html) = (open(&args.json)?, open(&args.junit)?, open(&args.report)?);
     let limits = Limits {
@@ -455,22 +459,31 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     };
     let mut found = Discovered::default();
     for a in &args.archives {
+        let before = found.experiments.len();
         check::discover(a, &limits, &mut found)?;
+        found.experiments[before..].sort_by(|x, y| check::natural_cmp(&x.name, &y.name));
     }
     let bar = if io::stderr().is_terminal() {
         indicatif::ProgressBar::new(found.experiments.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
+    let mut results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
     bar.finish_and_clear();
+    if args.require_expectations {
+        check::require_expectations(&mut results);
+    }
     let archives = args
         .archives
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let report = Report::new(archives, results, found.problems);
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out: Box<dyn Write> = if to_stdout > 0 {
+        Box::new(io::stderr().lock())
+    } else {
+        Box::new(BufWriter::new(io::stdout().lock()))
+    };
     for p in &report.problems {
         crate::output::check_text::write_problem(&mut out, p)?;
     }

@@ -187,13 +187,17 @@ pub struct CheckArgs {
         "ongoing", "no-failure", "inconclusive",
     ])]
     pub expect: Option<String>,
-    /// Write the results as JSON (`watchtrail/check/v1`).
+    /// An experiment without an expectation (no expect.json, no --expect) fails
+    /// instead of being reported `analysed`.
+    #[arg(long)]
+    pub require_expectations: bool,
+    /// Write the results as JSON (`watchtrail/check/v1`); `-` for standard output.
     #[arg(long, value_name = "FILE")]
     pub json: Option<std::path::PathBuf>,
-    /// Write JUnit XML: one testcase per experiment.
+    /// Write JUnit XML, one testcase per experiment; `-` for standard output.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<std::path::PathBuf>,
-    /// Write a self-contained HTML summary page.
+    /// Write a self-contained HTML summary page; `-` for standard output.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<std::path::PathBuf>,
     /// Refuse a tar whose entries add up to more uncompressed bytes than this.

@@ -24,6 +24,7 @@ pub fn key_metrics(r: &ExperimentResult) -> String {
 pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
     let tag = match r.outcome {
         Outcome::Pass => "PASS",
+        Outcome::Analysed => "ANALYSED",
         Outcome::Fail => "FAIL",
         Outcome::Inconclusive => "INCONCLUSIVE",
         Outcome::Error => "ERROR",

@@ -1,5 +1,6 @@
 //! JUnit XML for `check`: one `<testcase classname="watchtrail">` per experiment in one
-//! `<testsuite>`; a fail or inconclusive outcome is a `<failure>` (its `type` says
+//! `<testsuite>`, its `time` the analysis' seconds; an experiment analysed without an
+//! expectation is `<skipped>` (nothing was checked); a fail or inconclusive outcome is a `<failure>` (its `type` says
 //! which), an experiment that could not be analysed is an `<error>`; the evidence
 //! (reasons, verdict, inputs) is the element's text. A serious discovery problem is an
 //! `<error>` test case of its own (`classname="watchtrail.problem"`). Every name is escaped, and
@@ -38,6 +39,8 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let problems: Vec<_> = report.problems.iter().filter(|p| p.serious).collect();
     let errors = count(Outcome::Error) + problems.len();
     let tests = report.experiments.len() + problems.len();
+    let skipped = count(Outcome::Analysed);
+    let time: f64 = report.experiments.iter().map(|e| e.analysis_s).sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -45,17 +48,27 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="0" time="0">"#,
+        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{time:.3}">"#,
         xml_text(&report.archives.join(" "))
     )?;
     for r in &report.experiments {
         write!(
             out,
-            r#"    <testcase name="{}" classname="watchtrail" time="0""#,
-            xml_text(&r.name)
+            r#"    <testcase name="{}" classname="watchtrail" time="{:.3}""#,
+            xml_text(&r.name),
+            r.analysis_s
         )?;
         if r.outcome == Outcome::Pass {
             writeln!(out, "/>")?;
+            continue;
+        }
+        if r.outcome == Outcome::Analysed {
+            // Nothing was checked: a skip, not a pass.
+            writeln!(
+                out,
+                ">\n      <skipped message=\"analysed: no expectation to check\">{}</skipped>\n    </testcase>",
+                xml_text(&evidence(r))
+            )?;
             continue;
         }
         writeln!(out, ">")?;

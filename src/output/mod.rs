@@ -7,6 +7,7 @@
 //! rows, times and escaping.
 
 pub mod analysis_text;
+pub mod check_charts;
 pub mod check_html;
 pub mod check_text;
 pub mod escape;
