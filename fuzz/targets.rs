@@ -173,7 +173,11 @@ pub fn pipeline(data: &[u8]) {
     serde_json::to_string(&watchtrail::output::json::analysis_document(&a)).expect("analysis JSON");
     for color in [false, true] {
         out.clear();
-        let text = watchtrail::output::analysis_text::Text { color };
+        let text = watchtrail::output::analysis_text::Text {
+            color,
+            width: Some(40),
+            ..Default::default()
+        };
         watchtrail::output::render(&text, &a, &mut out).expect("writing to a Vec");
     }
     out.clear();

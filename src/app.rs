@@ -14,16 +14,58 @@ use crate::output::escape::terminal as safe;
 use crate::output::{self, Render};
 use crate::tables::Tabler;
 
+/// `--quiet`: no warnings or notes on standard error (errors are still printed).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ui = cli.ui;
+    QUIET.store(ui.quiet, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
-        Command::Analyze(args) => analyze(args),
+        Command::Analyze(args) => analyze(args, ui),
         Command::Parse(args) => parse(args),
         Command::Timeline(args) => timeline(args),
         Command::Render(args) => render(args),
         Command::Report(args) => report(args),
-        Command::Check(args) => check(args),
-        Command::Simulate(args) => simulate(args),
+        Command::Check(args) => check(args, ui),
+        Command::Simulate(args) => simulate(args, ui),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "watchtrail", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Whether to colour standard output: `--color`, else a terminal without `NO_COLOR`.
+fn use_color(choice: crate::cli::ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        crate::cli::ColorChoice::Always => true,
+        crate::cli::ColorChoice::Never => false,
+        crate::cli::ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The terminal's width for cutting long lines: `COLUMNS`, else the terminal's own;
+/// none when standard output is not a terminal (a file gets whole lines).
+fn terminal_width() -> Option<usize> {
+    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(c);
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
 }
 
 fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
@@ -168,7 +210,7 @@ fn print_account(err: &mut dyn Write, acc: &InputAccount, verbose: bool) -> io::
 /// Directory entries not read: listed under `--verbose`; a transcript-named entry that
 /// is not a regular file always (it may be a transcript the user expected to be read).
 fn print_ignored(err: &mut dyn Write, ignored: &[Ignored], verbose: bool) -> io::Result<()> {
-    for i in ignored.iter().filter(|i| verbose || i.warn) {
+    for i in ignored.iter().filter(|i| verbose || (i.warn && !quiet())) {
         let lead = if verbose { "" } else { "watchtrail: warning: " };
         writeln!(err, "{lead}{}: ignored: {}", safe(&i.name), safe(&i.reason))?;
     }
@@ -307,20 +349,18 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
-    use std::io::IsTerminal;
+fn analyze(args: crate::cli::AnalyzeArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
     let stdout = io::stdout();
-    let color = match args.color {
-        crate::cli::ColorChoice::Always => true,
-        crate::cli::ColorChoice::Never => false,
-        crate::cli::ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = use_color(ui.color);
     let mut out = BufWriter::new(stdout.lock());
     let writer: Box<dyn Render> = match args.format {
-        crate::cli::AnalyzeFormat::Text => Box::new(output::analysis_text::Text { color }),
+        crate::cli::AnalyzeFormat::Text => Box::new(output::analysis_text::Text {
+            color,
+            verbose: args.input.verbose,
+            width: terminal_width(),
+            quiet: ui.quiet,
+        }),
         crate::cli::AnalyzeFormat::Json => Box::new(output::json::Json),
         crate::cli::AnalyzeFormat::Markdown => Box::new(output::markdown::Markdown::default()),
     };
@@ -429,7 +469,7 @@ fn link_target(name: &str) -> String {
 /// line each and a summary, write the requested files. Exit 0 when all passed, 1 when
 /// any failed, was inconclusive or could not be analysed; an unreadable or refused
 /// archive is an error (exit 2).
-fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
+fn check(args: crate::cli::CheckArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
     use crate::check::{self, Discovered, Limits, Report};
     use anyhow::Context;
     use std::io::IsTerminal;
@@ -484,11 +524,15 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     } else {
         Box::new(BufWriter::new(io::stdout().lock()))
     };
-    for p in &report.problems {
+    let color = to_stdout == 0 && use_color(ui.color);
+    for p in report.problems.iter().filter(|p| p.serious || !ui.quiet) {
         crate::output::check_text::write_problem(&mut out, p)?;
     }
     for r in &report.experiments {
-        crate::output::check_text::write_line(&mut out, r)?;
+        if ui.quiet && matches!(r.outcome, check::Outcome::Pass | check::Outcome::Analysed) {
+            continue;
+        }
+        crate::output::check_text::write_line(&mut out, r, color)?;
     }
     if report.experiments.is_empty() {
         writeln!(
@@ -496,7 +540,7 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
             "no experiments found (a directory holding transcript files, or a transcript file)"
         )?;
     }
-    crate::output::check_text::write_summary(&mut out, &report)?;
+    crate::output::check_text::write_summary(&mut out, &report, ui.quiet)?;
     out.flush()?;
     if let Some(mut w) = json {
         w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
@@ -518,15 +562,63 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     })
 }
 
+/// A variant's readable name: its kind, and for kinds played with several returns,
+/// which (`power-off/mid-migration`).
+fn variant_label(v: crate::simulate::Variant) -> String {
+    use crate::simulate::{Return, Variant};
+    let ret = |r: Return| match r {
+        Return::BeforeEviction => "before-eviction",
+        Return::MidMigration => "mid-migration",
+        Return::PostMigration => "post-migration",
+        Return::Never => "never",
+        Return::CaptureEndsFirst => "capture-ends-first",
+    };
+    match v {
+        Variant::PowerOff(r) | Variant::GracefulShutdown(r) | Variant::LegacyNodeLost(r) => {
+            format!("{}/{}", v.name(), ret(r))
+        }
+        Variant::FullDisruption { returns } => {
+            format!("{}/{}", v.name(), if returns { "returns" } else { "never" })
+        }
+        _ => v.name().to_string(),
+    }
+}
+
+/// `--variant`: a number, a full name from `--list`, or a kind (its first variant).
+fn pick_variant(
+    all: &[crate::simulate::Variant],
+    wanted: &str,
+) -> Result<crate::simulate::Variant> {
+    let found = match wanted.parse::<usize>() {
+        Ok(i) => all.get(i).copied(),
+        Err(_) => all
+            .iter()
+            .find(|v| variant_label(**v) == wanted)
+            .or_else(|| all.iter().find(|v| v.name() == wanted))
+            .copied(),
+    };
+    found.ok_or_else(|| {
+        anyhow::anyhow!(
+            "--variant {wanted}: no such variant (0..{}, or a name; see --list)",
+            all.len() - 1
+        )
+    })
+}
+
 /// `simulate`: writes one simulated experiment (transcripts + the hidden truth).
-fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
-    use crate::simulate::{self, Config, Variant};
+fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
+    use crate::simulate::{self, Config};
     use anyhow::Context;
-    let all = Variant::all();
+    let all = simulate::Variant::all();
     if args.list {
         let mut out = io::stdout().lock();
+        writeln!(
+            out,
+            " #  variant                            scenario it yields (seed 0)"
+        )?;
         for (i, v) in all.iter().enumerate() {
-            writeln!(out, "{i:>2}  {v:?}")?;
+            let yields = simulate::run(&Config::new(0, *v)).truth.scenario;
+            writeln!(out, "{i:>2}  {:<34} {yields}", variant_label(*v))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -546,13 +638,7 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(&variant) = all.get(args.variant) else {
-        anyhow::bail!(
-            "--variant {}: no such variant (0..{}; see --list)",
-            args.variant,
-            all.len() - 1
-        );
-    };
+    let variant = pick_variant(&all, &args.variant)?;
     let dir = args.output.expect("clap requires --output without --list");
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let e = simulate::run(&Config::new(args.seed, variant));
@@ -564,7 +650,7 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     let t = &e.truth;
     let truth = serde_json::json!({
         "schema": "watchtrail/simulation-truth/v1",
-        "variant": format!("{variant:?}"),
+        "variant": variant_label(variant),
         "seed": args.seed,
         "scenario": t.scenario,
         "failed_nodes": t.failed_nodes,
@@ -580,11 +666,13 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     let path = dir.join("truth.json");
     std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
         .with_context(|| format!("{}: cannot write", path.display()))?;
-    println!(
-        "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
-        e.files.len(),
-        dir.display(),
-        t.scenario
-    );
+    if !ui.quiet {
+        println!(
+            "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
+            e.files.len(),
+            dir.display(),
+            t.scenario
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

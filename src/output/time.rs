@@ -52,15 +52,23 @@ pub fn seconds(v: Option<Ms>) -> String {
         .unwrap_or_default()
 }
 
-/// How sure a time is, in words: `to the second`, `somewhere in a 2–3 s window`, ...
-pub fn certainty(at: &Interval) -> String {
+/// How sure a time is, briefly: `to the second`, `within 3 s`, `one side unknown`.
+pub fn window(at: &Interval) -> String {
     match at.width() {
         Some(w) if w < 2000 => "to the second".into(),
-        Some(w) => format!(
+        Some(w) => format!("within {}", human_duration(&Interval::point(w))),
+        None => "one side unknown".into(),
+    }
+}
+
+/// How sure a time is, in words: `to the second`, `somewhere in a 3 s window`, ...
+pub fn certainty(at: &Interval) -> String {
+    match at.width() {
+        Some(w) if w >= 2000 => format!(
             "somewhere in a {} window",
             human_duration(&Interval::point(w))
         ),
-        None => "one side unknown".into(),
+        _ => window(at),
     }
 }
 
