@@ -22,8 +22,9 @@ h3 { font-size: 1em; margin-bottom: 0.3em; }
 .verdict.no-failure { border-color: #009E73; background: #eefaf5; }
 .verdict.inconclusive { border-color: #E69F00; background: #fdf6e8; }
 .muted { color: #666; }
-figure { margin: 1em 0; overflow-x: auto; border: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.5em 0; }
+figure { margin: 1em 0; border: 1px solid #ddd; }
+figure svg { display: block; width: 100%; height: auto; }
+table { border-collapse: collapse; margin: 0.5em 0; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -17,6 +17,8 @@ pub mod junit;
 pub mod lanes;
 pub mod markdown;
 pub mod svg;
+pub mod svg_marks;
+pub mod svg_scale;
 pub mod svg_style;
 pub mod table;
 pub mod time;

@@ -6,8 +6,16 @@ use std::fmt::Write as _;
 use super::svg::{n, LABEL_X};
 use crate::timeline::State;
 
-/// Colour of the phase markers F/E/R/N (not a state colour).
-pub const PHASE_COLOUR: &str = "#222222";
+/// Colour of each phase's band and label (F, E, R, N): dark, apart from the state
+/// colours and from each other, so overlapping bands stay distinguishable.
+pub fn phase_colour(tag: &str) -> &'static str {
+    match tag {
+        "F" => "#A50026", // dark red
+        "E" => "#7F3B08", // dark brown
+        "R" => "#00441B", // dark green
+        _ => "#08306B",   // dark blue (N)
+    }
+}
 
 /// What a state looks like in the picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,10 +29,16 @@ pub enum Category {
     NotReady,
     Failed,
     Other,
+    /// A workload with every desired replica ready (`3/3`).
+    Available,
+    /// A workload with some but not all replicas ready (`1/3`).
+    Degraded,
+    /// A workload with no replica ready (`0/3`).
+    Unavailable,
 }
 
 /// Every category, in legend order.
-pub const CATEGORIES: [Category; 9] = [
+pub const CATEGORIES: [Category; 12] = [
     Category::Running,
     Category::Ready,
     Category::Pending,
@@ -34,6 +48,9 @@ pub const CATEGORIES: [Category; 9] = [
     Category::NotReady,
     Category::Failed,
     Category::Other,
+    Category::Available,
+    Category::Degraded,
+    Category::Unavailable,
 ];
 
 impl Category {
@@ -48,6 +65,36 @@ impl Category {
             Category::NotReady => "#D55E00",          // vermillion
             Category::Failed => "#000000",            // black
             Category::Other => "#999999",             // grey
+            // Workloads: one blue, full to hollow (not a state colour of pods or nodes).
+            Category::Available => "#1F4E79",
+            Category::Degraded => "#8DB3D9",
+            Category::Unavailable => "#FFFFFF",
+        }
+    }
+
+    /// Text written on a bar wide enough: a workload's `n/m ready`.
+    pub fn bar_text(self, s: &State) -> Option<String> {
+        match self {
+            Category::Available | Category::Degraded | Category::Unavailable => {
+                s.ready.map(|[n, m]| format!("{n}/{m} ready"))
+            }
+            _ => None,
+        }
+    }
+
+    /// Extra attributes of a bar: a hollow bar (no replica ready) gets an outline.
+    pub fn outline(self) -> &'static str {
+        match self {
+            Category::Unavailable => " stroke=\"#1F4E79\" stroke-width=\"1\"",
+            _ => "",
+        }
+    }
+
+    /// The colour of text on the bar.
+    pub fn text_colour(self) -> &'static str {
+        match self {
+            Category::Available => "#ffffff",
+            _ => "#1F4E79",
         }
     }
 
@@ -62,18 +109,22 @@ impl Category {
             Category::NotReady => "NotReady",
             Category::Failed => "Failed/Error",
             Category::Other => "other",
+            Category::Available => "workload m/m ready",
+            Category::Degraded => "some ready",
+            Category::Unavailable => "none ready",
         }
     }
 }
 
 /// The category of a state. Pods and nodes by STATUS; objects without one (workloads)
-/// by READY: all replicas ready is `Ready`, fewer is `NotReady`.
+/// by availability, READY `n/m`: all, some or none of the desired replicas ready.
 pub fn category(s: &State) -> Category {
     match s.status.as_deref() {
         Some(st) => status_category(st),
         None => match s.ready {
-            Some([n, m]) if n == m => Category::Ready,
-            Some(_) => Category::NotReady,
+            Some([n, m]) if n >= m => Category::Available,
+            Some([0, _]) => Category::Unavailable,
+            Some(_) => Category::Degraded,
             None => Category::Other,
         },
     }
@@ -124,7 +175,8 @@ pub fn legend(svg: &mut String, y: f64) {
     let texts = [
         "boundary somewhere in this interval",
         "unchanged line (hidden change)",
-        "phase F/E/R/N: the band is the interval it happened in",
+        "thin: past its stream's end",
+        "phase F/E/R/N, each its colour: the band is the interval it happened in",
     ];
     let mut x = LABEL_X;
     for (k, text) in texts.iter().enumerate() {
@@ -147,14 +199,28 @@ pub fn legend(svg: &mut String, y: f64) {
                     t = n(x + 12.0)
                 );
             }
-            _ => {
+            2 => {
                 let _ = write!(
                     svg,
-                    "<rect x=\"{}\" y=\"{}\" width=\"24\" height=\"10\" fill=\"{PHASE_COLOUR}\" fill-opacity=\"0.12\" \
-                     stroke=\"{PHASE_COLOUR}\" stroke-dasharray=\"3 2\"/>",
+                    "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"#009E73\"/>\
+                     <rect x=\"{}\" y=\"{}\" width=\"14\" height=\"3\" fill=\"#009E73\"/>",
                     n(x),
-                    n(y2 - 9.0)
+                    n(y2 - 9.0),
+                    n(x + 10.0),
+                    n(y2 - 5.5)
                 );
+            }
+            _ => {
+                for (k, tag) in ["F", "E", "R", "N"].into_iter().enumerate() {
+                    let _ = write!(
+                        svg,
+                        "<rect x=\"{}\" y=\"{}\" width=\"6\" height=\"10\" fill=\"{c}\" fill-opacity=\"0.25\" \
+                         stroke=\"{c}\" stroke-dasharray=\"3 2\"/>",
+                        n(x + k as f64 * 6.0),
+                        n(y2 - 9.0),
+                        c = phase_colour(tag)
+                    );
+                }
             }
         }
         let _ = write!(
