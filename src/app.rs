@@ -432,7 +432,7 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
             let svg_path = std::path::Path::new(&args.output).with_extension("svg");
             let link = svg_path
                 .file_name()
-                .map(|n| link_target(&n.to_string_lossy()))
+                .map(|n| output::escape::link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
             let mut svg = open_output(&svg_path)?;
             output::render(&output::svg::Svg, &a, &mut svg)?;
@@ -447,22 +447,6 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
     Ok(status)
-}
-
-/// A file name as a Markdown link target: characters that end or break a link are
-/// percent-encoded.
-fn link_target(name: &str) -> String {
-    let mut o = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '%' | '"' | '\\' => {
-                o.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_control() => {}
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 /// `check`: discover every archive's experiments, check them in parallel, print one

@@ -60,18 +60,25 @@ fn strip(phases: &[Option<Interval>; 4]) -> Option<String> {
          <line x1=\"10\" y1=\"30\" x2=\"{}\" y2=\"30\" stroke=\"#999\"/>",
         STRIP_W - 10.0
     );
+    let mut last_label = f64::NEG_INFINITY;
+    let mut raised = false;
     for (k, a, b) in &known {
         let (x0, x1) = (x(*a), x(*b));
+        // A tag closer than a letter's width to the one before goes up a row.
+        let mid = (x0 + x1) / 2.0;
+        raised = mid - last_label < 10.0 && !raised;
+        last_label = mid;
+        let label_y = if raised { 7.0 } else { 17.0 };
         let (tag, name) = PHASES[*k];
         let _ = write!(
             s,
             "<g class=\"phase\" data-phase=\"{tag}\"><title>{tag} {name} at {}</title>\
              <rect x=\"{:.1}\" y=\"22\" width=\"{:.1}\" height=\"16\" fill=\"#222\" fill-opacity=\"0.25\" stroke=\"#222\"/>\
-             <text x=\"{:.1}\" y=\"16\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\">{tag}</text></g>",
+             <text x=\"{:.1}\" y=\"{label_y}\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\">{tag}</text></g>",
             xml(&human(&Interval::new(*a, *b))),
             x0,
             (x1 - x0).max(2.0),
-            (x0 + x1) / 2.0
+            mid
         );
     }
     let _ = write!(

@@ -1,5 +1,6 @@
 //! Every escaping rule of the output stage, in one place: markup (SVG, HTML, JUnit XML)
-//! with [`xml`] and [`attr`], Markdown with [`md`], a terminal with [`terminal`].
+//! with [`xml`] and [`attr`], Markdown with [`md`] and [`link_target`], a terminal
+//! with [`terminal`].
 //!
 //! Names and cells come from transcripts, which are untrusted: a hostile file can
 //! hold `<script>` where a pod name should be. Everything written into markup goes
@@ -101,9 +102,31 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
     )
 }
 
+/// A file name as a Markdown link target: characters that end or break a link are
+/// percent-encoded.
+pub fn link_target(name: &str) -> String {
+    let mut o = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '%' | '"' | '\\' => {
+                o.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{attr, terminal, xml};
+    use super::{attr, link_target, terminal, xml};
+
+    #[test]
+    fn a_link_target_cannot_end_or_break_the_link() {
+        assert_eq!(link_target("my notes (1).svg"), "my%20notes%20%281%29.svg");
+        assert_eq!(link_target("a\x1b]b.svg"), "a%5Db.svg");
+    }
 
     #[test]
     fn escapes_never_reach_the_terminal() {
