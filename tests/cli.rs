@@ -502,3 +502,35 @@ fn the_readme_shows_real_output() {
         rest = &rest[at + line.len()..];
     }
 }
+
+/// Issue 17.1: a watch prints every change, so an object's last state holds until its
+/// stream ended: the timeline's `to` says so. A node that did not fail holds Ready to
+/// the end of the nodes watch, not just to its last (initial) line.
+#[test]
+fn the_last_state_lasts_until_its_stream_ends() {
+    let doc: Value = serde_json::from_str(&stdout_of(&[
+        "timeline",
+        "samples/in-place",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let last = |name: &str| {
+        let o = doc["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["key"]["name"] == name)
+            .unwrap();
+        o["states"].as_array().unwrap().last().unwrap().clone()
+    };
+    let ubuntuc = last("ubuntuc");
+    let ubuntub = last("ubuntub");
+    assert!(!ubuntuc["to"].is_null(), "{ubuntuc}");
+    // Both end with the nodes watch: the time of its last line.
+    assert_eq!(ubuntuc["to"], ubuntub["last_seen"]);
+    assert!(
+        ubuntuc["to"]["min_s"].as_f64().unwrap() > ubuntuc["last_seen"]["min_s"].as_f64().unwrap(),
+        "{ubuntuc}"
+    );
+}

@@ -26,7 +26,8 @@ pub use expect::{Expectation, Finding, Outcome, METRICS};
 pub struct ExperimentResult {
     /// `samples/in-place`, `runs.tgz:exp1`.
     pub name: String,
-    /// `pass`, `fail`, `inconclusive` or `error`: the worst of its findings.
+    /// `pass`, `analysed` (no expectation to check), `fail`, `inconclusive` or `error`:
+    /// the worst of its findings.
     pub outcome: Outcome,
     /// The expected scenario, when one was given.
     pub expected: Option<Scenario>,

@@ -89,6 +89,7 @@ fn scale(a: &View<'_>) -> Scale {
 /// stretches between (see [`Scale::new`]).
 fn events(a: &View<'_>) -> Vec<i64> {
     let mut out = Vec::new();
+    let mut busy = Vec::new();
     let mut add = |i: &Interval| {
         if i.width().is_some_and(|w| w <= 60_000) {
             out.extend([i.min_ms, i.max_ms]);
@@ -110,8 +111,13 @@ fn events(a: &View<'_>) -> Vec<i64> {
         for (_, p) in seen_phases(i) {
             add(&p.at);
         }
+        // An incident is never compressed: from its first phase to its last, every
+        // minute counts as busy.
+        let bounds = seen_phases(i).filter_map(|(_, p)| Some((p.at.lower()?, p.at.upper()?)));
+        let (lo, hi) = bounds.fold((i64::MAX, i64::MIN), |(l, h), (a, b)| (l.min(a), h.max(b)));
+        busy.extend((lo..hi).step_by(60_000));
     }
-    out.extend(a.stream_ends.values().copied());
+    out.extend(busy);
     out.push(0);
     out
 }
@@ -226,11 +232,10 @@ fn object_label(o: &ObjectTimeline) -> String {
     }
 }
 
-/// How far a last state is drawn: until its stream certainly still ran (a watch prints
-/// every change, so it held until then) and, paler, to the end of the capture.
+/// How far a last state is drawn: solid until its stream ended (the timeline's `to`:
+/// a watch prints every change, so it held until then), thin to the capture's end.
 #[derive(Debug, Clone, Copy)]
 struct Tail {
-    held_until: Option<i64>,
     capture_end: Option<i64>,
 }
 
@@ -258,12 +263,11 @@ fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) 
     let cat = category(s);
     let (s0, s1) = sc.span(&start);
     let (e0, e1, until) = match (s.to, tail) {
-        (Some(to), _) => {
-            let (e0, e1) = sc.span(&to);
-            (e0, e1, human(&to))
-        }
-        (None, Some(t)) => {
-            let certain = s.last_seen.min_ms.max(t.held_until.unwrap_or(i64::MIN));
+        (_, Some(t)) => {
+            let certain = s
+                .last_seen
+                .min_ms
+                .max(s.to.map_or(i64::MIN, |to| to.min_ms));
             let end = t.capture_end.unwrap_or(certain).max(certain);
             let text = if end > certain {
                 format!(
@@ -275,6 +279,10 @@ fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) 
                 format!("at least {} (its stream's end)", clock(certain))
             };
             (sc.x(certain), sc.x(end), text)
+        }
+        (Some(to), None) => {
+            let (e0, e1) = sc.span(&to);
+            (e0, e1, human(&to))
         }
         (None, None) => {
             let (e0, e1) = sc.span(&s.last_seen);
@@ -540,7 +548,6 @@ pub fn render_view(a: &View<'_>) -> String {
                     );
                 }
                 let tail = Tail {
-                    held_until: a.held_until(o),
                     capture_end: a.capture_end,
                 };
                 object_lane(&mut svg, &sc, y, o, tail);

@@ -3,9 +3,6 @@
 //! Writers read this, never the timeline stage's network or its cache: what they need
 //! of the timelines (each object's states) is handed over here.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use crate::analysis::{Analysis, Incident, Metrics, Phase, Scenario};
 use crate::ingest::InputAccount;
 use crate::timeline::{Interval, ObjectTimeline, Origin};
@@ -107,44 +104,29 @@ pub struct View<'a> {
     pub objects: &'a [ObjectTimeline],
     /// The picture's rows, in order.
     pub lanes: Vec<Row<'a>>,
-    /// Per transcript, the time it certainly still ran to (its lines' latest lower
-    /// bound): a watch prints every change, so an object's last state holds until then.
-    pub stream_ends: BTreeMap<Arc<str>, i64>,
-    /// The latest of those: when the capture certainly still ran.
+    /// When the capture certainly still ran: the latest stream end (each object's last
+    /// state holds until its stream ended, the timeline's `to`).
     pub capture_end: Option<i64>,
     document: &'a Analysis,
 }
 
-/// Per source, the latest lower bound of its lines' times.
-fn stream_ends(objects: &[ObjectTimeline]) -> BTreeMap<Arc<str>, i64> {
-    let mut ends: BTreeMap<Arc<str>, i64> = BTreeMap::new();
-    let mut note = |source: &Arc<str>, at: Option<i64>| {
-        if let Some(t) = at {
-            let e = ends.entry(source.clone()).or_insert(t);
-            *e = (*e).max(t);
-        }
-    };
-    for o in objects {
-        for s in &o.states {
-            if let Some(l) = s.lines.last() {
-                note(&l.source, s.last_seen.lower());
-            }
-            for t in &s.touches {
-                note(&t.line.source, t.at.lower());
-            }
-        }
-    }
-    ends
+/// The latest time any stream is known to have run to.
+fn capture_end(objects: &[ObjectTimeline]) -> Option<i64> {
+    objects
+        .iter()
+        .filter_map(|o| {
+            let last = o.last();
+            last.to.unwrap_or(last.last_seen).lower()
+        })
+        .max()
 }
 
 impl<'a> View<'a> {
     /// The view of one analysis.
     pub fn new(a: &'a Analysis) -> View<'a> {
         let objects = &a.timelines.objects[..];
-        let ends = stream_ends(objects);
         View {
-            capture_end: ends.values().copied().max(),
-            stream_ends: ends,
+            capture_end: capture_end(objects),
             experiment: &a.experiment,
             verdict: &a.verdict,
             scenario: a.scenario,
@@ -157,18 +139,6 @@ impl<'a> View<'a> {
             lanes: lanes::rows(objects, &a.incidents),
             document: a,
         }
-    }
-
-    /// Until when an object's last state certainly held: the end of the stream its
-    /// last line came from (None when no line says).
-    pub fn held_until(&self, o: &ObjectTimeline) -> Option<i64> {
-        let last = o.last();
-        let source = last
-            .touches
-            .last()
-            .map(|t| &t.line.source)
-            .or_else(|| last.lines.last().map(|l| &l.source))?;
-        self.stream_ends.get(source).copied()
     }
 
     /// The analysis as the JSON document serializes it (the JSON writer only).
