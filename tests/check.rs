@@ -453,6 +453,29 @@ fn an_experiment_without_an_expectation_is_analysed_not_passed() {
     assert!(stdout.starts_with("ANALYSED "), "{stdout}");
     assert!(stdout.contains("1 experiments: 1 analysed"), "{stdout}");
     assert!(!stdout.contains("PASS"), "{stdout}");
+    // In JUnit nothing checked is a skip, not a pass.
+    let out = watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .args(["--junit", "-"])
+        .assert()
+        .code(0);
+    let xml = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert!(case.children().any(|n| n.has_tag_name("skipped")), "{xml}");
+    // --quiet: only what did not pass, and the count.
+    let out = watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let quiet = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(quiet.trim(), "1 experiments: 1 analysed", "{quiet}");
     let out = watchtrail()
         .arg("check")
         .arg(&exp)

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use super::escape::terminal as safe;
 use super::time::{human, human_duration, window};
-use super::view::{metric_rows, phase_rows, PhaseRow, View};
+use super::view::{in_time_order, metric_rows, View};
 use crate::analysis::{Incident, Scenario};
 
 /// The one-line legend under the verdict.
@@ -59,18 +59,6 @@ pub fn fit(text: &str, width: Option<usize>) -> String {
         }
         _ => text.to_string(),
     }
-}
-
-/// The phases in the order they happened: by earliest time, then latest; the ones not
-/// seen last, in F, E, R, N order.
-pub fn in_time_order(i: &Incident) -> Vec<PhaseRow<'_>> {
-    let mut rows: Vec<PhaseRow<'_>> = phase_rows(i).into_iter().collect();
-    // A stable sort keeps F, E, R, N among equal times.
-    rows.sort_by_key(|r| match r.phase {
-        Some(p) => (0, p.at.min_ms, p.at.max_ms),
-        None => (1, 0, 0),
-    });
-    rows
 }
 
 /// Where N came from, when not from the node's own Ready line alone.
@@ -145,7 +133,7 @@ fn incident(out: &mut dyn Write, n: usize, i: &Incident, p: &Paint, t: &Text) ->
             .as_ref()
             .map(human_duration)
             .unwrap_or_else(|| "—".into());
-        writeln!(out, "    {:<34} {shown}", m.meaning)?;
+        writeln!(out, "    {:<4} {:<34} {shown}", m.span, m.meaning)?;
     }
     if !i.pods.is_empty() {
         writeln!(out, "  pods")?;

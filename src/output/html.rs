@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use super::escape::xml;
 use super::time::{certainty, human, human_duration, seconds};
-use super::view::{metric_rows, phase_rows, View};
+use super::view::{in_time_order, metric_rows, View};
 use crate::analysis::{Incident, Scenario};
 
 const CSS: &str = "
@@ -62,7 +62,7 @@ fn metrics(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
 
 fn phases(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
     writeln!(out, "<h3>Phases</h3>")?;
-    for row in phase_rows(i) {
+    for row in in_time_order(i) {
         let (tag, name) = (row.tag, row.name);
         match row.phase {
             Some(ph) => {

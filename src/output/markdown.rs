@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use super::escape::{md, terminal};
 use super::time::{human, human_duration, seconds};
-use super::view::{metric_rows, phase_rows, View};
+use super::view::{in_time_order, metric_rows, View};
 
 /// The Markdown writer; `svg_link` is the picture written beside the page.
 #[derive(Debug, Clone, Default)]
@@ -60,7 +60,7 @@ fn write(out: &mut dyn Write, a: &View<'_>, svg_link: Option<&str>) -> io::Resul
             )?;
         }
         writeln!(out, "\n### Phases\n")?;
-        for row in phase_rows(i) {
+        for row in in_time_order(i) {
             let tag = row.tag;
             match row.phase {
                 Some(ph) => {

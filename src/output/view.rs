@@ -43,11 +43,26 @@ pub fn seen_phases(i: &Incident) -> impl Iterator<Item = (PhaseRow<'_>, &Phase)>
         .filter_map(|r| r.phase.map(|p| (r, p)))
 }
 
-/// One metric: its JSON name, what it measures in words, its interval.
+/// The phases in the order they happened: by earliest time, then latest; the ones not
+/// seen last, in F, E, R, N order (so a mid-migration reads N before R).
+pub fn in_time_order(i: &Incident) -> Vec<PhaseRow<'_>> {
+    let mut rows: Vec<PhaseRow<'_>> = phase_rows(i).into_iter().collect();
+    // A stable sort keeps F, E, R, N among equal times.
+    rows.sort_by_key(|r| match r.phase {
+        Some(p) => (0, p.at.min_ms, p.at.max_ms),
+        None => (1, 0, 0),
+    });
+    rows
+}
+
+/// One metric: its JSON name, what it measures in words, the phases it runs between,
+/// its interval.
 #[derive(Debug, Clone, Copy)]
 pub struct MetricRow {
     pub key: &'static str,
     pub meaning: &'static str,
+    /// `F→E`: the phases the metric runs between (`—` for none).
+    pub span: &'static str,
     pub value: Option<Interval>,
 }
 
@@ -60,33 +75,43 @@ impl MetricRow {
 
 /// The metric rows, in DESIGN.md's order, with a person's wording.
 pub fn metric_rows(m: &Metrics) -> [MetricRow; 5] {
-    let row = |key, meaning, value| MetricRow {
+    let row = |key, meaning, span, value| MetricRow {
         key,
         meaning,
+        span,
         value,
     };
     [
         row(
             "detection_s",
             "failure injected → node NotReady",
+            "→F",
             m.detection_s,
         ),
         row(
             "eviction_s",
             "node NotReady → old pod evicted",
+            "F→E",
             m.eviction_s,
         ),
         row(
             "replacement_s",
             "evicted → replacement ready",
+            "E→R",
             m.replacement_s,
         ),
         row(
             "unavailable_s",
             "workload below desired ready",
+            "F→",
             m.unavailable_s,
         ),
-        row("node_down_s", "node NotReady → Ready again", m.node_down_s),
+        row(
+            "node_down_s",
+            "node NotReady → Ready again",
+            "F→N",
+            m.node_down_s,
+        ),
     ]
 }
 
