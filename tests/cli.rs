@@ -534,3 +534,25 @@ fn the_last_state_lasts_until_its_stream_ends() {
         "{ubuntuc}"
     );
 }
+
+/// Issue 17.6: `cargo install` builds a small binary (no debug info in the release
+/// profile; a measured 6.7 MB), and a profiling profile keeps the debug info.
+#[test]
+fn the_release_profile_has_no_debug_info_and_profiling_keeps_it() {
+    let toml = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let section = |name: &str| -> String {
+        let start = toml
+            .find(&format!("[profile.{name}]"))
+            .unwrap_or_else(|| panic!("no [profile.{name}]"));
+        let body = &toml[start..];
+        let end = body[1..].find("\n[").map_or(body.len(), |e| e + 1);
+        body[..end].to_string()
+    };
+    let release = section("release");
+    assert!(release.contains("debug = false"), "{release}");
+    let profiling = section("profiling");
+    assert!(
+        profiling.contains("inherits = \"release\"") && profiling.contains("debug = true"),
+        "{profiling}"
+    );
+}

@@ -92,15 +92,14 @@ fn draw(
         .disable_y_mesh()
         .y_labels(n)
         .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(k) => {
-                runs.get(*k).map_or(String::new(), |r| format!("#{}", r.0))
-            }
+            // The first run on top, as in the experiment table.
+            SegmentValue::CenterOf(k) if *k < n => format!("#{}", runs[n - 1 - k].0),
             _ => String::new(),
         })
         .x_desc("seconds")
         .label_style((FONT, 11))
         .draw()?;
-    let y = |k: usize| SegmentValue::CenterOf(k);
+    let y = |k: usize| SegmentValue::CenterOf(n - 1 - k);
     chart.draw_series(runs.iter().enumerate().map(|(k, r)| {
         let (a, b) = if r.2 - r.1 < (x1 - x0) / 200.0 {
             let w = (x1 - x0) / 400.0;
