@@ -16,7 +16,8 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct UiArgs {
-    /// Colour: auto (on a terminal, unless NO_COLOR is set), always, never.
+    /// Colour of what is coloured (analyze's text view, check's outcome words): auto
+    /// (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// Print less: the verdict line only (analyze), only what did not pass and the
