@@ -236,7 +236,7 @@ fn quiet_and_pre_capture_stretches_are_compressed_and_marked() {
         picture.contains("quiet</text>"),
         "in-place has a quiet stretch"
     );
-    // The incident gets the width: F to N spans more than a third of the plot.
+    // The incident gets the width: F to N spans more than a third of the 710 px plot.
     let doc = parse_xml(&picture);
     let band = |tag: &str| {
         let g = doc
@@ -255,7 +255,7 @@ fn quiet_and_pre_capture_stretches_are_compressed_and_marked() {
             .unwrap()
     };
     assert!(
-        band("N") - band("F") > 860.0 / 3.0,
+        band("N") - band("F") > 710.0 / 3.0,
         "F at {}, N at {}",
         band("F"),
         band("N")

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use super::escape::terminal as safe;
 use super::time::{human, human_duration, window};
-use super::view::{in_time_order, metric_rows, View};
+use super::view::{fit, in_time_order, metric_rows, View};
 use crate::analysis::{Incident, Scenario};
 
 /// The one-line legend under the verdict.
@@ -46,18 +46,6 @@ impl Paint {
         } else {
             s.to_string()
         }
-    }
-}
-
-/// `text` cut to `width` characters, with `…` where it was cut.
-pub fn fit(text: &str, width: Option<usize>) -> String {
-    match width {
-        Some(w) if text.chars().count() > w && w > 1 => {
-            let mut t: String = text.chars().take(w - 1).collect();
-            t.push('…');
-            t
-        }
-        _ => text.to_string(),
     }
 }
 
@@ -182,16 +170,4 @@ fn write(out: &mut dyn Write, a: &View<'_>, t: &Text) -> io::Result<()> {
         writeln!(out, "{} {}", p.wrap("33", "warning:"), safe(w))?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fit;
-
-    #[test]
-    fn a_long_line_is_cut_to_the_width_with_an_ellipsis() {
-        assert_eq!(fit("abcdef", Some(4)), "abc…");
-        assert_eq!(fit("abc", Some(4)), "abc");
-        assert_eq!(fit("abcdef", None), "abcdef");
-    }
 }

@@ -22,20 +22,22 @@ use super::svg_marks::{axis, breaks, phase_labels, phase_markers};
 use super::svg_scale::Scale;
 use super::svg_style::{category, legend};
 use super::time::{clock, human, human_duration};
-use super::view::{metric_rows, seen_phases, View};
+use super::view::{fit, metric_rows, seen_phases, View};
 use crate::analysis::Analysis;
 use crate::timeline::{Interval, ObjectTimeline, State};
 
-const WIDTH: f64 = 1200.0;
+const WIDTH: f64 = 1000.0;
 pub(super) const LABEL_X: f64 = 12.0;
-pub(super) const PLOT_X0: f64 = 320.0;
-pub(super) const PLOT_X1: f64 = 1180.0;
+pub(super) const PLOT_X0: f64 = 270.0;
+pub(super) const PLOT_X1: f64 = 980.0;
 const LANE_H: f64 = 20.0;
 const BAR_H: f64 = 12.0;
 const HEADING_H: f64 = 22.0;
 pub(super) const PHASE_ROW_H: f64 = 15.0;
 const AXIS_H: f64 = 48.0;
-const LABEL_CHARS: usize = 44;
+const LABEL_CHARS: usize = 33;
+/// A group heading has a row of its own: it may run over the plot.
+const HEADING_CHARS: usize = 80;
 const FONT: &str = "font-family=\"DejaVu Sans, Verdana, sans-serif\"";
 
 /// Coordinates with one decimal: stable text, small files.
@@ -183,16 +185,6 @@ pub(super) fn wrap(text: &str, chars: usize) -> Vec<String> {
         lines.push(line);
     }
     lines
-}
-
-fn truncate(s: &str) -> String {
-    if s.chars().count() <= LABEL_CHARS {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(LABEL_CHARS - 1).collect();
-        t.push('…');
-        t
-    }
 }
 
 fn describe(s: &State) -> String {
@@ -402,7 +394,7 @@ fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, tail: T
         n(LABEL_X + 14.0),
         n(y + LANE_H / 2.0 + 4.0),
         xml(&o.key.to_string()),
-        xml(&truncate(&label))
+        xml(&fit(&label, Some(LABEL_CHARS)))
     );
     let count = o.states.len();
     for (k, s) in o.states.iter().enumerate() {
@@ -476,7 +468,9 @@ pub fn render_view(a: &View<'_>) -> String {
         })
         .collect();
     let legend_y = 20.0 + wrapped.len() as f64 * 18.0 + 10.0;
-    let phase_top = legend_y + 28.0;
+    let mut key = String::new();
+    let legend_rows = legend(&mut key, legend_y, WIDTH);
+    let phase_top = legend_y + legend_rows as f64 * 16.0 - 4.0;
     let label_rows = phase_labels(a, &sc)
         .iter()
         .map(|l| l.row + 1)
@@ -519,7 +513,7 @@ pub fn render_view(a: &View<'_>) -> String {
             xml(line)
         );
     }
-    legend(&mut svg, legend_y);
+    svg.push_str(&key);
     axis(&mut svg, &sc, lanes_top, bottom);
     let mut y = lanes_top;
     let mut shade = false;
@@ -531,7 +525,7 @@ pub fn render_view(a: &View<'_>) -> String {
                     "<text class=\"heading\" x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#333333\">{}</text>",
                     n(LABEL_X),
                     n(y + HEADING_H - 6.0),
-                    xml(&truncate(h))
+                    xml(&fit(h, Some(HEADING_CHARS)))
                 );
                 y += HEADING_H;
                 shade = false;

@@ -115,6 +115,18 @@ pub fn metric_rows(m: &Metrics) -> [MetricRow; 5] {
     ]
 }
 
+/// `text` cut to `width` characters, with `…` where it was cut (None: whole).
+pub fn fit(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(w) if text.chars().count() > w && w > 1 => {
+            let mut t: String = text.chars().take(w - 1).collect();
+            t.push('…');
+            t
+        }
+        _ => text.to_string(),
+    }
+}
+
 /// What every writer of one analysis reads.
 pub struct View<'a> {
     pub experiment: &'a str,
@@ -178,5 +190,17 @@ impl<'a> View<'a> {
             .map(|c| c.name())
             .collect::<Vec<_>>()
             .join(sep)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn a_long_line_is_cut_to_the_width_with_an_ellipsis() {
+        assert_eq!(fit("abcdef", Some(4)), "abc…");
+        assert_eq!(fit("abc", Some(4)), "abc");
+        assert_eq!(fit("abcdef", None), "abcdef");
     }
 }
