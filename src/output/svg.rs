@@ -24,7 +24,7 @@ use super::svg_style::{category, legend};
 use super::time::{clock, human, human_duration};
 use super::view::{fit, metric_rows, seen_phases, View};
 use crate::analysis::Analysis;
-use crate::timeline::{Interval, ObjectTimeline, State};
+use crate::timeline::{End, Interval, ObjectTimeline, State};
 
 const WIDTH: f64 = 1000.0;
 pub(super) const LABEL_X: f64 = 12.0;
@@ -312,13 +312,14 @@ fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) 
     if e0 > s1 {
         rect(svg, s1, bar_y, e0, cat.colour(), cat.outline());
     }
-    if tail.is_some() && e1 - e0 >= 1.0 {
+    let tail_from = e0.max(s1);
+    if tail.is_some() && e1 - tail_from >= 1.0 {
         let _ = write!(
             svg,
             "<rect class=\"tail\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"3\" fill=\"{}\"/>",
-            n(e0.max(s1)),
+            n(tail_from),
             n(bar_y + BAR_H / 2.0 - 1.5),
-            n(e1 - e0.max(s1)),
+            n(e1 - tail_from),
             if cat.colour() == "#FFFFFF" {
                 "#1F4E79"
             } else {
@@ -398,7 +399,9 @@ fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, tail: T
     );
     let count = o.states.len();
     for (k, s) in o.states.iter().enumerate() {
-        segment(svg, sc, y, s, (k + 1 == count).then_some(tail));
+        // A deleted object has no tail: it ended with its DELETED line.
+        let last = k + 1 == count && o.end == End::LastSeen;
+        segment(svg, sc, y, s, last.then_some(tail));
     }
     for s in &o.states {
         touches(svg, sc, y, s);
