@@ -380,3 +380,20 @@ fn the_picture_follows_the_window_and_titles_are_never_clipped() {
     let page = html_of(&a);
     assert!(page.contains("figure svg { display: block; width: 100%; height: auto; }"));
 }
+
+/// Regression: a last state that began after its stream's certain end once drew a
+/// thin tail of negative width.
+#[test]
+fn no_shape_in_any_sample_picture_has_a_negative_size() {
+    for name in SAMPLES {
+        let picture = svg::render(&sample(name));
+        let doc = parse_xml(&picture);
+        for n in doc.descendants().filter(|n| n.has_tag_name("rect")) {
+            for attr in ["width", "height"] {
+                if let Some(v) = n.attribute(attr).and_then(|v| v.parse::<f64>().ok()) {
+                    assert!(v >= 0.0, "{name}: {attr}={v} in {n:?}");
+                }
+            }
+        }
+    }
+}
