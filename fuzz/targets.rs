@@ -170,13 +170,21 @@ pub fn pipeline(data: &[u8]) {
     watchtrail::output::timeline_text::write(&mut out, &t).expect("writing to a Vec");
     serde_json::to_string(&t).expect("timeline JSON");
     let a = watchtrail::analysis::analyze("fuzz", &ing, t);
-    serde_json::to_string(&watchtrail::app::analysis_json(&a)).expect("analysis JSON");
+    serde_json::to_string(&watchtrail::output::json::analysis_document(&a)).expect("analysis JSON");
     for color in [false, true] {
         out.clear();
-        watchtrail::output::analysis_text::write(&mut out, &a, color).expect("writing to a Vec");
+        let text = watchtrail::output::analysis_text::Text {
+            color,
+            width: Some(40),
+            ..Default::default()
+        };
+        watchtrail::output::render(&text, &a, &mut out).expect("writing to a Vec");
     }
     out.clear();
-    watchtrail::output::markdown::write(&mut out, &a, Some("fuzz.svg")).expect("writing to a Vec");
+    let md = watchtrail::output::markdown::Markdown {
+        svg_link: Some("fuzz.svg".into()),
+    };
+    watchtrail::output::render(&md, &a, &mut out).expect("writing to a Vec");
     let svg = watchtrail::output::svg::render(&a);
     well_formed("SVG", &svg);
     out.clear();

@@ -10,19 +10,62 @@ use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
 use crate::ingest::{ingest_source, InputAccount};
 use crate::input::{self, Ignored};
 use crate::observe::Observer;
-use crate::output::terminal::safe;
+use crate::output::escape::terminal as safe;
+use crate::output::{self, Render};
 use crate::tables::Tabler;
 
+/// `--quiet`: no warnings or notes on standard error (errors are still printed).
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ui = cli.ui;
+    QUIET.store(ui.quiet, std::sync::atomic::Ordering::Relaxed);
     match cli.command {
-        Command::Analyze(args) => analyze(args),
+        Command::Analyze(args) => analyze(args, ui),
         Command::Parse(args) => parse(args),
         Command::Timeline(args) => timeline(args),
         Command::Render(args) => render(args),
         Command::Report(args) => report(args),
-        Command::Check(args) => check(args),
-        Command::Simulate(args) => simulate(args),
+        Command::Check(args) => check(args, ui),
+        Command::Simulate(args) => simulate(args, ui),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "watchtrail", &mut io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd).render(&mut io::stdout().lock())?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Whether to colour standard output: `--color`, else a terminal without `NO_COLOR`.
+fn use_color(choice: crate::cli::ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        crate::cli::ColorChoice::Always => true,
+        crate::cli::ColorChoice::Never => false,
+        crate::cli::ColorChoice::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// The terminal's width for cutting long lines: `COLUMNS`, else the terminal's own;
+/// none when standard output is not a terminal (a file gets whole lines).
+fn terminal_width() -> Option<usize> {
+    if let Some(c) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(c);
+    }
+    console::Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
 }
 
 fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
@@ -167,7 +210,7 @@ fn print_account(err: &mut dyn Write, acc: &InputAccount, verbose: bool) -> io::
 /// Directory entries not read: listed under `--verbose`; a transcript-named entry that
 /// is not a regular file always (it may be a transcript the user expected to be read).
 fn print_ignored(err: &mut dyn Write, ignored: &[Ignored], verbose: bool) -> io::Result<()> {
-    for i in ignored.iter().filter(|i| verbose || i.warn) {
+    for i in ignored.iter().filter(|i| verbose || (i.warn && !quiet())) {
         let lead = if verbose { "" } else { "watchtrail: warning: " };
         writeln!(err, "{lead}{}: ignored: {}", safe(&i.name), safe(&i.reason))?;
     }
@@ -306,37 +349,22 @@ fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-/// The analysis JSON document.
-pub fn analysis_json(a: &crate::analysis::Analysis) -> serde_json::Value {
-    let mut v = serde_json::to_value(a).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("schema".into(), "watchtrail/analysis/v1".into());
-    }
-    v
-}
-
-fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
-    use std::io::IsTerminal;
+fn analyze(args: crate::cli::AnalyzeArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
     let stdout = io::stdout();
-    let color = match args.color {
-        crate::cli::ColorChoice::Always => true,
-        crate::cli::ColorChoice::Never => false,
-        crate::cli::ColorChoice::Auto => {
-            stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
-    };
+    let color = use_color(ui.color);
     let mut out = BufWriter::new(stdout.lock());
-    match args.format {
-        crate::cli::AnalyzeFormat::Text => {
-            crate::output::analysis_text::write(&mut out, &a, color)?
-        }
-        crate::cli::AnalyzeFormat::Json => {
-            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
-            out.write_all(b"\n")?;
-        }
-        crate::cli::AnalyzeFormat::Markdown => crate::output::markdown::write(&mut out, &a, None)?,
-    }
+    let writer: Box<dyn Render> = match args.format {
+        crate::cli::AnalyzeFormat::Text => Box::new(output::analysis_text::Text {
+            color,
+            verbose: args.input.verbose,
+            width: terminal_width(),
+            quiet: ui.quiet,
+        }),
+        crate::cli::AnalyzeFormat::Json => Box::new(output::json::Json),
+        crate::cli::AnalyzeFormat::Markdown => Box::new(output::markdown::Markdown::default()),
+    };
+    output::render(&*writer, &a, &mut out)?;
     out.flush()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
@@ -344,19 +372,20 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
 }
 
 /// Opens `-o FILE` (`-` is stdout) for writing.
-fn open_output(path: &str) -> Result<Box<dyn Write>> {
+fn open_output(path: &std::path::Path) -> Result<Box<dyn Write>> {
     use anyhow::Context;
-    if path == "-" {
+    if path.as_os_str() == "-" {
         return Ok(Box::new(BufWriter::new(io::stdout().lock())));
     }
-    let f = std::fs::File::create(path).with_context(|| format!("{path}: cannot create"))?;
+    let f = std::fs::File::create(path)
+        .with_context(|| format!("{}: cannot create", path.display()))?;
     Ok(Box::new(BufWriter::new(f)))
 }
 
 fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
-    crate::output::svg::write(&mut out, &a)?;
+    let mut out = open_output(args.output.as_ref())?;
+    output::render(&output::svg::Svg, &a, &mut out)?;
     out.flush()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
@@ -391,25 +420,27 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     use crate::cli::ReportFormat as F;
     let format = report_format(&args.output, args.format)?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
+    let mut out = open_output(args.output.as_ref())?;
     match format {
-        F::Html => crate::output::html::write(&mut out, &a)?,
-        F::Json => {
-            out.write_all(&crate::output::json::to_vec_pretty(&analysis_json(&a))?)?;
-            out.write_all(b"\n")?;
+        F::Html => output::render(&output::html::Html, &a, &mut out)?,
+        F::Json => output::render(&output::json::Json, &a, &mut out)?,
+        F::Markdown if args.output == "-" => {
+            output::render(&output::markdown::Markdown::default(), &a, &mut out)?
         }
-        F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
         F::Markdown => {
             // The picture goes beside the page: `x.md` → `x.svg`, linked by file name.
             let svg_path = std::path::Path::new(&args.output).with_extension("svg");
             let link = svg_path
                 .file_name()
-                .map(|n| link_target(&n.to_string_lossy()))
+                .map(|n| output::escape::link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
-            let mut svg = open_output(&svg_path.to_string_lossy())?;
-            crate::output::svg::write(&mut svg, &a)?;
+            let mut svg = open_output(&svg_path)?;
+            output::render(&output::svg::Svg, &a, &mut svg)?;
             svg.flush()?;
-            crate::output::markdown::write(&mut out, &a, Some(&link))?;
+            let md = output::markdown::Markdown {
+                svg_link: Some(link),
+            };
+            output::render(&md, &a, &mut out)?;
         }
     }
     out.flush()?;
@@ -418,27 +449,11 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     Ok(status)
 }
 
-/// A file name as a Markdown link target: characters that end or break a link are
-/// percent-encoded.
-fn link_target(name: &str) -> String {
-    let mut o = String::with_capacity(name.len());
-    for c in name.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '%' | '"' | '\\' => {
-                o.push_str(&format!("%{:02X}", c as u32))
-            }
-            c if c.is_control() => {}
-            c => o.push(c),
-        }
-    }
-    o
-}
-
 /// `check`: discover every archive's experiments, check them in parallel, print one
 /// line each and a summary, write the requested files. Exit 0 when all passed, 1 when
 /// any failed, was inconclusive or could not be analysed; an unreadable or refused
 /// archive is an error (exit 2).
-fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
+fn check(args: crate::cli::CheckArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
     use crate::check::{self, Discovered, Limits, Report};
     use anyhow::Context;
     use std::io::IsTerminal;
@@ -447,15 +462,18 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
         .transpose()?;
-    // Output targets are opened before the work starts.
-    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<BufWriter<std::fs::File>>> {
-        p.as_ref()
-            .map(|p| {
-                std::fs::File::create(p)
-                    .map(BufWriter::new)
-                    .with_context(|| format!("cannot write {}", p.display()))
-            })
-            .transpose()
+    // Output targets are opened before the work starts; `-` is standard output, and
+    // then the per-experiment lines go to standard error.
+    let targets = [&args.json, &args.junit, &args.report];
+    let to_stdout = targets
+        .iter()
+        .filter(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
+        .count();
+    if to_stdout > 1 {
+        anyhow::bail!("only one of --json, --junit and --report can be `-` (standard output)");
+    }
+    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<Box<dyn Write>>> {
+        p.as_ref().map(|p| open_output(p)).transpose()
     };
     let (json, junit, html) = (open(&args.json)?, open(&args.junit)?, open(&args.report)?);
     let limits = Limits {
@@ -465,27 +483,40 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     };
     let mut found = Discovered::default();
     for a in &args.archives {
+        let before = found.experiments.len();
         check::discover(a, &limits, &mut found)?;
+        found.experiments[before..].sort_by(|x, y| check::natural_cmp(&x.name, &y.name));
     }
     let bar = if io::stderr().is_terminal() {
         indicatif::ProgressBar::new(found.experiments.len() as u64)
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
+    let mut results = check::run_all(&found.experiments, forced, |_| bar.inc(1));
     bar.finish_and_clear();
+    if args.require_expectations {
+        check::require_expectations(&mut results);
+    }
     let archives = args
         .archives
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let report = Report::new(archives, results, found.problems);
-    let mut out = BufWriter::new(io::stdout().lock());
-    for p in &report.problems {
+    let mut out: Box<dyn Write> = if to_stdout > 0 {
+        Box::new(io::stderr().lock())
+    } else {
+        Box::new(BufWriter::new(io::stdout().lock()))
+    };
+    let color = to_stdout == 0 && use_color(ui.color);
+    for p in report.problems.iter().filter(|p| p.serious || !ui.quiet) {
         crate::output::check_text::write_problem(&mut out, p)?;
     }
     for r in &report.experiments {
-        crate::output::check_text::write_line(&mut out, r)?;
+        if ui.quiet && matches!(r.outcome, check::Outcome::Pass | check::Outcome::Analysed) {
+            continue;
+        }
+        crate::output::check_text::write_line(&mut out, r, color)?;
     }
     if report.experiments.is_empty() {
         writeln!(
@@ -493,7 +524,7 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
             "no experiments found (a directory holding transcript files, or a transcript file)"
         )?;
     }
-    crate::output::check_text::write_summary(&mut out, &report)?;
+    crate::output::check_text::write_summary(&mut out, &report, ui.quiet)?;
     out.flush()?;
     if let Some(mut w) = json {
         w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
@@ -515,15 +546,63 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     })
 }
 
+/// A variant's readable name: its kind, and for kinds played with several returns,
+/// which (`power-off/mid-migration`).
+fn variant_label(v: crate::simulate::Variant) -> String {
+    use crate::simulate::{Return, Variant};
+    let ret = |r: Return| match r {
+        Return::BeforeEviction => "before-eviction",
+        Return::MidMigration => "mid-migration",
+        Return::PostMigration => "post-migration",
+        Return::Never => "never",
+        Return::CaptureEndsFirst => "capture-ends-first",
+    };
+    match v {
+        Variant::PowerOff(r) | Variant::GracefulShutdown(r) | Variant::LegacyNodeLost(r) => {
+            format!("{}/{}", v.name(), ret(r))
+        }
+        Variant::FullDisruption { returns } => {
+            format!("{}/{}", v.name(), if returns { "returns" } else { "never" })
+        }
+        _ => v.name().to_string(),
+    }
+}
+
+/// `--variant`: a number, a full name from `--list`, or a kind (its first variant).
+fn pick_variant(
+    all: &[crate::simulate::Variant],
+    wanted: &str,
+) -> Result<crate::simulate::Variant> {
+    let found = match wanted.parse::<usize>() {
+        Ok(i) => all.get(i).copied(),
+        Err(_) => all
+            .iter()
+            .find(|v| variant_label(**v) == wanted)
+            .or_else(|| all.iter().find(|v| v.name() == wanted))
+            .copied(),
+    };
+    found.ok_or_else(|| {
+        anyhow::anyhow!(
+            "--variant {wanted}: no such variant (0..{}, or a name; see --list)",
+            all.len() - 1
+        )
+    })
+}
+
 /// `simulate`: writes one simulated experiment (transcripts + the hidden truth).
-fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
-    use crate::simulate::{self, Config, Variant};
+fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
+    use crate::simulate::{self, Config};
     use anyhow::Context;
-    let all = Variant::all();
+    let all = simulate::Variant::all();
     if args.list {
         let mut out = io::stdout().lock();
+        writeln!(
+            out,
+            " #  variant                            scenario it yields (seed 0)"
+        )?;
         for (i, v) in all.iter().enumerate() {
-            writeln!(out, "{i:>2}  {v:?}")?;
+            let yields = simulate::run(&Config::new(0, *v)).truth.scenario;
+            writeln!(out, "{i:>2}  {:<34} {yields}", variant_label(*v))?;
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -543,13 +622,7 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
         out.flush()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(&variant) = all.get(args.variant) else {
-        anyhow::bail!(
-            "--variant {}: no such variant (0..{}; see --list)",
-            args.variant,
-            all.len() - 1
-        );
-    };
+    let variant = pick_variant(&all, &args.variant)?;
     let dir = args.output.expect("clap requires --output without --list");
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let e = simulate::run(&Config::new(args.seed, variant));
@@ -561,7 +634,7 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     let t = &e.truth;
     let truth = serde_json::json!({
         "schema": "watchtrail/simulation-truth/v1",
-        "variant": format!("{variant:?}"),
+        "variant": variant_label(variant),
         "seed": args.seed,
         "scenario": t.scenario,
         "failed_nodes": t.failed_nodes,
@@ -577,11 +650,13 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     let path = dir.join("truth.json");
     std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
         .with_context(|| format!("{}: cannot write", path.display()))?;
-    println!(
-        "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
-        e.files.len(),
-        dir.display(),
-        t.scenario
-    );
+    if !ui.quiet {
+        println!(
+            "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
+            e.files.len(),
+            dir.display(),
+            t.scenario
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

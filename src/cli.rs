@@ -5,29 +5,90 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Reads saved `kubectl get --watch` transcripts of a node-failure experiment and
 /// reconstructs what happened, when, and which recovery scenario it was.
 #[derive(Debug, Parser)]
-#[command(name = "watchtrail", version, about, long_about = None)]
+#[command(name = "watchtrail", version, about, long_about = None, after_help = EXAMPLES_MAIN)]
 pub struct Cli {
+    #[command(flatten)]
+    pub ui: UiArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// Options every command takes.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct UiArgs {
+    /// Colour of what is coloured (analyze's text view, check's outcome words): auto
+    /// (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print less: the verdict line only (analyze), only what did not pass and the
+    /// summary (check), no notes on standard error (every command).
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+const EXAMPLES_MAIN: &str = "Examples:
+  watchtrail analyze samples/in-place
+  watchtrail report samples/post-migration -o post.html
+  watchtrail check runs.tar.gz --junit junit.xml --report runs.html";
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The main job: verdict, metrics and evidence for one experiment.
+    #[command(after_help = "Examples:
+  watchtrail analyze samples/in-place
+  watchtrail analyze pods.log nodes.log deployments.log --format json
+  kubectl get pods -w -o wide | tee pods.log   # capture, then: watchtrail analyze pods.log")]
     Analyze(AnalyzeArgs),
     /// Observations: one typed record per table row (JSON Lines, or a table for people).
+    #[command(after_help = "Examples:
+  watchtrail parse samples/in-place/pods.log
+  watchtrail parse --format table -v samples/web-paste/seed.md")]
     Parse(ParseArgs),
     /// Per-object state timelines on one clock, every time an interval.
+    #[command(after_help = "Examples:
+  watchtrail timeline samples/mid-migration
+  watchtrail timeline samples/mid-migration --format json > timeline.json")]
     Timeline(TimelineArgs),
     /// The SVG timeline chart: one lane per object, phases F/E/R/N marked.
+    #[command(after_help = "Examples:
+  watchtrail render samples/in-place -o in-place.svg
+  watchtrail render samples/in-place -o - > in-place.svg")]
     Render(RenderArgs),
     /// A full report: self-contained HTML, Markdown (+ the SVG beside it), or JSON.
+    #[command(after_help = "Examples:
+  watchtrail report samples/in-place -o in-place.html
+  watchtrail report samples/in-place -o notes.md      # writes notes.svg beside it")]
     Report(ReportArgs),
     /// Batch-check an archive: every experiment in it, in parallel, against its expectation.
+    #[command(after_help = "Examples:
+  watchtrail check samples/in-place samples/post-migration
+  watchtrail check runs.tar.gz --require-expectations --junit junit.xml
+  watchtrail check runs/ --expect post-migration --report - > runs.html")]
     Check(CheckArgs),
     /// Play a node-failure experiment on a hidden true clock and write the transcripts
     /// kubectl would print (to see what a scenario looks like, or to test a pipeline).
+    #[command(after_help = "Examples:
+  watchtrail simulate --list
+  watchtrail simulate --variant graceful-shutdown -o /tmp/exp && watchtrail analyze /tmp/exp
+  watchtrail simulate --churn 200M > big.log")]
     Simulate(SimulateArgs),
+    /// Print a shell completion script (bash, zsh or fish) to standard output.
+    #[command(after_help = "Examples:
+  watchtrail completions bash > /etc/bash_completion.d/watchtrail
+  watchtrail completions zsh > \"${fpath[1]}/_watchtrail\"
+  watchtrail completions fish > ~/.config/fish/completions/watchtrail.fish")]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    #[command(after_help = "Examples:
+  watchtrail man > watchtrail.1 && man ./watchtrail.1")]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Soft links between streams, each of which can be turned off.
@@ -119,9 +180,6 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = AnalyzeFormat::Text)]
     pub format: AnalyzeFormat,
-    /// Colour the text view: auto (on a terminal, unless NO_COLOR is set), always, never.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -187,31 +245,37 @@ pub struct CheckArgs {
         "ongoing", "no-failure", "inconclusive",
     ])]
     pub expect: Option<String>,
-    /// Write the results as JSON (`watchtrail/check/v1`).
+    /// An experiment without an expectation (no expect.json, no --expect) fails
+    /// instead of being reported `analysed`.
+    #[arg(long)]
+    pub require_expectations: bool,
+    /// Write the results as JSON (`watchtrail/check/v1`); `-` for standard output.
     #[arg(long, value_name = "FILE")]
     pub json: Option<std::path::PathBuf>,
-    /// Write JUnit XML: one testcase per experiment.
+    /// Write JUnit XML, one testcase per experiment; `-` for standard output.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<std::path::PathBuf>,
-    /// Write a self-contained HTML summary page.
+    /// Write a self-contained HTML summary page; `-` for standard output.
     #[arg(long, value_name = "FILE.html")]
     pub report: Option<std::path::PathBuf>,
-    /// Refuse a tar whose entries add up to more uncompressed bytes than this.
-    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    /// Refuse a tar whose entries add up to more uncompressed bytes than this
+    /// (a size: `4G`, `500M`, `1024`).
+    #[arg(long, value_name = "SIZE", default_value = "4G", value_parser = parse_size)]
     pub max_total_bytes: u64,
     /// Refuse a tar with more entries than this.
     #[arg(long, value_name = "N", default_value_t = 1_000_000)]
     pub max_entries: u64,
-    /// Refuse a tar holding an entry larger than this.
-    #[arg(long, value_name = "BYTES", default_value_t = 1 << 30)]
+    /// Refuse a tar holding an entry larger than this (a size: `1G`, `200M`).
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = parse_size)]
     pub max_entry_bytes: u64,
 }
 
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Which variant (an index from `--list`).
-    #[arg(long, default_value_t = 2)]
-    pub variant: usize,
+    /// Which variant: a name from `--list` (`power-off/mid-migration`, or just
+    /// `graceful-shutdown` for the first of that kind) or its number.
+    #[arg(long, default_value = "2")]
+    pub variant: String,
     /// Random seed: the same seed gives the same bytes.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -237,7 +301,7 @@ pub struct SimulateArgs {
 }
 
 /// A byte count with an optional `K`, `M` or `G` suffix (powers of 1024).
-fn parse_size(text: &str) -> Result<u64, String> {
+pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
         Some((i, _)) => t.split_at(i),

@@ -376,7 +376,7 @@ fn problems_are_reported_and_the_batch_goes_on() {
         stdout.contains("note         ./empty: empty directory"),
         "{stdout}"
     );
-    assert!(stdout.contains("PASS         ./good"), "{stdout}");
+    assert!(stdout.contains("ANALYSED     ./good"), "{stdout}");
     #[cfg(unix)]
     {
         assert!(stdout.contains("./good/loop: symlink loop"), "{stdout}");
@@ -437,4 +437,163 @@ fn an_experiment_without_rows_does_not_stop_the_batch() {
     let bad_line = stdout.lines().find(|l| l.contains(" bad  ")).unwrap();
     assert!(!bad_line.starts_with("PASS"), "{stdout}");
     assert!(stdout.contains("PASS         good  in-place"), "{stdout}");
+}
+
+/// Issue 17.5: nothing checked is not a pass.
+#[test]
+fn an_experiment_without_an_expectation_is_analysed_not_passed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let exp = tmp.path().join("exp");
+    std::fs::create_dir(&exp).unwrap();
+    for f in ["pods.log", "nodes.log", "deployments.log"] {
+        std::fs::copy(format!("samples/in-place/{f}"), exp.join(f)).unwrap();
+    }
+    let out = watchtrail().arg("check").arg(&exp).assert().code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.starts_with("ANALYSED "), "{stdout}");
+    assert!(stdout.contains("1 experiments: 1 analysed"), "{stdout}");
+    assert!(!stdout.contains("PASS"), "{stdout}");
+    // In JUnit nothing checked is a skip, not a pass.
+    let out = watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .args(["--junit", "-"])
+        .assert()
+        .code(0);
+    let xml = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert!(case.children().any(|n| n.has_tag_name("skipped")), "{xml}");
+    // --quiet: only what did not pass, and the count.
+    let out = watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .arg("--quiet")
+        .assert()
+        .code(0);
+    let quiet = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert_eq!(quiet.trim(), "1 experiments: 1 analysed", "{quiet}");
+    let out = watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .arg("--require-expectations")
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.starts_with("FAIL "), "{stdout}");
+    assert!(stdout.contains("--require-expectations"), "{stdout}");
+    // With an expectation the same experiment passes, required or not.
+    watchtrail()
+        .arg("check")
+        .arg(&exp)
+        .args(["--require-expectations", "--expect", "in-place"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::starts_with("PASS "));
+}
+
+#[test]
+fn experiments_are_listed_in_natural_order_e2_before_e10() {
+    let tmp = tempfile::tempdir().unwrap();
+    for e in ["e10", "e2", "e1"] {
+        let d = tmp.path().join(e);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::copy("samples/in-place/pods.log", d.join("pods.log")).unwrap();
+    }
+    let out = watchtrail()
+        .current_dir(tmp.path())
+        .args(["check", "."])
+        .assert()
+        .code(0);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let order: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().nth(1))
+        .filter(|n| n.starts_with("./e"))
+        .collect();
+    assert_eq!(order, ["./e1", "./e2", "./e10"], "{stdout}");
+}
+
+#[test]
+fn a_dash_writes_json_junit_or_report_to_stdout_and_the_lines_to_stderr() {
+    for (flag, starts) in [
+        ("--json", "{"),
+        ("--junit", "<?xml"),
+        ("--report", "<!DOCTYPE html>"),
+    ] {
+        let out = watchtrail()
+            .args(["check", "samples/in-place", flag, "-"])
+            .assert()
+            .code(0);
+        let o = out.get_output();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stdout.starts_with(starts), "{flag}: {stdout}");
+        assert!(
+            stderr.contains("PASS         samples/in-place"),
+            "{flag}: {stderr}"
+        );
+    }
+    watchtrail()
+        .args(["check", "samples/in-place", "--json", "-", "--junit", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("only one of"));
+}
+
+#[test]
+fn junit_times_are_the_analysis_times() {
+    let out = watchtrail()
+        .arg("check")
+        .args(sample_dirs())
+        .args(["--junit", "-"])
+        .assert()
+        .code(0);
+    let xml = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let times: Vec<f64> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase"))
+        .map(|n| n.attribute("time").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(times.len(), 5);
+    assert!(times.iter().all(|t| *t >= 0.0), "{xml}");
+    assert!(
+        times.iter().sum::<f64>() > 0.0,
+        "five analyses took no time at all: {xml}"
+    );
+    let suite = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testsuite"))
+        .unwrap();
+    let total: f64 = suite.attribute("time").unwrap().parse().unwrap();
+    assert!((total - times.iter().sum::<f64>()).abs() < 0.01, "{xml}");
+}
+
+#[test]
+fn the_html_report_shows_dashes_timelines_and_metric_charts_never_null() {
+    let run = || {
+        let out = watchtrail()
+            .arg("check")
+            .args(sample_dirs())
+            .args(["--report", "-"])
+            .assert()
+            .code(0);
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let page = run();
+    assert!(!page.contains("null"), "{page}");
+    assert!(page.contains("detection_s: —"), "{page}");
+    // A small timeline per experiment with an incident (four of the five samples).
+    assert_eq!(page.matches("class=\"strip\"").count(), 4, "{page}");
+    // One plotters chart per metric some run measured (eviction, replacement,
+    // unavailable, node_down), and the same bytes every time.
+    let charts = page.split("<div class=\"charts\">").nth(1).unwrap();
+    let charts = charts.split("</div>").next().unwrap();
+    assert_eq!(charts.matches("<svg").count(), 4, "{charts}");
+    assert!(charts.contains("eviction_s"), "{charts}");
+    assert_eq!(page, run());
 }

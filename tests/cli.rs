@@ -267,3 +267,292 @@ fn simulate_writes_an_experiment_that_analyze_reads() {
     let out = watchtrail(&["simulate", "--variant", "999", "-o", &d]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = watchtrail(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Issue 17.3: the steps in the order they happened (mid-migration reads N before R),
+/// each with its interval and how sure it is, under a one-line legend.
+#[test]
+fn the_text_view_tells_the_steps_in_the_order_they_happened() {
+    let text = stdout_of(&["analyze", "samples/mid-migration"]);
+    assert!(text.starts_with("mid-migration: node ubuntub"), "{text}");
+    assert!(
+        text.contains(
+            "F failure detected · E eviction started · R replacement ready · N node back"
+        ),
+        "{text}"
+    );
+    let step = |tag: &str| {
+        text.lines()
+            .position(|l| l.starts_with(&format!("    {tag} ")))
+            .unwrap_or_else(|| panic!("no step {tag}: {text}"))
+    };
+    assert!(step("F") < step("E") && step("E") < step("N") && step("N") < step("R"));
+    let n = text.lines().nth(step("N")).unwrap();
+    assert!(n.contains("6:49–6:51") && n.contains("within 3 s"), "{n}");
+    assert!(
+        text.contains("N is a pod line written by the returning kubelet"),
+        "{text}"
+    );
+}
+
+#[test]
+fn evidence_lines_fit_the_terminal_and_verbose_shows_them_whole() {
+    let run = |extra: &[&str]| {
+        let mut c = Command::cargo_bin("watchtrail").unwrap();
+        c.current_dir(root())
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "60")
+            .args(["analyze", "samples/in-place"])
+            .args(extra);
+        String::from_utf8(c.output().unwrap().stdout).unwrap()
+    };
+    let cut = run(&[]);
+    let evidence: Vec<&str> = cut.lines().filter(|l| l.contains("nodes.log:")).collect();
+    assert!(!evidence.is_empty(), "{cut}");
+    for l in &evidence {
+        assert!(l.chars().count() <= 60 && l.ends_with('…'), "{l}");
+    }
+    let whole = run(&["-v"]);
+    assert!(whole.contains("containerd://1.6.15"), "{whole}");
+}
+
+#[test]
+fn quiet_prints_the_verdict_line_only() {
+    let text = stdout_of(&["analyze", "--quiet", "samples/in-place"]);
+    assert_eq!(
+        text,
+        "in-place: node ubuntub — node came back before eviction; pods recovered in place\n"
+    );
+}
+
+/// Issue 17.6: `--color` and `--quiet` are accepted by every command.
+#[test]
+fn color_and_quiet_are_accepted_by_every_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let svg = tmp.path().join("x.svg").to_string_lossy().to_string();
+    let html = tmp.path().join("x.html").to_string_lossy().to_string();
+    let sim = tmp.path().join("sim").to_string_lossy().to_string();
+    let commands: [&[&str]; 9] = [
+        &["analyze", "samples/in-place"],
+        &["parse", "samples/in-place"],
+        &["timeline", "samples/in-place"],
+        &["render", "samples/in-place", "-o", &svg],
+        &["report", "samples/in-place", "-o", &html],
+        &["check", "samples/in-place"],
+        &["simulate", "--variant", "1", "-o", &sim],
+        &["completions", "bash"],
+        &["man"],
+    ];
+    for args in commands {
+        for ui in [["--color", "never"], ["--color", "always"]] {
+            let mut all = args.to_vec();
+            all.extend_from_slice(&ui);
+            all.push("--quiet");
+            let out = watchtrail(&all);
+            assert!(
+                out.status.success(),
+                "{all:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+    let simulated = stdout_of(&["simulate", "--variant", "1", "-o", &sim, "-q"]);
+    assert_eq!(simulated, "", "--quiet silences simulate's note");
+    let colored = stdout_of(&["check", "samples/in-place", "--color", "always"]);
+    assert!(colored.starts_with("\x1b[32mPASS"), "{colored:?}");
+}
+
+#[test]
+fn size_flags_take_suffixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("a.tar");
+    let mut tar = tar::Builder::new(std::fs::File::create(&path).unwrap());
+    // More than 1 KiB: the sample's pods watch, twice over.
+    let pods = std::fs::read(root().join("samples/in-place/pods.log"))
+        .unwrap()
+        .repeat(2);
+    assert!(pods.len() > 1024);
+    let mut h = tar::Header::new_gnu();
+    h.set_size(pods.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    tar.append_data(&mut h, "exp/pods.log", &pods[..]).unwrap();
+    tar.finish().unwrap();
+    let p = path.to_string_lossy().to_string();
+    let out = watchtrail(&["check", &p, "--max-entry-bytes", "1K"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("exceeds the limit of 1024"), "{err}");
+    let out = watchtrail(&[
+        "check",
+        &p,
+        "--max-total-bytes",
+        "4G",
+        "--max-entry-bytes",
+        "2M",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = watchtrail(&["check", &p, "--max-total-bytes", "4X"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn every_help_shows_an_example() {
+    use clap::CommandFactory;
+    let mut cli = watchtrail::cli::Cli::command();
+    cli.build();
+    let mut missing = Vec::new();
+    if !cli
+        .render_long_help()
+        .to_string()
+        .contains("Examples:\n  watchtrail ")
+    {
+        missing.push("watchtrail".to_string());
+    }
+    for sub in cli.get_subcommands_mut().filter(|s| s.get_name() != "help") {
+        let help = sub.render_long_help().to_string();
+        if !help.contains("Examples:\n  watchtrail ") {
+            missing.push(sub.get_name().to_string());
+        }
+    }
+    assert!(missing.is_empty(), "no example in the help of {missing:?}");
+}
+
+#[test]
+fn simulate_lists_readable_names_with_the_scenario_each_yields() {
+    let list = stdout_of(&["simulate", "--list"]);
+    assert!(
+        list.lines().any(
+            |l| l.contains("graceful-shutdown/post-migration") && l.ends_with("post-migration")
+        ),
+        "{list}"
+    );
+    assert!(!list.contains("PowerOff("), "Rust debug names: {list}");
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("gs").to_string_lossy().to_string();
+    let out = stdout_of(&["simulate", "--variant", "graceful-shutdown", "-o", &d]);
+    assert!(out.contains("true scenario: post-migration"), "{out}");
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("gs/truth.json")).unwrap())
+            .unwrap();
+    assert_eq!(truth["variant"], "graceful-shutdown/post-migration");
+}
+
+#[test]
+fn a_missing_path_is_reported_once() {
+    for cmd in [&["analyze"][..], &["parse"], &["timeline"], &["check"]] {
+        let mut args = cmd.to_vec();
+        args.push("no/such/file.log");
+        let out = watchtrail(&args);
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    for (shell, marker) in [
+        ("bash", "_watchtrail()"),
+        ("zsh", "#compdef watchtrail"),
+        ("fish", "complete -c watchtrail"),
+    ] {
+        let script = stdout_of(&["completions", shell]);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(
+            script.contains("analyze") && script.contains("check"),
+            "{shell}"
+        );
+    }
+    let man = stdout_of(&["man"]);
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH watchtrail"),
+        "{man}"
+    );
+    assert!(man.contains("analyze"), "{man}");
+}
+
+/// The README's shown output is what `analyze` prints: every line of its example
+/// block but `...` appears in the real output, in order.
+#[test]
+fn the_readme_shows_real_output() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let marker = "cargo run --release -- analyze samples/in-place";
+    assert!(readme.contains(marker));
+    let block = readme
+        .split("\n```\n")
+        .find(|b| b.starts_with("in-place: node ubuntub"))
+        .expect("the README shows analyze's output in a plain ``` block");
+    let real = stdout_of(&["analyze", "samples/in-place"]);
+    let mut rest = real.as_str();
+    for line in block.lines().filter(|l| l.trim() != "...") {
+        let at = rest.find(line).unwrap_or_else(|| {
+            panic!("README line not in the output (in order): {line:?}\n{real}")
+        });
+        rest = &rest[at + line.len()..];
+    }
+}
+
+/// Issue 17.1: a watch prints every change, so an object's last state holds until its
+/// stream ended: the timeline's `to` says so. A node that did not fail holds Ready to
+/// the end of the nodes watch, not just to its last (initial) line.
+#[test]
+fn the_last_state_lasts_until_its_stream_ends() {
+    let doc: Value = serde_json::from_str(&stdout_of(&[
+        "timeline",
+        "samples/in-place",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let last = |name: &str| {
+        let o = doc["objects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["key"]["name"] == name)
+            .unwrap();
+        o["states"].as_array().unwrap().last().unwrap().clone()
+    };
+    let ubuntuc = last("ubuntuc");
+    let ubuntub = last("ubuntub");
+    assert!(!ubuntuc["to"].is_null(), "{ubuntuc}");
+    // Both end with the nodes watch: the time of its last line.
+    assert_eq!(ubuntuc["to"], ubuntub["last_seen"]);
+    assert!(
+        ubuntuc["to"]["min_s"].as_f64().unwrap() > ubuntuc["last_seen"]["min_s"].as_f64().unwrap(),
+        "{ubuntuc}"
+    );
+}
+
+/// Issue 17.6: `cargo install` builds a small binary (no debug info in the release
+/// profile; a measured 6.7 MB), and a profiling profile keeps the debug info.
+#[test]
+fn the_release_profile_has_no_debug_info_and_profiling_keeps_it() {
+    let toml = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let section = |name: &str| -> String {
+        let start = toml
+            .find(&format!("[profile.{name}]"))
+            .unwrap_or_else(|| panic!("no [profile.{name}]"));
+        let body = &toml[start..];
+        let end = body[1..].find("\n[").map_or(body.len(), |e| e + 1);
+        body[..end].to_string()
+    };
+    let release = section("release");
+    assert!(release.contains("debug = false"), "{release}");
+    let profiling = section("profiling");
+    assert!(
+        profiling.contains("inherits = \"release\"") && profiling.contains("debug = true"),
+        "{profiling}"
+    );
+}

@@ -201,3 +201,199 @@ fn report_picks_its_format_from_the_extension() {
         .assert()
         .success();
 }
+
+/// The lane of `object` in a parsed picture.
+fn lane<'a>(doc: &'a roxmltree::Document, object: &str) -> roxmltree::Node<'a, 'a> {
+    doc.descendants()
+        .find(|n| {
+            n.attribute("class") == Some("lane") && n.attribute("data-object") == Some(object)
+        })
+        .unwrap_or_else(|| panic!("no lane {object}"))
+}
+
+fn num(n: roxmltree::Node, attr: &str) -> f64 {
+    n.attribute(attr).unwrap().parse().unwrap()
+}
+
+/// Issue 17.2: the time axis is focused on the incidents: the long stretch before the
+/// capture (post-migration's watch began 26 minutes after t = 0) and the quiet
+/// minutes before a failure are compressed, and marked as such.
+#[test]
+fn quiet_and_pre_capture_stretches_are_compressed_and_marked() {
+    let picture = svg::render(&sample("post-migration"));
+    let doc = parse_xml(&picture);
+    let breaks: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("break"))
+        .map(|n| n.descendants().filter_map(|t| t.text()).collect())
+        .collect();
+    assert!(
+        breaks.iter().any(|b| b.contains("before the capture")),
+        "{breaks:?}"
+    );
+    let picture = svg::render(&sample("in-place"));
+    assert!(
+        picture.contains("quiet</text>"),
+        "in-place has a quiet stretch"
+    );
+    // The incident gets the width: F to N spans more than a third of the 710 px plot.
+    let doc = parse_xml(&picture);
+    let band = |tag: &str| {
+        let g = doc
+            .descendants()
+            .find(|n| n.attribute("data-phase") == Some(tag))
+            .unwrap();
+        g.descendants()
+            .find(|n| n.has_tag_name("rect") || n.has_tag_name("line"))
+            .map(|n| {
+                n.attribute("x")
+                    .or(n.attribute("x1"))
+                    .unwrap()
+                    .parse::<f64>()
+                    .unwrap()
+            })
+            .unwrap()
+    };
+    assert!(
+        band("N") - band("F") > 710.0 / 3.0,
+        "F at {}, N at {}",
+        band("F"),
+        band("N")
+    );
+}
+
+/// Overlapping phase bands stay apart: each phase has its own colour, shared by its
+/// band, its label and the leader line from the label to the band.
+#[test]
+fn each_phase_band_has_its_colour_and_its_label_tied_to_it() {
+    let picture = svg::render(&sample("post-migration"));
+    let doc = parse_xml(&picture);
+    let mut colours = Vec::new();
+    for g in doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("phase"))
+    {
+        let band = g
+            .children()
+            .find(|n| n.has_tag_name("rect") || n.has_tag_name("line"))
+            .expect("a band");
+        let colour = band.attribute("stroke").unwrap();
+        let leader = g
+            .children()
+            .find(|n| n.has_tag_name("path"))
+            .expect("a leader line");
+        let label = g
+            .children()
+            .find(|n| n.has_tag_name("text"))
+            .expect("a label");
+        assert_eq!(leader.attribute("stroke"), Some(colour));
+        assert_eq!(label.attribute("fill"), Some(colour));
+        colours.push(colour.to_string());
+    }
+    assert_eq!(colours.len(), 4, "F, E, R and N");
+    colours.sort();
+    colours.dedup();
+    assert_eq!(colours.len(), 4, "four different colours");
+}
+
+/// Workload lanes show availability (n/m ready), never the node NotReady colour.
+#[test]
+fn workload_lanes_are_coloured_by_availability() {
+    let picture = svg::render(&sample("in-place"));
+    let doc = parse_xml(&picture);
+    let deployment = lane(&doc, "nginx-deployment");
+    let states: Vec<&str> = deployment
+        .descendants()
+        .filter_map(|n| n.attribute("data-state"))
+        .collect();
+    assert!(
+        states.contains(&"workload m/m ready") && states.contains(&"none ready"),
+        "{states:?}"
+    );
+    assert!(deployment
+        .descendants()
+        .all(|n| n.attribute("fill") != Some("#D55E00")));
+    let text: String = deployment.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        text.contains("1/1 ready") && text.contains("0/1 ready"),
+        "{text}"
+    );
+}
+
+/// A node that did not fail stays Ready, solid, until its watch ended; before this it
+/// stopped at the failure with nothing solid at all.
+#[test]
+fn a_node_that_did_not_fail_is_drawn_solid_until_its_stream_ends() {
+    let picture = svg::render(&sample("in-place"));
+    let doc = parse_xml(&picture);
+    let ubuntuc = lane(&doc, "ubuntuc");
+    let solid: f64 = ubuntuc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && n.attribute("fill") == Some("#0072B2")
+                && n.attribute("fill-opacity").is_none()
+        })
+        .map(|n| num(n, "width"))
+        .sum();
+    assert!(solid > 60.0, "solid Ready: {solid} px");
+    assert!(
+        ubuntuc
+            .descendants()
+            .any(|n| n.attribute("class") == Some("tail")),
+        "a thin tail to the end of the capture"
+    );
+}
+
+/// The picture scales with the window (a viewBox, and the page lets it shrink), and a
+/// long title wraps instead of running off the picture.
+#[test]
+fn the_picture_follows_the_window_and_titles_are_never_clipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let long = dir
+        .path()
+        .join("an-experiment-with-a-very-long-name-".repeat(5));
+    std::fs::create_dir(&long).unwrap();
+    for f in ["pods.log", "nodes.log", "deployments.log"] {
+        std::fs::copy(Path::new("samples/in-place").join(f), long.join(f)).unwrap();
+    }
+    let a = analysis(&[long.to_string_lossy().into_owned()]);
+    let picture = svg::render(&a);
+    let doc = parse_xml(&picture);
+    let root = doc.root_element();
+    let width = num(root, "width");
+    assert_eq!(
+        root.attribute("viewBox"),
+        Some(format!("0 0 {width:.1} {}", root.attribute("height").unwrap()).as_str())
+    );
+    let titles: Vec<roxmltree::Node> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("title"))
+        .collect();
+    assert!(titles.len() >= 3, "the long first line wraps");
+    for t in titles {
+        let size = num(t, "font-size");
+        let chars = t.text().unwrap().chars().count() as f64;
+        // DejaVu Sans Bold averages under 0.62 em a character.
+        assert!(num(t, "x") + chars * size * 0.62 <= width, "{:?}", t.text());
+    }
+    let page = html_of(&a);
+    assert!(page.contains("figure svg { display: block; width: 100%; height: auto; }"));
+}
+
+/// Regression: a last state that began after its stream's certain end once drew a
+/// thin tail of negative width.
+#[test]
+fn no_shape_in_any_sample_picture_has_a_negative_size() {
+    for name in SAMPLES {
+        let picture = svg::render(&sample(name));
+        let doc = parse_xml(&picture);
+        for n in doc.descendants().filter(|n| n.has_tag_name("rect")) {
+            for attr in ["width", "height"] {
+                if let Some(v) = n.attribute(attr).and_then(|v| v.parse::<f64>().ok()) {
+                    assert!(v >= 0.0, "{name}: {attr}={v} in {n:?}");
+                }
+            }
+        }
+    }
+}

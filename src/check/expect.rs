@@ -41,6 +41,9 @@ pub fn metric(m: &Metrics, name: &str) -> Option<Interval> {
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     Pass,
+    /// Analysed without an expectation to check (no `expect.json`, no `--expect`):
+    /// nothing passed or failed.
+    Analysed,
     Inconclusive,
     Fail,
     /// The experiment could not be analysed (read error, bad expect.json, panic).
@@ -51,6 +54,7 @@ impl Outcome {
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
+            Outcome::Analysed => "analysed",
             Outcome::Inconclusive => "inconclusive",
             Outcome::Fail => "fail",
             Outcome::Error => "error",

@@ -26,7 +26,8 @@ pub use expect::{Expectation, Finding, Outcome, METRICS};
 pub struct ExperimentResult {
     /// `samples/in-place`, `runs.tgz:exp1`.
     pub name: String,
-    /// `pass`, `fail`, `inconclusive` or `error`: the worst of its findings.
+    /// `pass`, `analysed` (no expectation to check), `fail`, `inconclusive` or `error`:
+    /// the worst of its findings.
     pub outcome: Outcome,
     /// The expected scenario, when one was given.
     pub expected: Option<Scenario>,
@@ -46,6 +47,13 @@ pub struct ExperimentResult {
     pub reasons: Vec<Finding>,
     /// Transcripts read.
     pub inputs: Vec<String>,
+    /// Wall-clock seconds the analysis took (JUnit `time`; not in the JSON, which
+    /// stays the same bytes run after run).
+    #[serde(skip)]
+    pub analysis_s: f64,
+    /// The first incident's phases F, E, R, N (for the report's small timelines).
+    #[serde(skip)]
+    pub phases: [Option<crate::timeline::Interval>; 4],
 }
 
 /// Cross-run statistics of one metric over the interval midpoints.
@@ -98,10 +106,14 @@ impl Report {
         }
     }
 
-    /// Whether everything passed and nothing serious was found on the way.
+    /// Whether everything passed (or was analysed without an expectation) and nothing
+    /// serious was found on the way.
     pub fn all_passed(&self) -> bool {
         !self.experiments.is_empty()
-            && self.experiments.iter().all(|e| e.outcome == Outcome::Pass)
+            && self
+                .experiments
+                .iter()
+                .all(|e| matches!(e.outcome, Outcome::Pass | Outcome::Analysed))
             && !self.problems.iter().any(|p| p.serious)
     }
 }
@@ -122,6 +134,8 @@ fn error_result(exp: &Experiment, reason: String) -> ExperimentResult {
             reason,
         }],
         inputs: exp.sources.iter().map(|s| s.name.to_string()).collect(),
+        analysis_s: 0.0,
+        phases: [None; 4],
     }
 }
 
@@ -140,6 +154,7 @@ pub fn check_one(exp: &Experiment, forced: Option<Scenario>) -> ExperimentResult
         expectation.scenario = Some(s);
         source = Some("--expect".into());
     }
+    let started = std::time::Instant::now();
     let ing = match crate::ingest::ingest(&exp.sources) {
         Ok(i) => i,
         Err(e) => return error_result(exp, e.to_string()),
@@ -147,11 +162,20 @@ pub fn check_one(exp: &Experiment, forced: Option<Scenario>) -> ExperimentResult
     let t = crate::timeline::build(&ing, crate::timeline::LinkOptions::default());
     let a = crate::analysis::analyze(&exp.name, &ing, t);
     let reasons = expect::compare(&a, &expectation);
+    let unchecked = expectation == Expectation::default();
     let outcome = reasons
         .iter()
         .map(|f| f.outcome)
         .max()
-        .unwrap_or(Outcome::Pass);
+        .unwrap_or(if unchecked {
+            Outcome::Analysed
+        } else {
+            Outcome::Pass
+        });
+    let phases = a.incidents.first().map_or([None; 4], |i| {
+        let p = &i.phases;
+        [&p.F, &p.E, &p.R, &p.N].map(|ph| ph.as_ref().map(|ph| ph.at))
+    });
     ExperimentResult {
         name: exp.name.clone(),
         outcome,
@@ -164,6 +188,57 @@ pub fn check_one(exp: &Experiment, forced: Option<Scenario>) -> ExperimentResult
         metrics: a.incidents.first().map(|i| i.metrics.clone()),
         reasons,
         inputs: exp.sources.iter().map(|s| s.name.to_string()).collect(),
+        analysis_s: started.elapsed().as_secs_f64(),
+        phases,
+    }
+}
+
+/// `--require-expectations`: an experiment analysed without an expectation fails.
+pub fn require_expectations(results: &mut [ExperimentResult]) {
+    for r in results
+        .iter_mut()
+        .filter(|r| r.outcome == Outcome::Analysed)
+    {
+        r.outcome = Outcome::Fail;
+        r.reasons.push(Finding {
+            outcome: Outcome::Fail,
+            reason: "no expectation (no expect.json, no --expect) and --require-expectations"
+                .into(),
+        });
+    }
+}
+
+/// Compares names as people sort them: runs of digits by their value, so `e2` comes
+/// before `e10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest
+                .find(|c: char| c.is_ascii_digit() != digit)
+                .unwrap_or(rest.len());
+            let (head, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digit, head))
+        })
+    }
+    let (mut x, mut y) = (chunks(a), chunks(b));
+    loop {
+        let ord = match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some((true, p)), Some((true, q))) => {
+                let (p, q) = (p.trim_start_matches('0'), q.trim_start_matches('0'));
+                p.len().cmp(&q.len()).then_with(|| p.cmp(q))
+            }
+            (Some((_, p)), Some((_, q))) => p.cmp(q),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
     }
 }
 
@@ -248,5 +323,12 @@ mod tests {
         assert_eq!(median(&[1.0]), Some(1.0));
         assert_eq!(median(&[1.0, 2.0, 10.0]), Some(2.0));
         assert_eq!(median(&[1.0, 2.0, 4.0, 10.0]), Some(3.0));
+    }
+
+    #[test]
+    fn natural_order_puts_e2_before_e10() {
+        let mut v = vec!["e10", "e2", "e1", "b", "e02x", "a10b2", "a10b10"];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(v, ["a10b2", "a10b10", "b", "e1", "e2", "e02x", "e10"]);
     }
 }

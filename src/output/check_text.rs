@@ -3,36 +3,31 @@
 
 use std::io::{self, Write};
 
-use super::terminal::safe;
-use crate::check::{ExperimentResult, Outcome, Problem, Report, METRICS};
-use crate::timeline::interval::human_duration;
+use super::escape::terminal as safe;
+use super::time::human_duration;
+use super::view::metric_rows;
+use crate::check::{ExperimentResult, Outcome, Problem, Report};
 
 /// `eviction 300–301 s, unavailable 9 s` — the metrics that were measured.
 pub fn key_metrics(r: &ExperimentResult) -> String {
     let Some(m) = &r.metrics else {
         return String::new();
     };
-    METRICS
+    metric_rows(m)
         .iter()
-        .filter_map(|name| {
-            let i = crate::check::expect::metric(m, name)?;
-            Some(format!(
-                "{} {}",
-                name.trim_end_matches("_s"),
-                human_duration(&i)
-            ))
-        })
+        .filter_map(|row| Some(format!("{} {}", row.short(), human_duration(&row.value?))))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
 /// One experiment's line: outcome, name, scenario, key metrics, reasons.
-pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
-    let tag = match r.outcome {
-        Outcome::Pass => "PASS",
-        Outcome::Fail => "FAIL",
-        Outcome::Inconclusive => "INCONCLUSIVE",
-        Outcome::Error => "ERROR",
+pub fn write_line(out: &mut dyn Write, r: &ExperimentResult, color: bool) -> io::Result<()> {
+    let (tag, code) = match r.outcome {
+        Outcome::Pass => ("PASS", "32"),
+        Outcome::Analysed => ("ANALYSED", "2"),
+        Outcome::Fail => ("FAIL", "31"),
+        Outcome::Inconclusive => ("INCONCLUSIVE", "33"),
+        Outcome::Error => ("ERROR", "1;31"),
     };
     let scenario = match (&r.scenario, r.candidates.len() > 1) {
         (_, true) => r
@@ -44,7 +39,13 @@ pub fn write_line(out: &mut dyn Write, r: &ExperimentResult) -> io::Result<()> {
         (Some(s), false) => s.name().to_string(),
         (None, false) => "-".into(),
     };
-    write!(out, "{tag:<12} {}  {scenario}", safe(&r.name))?;
+    let padded = format!("{tag:<12}");
+    if color {
+        write!(out, "\x1b[{code}m{padded}\x1b[0m")?;
+    } else {
+        write!(out, "{padded}")?;
+    }
+    write!(out, " {}  {scenario}", safe(&r.name))?;
     let metrics = key_metrics(r);
     if !metrics.is_empty() {
         write!(out, "  ({metrics})")?;
@@ -67,7 +68,8 @@ fn secs(v: Option<f64>) -> String {
 }
 
 /// The summary: counts per outcome and scenario, then each metric's statistics.
-pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+/// With `quiet`, the counts line only.
+pub fn write_summary(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<()> {
     let s = &report.summary;
     writeln!(out)?;
     let outcomes: Vec<String> = s
@@ -85,6 +87,9 @@ pub fn write_summary(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             outcomes.join(", ")
         }
     )?;
+    if quiet {
+        return Ok(());
+    }
     let scen: Vec<String> = s
         .by_scenario
         .iter()

@@ -1,5 +1,6 @@
-//! The one XML/HTML escaping helper every markup renderer uses (SVG, HTML, and the
-//! HTML-significant characters of Markdown).
+//! Every escaping rule of the output stage, in one place: markup (SVG, HTML, JUnit XML)
+//! with [`xml`] and [`attr`], Markdown with [`md`] and [`link_target`], a terminal
+//! with [`terminal`].
 //!
 //! Names and cells come from transcripts, which are untrusted: a hostile file can
 //! hold `<script>` where a pod name should be. Everything written into markup goes
@@ -47,9 +48,99 @@ pub fn xml(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Escapes text for an XML attribute whose newlines and tabs must survive attribute
+/// value normalisation (JUnit `message`): like [`xml`], with `\n`, `\r`, `\t` as
+/// character references.
+pub fn attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c => push_char(&mut out, c),
+        }
+    }
+    out
+}
+
+/// Markdown-escapes text from a transcript (table pipes, emphasis, HTML).
+pub fn md(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' | '*' | '_' | '`' | '[' | ']' | '\\' | '#' => {
+                o.push('\\');
+                o.push(c);
+            }
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            c if c.is_control() => o.push(char::REPLACEMENT_CHARACTER),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Replaces control characters (ESC and friends) so a name carrying terminal escape
+/// sequences is shown, never obeyed.
+pub fn terminal(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control()) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if c.is_control() {
+                    char::REPLACEMENT_CHARACTER
+                } else {
+                    c
+                }
+            })
+            .collect(),
+    )
+}
+
+/// A file name as a Markdown link target: characters that end or break a link are
+/// percent-encoded.
+pub fn link_target(name: &str) -> String {
+    let mut o = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '[' | ']' | '%' | '"' | '\\' => {
+                o.push_str(&format!("%{:02X}", c as u32))
+            }
+            c if c.is_control() => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
-    use super::xml;
+    use super::{attr, link_target, terminal, xml};
+
+    #[test]
+    fn a_link_target_cannot_end_or_break_the_link() {
+        assert_eq!(link_target("my notes (1).svg"), "my%20notes%20%281%29.svg");
+        assert_eq!(link_target("a\x1b]b.svg"), "a%5Db.svg");
+    }
+
+    #[test]
+    fn escapes_never_reach_the_terminal() {
+        assert_eq!(terminal("web\x1b[2J-0"), "web\u{fffd}[2J-0");
+        assert_eq!(terminal("plain"), "plain");
+    }
+
+    #[test]
+    fn attribute_text_keeps_its_newlines_as_references() {
+        assert_eq!(
+            attr("<a href=\"x\">&'\u{1b}[0m\nz"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;\u{FFFD}[0m&#10;z"
+        );
+    }
 
     #[test]
     fn markup_from_a_transcript_is_shown_never_obeyed() {

@@ -6,11 +6,10 @@
 
 use std::io::{self, Write};
 
-use super::analysis_text::metric_rows;
 use super::escape::xml;
-use crate::analysis::{Analysis, Incident, Scenario};
-use crate::timeline::interval::{human, human_duration};
-use crate::timeline::Interval;
+use super::time::{certainty, human, human_duration, seconds};
+use super::view::{in_time_order, metric_rows, View};
+use crate::analysis::{Incident, Scenario};
 
 const CSS: &str = "
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 1.5em auto; max-width: 1240px;
@@ -23,8 +22,9 @@ h3 { font-size: 1em; margin-bottom: 0.3em; }
 .verdict.no-failure { border-color: #009E73; background: #eefaf5; }
 .verdict.inconclusive { border-color: #E69F00; background: #fdf6e8; }
 .muted { color: #666; }
-figure { margin: 1em 0; overflow-x: auto; border: 1px solid #ddd; }
-table { border-collapse: collapse; margin: 0.5em 0; }
+figure { margin: 1em 0; border: 1px solid #ddd; }
+figure svg { display: block; width: 100%; height: auto; }
+table { border-collapse: collapse; margin: 0.5em 0; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
 th { background: #f2f2f2; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -37,19 +37,15 @@ pre.evidence { background: #f7f7f7; border: 1px solid #e3e3e3; padding: 0.4em 0.
 footer { margin-top: 2em; font-size: 0.85em; color: #777; }
 ";
 
-fn seconds(v: Option<i64>) -> String {
-    v.map(|x| format!("{:.3}", x as f64 / 1000.0))
-        .unwrap_or_default()
-}
-
 fn metrics(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
     writeln!(
         out,
         "<table class=\"metrics\"><tr><th>metric</th><th>meaning</th><th>interval</th>\
          <th>min s</th><th>max s</th></tr>"
     )?;
-    for (key, label, v) in metric_rows(i) {
-        let (shown, lo, hi) = match v {
+    for m in metric_rows(&i.metrics) {
+        let (key, label) = (m.key, m.meaning);
+        let (shown, lo, hi) = match m.value {
             Some(v) => (human_duration(&v), seconds(v.lower()), seconds(v.upper())),
             None => ("—".into(), String::new(), String::new()),
         };
@@ -64,34 +60,18 @@ fn metrics(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
     writeln!(out, "</table>")
 }
 
-fn phase_width(at: &Interval) -> String {
-    match at.width() {
-        Some(w) if w < 2000 => "to the second".into(),
-        Some(w) => format!(
-            "somewhere in a {} window",
-            human_duration(&Interval::point(w))
-        ),
-        None => "one side unknown".into(),
-    }
-}
-
 fn phases(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
     writeln!(out, "<h3>Phases</h3>")?;
-    let p = &i.phases;
-    for (tag, name, ph) in [
-        ("F", "failure detected", &p.F),
-        ("E", "eviction started", &p.E),
-        ("R", "replacement ready", &p.R),
-        ("N", "node back", &p.N),
-    ] {
-        match ph {
+    for row in in_time_order(i) {
+        let (tag, name) = (row.tag, row.name);
+        match row.phase {
             Some(ph) => {
                 writeln!(
                     out,
                     "<div class=\"phase\" id=\"phase-{tag}\"><span class=\"tag\">{tag}</span>\
                      <b>{name}</b> at {} <span class=\"muted\">({})</span>: {}",
                     xml(&human(&ph.at)),
-                    phase_width(&ph.at),
+                    certainty(&ph.at),
                     xml(&ph.what)
                 )?;
                 if !ph.evidence.is_empty() {
@@ -139,14 +119,14 @@ fn pods(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
     writeln!(out, "</table>")
 }
 
-fn inputs(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
+fn inputs(out: &mut dyn Write, a: &View<'_>) -> io::Result<()> {
     writeln!(
         out,
         "<h2>Inputs</h2><table class=\"inputs\"><tr><th>file</th><th>lines</th><th>rows</th>\
          <th>headers</th><th>commands</th><th>time markers</th><th>blank</th><th>skipped</th>\
          <th>skipped, by reason</th></tr>"
     )?;
-    for acc in &a.inputs {
+    for acc in a.inputs {
         let reasons: Vec<String> = acc
             .skipped_by_reason
             .iter()
@@ -184,8 +164,22 @@ fn inputs(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes the report page.
-pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
+/// The self-contained HTML page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Html;
+
+impl super::Render for Html {
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        write_view(out, view)
+    }
+}
+
+/// Writes the report page of an analysis.
+pub fn write(out: &mut dyn Write, a: &crate::analysis::Analysis) -> io::Result<()> {
+    write_view(out, &View::new(a))
+}
+
+fn write_view(out: &mut dyn Write, a: &View<'_>) -> io::Result<()> {
     let class = match a.scenario {
         Scenario::NoFailure => "no-failure",
         Scenario::Inconclusive => "inconclusive",
@@ -196,10 +190,10 @@ pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
         "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\"><head>\
          <meta charset=\"utf-8\"/><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
          <title>watchtrail: {}</title><style>{CSS}</style></head><body>",
-        xml(&a.experiment)
+        xml(a.experiment)
     )?;
-    writeln!(out, "<h1>watchtrail: {}</h1>", xml(&a.experiment))?;
-    writeln!(out, "<p class=\"verdict {class}\">{}</p>", xml(&a.verdict))?;
+    writeln!(out, "<h1>watchtrail: {}</h1>", xml(a.experiment))?;
+    writeln!(out, "<p class=\"verdict {class}\">{}</p>", xml(a.verdict))?;
     let wall = a
         .origin
         .wall_clock
@@ -214,7 +208,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
         xml(&wall)
     )?;
     writeln!(out, "<figure>")?;
-    out.write_all(super::svg::render(a).as_bytes())?;
+    out.write_all(super::svg::render_view(a).as_bytes())?;
     writeln!(out, "</figure>")?;
     for (n, i) in a.incidents.iter().enumerate() {
         writeln!(
@@ -225,11 +219,10 @@ pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
             i.scenario
         )?;
         if !i.candidates.is_empty() {
-            let names: Vec<&str> = i.candidates.iter().map(|c| c.name()).collect();
             writeln!(
                 out,
                 "<p class=\"flag\">Order of phases not proven; candidates: {}</p>",
-                names.join(", ")
+                View::candidate_names(&i.candidates, ", ")
             )?;
         }
         metrics(out, i)?;
@@ -241,7 +234,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
     }
     if !a.warnings.is_empty() {
         writeln!(out, "<h2>Warnings</h2><ul class=\"warnings\">")?;
-        for w in &a.warnings {
+        for w in a.warnings {
             writeln!(out, "<li>{}</li>", xml(w))?;
         }
         writeln!(out, "</ul>")?;

@@ -8,6 +8,27 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
+/// The analysis JSON document: the analysis with `"schema": "watchtrail/analysis/v1"`.
+pub fn analysis_document(a: &crate::analysis::Analysis) -> serde_json::Value {
+    let mut v = serde_json::to_value(a).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("schema".into(), "watchtrail/analysis/v1".into());
+    }
+    v
+}
+
+/// The analysis JSON document, pretty, as a [`super::Render`] writer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Json;
+
+impl super::Render for Json {
+    fn render(&self, view: &super::View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        let doc = analysis_document(view.document());
+        out.write_all(&to_vec_pretty(&doc).map_err(io::Error::other)?)?;
+        out.write_all(b"\n")
+    }
+}
+
 /// Compact JSON with DEL and C1 controls escaped.
 pub fn to_vec<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Vec<u8>> {
     let mut out = Vec::new();

@@ -1,5 +1,6 @@
 //! JUnit XML for `check`: one `<testcase classname="watchtrail">` per experiment in one
-//! `<testsuite>`; a fail or inconclusive outcome is a `<failure>` (its `type` says
+//! `<testsuite>`, its `time` the analysis' seconds; an experiment analysed without an
+//! expectation is `<skipped>` (nothing was checked); a fail or inconclusive outcome is a `<failure>` (its `type` says
 //! which), an experiment that could not be analysed is an `<error>`; the evidence
 //! (reasons, verdict, inputs) is the element's text. A serious discovery problem is an
 //! `<error>` test case of its own (`classname="watchtrail.problem"`). Every name is escaped, and
@@ -7,29 +8,8 @@
 
 use std::io::{self, Write};
 
+use super::escape::attr as xml_text;
 use crate::check::{ExperimentResult, Outcome, Report};
-
-/// Escapes text for XML element content and attribute values.
-fn xml_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Attribute values normalise raw whitespace; keep it as references.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '\t' => out.push_str("&#9;"),
-            // Forbidden in XML 1.0 (C0) or able to steer a terminal that shows the file (C1).
-            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => out.push('\u{FFFD}'),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 fn evidence(r: &ExperimentResult) -> String {
     let mut lines: Vec<String> = r
@@ -59,6 +39,8 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let problems: Vec<_> = report.problems.iter().filter(|p| p.serious).collect();
     let errors = count(Outcome::Error) + problems.len();
     let tests = report.experiments.len() + problems.len();
+    let skipped = count(Outcome::Analysed);
+    let time: f64 = report.experiments.iter().map(|e| e.analysis_s).sum();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
     writeln!(
         out,
@@ -66,17 +48,27 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="0" time="0">"#,
+        r#"  <testsuite name="{}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="{skipped}" time="{time:.3}">"#,
         xml_text(&report.archives.join(" "))
     )?;
     for r in &report.experiments {
         write!(
             out,
-            r#"    <testcase name="{}" classname="watchtrail" time="0""#,
-            xml_text(&r.name)
+            r#"    <testcase name="{}" classname="watchtrail" time="{:.3}""#,
+            xml_text(&r.name),
+            r.analysis_s
         )?;
         if r.outcome == Outcome::Pass {
             writeln!(out, "/>")?;
+            continue;
+        }
+        if r.outcome == Outcome::Analysed {
+            // Nothing was checked: a skip, not a pass.
+            writeln!(
+                out,
+                ">\n      <skipped message=\"analysed: no expectation to check\">{}</skipped>\n    </testcase>",
+                xml_text(&evidence(r))
+            )?;
             continue;
         }
         writeln!(out, ">")?;
@@ -111,17 +103,4 @@ pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     writeln!(out, "  </testsuite>")?;
     writeln!(out, "</testsuites>")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::xml_text;
-
-    #[test]
-    fn markup_quotes_and_control_characters_are_escaped() {
-        assert_eq!(
-            xml_text("<a href=\"x\">&'\u{1b}[0m"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\u{FFFD}[0m"
-        );
-    }
 }

@@ -3,11 +3,11 @@
 //! Nodes first, then workloads, then pods under their owner (or, without one, under
 //! their node), then anything else. At scale the pods no incident touched fold into
 //! one summary lane, so a 1,000-pod experiment stays readable. Order follows
-//! [`Timelines::objects`] (a `Vec`), never a hash map: the picture is deterministic.
+//! [`crate::timeline::Timelines::objects`] (a `Vec`), never a hash map: the picture is deterministic.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::Analysis;
+use crate::analysis::Incident;
 use crate::tables::ResourceKind;
 use crate::timeline::ObjectTimeline;
 
@@ -26,10 +26,10 @@ pub enum Row<'a> {
 }
 
 /// Pods an incident touched: its pods, their replacements, and pods bound to its node.
-fn affected(a: &Analysis) -> (BTreeSet<&str>, BTreeSet<&str>) {
+fn affected(incidents: &[Incident]) -> (BTreeSet<&str>, BTreeSet<&str>) {
     let mut names = BTreeSet::new();
     let mut nodes = BTreeSet::new();
-    for i in &a.incidents {
+    for i in incidents {
         nodes.insert(i.node.as_str());
         for p in &i.pods {
             names.insert(p.name.as_str());
@@ -49,8 +49,7 @@ fn is_affected(o: &ObjectTimeline, names: &BTreeSet<&str>, nodes: &BTreeSet<&str
 }
 
 /// The rows of the picture, in order.
-pub fn rows(a: &Analysis) -> Vec<Row<'_>> {
-    let objects = &a.timelines.objects;
+pub fn rows<'a>(objects: &'a [ObjectTimeline], incidents: &'a [Incident]) -> Vec<Row<'a>> {
     let mut rows = Vec::new();
     let nodes: Vec<&ObjectTimeline> = objects
         .iter()
@@ -72,7 +71,7 @@ pub fn rows(a: &Analysis) -> Vec<Row<'_>> {
         .iter()
         .filter(|o| o.key.kind == ResourceKind::Pod)
         .collect();
-    let (names, inc_nodes) = affected(a);
+    let (names, inc_nodes) = affected(incidents);
     let fold = pods.len() > FOLD_OVER;
     let mut folded = Vec::new();
     // Group key → pods, in order of first appearance of the group.

@@ -2,32 +2,25 @@
 
 use std::io::{self, Write};
 
-use super::analysis_text::metric_rows;
-use crate::analysis::Analysis;
-use crate::timeline::interval::{human, human_duration};
+use super::escape::{md, terminal};
+use super::time::{human, human_duration, seconds};
+use super::view::{in_time_order, metric_rows, View};
 
-/// Markdown-escapes text from a transcript (table pipes, emphasis, HTML).
-pub fn md(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' | '*' | '_' | '`' | '[' | ']' | '\\' | '#' => {
-                o.push('\\');
-                o.push(c);
-            }
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
-            c if c.is_control() => o.push(char::REPLACEMENT_CHARACTER),
-            c => o.push(c),
-        }
-    }
-    o
+/// The Markdown writer; `svg_link` is the picture written beside the page.
+#[derive(Debug, Clone, Default)]
+pub struct Markdown {
+    pub svg_link: Option<String>,
 }
 
-pub fn write(out: &mut dyn Write, a: &Analysis, svg_link: Option<&str>) -> io::Result<()> {
-    writeln!(out, "# watchtrail: {}\n", md(&a.experiment))?;
-    writeln!(out, "**Verdict:** {}\n", md(&a.verdict))?;
+impl super::Render for Markdown {
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        write(out, view, self.svg_link.as_deref())
+    }
+}
+
+fn write(out: &mut dyn Write, a: &View<'_>, svg_link: Option<&str>) -> io::Result<()> {
+    writeln!(out, "# watchtrail: {}\n", md(a.experiment))?;
+    writeln!(out, "**Verdict:** {}\n", md(a.verdict))?;
     writeln!(out, "{}", md(&a.origin.description))?;
     if let Some(w) = &a.origin.wall_clock {
         writeln!(out, " (t = 0 is {})", md(w))?;
@@ -48,47 +41,35 @@ pub fn write(out: &mut dyn Write, a: &Analysis, svg_link: Option<&str>) -> io::R
             writeln!(
                 out,
                 "Order of phases not proven; candidates: {}\n",
-                i.candidates
-                    .iter()
-                    .map(|c| c.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                View::candidate_names(&i.candidates, ", ")
             )?;
         }
         writeln!(
             out,
             "| metric | meaning | interval | min s | max s |\n|---|---|---|---|---|"
         )?;
-        for (key, label, v) in metric_rows(i) {
-            let (shown, lo, hi) = match v {
-                Some(v) => (
-                    human_duration(&v),
-                    v.lower()
-                        .map(|x| format!("{:.3}", x as f64 / 1000.0))
-                        .unwrap_or_default(),
-                    v.upper()
-                        .map(|x| format!("{:.3}", x as f64 / 1000.0))
-                        .unwrap_or_default(),
-                ),
+        for m in metric_rows(&i.metrics) {
+            let (shown, lo, hi) = match m.value {
+                Some(v) => (human_duration(&v), seconds(v.lower()), seconds(v.upper())),
                 None => ("—".into(), String::new(), String::new()),
             };
-            writeln!(out, "| `{key}` | {label} | {shown} | {lo} | {hi} |")?;
+            writeln!(
+                out,
+                "| `{}` | {} | {shown} | {lo} | {hi} |",
+                m.key, m.meaning
+            )?;
         }
         writeln!(out, "\n### Phases\n")?;
-        for (tag, ph) in [
-            ("F", &i.phases.F),
-            ("E", &i.phases.E),
-            ("R", &i.phases.R),
-            ("N", &i.phases.N),
-        ] {
-            match ph {
+        for row in in_time_order(i) {
+            let tag = row.tag;
+            match row.phase {
                 Some(ph) => {
                     writeln!(out, "- **{tag}** at {}: {}", human(&ph.at), md(&ph.what))?;
                     for e in &ph.evidence {
                         // A code span takes no escapes: keep it one span, and no control
                         // character (a file name can carry ESC) reaches a terminal.
                         let e = e.replace('`', "'");
-                        writeln!(out, "  - `{}`", super::terminal::safe(&e))?;
+                        writeln!(out, "  - `{}`", terminal(&e))?;
                     }
                 }
                 None => writeln!(out, "- **{tag}**: not seen")?,
@@ -120,7 +101,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis, svg_link: Option<&str>) -> io::R
     }
     if !a.warnings.is_empty() {
         writeln!(out, "## Warnings\n")?;
-        for w in &a.warnings {
+        for w in a.warnings {
             writeln!(out, "- {}", md(w))?;
         }
         writeln!(out)?;
@@ -129,7 +110,7 @@ pub fn write(out: &mut dyn Write, a: &Analysis, svg_link: Option<&str>) -> io::R
         out,
         "## Inputs\n\n| file | lines | rows | skipped |\n|---|---|---|---|"
     )?;
-    for acc in &a.inputs {
+    for acc in a.inputs {
         writeln!(
             out,
             "| {} | {} | {} | {} |",

@@ -1,6 +1,13 @@
 //! Stage 6 — output: renderers write to any `Write`; they never parse.
+//!
+//! One seam: every writer of an analysis implements [`Render`] over one shared
+//! [`view::View`] (phases, metric rows, lanes, verdict), times become text only in
+//! [`time`], and every escaping rule lives in [`escape`]. `check`'s writers
+//! (`check_text`, `check_html`, `junit`) take its `Report` and share the same metric
+//! rows, times and escaping.
 
 pub mod analysis_text;
+pub mod check_charts;
 pub mod check_html;
 pub mod check_text;
 pub mod escape;
@@ -10,7 +17,30 @@ pub mod junit;
 pub mod lanes;
 pub mod markdown;
 pub mod svg;
+pub mod svg_marks;
+pub mod svg_scale;
 pub mod svg_style;
 pub mod table;
-pub mod terminal;
+pub mod time;
 pub mod timeline_text;
+pub mod view;
+
+use std::io::{self, Write};
+
+pub use view::View;
+
+/// A writer of one analysis (hyperfine's `Exporter` shape): the format's settings live
+/// in the implementing value, the content in the view.
+pub trait Render {
+    /// Writes the view to `out`.
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Renders one analysis with `writer`.
+pub fn render(
+    writer: &dyn Render,
+    a: &crate::analysis::Analysis,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writer.render(&View::new(a), out)
+}

@@ -17,44 +17,28 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::xml;
-use super::lanes::{rows, Row};
-use super::svg_style::{category, legend, PHASE_COLOUR};
-use crate::analysis::{Analysis, Phase};
-use crate::timeline::interval::{clock, human, human_duration};
-use crate::timeline::{Interval, ObjectTimeline, State};
+use super::lanes::Row;
+use super::svg_marks::{axis, breaks, phase_labels, phase_markers};
+use super::svg_scale::Scale;
+use super::svg_style::{category, legend};
+use super::time::{clock, human, human_duration};
+use super::view::{fit, metric_rows, seen_phases, View};
+use crate::analysis::Analysis;
+use crate::timeline::{End, Interval, ObjectTimeline, State};
 
-const WIDTH: f64 = 1200.0;
+const WIDTH: f64 = 1000.0;
 pub(super) const LABEL_X: f64 = 12.0;
-const PLOT_X0: f64 = 320.0;
-const PLOT_X1: f64 = 1180.0;
+pub(super) const PLOT_X0: f64 = 270.0;
+pub(super) const PLOT_X1: f64 = 980.0;
 const LANE_H: f64 = 20.0;
 const BAR_H: f64 = 12.0;
 const HEADING_H: f64 = 22.0;
-const PHASE_ROW_H: f64 = 15.0;
-const AXIS_H: f64 = 34.0;
-const LABEL_CHARS: usize = 44;
+pub(super) const PHASE_ROW_H: f64 = 15.0;
+const AXIS_H: f64 = 48.0;
+const LABEL_CHARS: usize = 33;
+/// A group heading has a row of its own: it may run over the plot.
+const HEADING_CHARS: usize = 80;
 const FONT: &str = "font-family=\"DejaVu Sans, Verdana, sans-serif\"";
-
-/// The picture's clock range and its mapping to x.
-struct Scale {
-    lo: i64,
-    hi: i64,
-}
-
-impl Scale {
-    fn x(&self, ms: i64) -> f64 {
-        let ms = ms.clamp(self.lo, self.hi);
-        PLOT_X0 + (ms - self.lo) as f64 * (PLOT_X1 - PLOT_X0) / (self.hi - self.lo) as f64
-    }
-
-    /// x of the lower and upper bound, unknown sides clipped to the picture's edges.
-    fn span(&self, i: &Interval) -> (f64, f64) {
-        (
-            self.x(i.lower().unwrap_or(self.lo)),
-            self.x(i.upper().unwrap_or(self.hi)),
-        )
-    }
-}
 
 /// Coordinates with one decimal: stable text, small files.
 pub(super) fn n(v: f64) -> String {
@@ -73,10 +57,10 @@ fn first_known(s: &State) -> Interval {
 /// The clock range: t = 0, the times lines were certainly seen by (a first line's
 /// upper bound, a last line's lower bound) and the phases. Wide intervals (a node
 /// line whose AGE says only `2d5h`) do not stretch the picture; they run to its edge.
-fn scale(a: &Analysis) -> Scale {
+fn scale(a: &View<'_>) -> Scale {
     let mut lo: i64 = 0;
     let mut hi: i64 = 0;
-    for o in &a.timelines.objects {
+    for o in a.objects {
         for s in &o.states {
             if let Some(v) = first_known(s).upper() {
                 lo = lo.min(v);
@@ -89,46 +73,75 @@ fn scale(a: &Analysis) -> Scale {
             }
         }
     }
-    for i in &a.incidents {
-        for (_, p) in phases(i) {
+    for i in a.incidents {
+        for (_, p) in seen_phases(i) {
             if let (Some(l), Some(u)) = (p.at.lower(), p.at.upper()) {
                 lo = lo.min(l);
                 hi = hi.max(u);
             }
         }
     }
+    hi = hi.max(a.capture_end.unwrap_or(hi));
     let pad = ((hi - lo) / 50).max(1000);
-    Scale {
-        lo: lo - pad,
-        hi: hi + pad,
-    }
+    Scale::new(lo - pad, hi + pad, events(a), (PLOT_X0, PLOT_X1))
 }
 
-fn phases(i: &crate::analysis::Incident) -> Vec<(&'static str, &Phase)> {
-    let p = &i.phases;
-    [("F", &p.F), ("E", &p.E), ("R", &p.R), ("N", &p.N)]
-        .into_iter()
-        .filter_map(|(t, ph)| ph.as_ref().map(|ph| (t, ph)))
-        .collect()
+/// The moments something is known to have happened, to within a minute: changes,
+/// lines, phases, stream ends. The axis stays linear around them and compresses the
+/// stretches between (see [`Scale::new`]).
+fn events(a: &View<'_>) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut busy = Vec::new();
+    let mut add = |i: &Interval| {
+        if i.width().is_some_and(|w| w <= 60_000) {
+            out.extend([i.min_ms, i.max_ms]);
+        }
+    };
+    for o in a.objects {
+        for s in &o.states {
+            add(&first_known(s));
+            add(&s.last_seen);
+            if let Some(t) = &s.to {
+                add(t);
+            }
+            for t in &s.touches {
+                add(&t.at);
+            }
+        }
+    }
+    for i in a.incidents {
+        for (_, p) in seen_phases(i) {
+            add(&p.at);
+        }
+        // An incident is never compressed: from its first phase to its last, every
+        // minute counts as busy.
+        let bounds = seen_phases(i).filter_map(|(_, p)| Some((p.at.lower()?, p.at.upper()?)));
+        let (lo, hi) = bounds.fold((i64::MAX, i64::MIN), |(l, h), (a, b)| (l.min(a), h.max(b)));
+        busy.extend((lo..hi).step_by(60_000));
+    }
+    out.extend(busy);
+    out.push(0);
+    out
 }
 
-fn phase_name(tag: &str) -> &'static str {
-    match tag {
-        "F" => "failure detected",
-        "E" => "eviction started",
-        "R" => "replacement ready",
-        _ => "node back",
-    }
+/// When the capture certainly began: the earliest time a first line was seen by.
+fn capture_start(a: &View<'_>) -> i64 {
+    a.objects
+        .iter()
+        .filter_map(|o| o.states.first().and_then(|s| first_known(s).upper()))
+        .min()
+        .unwrap_or(0)
 }
 
 /// The verdict and key metrics for the picture's title lines.
-fn title_lines(a: &Analysis) -> Vec<String> {
+fn title_lines(a: &View<'_>) -> Vec<String> {
     let mut lines = vec![format!("{} — {}", a.experiment, a.verdict)];
     for i in a.incidents.iter().take(3) {
-        let metrics: Vec<String> = super::analysis_text::metric_rows(i)
+        let metrics: Vec<String> = metric_rows(&i.metrics)
             .into_iter()
-            .filter_map(|(key, _, v)| {
-                v.map(|v| format!("{} {}", key.trim_end_matches("_s"), human_duration(&v)))
+            .filter_map(|m| {
+                m.value
+                    .map(|v| format!("{} {}", m.short(), human_duration(&v)))
             })
             .collect();
         let shown = if metrics.is_empty() {
@@ -144,14 +157,34 @@ fn title_lines(a: &Analysis) -> Vec<String> {
     lines
 }
 
-fn truncate(s: &str) -> String {
-    if s.chars().count() <= LABEL_CHARS {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(LABEL_CHARS - 1).collect();
-        t.push('…');
-        t
+/// Characters a title line holds at 15 px bold, and a subtitle at 12 px.
+const TITLE_CHARS: usize = ((WIDTH - 2.0 * LABEL_X) / (15.0 * 0.62)) as usize;
+const SUBTITLE_CHARS: usize = ((WIDTH - 2.0 * LABEL_X) / (12.0 * 0.56)) as usize;
+
+/// `text` broken at spaces into lines of at most `chars` characters (a longer word
+/// is cut).
+pub(super) fn wrap(text: &str, chars: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while line.chars().count() > chars {
+            let head: String = line.chars().take(chars).collect();
+            line = line.chars().skip(chars).collect();
+            lines.push(head);
+        }
     }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 fn describe(s: &State) -> String {
@@ -191,19 +224,63 @@ fn object_label(o: &ObjectTimeline) -> String {
     }
 }
 
-/// One state's segment: pale across everything it may cover, solid where certain,
-/// hatched over its uncertain start (and end, for the last state).
-fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, last: bool) {
+/// How far a last state is drawn: solid until its stream ended (the timeline's `to`:
+/// a watch prints every change, so it held until then), thin to the capture's end.
+#[derive(Debug, Clone, Copy)]
+struct Tail {
+    capture_end: Option<i64>,
+}
+
+fn rect(svg: &mut String, x0: f64, y: f64, x1: f64, fill: &str, extra: &str) {
+    let _ = write!(
+        svg,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{fill}\"{extra}/>",
+        n(x0),
+        n(y),
+        n((x1 - x0).max(1.0)),
+        n(BAR_H)
+    );
+}
+
+/// One state's segment: solid where the state certainly held, pale + hatched over an
+/// uncertain start (and over an uncertain end, when the next state's time is open);
+/// a last state runs solid to its stream's end, then pale to the capture's end.
+fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) {
     let start = if s.from_is_event {
         s.from
     } else {
         // Began at some time between the object's creation and its first line.
         Interval::new(s.from.min_ms, s.from.max_ms)
     };
-    let end = s.to.unwrap_or(s.last_seen);
     let cat = category(s);
     let (s0, s1) = sc.span(&start);
-    let (e0, e1) = sc.span(&end);
+    let (e0, e1, until) = match (s.to, tail) {
+        (_, Some(t)) => {
+            let certain = s
+                .last_seen
+                .min_ms
+                .max(s.to.map_or(i64::MIN, |to| to.min_ms));
+            let end = t.capture_end.unwrap_or(certain).max(certain);
+            let text = if end > certain {
+                format!(
+                    "at least {} (its stream's end; the capture ran to {})",
+                    clock(certain),
+                    clock(end)
+                )
+            } else {
+                format!("at least {} (its stream's end)", clock(certain))
+            };
+            (sc.x(certain), sc.x(end), text)
+        }
+        (Some(to), None) => {
+            let (e0, e1) = sc.span(&to);
+            (e0, e1, human(&to))
+        }
+        (None, None) => {
+            let (e0, e1) = sc.span(&s.last_seen);
+            (e0, e1, human(&s.last_seen))
+        }
+    };
     let first = s
         .lines
         .first()
@@ -211,50 +288,61 @@ fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, last: bool) {
         .unwrap_or_default();
     let _ = write!(
         svg,
-        "<g class=\"seg\" data-state=\"{}\"><title>{} · from {} to {}{}</title>",
+        "<g class=\"seg\" data-state=\"{}\"><title>{} · from {} until {}{}</title>",
         cat.label(),
         xml(&describe(s)),
         xml(&human(&start)),
-        xml(&human(&end)),
+        xml(&until),
         xml(&first)
     );
     let bar_y = y + (LANE_H - BAR_H) / 2.0;
-    let _ = write!(
+    // A state followed by another stops where the next one's uncertain start begins:
+    // that stretch is drawn once, as the next state's hatched boundary.
+    // A last state's stretch past its stream's end (to the capture's end) is a thin
+    // bar of the same colour: it probably held, no line says so.
+    let pale_end = if tail.is_some() { s1.max(s0 + 1.0) } else { e0 };
+    rect(
         svg,
-        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.35\"/>",
-        n(s0),
-        n(bar_y),
-        n((e1 - s0).max(1.0)),
-        n(BAR_H),
-        cat.colour()
+        s0,
+        bar_y,
+        pale_end,
+        cat.colour(),
+        " fill-opacity=\"0.35\"",
     );
     if e0 > s1 {
+        rect(svg, s1, bar_y, e0, cat.colour(), cat.outline());
+    }
+    let tail_from = e0.max(s1);
+    if tail.is_some() && e1 - tail_from >= 1.0 {
         let _ = write!(
             svg,
-            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
-            n(s1),
-            n(bar_y),
-            n(e0 - s1),
-            n(BAR_H),
-            cat.colour()
+            "<rect class=\"tail\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"3\" fill=\"{}\"/>",
+            n(tail_from),
+            n(bar_y + BAR_H / 2.0 - 1.5),
+            n(e1 - tail_from),
+            if cat.colour() == "#FFFFFF" {
+                "#1F4E79"
+            } else {
+                cat.colour()
+            }
+        );
+    }
+    if let Some(text) = cat.bar_text(s).filter(|_| e0 - s1 >= 30.0) {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" font-size=\"10\" fill=\"{}\">{}</text>",
+            n(s1 + 4.0),
+            n(bar_y + BAR_H - 2.5),
+            cat.text_colour(),
+            xml(&text)
         );
     }
     let mut hatch = |a: f64, b: f64| {
         if b - a >= 1.0 {
-            let _ = write!(
-                svg,
-                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"url(#unsure)\"/>",
-                n(a),
-                n(bar_y),
-                n(b - a),
-                n(BAR_H)
-            );
+            rect(svg, a, bar_y, b, "url(#unsure)", "");
         }
     };
     hatch(s0, s1);
-    if last {
-        hatch(e0, e1);
-    }
     svg.push_str("</g>");
 }
 
@@ -293,7 +381,7 @@ fn touches(svg: &mut String, sc: &Scale, y: f64, s: &State) {
     }
 }
 
-fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, indent: bool) {
+fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, tail: Tail) {
     let _ = write!(
         svg,
         "<g class=\"lane\" data-kind=\"{}\" data-object=\"{}\">",
@@ -304,14 +392,16 @@ fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, indent:
     let _ = write!(
         svg,
         "<text x=\"{}\" y=\"{}\" font-size=\"12\"><title>{}</title>{}</text>",
-        n(LABEL_X + if indent { 14.0 } else { 0.0 }),
+        n(LABEL_X + 14.0),
         n(y + LANE_H / 2.0 + 4.0),
         xml(&o.key.to_string()),
-        xml(&truncate(&label))
+        xml(&fit(&label, Some(LABEL_CHARS)))
     );
     let count = o.states.len();
     for (k, s) in o.states.iter().enumerate() {
-        segment(svg, sc, y, s, k + 1 == count);
+        // A deleted object has no tail: it ended with its DELETED line.
+        let last = k + 1 == count && o.end == End::LastSeen;
+        segment(svg, sc, y, s, last.then_some(tail));
     }
     for s in &o.states {
         touches(svg, sc, y, s);
@@ -349,144 +439,44 @@ fn folded_lane(svg: &mut String, sc: &Scale, y: f64, pods: &[&ObjectTimeline]) {
     );
 }
 
-fn tick_step(span_ms: i64) -> i64 {
-    const STEPS_S: [i64; 14] = [
-        1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200,
-    ];
-    STEPS_S
-        .iter()
-        .map(|s| s * 1000)
-        .find(|s| span_ms / s <= 12)
-        .unwrap_or(span_ms / 12 + 1)
-}
+/// The SVG picture.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Svg;
 
-fn axis(svg: &mut String, sc: &Scale, top: f64, bottom: f64) {
-    let step = tick_step(sc.hi - sc.lo);
-    let mut t = sc.lo.div_euclid(step) * step;
-    if t < sc.lo {
-        t += step;
-    }
-    svg.push_str("<g class=\"axis\">");
-    while t <= sc.hi {
-        let x = n(sc.x(t));
-        let colour = if t == 0 { "#555555" } else { "#dddddd" };
-        let _ = write!(
-            svg,
-            "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{colour}\"/>\
-             <text x=\"{x}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
-            n(top),
-            n(bottom + 4.0),
-            n(bottom + 16.0),
-            clock(t)
-        );
-        t += step;
-    }
-    let _ = writeln!(
-        svg,
-        "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"end\">time since t = 0 (m:ss)</text></g>",
-        n(PLOT_X1),
-        n(bottom + 30.0)
-    );
-}
-
-/// Phase labels with their x centre, text and label row: greedily the first row where
-/// the label does not overlap the one before it.
-fn phase_labels(a: &Analysis, sc: &Scale) -> Vec<(usize, &'static str, f64, String, usize)> {
-    let mut labels = Vec::new();
-    for (k, i) in a.incidents.iter().enumerate() {
-        for (tag, p) in phases(i) {
-            let (x0, x1) = sc.span(&p.at);
-            let label = format!("{tag} {} {}", phase_name(tag), human(&p.at));
-            let label = if a.incidents.len() > 1 {
-                format!("{label} (incident {})", k + 1)
-            } else {
-                label
-            };
-            labels.push((k, tag, (x0 + x1) / 2.0, label, 0));
-        }
-    }
-    labels.sort_by(|a, b| a.2.total_cmp(&b.2));
-    let mut row_end: Vec<f64> = Vec::new();
-    for l in &mut labels {
-        let half = l.3.chars().count() as f64 * 3.4 + 6.0;
-        let mid = l.2.clamp(PLOT_X0 + half, PLOT_X1 - half);
-        l.2 = mid;
-        let row = row_end
-            .iter()
-            .position(|end| *end < mid - half)
-            .unwrap_or(row_end.len());
-        if row == row_end.len() {
-            row_end.push(0.0);
-        }
-        row_end[row] = mid + half;
-        l.4 = row;
-    }
-    labels
-}
-
-fn phase_markers(svg: &mut String, a: &Analysis, sc: &Scale, label_top: f64, bottom: f64) {
-    let labels = phase_labels(a, sc);
-    let label_rows = labels.iter().map(|l| l.4 + 1).max().unwrap_or(0);
-    let lanes_top = label_top + label_rows as f64 * PHASE_ROW_H;
-    for (k, i) in a.incidents.iter().enumerate() {
-        for (tag, p) in phases(i) {
-            let (x0, x1) = sc.span(&p.at);
-            let Some((_, _, mid, label, row)) = labels.iter().find(|l| l.0 == k && l.1 == tag)
-            else {
-                continue;
-            };
-            let _ = write!(
-                svg,
-                "<g class=\"phase\" data-phase=\"{tag}\"><title>{} at {}: {}{}</title>",
-                phase_name(tag),
-                xml(&human(&p.at)),
-                xml(&p.what),
-                xml(&p
-                    .evidence
-                    .iter()
-                    .map(|e| format!("\n{e}"))
-                    .collect::<String>())
-            );
-            if x1 - x0 >= 2.0 {
-                let _ = write!(
-                    svg,
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{PHASE_COLOUR}\" fill-opacity=\"0.12\" \
-                     stroke=\"{PHASE_COLOUR}\" stroke-dasharray=\"3 2\" stroke-width=\"1\"/>",
-                    n(x0),
-                    n(lanes_top),
-                    n(x1 - x0),
-                    n(bottom - lanes_top)
-                );
-            } else {
-                let _ = write!(
-                    svg,
-                    "<line x1=\"{x}\" y1=\"{}\" x2=\"{x}\" y2=\"{}\" stroke=\"{PHASE_COLOUR}\" stroke-width=\"2\"/>",
-                    n(lanes_top),
-                    n(bottom),
-                    x = n((x0 + x1) / 2.0)
-                );
-            }
-            let _ = writeln!(
-                svg,
-                "<text x=\"{}\" y=\"{}\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{PHASE_COLOUR}\">{}</text></g>",
-                n(*mid),
-                n(label_top + *row as f64 * PHASE_ROW_H + 11.0),
-                xml(label)
-            );
-        }
+impl super::Render for Svg {
+    fn render(&self, view: &View<'_>, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(render_view(view).as_bytes())
     }
 }
 
-/// Renders the picture as an SVG document (no XML declaration, so it can be inlined).
+/// Renders an analysis' picture as an SVG document (no XML declaration, so it can be
+/// inlined).
 pub fn render(a: &Analysis) -> String {
+    render_view(&View::new(a))
+}
+
+/// Renders the picture of a view.
+pub fn render_view(a: &View<'_>) -> String {
     let sc = scale(a);
-    let rows = rows(a);
+    let rows = &a.lanes;
     let titles = title_lines(a);
-    let legend_y = 20.0 + titles.len() as f64 * 18.0 + 10.0;
-    let phase_top = legend_y + 28.0;
+    // Title lines wrapped at words to fit the width (DejaVu Sans: about 0.62 em a
+    // character in bold, 0.56 em plain), so none is clipped.
+    let wrapped: Vec<(usize, String)> = titles
+        .iter()
+        .enumerate()
+        .flat_map(|(k, t)| {
+            let chars = if k == 0 { TITLE_CHARS } else { SUBTITLE_CHARS };
+            wrap(t, chars).into_iter().map(move |l| (k, l))
+        })
+        .collect();
+    let legend_y = 20.0 + wrapped.len() as f64 * 18.0 + 10.0;
+    let mut key = String::new();
+    let legend_rows = legend(&mut key, legend_y, WIDTH);
+    let phase_top = legend_y + legend_rows as f64 * 16.0 - 4.0;
     let label_rows = phase_labels(a, &sc)
         .iter()
-        .map(|l| l.4 + 1)
+        .map(|l| l.row + 1)
         .max()
         .unwrap_or(0);
     let lanes_top = phase_top + label_rows as f64 * PHASE_ROW_H;
@@ -512,21 +502,25 @@ pub fn render(a: &Analysis) -> String {
         w = n(WIDTH),
         h = n(height),
     );
-    for (k, line) in titles.iter().enumerate() {
-        let (size, weight) = if k == 0 { (15, "bold") } else { (12, "normal") };
+    for (row, (k, line)) in wrapped.iter().enumerate() {
+        let (size, weight) = if *k == 0 {
+            (15, "bold")
+        } else {
+            (12, "normal")
+        };
         let _ = writeln!(
             svg,
             "<text class=\"title\" x=\"{}\" y=\"{}\" font-size=\"{size}\" font-weight=\"{weight}\">{}</text>",
             n(LABEL_X),
-            n(20.0 + k as f64 * 18.0),
+            n(20.0 + row as f64 * 18.0),
             xml(line)
         );
     }
-    legend(&mut svg, legend_y);
+    svg.push_str(&key);
     axis(&mut svg, &sc, lanes_top, bottom);
     let mut y = lanes_top;
     let mut shade = false;
-    for r in &rows {
+    for r in rows {
         match r {
             Row::Heading(h) => {
                 let _ = writeln!(
@@ -534,7 +528,7 @@ pub fn render(a: &Analysis) -> String {
                     "<text class=\"heading\" x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#333333\">{}</text>",
                     n(LABEL_X),
                     n(y + HEADING_H - 6.0),
-                    xml(&truncate(h))
+                    xml(&fit(h, Some(HEADING_CHARS)))
                 );
                 y += HEADING_H;
                 shade = false;
@@ -550,7 +544,10 @@ pub fn render(a: &Analysis) -> String {
                         n(LANE_H)
                     );
                 }
-                object_lane(&mut svg, &sc, y, o, true);
+                let tail = Tail {
+                    capture_end: a.capture_end,
+                };
+                object_lane(&mut svg, &sc, y, o, tail);
                 y += LANE_H;
                 shade = !shade;
             }
@@ -560,12 +557,8 @@ pub fn render(a: &Analysis) -> String {
             }
         }
     }
+    breaks(&mut svg, &sc, capture_start(a), lanes_top, bottom);
     phase_markers(&mut svg, a, &sc, phase_top, bottom);
     svg.push_str("</svg>\n");
     svg
-}
-
-/// Writes the picture.
-pub fn write(out: &mut dyn Write, a: &Analysis) -> io::Result<()> {
-    out.write_all(render(a).as_bytes())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::terminal::safe;
+use super::escape::terminal as safe;
 use crate::observe::Observation;
 
 /// Writes one aligned line per observation: where, kind, name, status, ready,

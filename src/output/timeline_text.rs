@@ -3,9 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::terminal::safe;
+use super::escape::terminal as safe;
+use super::time::human;
 use crate::tables::ResourceKind;
-use crate::timeline::interval::human;
 use crate::timeline::{ObjectTimeline, State, Timelines};
 
 fn describe(s: &State) -> String {
@@ -65,7 +65,7 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
             human(&s.from)
         } else {
             match s.from.upper() {
-                Some(hi) => format!("by {}", crate::timeline::interval::clock(hi)),
+                Some(hi) => format!("by {}", super::time::clock(hi)),
                 None => "by ?".into(),
             }
         };

@@ -31,6 +31,7 @@ pub(super) fn assemble(
             }
         }
     }
+    let stream_ends = stream_ends(obs, points, bounds);
     // Each object's states are its own work: the objects are assembled side by side.
     use rayon::prelude::*;
     groups
@@ -159,6 +160,10 @@ pub(super) fn assemble(
             } else {
                 End::LastSeen
             };
+            // A watch prints every change: the last state held until its stream ended.
+            if let (End::LastSeen, Some(&i), Some(last)) = (end, lines.last(), states.last_mut()) {
+                last.to = stream_ends.get(&obs[i].stream).copied();
+            }
             let owner = first.owner.map(|o| tracks[o].key.clone());
             // Each object's states grew by doubling: summed over every object of a long
             // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
@@ -173,5 +178,24 @@ pub(super) fn assemble(
                 end,
             }
         })
+        .collect()
+}
+
+/// Each stream's end: the time of its last line (a watch stopped by `^C` or the next
+/// prompt prints nothing more, so this is the latest time it is known to have run).
+fn stream_ends(
+    obs: &[Observation],
+    points: &[Point],
+    bounds: &[Interval],
+) -> HashMap<u32, Interval> {
+    let mut last: HashMap<u32, usize> = HashMap::new();
+    for (i, o) in obs.iter().enumerate() {
+        let e = last.entry(o.stream).or_insert(i);
+        if obs[*e].seq < o.seq {
+            *e = i;
+        }
+    }
+    last.into_iter()
+        .map(|(stream, i)| (stream, bounds[points[i]]))
         .collect()
 }

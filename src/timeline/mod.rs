@@ -95,7 +95,9 @@ pub struct State {
     /// How long after the object's creationTimestamp the state's first line was printed
     /// (its AGE read as an interval): tight even where the experiment clock is not.
     pub since_created: Option<Interval>,
-    /// When the next state began; null for the last state (see `last_seen`).
+    /// When the next state began. For the last state, when its stream ended (the time
+    /// of that watch's last line: a watch prints every change, so the state held at
+    /// least until then); null after a DELETED event.
     pub to: Option<Interval>,
     /// The time of the last line of this state.
     pub last_seen: Interval,
