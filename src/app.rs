@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
 use crate::ingest::{ingest_source, InputAccount};
 use crate::input::{self, Ignored};
 use crate::observe::Observer;
+use crate::outfile::Target;
 use crate::output::terminal::safe;
 use crate::tables::Tabler;
 
@@ -40,7 +41,7 @@ fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
 /// nothing to analyse, and a verdict would be invented.
 fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
     let (sources, ignored) = resolve(input)?;
-    let mut err = io::stderr().lock();
+    let mut err = crate::outfile::stderr();
     print_ignored(&mut err, &ignored, input.verbose)?;
     let ing = crate::ingest::ingest(&sources)?;
     for acc in &ing.accounts {
@@ -82,7 +83,7 @@ fn input_status(accounts: &[InputAccount]) -> ExitCode {
 fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
     let ing = ingest_all(&args.input)?;
     let t = crate::timeline::build(&ing, link_options(&args.links));
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(crate::outfile::stdout());
     match args.format {
         crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,
         crate::cli::TimelineFormat::Json => {
@@ -208,9 +209,8 @@ fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Ignored>)> {
 
 fn parse(args: ParseArgs) -> Result<ExitCode> {
     let (sources, ignored) = resolve(&args.input)?;
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut err = io::stderr().lock();
+    let mut out = BufWriter::new(crate::outfile::stdout());
+    let mut err = crate::outfile::stderr();
     print_ignored(&mut err, &ignored, args.input.verbose)?;
     let mut tabler = Tabler::new(0);
     let mut observer = Observer::new();
@@ -326,7 +326,7 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
             stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(crate::outfile::stdout());
     match args.format {
         crate::cli::AnalyzeFormat::Text => {
             crate::output::analysis_text::write(&mut out, &a, color)?
@@ -343,21 +343,12 @@ fn analyze(args: crate::cli::AnalyzeArgs) -> Result<ExitCode> {
     Ok(status)
 }
 
-/// Opens `-o FILE` (`-` is stdout) for writing.
-fn open_output(path: &str) -> Result<Box<dyn Write>> {
-    use anyhow::Context;
-    if path == "-" {
-        return Ok(Box::new(BufWriter::new(io::stdout().lock())));
-    }
-    let f = std::fs::File::create(path).with_context(|| format!("{path}: cannot create"))?;
-    Ok(Box::new(BufWriter::new(f)))
-}
-
 fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
+    crate::outfile::check_targets(&args.input.paths, &[("-o", args.output.as_ref())])?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
+    let mut out = Target::open(&args.output)?;
     crate::output::svg::write(&mut out, &a)?;
-    out.flush()?;
+    out.finish()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
     Ok(status)
@@ -390,8 +381,15 @@ pub fn report_format(
 fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     use crate::cli::ReportFormat as F;
     let format = report_format(&args.output, args.format)?;
+    // Markdown's picture goes beside the page: `x.md` → `x.svg`, linked by file name.
+    let svg_path = std::path::Path::new(&args.output).with_extension("svg");
+    let mut targets = vec![("-o", std::path::Path::new(&args.output))];
+    if format == F::Markdown && args.output != "-" {
+        targets.push(("the picture beside the Markdown report", &svg_path));
+    }
+    crate::outfile::check_targets(&args.input.paths, &targets)?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(&args.output)?;
+    let mut out = Target::open(&args.output)?;
     match format {
         F::Html => crate::output::html::write(&mut out, &a)?,
         F::Json => {
@@ -400,19 +398,17 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
         }
         F::Markdown if args.output == "-" => crate::output::markdown::write(&mut out, &a, None)?,
         F::Markdown => {
-            // The picture goes beside the page: `x.md` → `x.svg`, linked by file name.
-            let svg_path = std::path::Path::new(&args.output).with_extension("svg");
             let link = svg_path
                 .file_name()
                 .map(|n| link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
-            let mut svg = open_output(&svg_path.to_string_lossy())?;
+            let mut svg = Target::open(&svg_path.to_string_lossy())?;
             crate::output::svg::write(&mut svg, &a)?;
-            svg.flush()?;
             crate::output::markdown::write(&mut out, &a, Some(&link))?;
+            svg.finish()?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
     Ok(status)
@@ -447,12 +443,20 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         .as_deref()
         .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
         .transpose()?;
-    // Output targets are opened before the work starts.
-    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<BufWriter<std::fs::File>>> {
+    // Output targets are checked and opened before the work starts; written whole.
+    let targets: Vec<(&str, &std::path::Path)> = [
+        ("--json", &args.json),
+        ("--junit", &args.junit),
+        ("--report", &args.report),
+    ]
+    .into_iter()
+    .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
+    .collect();
+    crate::outfile::check_targets(&args.archives, &targets)?;
+    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<crate::outfile::Output>> {
         p.as_ref()
             .map(|p| {
-                std::fs::File::create(p)
-                    .map(BufWriter::new)
+                crate::outfile::Output::create(p)
                     .with_context(|| format!("cannot write {}", p.display()))
             })
             .transpose()
@@ -464,8 +468,15 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         max_entry_bytes: args.max_entry_bytes,
     };
     let mut found = Discovered::default();
-    for a in &args.archives {
-        check::discover(a, &limits, &mut found)?;
+    let failed = check::discover_all(&args.archives, &limits, &mut found);
+    let unreadable = !failed.is_empty();
+    let mut err = crate::outfile::stderr();
+    for e in failed {
+        writeln!(
+            err,
+            "watchtrail: {}",
+            safe(&format!("{:#}", anyhow::Error::from(e)))
+        )?;
     }
     let bar = if io::stderr().is_terminal() {
         indicatif::ProgressBar::new(found.experiments.len() as u64)
@@ -480,7 +491,7 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let report = Report::new(archives, results, found.problems);
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(crate::outfile::stdout());
     for p in &report.problems {
         crate::output::check_text::write_problem(&mut out, p)?;
     }
@@ -498,17 +509,19 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
     if let Some(mut w) = json {
         w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
         w.write_all(b"\n")?;
-        w.flush()?;
+        w.commit()?;
     }
     if let Some(mut w) = junit {
         crate::output::junit::write(&mut w, &report)?;
-        w.flush()?;
+        w.commit()?;
     }
     if let Some(mut w) = html {
         crate::output::check_html::write(&mut w, &report)?;
-        w.flush()?;
+        w.commit()?;
     }
-    Ok(if report.all_passed() {
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if report.all_passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
@@ -521,14 +534,14 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     use anyhow::Context;
     let all = Variant::all();
     if args.list {
-        let mut out = io::stdout().lock();
+        let mut out = crate::outfile::stdout();
         for (i, v) in all.iter().enumerate() {
             writeln!(out, "{i:>2}  {v:?}")?;
         }
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(bytes) = args.churn {
-        let mut out = io::BufWriter::new(io::stdout().lock());
+        let mut out = io::BufWriter::new(crate::outfile::stdout());
         match args.screens {
             Some(changes) => {
                 simulate::churn::write_screens(&mut out, args.seed, bytes, changes.max(0.0))?
@@ -577,11 +590,12 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
     let path = dir.join("truth.json");
     std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
         .with_context(|| format!("{}: cannot write", path.display()))?;
-    println!(
+    writeln!(
+        crate::outfile::stdout(),
         "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
         e.files.len(),
         dir.display(),
         t.scenario
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,7 @@ pub mod error;
 pub mod ingest;
 pub mod input;
 pub mod observe;
+pub mod outfile;
 pub mod output;
 pub mod simulate;
 pub mod tables;

@@ -174,7 +174,9 @@ fn walk_one(
                         ),
                         Err(e) => problem(out, &shown, e.to_string(), true),
                     }
-                } else if is_transcript_name(&name) {
+                } else if is_transcript_name(&name)
+                    && crate::input::sniff::own_output_file(&full).is_none()
+                {
                     // Open now so an unreadable transcript is reported here.
                     match fs::File::open(&full) {
                         Ok(_) => sources.push(Source {

@@ -151,7 +151,10 @@ fn resolve_one(
             })
         };
         match std::fs::metadata(&full) {
-            Ok(m) if m.is_file() && transcript => files.push((display, Origin::File(full))),
+            Ok(m) if m.is_file() && transcript => match sniff::own_output_file(&full) {
+                Some(what) => ignore(&format!("{what} (watchtrail's own output)"), false),
+                None => files.push((display, Origin::File(full))),
+            },
             Ok(m) if m.is_file() => ignore(
                 "not a transcript (documentation, expectation or output file)",
                 false,

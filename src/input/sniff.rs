@@ -82,3 +82,36 @@ pub fn unreadable_format(head: &[u8]) -> Option<&'static str> {
     }
     is_tar_head(head).then_some(TAR)
 }
+
+/// What watchtrail itself writes, recognised by its first bytes: a report, picture or
+/// JSON document written into an experiment directory is not read back as a
+/// transcript next time, whatever its file name.
+pub fn own_output(head: &[u8]) -> Option<&'static str> {
+    let head = &head[..head.len().min(1024)];
+    let names_us = head.windows(10).any(|w| w == b"watchtrail");
+    let starts = |p: &[u8]| head.starts_with(p);
+    if starts(b"# watchtrail: ") {
+        Some("a watchtrail Markdown report")
+    } else if starts(b"{\"schema\":\"watchtrail/") {
+        Some("watchtrail JSON lines")
+    } else if starts(b"{\n  \"") {
+        Some("a JSON document")
+    } else if names_us && (starts(b"<!DOCTYPE html>") || starts(b"<?xml") || starts(b"<svg")) {
+        Some("a watchtrail HTML, SVG or XML output")
+    } else {
+        None
+    }
+}
+
+/// [`own_output`] of a file, by its first bytes (never opens anything but a regular
+/// file; None when it cannot be read, which the reader then reports).
+pub fn own_output_file(path: &Path) -> Option<&'static str> {
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
+    let mut head = Vec::with_capacity(1024);
+    File::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .ok()?;
+    own_output(&head)
+}
