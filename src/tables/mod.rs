@@ -286,6 +286,14 @@ impl Tabler {
                 note,
             };
         }
+        if let Some(reason) = header::too_wide(&cl.text) {
+            self.schema = None;
+            return Item::Skipped {
+                line,
+                text: cl.text,
+                reason,
+            };
+        }
         let schema = match &self.schema {
             Some(s) => s.clone(),
             None => match guess_schema(&cl.text) {
@@ -309,16 +317,7 @@ impl Tabler {
         let Some((ranges, rest)) =
             split::split_row_lenient(&cl.text, &classes, Some(&schema.positions))
         else {
-            let reason = format!(
-                "does not fit the {} table's columns ({})",
-                schema.kind,
-                schema
-                    .columns
-                    .iter()
-                    .map(|c| &*c.header)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let reason = misfit_reason(&schema);
             return Item::Skipped {
                 line,
                 text: cl.text,
@@ -366,6 +365,30 @@ impl Tabler {
             namespace: self.get.as_ref().and_then(|g| g.namespace.clone()),
         })
     }
+}
+
+/// Why a row does not fit its table: the kind and the first columns (a reason is
+/// kept per skipped line and counted by its text, so it stays short whatever the
+/// header claimed).
+fn misfit_reason(schema: &Schema) -> String {
+    const LISTED: usize = 12;
+    let names: Vec<&str> = schema
+        .columns
+        .iter()
+        .take(LISTED)
+        .map(|c| &*c.header)
+        .collect();
+    let more = schema.columns.len().saturating_sub(LISTED);
+    let rest = if more > 0 {
+        format!(", … {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "does not fit the {} table's columns ({}{rest})",
+        schema.kind,
+        names.join(", ")
+    )
 }
 
 /// The schema of a command's output before any header: known when the command hides
