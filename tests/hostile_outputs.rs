@@ -254,3 +254,37 @@ fn one_bad_archive_among_several_is_a_problem_and_the_rest_are_checked() {
     assert_eq!(problems.len(), 2, "{r:#}");
     assert!(problems.iter().all(|p| p["serious"] == true));
 }
+
+/// Issue 16 item 6: `simulate --churn 1M --screens inf` looped for ever.
+#[test]
+fn simulate_refuses_non_finite_and_absurd_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    for args in [
+        &["--screens", "inf"][..],
+        &["--screens", "NaN"],
+        &["--screens=-1"],
+        &["--screens", "1e300"],
+        &["--repeats", "NaN"],
+        &["--repeats", "inf"],
+        &["--repeats", "2"],
+    ] {
+        let mut cmd = assert_cmd::Command::new(bin());
+        cmd.current_dir(tmp.path())
+            .args(["simulate", "--churn", "1M"])
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20));
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(o.stdout.is_empty(), "{args:?}");
+        let flag = args[0].split('=').next().unwrap();
+        assert!(stderr.contains(flag), "{args:?}: {stderr}");
+    }
+    let o = assert_cmd::Command::new(bin())
+        .args(["simulate", "--churn", "64K", "--screens", "3.5"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert!(o.stdout.len() >= 64 << 10);
+}
