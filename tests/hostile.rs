@@ -1044,6 +1044,7 @@ fn symlink_loops_do_not_hang_and_are_named() {
     let d = tmp.path();
     let exp = in_place_copy(d, "exp");
     symlink("..", exp.join("up")).unwrap();
+    symlink(".", exp.join("here")).unwrap();
     symlink("self.log", exp.join("self.log")).unwrap();
     symlink("a.log", exp.join("b.log")).unwrap();
     symlink("b.log", exp.join("a.log")).unwrap();
@@ -1063,10 +1064,12 @@ fn symlink_loops_do_not_hang_and_are_named() {
     run(d, &["analyze", "-v", "exp"])
         .expect_err("exp/up: ignored: a directory inside the experiment");
 
-    // check follows directory links once and names the loop.
+    // check follows directory links inside the tree once and names the loop; a link
+    // out of the tree it was given is not followed, and said.
     let r = run(d, &["check", "exp", "--expect", "in-place"]);
     r.expect_code(1)
-        .expect_out("exp/up/exp: symlink loop: directory already visited")
+        .expect_out("exp/here: symlink loop: directory already visited")
+        .expect_out("exp/up: symlink out of the tree given")
         .expect_out("exp/self.log: symlink loop")
         .expect_out("PASS         exp");
 }

@@ -311,3 +311,37 @@ fn duplicate_expect_json_keys_are_an_error() {
         o.stdout
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn the_walk_does_not_follow_a_symlink_out_of_its_tree_without_saying_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside/x");
+    let tree = tmp.path().join("tree/e");
+    for d in [&outside, &tree] {
+        std::fs::create_dir_all(d).unwrap();
+        for f in ["pods.log", "nodes.log", "deployments.log"] {
+            std::fs::copy(samples().join("in-place").join(f), d.join(f)).unwrap();
+        }
+    }
+    std::os::unix::fs::symlink(tmp.path().join("outside"), tmp.path().join("tree/away")).unwrap();
+    // A link that stays inside is followed as before.
+    std::os::unix::fs::symlink("../e/pods.log", tmp.path().join("tree/e/pods.txt")).unwrap();
+    let o = run(tmp.path(), &["check", "tree", "--json", "r.json"]);
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r.json")).unwrap()).unwrap();
+    let names: Vec<&str> = r["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["tree/e"], "{}", o.stdout);
+    assert_eq!(r["experiments"][0]["inputs"].as_array().unwrap().len(), 4);
+    assert!(
+        o.stdout
+            .contains("tree/away: symlink out of the tree given"),
+        "{}",
+        o.stdout
+    );
+}

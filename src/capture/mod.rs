@@ -42,6 +42,8 @@ mod shell;
 mod vocab;
 
 #[cfg(test)]
+mod hostile_tests;
+#[cfg(test)]
 mod tests;
 
 use chrono::NaiveTime;

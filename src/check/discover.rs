@@ -97,9 +97,10 @@ fn dir_identity(dir: &Path) -> io::Result<DirId> {
 /// is reported). Iterative, so the depth of a tree cannot exhaust the stack.
 fn walk(root: &Path, display: &str, out: &mut Discovered) {
     let mut seen = HashSet::new();
+    let tree = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let mut stack = vec![(root.to_path_buf(), display.to_string())];
     while let Some((dir, shown)) = stack.pop() {
-        let subdirs = walk_one(&dir, &shown, &mut seen, out);
+        let subdirs = walk_one(&dir, &shown, &tree, &mut seen, out);
         // Reversed, so that the first subdirectory is the next one looked at.
         stack.extend(subdirs.into_iter().rev());
     }
@@ -110,6 +111,7 @@ fn walk(root: &Path, display: &str, out: &mut Discovered) {
 fn walk_one(
     dir: &Path,
     display: &str,
+    tree: &Path,
     seen: &mut HashSet<DirId>,
     out: &mut Discovered,
 ) -> Vec<(PathBuf, String)> {
@@ -160,6 +162,14 @@ fn walk_one(
     let mut subdirs = Vec::new();
     for (name, full) in names {
         let shown = format!("{display}/{name}");
+        if let Some(target) = link_out_of(&full, tree) {
+            let reason = format!(
+                "symlink out of the tree given (to {}): not followed",
+                target.display()
+            );
+            problem(out, &shown, reason, false);
+            continue;
+        }
         match fs::metadata(&full) {
             Ok(m) if m.is_dir() => subdirs.push((full, shown)),
             Ok(m) if m.is_file() => {
@@ -207,6 +217,17 @@ fn walk_one(
         });
     }
     subdirs
+}
+
+/// Where a symlink leads when that is outside `tree` (the archive's canonical path);
+/// None for anything else (a dangling link or a loop is reported by the walk).
+fn link_out_of(path: &Path, tree: &Path) -> Option<PathBuf> {
+    if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    fs::canonicalize(path)
+        .ok()
+        .filter(|target| !target.starts_with(tree))
 }
 
 /// Reads a tar (gzip recognised by its magic bytes) in memory with
