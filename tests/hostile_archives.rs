@@ -39,6 +39,15 @@ fn run(dir: &Path, args: &[&str]) -> Out {
     }
 }
 
+/// `dir`, created, holding a copy of the in-place sample's transcripts.
+fn in_place_dir(dir: &Path) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in ["pods.log", "nodes.log", "deployments.log"] {
+        std::fs::copy(samples().join("in-place").join(f), dir.join(f)).unwrap();
+    }
+    dir.to_path_buf()
+}
+
 fn sample(rel: &str) -> Vec<u8> {
     std::fs::read(samples().join(rel)).unwrap()
 }
@@ -204,11 +213,7 @@ fn the_largest_limits_do_not_overflow() {
 #[test]
 fn an_oversized_expect_json_is_not_read_in_a_tree_or_a_tar() {
     let tmp = tempfile::tempdir().unwrap();
-    let exp = tmp.path().join("tree/e");
-    std::fs::create_dir_all(&exp).unwrap();
-    for f in ["pods.log", "nodes.log", "deployments.log"] {
-        std::fs::copy(samples().join("in-place").join(f), exp.join(f)).unwrap();
-    }
+    let exp = in_place_dir(&tmp.path().join("tree/e"));
     let mut big = b"{\"scenario\": \"in-place\", \"x\": \"".to_vec();
     big.resize(3 << 20, b'a');
     big.extend_from_slice(b"\"}");
@@ -316,14 +321,8 @@ fn duplicate_expect_json_keys_are_an_error() {
 #[test]
 fn the_walk_does_not_follow_a_symlink_out_of_its_tree_without_saying_so() {
     let tmp = tempfile::tempdir().unwrap();
-    let outside = tmp.path().join("outside/x");
-    let tree = tmp.path().join("tree/e");
-    for d in [&outside, &tree] {
-        std::fs::create_dir_all(d).unwrap();
-        for f in ["pods.log", "nodes.log", "deployments.log"] {
-            std::fs::copy(samples().join("in-place").join(f), d.join(f)).unwrap();
-        }
-    }
+    in_place_dir(&tmp.path().join("outside/x"));
+    in_place_dir(&tmp.path().join("tree/e"));
     std::os::unix::fs::symlink(tmp.path().join("outside"), tmp.path().join("tree/away")).unwrap();
     // A link that stays inside is followed as before.
     std::os::unix::fs::symlink("../e/pods.log", tmp.path().join("tree/e/pods.txt")).unwrap();

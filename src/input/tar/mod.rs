@@ -352,14 +352,7 @@ impl<R: Read> Reader<'_, R> {
             }
             // Refused before reading when what it says it holds would not fit; what
             // is counted is what is read.
-            let claimed = self.total.saturating_add(h.size);
-            if claimed > self.limits.max_total_bytes {
-                return Err(self.limit(
-                    format!("total uncompressed size ({claimed} bytes so far)"),
-                    self.limits.max_total_bytes,
-                    "--max-total-bytes",
-                ));
-            }
+            self.check_total(self.total.saturating_add(h.size))?;
             return Ok(Some(Entry {
                 raw,
                 link: String::from_utf8_lossy(&h.link).into_owned(),
@@ -384,9 +377,14 @@ impl<R: Read> Reader<'_, R> {
     /// Counts `n` more bytes against the total.
     fn count_bytes(&mut self, n: u64) -> Result<(), ArchiveError> {
         self.total = self.total.saturating_add(n);
-        if self.total > self.limits.max_total_bytes {
+        self.check_total(self.total)
+    }
+
+    /// Refuses a total over the limit.
+    fn check_total(&self, total: u64) -> Result<(), ArchiveError> {
+        if total > self.limits.max_total_bytes {
             return Err(self.limit(
-                format!("total uncompressed size ({} bytes so far)", self.total),
+                format!("total uncompressed size ({total} bytes so far)"),
                 self.limits.max_total_bytes,
                 "--max-total-bytes",
             ));
