@@ -444,24 +444,14 @@ fn check(args: crate::cli::CheckArgs) -> Result<ExitCode> {
         .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
         .transpose()?;
     // Output targets are checked and opened before the work starts; written whole.
-    let targets: Vec<(&str, &std::path::Path)> = [
-        ("--json", &args.json),
-        ("--junit", &args.junit),
-        ("--report", &args.report),
-    ]
-    .into_iter()
-    .filter_map(|(flag, p)| Some((flag, p.as_deref()?)))
-    .collect();
-    crate::outfile::check_targets(&args.archives, &targets)?;
-    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<crate::outfile::Output>> {
-        p.as_ref()
-            .map(|p| {
-                crate::outfile::Output::create(p)
-                    .with_context(|| format!("cannot write {}", p.display()))
-            })
-            .transpose()
-    };
-    let (json, junit, html) = (open(&args.json)?, open(&args.junit)?, open(&args.report)?);
+    let [json, junit, html] = crate::outfile::Output::prepare(
+        &args.archives,
+        [
+            ("--json", &args.json),
+            ("--junit", &args.junit),
+            ("--report", &args.report),
+        ],
+    )?;
     let limits = Limits {
         max_total_bytes: args.max_total_bytes,
         max_entries: args.max_entries,

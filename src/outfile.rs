@@ -96,6 +96,29 @@ impl Output {
         Err(io::Error::other("no free temporary file name"))
     }
 
+    /// The optional outputs of a run (`--json FILE`…), checked against the inputs and
+    /// each other ([`check_targets`]) and created, before any work.
+    pub fn prepare<const N: usize>(
+        inputs: &[PathBuf],
+        outputs: [(&str, &Option<PathBuf>); N],
+    ) -> anyhow::Result<[Option<Output>; N]> {
+        use anyhow::Context;
+        let given: Vec<(&str, &Path)> = outputs
+            .iter()
+            .filter_map(|(flag, p)| Some((*flag, p.as_deref()?)))
+            .collect();
+        check_targets(inputs, &given)?;
+        let mut made = Vec::with_capacity(N);
+        for (_, path) in outputs {
+            let out = path.as_ref().map(|p| {
+                Output::create(p).with_context(|| format!("cannot write {}", p.display()))
+            });
+            made.push(out.transpose()?);
+        }
+        made.try_into()
+            .map_err(|_| anyhow::anyhow!("one output for each flag"))
+    }
+
     /// Flushes the file to disk and renames it over the target.
     pub fn commit(mut self) -> io::Result<()> {
         let Some(file) = self.file.take() else {

@@ -200,22 +200,16 @@ fn classify_step<'a>(
     }
     if time.is_none() {
         if let Some((t, rest)) = clock::ts_prefix(text) {
-            let t = possible(t, refused);
             if rest.trim().is_empty() {
-                let kind = match (t, refused.take()) {
-                    (_, Some(why)) => LineKind::Skipped(why),
-                    _ => LineKind::TimeMarker,
-                };
+                let (kind, t) = time_line(t);
                 return push(out, text, kind, t, None);
             }
-            return Some((rest, t));
+            return Some((rest, possible(t, refused)));
         }
     }
     if let Some(t) = clock::date_line(text).or_else(|| clock::script_header(text)) {
-        return match clock::impossible(&t) {
-            Some(why) => push(out, text, LineKind::Skipped(why), time, None),
-            None => push(out, text, LineKind::TimeMarker, Some(t), None),
-        };
+        let (kind, t) = time_line(t);
+        return push(out, text, kind, t.or(time), None);
     }
     if let Some(rest) = text.strip_prefix("^C") {
         push(out, "^C", LineKind::Interrupt, time, None);
@@ -226,14 +220,7 @@ fn classify_step<'a>(
         .starts_with("Every")
         .then(|| WATCH_HEADER.captures(text));
     if let Some(caps) = header.flatten() {
-        let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()));
-        let header_time = match header_time {
-            Ok(t) => t.and_then(|t| possible(t, refused)),
-            Err(why) => {
-                *refused = Some(why);
-                None
-            }
-        };
+        let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()), refused);
         return push(
             out,
             text,
@@ -264,6 +251,14 @@ fn classify_step<'a>(
     push(out, row, LineKind::Content, time, note)
 }
 
+/// A line that is only a time: a marker, or skipped with why when the time cannot be.
+fn time_line(t: WallClock) -> (LineKind, Option<WallClock>) {
+    match clock::impossible(&t) {
+        Some(why) => (LineKind::Skipped(why), None),
+        None => (LineKind::TimeMarker, Some(t)),
+    }
+}
+
 /// `t`, unless it cannot be a real time: then None, and why in `refused`.
 fn possible(t: WallClock, refused: &mut Option<String>) -> Option<WallClock> {
     match clock::impossible(&t) {
@@ -275,23 +270,26 @@ fn possible(t: WallClock, refused: &mut Option<String>) -> Option<WallClock> {
     }
 }
 
-/// Reads what follows `Every 2.0s: ` into the command and the screen's time (an error
-/// saying so when the header has a date that is not read).
-fn watch_header(rest: &str) -> (Command, Result<Option<WallClock>, String>) {
+/// Reads what follows `Every 2.0s: ` into the command and the screen's time; a date
+/// that is not read, or cannot be, is said in `refused`.
+fn watch_header(rest: &str, refused: &mut Option<String>) -> (Command, Option<WallClock>) {
     let (cmd_text, time) = match WATCH_DATE.captures(rest) {
         Some(caps) => {
             let whole = caps.get(0).map_or(rest.len(), |m| m.start());
             let date = caps.get(2).map_or("", |d| d.as_str());
             let time = match clock::date_c(date) {
-                Ok((_, t)) => Ok(Some(t)),
-                Err(_) => Err(format!(
-                    "`watch` header's date not understood: this screen has no time ({:?})",
-                    date.chars().take(40).collect::<String>()
-                )),
+                Ok((_, t)) => possible(t, refused),
+                Err(_) => {
+                    *refused = Some(format!(
+                        "`watch` header's date not understood: this screen has no time ({:?})",
+                        date.chars().take(40).collect::<String>()
+                    ));
+                    None
+                }
             };
             (&rest[..whole], time)
         }
-        None => (rest, Ok(None)),
+        None => (rest, None),
     };
     let cmd_text = cmd_text.trim();
     let cmd = command::recognise(cmd_text, Some(Strength::Strong))

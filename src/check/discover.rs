@@ -115,34 +115,65 @@ fn walk_one(
     seen: &mut HashSet<DirId>,
     out: &mut Discovered,
 ) -> Vec<(PathBuf, String)> {
-    let problem = |out: &mut Discovered, path: &str, reason: String, serious: bool| {
-        out.problems.push(Problem {
-            path: path.to_string(),
-            reason,
-            serious,
-        })
+    let Some(names) = list_dir(dir, display, seen, out) else {
+        return vec![];
     };
+    let mut found = DirFiles::default();
+    for (name, full) in names {
+        let shown = format!("{display}/{name}");
+        if let Some(target) = link_out_of(&full, tree) {
+            let reason = format!(
+                "symlink out of the tree given (to {}): not followed",
+                target.display()
+            );
+            problem(out, &shown, reason, false);
+            continue;
+        }
+        walk_entry(&name, full, shown, &mut found, out);
+    }
+    if !found.sources.is_empty() {
+        out.experiments.push(Experiment {
+            name: display.to_string(),
+            sources: found.sources,
+            expect: found.expect,
+        });
+    }
+    found.subdirs
+}
+
+fn problem(out: &mut Discovered, path: &str, reason: String, serious: bool) {
+    out.problems.push(Problem {
+        path: path.to_string(),
+        reason,
+        serious,
+    })
+}
+
+/// A directory's entries sorted by name; None (and a problem) when it was visited
+/// before, cannot be read or is empty.
+fn list_dir(
+    dir: &Path,
+    display: &str,
+    seen: &mut HashSet<DirId>,
+    out: &mut Discovered,
+) -> Option<Vec<(String, PathBuf)>> {
     match dir_identity(dir) {
         Ok(id) if !seen.insert(id) => {
-            problem(
-                out,
-                display,
-                "symlink loop: directory already visited".into(),
-                true,
-            );
-            return vec![];
+            let reason = "symlink loop: directory already visited".into();
+            problem(out, display, reason, true);
+            return None;
         }
         Ok(_) => {}
         Err(e) => {
             problem(out, display, e.to_string(), true);
-            return vec![];
+            return None;
         }
     }
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
             problem(out, display, e.to_string(), true);
-            return vec![];
+            return None;
         }
     };
     let mut names: Vec<(String, PathBuf)> = Vec::new();
@@ -155,68 +186,63 @@ fn walk_one(
     names.sort();
     if names.is_empty() {
         problem(out, display, "empty directory".into(), false);
-        return vec![];
+        return None;
     }
-    let mut sources = Vec::new();
-    let mut expect = None;
-    let mut subdirs = Vec::new();
-    for (name, full) in names {
-        let shown = format!("{display}/{name}");
-        if let Some(target) = link_out_of(&full, tree) {
-            let reason = format!(
-                "symlink out of the tree given (to {}): not followed",
-                target.display()
-            );
-            problem(out, &shown, reason, false);
-            continue;
+    Some(names)
+}
+
+/// What one directory holds, as the walk finds it.
+#[derive(Default)]
+struct DirFiles {
+    sources: Vec<Source>,
+    expect: Option<ExpectFile>,
+    subdirs: Vec<(PathBuf, String)>,
+}
+
+/// One entry of a directory: a subdirectory, its `expect.json`, a transcript, or a
+/// problem.
+fn walk_entry(
+    name: &str,
+    full: PathBuf,
+    shown: String,
+    found: &mut DirFiles,
+    out: &mut Discovered,
+) {
+    match fs::metadata(&full) {
+        Ok(m) if m.is_dir() => found.subdirs.push((full, shown)),
+        Ok(m) if m.is_file() && name == "expect.json" => {
+            match crate::input::read_capped(&full, MAX_EXPECT_BYTES) {
+                Ok(Some(b)) => found.expect = Some((shown, b)),
+                Ok(None) => {
+                    let reason = format!("not read: larger than {MAX_EXPECT_BYTES} bytes");
+                    problem(out, &shown, reason, true)
+                }
+                Err(e) => problem(out, &shown, e.to_string(), true),
+            }
         }
-        match fs::metadata(&full) {
-            Ok(m) if m.is_dir() => subdirs.push((full, shown)),
-            Ok(m) if m.is_file() => {
-                if name == "expect.json" {
-                    match crate::input::read_capped(&full, MAX_EXPECT_BYTES) {
-                        Ok(Some(b)) => expect = Some((shown, b)),
-                        Ok(None) => problem(
-                            out,
-                            &shown,
-                            format!("not read: larger than {MAX_EXPECT_BYTES} bytes"),
-                            true,
-                        ),
-                        Err(e) => problem(out, &shown, e.to_string(), true),
-                    }
-                } else if is_transcript_name(&name)
-                    && crate::input::sniff::own_output_file(&full).is_none()
-                {
-                    // Open now so an unreadable transcript is reported here.
-                    match fs::File::open(&full) {
-                        Ok(_) => sources.push(Source {
-                            name: shown.into(),
-                            origin: Origin::File(full),
-                        }),
-                        Err(e) => problem(out, &shown, e.to_string(), true),
-                    }
+        Ok(m) if m.is_file() => {
+            if is_transcript_name(name) && crate::input::sniff::own_output_file(&full).is_none() {
+                // Open now so an unreadable transcript is reported here.
+                match fs::File::open(&full) {
+                    Ok(_) => found.sources.push(Source {
+                        name: shown.into(),
+                        origin: Origin::File(full),
+                    }),
+                    Err(e) => problem(out, &shown, e.to_string(), true),
                 }
             }
-            Ok(_) => problem(out, &shown, "not a regular file".into(), false),
-            Err(e) => {
-                let loop_ = e.raw_os_error() == Some(40); // ELOOP
-                let reason = if loop_ {
-                    format!("symlink loop: {e}")
-                } else {
-                    e.to_string()
-                };
-                problem(out, &shown, reason, true)
-            }
+        }
+        Ok(_) => problem(out, &shown, "not a regular file".into(), false),
+        Err(e) => {
+            let loop_ = e.raw_os_error() == Some(40); // ELOOP
+            let reason = if loop_ {
+                format!("symlink loop: {e}")
+            } else {
+                e.to_string()
+            };
+            problem(out, &shown, reason, true)
         }
     }
-    if !sources.is_empty() {
-        out.experiments.push(Experiment {
-            name: display.to_string(),
-            sources,
-            expect,
-        });
-    }
-    subdirs
 }
 
 /// Where a symlink leads when that is outside `tree` (the archive's canonical path);

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
 use header::{
-    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header,
+    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header, Header,
 };
 pub use header::{Column, KindFrom, Schema, SchemaRef};
 pub use schema::ResourceKind;
@@ -258,33 +258,39 @@ impl Tabler {
         }
     }
 
+    /// A header line: a new table (or the same table's header again), its schema.
+    fn header(&mut self, h: Header, cl: CapturedLine) -> Item {
+        let line = cl.line;
+        let mut schema = schema_from_header(&h, self.get.as_ref());
+        apply_label_columns(&mut schema, self.get.as_ref());
+        let continues = self.stream.is_some()
+            && self
+                .schema
+                .as_ref()
+                .is_none_or(|s| s.columns == schema.columns || s.positions.is_empty());
+        let stream = if continues {
+            self.stream.unwrap_or_default()
+        } else {
+            self.new_stream()
+        };
+        let schema = Arc::new(schema);
+        self.schema = Some(schema.clone());
+        let note = match (h.note, cl.note) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
+        Item::Header {
+            line,
+            stream,
+            schema,
+            note,
+        }
+    }
+
     fn content(&mut self, cl: CapturedLine) -> Item {
         let line = cl.line;
         if let Some(h) = parse_header(&cl.text) {
-            let mut schema = schema_from_header(&h, self.get.as_ref());
-            apply_label_columns(&mut schema, self.get.as_ref());
-            let continues = self.stream.is_some()
-                && self
-                    .schema
-                    .as_ref()
-                    .is_none_or(|s| s.columns == schema.columns || s.positions.is_empty());
-            let stream = if continues {
-                self.stream.unwrap_or_default()
-            } else {
-                self.new_stream()
-            };
-            let schema = Arc::new(schema);
-            self.schema = Some(schema.clone());
-            let note = match (h.note, cl.note) {
-                (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-                (a, b) => a.or(b),
-            };
-            return Item::Header {
-                line,
-                stream,
-                schema,
-                note,
-            };
+            return self.header(h, cl);
         }
         if let Some(reason) = header::too_wide(&cl.text) {
             self.schema = None;

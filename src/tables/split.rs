@@ -337,21 +337,17 @@ impl Dp<'_> {
         if total >= INFEASIBLE {
             return None;
         }
-        let (words, n_words) = (self.words, self.words.len());
+        let words = self.words;
         let mut cells = Vec::with_capacity(n_cols);
         let mut w = 0;
         for c in 0..n_cols {
             let k = self.choice[c * self.width + w];
-            if k == 0 {
-                let at = if w < n_words {
-                    words[w].start
-                } else {
-                    self.line.len()
-                };
-                cells.push((at, at));
+            let at = words.get(w).map_or(self.line.len(), |x| x.start);
+            cells.push(if k == 0 {
+                (at, at)
             } else {
-                cells.push((words[w].start, words[w + k - 1].end));
-            }
+                (at, words[w + k - 1].end)
+            });
             w += k;
         }
         Some((cells, total))
