@@ -213,6 +213,21 @@ fn identity(path: &Path) -> PathBuf {
     }
 }
 
+/// Whether two existing paths are one file under two names (a hard link).
+#[cfg(unix)]
+fn same_inode(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.is_file() && x.dev() == y.dev() && x.ino() == y.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_inode(_: &Path, _: &Path) -> bool {
+    false
+}
+
 /// Refuses outputs that would destroy an input or each other, before anything is
 /// written: an output that is one of the inputs, or an existing transcript inside an
 /// input directory (it would be overwritten and read next time); two outputs into one
@@ -241,7 +256,10 @@ pub fn check_targets(inputs: &[PathBuf], outputs: &[(&str, &Path)]) -> anyhow::R
                 && crate::input::is_transcript_name(&name)
                 && crate::input::sniff::own_output_file(id).is_none()
         };
-        if inputs.iter().any(|p| p == id || inside(p)) {
+        if inputs
+            .iter()
+            .any(|p| p == id || same_inode(p, id) || inside(p))
+        {
             anyhow::bail!("{flag} {shown}: is an input (or a transcript in one); refused");
         }
     }

@@ -105,7 +105,9 @@ fn an_output_that_is_an_input_is_refused_before_anything_is_written() {
         &["render", "d", "-o", "d/nodes.log"],
         &["report", "d", "-o", "d/nodes.log", "--format", "html"],
         &["render", "d/pods.log", "d/nodes.log", "-o", "d/pods.log"],
+        &["render", "d/pods.log", "-o", "pods-link.log"],
     ] {
+        let _ = std::fs::hard_link(d.join("pods.log"), tmp.path().join("pods-link.log"));
         let o = run(tmp.path(), args);
         assert_eq!(o.code, Some(2), "{args:?}: {}", o.stderr);
         assert!(o.stderr.contains("is an input"), "{args:?}: {}", o.stderr);
