@@ -247,6 +247,10 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
             out.write_all(b"\n")?;
         }
         print_account(&mut err, &acc, args.input.verbose)?;
+        // Nobody reads on (`| head`): the rest is only read when --strict needs it.
+        if out.get_ref().is_closed() && !args.strict {
+            break;
+        }
     }
     if args.format == ParseFormat::Table {
         crate::output::table::write_observations(&mut out, &table_rows)?;

@@ -16,6 +16,13 @@ pub fn stdout() -> Stdout {
     Stdout(io::stdout().lock(), false)
 }
 
+impl Stdout {
+    /// Whether the reader has gone away.
+    pub fn is_closed(&self) -> bool {
+        self.1
+    }
+}
+
 impl Write for Stdout {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.1 {
