@@ -17,28 +17,18 @@ pub struct Header {
 /// The fields of a ustar, GNU or old-style header block; its checksum checked.
 pub fn parse_header(block: &[u8; BLOCK]) -> Result<Header, String> {
     let stored = number(&block[148..156]).map_err(|e| format!("header checksum: {e}"))?;
-    let unsigned: u64 = block
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| {
-            if (148..156).contains(&i) {
-                32
-            } else {
-                u64::from(b)
-            }
-        })
-        .sum();
-    let signed: i64 = block
-        .iter()
-        .enumerate()
-        .map(|(i, &b)| {
-            if (148..156).contains(&i) {
-                32
-            } else {
-                i64::from(b as i8)
-            }
-        })
-        .sum();
+    // The sum of the bytes with the checksum field as spaces; some writers summed
+    // them as signed bytes.
+    let (mut unsigned, mut signed) = (0u64, 0i64);
+    for (i, &b) in block.iter().enumerate() {
+        let (u, s) = if (148..156).contains(&i) {
+            (32, 32)
+        } else {
+            (u64::from(b), i64::from(b as i8))
+        };
+        unsigned += u;
+        signed += s;
+    }
     if stored != unsigned && i64::try_from(stored).ok() != Some(signed) {
         return Err("bad header checksum".into());
     }
