@@ -10,6 +10,7 @@ use crate::cli::{Cli, Command, InputArgs, ParseArgs, ParseFormat};
 use crate::ingest::{ingest_source, InputAccount};
 use crate::input::{self, Ignored};
 use crate::observe::Observer;
+use crate::outfile::Target;
 use crate::output::escape::terminal as safe;
 use crate::output::{self, Render};
 use crate::tables::Tabler;
@@ -83,7 +84,7 @@ fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
 /// nothing to analyse, and a verdict would be invented.
 fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
     let (sources, ignored) = resolve(input)?;
-    let mut err = io::stderr().lock();
+    let mut err = crate::outfile::stderr();
     print_ignored(&mut err, &ignored, input.verbose)?;
     let ing = crate::ingest::ingest(&sources)?;
     for acc in &ing.accounts {
@@ -125,7 +126,7 @@ fn input_status(accounts: &[InputAccount]) -> ExitCode {
 fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
     let ing = ingest_all(&args.input)?;
     let t = crate::timeline::build(&ing, link_options(&args.links));
-    let mut out = BufWriter::new(io::stdout().lock());
+    let mut out = BufWriter::new(crate::outfile::stdout());
     match args.format {
         crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,
         crate::cli::TimelineFormat::Json => {
@@ -251,9 +252,8 @@ fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Ignored>)> {
 
 fn parse(args: ParseArgs) -> Result<ExitCode> {
     let (sources, ignored) = resolve(&args.input)?;
-    let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
-    let mut err = io::stderr().lock();
+    let mut out = BufWriter::new(crate::outfile::stdout());
+    let mut err = crate::outfile::stderr();
     print_ignored(&mut err, &ignored, args.input.verbose)?;
     let mut tabler = Tabler::new(0);
     let mut observer = Observer::new();
@@ -290,6 +290,10 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
             out.write_all(b"\n")?;
         }
         print_account(&mut err, &acc, args.input.verbose)?;
+        // Nobody reads on (`| head`): the rest is only read when --strict needs it.
+        if out.get_ref().is_closed() && !args.strict {
+            break;
+        }
     }
     if args.format == ParseFormat::Table {
         crate::output::table::write_observations(&mut out, &table_rows)?;
@@ -351,9 +355,8 @@ fn exit_without_freeing<T>(value: T) {
 
 fn analyze(args: crate::cli::AnalyzeArgs, ui: crate::cli::UiArgs) -> Result<ExitCode> {
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let stdout = io::stdout();
     let color = use_color(ui.color);
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(crate::outfile::stdout());
     let writer: Box<dyn Render> = match args.format {
         crate::cli::AnalyzeFormat::Text => Box::new(output::analysis_text::Text {
             color,
@@ -371,22 +374,12 @@ fn analyze(args: crate::cli::AnalyzeArgs, ui: crate::cli::UiArgs) -> Result<Exit
     Ok(status)
 }
 
-/// Opens `-o FILE` (`-` is stdout) for writing.
-fn open_output(path: &std::path::Path) -> Result<Box<dyn Write>> {
-    use anyhow::Context;
-    if path.as_os_str() == "-" {
-        return Ok(Box::new(BufWriter::new(io::stdout().lock())));
-    }
-    let f = std::fs::File::create(path)
-        .with_context(|| format!("{}: cannot create", path.display()))?;
-    Ok(Box::new(BufWriter::new(f)))
-}
-
 fn render(args: crate::cli::RenderArgs) -> Result<ExitCode> {
+    crate::outfile::check_targets(&args.input.paths, &[("-o", args.output.as_ref())])?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(args.output.as_ref())?;
+    let mut out = Target::open(&args.output)?;
     output::render(&output::svg::Svg, &a, &mut out)?;
-    out.flush()?;
+    out.finish()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
     Ok(status)
@@ -419,8 +412,15 @@ pub fn report_format(
 fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
     use crate::cli::ReportFormat as F;
     let format = report_format(&args.output, args.format)?;
+    // Markdown's picture goes beside the page: `x.md` → `x.svg`, linked by file name.
+    let svg_path = std::path::Path::new(&args.output).with_extension("svg");
+    let mut targets = vec![("-o", std::path::Path::new(&args.output))];
+    if format == F::Markdown && args.output != "-" {
+        targets.push(("the picture beside the Markdown report", &svg_path));
+    }
+    crate::outfile::check_targets(&args.input.paths, &targets)?;
     let (a, rows) = analyze_keeping_rows(&args.input, &args.links)?;
-    let mut out = open_output(args.output.as_ref())?;
+    let mut out = Target::open(&args.output)?;
     match format {
         F::Html => output::render(&output::html::Html, &a, &mut out)?,
         F::Json => output::render(&output::json::Json, &a, &mut out)?,
@@ -428,22 +428,20 @@ fn report(args: crate::cli::ReportArgs) -> Result<ExitCode> {
             output::render(&output::markdown::Markdown::default(), &a, &mut out)?
         }
         F::Markdown => {
-            // The picture goes beside the page: `x.md` → `x.svg`, linked by file name.
-            let svg_path = std::path::Path::new(&args.output).with_extension("svg");
             let link = svg_path
                 .file_name()
                 .map(|n| output::escape::link_target(&n.to_string_lossy()))
                 .unwrap_or_default();
-            let mut svg = open_output(&svg_path)?;
+            let mut svg = Target::open(&svg_path.to_string_lossy())?;
             output::render(&output::svg::Svg, &a, &mut svg)?;
-            svg.flush()?;
             let md = output::markdown::Markdown {
                 svg_link: Some(link),
             };
             output::render(&md, &a, &mut out)?;
+            svg.finish()?;
         }
     }
-    out.flush()?;
+    out.finish()?;
     let status = input_status(&a.inputs);
     exit_without_freeing((a, rows));
     Ok(status)
@@ -462,30 +460,40 @@ fn check(args: crate::cli::CheckArgs, ui: crate::cli::UiArgs) -> Result<ExitCode
         .as_deref()
         .map(|s| crate::analysis::Scenario::parse(s).context("--expect: unknown scenario"))
         .transpose()?;
-    // Output targets are opened before the work starts; `-` is standard output, and
-    // then the per-experiment lines go to standard error.
-    let targets = [&args.json, &args.junit, &args.report];
-    let to_stdout = targets
-        .iter()
-        .filter(|p| p.as_deref().is_some_and(|p| p.as_os_str() == "-"))
+    // Output targets are checked and opened before the work starts and written whole;
+    // `-` is standard output, and then the per-experiment lines go to standard error.
+    let dash = |p: &Option<std::path::PathBuf>| p.as_deref().is_some_and(|p| p.as_os_str() == "-");
+    let to_stdout = [&args.json, &args.junit, &args.report]
+        .into_iter()
+        .filter(|p| dash(p))
         .count();
     if to_stdout > 1 {
         anyhow::bail!("only one of --json, --junit and --report can be `-` (standard output)");
     }
-    let open = |p: &Option<std::path::PathBuf>| -> Result<Option<Box<dyn Write>>> {
-        p.as_ref().map(|p| open_output(p)).transpose()
-    };
-    let (json, junit, html) = (open(&args.json)?, open(&args.junit)?, open(&args.report)?);
+    let file = |p: &Option<std::path::PathBuf>| p.clone().filter(|_| !dash(p));
+    let [json, junit, html] = crate::outfile::Output::prepare(
+        &args.archives,
+        [
+            ("--json", &file(&args.json)),
+            ("--junit", &file(&args.junit)),
+            ("--report", &file(&args.report)),
+        ],
+    )?;
     let limits = Limits {
         max_total_bytes: args.max_total_bytes,
         max_entries: args.max_entries,
         max_entry_bytes: args.max_entry_bytes,
     };
     let mut found = Discovered::default();
-    for a in &args.archives {
-        let before = found.experiments.len();
-        check::discover(a, &limits, &mut found)?;
-        found.experiments[before..].sort_by(|x, y| check::natural_cmp(&x.name, &y.name));
+    let failed = check::discover_all(&args.archives, &limits, &mut found);
+    let unreadable = !failed.is_empty();
+    let mut err = crate::outfile::stderr();
+    for e in failed {
+        writeln!(
+            err,
+            "watchtrail: {}",
+            safe(&format!("{:#}", anyhow::Error::from(e)))
+        )?;
     }
     let bar = if io::stderr().is_terminal() {
         indicatif::ProgressBar::new(found.experiments.len() as u64)
@@ -504,9 +512,9 @@ fn check(args: crate::cli::CheckArgs, ui: crate::cli::UiArgs) -> Result<ExitCode
         .collect();
     let report = Report::new(archives, results, found.problems);
     let mut out: Box<dyn Write> = if to_stdout > 0 {
-        Box::new(io::stderr().lock())
+        Box::new(crate::outfile::stderr())
     } else {
-        Box::new(BufWriter::new(io::stdout().lock()))
+        Box::new(BufWriter::new(crate::outfile::stdout()))
     };
     let color = to_stdout == 0 && use_color(ui.color);
     for p in report.problems.iter().filter(|p| p.serious || !ui.quiet) {
@@ -526,24 +534,42 @@ fn check(args: crate::cli::CheckArgs, ui: crate::cli::UiArgs) -> Result<ExitCode
     }
     crate::output::check_text::write_summary(&mut out, &report, ui.quiet)?;
     out.flush()?;
-    if let Some(mut w) = json {
+    drop(out);
+    emit(json, dash(&args.json), |w| {
         w.write_all(&crate::output::json::to_vec_pretty(&report)?)?;
-        w.write_all(b"\n")?;
-        w.flush()?;
-    }
-    if let Some(mut w) = junit {
-        crate::output::junit::write(&mut w, &report)?;
-        w.flush()?;
-    }
-    if let Some(mut w) = html {
-        crate::output::check_html::write(&mut w, &report)?;
-        w.flush()?;
-    }
-    Ok(if report.all_passed() {
+        w.write_all(b"\n")
+    })?;
+    emit(junit, dash(&args.junit), |w| {
+        crate::output::junit::write(w, &report)
+    })?;
+    emit(html, dash(&args.report), |w| {
+        crate::output::check_html::write(w, &report)
+    })?;
+    Ok(if unreadable {
+        ExitCode::from(2)
+    } else if report.all_passed() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Writes one of `check`'s reports: to its file (written whole), or to standard output
+/// when it was given as `-`.
+fn emit(
+    file: Option<crate::outfile::Output>,
+    to_stdout: bool,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<()> {
+    if let Some(mut w) = file {
+        write(&mut w)?;
+        w.commit()?;
+    } else if to_stdout {
+        let mut w = BufWriter::new(crate::outfile::stdout());
+        write(&mut w)?;
+        w.flush()?;
+    }
+    Ok(())
 }
 
 /// A variant's readable name: its kind, and for kinds played with several returns,
@@ -595,7 +621,7 @@ fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -> Result<Ex
     use anyhow::Context;
     let all = simulate::Variant::all();
     if args.list {
-        let mut out = io::stdout().lock();
+        let mut out = crate::outfile::stdout();
         writeln!(
             out,
             " #  variant                            scenario it yields (seed 0)"
@@ -607,7 +633,7 @@ fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -> Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(bytes) = args.churn {
-        let mut out = io::BufWriter::new(io::stdout().lock());
+        let mut out = io::BufWriter::new(crate::outfile::stdout());
         match args.screens {
             Some(changes) => {
                 simulate::churn::write_screens(&mut out, args.seed, bytes, changes.max(0.0))?
@@ -651,12 +677,13 @@ fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -> Result<Ex
     std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
         .with_context(|| format!("{}: cannot write", path.display()))?;
     if !ui.quiet {
-        println!(
+        writeln!(
+            crate::outfile::stdout(),
             "wrote {} transcript(s) and truth.json to {} (true scenario: {})",
             e.files.len(),
             dir.display(),
             t.scenario
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

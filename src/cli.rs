@@ -289,15 +289,45 @@ pub struct SimulateArgs {
     pub churn: Option<u64>,
     /// With `--churn`: the share of watch events that reprint a pod unchanged
     /// (0 to 1), as status writes that touch nothing kubectl prints do.
-    #[arg(long, value_name = "P", default_value_t = 0.0, requires = "churn")]
+    #[arg(long, value_name = "P", default_value_t = 0.0, requires = "churn", value_parser = parse_share)]
     pub repeats: f64,
     /// With `--churn`: the namespace as `watch -n 2 kubectl get pods -o wide` screens
     /// instead of a `--watch`, with on average this many changes between screens.
-    #[arg(long, value_name = "CHANGES", requires = "churn")]
+    #[arg(long, value_name = "CHANGES", requires = "churn", value_parser = parse_changes)]
     pub screens: Option<f64>,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,
+}
+
+/// Most changes between two `--screens` screens: each is a step of the simulation,
+/// and an infinite or astronomical count would never finish the first screen.
+const MAX_CHANGES: f64 = 1e6;
+
+/// `--screens CHANGES`: a finite number from 0 to [`MAX_CHANGES`].
+fn parse_changes(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a number of changes"))?;
+    if !(0.0..=MAX_CHANGES).contains(&x) {
+        return Err(format!(
+            "{text:?}: expected a number from 0 to {MAX_CHANGES}"
+        ));
+    }
+    Ok(x)
+}
+
+/// `--repeats P`: a share, a finite number from 0 to 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a share from 0 to 1"))?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!("{text:?}: expected a share from 0 to 1"));
+    }
+    Ok(x)
 }
 
 /// A byte count with an optional `K`, `M` or `G` suffix (powers of 1024).

@@ -225,18 +225,39 @@ fn note(acc: &mut InputAccount, line: u64, note: String) {
     }
 }
 
-fn skip(acc: &mut InputAccount, line: u64, mut text: String, reason: String) {
+/// Longest skip reason kept, in bytes; most distinct reasons counted one by one (the
+/// rest are counted together): a reason is kept per listed line and per kind, so
+/// neither may grow with what a hostile header claims.
+const REASON_BYTES: usize = 300;
+const DISTINCT_REASONS: usize = 64;
+const OTHER_REASONS: &str = "other reasons (too many kinds to count one by one)";
+
+/// `text` cut to at most `max` bytes at a character boundary, marked with `…`.
+fn shortened(mut text: String, max: usize) -> String {
+    if text.len() > max {
+        let cut = (0..=max)
+            .rev()
+            .find(|i| text.is_char_boundary(*i))
+            .unwrap_or(0);
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}
+
+fn skip(acc: &mut InputAccount, line: u64, text: String, reason: String) {
     acc.skipped += 1;
-    *acc.skipped_by_reason.entry(reason.clone()).or_default() += 1;
+    let reason = shortened(reason, REASON_BYTES);
+    let key = if acc.skipped_by_reason.len() < DISTINCT_REASONS
+        || acc.skipped_by_reason.contains_key(&reason)
+    {
+        reason.clone()
+    } else {
+        OTHER_REASONS.to_string()
+    };
+    *acc.skipped_by_reason.entry(key).or_default() += 1;
     if acc.skipped_lines.len() < LISTED_LIMIT {
-        if text.len() > 200 {
-            let cut = (0..=200)
-                .rev()
-                .find(|i| text.is_char_boundary(*i))
-                .unwrap_or(0);
-            text.truncate(cut);
-            text.push('…');
-        }
+        let text = shortened(text, 200);
         acc.skipped_lines.push(SkippedLine { line, reason, text });
     }
 }
@@ -420,4 +441,27 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
         account: acc,
         streams: tabler.next_stream_id(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 16: every skip reason listed a header's whole column list, so 2.2 MB of
+    /// input gave 177 MB of report. Reasons are cut, and their kinds counted up to a
+    /// cap, whatever they hold.
+    #[test]
+    fn skip_reasons_are_cut_and_their_kinds_capped() {
+        let mut acc = InputAccount::default();
+        for i in 0..1000 {
+            let reason = format!("does not fit ({i}: {})", "COLUMN, ".repeat(5000));
+            skip(&mut acc, i, "x".repeat(10_000), reason);
+        }
+        assert_eq!(acc.skipped, 1000);
+        assert_eq!(acc.skipped_by_reason.values().sum::<u64>(), 1000);
+        assert!(acc.skipped_by_reason.len() <= DISTINCT_REASONS + 1);
+        let longest = |it: &mut dyn Iterator<Item = usize>| it.max().unwrap_or(0);
+        assert!(longest(&mut acc.skipped_by_reason.keys().map(String::len)) <= REASON_BYTES + 3);
+        assert!(longest(&mut acc.skipped_lines.iter().map(|s| s.reason.len())) <= REASON_BYTES + 3);
+    }
 }

@@ -28,6 +28,7 @@ pub mod ingest;
 pub mod input;
 pub mod kube;
 pub mod observe;
+pub mod outfile;
 pub mod output;
 pub mod simulate;
 pub mod tables;

@@ -1,5 +1,6 @@
 //! The `watchtrail` binary: parse arguments, run, map the result to an exit code.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -26,15 +27,11 @@ fn main() -> ExitCode {
     match watchtrail::app::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            // A closed pipe (`watchtrail parse x | head`) is not an error.
-            if e.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
-                return ExitCode::SUCCESS;
-            }
+            // A closed stdout pipe is no error here (output to it is dropped, the run
+            // goes on to its own exit code); anything that still fails is exit 2.
             // Paths in the message may come from a directory listing: never obey escapes.
-            eprintln!(
+            let _ = writeln!(
+                watchtrail::outfile::stderr(),
                 "watchtrail: {}",
                 watchtrail::output::escape::terminal(&message(&e))
             );

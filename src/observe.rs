@@ -358,18 +358,31 @@ impl Serialize for Cells {
 
 fn cells_in_order<S: Serializer>(cells: &Cells, s: S) -> Result<S::Ok, S::Error> {
     let mut map = s.serialize_map(Some(cells.len()))?;
-    let mut seen: Vec<&str> = Vec::new();
+    // How often each header name came so far: a scan over the few names of a usual
+    // row, a map for a wide one (a scan there made a row quadratic in its columns).
+    let many = cells.len() > 16;
+    let mut few: Vec<(&str, usize)> = Vec::new();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
     for (k, v) in cells.iter() {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + 1 + if many { 0 } else { few.len() as u64 }));
+        let n = if many {
+            let c = counts.entry(k).or_insert(0);
+            *c += 1;
+            *c
+        } else if let Some((_, c)) = few.iter_mut().find(|(h, _)| *h == &**k) {
+            *c += 1;
+            *c
+        } else {
+            few.push((k, 1));
+            1
+        };
         // `-L app.kubernetes.io/name` prints a second NAME header: keep both.
-        if seen.contains(&&**k) {
-            map.serialize_entry(
-                &format!("{k}#{}", seen.iter().filter(|s| **s == &**k).count() + 1),
-                v,
-            )?;
+        if n > 1 {
+            map.serialize_entry(&format!("{k}#{n}"), v)?;
         } else {
             map.serialize_entry(k, v)?;
         }
-        seen.push(k);
     }
     map.end()
 }
@@ -532,5 +545,53 @@ impl Observer {
             cells,
             note: row.note.map(String::into_boxed_str),
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Work of [`cells_in_order`] (header names looked at), for the scaling test.
+    static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tables::{Column, KindFrom, Schema};
+
+    /// Issue 16: each cell's JSON key counted the earlier cells of the same header
+    /// name (40 k columns: 7 s).
+    #[test]
+    fn cell_keys_cost_linear_work_in_the_columns() {
+        let work = |n: usize| {
+            let columns = (0..n)
+                .map(|i| Column {
+                    header: if i % 2 == 0 { "NAME" } else { "LABEL" }.into(),
+                    class: crate::tables::cells::CellClass::Unknown,
+                })
+                .collect();
+            let schema = Arc::new(Schema {
+                kind: ResourceKind::Pod,
+                kind_from: KindFrom::Header,
+                columns,
+                positions: vec![],
+                wide: false,
+            });
+            let text: Arc<str> = "x ".repeat(n).into();
+            let spans = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();
+            let cells = Cells::new(schema, text, spans);
+            STEPS.with(|s| s.set(0));
+            let json = serde_json::to_string(&cells).unwrap();
+            assert!(
+                json.contains(&format!("\"LABEL#{}\":\"x\"", n / 2)),
+                "{json}"
+            );
+            STEPS.with(|s| s.get())
+        };
+        let (small, large) = (work(100), work(400));
+        assert!(
+            large <= 6 * small,
+            "{small} steps for 100 columns, {large} for 400"
+        );
     }
 }

@@ -1044,6 +1044,7 @@ fn symlink_loops_do_not_hang_and_are_named() {
     let d = tmp.path();
     let exp = in_place_copy(d, "exp");
     symlink("..", exp.join("up")).unwrap();
+    symlink(".", exp.join("here")).unwrap();
     symlink("self.log", exp.join("self.log")).unwrap();
     symlink("a.log", exp.join("b.log")).unwrap();
     symlink("b.log", exp.join("a.log")).unwrap();
@@ -1063,10 +1064,12 @@ fn symlink_loops_do_not_hang_and_are_named() {
     run(d, &["analyze", "-v", "exp"])
         .expect_err("exp/up: ignored: a directory inside the experiment");
 
-    // check follows directory links once and names the loop.
+    // check follows directory links inside the tree once and names the loop; a link
+    // out of the tree it was given is not followed, and said.
     let r = run(d, &["check", "exp", "--expect", "in-place"]);
     r.expect_code(1)
-        .expect_out("exp/up/exp: symlink loop: directory already visited")
+        .expect_out("exp/here: symlink loop: directory already visited")
+        .expect_out("exp/up: symlink out of the tree given")
         .expect_out("exp/self.log: symlink loop")
         .expect_out("PASS         exp");
 }
@@ -1301,7 +1304,10 @@ fn tar_entries_with_dotdot_absolute_or_link_names_are_refused_and_the_rest_read(
         ));
     }
     r.expect_out("evil.tar:exp/nodes.log: Symlink entry skipped")
-        .expect_out("evil.tar:exp/deployments.log: Link entry skipped")
+        .expect_out(
+            "evil.tar:exp/deployments.log: hard link to `../../etc/shadow` refused: \
+             its target leaves the archive",
+        )
         .expect_out("PASS         evil.tar:exp  in-place");
     // Nothing was written anywhere.
     for p in ["evil.log", "up.log", "exp"] {
@@ -1315,7 +1321,7 @@ fn tar_entries_with_dotdot_absolute_or_link_names_are_refused_and_the_rest_read(
         .descendants()
         .filter(|n| n.attribute("classname") == Some("watchtrail.problem"))
         .count();
-    assert_eq!(problems, 5, "{junit}");
+    assert_eq!(problems, 6, "{junit}");
 }
 
 // 15. Empty, blank and header-only files.

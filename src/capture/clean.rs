@@ -12,15 +12,25 @@
 const TAB_SPACES: &str = "   ";
 
 /// Removes escape sequences, applies backspaces and drops other control characters.
+#[cfg(test)]
 pub fn clean_terminal(line: &str) -> String {
+    clean_terminal_noted(line, &mut Vec::new())
+}
+
+/// [`clean_terminal`], saying in `notes` what it had to repair: a control string
+/// (OSC, DCS, SOS, PM, APC, or their C1 forms such as U+0098 and U+009D, common in
+/// mojibake) with no end on the line loses only its introducer, so the rest of the
+/// line is kept rather than swallowed.
+pub fn clean_terminal_noted(line: &str, notes: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(line.len());
     let mut chars = line.chars().peekable();
+    let mut strings = Strings::default();
     while let Some(c) = chars.next() {
         match c {
-            '\u{1B}' => skip_escape(&mut chars),
+            '\u{1B}' => skip_escape(&mut chars, &mut strings),
             // C1 CSI and OSC, as 8-bit characters.
             '\u{9B}' => skip_csi(&mut chars),
-            '\u{9D}' | '\u{90}' | '\u{98}' | '\u{9E}' | '\u{9F}' => skip_string(&mut chars),
+            '\u{9D}' | '\u{90}' | '\u{98}' | '\u{9E}' | '\u{9F}' => strings.skip(&mut chars),
             // Backspace erases the character before it: `a\bb` shows `b` (overstrike
             // bold `x\bx` and underline `_\bx` both show `x`).
             '\u{8}' => {
@@ -35,6 +45,13 @@ pub fn clean_terminal(line: &str) -> String {
             c => out.push(c),
         }
     }
+    if strings.unterminated > 0 {
+        notes.push(format!(
+            "{} unterminated control string(s) (OSC/DCS/APC/PM/SOS or a C1 control): \
+             introducer removed, the rest of the line kept",
+            strings.unterminated
+        ));
+    }
     out
 }
 
@@ -43,10 +60,10 @@ type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
 /// After ESC: one of CSI (`[`), a string (OSC `]`, DCS `P`, SOS `X`, PM `^`, APC `_`),
 /// an nF sequence (intermediates 0x20–0x2F then a final, e.g. charset `(B`), or a
 /// single final character (`=`, `>`, `7`, `M`…).
-fn skip_escape(chars: &mut Chars<'_>) {
+fn skip_escape(chars: &mut Chars<'_>, strings: &mut Strings) {
     match chars.next() {
         Some('[') => skip_csi(chars),
-        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        Some(']' | 'P' | 'X' | '^' | '_') => strings.skip(chars),
         Some('\u{20}'..='\u{2F}') => {
             while let Some(&c) = chars.peek() {
                 chars.next();
@@ -77,21 +94,49 @@ fn skip_csi(chars: &mut Chars<'_>) {
     }
 }
 
-/// A control string (OSC window title…) runs to BEL, ST (`ESC \`) or C1 ST, or to the
-/// end of the line when unterminated.
-fn skip_string(chars: &mut Chars<'_>) {
-    while let Some(c) = chars.next() {
+/// Control strings met on one line.
+#[derive(Default)]
+struct Strings {
+    /// No string terminator (BEL, ST, ESC) is left on the rest of the line: known
+    /// after the first unterminated string, so each later introducer costs nothing
+    /// (a line of them was quadratic).
+    no_end_left: bool,
+    unterminated: usize,
+}
+
+impl Strings {
+    /// A control string (OSC window title…) runs to BEL, ST (`ESC \\`) or C1 ST. When
+    /// the line has none, only the introducer goes.
+    fn skip(&mut self, chars: &mut Chars<'_>) {
+        if !self.no_end_left && skip_string(chars) {
+            return;
+        }
+        self.no_end_left = true;
+        self.unterminated += 1;
+    }
+}
+
+/// Skips a control string to its terminator (BEL, ST `ESC \\` or C1 ST) and returns
+/// true; when the line has none, leaves `chars` where it was and returns false.
+fn skip_string(chars: &mut Chars<'_>) -> bool {
+    let mut ahead = chars.clone();
+    while let Some(c) = ahead.next() {
         match c {
-            '\u{7}' | '\u{9C}' => return,
+            '\u{7}' | '\u{9C}' => {
+                *chars = ahead;
+                return true;
+            }
             '\u{1B}' => {
-                if chars.peek() == Some(&'\\') {
-                    chars.next();
+                if ahead.peek() == Some(&'\\') {
+                    ahead.next();
                 }
-                return;
+                *chars = ahead;
+                return true;
             }
             _ => {}
         }
     }
+    false
 }
 
 /// True when a line is mostly junk: control characters that are not part of terminal
@@ -148,8 +193,8 @@ mod tests {
     }
 
     #[test]
-    fn unterminated_osc_drops_the_rest_and_broken_csi_keeps_text() {
-        assert_eq!(clean_terminal("ok\x1b]0;never ends"), "ok");
+    fn unterminated_osc_keeps_the_rest_and_broken_csi_keeps_text() {
+        assert_eq!(clean_terminal("ok\x1b]0;never ends"), "ok0;never ends");
         assert_eq!(clean_terminal("a\x1b[12é"), "aé");
         assert_eq!(clean_terminal("trailing\x1b"), "trailing");
     }

@@ -32,6 +32,33 @@ fn clock(date: Date, time: NaiveTime, utc_offset_s: Option<i32>) -> WallClock {
     }
 }
 
+/// Farthest real UTC offset (Kiribati, +14:00).
+const MAX_OFFSET_S: i32 = 14 * 3600;
+
+/// Why a time as printed cannot be a real one: a date that does not exist
+/// (`2026-02-31`; February 29 without a year is allowed) or an offset beyond ±14:00
+/// or with minutes past 59 (`+99:99`). None when it can be.
+pub fn impossible(w: &WallClock) -> Option<String> {
+    if let Some((m, d)) = w.month_day {
+        let exists = match w.year {
+            Some(y) => chrono::NaiveDate::from_ymd_opt(y, m, d).is_some(),
+            None => chrono::NaiveDate::from_ymd_opt(2024, m, d).is_some(),
+        };
+        if !exists {
+            let year = w.year.map(|y| format!("{y:04}-")).unwrap_or_default();
+            return Some(format!(
+                "impossible date {year}{m:02}-{d:02}: not used as a time"
+            ));
+        }
+    }
+    match w.utc_offset_s {
+        Some(o) if o.abs() > MAX_OFFSET_S => Some(
+            "impossible UTC offset (beyond ±14:00 or minutes past 59): not used as a time".into(),
+        ),
+        _ => None,
+    }
+}
+
 // digits{n} → number
 fn fixed_digits(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
     move |i| {
@@ -141,7 +168,9 @@ fn numeric_offset(i: &str) -> IResult<&str, i32> {
                 fixed_digits(2),
             ),
             |(sign, h, _, m)| {
-                let s = (h * 3600 + m * 60) as i32;
+                // Minutes past 59 are kept out of range, for [`impossible`] to refuse.
+                let past = if m >= 60 { 100 * 3600 } else { 0 };
+                let s = (h * 3600 + m * 60 + past) as i32;
                 if sign == '-' {
                     -s
                 } else {

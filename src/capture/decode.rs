@@ -1,16 +1,15 @@
 //! Bytes → numbered text lines, streaming.
 //!
-//! Owns: gzip sniffing, encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or
+//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or
 //! without BOM), line breaks (LF, CRLF, bare CR), invalid UTF-8, NUL bytes and the
-//! per-line length limit. Does not own: what is *in* a line (escapes, HTML, prompts).
+//! per-line length limit. Does not own: what is *in* a line (escapes, HTML, prompts),
+//! nor compression (gzip is undone before, by [`crate::input::Source::open`]).
 //!
 //! Input: any `Read`. Output: [`RawLine`]s, one per line break of the decoded text.
 //! Memory is bounded by [`MAX_LINE_BYTES`] plus a read buffer, whatever the input size:
 //! a longer line is cut and the rest of it is read and thrown away, never buffered.
 
 use std::io::{self, BufRead, BufReader, Chain, Cursor, Read};
-
-use flate2::read::MultiGzDecoder;
 
 /// Longest line kept, in bytes of UTF-8. kubectl rows are a few hundred bytes; anything
 /// near this is a paste accident or binary junk.
@@ -42,25 +41,10 @@ pub enum Encoding {
 /// The first bytes of a source, read before deciding how to decode the rest.
 type Sniffed<R> = Chain<Cursor<Vec<u8>>, R>;
 
-/// A source that is either read as is or gunzipped on the fly.
-pub enum Unzipped<R: Read> {
-    Plain(Sniffed<R>),
-    Gzip(Box<MultiGzDecoder<Sniffed<R>>>),
-}
-
-impl<R: Read> Read for Unzipped<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match self {
-            Unzipped::Plain(r) => r.read(buf),
-            Unzipped::Gzip(r) => r.read(buf),
-        }
-    }
-}
-
 /// The decoded byte stream: UTF-8 (maybe invalid) in every case.
 pub enum Transcoded<R: Read> {
-    Utf8(Sniffed<Unzipped<R>>),
-    Utf16(Utf16ToUtf8<Sniffed<Unzipped<R>>>),
+    Utf8(Sniffed<R>),
+    Utf16(Utf16ToUtf8<Sniffed<R>>),
 }
 
 impl<R: Read> Read for Transcoded<R> {
@@ -115,19 +99,11 @@ pub fn detect(head: &[u8]) -> (Encoding, usize) {
     (Encoding::Utf8, 0)
 }
 
-/// Opens a source: gunzips it if it starts with the gzip magic, then detects the encoding.
+/// Opens a source of plain bytes: detects the encoding from its first bytes.
 pub fn open<R: Read>(mut reader: R) -> Transcoded<R> {
     let head = read_head(&mut reader, SNIFF_BYTES);
-    let gz = head.starts_with(&[0x1F, 0x8B]);
-    let sniffed = Cursor::new(head).chain(reader);
-    let mut unzipped = if gz {
-        Unzipped::Gzip(Box::new(MultiGzDecoder::new(sniffed)))
-    } else {
-        Unzipped::Plain(sniffed)
-    };
-    let head = read_head(&mut unzipped, SNIFF_BYTES);
     let (encoding, bom) = detect(&head);
-    let body = Cursor::new(head[bom..].to_vec()).chain(unzipped);
+    let body = Cursor::new(head[bom..].to_vec()).chain(reader);
     match encoding {
         Encoding::Utf8 => Transcoded::Utf8(body),
         Encoding::Utf16 { big_endian } => Transcoded::Utf16(Utf16ToUtf8::new(body, big_endian)),
@@ -495,16 +471,6 @@ mod tests {
         assert_eq!(lines[0].text.len(), MAX_LINE_BYTES - 1);
         assert!(lines[0].notes[0].contains("cut"));
         assert_eq!((lines[1].line, lines[1].text.as_str()), (2, "next"));
-    }
-
-    #[test]
-    fn gzip_input_is_read_transparently() {
-        use flate2::{write::GzEncoder, Compression};
-        use std::io::Write;
-        let mut enc = GzEncoder::new(Vec::new(), Compression::fast());
-        enc.write_all(b"NAME\nweb-0\n").unwrap();
-        let gz = enc.finish().unwrap();
-        assert_eq!(texts(&gz).len(), 2);
     }
 
     #[test]

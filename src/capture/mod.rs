@@ -1,6 +1,6 @@
 //! Stage 1 — capture: a saved terminal log (bytes) → numbered, cleaned, classified lines.
 //!
-//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or without BOM, gzip),
+//! Owns: encoding detection (UTF-8, UTF-8 BOM, UTF-16 LE/BE with or without BOM),
 //! line endings (LF, CRLF, bare CR), terminal noise (ANSI/VT escapes, backspaces), web-page
 //! noise (HTML entities, `<br>` tags, Markdown code fences), shell prompts and command
 //! lines, `watch` screen headers, timestamp prefixes (`ts`, ISO 8601, syslog), `date`
@@ -41,6 +41,8 @@ mod segment;
 mod shell;
 mod vocab;
 
+#[cfg(test)]
+mod hostile_tests;
 #[cfg(test)]
 mod tests;
 

@@ -75,7 +75,7 @@ fn classify_general(raw: RawLine, out: &mut Vec<CapturedLine>) {
         });
         return;
     }
-    let visible = clean::clean_terminal(&raw.text);
+    let visible = clean::clean_terminal_noted(&raw.text, &mut notes);
     let pieces: Vec<String> = html::split_br(&visible)
         .into_iter()
         .map(|p| html::decode_entities(&html::strip_tags(p)))
@@ -154,9 +154,15 @@ fn join(notes: Vec<String>) -> Option<String> {
 /// Classifies one piece of a line (the whole line unless `<br>` split it).
 fn classify_piece(line: u64, piece: &str, time: Option<WallClock>, out: &mut Vec<CapturedLine>) {
     // A loop, not recursion: a line of a million `^C` (or `$ ^C`) overflowed the stack.
+    let start = out.len();
+    let mut refused = None;
     let mut next = Some((piece, time));
     while let Some((piece, time)) = next {
-        next = classify_step(line, piece, time, out);
+        next = classify_step(line, piece, time, out, &mut refused);
+    }
+    // A time refused on the way (an impossible date) is said on the line it was on.
+    if let (Some(why), Some(first)) = (refused, out.get_mut(start)) {
+        first.note = join(first.note.take().into_iter().chain([why]).collect());
     }
 }
 
@@ -170,6 +176,7 @@ fn classify_step<'a>(
     piece: &'a str,
     time: Option<WallClock>,
     out: &mut Vec<CapturedLine>,
+    refused: &mut Option<String>,
 ) -> Rest<'a> {
     let push = |out: &mut Vec<CapturedLine>, text: &str, kind, time, note: Option<String>| {
         out.push(CapturedLine {
@@ -194,13 +201,15 @@ fn classify_step<'a>(
     if time.is_none() {
         if let Some((t, rest)) = clock::ts_prefix(text) {
             if rest.trim().is_empty() {
-                return push(out, text, LineKind::TimeMarker, Some(t), None);
+                let (kind, t) = time_line(t);
+                return push(out, text, kind, t, None);
             }
-            return Some((rest, Some(t)));
+            return Some((rest, possible(t, refused)));
         }
     }
     if let Some(t) = clock::date_line(text).or_else(|| clock::script_header(text)) {
-        return push(out, text, LineKind::TimeMarker, Some(t), None);
+        let (kind, t) = time_line(t);
+        return push(out, text, kind, t.or(time), None);
     }
     if let Some(rest) = text.strip_prefix("^C") {
         push(out, "^C", LineKind::Interrupt, time, None);
@@ -211,7 +220,7 @@ fn classify_step<'a>(
         .starts_with("Every")
         .then(|| WATCH_HEADER.captures(text));
     if let Some(caps) = header.flatten() {
-        let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()));
+        let (cmd, header_time) = watch_header(caps.get(1).map_or("", |m| m.as_str()), refused);
         return push(
             out,
             text,
@@ -243,15 +252,42 @@ fn classify_step<'a>(
     push(out, row, LineKind::Content, time, note)
 }
 
-/// Reads what follows `Every 2.0s: ` into the command and the screen's time.
-fn watch_header(rest: &str) -> (Command, Option<WallClock>) {
+/// A line that is only a time: a marker, or skipped with why when the time cannot be.
+fn time_line(t: WallClock) -> (LineKind, Option<WallClock>) {
+    match clock::impossible(&t) {
+        Some(why) => (LineKind::Skipped(why), None),
+        None => (LineKind::TimeMarker, Some(t)),
+    }
+}
+
+/// `t`, unless it cannot be a real time: then None, and why in `refused`.
+fn possible(t: WallClock, refused: &mut Option<String>) -> Option<WallClock> {
+    match clock::impossible(&t) {
+        Some(why) => {
+            *refused = Some(why);
+            None
+        }
+        None => Some(t),
+    }
+}
+
+/// Reads what follows `Every 2.0s: ` into the command and the screen's time; a date
+/// that is not read, or cannot be, is said in `refused`.
+fn watch_header(rest: &str, refused: &mut Option<String>) -> (Command, Option<WallClock>) {
     let (cmd_text, time) = match WATCH_DATE.captures(rest) {
         Some(caps) => {
             let whole = caps.get(0).map_or(rest.len(), |m| m.start());
-            let time = caps
-                .get(2)
-                .and_then(|d| clock::date_c(d.as_str()).ok())
-                .map(|(_, t)| t);
+            let date = caps.get(2).map_or("", |d| d.as_str());
+            let time = match clock::date_c(date) {
+                Ok((_, t)) => possible(t, refused),
+                Err(_) => {
+                    *refused = Some(format!(
+                        "`watch` header's date not understood: this screen has no time ({:?})",
+                        date.chars().take(40).collect::<String>()
+                    ));
+                    None
+                }
+            };
             (&rest[..whole], time)
         }
         None => (rest, None),

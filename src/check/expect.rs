@@ -88,11 +88,18 @@ pub struct Expectation {
 pub fn parse(file: &str, bytes: &[u8]) -> Result<Expectation, String> {
     let v: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
-    let obj = v
-        .as_object()
-        .ok_or_else(|| format!("{file}: expected a JSON object"))?;
+    if !v.is_object() {
+        return Err(format!("{file}: expected a JSON object"));
+    }
+    // Read again keeping every key: a key given twice is an error, not "last wins".
+    let Keys(obj) =
+        serde_json::from_slice(bytes).map_err(|e| format!("{file}: not valid JSON: {e}"))?;
+    let mut seen = std::collections::HashSet::new();
+    if let Some((key, _)) = obj.iter().find(|(k, _)| !seen.insert(k.as_str())) {
+        return Err(format!("{file}: duplicate key `{key}`"));
+    }
     let mut exp = Expectation::default();
-    for (key, val) in obj {
+    for (key, val) in &obj {
         if key == "scenario" {
             let s = val
                 .as_str()
@@ -122,6 +129,29 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<Expectation, String> {
         });
     }
     Ok(exp)
+}
+
+/// A JSON object's members in order, duplicates kept.
+struct Keys(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut m: A) -> Result<Keys, A::Error> {
+                let mut out = Vec::new();
+                while let Some(member) = m.next_entry()? {
+                    out.push(member);
+                }
+                Ok(Keys(out))
+            }
+        }
+        d.deserialize_map(Members)
+    }
 }
 
 fn unknown_key(file: &str, key: &str) -> String {

@@ -118,6 +118,42 @@ impl Report {
     }
 }
 
+/// Discovers the experiments of every ARCHIVE. One that cannot be read (missing,
+/// corrupt, over a limit) does not stop the others: it becomes a serious problem in
+/// `out`, and its error is returned for the caller to report (exit 2).
+pub fn discover_all(
+    archives: &[std::path::PathBuf],
+    limits: &Limits,
+    out: &mut Discovered,
+) -> Vec<DiscoverError> {
+    let mut failed = Vec::new();
+    for a in archives {
+        let before = out.experiments.len();
+        let found = discover(a, limits, out);
+        out.experiments[before..].sort_by(|x, y| natural_cmp(&x.name, &y.name));
+        if let Err(e) = found {
+            let shown = a.to_string_lossy();
+            let mut full = e.to_string();
+            let mut cause = std::error::Error::source(&e);
+            while let Some(c) = cause {
+                full = format!("{full}: {c}");
+                cause = c.source();
+            }
+            let reason = full
+                .strip_prefix(&format!("{shown}: "))
+                .unwrap_or(&full)
+                .to_string();
+            out.problems.push(Problem {
+                path: shown.into_owned(),
+                reason,
+                serious: true,
+            });
+            failed.push(e);
+        }
+    }
+    failed
+}
+
 fn error_result(exp: &Experiment, reason: String) -> ExperimentResult {
     ExperimentResult {
         name: exp.name.clone(),

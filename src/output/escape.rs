@@ -83,16 +83,17 @@ pub fn md(s: &str) -> String {
     o
 }
 
-/// Replaces control characters (ESC and friends) so a name carrying terminal escape
-/// sequences is shown, never obeyed.
+/// Replaces control characters (ESC and friends) and bidirectional overrides and
+/// isolates (U+202A–U+202E, U+2066–U+2069, U+061C) so a name carrying terminal escape
+/// sequences or a right-to-left override is shown, never obeyed.
 pub fn terminal(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control()) {
+    if !text.chars().any(obeyed) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
         text.chars()
             .map(|c| {
-                if c.is_control() {
+                if obeyed(c) {
                     char::REPLACEMENT_CHARACTER
                 } else {
                     c
@@ -100,6 +101,11 @@ pub fn terminal(text: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// A character a terminal would obey rather than show.
+fn obeyed(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
 }
 
 /// A file name as a Markdown link target: characters that end or break a link are
@@ -120,6 +126,19 @@ pub fn link_target(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// Issue 16: a name holding U+202E (right-to-left override) reordered the rest of
+    /// the terminal line.
+    #[test]
+    fn bidi_overrides_are_neutralised_like_controls() {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2069}',
+        ] {
+            let name = format!("web{c}-0");
+            assert_eq!(super::terminal(&name), "web\u{fffd}-0", "{c:?}");
+        }
+        assert_eq!(super::terminal("名前 ✓ עברית"), "名前 ✓ עברית");
+    }
+
     use super::{attr, link_target, terminal, xml};
 
     #[test]

@@ -80,6 +80,28 @@ pub struct Header {
     pub note: Option<String>,
 }
 
+/// Most words a table header may have. kubectl's widest built-in headers have about
+/// 20 (with `-L` label columns a few more); a header claiming thousands of columns
+/// would make every row under it cost that many columns to split.
+pub const MAX_HEADER_WORDS: usize = 100;
+
+/// Why a line that reads like a header is not taken as one, when it has more words
+/// than [`MAX_HEADER_WORDS`]; None for any other line.
+pub fn too_wide(line: &str) -> Option<String> {
+    let first = line.split_whitespace().next()?;
+    if !is_header_word(first) {
+        return None;
+    }
+    let words = line.split_whitespace().count();
+    let all = line.split_whitespace().all(is_header_word);
+    (words > MAX_HEADER_WORDS && all).then(|| {
+        format!(
+            "a table header of {words} words: more than {MAX_HEADER_WORDS} is not read as a \
+             header (its rows are not read either)"
+        )
+    })
+}
+
 fn is_header_word(w: &str) -> bool {
     !w.is_empty()
         && w.chars().any(|c| c.is_ascii_uppercase())
@@ -94,7 +116,10 @@ pub fn parse_header(line: &str) -> Option<Header> {
         .into_iter()
         .map(|w| (w.column, w.gap, &line[w.start..w.end]))
         .collect();
-    if items.len() < 2 || !items.iter().all(|(_, _, w)| is_header_word(w)) {
+    if items.len() < 2
+        || items.len() > MAX_HEADER_WORDS
+        || !items.iter().all(|(_, _, w)| is_header_word(w))
+    {
         return None;
     }
     // Join words separated by one space into one name, unless the spaces were collapsed
@@ -277,6 +302,45 @@ pub type SchemaRef = Arc<Schema>;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 16: a 123 KB file whose header claimed 10,001 columns took 50 s (every row
+    /// split over every column). A header may claim at most [`MAX_HEADER_WORDS`]; a
+    /// wider one is skipped with a reason, and so are its rows, at little work.
+    #[test]
+    fn a_header_of_thousands_of_columns_is_refused_with_a_reason_and_costs_little() {
+        use crate::tables::{split::STEPS, Item, Tabler};
+        let names = ["NAME", "READY", "STATUS", "RESTARTS", "AGE"];
+        let header: Vec<&str> = (0..10_001).map(|i| names[i % 5]).collect();
+        let mut text = header.join("   ") + "\n";
+        for i in 0..200 {
+            text += &format!(
+                "web-{i}   1/1   Running   0   5m   {}\n",
+                vec!["x"; 40].join("   ")
+            );
+        }
+        assert!(text.len() > 100_000);
+        STEPS.with(|s| s.set(0));
+        let mut t = Tabler::new(0);
+        let items: Vec<Item> = crate::capture::capture_bytes(text.as_bytes())
+            .into_iter()
+            .map(|l| t.push(l))
+            .collect();
+        let steps = STEPS.with(|s| s.get());
+        assert!(steps < 1_000_000, "{steps} steps of the row splitter");
+        match &items[0] {
+            Item::Skipped { reason, .. } => {
+                assert!(reason.contains("10001 words"), "{reason}");
+                assert!(reason.len() < 300, "{reason}");
+            }
+            _ => panic!("the header line is not skipped"),
+        }
+        for item in &items[1..] {
+            match item {
+                Item::Skipped { reason, .. } => assert!(reason.len() < 300, "{reason}"),
+                _ => panic!("a row under the refused header is read"),
+            }
+        }
+    }
 
     #[test]
     fn reads_the_seed_pod_header_with_two_word_names() {

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
 use header::{
-    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header,
+    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header, Header,
 };
 pub use header::{Column, KindFrom, Schema, SchemaRef};
 pub use schema::ResourceKind;
@@ -262,32 +262,46 @@ impl Tabler {
         }
     }
 
+    /// A header line: a new table (or the same table's header again), its schema.
+    fn header(&mut self, h: Header, cl: CapturedLine) -> Item {
+        let line = cl.line;
+        let mut schema = schema_from_header(&h, self.get.as_ref());
+        apply_label_columns(&mut schema, self.get.as_ref());
+        let continues = self.stream.is_some()
+            && self
+                .schema
+                .as_ref()
+                .is_none_or(|s| s.columns == schema.columns || s.positions.is_empty());
+        let stream = if continues {
+            self.stream.unwrap_or_default()
+        } else {
+            self.new_stream()
+        };
+        let schema = Arc::new(schema);
+        self.schema = Some(schema.clone());
+        let note = match (h.note, cl.note) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
+        Item::Header {
+            line,
+            stream,
+            schema,
+            note,
+        }
+    }
+
     fn content(&mut self, cl: CapturedLine) -> Item {
         let line = cl.line;
         if let Some(h) = parse_header(&cl.text) {
-            let mut schema = schema_from_header(&h, self.get.as_ref());
-            apply_label_columns(&mut schema, self.get.as_ref());
-            let continues = self.stream.is_some()
-                && self
-                    .schema
-                    .as_ref()
-                    .is_none_or(|s| s.columns == schema.columns || s.positions.is_empty());
-            let stream = if continues {
-                self.stream.unwrap_or_default()
-            } else {
-                self.new_stream()
-            };
-            let schema = Arc::new(schema);
-            self.schema = Some(schema.clone());
-            let note = match (h.note, cl.note) {
-                (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-                (a, b) => a.or(b),
-            };
-            return Item::Header {
+            return self.header(h, cl);
+        }
+        if let Some(reason) = header::too_wide(&cl.text) {
+            self.schema = None;
+            return Item::Skipped {
                 line,
-                stream,
-                schema,
-                note,
+                text: cl.text,
+                reason,
             };
         }
         let schema = match &self.schema {
@@ -320,16 +334,7 @@ impl Tabler {
         let Some((ranges, rest)) =
             split::split_row_lenient(&cl.text, &classes, Some(&schema.positions))
         else {
-            let reason = format!(
-                "does not fit the {} table's columns ({})",
-                schema.kind,
-                schema
-                    .columns
-                    .iter()
-                    .map(|c| &*c.header)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            let reason = misfit_reason(&schema);
             return Item::Skipped {
                 line,
                 text: cl.text,
@@ -404,6 +409,30 @@ fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
         older.columns.truncate(n);
         Some(Arc::new(older))
     })
+}
+
+/// Why a row does not fit its table: the kind and the first columns (a reason is
+/// kept per skipped line and counted by its text, so it stays short whatever the
+/// header claimed).
+fn misfit_reason(schema: &Schema) -> String {
+    const LISTED: usize = 12;
+    let names: Vec<&str> = schema
+        .columns
+        .iter()
+        .take(LISTED)
+        .map(|c| &*c.header)
+        .collect();
+    let more = schema.columns.len().saturating_sub(LISTED);
+    let rest = if more > 0 {
+        format!(", … {more} more")
+    } else {
+        String::new()
+    };
+    format!(
+        "does not fit the {} table's columns ({}{rest})",
+        schema.kind,
+        names.join(", ")
+    )
 }
 
 /// The schema of a command's output before any header: known when the command hides

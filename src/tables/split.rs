@@ -101,6 +101,12 @@ pub const MAX_ROW_WORDS: usize = 256;
 /// whole split of the line.
 const MAX_ANNOTATION_CUTS: usize = 8;
 
+#[cfg(test)]
+thread_local! {
+    /// Steps of the programme (choices looked at), for the scaling tests.
+    pub(crate) static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
 const INFEASIBLE: u32 = u32::MAX / 4;
 /// Two non-empty cells separated by a single space in a line that still has wide gaps.
 const SINGLE_SPACE_BOUNDARY: u32 = 40;
@@ -204,6 +210,11 @@ fn split_at_wide_gaps(
 }
 
 /// The dynamic programme over (column, word); see the module docs.
+///
+/// Linear in the words for every column: a fixed-width column tries its few word
+/// counts, and a free-text or unknown column (any number of words, every run
+/// accepted) takes the best end among all later words from a running minimum, not by
+/// trying each run (which made a row cost columns × words²).
 fn split_words_dp(
     line: &str,
     words: &[Word],
@@ -212,110 +223,175 @@ fn split_words_dp(
 ) -> Option<(Cells, u32)> {
     let n_words = words.len();
     let n_cols = classes.len();
-    if n_cols == 0 || n_words > MAX_ROW_WORDS {
+    let needed = classes.iter().filter(|c| c.words().0 > 0).count();
+    if n_cols == 0 || n_words > MAX_ROW_WORDS || needed > n_words {
         return None;
     }
-    let collapsed = words.iter().skip(1).all(|w| w.gap <= 1);
     // wide[i]: how many of words[..i] follow a gap of 2 or more.
     let mut wide = Vec::with_capacity(n_words + 1);
     wide.push(0u32);
     for word in words {
         wide.push(wide[wide.len() - 1] + u32::from(word.gap >= 2));
     }
-    // best[c][w]: cheapest cost of columns c.. over words w..; choice: words taken.
     let width = n_words + 1;
-    let mut best = vec![INFEASIBLE; (n_cols + 1) * width];
-    let mut choice = vec![0usize; (n_cols + 1) * width];
-    best[n_cols * width + n_words] = 0;
+    let mut dp = Dp {
+        line,
+        words,
+        wide,
+        collapsed: words.iter().skip(1).all(|w| w.gap <= 1),
+        positions,
+        width,
+        best: vec![INFEASIBLE; (n_cols + 1) * width],
+        choice: vec![0usize; (n_cols + 1) * width],
+    };
+    dp.best[n_cols * width + n_words] = 0;
     for c in (0..n_cols).rev() {
-        let class = classes[c];
+        if classes[c].words().1 == usize::MAX {
+            dp.free_column(c, classes[c]);
+        } else {
+            dp.fixed_column(c, classes[c]);
+        }
+    }
+    dp.cells(n_cols)
+}
+
+/// The programme's tables: `best[c][w]` is the cheapest cost of columns `c..` over
+/// words `w..`, `choice[c][w]` the words column `c` takes for it.
+struct Dp<'a> {
+    line: &'a str,
+    words: &'a [Word],
+    wide: Vec<u32>,
+    collapsed: bool,
+    positions: Option<&'a [usize]>,
+    width: usize,
+    best: Vec<u32>,
+    choice: Vec<usize>,
+}
+
+impl Dp<'_> {
+    /// A column of a few words at most: each count tried.
+    fn fixed_column(&mut self, c: usize, class: CellClass) {
         let (min_w, max_w) = class.words();
+        let n_words = self.words.len();
         for w in 0..=n_words {
-            let mut cheapest = INFEASIBLE;
-            let mut taken = 0;
-            let max_take = max_w.min(n_words - w);
-            for k in min_w..=max_take {
-                let rest = best[(c + 1) * width + w + k];
+            let (mut cheapest, mut taken) = (INFEASIBLE, 0);
+            for k in min_w..=max_w.min(n_words - w) {
+                #[cfg(test)]
+                STEPS.with(|s| s.set(s.get() + 1));
+                let rest = self.best[(c + 1) * self.width + w + k];
                 if rest >= INFEASIBLE {
                     continue;
                 }
-                let Some(cost) =
-                    cell_cost(line, words, &wide, w, k, class, collapsed, positions, c)
-                else {
+                let Some(cost) = self.cell_cost(w, k, class, c) else {
                     continue;
                 };
                 if cost + rest < cheapest {
-                    cheapest = cost + rest;
-                    taken = k;
+                    (cheapest, taken) = (cost + rest, k);
                 }
             }
-            best[c * width + w] = cheapest;
-            choice[c * width + w] = taken;
+            self.best[c * self.width + w] = cheapest;
+            self.choice[c * self.width + w] = taken;
         }
     }
-    let total = best[0];
-    if total >= INFEASIBLE {
-        return None;
-    }
-    let mut cells = Vec::with_capacity(n_cols);
-    let mut w = 0;
-    for c in 0..n_cols {
-        let k = choice[c * width + w];
-        if k == 0 {
-            let at = if w < n_words {
-                words[w].start
-            } else {
-                line.len()
-            };
-            cells.push((at, at));
-        } else {
-            cells.push((words[w].start, words[w + k - 1].end));
-        }
-        w += k;
-    }
-    Some((cells, total))
-}
 
-/// The cost of giving words `w..w+k` to column `c`, or `None` if the grammar refuses.
-#[allow(clippy::too_many_arguments)]
-fn cell_cost(
-    line: &str,
-    words: &[Word],
-    wide: &[u32],
-    w: usize,
-    k: usize,
-    class: CellClass,
-    collapsed: bool,
-    positions: Option<&[usize]>,
-    c: usize,
-) -> Option<u32> {
-    if k == 0 {
-        if !class.may_be_empty() {
+    /// A column that takes any run of one or more words (and maybe none): the cost of
+    /// a run `w..j` is `WIDE_GAP_INSIDE × (wide[j] − wide[w+1])` plus terms of `w`
+    /// alone, so the best end `j` is the running minimum of `WIDE_GAP_INSIDE ×
+    /// wide[j] + best[c+1][j]` over `j > w` (the smallest `j` on a tie, as the
+    /// count-by-count loop chose).
+    fn free_column(&mut self, c: usize, class: CellClass) {
+        let n_words = self.words.len();
+        let next = (c + 1) * self.width;
+        let mut run = (INFEASIBLE, 0usize);
+        for w in (0..=n_words).rev() {
+            #[cfg(test)]
+            STEPS.with(|s| s.set(s.get() + 1));
+            if w < n_words {
+                let rest = self.best[next + w + 1];
+                let g = WIDE_GAP_INSIDE * self.wide[w + 1] + rest;
+                if rest < INFEASIBLE && g <= run.0 {
+                    run = (g, w + 1);
+                }
+            }
+            let (mut cheapest, mut taken) = (INFEASIBLE, 0);
+            let rest = self.best[next + w];
+            if class.words().0 == 0 && rest < INFEASIBLE {
+                if let Some(cost) = self.cell_cost(w, 0, class, c) {
+                    cheapest = cost + rest;
+                }
+            }
+            if run.0 < INFEASIBLE && w < n_words {
+                let cost = run.0 - WIDE_GAP_INSIDE * self.wide[w + 1] + self.start_cost(w, c);
+                if cost < cheapest {
+                    (cheapest, taken) = (cost, run.1 - w);
+                }
+            }
+            self.best[c * self.width + w] = cheapest;
+            self.choice[c * self.width + w] = taken;
+        }
+    }
+
+    /// The cells of the cheapest assignment, if there is one.
+    fn cells(&self, n_cols: usize) -> Option<(Cells, u32)> {
+        let total = self.best[0];
+        if total >= INFEASIBLE {
             return None;
         }
-        // In an aligned line an empty cell leaves a gap of padding + minimum width.
-        if !collapsed && w > 0 && w < words.len() && words[w].gap < 9 {
+        let words = self.words;
+        let mut cells = Vec::with_capacity(n_cols);
+        let mut w = 0;
+        for c in 0..n_cols {
+            let k = self.choice[c * self.width + w];
+            let at = words.get(w).map_or(self.line.len(), |x| x.start);
+            cells.push(if k == 0 {
+                (at, at)
+            } else {
+                (at, words[w + k - 1].end)
+            });
+            w += k;
+        }
+        Some((cells, total))
+    }
+
+    /// The cost of giving words `w..w+k` to column `c`, or `None` if the grammar
+    /// refuses.
+    fn cell_cost(&self, w: usize, k: usize, class: CellClass, c: usize) -> Option<u32> {
+        let words = self.words;
+        if k == 0 {
+            if !class.may_be_empty() {
+                return None;
+            }
+            // In an aligned line an empty cell leaves a gap of padding + minimum width.
+            if !self.collapsed && w > 0 && w < words.len() && words[w].gap < 9 {
+                return None;
+            }
+            return Some(EMPTY_CELL);
+        }
+        let text = &self.line[words[w].start..words[w + k - 1].end];
+        if !accepts(class, text) {
             return None;
         }
-        return Some(EMPTY_CELL);
+        // Wide gaps inside the cell (before words w+1..w+k), counted in O(1): a loop
+        // here made the split cubic in the words of a free-text column.
+        let inside = WIDE_GAP_INSIDE * (self.wide[w + k] - self.wide[w + 1]);
+        Some(inside + self.start_cost(w, c))
     }
-    let text = &line[words[w].start..words[w + k - 1].end];
-    if !accepts(class, text) {
-        return None;
-    }
-    // Wide gaps inside the cell (before words w+1..w+k), counted in O(1): a loop here
-    // made the split cubic in the words of a free-text column.
-    let mut cost = WIDE_GAP_INSIDE * (wide[w + k] - wide[w + 1]);
-    if !collapsed && w > 0 && words[w].gap <= 1 {
-        cost += SINGLE_SPACE_BOUNDARY;
-    }
-    // Prefer the alignment the header shows, when it still holds.
-    if let Some(p) = positions.and_then(|p| p.get(c)) {
-        if *p != words[w].column {
-            cost += ALIGNED_BONUS;
+
+    /// What a non-empty cell of column `c` starting at word `w` costs for where it
+    /// starts: after a single space in an aligned line, or off the header's position.
+    fn start_cost(&self, w: usize, c: usize) -> u32 {
+        let mut cost = 0;
+        if !self.collapsed && w > 0 && self.words[w].gap <= 1 {
+            cost += SINGLE_SPACE_BOUNDARY;
         }
+        // Prefer the alignment the header shows, when it still holds.
+        if let Some(p) = self.positions.and_then(|p| p.get(c)) {
+            if *p != self.words[w].column {
+                cost += ALIGNED_BONUS;
+            }
+        }
+        cost
     }
-    Some(cost)
 }
 
 #[cfg(test)]
@@ -475,6 +551,24 @@ mod tests {
         let c = cells(&line, &classes);
         assert_eq!(c.len(), 5);
         assert_eq!(c[0], "a");
+    }
+
+    /// Issue 16: a free-text or unknown column's every possible run of words was tried
+    /// (columns × words²). Four times the words must cost about four times the work.
+    #[test]
+    fn the_programme_is_linear_in_the_words_of_free_text_columns() {
+        let classes = [Name, Unknown, Text, Unknown, Unknown, Text];
+        let work = |n: usize| {
+            let line = format!("a   {}", vec!["w"; n].join(" "));
+            STEPS.with(|s| s.set(0));
+            assert!(split_row(&line, &classes, None).is_some());
+            STEPS.with(|s| s.get())
+        };
+        let (small, large) = (work(60), work(240));
+        assert!(
+            large <= 6 * small,
+            "60 words: {small} steps, 240 words: {large} steps"
+        );
     }
 
     /// Found the same way: a row followed by thousands of `--` words was split again

@@ -361,27 +361,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
             }
         }
     }
-    // Owners by name.
-    let workloads: Vec<usize> = (0..tracks.len())
-        .filter(|&t| tracks[t].key.kind.is_workload())
-        .collect();
-    for t in 0..tracks.len() {
-        if tracks[t].key.kind != crate::tables::ResourceKind::Pod {
-            continue;
-        }
-        tracks[t].owner = workloads
-            .iter()
-            .copied()
-            .filter(|&w| {
-                tracks[w].key.namespace == tracks[t].key.namespace
-                    && links::owns(
-                        &tracks[w].key.kind,
-                        &tracks[w].key.name,
-                        &tracks[t].key.name,
-                    )
-            })
-            .max_by_key(|&w| tracks[w].key.name.len());
-    }
+    links::assign_owners(&mut tracks);
     // RESTARTS (X ago): the restart time, one point per (track, count).
     for t in &tracks {
         let mut restart_points: HashMap<u32, Point> = HashMap::new();

@@ -53,6 +53,78 @@ pub struct Link {
 
 pub use crate::kube::names::{deployment_template, owns};
 
+#[cfg(test)]
+thread_local! {
+    /// Candidates looked at by the owner and same-object matching (scaling tests).
+    static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+fn step() {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + 1));
+}
+
+/// Each pod track's owner: the workload track in its namespace whose name it is
+/// formed from ([`owns`]), the longest such name winning (the last such track on a
+/// tie). Looked up by the pod name's prefixes that end before a `-`, not by trying
+/// every workload for every pod.
+pub fn assign_owners(tracks: &mut [Track]) {
+    type Key<'a> = (Option<&'a str>, &'a str);
+    let mut by_name: std::collections::HashMap<Key<'_>, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (w, t) in tracks.iter().enumerate() {
+        if t.key.kind.is_workload() {
+            let key = (t.key.namespace.as_deref(), &*t.key.name);
+            by_name.entry(key).or_default().push(w);
+        }
+    }
+    let mut owners = vec![None; tracks.len()];
+    for (t, pod) in tracks.iter().enumerate() {
+        if pod.key.kind != ResourceKind::Pod {
+            continue;
+        }
+        let name = &*pod.key.name;
+        let ns = pod.key.namespace.as_deref();
+        let cuts = name.rmatch_indices('-').map(|(at, _)| at);
+        owners[t] = cuts
+            .filter_map(|at| by_name.get(&(ns, &name[..at])))
+            .find_map(|ws| {
+                ws.iter().rev().copied().find(|&w| {
+                    step();
+                    owns(&tracks[w].key.kind, &tracks[w].key.name, name)
+                })
+            });
+    }
+    for (t, o) in tracks.iter_mut().zip(owners) {
+        t.owner = o;
+    }
+}
+
+/// For each track, the next track of the same object and incarnation in another
+/// stream (the one the same-object link joins it to), found in one pass per object.
+fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
+    let mut groups: std::collections::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, t) in tracks.iter().enumerate() {
+        groups.entry((&t.key, t.incarnation)).or_default().push(i);
+    }
+    let mut partner = vec![None; tracks.len()];
+    for group in groups.values() {
+        // From the end: the first later track whose stream differs from this one's.
+        let mut next_other: Option<usize> = None;
+        for p in (0..group.len()).rev() {
+            step();
+            if let Some(&q) = group.get(p + 1) {
+                if tracks[q].stream != tracks[group[p]].stream {
+                    next_other = Some(q);
+                }
+            }
+            partner[group[p]] = next_other;
+        }
+    }
+    partner
+}
+
 /// The count of pods a workload line says were created (Deployment UP-TO-DATE,
 /// ReplicaSet/DaemonSet CURRENT).
 fn created_count(o: &Observation) -> Option<u32> {
@@ -88,20 +160,9 @@ pub fn propose(
     let mut links = Vec::new();
     let sec = 1000;
     if opts.same_object {
-        // Tracks by object, in track order (a long watch has thousands of objects).
-        let mut by_key: std::collections::HashMap<&super::objects::ObjectKey, Vec<usize>> =
-            std::collections::HashMap::new();
-        for (i, t) in tracks.iter().enumerate() {
-            by_key.entry(&t.key).or_default().push(i);
-        }
-        for (i, a) in tracks.iter().enumerate() {
-            let same_key = &by_key[&a.key];
-            if let Some(b) = same_key
-                .iter()
-                .filter(|&&j| j > i)
-                .map(|&j| &tracks[j])
-                .find(|b| b.stream != a.stream && b.incarnation == a.incarnation)
-            {
+        let partners = same_object_partners(tracks);
+        for (a, b) in tracks.iter().zip(&partners) {
+            if let Some(b) = b.map(|j| &tracks[j]) {
                 links.push(Link {
                     kind: "same object in two streams: one creation time",
                     flag: "--no-link-same-object",
@@ -403,6 +464,75 @@ fn node_links(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn track(kind: ResourceKind, name: &str, stream: u32, incarnation: u32) -> Track {
+        Track {
+            key: super::super::ObjectKey {
+                kind,
+                namespace: None,
+                name: name.into(),
+            },
+            stream,
+            incarnation,
+            obs: vec![0],
+            created: 0,
+            owner: None,
+        }
+    }
+
+    fn steps(f: impl FnOnce()) -> u64 {
+        STEPS.with(|s| s.set(0));
+        f();
+        STEPS.with(|s| s.get())
+    }
+
+    /// Issue 16: owners were matched pods × workloads (50 k + 50 k took 17 s).
+    #[test]
+    fn owners_are_found_by_name_not_by_trying_every_workload() {
+        let work = |n: usize| {
+            let mut tracks: Vec<Track> = (0..n)
+                .map(|i| track(ResourceKind::Deployment, &format!("app-{i}"), 0, 0))
+                .collect();
+            tracks.push(track(ResourceKind::StatefulSet, "app", 0, 0));
+            for i in 0..n {
+                let name = format!("app-{i}-8f788645b-qszpv");
+                tracks.push(track(ResourceKind::Pod, &name, 1, 0));
+            }
+            let count = steps(|| assign_owners(&mut tracks));
+            for i in 0..n {
+                assert_eq!(tracks[n + 1 + i].owner, Some(i));
+            }
+            count
+        };
+        let (small, large) = (work(100), work(400));
+        assert!(large <= 6 * small, "{small} steps for 100, {large} for 400");
+    }
+
+    /// Issue 16: the same-object link looked at every track of a name for each of
+    /// them (quadratic in a name's incarnations).
+    #[test]
+    fn the_same_object_link_is_linear_in_a_names_incarnations() {
+        let opts = crate::timeline::LinkOptions {
+            same_object: true,
+            owner_first: false,
+            replacement: false,
+            not_ready: false,
+            node_back: false,
+        };
+        let work = |n: u32| {
+            let mut tracks = Vec::new();
+            for inc in 0..n {
+                tracks.push(track(ResourceKind::Pod, "web-0", 0, inc));
+                tracks.push(track(ResourceKind::Pod, "web-0", 1, inc));
+            }
+            let mut links = Vec::new();
+            let count = steps(|| links = propose(&[], &[], &tracks, &opts));
+            assert_eq!(links.len(), n as usize, "one link per incarnation");
+            count
+        };
+        let (small, large) = (work(100), work(400));
+        assert!(large <= 6 * small, "{small} steps for 100, {large} for 400");
+    }
 
     #[test]
     fn pods_are_matched_to_owners_by_kubernetes_naming() {

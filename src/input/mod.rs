@@ -1,7 +1,9 @@
 //! Input: turns the PATH… arguments of one experiment into named byte sources.
 //!
 //! A path is a file, a directory (the transcript files directly inside it), or `-`
-//! (standard input). Gzip is recognised by its magic bytes and read transparently.
+//! (standard input). Gzip is recognised by its magic bytes and read transparently
+//! ([`sniff`], the one place that looks at magic bytes); tar archives are read in
+//! memory under limits by [`tar`].
 //! Source names are what the user typed (joined with the file name for a directory),
 //! so messages read `pods.log:12: ...`. Nothing here builds a path from transcript
 //! contents.
@@ -14,6 +16,12 @@ use std::sync::{Arc, Mutex};
 use flate2::read::MultiGzDecoder;
 
 use crate::error::InputError;
+
+pub mod sniff;
+pub mod tar;
+
+pub use sniff::is_tar;
+use sniff::{is_gzip, unreadable_format};
 
 /// Where a source's bytes are.
 #[derive(Debug, Clone)]
@@ -143,7 +151,10 @@ fn resolve_one(
             })
         };
         match std::fs::metadata(&full) {
-            Ok(m) if m.is_file() && transcript => files.push((display, Origin::File(full))),
+            Ok(m) if m.is_file() && transcript => match sniff::own_output_file(&full) {
+                Some(what) => ignore(&format!("{what} (watchtrail's own output)"), false),
+                None => files.push((display, Origin::File(full))),
+            },
             Ok(m) if m.is_file() => ignore(
                 "not a transcript (documentation, expectation or output file)",
                 false,
@@ -186,28 +197,14 @@ fn resolve_one(
     Ok(())
 }
 
-/// Whether `path` is a regular file holding a tar archive, gzipped or not (by its
-/// content: the `ustar` magic of the first header). Never opens anything else (a FIFO
-/// would wait for its writer).
-pub fn is_tar(path: &Path) -> bool {
-    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
-        return false;
-    }
-    let Ok(file) = File::open(path) else {
-        return false;
-    };
-    let mut buffered = BufReader::new(file);
-    let gz = buffered
-        .fill_buf()
-        .is_ok_and(|b| b.len() >= 2 && b[0] == 0x1f && b[1] == 0x8b);
-    let reader: Box<dyn Read> = if gz {
-        Box::new(MultiGzDecoder::new(buffered))
-    } else {
-        Box::new(buffered)
-    };
-    let mut head = Vec::with_capacity(512);
-    let _ = reader.take(512).read_to_end(&mut head);
-    head.get(257..262) == Some(b"ustar")
+/// Reads a small file whole, at most `cap` bytes: None when it holds more (an
+/// `expect.json` of gigabytes is not read into memory to find that out).
+pub fn read_capped(path: &Path, cap: u64) -> io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    File::open(path)?
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= cap).then_some(bytes))
 }
 
 /// Remembers the first I/O error of a reader and reports end of input instead, so the
@@ -274,44 +271,6 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
-/// Formats a transcript is sometimes kept in that are not read as text: reading their
-/// bytes as lines would only produce junk, or worse, a tar's members read as one
-/// transcript with its headers in between. Says what it is and what to do.
-fn unreadable_format(head: &[u8]) -> Option<&'static str> {
-    const TAR: &str = "tar archive: not read as a transcript \
-                       (give it to `analyze` or `check` as a PATH of its own, or extract it)";
-    let magic: [(&[u8], &'static str); 6] = [
-        (
-            b"\xFD7zXZ\x00",
-            "xz-compressed data: not read (decompress it first: `xz -d`)",
-        ),
-        (
-            b"\x28\xB5\x2F\xFD",
-            "zstd-compressed data: not read (decompress it first: `zstd -d`)",
-        ),
-        (
-            b"7z\xBC\xAF\x27\x1C",
-            "7-Zip archive: not read (extract it first)",
-        ),
-        (
-            b"PK\x03\x04",
-            "zip archive: not read (extract it and give the directory)",
-        ),
-        (b"PK\x05\x06", "zip archive (empty): not read"),
-        (
-            b"BZh",
-            "bzip2-compressed data: not read (decompress it first: `bunzip2`)",
-        ),
-    ];
-    for (m, what) in magic {
-        let bzip2_level = || head.get(3).is_some_and(|b| (b'1'..=b'9').contains(b));
-        if head.starts_with(m) && (m != b"BZh" || bzip2_level()) {
-            return Some(what);
-        }
-    }
-    (head.get(257..262) == Some(b"ustar")).then_some(TAR)
-}
-
 impl Source {
     /// Opens the source for streaming, decompressing gzip. I/O errors during the read
     /// end the stream and are kept in the returned [`ReadError`].
@@ -331,9 +290,9 @@ impl Source {
             }
         };
         let mut buffered = BufReader::with_capacity(64 * 1024, raw);
-        let is_gzip = buffered
+        let gz = buffered
             .fill_buf()
-            .map(|b| b.len() >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+            .map(is_gzip)
             .map_err(|e| InputError::Io {
                 path: self.name.to_string(),
                 source: e,
@@ -346,7 +305,7 @@ impl Source {
             return Err(refuse(what));
         }
         let error = ReadError::default();
-        let reader: Box<dyn Read + Send> = if is_gzip {
+        let reader: Box<dyn Read + Send> = if gz {
             let mut inflated = BufReader::with_capacity(64 * 1024, MultiGzDecoder::new(buffered));
             // A `.tar.gz`, or gzip around another format. A read error here is left for
             // the stream to meet (a truncated gzip still gives its lines).
