@@ -55,16 +55,18 @@ impl Phase {
         self.since.unwrap_or(self.point)
     }
 
-    /// From this phase to `x`: over every moment the phase can be.
+    /// From this phase to `x`, a later step of the same story: over every moment the
+    /// phase can be, and never negative (a step does not precede its cause).
     pub(super) fn until(&self, t: &Timelines, x: Point) -> Interval {
         let d = t.difference(self.point, x);
-        match self.since {
+        let d = match self.since {
             Some(s) => {
                 let e = t.difference(s, x);
-                Interval::new(d.min_ms.min(e.min_ms).max(0), d.max_ms.max(e.max_ms))
+                Interval::new(d.min_ms.min(e.min_ms), d.max_ms.max(e.max_ms))
             }
             None => d,
-        }
+        };
+        Interval::new(d.min_ms.max(0), d.max_ms.max(0))
     }
 }
 

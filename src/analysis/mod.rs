@@ -88,8 +88,23 @@ pub fn analyze(experiment: &str, ing: &Ingested, timelines: Timelines) -> Analys
             ));
         }
     }
-    let (scenario, candidates) = overall(&incidents);
-    let verdict = verdict(scenario, &candidates, &incidents, variant.as_deref());
+    let (mut scenario, mut candidates) = overall(&incidents);
+    let mut verdict = verdict(scenario, &candidates, &incidents, variant.as_deref());
+    if let Some(why) = several_experiments(&timelines, &incidents) {
+        // Never a confident verdict built from two experiments (DESIGN.md).
+        scenario = Scenario::Inconclusive;
+        candidates = incidents
+            .iter()
+            .flat_map(|i| std::iter::once(i.scenario).chain(i.candidates.iter().copied()))
+            .filter(|s| *s != Scenario::Inconclusive)
+            .collect();
+        candidates.sort();
+        candidates.dedup();
+        verdict = format!(
+            "inconclusive: the capture holds several experiments ({why}); give each its own file or directory and run `watchtrail check` on them"
+        );
+        warnings.push(format!("several experiments in one capture: {why}"));
+    }
     Analysis {
         experiment: experiment.to_string(),
         scenario,
@@ -102,6 +117,54 @@ pub fn analyze(experiment: &str, ing: &Ingested, timelines: Timelines) -> Analys
         inputs: ing.accounts.clone(),
         timelines,
     }
+}
+
+/// Why a capture evidently holds several experiments, if it does: a workload deleted
+/// and created again, or several incidents on a clock whose watches contradict each
+/// other (a watch restarted from scratch, pasted after the one before: the seed's blog
+/// post). A long soak with many failures on one consistent clock is one experiment.
+fn several_experiments(t: &Timelines, incidents: &[Incident]) -> Option<String> {
+    if let Some(o) = t
+        .objects
+        .iter()
+        .find(|o| o.key.kind.is_workload() && o.incarnation > 0)
+    {
+        let line = o
+            .states
+            .first()
+            .map(|s| format!(" at {}:{}", s.lines[0].source, s.lines[0].line));
+        return Some(format!(
+            "{} created again{}",
+            o.key,
+            line.unwrap_or_default()
+        ));
+    }
+    // Conflicts that cost what the rows themselves say (AGE, timestamps, line order),
+    // not just a link or the order of commands in the file.
+    let hard = t
+        .warnings
+        .iter()
+        .filter(|w| {
+            w.starts_with("conflicting times")
+                && ["(AGE)", "(timestamp)", "(line order)"]
+                    .iter()
+                    .any(|k| w.ends_with(k))
+        })
+        .count();
+    // One object seen in two streams whose creation times cannot agree: a watch
+    // restarted from scratch whose clock contradicts the one before.
+    let same_object = t
+        .links
+        .iter()
+        .filter(|l| !l.used && l.kind.starts_with("same object"))
+        .count();
+    let contradictions = hard + same_object;
+    (contradictions > 0 && incidents.len() > 1).then(|| {
+        format!(
+            "{} incidents, and the clocks of its watches contradict each other in {contradictions} place(s)",
+            incidents.len()
+        )
+    })
 }
 
 fn overall(incidents: &[Incident]) -> (Scenario, Vec<Scenario>) {
