@@ -290,3 +290,32 @@ fn verdicts_from_plain_listings() {
         wrong_core.join("\n")
     );
 }
+
+/// Each incident reports every affected pod under one workload, and when its
+/// workloads agree the incident's scenario is theirs.
+#[test]
+fn incidents_follow_from_their_workloads() {
+    for seed in 0..4u64 {
+        for v in Variant::all() {
+            let mut c = Config::new(seed, v);
+            c.statefulset = c.statefulset.or(Some(1));
+            let e = simulate::run(&c);
+            let (_, a) = run(&e);
+            for i in &a.incidents {
+                let counted: usize = i.workloads.iter().map(|w| w.pods).sum();
+                assert_eq!(counted, i.pods.len(), "seed {seed} {v:?}");
+                let first = i.workloads.first().map(|w| w.scenario);
+                if i.candidates.is_empty()
+                    && i.workloads.iter().all(|w| Some(w.scenario) == first)
+                    && i.flags
+                        .iter()
+                        .all(|f| !f.starts_with("replacement not yet ready"))
+                {
+                    if let Some(s) = first {
+                        assert_eq!(s, i.scenario, "seed {seed} {v:?}: {:?}", i.workloads);
+                    }
+                }
+            }
+        }
+    }
+}

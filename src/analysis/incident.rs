@@ -2,17 +2,14 @@
 
 use serde::Serialize;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
-use super::failures::{self, UNNAMED_NODE};
+use super::failures;
 use super::metrics::{self, Metrics};
-use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
-    restarted_after_shutdown, EvictionKind, PodNodes,
-};
+use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
+use super::story::{affected_pods, fresh_by_owner, node_filter, pod_story, state_phase};
 use crate::ingest::Ingested;
-use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines};
 
@@ -73,7 +70,7 @@ impl Phase {
 /// Whether interval `a` lies earlier than `b`: proven by the bounds, else by their
 /// middles (used to pick the first of several pods; the order of phases itself is
 /// decided on the network, [`order_to_n`]).
-fn earlier(a: &Interval, b: &Interval) -> bool {
+pub(super) fn earlier(a: &Interval, b: &Interval) -> bool {
     if a.max_ms < b.min_ms {
         return true;
     }
@@ -184,6 +181,9 @@ pub struct Incident {
     pub variant: Option<String>,
     pub phases: Phases,
     pub pods: Vec<PodOutcome>,
+    /// Each workload's own outcome ([`super::workloads`] says how the incident's
+    /// scenario follows from them).
+    pub workloads: Vec<super::WorkloadOutcome>,
     pub metrics: Metrics,
     /// Departures from what Kubernetes' defaults predict.
     pub flags: Vec<String>,
@@ -245,263 +245,6 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
     (incidents, variants.into_iter().next(), warnings)
 }
 
-/// A pod's state index at which the pod shows eviction after `f`, and how.
-fn find_eviction(t: &Timelines, pod: &ObjectTimeline, f: Point) -> Option<(usize, EvictionKind)> {
-    (0..pod.states.len()).find_map(|i| {
-        let prev = i.checked_sub(1).map(|p| &pod.states[p]);
-        let k = eviction_kind(prev, &pod.states[i])?;
-        let d = t.difference(f, pod.states[i].from_point);
-        if d.max_ms < 0 {
-            return None;
-        }
-        // A graceful shutdown fails pods as the node goes down (FORMAT.md §4.9); a
-        // terminal status long after the failure, or one the pod recovers from, is the
-        // returning kubelet's report of a container killed by the reboot.
-        if k == EvictionKind::Failed
-            && (d.min_ms > 60_000 || pod.states[i + 1..].iter().any(healthy))
-        {
-            return None;
-        }
-        Some((i, k))
-    })
-}
-
-/// The node an incident is about, for matching pods: `None` when the capture does
-/// not name it (every pod may be on it).
-fn node_filter(node: &str) -> Option<&str> {
-    (node != UNNAMED_NODE).then_some(node)
-}
-
-/// A state that only a lost or restarted node leaves on its pods.
-fn lost_node_mark(s: &State) -> bool {
-    restarted_after_shutdown(s)
-        || eviction_kind(None, s).is_some()
-        || meaning(s) == PodMeaning::RuntimeUnknown
-}
-
-/// Affected: pods on the node, running before the failure (or first seen with a lost
-/// node's marks), alive after it. When the capture does not name the node, the pods
-/// with a lost node's marks, or every pod when none has one (a whole cluster
-/// powered off).
-fn affected_pods<'a>(
-    t: &Timelines,
-    pods: &[&'a ObjectTimeline],
-    nodes: &PodNodes,
-    node: Option<&str>,
-    f: &Phase,
-) -> Vec<&'a ObjectTimeline> {
-    let alive = |p: &&ObjectTimeline| {
-        p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
-            && t.difference(p.created_point, f.point).max_ms >= 0
-            && t.difference(f.earliest(), p.last().last_point).max_ms >= 0
-    };
-    if node.is_some() {
-        return pods
-            .iter()
-            .copied()
-            .filter(|p| nodes.of(p) == node)
-            .filter(alive)
-            .collect();
-    }
-    let marked: Vec<&ObjectTimeline> = pods
-        .iter()
-        .copied()
-        .filter(|p| nodes.of(p).is_none() && p.states.iter().any(lost_node_mark))
-        .filter(alive)
-        .collect();
-    if !marked.is_empty() {
-        return marked;
-    }
-    pods.iter().copied().filter(alive).collect()
-}
-
-/// Candidate replacements per owner: pods (or later incarnations) of an affected pod's
-/// owner, created after the failure, that ran healthy.
-fn fresh_by_owner<'a>(
-    t: &Timelines,
-    pods: &[&'a ObjectTimeline],
-    affected: &[&ObjectTimeline],
-    f: Point,
-) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
-    let affected_keys: HashSet<(&ObjectKey, u32)> =
-        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
-    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
-    for q in pods {
-        let Some(o) = owner_key(q) else { continue };
-        if q.states.iter().any(healthy)
-            && !affected_keys.contains(&(&q.key, q.incarnation))
-            && t.difference(f, q.created_point).max_ms >= 0
-        {
-            fresh.entry(o).or_default().push(q);
-        }
-    }
-    fresh
-}
-
-/// What the incident learnt from one pod.
-struct PodStory {
-    outcome: PodOutcome,
-    eviction: Option<(Phase, EvictionKind)>,
-    replacement: Option<Phase>,
-    kubelet: Option<Phase>,
-    variant: Option<&'static str>,
-}
-
-fn state_phase(what: String, s: &State) -> Phase {
-    Phase {
-        at: s.from,
-        what,
-        evidence: vec![ev(&s.lines[0])],
-        seen: Some(s.lines[0].clone()),
-        point: s.from_point,
-        alternatives: Vec::new(),
-        since: s.since_point,
-    }
-}
-
-/// The first kubelet-written change after the failure (N evidence), and the first
-/// state in which the pod serves again on its node before any eviction.
-fn kubelet_return<'a>(
-    t: &Timelines,
-    pod: &'a ObjectTimeline,
-    node: Option<&str>,
-    f: Point,
-    ev_state: Option<(usize, EvictionKind)>,
-) -> (Option<Phase>, Option<&'a State>) {
-    let mut n: Option<Phase> = None;
-    let mut back_ready = None;
-    for i in 0..pod.states.len() {
-        let s = &pod.states[i];
-        if t.difference(f, s.from_point).max_ms < 0 {
-            continue;
-        }
-        // A graceful shutdown's Failed status is the eviction, written before the node went down.
-        let is_shutdown_eviction =
-            ev_state.is_some_and(|(ei, k)| k == EvictionKind::Failed && ei == i);
-        let written = match i.checked_sub(1) {
-            Some(p) => kubelet_written(&pod.states[p], s, node),
-            // First seen restarted after a shutdown: the restart is the kubelet's.
-            None => restarted_after_shutdown(s),
-        };
-        if !is_shutdown_eviction && written && n.as_ref().is_none_or(|x| earlier(&s.from, &x.at)) {
-            n = Some(state_phase(
-                format!("pod {} written by the returning kubelet", pod.key.name),
-                s,
-            ));
-        }
-        let serves = healthy(s) || restarted_after_shutdown(s);
-        if back_ready.is_none() && serves && i > 0 && ev_state.is_none_or(|(ei, _)| i < ei) {
-            back_ready = Some(s);
-        }
-        if back_ready.is_none() && i == 0 && restarted_after_shutdown(s) {
-            back_ready = Some(s);
-        }
-    }
-    (n, back_ready)
-}
-
-/// Follows one pod of the incident.
-#[allow(clippy::too_many_arguments)]
-fn pod_story(
-    t: &Timelines,
-    pod: &ObjectTimeline,
-    node: Option<&str>,
-    fphase: &Phase,
-    fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
-    used: &mut HashSet<(ObjectKey, u32)>,
-    few: bool,
-) -> PodStory {
-    let f = fphase.earliest();
-    let ev_state = find_eviction(t, pod, f);
-    let eviction = ev_state.map(|(i, k)| {
-        let s = &pod.states[i];
-        let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
-        (state_phase(what, s), k)
-    });
-    let (kubelet, back_ready) = kubelet_return(t, pod, node, f, ev_state);
-    let owner = owner_key(pod);
-    // Replacement: a new pod (or incarnation) of the same owner, created after the
-    // failure and after the old pod, Running and ready. Pods that were there before
-    // are never replacements.
-    let replacement = owner.as_ref().and_then(|o| fresh.get(o)).and_then(|cands| {
-        cands.iter().copied().find(|q| {
-            (q.key != pod.key || q.incarnation > pod.incarnation)
-                && !used.contains(&(q.key.clone(), q.incarnation))
-                && t.difference(pod.created_point, q.created_point).min_ms > 0
-        })
-    });
-    let mut out = PodOutcome {
-        name: pod.key.name.to_string(),
-        owner: owner.as_ref().map(|k| k.to_string()),
-        outcome: "unrecovered",
-        replacement: None,
-        rescheduling_s: None,
-        readiness_s: None,
-        total_recovery_s: None,
-    };
-    let mut r = None;
-    if let Some(q) = replacement {
-        used.insert((q.key.clone(), q.incarnation));
-        let ready_state = q.states.iter().find(|s| healthy(s)).expect("checked above");
-        r = Some(state_phase(
-            format!("replacement {} Running and ready", q.key.name),
-            ready_state,
-        ));
-        out.outcome = "replaced";
-        out.replacement = Some(q.key.name.to_string());
-        // Pairs whose ends both vary per pod cost a pass over the network each:
-        // with many affected pods, their bounds alone answer.
-        let pair = |a: Point, b: Point| {
-            if few {
-                t.difference(a, b)
-            } else {
-                Interval::minus(t.at(b), t.at(a))
-            }
-        };
-        if let Some((i, _)) = ev_state {
-            out.rescheduling_s = Some(pair(pod.states[i].from_point, q.created_point));
-        }
-        // The ready line's own AGE is the time from creation to ready.
-        out.readiness_s = Some(
-            ready_state
-                .since_created
-                .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
-        );
-        out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
-    } else if let Some(s) = back_ready {
-        out.outcome = "recovered-in-place";
-        out.total_recovery_s = Some(fphase.until(t, s.from_point));
-    } else if ev_state.is_some() {
-        out.outcome = "evicted-not-replaced";
-    } else {
-        out.outcome = "not-evicted";
-    }
-    let owner_kind = pod.owner.as_ref().map(|k| &k.kind);
-    let variant = match ev_state.map(|(_, k)| k) {
-        Some(EvictionKind::NodeLost) => Some("legacy-nodelost"),
-        Some(EvictionKind::Failed) => Some("graceful-shutdown"),
-        _ if owner_kind == Some(&ResourceKind::DaemonSet) && ev_state.is_none() => {
-            Some("daemonset")
-        }
-        _ => None,
-    }
-    .or_else(|| {
-        let sts = owner.as_ref().is_some_and(is_statefulset);
-        (sts && out.outcome != "replaced" && ev_state.is_some()).then_some("statefulset-stuck")
-    })
-    .or_else(|| {
-        (restarted_after_shutdown(pod.last()) && out.outcome == "recovered-in-place")
-            .then_some("graceful-shutdown")
-    });
-    PodStory {
-        outcome: out,
-        eviction,
-        replacement: r,
-        kubelet,
-        variant,
-    }
-}
-
 /// The node's Ready line after its failure, from its timeline.
 fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
     let (oi, si) = fail.node_state?;
@@ -534,8 +277,16 @@ fn follow(
         (None, None, None);
     let mut outcomes = Vec::new();
     let mut variant: Option<String> = None;
+    let mut by_workload = super::workloads::ByWorkload::default();
+    let mut pending: Option<String> = None;
     for pod in &affected {
         let story = pod_story(t, pod, on, &fail.f, &fresh, &mut used, few);
+        by_workload.add(
+            story.outcome.owner.as_deref(),
+            story.eviction.as_ref().map(|(p, _)| p),
+            story.replacement.as_ref(),
+        );
+        pending = pending.or(story.pending);
         if let Some((ph, _)) = story.eviction {
             if e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
                 e = Some(ph);
@@ -594,7 +345,19 @@ fn follow(
             _ => None,
         },
     };
-    let candidates = decide(seen);
+    let mut candidates = decide(seen);
+    let mut flags = Vec::new();
+    if let (Some(name), [Scenario::Ongoing], true) = (&pending, candidates.as_slice(), e.is_some())
+    {
+        // Replaced elsewhere while the node is away, the replacement not running yet
+        // (a volume still attached to the lost node, an image pull).
+        candidates = vec![Scenario::MigratedNoReturn];
+        flags.push(format!("replacement not yet ready: {name} was created but is not running and ready in the capture"));
+    }
+    let workloads = by_workload.outcomes(n.is_some(), |x| match &n {
+        Some(n) => order_to_n(t, ing, x, n),
+        None => scenario::Order::Open,
+    });
     let scenario = if candidates.len() == 1 {
         candidates[0]
     } else {
@@ -606,8 +369,9 @@ fn follow(
         R: r,
         N: n,
     };
-    let (metrics, mut flags) =
+    let (metrics, metric_flags) =
         metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
+    flags.extend(metric_flags);
     flags.extend(told.flags);
     let mut evidence: Vec<String> = Vec::new();
     for p in [&phases.F, &phases.E, &phases.R, &phases.N]
@@ -627,6 +391,7 @@ fn follow(
         variant,
         phases,
         pods: outcomes,
+        workloads,
         metrics,
         flags,
         evidence,

@@ -15,7 +15,9 @@ mod inferred;
 pub mod metrics;
 mod pods;
 pub mod scenario;
+mod story;
 mod told;
+mod workloads;
 
 use serde::Serialize;
 
@@ -24,6 +26,7 @@ use crate::timeline::{Interval, LineRef, Timelines};
 pub use incident::{Incident, Phase, PodOutcome};
 pub use metrics::Metrics;
 pub use scenario::Scenario;
+pub use workloads::WorkloadOutcome;
 
 /// The analysis of one experiment (`"schema": "watchtrail/analysis/v1"`).
 #[derive(Debug, Clone, Serialize)]

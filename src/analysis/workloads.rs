@@ -1,0 +1,96 @@
+//! Each workload's own outcome in an incident.
+//!
+//! One node failure can end differently for different workloads: a Deployment's pod
+//! is replaced elsewhere after the toleration while a StatefulSet's pod waits for its
+//! node (or a force delete) and a DaemonSet's is never evicted. Each workload gets the
+//! scenario its own pods' phases give (its earliest eviction, its last replacement
+//! ready, the node's return). The incident's scenario is the same decision over all of
+//! them together — the first eviction of any workload, the last replacement of any —
+//! so a node that returns after one workload's replacement but before another's is
+//! `mid-migration` for the incident while that one workload reads `post-migration`.
+
+use serde::Serialize;
+
+use super::incident::{earlier, Phase};
+use super::scenario::{decide, Order, Scenario, Seen};
+
+/// What one workload's pods on the failed node went through.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkloadOutcome {
+    /// The owner (`ReplicaSet web-7d4b9c8f6d`, `StatefulSet db`, `Deployment web`),
+    /// from a workload table or the pods' names; null for bare pods.
+    pub workload: Option<String>,
+    /// The scenario its own phases give.
+    pub scenario: Scenario,
+    /// When its order of phases is open: every scenario its evidence allows.
+    pub candidates: Vec<Scenario>,
+    /// How many of its pods were on the failed node.
+    pub pods: usize,
+}
+
+/// The phases seen per workload while following an incident's pods.
+#[derive(Default)]
+pub(super) struct ByWorkload {
+    items: Vec<(Option<String>, Option<Phase>, Option<Phase>, usize)>,
+}
+
+impl ByWorkload {
+    /// Adds one pod's eviction and replacement to its workload's.
+    pub(super) fn add(&mut self, owner: Option<&str>, e: Option<&Phase>, r: Option<&Phase>) {
+        let i = match self.items.iter().position(|w| w.0.as_deref() == owner) {
+            Some(i) => i,
+            None => {
+                self.items.push((owner.map(String::from), None, None, 0));
+                self.items.len() - 1
+            }
+        };
+        let w = &mut self.items[i];
+        w.3 += 1;
+        if let Some(e) = e {
+            if w.1.as_ref().is_none_or(|x| earlier(&e.at, &x.at)) {
+                w.1 = Some(e.clone());
+            }
+        }
+        if let Some(r) = r {
+            if w.2.as_ref().is_none_or(|x| earlier(&x.at, &r.at)) {
+                w.2 = Some(r.clone());
+            }
+        }
+    }
+
+    /// Each workload's scenario, given the node's return (`n_back`) and how a phase is
+    /// ordered against it.
+    pub(super) fn outcomes(
+        self,
+        n_back: bool,
+        order: impl Fn(&Phase) -> Order,
+    ) -> Vec<WorkloadOutcome> {
+        self.items
+            .into_iter()
+            .map(|(workload, e, r, pods)| {
+                let seen = Seen {
+                    eviction: e.is_some(),
+                    replacement: r.is_some(),
+                    node_back: n_back,
+                    e_to_n: e.as_ref().filter(|_| n_back).map(&order),
+                    r_to_n: r.as_ref().filter(|_| n_back).map(&order),
+                };
+                let candidates = decide(seen);
+                let scenario = match candidates.as_slice() {
+                    [one] => *one,
+                    _ => Scenario::Inconclusive,
+                };
+                WorkloadOutcome {
+                    workload,
+                    scenario,
+                    candidates: if candidates.len() > 1 {
+                        candidates
+                    } else {
+                        vec![]
+                    },
+                    pods,
+                }
+            })
+            .collect()
+    }
+}
