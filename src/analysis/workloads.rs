@@ -28,10 +28,14 @@ pub struct WorkloadOutcome {
     pub pods: usize,
 }
 
+/// One workload's phases so far: its name, earliest eviction, last replacement ready,
+/// and how many of its pods were on the node.
+type Seen1 = (Option<String>, Option<Phase>, Option<Phase>, usize);
+
 /// The phases seen per workload while following an incident's pods.
 #[derive(Default)]
 pub(super) struct ByWorkload {
-    items: Vec<(Option<String>, Option<Phase>, Option<Phase>, usize)>,
+    items: Vec<Seen1>,
 }
 
 impl ByWorkload {
