@@ -19,11 +19,8 @@ pub struct Phase {
     pub at: Interval,
     /// What happened (`node ubuntub NotReady`, `pod x Terminating`).
     pub what: String,
-    /// `file:line: text` of the deciding lines.
-    pub evidence: Vec<String>,
-    /// The line the phase was first seen on.
-    #[serde(skip)]
-    pub seen: Option<LineRef>,
+    /// The deciding lines (JSON: `file:line: text`).
+    pub evidence: Vec<LineRef>,
     #[serde(skip)]
     pub point: Point,
     /// Other points the phase may be (N is the earlier of the node's Ready line and the
@@ -44,7 +41,7 @@ impl Phase {
 
     /// The line the phase was first seen on (its first piece of evidence).
     fn first_line(&self) -> Option<&LineRef> {
-        self.seen.as_ref()
+        self.evidence.first()
     }
 
     /// The earliest point the phase can be.
@@ -156,13 +153,48 @@ pub struct Phases {
     pub N: Option<Phase>,
 }
 
+/// What became of one pod on the failed node (JSON: its kebab-case name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PodFate {
+    /// Its kubelet came back and it serves again on the same node.
+    RecoveredInPlace,
+    /// A new pod of its owner runs and is ready.
+    Replaced,
+    /// Evicted; nothing took its place in the capture.
+    EvictedNotReplaced,
+    /// Neither evicted, replaced nor recovered in the capture.
+    Unrecovered,
+    /// Never evicted (a DaemonSet's or static pod, or the capture ends first).
+    NotEvicted,
+}
+
+impl PodFate {
+    /// The name JSON and the text views use.
+    pub fn name(self) -> &'static str {
+        match self {
+            PodFate::RecoveredInPlace => "recovered-in-place",
+            PodFate::Replaced => "replaced",
+            PodFate::EvictedNotReplaced => "evicted-not-replaced",
+            PodFate::Unrecovered => "unrecovered",
+            PodFate::NotEvicted => "not-evicted",
+        }
+    }
+}
+
+impl std::fmt::Display for PodFate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What became of one pod on the failed node.
 #[derive(Debug, Clone, Serialize)]
 pub struct PodOutcome {
     pub name: String,
     pub owner: Option<String>,
-    /// `recovered-in-place`, `replaced`, `evicted-not-replaced`, `unrecovered`, `not-evicted`.
-    pub outcome: &'static str,
+    /// What became of it.
+    pub outcome: PodFate,
     pub replacement: Option<String>,
     /// Old pod marked for deletion → replacement created.
     pub rescheduling_s: Option<Interval>,
@@ -187,11 +219,12 @@ pub struct Incident {
     pub metrics: Metrics,
     /// Departures from what Kubernetes' defaults predict.
     pub flags: Vec<String>,
-    pub evidence: Vec<String>,
+    /// Every phase's deciding lines (JSON: `file:line: text`).
+    pub evidence: Vec<LineRef>,
 }
 
-pub(super) fn ev(l: &LineRef) -> String {
-    super::evidence(l)
+pub(super) fn ev(l: &LineRef) -> LineRef {
+    l.clone()
 }
 
 fn ready_node(s: &State) -> bool {
@@ -373,7 +406,7 @@ fn follow(
         metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
     flags.extend(metric_flags);
     flags.extend(told.flags);
-    let mut evidence: Vec<String> = Vec::new();
+    let mut evidence: Vec<LineRef> = Vec::new();
     for p in [&phases.F, &phases.E, &phases.R, &phases.N]
         .into_iter()
         .flatten()

@@ -73,7 +73,6 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     at: touch.at,
                     what: format!("pods on {node} marked not ready ({why})"),
                     evidence: vec![ev(&touch.line), ev(evidence)],
-                    seen: Some(touch.line.clone()),
                     point: touch.point,
                     alternatives: Vec::new(),
                     since: None,

@@ -22,8 +22,8 @@ mod workloads;
 use serde::Serialize;
 
 use crate::ingest::{Ingested, InputAccount};
-use crate::timeline::{Interval, LineRef, Timelines};
-pub use incident::{Incident, Phase, PodOutcome};
+use crate::timeline::{Interval, Timelines};
+pub use incident::{Incident, Phase, PodFate, PodOutcome};
 pub use metrics::Metrics;
 pub use scenario::Scenario;
 pub use workloads::WorkloadOutcome;
@@ -228,11 +228,6 @@ fn verdict(
             format!("{s}{v}: node {} — {what}", i.node)
         }
     }
-}
-
-/// Evidence text for a line.
-pub(crate) fn evidence(l: &LineRef) -> String {
-    l.to_string()
 }
 
 /// Interval helper re-exported for renderers.

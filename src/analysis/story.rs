@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::failures::UNNAMED_NODE;
-use super::incident::{earlier, ev, Phase, PodOutcome};
+use super::incident::{earlier, ev, Phase, PodFate, PodOutcome};
 use super::pods::{
     eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
     restarted_after_shutdown, EvictionKind, PodNodes,
@@ -126,7 +126,6 @@ pub(super) fn state_phase(what: String, s: &State) -> Phase {
         at: s.from,
         what,
         evidence: vec![ev(&s.lines[0])],
-        seen: Some(s.lines[0].clone()),
         point: s.from_point,
         alternatives: Vec::new(),
         since: s.since_point,
@@ -223,7 +222,7 @@ pub(super) fn pod_story(
     let mut out = PodOutcome {
         name: pod.key.name.to_string(),
         owner: owner.as_ref().map(|k| k.to_string()),
-        outcome: "unrecovered",
+        outcome: PodFate::Unrecovered,
         replacement: None,
         rescheduling_s: None,
         readiness_s: None,
@@ -237,7 +236,7 @@ pub(super) fn pod_story(
             format!("replacement {} Running and ready", q.key.name),
             ready_state,
         ));
-        out.outcome = "replaced";
+        out.outcome = PodFate::Replaced;
         out.replacement = Some(q.key.name.to_string());
         // Pairs whose ends both vary per pod cost a pass over the network each:
         // with many affected pods, their bounds alone answer.
@@ -259,12 +258,12 @@ pub(super) fn pod_story(
         );
         out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
     } else if let Some(s) = back_ready {
-        out.outcome = "recovered-in-place";
+        out.outcome = PodFate::RecoveredInPlace;
         out.total_recovery_s = Some(fphase.until(t, s.from_point));
     } else if ev_state.is_some() {
-        out.outcome = "evicted-not-replaced";
+        out.outcome = PodFate::EvictedNotReplaced;
     } else {
-        out.outcome = "not-evicted";
+        out.outcome = PodFate::NotEvicted;
     }
     let owner_kind = pod.owner.as_ref().map(|k| &k.kind);
     let variant = match ev_state.map(|(_, k)| k) {
@@ -277,10 +276,11 @@ pub(super) fn pod_story(
     }
     .or_else(|| {
         let sts = owner.as_ref().is_some_and(is_statefulset);
-        (sts && out.outcome != "replaced" && ev_state.is_some()).then_some("statefulset-stuck")
+        (sts && out.outcome != PodFate::Replaced && ev_state.is_some())
+            .then_some("statefulset-stuck")
     })
     .or_else(|| {
-        (restarted_after_shutdown(pod.last()) && out.outcome == "recovered-in-place")
+        (restarted_after_shutdown(pod.last()) && out.outcome == PodFate::RecoveredInPlace)
             .then_some("graceful-shutdown")
     });
     PodStory {

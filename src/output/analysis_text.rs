@@ -79,7 +79,7 @@ fn steps(out: &mut dyn Write, i: &Incident, p: &Paint, t: &Text) -> io::Result<(
                     safe(&ph.what)
                 )?;
                 for e in &ph.evidence {
-                    let line = fit(&format!("      {}", safe(e)), width);
+                    let line = fit(&format!("      {}", safe(&e.to_string())), width);
                     writeln!(out, "{}", p.wrap("2", &line))?;
                 }
             }

@@ -77,7 +77,7 @@ fn phases(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
                 if !ph.evidence.is_empty() {
                     write!(out, "<pre class=\"evidence\">")?;
                     for e in &ph.evidence {
-                        writeln!(out, "{}", xml(e))?;
+                        writeln!(out, "{}", xml(&e.to_string()))?;
                     }
                     write!(out, "</pre>")?;
                 }
@@ -107,7 +107,7 @@ fn pods(out: &mut dyn Write, i: &Incident) -> io::Result<()> {
             out,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             xml(&p.name),
-            xml(p.outcome),
+            xml(p.outcome.name()),
             xml(p.replacement.as_deref().unwrap_or("")),
             xml(&p
                 .total_recovery_s

@@ -68,7 +68,7 @@ fn write(out: &mut dyn Write, a: &View<'_>, svg_link: Option<&str>) -> io::Resul
                     for e in &ph.evidence {
                         // A code span takes no escapes: keep it one span, and no control
                         // character (a file name can carry ESC) reaches a terminal.
-                        let e = e.replace('`', "'");
+                        let e = e.to_string().replace('`', "'");
                         writeln!(out, "  - `{}`", terminal(&e))?;
                     }
                 }
