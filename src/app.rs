@@ -14,6 +14,7 @@ use crate::outfile::Target;
 use crate::output::escape::terminal as safe;
 use crate::output::{self, Render};
 use crate::tables::Tabler;
+use crate::Options;
 
 /// `--quiet`: no warnings or notes on standard error (errors are still printed).
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -69,24 +70,29 @@ fn terminal_width() -> Option<usize> {
         .map(|(_, cols)| usize::from(cols))
 }
 
-fn link_options(l: &crate::cli::LinkArgs) -> crate::timeline::LinkOptions {
-    crate::timeline::LinkOptions {
+/// The pipeline's options for the PATH… of one experiment and its `--no-link-…` flags.
+fn options(input: &InputArgs, l: &crate::cli::LinkArgs) -> Options {
+    let links = crate::timeline::LinkOptions {
         same_object: !l.no_link_same_object,
         owner_first: !l.no_link_owner,
         replacement: !l.no_link_replacement,
         not_ready: !l.no_link_not_ready,
         node_back: !l.no_link_node_back,
+    };
+    Options {
+        links,
+        ..Options::for_paths(&input.paths)
     }
 }
 
 /// Stages 1–3 for one experiment, with the account printed under `--verbose` (and a
 /// source's error always). Fails when no input gave a single table row: there is
 /// nothing to analyse, and a verdict would be invented.
-fn ingest_all(input: &InputArgs) -> Result<crate::ingest::Ingested> {
+fn ingest_all(input: &InputArgs, options: &Options) -> Result<crate::ingest::Ingested> {
     let (sources, ignored) = resolve(input)?;
     let mut err = crate::outfile::stderr();
     print_ignored(&mut err, &ignored, input.verbose)?;
-    let ing = crate::ingest::ingest(&sources)?;
+    let ing = crate::ingest(&sources, options)?;
     for acc in &ing.accounts {
         print_account(&mut err, acc, input.verbose)?;
     }
@@ -124,8 +130,9 @@ fn input_status(accounts: &[InputAccount]) -> ExitCode {
 }
 
 fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
-    let ing = ingest_all(&args.input)?;
-    let t = crate::timeline::build(&ing, link_options(&args.links));
+    let options = options(&args.input, &args.links);
+    let ing = ingest_all(&args.input, &options)?;
+    let t = crate::timeline(&ing, &options);
     let mut out = BufWriter::new(crate::outfile::stdout());
     match args.format {
         crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,
@@ -261,26 +268,17 @@ fn parse(args: ParseArgs) -> Result<ExitCode> {
     let mut skipped = 0;
     let mut unreadable = false;
     let mut table_rows: Vec<crate::observe::Observation> = Vec::new();
-    let mut write_error: Option<io::Error> = None;
     for source in &sources {
         tabler = Tabler::new(tabler.next_stream_id());
-        let acc = ingest_source(source, &mut tabler, &mut observer, &mut markers, |o| {
-            if write_error.is_some() {
-                return;
-            }
+        // A write error stops the run with that error.
+        let sink = |o| -> Result<()> {
             match args.format {
-                ParseFormat::Jsonl => {
-                    let r = write_observation(&mut out, &o);
-                    if let Err(e) = r {
-                        write_error = Some(e);
-                    }
-                }
+                ParseFormat::Jsonl => write_observation(&mut out, &o)?,
                 ParseFormat::Table => table_rows.push(o),
             }
-        })?;
-        if let Some(e) = write_error.take() {
-            return Err(e.into());
-        }
+            Ok(())
+        };
+        let acc = ingest_source(source, &mut tabler, &mut observer, &mut markers, sink)?;
         markers.clear();
         skipped += acc.skipped;
         unreadable |= acc.error.is_some();
@@ -317,32 +315,18 @@ fn write_observation(out: &mut impl Write, o: &crate::observe::Observation) -> i
     out.write_all(b"\n")
 }
 
-/// The experiment's display name: its directory, or its first file.
-pub fn experiment_name(paths: &[std::path::PathBuf]) -> String {
-    let names: Vec<String> = paths
-        .iter()
-        .map(|p| p.to_string_lossy().trim_end_matches('/').to_string())
-        .collect();
-    names.join(" ")
-}
-
-/// Stages 1–5 for the PATH… of one experiment.
-pub fn analyze_paths(
-    input: &InputArgs,
-    links: &crate::cli::LinkArgs,
-) -> Result<crate::analysis::Analysis> {
-    Ok(analyze_keeping_rows(input, links)?.0)
-}
-
-/// [`analyze_paths`], also handing back the rows read, so that a command that ends the
-/// process next can leave them to the OS (see [`exit_without_freeing`]).
+/// Stages 1–5 for the PATH… of one experiment (the steps of [`crate::analyze`], with
+/// the account printed between them), also handing back the rows read, so that a
+/// command that ends the process next can leave them to the OS (see
+/// [`exit_without_freeing`]).
 fn analyze_keeping_rows(
     input: &InputArgs,
     links: &crate::cli::LinkArgs,
 ) -> Result<(crate::analysis::Analysis, crate::ingest::Ingested)> {
-    let ing = ingest_all(input)?;
-    let t = crate::timeline::build(&ing, link_options(links));
-    let a = crate::analysis::analyze(&experiment_name(&input.paths), &ing, t);
+    let options = options(input, links);
+    let ing = ingest_all(input, &options)?;
+    let t = crate::timeline(&ing, &options);
+    let a = crate::analyze_timelines(&ing, t, &options);
     Ok((a, ing))
 }
 
