@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use watchtrail::input::{Origin, Source};
-use watchtrail::timeline::LinkOptions;
+use watchtrail::Options;
 
 fn transcript() -> Vec<u8> {
     let mb: u64 = std::env::var("WATCHTRAIL_BENCH_MB")
@@ -28,9 +28,7 @@ fn analyze_once(bytes: &Arc<[u8]>) -> usize {
         name: "pods.log".into(),
         origin: Origin::Bytes(bytes.clone()),
     };
-    let ing = watchtrail::ingest::ingest(&[src]).expect("in memory");
-    let t = watchtrail::timeline::build(&ing, LinkOptions::default());
-    let a = watchtrail::analysis::analyze("bench", &ing, t);
+    let a = watchtrail::analyze(&[src], &Options::new("bench")).expect("in memory");
     a.incidents.len()
 }
 

@@ -29,7 +29,7 @@ fn parse(c: &mut Criterion) {
                 name: "pods.log".into(),
                 origin: Origin::Bytes(bytes.clone()),
             };
-            let ing = watchtrail::ingest::ingest(&[src]).unwrap();
+            let ing = watchtrail::ingest(&[src], &watchtrail::Options::default()).unwrap();
             ing.observations.len()
         })
     });

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use watchtrail::cli::{InputArgs, LinkArgs};
+use watchtrail::Options;
 
 const PODS: usize = 1000;
 const NODES: usize = 10;
@@ -91,11 +91,9 @@ fn analysis(dir: &Path) -> watchtrail::analysis::Analysis {
     std::fs::write(dir.join("nodes.log"), nodes_transcript()).expect("write nodes.log");
     std::fs::write(dir.join("deployments.log"), deployments_transcript())
         .expect("write deployments.log");
-    let input = InputArgs {
-        paths: vec![dir.to_path_buf()],
-        verbose: false,
-    };
-    watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("the pipeline runs")
+    let paths = [dir.to_path_buf()];
+    let (sources, _) = watchtrail::input::resolve(&paths).expect("the directory reads");
+    watchtrail::analyze(&sources, &Options::for_paths(&paths)).expect("the pipeline runs")
 }
 
 fn render(c: &mut Criterion) {

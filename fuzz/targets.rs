@@ -150,7 +150,8 @@ pub fn pipeline(data: &[u8]) {
             origin: Origin::Bytes(Arc::from(bytes)),
         })
         .collect();
-    let ing = watchtrail::ingest::ingest(&sources).expect("in-memory sources always open");
+    let options = watchtrail::Options::new("fuzz");
+    let ing = watchtrail::ingest(&sources, &options).expect("in-memory sources always open");
     for acc in &ing.accounts {
         let used =
             acc.rows + acc.headers + acc.commands + acc.time_markers + acc.blank + acc.skipped;
@@ -165,11 +166,11 @@ pub fn pipeline(data: &[u8]) {
     let mut out = Vec::new();
     watchtrail::output::table::write_observations(&mut out, &ing.observations)
         .expect("writing to a Vec");
-    let t = watchtrail::timeline::build(&ing, watchtrail::timeline::LinkOptions::default());
+    let t = watchtrail::timeline(&ing, &options);
     out.clear();
     watchtrail::output::timeline_text::write(&mut out, &t).expect("writing to a Vec");
     serde_json::to_string(&t).expect("timeline JSON");
-    let a = watchtrail::analysis::analyze("fuzz", &ing, t);
+    let a = watchtrail::analyze_timelines(&ing, t, &options);
     serde_json::to_string(&watchtrail::output::json::analysis_document(&a)).expect("analysis JSON");
     for color in [false, true] {
         out.clear();

@@ -118,13 +118,17 @@ pub const CUT_BY_READ_ERROR: &str = "cut short by the read error that ended the 
 /// A source that cannot be opened gives an account with `error` set and no lines; a
 /// read error keeps the lines before it but skips the last line if the error cut it
 /// short (its cells would be wrong, not just missing).
-pub fn ingest_source(
+///
+/// The sink can fail (a write to a closed file, say): its first error stops the
+/// reading there and is returned as it is, as ripgrep's `Sink` does. The error type
+/// is the sink's, and takes in an [`InputError`] too.
+pub fn ingest_source<E: From<InputError>>(
     source: &Source,
     tabler: &mut Tabler,
     observer: &mut Observer,
     markers: &mut Vec<Marker>,
-    mut sink: impl FnMut(Observation),
-) -> Result<InputAccount, InputError> {
+    mut sink: impl FnMut(Observation) -> Result<(), E>,
+) -> Result<InputAccount, E> {
     let mut acc = InputAccount {
         source: source.name.to_string(),
         ..Default::default()
@@ -139,11 +143,13 @@ pub fn ingest_source(
     // The captured lines of the latest source line wait until the next source line
     // starts (or the input ends), so that a line cut short by a read error is known.
     let mut held: Vec<capture::CapturedLine> = Vec::new();
+    // A sink's error returns at once: the capture thread, if any, ends at its next
+    // batch (its channel is gone) and is not waited for (it may be blocked on a read).
     let (lines, capture_thread) = captured_lines(reader);
     for cl in lines {
         if held.first().is_some_and(|h| h.line != cl.line) {
             for h in held.drain(..) {
-                account_line(h, &mut acc, source, tabler, observer, markers, &mut sink);
+                account_line(h, &mut acc, source, tabler, observer, markers, &mut sink)?;
             }
         }
         held.push(cl);
@@ -154,7 +160,7 @@ pub fn ingest_source(
             acc.lines += 1;
             skip(&mut acc, h.line, h.text, CUT_BY_READ_ERROR.to_string());
         } else {
-            account_line(h, &mut acc, source, tabler, observer, markers, &mut sink);
+            account_line(h, &mut acc, source, tabler, observer, markers, &mut sink)?;
         }
     }
     if let Some(e) = read_error.take() {
@@ -263,16 +269,16 @@ fn skip(acc: &mut InputAccount, line: u64, text: String, reason: String) {
 }
 
 /// Accounts one captured line: through the tabler into an observation, a marker, or
-/// the account's counts.
-fn account_line(
+/// the account's counts. Fails only with the sink's error.
+fn account_line<E>(
     cl: capture::CapturedLine,
     acc: &mut InputAccount,
     source: &Source,
     tabler: &mut Tabler,
     observer: &mut Observer,
     markers: &mut Vec<Marker>,
-    sink: &mut impl FnMut(Observation),
-) {
+    sink: &mut impl FnMut(Observation) -> Result<(), E>,
+) -> Result<(), E> {
     acc.lines += 1;
     if let Some(n) = &cl.note {
         note(acc, cl.line, n.clone());
@@ -280,7 +286,7 @@ fn account_line(
     match tabler.push(cl) {
         Item::Row(row) => {
             acc.rows += 1;
-            sink(observer.observe(&source.name, row));
+            sink(observer.observe(&source.name, row))?;
         }
         Item::Header { line, note: n, .. } => {
             acc.headers += 1;
@@ -326,6 +332,7 @@ fn account_line(
         Item::Blank { .. } => acc.blank += 1,
         Item::Skipped { line, text, reason } => skip(acc, line, text, reason),
     }
+    Ok(())
 }
 
 /// How many observations one source keeps in memory: past it, rows are read and
@@ -406,13 +413,16 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
         &mut tabler,
         &mut observer,
         &mut markers,
-        |o| match folder.add(&mut observations, o, limit) {
-            Added::Kept => {}
-            Added::Folded(n) => folded += n,
-            Added::OverBudget(line) => {
-                not_kept += 1;
-                first_not_kept.get_or_insert(line);
+        |o| -> Result<(), InputError> {
+            match folder.add(&mut observations, o, limit) {
+                Added::Kept => {}
+                Added::Folded(n) => folded += n,
+                Added::OverBudget(line) => {
+                    not_kept += 1;
+                    first_not_kept.get_or_insert(line);
+                }
             }
+            Ok(())
         },
     )?;
     // Runs grown long moved observations into the slots they gave up, and a run's

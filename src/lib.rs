@@ -17,6 +17,8 @@
 /// allocation of their own.
 pub type Text = compact_str::CompactString;
 
+pub use pipeline::{analyze, analyze_timelines, ingest, timeline, Options};
+
 pub mod analysis;
 pub mod app;
 pub mod capture;
@@ -30,6 +32,7 @@ pub mod kube;
 pub mod observe;
 pub mod outfile;
 pub mod output;
+mod pipeline;
 pub mod simulate;
 pub mod tables;
 pub mod timeline;

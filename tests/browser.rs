@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use watchtrail::cli::{InputArgs, LinkArgs};
-
 /// The names Chromium goes by on PATH (the same list as `build.rs`).
 const NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 const SAMPLES: [&str; 5] = [
@@ -81,11 +79,10 @@ fn chromium(profile: &Path, page: &Path, extra: &[String]) -> String {
 }
 
 fn write_report(dir: &Path, name: &str) -> (PathBuf, usize) {
-    let input = InputArgs {
-        paths: vec![format!("samples/{name}").into()],
-        verbose: false,
-    };
-    let a = watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("analysis");
+    let paths = [format!("samples/{name}").into()];
+    let (sources, _) = watchtrail::input::resolve(&paths).expect("samples read");
+    let a =
+        watchtrail::analyze(&sources, &watchtrail::Options::for_paths(&paths)).expect("analysis");
     let mut page = Vec::new();
     watchtrail::output::html::write(&mut page, &a).expect("html");
     let path = dir.join(format!("{name}.html"));

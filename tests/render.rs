@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use watchtrail::analysis::Analysis;
-use watchtrail::cli::{InputArgs, LinkArgs};
 use watchtrail::output::{html, svg};
 
 const SAMPLES: [&str; 5] = [
@@ -16,11 +15,9 @@ const SAMPLES: [&str; 5] = [
 ];
 
 fn analysis(paths: &[String]) -> Analysis {
-    let input = InputArgs {
-        paths: paths.iter().map(Into::into).collect(),
-        verbose: false,
-    };
-    watchtrail::app::analyze_paths(&input, &LinkArgs::default()).expect("sample analyses")
+    let paths: Vec<std::path::PathBuf> = paths.iter().map(Into::into).collect();
+    let (sources, _) = watchtrail::input::resolve(&paths).expect("samples read");
+    watchtrail::analyze(&sources, &watchtrail::Options::for_paths(&paths)).expect("sample analyses")
 }
 
 fn sample(name: &str) -> Analysis {

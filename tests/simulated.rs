@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use watchtrail::input::{Origin, Source};
 use watchtrail::simulate::{self, Config, Experiment, Return, Variant};
-use watchtrail::timeline::{Interval, LinkOptions, Timelines};
+use watchtrail::timeline::{Interval, Timelines};
 
 fn sources(e: &Experiment) -> Vec<Source> {
     e.files
@@ -18,9 +18,10 @@ fn sources(e: &Experiment) -> Vec<Source> {
 }
 
 fn run(e: &Experiment) -> (Timelines, watchtrail::analysis::Analysis) {
-    let ing = watchtrail::ingest::ingest(&sources(e)).unwrap();
-    let t = watchtrail::timeline::build(&ing, LinkOptions::default());
-    let a = watchtrail::analysis::analyze("sim", &ing, t.clone());
+    let options = watchtrail::Options::new("sim");
+    let ing = watchtrail::ingest(&sources(e), &options).unwrap();
+    let t = watchtrail::timeline(&ing, &options);
+    let a = watchtrail::analyze_timelines(&ing, t.clone(), &options);
     (t, a)
 }
 

@@ -191,12 +191,10 @@ pub fn check_one(exp: &Experiment, forced: Option<Scenario>) -> ExperimentResult
         source = Some("--expect".into());
     }
     let started = std::time::Instant::now();
-    let ing = match crate::ingest::ingest(&exp.sources) {
-        Ok(i) => i,
+    let a = match crate::analyze(&exp.sources, &crate::Options::new(&exp.name)) {
+        Ok(a) => a,
         Err(e) => return error_result(exp, e.to_string()),
     };
-    let t = crate::timeline::build(&ing, crate::timeline::LinkOptions::default());
-    let a = crate::analysis::analyze(&exp.name, &ing, t);
     let reasons = expect::compare(&a, &expectation);
     let unchecked = expectation == Expectation::default();
     let outcome = reasons

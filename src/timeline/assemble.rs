@@ -18,7 +18,23 @@ pub(super) fn assemble(
     points: &[Point],
     bounds: &[Interval],
 ) -> Vec<ObjectTimeline> {
-    // Merge tracks with the same key and incarnation (their creation is linked).
+    let groups = merged_tracks(tracks);
+    let stream_ends = stream_ends(obs, points, bounds);
+    let solved = Solved {
+        obs,
+        tracks,
+        points,
+        bounds,
+        stream_ends: &stream_ends,
+    };
+    // Each object's states are its own work: the objects are assembled side by side.
+    use rayon::prelude::*;
+    groups.into_par_iter().map(|g| solved.object(&g)).collect()
+}
+
+/// The tracks of one object incarnation, by key and incarnation (their creation is
+/// linked), in order of first track.
+fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::new();
     for (t, tr) in tracks.iter().enumerate() {
@@ -31,154 +47,203 @@ pub(super) fn assemble(
             }
         }
     }
-    let stream_ends = stream_ends(obs, points, bounds);
-    // Each object's states are its own work: the objects are assembled side by side.
-    use rayon::prelude::*;
     groups
-        .into_par_iter()
-        .map(|g| {
-            let first = &tracks[g[0]];
-            let mut lines: Vec<usize> = g
-                .iter()
-                .flat_map(|&t| tracks[t].obs.iter().copied())
-                .collect();
-            if g.len() > 1 {
-                lines.sort_by_key(|&i| {
-                    (
-                        bounds[points[i]].mid().unwrap_or(0),
-                        obs[i].stream,
-                        obs[i].seq,
-                    )
-                });
-            }
-            let mut states: Vec<State> = Vec::new();
-            for (n, &i) in lines.iter().enumerate() {
-                let o = &obs[i];
-                let p = points[i];
-                let lr = LineRef {
-                    source: o.source.clone(),
-                    line: o.line,
-                    text: o.text().clone(),
-                };
-                let same = n > 0 && obs[lines[n - 1]].same_state(o);
-                // A watch's line after the object's line in the same stream is an event:
-                // the change happened as it was printed. Any other line (a listing, a
-                // watch's initial list) shows the object as it was then: a change it
-                // shows happened since the object's previous line, and a line the same
-                // as that one is the object seen again, not a hidden update.
-                let event = n > 0
-                    && obs[lines[n - 1]].stream == o.stream
-                    && o.listing != Some(true)
-                    && o.snapshot.is_none();
-                // The line's own AGE: how long after the creationTimestamp it was printed.
-                let since_created = o
-                    .age
-                    .as_ref()
-                    .and_then(age_window)
-                    .map(|(lo, hi)| Interval::new(lo, hi));
-                if same && (o.snapshot.is_some() || !event) {
-                    // A `watch` screen prints every object again: the same state, seen
-                    // later, not a hidden update.
-                    let s = states.last_mut().expect("a previous state exists");
-                    s.last_seen = bounds[p];
-                    s.last_point = p;
-                    continue;
-                }
-                if same {
-                    let s = states.last_mut().expect("a previous state exists");
-                    s.touches.push(Touch {
-                        at: bounds[p],
-                        since_created,
-                        point: p,
-                        line: lr,
-                    });
-                    s.last_seen = bounds[p];
-                    s.last_point = p;
-                    continue;
-                }
-                if let Some(prev) = states.last_mut() {
-                    prev.to = Some(bounds[p]);
-                }
-                let first_state = states.is_empty();
-                let created = bounds[first.created];
-                let (from, since_point) = if first_state {
-                    // Seen first: the state began between creation and this line.
-                    let from =
-                        Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
-                    (from, Some(first.created))
-                } else if !event {
-                    // Seen changed: since the object's previous line.
-                    let prev = points[lines[n - 1]];
-                    let from =
-                        Interval::new(bounds[prev].min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
-                    (from, Some(prev))
-                } else {
-                    (bounds[p], None)
-                };
-                states.push(State {
-                    status: o.status().map(Text::from),
-                    ready: o.ready,
-                    restarts: o.restarts.as_ref().map(|r| r.count),
-                    ip: o.ip().map(Text::from),
-                    node: o.node().map(Text::from),
-                    cells: o
-                        .cells
-                        .iter()
-                        .filter(|&(h, _)| {
-                            !matches!(
-                                &**h,
-                                "NAME"
-                                    | "NAMESPACE"
-                                    | "EVENT"
-                                    | "AGE"
-                                    | "STATUS"
-                                    | "READY"
-                                    | "RESTARTS"
-                                    | "IP"
-                                    | "NODE"
-                            )
-                        })
-                        .map(|(h, v)| (h.clone(), Text::from(v)))
-                        .collect(),
-                    from,
-                    from_point: p,
-                    since_point,
-                    from_is_event: since_point.is_none(),
-                    since_created,
-                    to: None,
-                    last_seen: bounds[p],
-                    last_point: p,
-                    lines: smallvec::smallvec![lr],
-                    touches: Vec::new(),
-                });
-            }
-            let end = if lines
-                .last()
-                .is_some_and(|&i| obs[i].event() == Some("DELETED"))
-            {
-                End::Deleted
-            } else {
-                End::LastSeen
+}
+
+/// Everything an object's timeline is read from once the network is solved.
+struct Solved<'a> {
+    obs: &'a [Observation],
+    tracks: &'a [Track],
+    points: &'a [Point],
+    bounds: &'a [Interval],
+    stream_ends: &'a HashMap<u32, Interval>,
+}
+
+impl Solved<'_> {
+    /// The timeline of the object incarnation whose tracks are `g`.
+    fn object(&self, g: &[usize]) -> ObjectTimeline {
+        let (obs, tracks, bounds) = (self.obs, self.tracks, self.bounds);
+        let first = &tracks[g[0]];
+        let mut lines: Vec<usize> = g
+            .iter()
+            .flat_map(|&t| tracks[t].obs.iter().copied())
+            .collect();
+        if g.len() > 1 {
+            lines.sort_by_key(|&i| {
+                (
+                    bounds[self.points[i]].mid().unwrap_or(0),
+                    obs[i].stream,
+                    obs[i].seq,
+                )
+            });
+        }
+        let mut states = self.states(first, &lines);
+        let end = if lines
+            .last()
+            .is_some_and(|&i| obs[i].event() == Some("DELETED"))
+        {
+            End::Deleted
+        } else {
+            End::LastSeen
+        };
+        // A watch prints every change: the last state held until its stream ended.
+        if let (End::LastSeen, Some(&i), Some(last)) = (end, lines.last(), states.last_mut()) {
+            last.to = self.stream_ends.get(&obs[i].stream).copied();
+        }
+        let owner = first.owner.map(|o| tracks[o].key.clone());
+        // Each object's states grew by doubling: summed over every object of a long
+        // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
+        states.shrink_to_fit();
+        ObjectTimeline {
+            key: first.key.clone(),
+            incarnation: first.incarnation,
+            owner,
+            created: bounds[first.created],
+            created_point: first.created,
+            states,
+            end,
+        }
+    }
+
+    /// The states of an object whose lines (in time order) are `lines`.
+    fn states(&self, first: &Track, lines: &[usize]) -> Vec<State> {
+        let (obs, bounds) = (self.obs, self.bounds);
+        let mut states: Vec<State> = Vec::new();
+        for (n, &i) in lines.iter().enumerate() {
+            let o = &obs[i];
+            let p = self.points[i];
+            let lr = LineRef {
+                source: o.source.clone(),
+                line: o.line,
+                text: o.text().clone(),
             };
-            // A watch prints every change: the last state held until its stream ended.
-            if let (End::LastSeen, Some(&i), Some(last)) = (end, lines.last(), states.last_mut()) {
-                last.to = stream_ends.get(&obs[i].stream).copied();
+            let same = n > 0 && obs[lines[n - 1]].same_state(o);
+            // A watch's line after the object's line in the same stream is an event:
+            // the change happened as it was printed. Any other line (a listing, a
+            // watch's initial list) shows the object as it was then: a change it
+            // shows happened since the object's previous line, and a line the same
+            // as that one is the object seen again, not a hidden update.
+            let event = n > 0
+                && obs[lines[n - 1]].stream == o.stream
+                && o.listing != Some(true)
+                && o.snapshot.is_none();
+            // The line's own AGE: how long after the creationTimestamp it was printed.
+            let since_created = o
+                .age
+                .as_ref()
+                .and_then(age_window)
+                .map(|(lo, hi)| Interval::new(lo, hi));
+            if same && (o.snapshot.is_some() || !event) {
+                // A `watch` screen prints every object again: the same state, seen
+                // later, not a hidden update.
+                let s = states.last_mut().expect("a previous state exists");
+                s.last_seen = bounds[p];
+                s.last_point = p;
+                continue;
             }
-            let owner = first.owner.map(|o| tracks[o].key.clone());
-            // Each object's states grew by doubling: summed over every object of a long
-            // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
-            states.shrink_to_fit();
-            ObjectTimeline {
-                key: first.key.clone(),
-                incarnation: first.incarnation,
-                owner,
-                created: bounds[first.created],
-                created_point: first.created,
-                states,
-                end,
+            if same {
+                let s = states.last_mut().expect("a previous state exists");
+                s.touches.push(Touch {
+                    at: bounds[p],
+                    since_created,
+                    point: p,
+                    line: lr,
+                });
+                s.last_seen = bounds[p];
+                s.last_point = p;
+                continue;
             }
-        })
-        .collect()
+            if let Some(prev) = states.last_mut() {
+                prev.to = Some(bounds[p]);
+            }
+            let (from, since_point) = self.state_from(first, lines, n, states.is_empty(), event);
+            states.push(new_state(
+                o,
+                p,
+                bounds[p],
+                from,
+                since_point,
+                since_created,
+                lr,
+            ));
+        }
+        states
+    }
+
+    /// When the state shown first by `lines[n]` began, and the earliest point it can
+    /// have begun when that is a range rather than the event of its line.
+    fn state_from(
+        &self,
+        first: &Track,
+        lines: &[usize],
+        n: usize,
+        first_state: bool,
+        event: bool,
+    ) -> (Interval, Option<Point>) {
+        let bounds = self.bounds;
+        let p = self.points[lines[n]];
+        let created = bounds[first.created];
+        if first_state {
+            // Seen first: the state began between creation and this line.
+            let from = Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
+            (from, Some(first.created))
+        } else if !event {
+            // Seen changed: since the object's previous line.
+            let prev = self.points[lines[n - 1]];
+            let from = Interval::new(bounds[prev].min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
+            (from, Some(prev))
+        } else {
+            (bounds[p], None)
+        }
+    }
+}
+
+/// A state as its first line `o` (at point `p`, time `at`) shows it.
+fn new_state(
+    o: &Observation,
+    p: Point,
+    at: Interval,
+    from: Interval,
+    since_point: Option<Point>,
+    since_created: Option<Interval>,
+    lr: LineRef,
+) -> State {
+    State {
+        status: o.status().map(Text::from),
+        ready: o.ready,
+        restarts: o.restarts.as_ref().map(|r| r.count),
+        ip: o.ip().map(Text::from),
+        node: o.node().map(Text::from),
+        cells: o
+            .cells
+            .iter()
+            .filter(|&(h, _)| {
+                !matches!(
+                    &**h,
+                    "NAME"
+                        | "NAMESPACE"
+                        | "EVENT"
+                        | "AGE"
+                        | "STATUS"
+                        | "READY"
+                        | "RESTARTS"
+                        | "IP"
+                        | "NODE"
+                )
+            })
+            .map(|(h, v)| (h.clone(), Text::from(v)))
+            .collect(),
+        from,
+        from_point: p,
+        since_point,
+        from_is_event: since_point.is_none(),
+        since_created,
+        to: None,
+        last_seen: at,
+        last_point: p,
+        lines: smallvec::smallvec![lr],
+        touches: Vec::new(),
+    }
 }
 
 /// Each stream's end: the time of its last line (a watch stopped by `^C` or the next

@@ -1,21 +1,23 @@
-//! Building the timelines: points and constraints, solving, then states.
+//! Building the timelines, one step a file: the streams' line order ([`streams`]),
+//! absolute times ([`wall`]), markers between rows ([`markers`]) and events
+//! ([`marks`]), tracks and their AGE ([`tracks`]), soft links and solving ([`solve`]),
+//! t = 0 ([`origin`]), then each object's states (`assemble`).
 
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use chrono::{Datelike, NaiveDate};
 use smallvec::SmallVec;
 
+mod markers;
 mod marks;
+mod origin;
+mod solve;
+mod streams;
+mod tracks;
+mod wall;
 
 use super::assemble::assemble;
-use super::conflicts::Resolver;
-use super::links::{self, Track};
-use super::objects::{is_new_incarnation, ObjectKey};
-use super::stn::{Ms, Network, UNBOUNDED};
-use super::{Interval, LineRef, LinkOptions, LinkReport, Origin, Point, Timelines};
-use crate::capture::WallClock;
-use crate::ingest::{Ingested, MarkerKind};
+use super::links::Track;
+use super::stn::{Ms, Network};
+use super::{Interval, LineRef, LinkOptions, Origin, Point, Timelines};
+use crate::ingest::Ingested;
 use crate::observe::{DurationCell, Observation};
 
 /// Why a constraint holds; the order is the order in which conflicting ones are dropped.
@@ -61,6 +63,8 @@ pub(super) struct Constraint {
     pub(super) link: Option<u32>,
 }
 
+/// The network as it is built: its points and constraints, why each holds, and the
+/// warnings met on the way.
 struct Builder<'a> {
     obs: &'a [Observation],
     net: Network,
@@ -68,7 +72,16 @@ struct Builder<'a> {
     warnings: Vec<String>,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(obs: &'a [Observation]) -> Builder<'a> {
+        Builder {
+            obs,
+            net: Network::new(),
+            constraints: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     fn add(
         &mut self,
         a: Point,
@@ -109,414 +122,48 @@ pub(super) fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
     Some((lo_ms, hi * 1000 - 1))
 }
 
-/// Seconds of a wall-clock time within its precision class, and the class.
-fn wall_seconds(w: &WallClock) -> (u8, i64) {
-    let tod = i64::from(w.time.num_seconds_from_midnight_compat());
-    let off = i64::from(w.utc_offset_s.unwrap_or(0));
-    let class_tz = u8::from(w.utc_offset_s.is_some());
-    match (w.year, w.month_day) {
-        (Some(y), Some((m, d))) => {
-            let days = NaiveDate::from_ymd_opt(y, m, d)
-                .map(|d| i64::from(d.num_days_from_ce()))
-                .unwrap_or(0);
-            (class_tz, days * 86_400 + tod - off)
-        }
-        // No year: day of a fixed leap year, so Feb 29 exists.
-        (None, Some((m, d))) => {
-            let days = NaiveDate::from_ymd_opt(2000, m, d)
-                .map(|d| i64::from(d.ordinal()))
-                .unwrap_or(0);
-            (2 + class_tz, days * 86_400 + tod - off)
-        }
-        _ => (4 + class_tz, tod - off),
-    }
-}
-
-trait SecondsFromMidnight {
-    fn num_seconds_from_midnight_compat(&self) -> u32;
-}
-
-impl SecondsFromMidnight for chrono::NaiveTime {
-    fn num_seconds_from_midnight_compat(&self) -> u32 {
-        use chrono::Timelike;
-        self.num_seconds_from_midnight()
-    }
-}
-
-/// The points in a guess at time order: the lines as read, each object's creation
-/// just before its first line, then the rest (anchors, markers).
-fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<Point> {
-    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::new();
-    for t in tracks {
-        if let Some(&first) = t.obs.first() {
-            created_before.entry(first).or_default().push(t.created);
-        }
-    }
-    let mut order = Vec::with_capacity(n);
-    let mut placed = vec![false; n];
-    for (i, &p) in points.iter().enumerate() {
-        for &c in created_before.get(&i).into_iter().flatten() {
-            if !placed[c] {
-                placed[c] = true;
-                order.push(c);
-            }
-        }
-        if !placed[p] {
-            placed[p] = true;
-            order.push(p);
-        }
-    }
-    order.extend((0..n).filter(|&p| !placed[p]));
-    order
-}
-
-/// Whether a stream's rows are one listing printed at one instant: its command is a
-/// plain `get`, or — with no command printed — no object appears twice (a watch
-/// prints an object again on each change).
-fn is_listing(obs: &[Observation], rows: &[usize]) -> bool {
-    match obs[rows[0]].listing {
-        Some(listing) => listing,
-        None => {
-            let mut seen = std::collections::HashSet::new();
-            rows.iter()
-                .all(|&i| obs[i].snapshot.is_none() && seen.insert((&obs[i].kind, obs[i].name())))
-        }
-    }
-}
-
 /// Builds the timelines of one experiment.
 pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let obs = &ing.observations;
-    let mut b = Builder {
-        obs,
-        net: Network::new(),
-        constraints: Vec::new(),
-        warnings: Vec::new(),
-    };
+    let mut b = Builder::new(obs);
     let points: Vec<Point> = obs.iter().map(|_| b.net.point()).collect();
-
-    // Streams: line order, and watch screens printed at one instant.
-    let mut by_stream: HashMap<u32, Vec<usize>> = HashMap::new();
-    for (i, o) in obs.iter().enumerate() {
-        by_stream.entry(o.stream).or_default().push(i);
-    }
-    let mut streams: Vec<u32> = by_stream.keys().copied().collect();
-    streams.sort_unstable();
-    for s in &streams {
-        let listing = is_listing(obs, &by_stream[s]);
-        for w in by_stream[s].windows(2) {
-            let (p, q) = (&obs[w[0]], &obs[w[1]]);
-            let one_instant = (p.snapshot.is_some() && p.snapshot == q.snapshot) || listing;
-            let hi = if one_instant { 1000 } else { UNBOUNDED };
-            b.add(
-                points[w[0]],
-                points[w[1]],
-                0,
-                hi,
-                Strength::Order,
-                &[w[0], w[1]],
-            );
-        }
-    }
-
-    // Commands of one source ran one after another: each stream starts after the one
-    // before it in the file ended.
-    let mut by_source_streams: HashMap<&Arc<str>, Vec<u32>> = HashMap::new();
-    for s in &streams {
-        let first = by_stream[s][0];
-        by_source_streams
-            .entry(&obs[first].source)
-            .or_default()
-            .push(*s);
-    }
-    for ss in by_source_streams.values() {
-        for w in ss.windows(2) {
-            let last = *by_stream[&w[0]].last().expect("a stream has rows");
-            let next = by_stream[&w[1]][0];
-            if obs[last].line < obs[next].line {
-                b.add(
-                    points[last],
-                    points[next],
-                    0,
-                    UNBOUNDED,
-                    Strength::Sequence,
-                    &[last, next],
-                );
-            }
-        }
-    }
-    drop(by_source_streams);
-
-    // Absolute times: one anchor point per precision class.
-    let mut anchors: HashMap<u8, Point> = HashMap::new();
-    let mut wall_of_anchor: HashMap<u8, (i64, WallClock)> = HashMap::new();
-    let mut anchor = |b: &mut Builder, w: &WallClock| -> (Point, i64) {
-        let (class, secs) = wall_seconds(w);
-        let p = *anchors.entry(class).or_insert_with(|| b.net.point());
-        wall_of_anchor.entry(class).or_insert((secs, *w));
-        (p, secs)
-    };
-    for (i, o) in obs.iter().enumerate() {
-        if let Some(w) = &o.wall {
-            let (a, secs) = anchor(&mut b, w);
-            b.add(
-                a,
-                points[i],
-                secs * 1000,
-                secs * 1000 + 999,
-                Strength::Wall,
-                &[i],
-            );
-        }
-    }
-    // Markers (date lines, injection commands) sit between the rows of their source.
-    let mut by_source: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
-    for (i, o) in obs.iter().enumerate() {
-        by_source.entry(o.source.clone()).or_default().push(i);
-    }
-    let mut commands = Vec::new();
-    let mut logins = marks::NodeCommands::default();
-    for m in &ing.markers {
-        let rows = by_source.get(&m.source).map(Vec::as_slice).unwrap_or(&[]);
-        let split = rows.partition_point(|&i| obs[i].line < m.line);
-        let (time, action, text) = match &m.what {
-            MarkerKind::Time(w) => (Some(*w), None, String::new()),
-            MarkerKind::Command { text, time, host } => (
-                *time,
-                logins.classify(&m.source, text, host.as_deref()),
-                text.clone(),
-            ),
-            MarkerKind::Interrupt => continue,
-        };
-        if time.is_none() && action.is_none() {
-            continue;
-        }
-        let p = b.net.point();
-        // A date line is printed where it stands in its own stream; across commands, a
-        // mark's place is as good as the file's order of commands.
-        let place = |row: usize| {
-            if action.is_none() && m.stream == Some(obs[row].stream) {
-                Strength::Order
-            } else {
-                Strength::Sequence
-            }
-        };
-        if split > 0 {
-            let prev = rows[split - 1];
-            b.add(points[prev], p, 0, UNBOUNDED, place(prev), &[prev]);
-        }
-        if let Some(&next) = rows.get(split) {
-            b.add(p, points[next], 0, UNBOUNDED, place(next), &[next]);
-        }
-        if let Some(w) = time {
-            let (a, secs) = anchor(&mut b, &w);
-            b.add(a, p, secs * 1000, secs * 1000 + 999, Strength::Wall, &[]);
-        }
-        if let Some(action) = action {
-            let line = LineRef {
-                source: m.source.clone(),
-                line: m.line,
-                text: text.into(),
-            };
-            commands.push((p, action, line));
-        }
-    }
-
+    let streams = streams::Streams::of(obs);
+    streams::line_order(&mut b, &streams, &points);
+    streams::command_order(&mut b, &streams, &points);
+    let mut anchors = wall::Anchors::default();
+    anchors.place_rows(&mut b, &points);
+    let commands = markers::place(&mut b, &ing.markers, &points, &mut anchors);
     let event_points = marks::event_points(&mut b, &points);
-
-    // Tracks: object incarnations per stream, with creation points and AGE constraints.
-    let mut tracks: Vec<Track> = Vec::new();
-    for s in &streams {
-        let mut current: HashMap<ObjectKey, usize> = HashMap::new();
-        let mut incarnations: HashMap<ObjectKey, u32> = HashMap::new();
-        for &i in &by_stream[s] {
-            let key = ObjectKey::of(&obs[i]);
-            let known = current.get(&key).copied().filter(|&t| {
-                !is_new_incarnation(
-                    &obs[*tracks[t].obs.last().expect("track has a line")],
-                    &obs[i],
-                )
-            });
-            let t = match known {
-                Some(t) => t,
-                None => {
-                    let inc = incarnations.entry(key.clone()).or_insert(0);
-                    let created = b.net.point();
-                    tracks.push(Track {
-                        key: key.clone(),
-                        stream: *s,
-                        incarnation: *inc,
-                        obs: vec![],
-                        created,
-                        owner: None,
-                    });
-                    *inc += 1;
-                    current.insert(key, tracks.len() - 1);
-                    tracks.len() - 1
-                }
-            };
-            tracks[t].obs.push(i);
-            if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
-                b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
-            }
-        }
+    let tracks = tracks::tracks(&mut b, &streams, &points);
+    let mut reports = solve::soft_links(&mut b, &points, &tracks, &opts);
+    drop(streams);
+    solve::solve(&mut b, &points, &tracks, &mut reports);
+    let clock = origin::clock(&b, &points, &tracks);
+    let wall_clock = anchors.wall_clock(&clock.bounds);
+    let objects = assemble(obs, &tracks, &points, &clock.bounds);
+    let events = marks::event_marks(&b, &event_points, &clock.bounds);
+    let warnings = node_only_warning(b.warnings, &tracks);
+    let (injections, node_commands) = node_commands(commands, &clock.bounds);
+    Timelines {
+        origin: Origin {
+            description: clock.description,
+            wall_clock,
+        },
+        objects,
+        links: reports,
+        warnings,
+        injections,
+        node_commands,
+        events,
+        net: b.net,
+        origin_point: clock.origin,
+        bounds: clock.bounds,
+        cache: Default::default(),
     }
-    links::assign_owners(&mut tracks);
-    // RESTARTS (X ago): the restart time, one point per (track, count).
-    for t in &tracks {
-        let mut restart_points: HashMap<u32, Point> = HashMap::new();
-        for &i in &t.obs {
-            let Some(r) = &obs[i].restarts else { continue };
-            let Some((lo, hi)) = r.last_ago.as_deref().and_then(age_window) else {
-                continue;
-            };
-            let p = *restart_points
-                .entry(r.count)
-                .or_insert_with(|| b.net.point());
-            b.add(p, points[i], lo, hi, Strength::RestartAgo, &[i]);
-        }
-    }
+}
 
-    // Soft links.
-    let proposed = links::propose(obs, &points, &tracks, &opts);
-    let mut reports: Vec<LinkReport> = Vec::new();
-    for (li, l) in proposed.iter().enumerate() {
-        let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
-        b.constraints[id].link = u32::try_from(li).ok();
-        let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
-        reports.push(LinkReport {
-            kind: l.kind,
-            flag: l.flag,
-            window_s: [secs(l.lo), secs(l.hi)],
-            lines: l.obs.iter().map(|&i| b.line_ref(i)).collect(),
-            used: true,
-        });
-    }
-
-    // Solve. The common case, no contradiction, is settled adding the points in time
-    // order; a contradiction met on the way loses the weakest constraint of its cycle
-    // there (see `conflicts`). Only when that runs over its budget does a whole-network
-    // check find the cycles, one pass each.
-    drop((by_stream, by_source, proposed));
-    let order = time_order(b.net.len(), &points, &tracks);
-    let mut resolver = Resolver::new(obs, &b.constraints);
-    let settled = b.net.settle_resolving(&order, |c| {
-        resolver.drop_for(c, &mut b.warnings, &mut reports)
-    });
-    if !settled {
-        while let Err(conflict) = b.net.check() {
-            let drop = resolver.drop_for(&conflict, &mut b.warnings, &mut reports);
-            if drop.is_empty() {
-                break;
-            }
-            for id in drop {
-                b.net.remove(id);
-            }
-        }
-    }
-    // Why each constraint holds was needed to name conflicts only; the states built
-    // below are the peak of a long capture's memory.
-    drop((resolver, order));
-    b.constraints = Vec::new();
-
-    // Origin: the earliest-created workload, else the earliest line.
-    let reference = points.first().copied().unwrap_or(0);
-    // Distances from the first line, searched only when needed (a search is a pass over
-    // the network) and reused below when that line is t = 0.
-    let from_reference = std::cell::OnceCell::new();
-    let fwd_ref = || {
-        from_reference.get_or_init(|| {
-            b.net
-                .distances(reference, false)
-                .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()])
-        })
-    };
-    // No rows: the net may still hold points (a `date` line), but no line to start from.
-    let (origin_point, origin_desc) = if points.is_empty() {
-        (0, "no table rows".to_string())
-    } else {
-        // The earliest-created workload: the one the most others are (by the middle of
-        // their difference) created after; ties go to the first stream.
-        let mut candidates: Vec<&Track> =
-            tracks.iter().filter(|t| t.key.kind.is_workload()).collect();
-        candidates.dedup_by(|x, y| x.key == y.key);
-        let later_count = |c: &Track| -> usize {
-            let (Ok(f), Ok(r)) = b.net.distances_both(c.created) else {
-                return 0;
-            };
-            candidates
-                .iter()
-                .filter(|o| {
-                    o.key != c.key
-                        && f[o.created] < UNBOUNDED
-                        && r[o.created] < UNBOUNDED
-                        && f[o.created] - r[o.created] > 0
-                })
-                .count()
-        };
-        let earliest_workload = if candidates.len() > 8 {
-            // Many workloads: compare against the first line instead of pairwise.
-            candidates
-                .iter()
-                .copied()
-                .filter(|t| fwd_ref()[t.created] < UNBOUNDED)
-                .min_by_key(|t| fwd_ref()[t.created])
-        } else {
-            candidates
-                .iter()
-                .copied()
-                .map(|c| (later_count(c), c))
-                .max_by_key(|(n, c)| (*n, std::cmp::Reverse(c.stream)))
-                .map(|(_, c)| c)
-        };
-        match earliest_workload {
-            Some(t) => (
-                t.created,
-                format!(
-                    "t = 0 is the creation of {} (the earliest-created workload)",
-                    t.key
-                ),
-            ),
-            None => {
-                let first = (0..obs.len())
-                    .min_by_key(|&i| fwd_ref()[points[i]])
-                    .unwrap_or(0);
-                (
-                    points[first],
-                    format!(
-                        "t = 0 is the earliest line, {}:{}",
-                        obs[first].source, obs[first].line
-                    ),
-                )
-            }
-        }
-    };
-    let (fwd, back) = match from_reference.into_inner() {
-        Some(f) if origin_point == reference => (Ok(f), b.net.distances(origin_point, true)),
-        _ => b.net.distances_both(origin_point),
-    };
-    let fwd = fwd.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
-    let back = back.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
-    let bounds: Vec<Interval> = (0..b.net.len())
-        .map(|p| Interval::new(-back[p], fwd[p]))
-        .collect();
-    drop((fwd, back));
-
-    // Wall clock of t = 0 when an anchor is tied to it: anchor − origin is known, and
-    // the anchor stands for second 0 of its class's clock.
-    let wall_clock = anchors.iter().find_map(|(class, &a)| {
-        let i = bounds[a];
-        if !i.is_bounded() || i.width()? > 60_000 {
-            return None;
-        }
-        let origin_secs = -i.mid()? / 1000;
-        let (secs0, w) = wall_of_anchor[class];
-        Some(describe_wall(&w, secs0, origin_secs))
-    });
-
-    let objects = assemble(obs, &tracks, &points, &bounds);
-    let events = marks::event_marks(&b, &event_points, &bounds);
-    let mut warnings = b.warnings;
+/// The warnings, with one more when only nodes were seen.
+fn node_only_warning(mut warnings: Vec<String>, tracks: &[Track]) -> Vec<String> {
     if tracks
         .iter()
         .any(|t| t.key.kind == crate::tables::ResourceKind::Node)
@@ -526,59 +173,35 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     {
         warnings.push("only node lines: node AGEs in days constrain nothing useful".into());
     }
-    Timelines {
-        origin: Origin {
-            description: origin_desc,
-            wall_clock,
-        },
-        objects,
-        links: reports,
-        warnings,
-        injections: commands
-            .iter()
-            .filter(|(_, a, _)| a.action.downs_node())
-            .map(|(p, _, l)| super::Injection {
-                at: bounds[*p],
-                point: *p,
-                line: l.clone(),
-            })
-            .collect(),
-        node_commands: commands
-            .into_iter()
-            .map(|(p, a, l)| super::NodeCommand {
-                at: bounds[p],
-                point: p,
-                action: a.action,
-                node: a.node,
-                line: l,
-            })
-            .collect(),
-        events,
-        net: b.net,
-        origin_point,
-        bounds,
-        cache: Default::default(),
-    }
+    warnings
 }
 
-/// The wall-clock time `target_secs` of a class whose time `secs0` printed as `w`.
-fn describe_wall(w: &WallClock, secs0: i64, target_secs: i64) -> String {
-    let delta = target_secs - secs0;
-    let base = match (w.year, w.month_day) {
-        (Some(y), Some((m, d))) => NaiveDate::from_ymd_opt(y, m, d).map(|d| d.and_time(w.time)),
-        _ => None,
-    };
-    match base {
-        Some(dt) => {
-            let t = dt + chrono::Duration::seconds(delta);
-            let zone = crate::observe::zone_text(w.utc_offset_s);
-            format!("{}{zone}", t.format("%Y-%m-%dT%H:%M:%S"))
-        }
-        None => {
-            let t = w.time + chrono::Duration::seconds(delta);
-            format!("T{}", t.format("%H:%M:%S"))
-        }
-    }
+/// The failure injections among the node commands, and every node command, with
+/// their times.
+fn node_commands(
+    commands: Vec<markers::Command>,
+    bounds: &[Interval],
+) -> (Vec<super::Injection>, Vec<super::NodeCommand>) {
+    let injections = commands
+        .iter()
+        .filter(|(_, a, _)| a.action.downs_node())
+        .map(|(p, _, l)| super::Injection {
+            at: bounds[*p],
+            point: *p,
+            line: l.clone(),
+        })
+        .collect();
+    let all = commands
+        .into_iter()
+        .map(|(p, a, l)| super::NodeCommand {
+            at: bounds[p],
+            point: p,
+            action: a.action,
+            node: a.node,
+            line: l,
+        })
+        .collect();
+    (injections, all)
 }
 
 /// Shell commands that inject a node failure.

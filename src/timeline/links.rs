@@ -53,6 +53,9 @@ pub struct Link {
 
 pub use crate::kube::names::{deployment_template, owns};
 
+mod node;
+use node::node_links;
+
 #[cfg(test)]
 thread_local! {
     /// Candidates looked at by the owner and same-object matching (scaling tests).
@@ -158,7 +161,6 @@ pub fn propose(
     opts: &super::LinkOptions,
 ) -> Vec<Link> {
     let mut links = Vec::new();
-    let sec = 1000;
     if opts.same_object {
         let partners = same_object_partners(tracks);
         for (a, b) in tracks.iter().zip(&partners) {
@@ -200,46 +202,57 @@ pub fn propose(
         }
     }
     if opts.replacement {
-        for (wi, w) in tracks.iter().enumerate() {
-            let rises: Vec<usize> = w
-                .obs
-                .windows(2)
-                .filter(|p| matches!((created_count(&obs[p[0]]), created_count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
-                .map(|p| p[1])
-                .collect();
-            if rises.is_empty() {
-                continue;
-            }
-            let mut born: Vec<&Track> = children[wi]
-                .iter()
-                .map(|&i| &tracks[i])
-                .filter(|t| is_creation_line(&obs[t.obs[0]]))
-                .collect();
-            born.sort_by_key(|t| (t.stream, obs[t.obs[0]].seq));
-            if rises.is_empty() || rises.len() != born.len() {
-                continue;
-            }
-            for (line, pod) in rises.iter().zip(born) {
-                links.push(Link {
-                    kind: "a workload's created count rises when its new pod is created",
-                    flag: "--no-link-replacement",
-                    a: pod.created,
-                    b: points[*line],
-                    lo: 0,
-                    hi: 3 * sec,
-                    obs: vec![pod.obs[0], *line],
-                    rank: 2,
-                });
-            }
-        }
-    }
-    if opts.replacement {
+        replacement_links(obs, points, tracks, &children, &mut links);
         ready_links(obs, points, tracks, &children, &mut links);
     }
     if opts.not_ready || opts.node_back {
         node_links(obs, points, tracks, opts, &mut links);
     }
     links
+}
+
+/// A workload's created-pod count rises when its new pod is created: its rises and
+/// its pods seen at creation, matched in order when there are as many of each.
+fn replacement_links(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    children: &[Vec<usize>],
+    links: &mut Vec<Link>,
+) {
+    let sec = 1000;
+    for (wi, w) in tracks.iter().enumerate() {
+        let rises: Vec<usize> = w
+            .obs
+            .windows(2)
+            .filter(|p| matches!((created_count(&obs[p[0]]), created_count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
+            .map(|p| p[1])
+            .collect();
+        if rises.is_empty() {
+            continue;
+        }
+        let mut born: Vec<&Track> = children[wi]
+            .iter()
+            .map(|&i| &tracks[i])
+            .filter(|t| is_creation_line(&obs[t.obs[0]]))
+            .collect();
+        born.sort_by_key(|t| (t.stream, obs[t.obs[0]].seq));
+        if rises.is_empty() || rises.len() != born.len() {
+            continue;
+        }
+        for (line, pod) in rises.iter().zip(born) {
+            links.push(Link {
+                kind: "a workload's created count rises when its new pod is created",
+                flag: "--no-link-replacement",
+                a: pod.created,
+                b: points[*line],
+                lo: 0,
+                hi: 3 * sec,
+                obs: vec![pod.obs[0], *line],
+                rank: 2,
+            });
+        }
+    }
 }
 
 fn pod_ready(o: &Observation) -> bool {
@@ -302,161 +315,6 @@ fn ready_links(
                 obs: vec![ready, rise],
                 rank: 2,
             });
-        }
-    }
-}
-
-fn is_not_ready(o: &Observation) -> bool {
-    o.status()
-        .is_some_and(|s| s.starts_with("NotReady") || s.starts_with("Unknown"))
-}
-
-fn node_links(
-    obs: &[Observation],
-    points: &[Point],
-    tracks: &[Track],
-    opts: &super::LinkOptions,
-    links: &mut Vec<Link>,
-) {
-    // Owner lines already linked (one owner has many pods on the node).
-    let mut linked_drops: std::collections::HashSet<Point> = Default::default();
-    let sec = 1000;
-    for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
-        // The first Ready → NotReady transition, and the node's first change after it.
-        let Some(k) = node
-            .obs
-            .windows(2)
-            .position(|p| !is_not_ready(&obs[p[0]]) && is_not_ready(&obs[p[1]]))
-        else {
-            continue;
-        };
-        let down = node.obs[k + 1];
-        let back = node.obs[k + 2..]
-            .iter()
-            .copied()
-            .find(|&i| !obs[i].same_state(&obs[down]));
-        let pods_here: Vec<&Track> = tracks
-            .iter()
-            .filter(|t| {
-                t.key.kind == ResourceKind::Pod
-                    && t.obs
-                        .iter()
-                        .any(|&i| obs[i].node() == Some(&*node.key.name))
-            })
-            .collect();
-        for pod in &pods_here {
-            // The pod's first touch while it still looked healthy: the node controller's mark.
-            let first_touch = pod.obs.windows(2).find_map(|p| {
-                let (a, b) = (&obs[p[0]], &obs[p[1]]);
-                let healthy = a.status() == Some("Running");
-                (healthy && b.snapshot.is_none() && a.same_state(b)).then_some(p[1])
-            });
-            if opts.not_ready {
-                if let Some(t) = first_touch {
-                    links.push(Link {
-                        kind: "pods on a node are marked not ready when it turns NotReady",
-                        flag: "--no-link-not-ready",
-                        a: points[down],
-                        b: points[t],
-                        lo: 0,
-                        hi: 5 * sec,
-                        obs: vec![down, t],
-                        rank: 1,
-                    });
-                }
-                if let Some(owner) = pod.owner {
-                    let w = &tracks[owner];
-                    if let Some(drop) = w.obs.windows(2).find_map(|p| {
-                        matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b < a).then_some(p[1])
-                    }) {
-                        if linked_drops.insert(points[drop]) {
-                            // The owner's status follows the pod's mark within the
-                            // controllers' reaction time; without a visible mark, the node.
-                            let (a, lo, hi, from) = match first_touch {
-                                Some(t) => (points[t], 0, 2 * sec, t),
-                                None => (points[down], 0, 7 * sec, down),
-                            };
-                            links.push(Link {
-                                kind: "owners' READY drops when a node turns NotReady",
-                                flag: "--no-link-not-ready",
-                                a,
-                                b: points[drop],
-                                lo,
-                                hi,
-                                obs: vec![from, drop],
-                                rank: 1,
-                            });
-                        }
-                    }
-                }
-            }
-            if opts.node_back {
-                if let Some(back) = back {
-                    // Only changes after the node controller's mark on the pod: a change
-                    // before it (a graceful shutdown's Failed status) was written by the
-                    // kubelet going down, not coming back. No mark seen, no link.
-                    let Some(start) =
-                        first_touch.and_then(|t| pod.obs.iter().position(|&i| i == t))
-                    else {
-                        continue;
-                    };
-                    let kubelet_change = pod.obs[start..].windows(2).find_map(|p| {
-                        let (a, b) = (&obs[p[0]], &obs[p[1]]);
-                        // What only the kubelet writes: container readiness, IP, restart count, or
-                        // the runtime's `Unknown` (READY 0). The node controller's NodeLost
-                        // `Unknown` keeps READY and IP as they were.
-                        let runtime_unknown = b.status() == Some("Unknown")
-                            && a.status() != b.status()
-                            && b.ready.is_some_and(|[n, _]| n == 0);
-                        let changed = a.ip() != b.ip()
-                            || a.ready != b.ready
-                            || a.restarts.as_ref().map(|r| r.count)
-                                != b.restarts.as_ref().map(|r| r.count)
-                            || runtime_unknown;
-                        (changed && b.node() == Some(&*node.key.name)).then_some(p[1])
-                    });
-                    // A node is Ready before the kubelet restarts its pods' containers
-                    // (it starts them once the runtime network is up, which is what
-                    // Ready reports): the node's Ready line is at most 20 s after the
-                    // pod runs again (one 10 s status sync, plus slack).
-                    let node_ready = node.obs[k + 2..]
-                        .iter()
-                        .copied()
-                        .find(|&i| obs[i].status() == Some("Ready"));
-                    let runs_again = pod.obs[start..].iter().copied().find(|&i| {
-                        let o = &obs[i];
-                        o.status() == Some("Running")
-                            && o.ready.is_some_and(|[n, m]| n == m && m > 0)
-                            && o.node() == Some(&*node.key.name)
-                            && o.restarts.as_ref().map(|r| r.count)
-                                > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
-                    });
-                    if let (Some(r), Some(p)) = (node_ready, runs_again) {
-                        links.push(Link {
-                            kind: "a node is Ready before its restarted pods run",
-                            flag: "--no-link-node-back",
-                            a: points[p],
-                            b: points[r],
-                            lo: -UNBOUNDED,
-                            hi: 20 * sec,
-                            obs: vec![p, r],
-                            rank: 0,
-                        });
-                    }
-                    if let Some(c) = kubelet_change {
-                        links.push(Link {
-                            kind: "the returning kubelet writes its pods and its node",
-                            flag: "--no-link-node-back",
-                            a: points[back],
-                            b: points[c],
-                            lo: -60 * sec,
-                            hi: 60 * sec,
-                            obs: vec![back, c],
-                            rank: 0,
-                        });
-                    }
-                }
-            }
         }
     }
 }

@@ -1,0 +1,115 @@
+//! t = 0, and every point's tightest interval from it: the origin is the creation of
+//! the earliest-created workload, else the earliest line.
+
+use std::cell::OnceCell;
+
+use super::Builder;
+use crate::timeline::links::Track;
+use crate::timeline::stn::{Ms, UNBOUNDED};
+use crate::timeline::{Interval, Point};
+
+/// t = 0 and the intervals of every point on that clock.
+pub(super) struct Clock {
+    /// The point t = 0 stands for.
+    pub(super) origin: Point,
+    /// How it was chosen.
+    pub(super) description: String,
+    /// Each point's interval, by point.
+    pub(super) bounds: Vec<Interval>,
+}
+
+/// Chooses t = 0 and reads every point's interval from it.
+pub(super) fn clock(b: &Builder, points: &[Point], tracks: &[Track]) -> Clock {
+    let reference = points.first().copied().unwrap_or(0);
+    // Distances from the first line, searched only when needed (a search is a pass over
+    // the network) and reused below when that line is t = 0.
+    let from_reference = OnceCell::new();
+    let fwd_ref = || {
+        from_reference.get_or_init(|| {
+            b.net
+                .distances(reference, false)
+                .unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()])
+        })
+    };
+    // No rows: the net may still hold points (a `date` line), but no line to start from.
+    let (origin, description) = if points.is_empty() {
+        (0, "no table rows".to_string())
+    } else {
+        match earliest_workload(b, tracks, fwd_ref) {
+            Some(t) => (
+                t.created,
+                format!(
+                    "t = 0 is the creation of {} (the earliest-created workload)",
+                    t.key
+                ),
+            ),
+            None => {
+                let obs = b.obs;
+                let first = (0..obs.len())
+                    .min_by_key(|&i| fwd_ref()[points[i]])
+                    .unwrap_or(0);
+                (
+                    points[first],
+                    format!(
+                        "t = 0 is the earliest line, {}:{}",
+                        obs[first].source, obs[first].line
+                    ),
+                )
+            }
+        }
+    };
+    let (fwd, back) = match from_reference.into_inner() {
+        Some(f) if origin == reference => (Ok(f), b.net.distances(origin, true)),
+        _ => b.net.distances_both(origin),
+    };
+    let fwd = fwd.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let back = back.unwrap_or_else(|_| vec![UNBOUNDED; b.net.len()]);
+    let bounds = (0..b.net.len())
+        .map(|p| Interval::new(-back[p], fwd[p]))
+        .collect();
+    Clock {
+        origin,
+        description,
+        bounds,
+    }
+}
+
+/// The earliest-created workload: the one the most others are (by the middle of
+/// their difference) created after; ties go to the first stream. Among many
+/// workloads, the one earliest after the first line (`fwd_ref`) instead of pairwise.
+fn earliest_workload<'t, 'r>(
+    b: &Builder,
+    tracks: &'t [Track],
+    fwd_ref: impl Fn() -> &'r Vec<Ms>,
+) -> Option<&'t Track> {
+    let mut candidates: Vec<&Track> = tracks.iter().filter(|t| t.key.kind.is_workload()).collect();
+    candidates.dedup_by(|x, y| x.key == y.key);
+    let later_count = |c: &Track| -> usize {
+        let (Ok(f), Ok(r)) = b.net.distances_both(c.created) else {
+            return 0;
+        };
+        candidates
+            .iter()
+            .filter(|o| {
+                o.key != c.key
+                    && f[o.created] < UNBOUNDED
+                    && r[o.created] < UNBOUNDED
+                    && f[o.created] - r[o.created] > 0
+            })
+            .count()
+    };
+    if candidates.len() > 8 {
+        candidates
+            .iter()
+            .copied()
+            .filter(|t| fwd_ref()[t.created] < UNBOUNDED)
+            .min_by_key(|t| fwd_ref()[t.created])
+    } else {
+        candidates
+            .iter()
+            .copied()
+            .map(|c| (later_count(c), c))
+            .max_by_key(|(n, c)| (*n, std::cmp::Reverse(c.stream)))
+            .map(|(_, c)| c)
+    }
+}

@@ -1,0 +1,95 @@
+//! The soft links between streams as constraints, and solving the network: a
+//! contradiction loses its weakest constraint, named in a warning.
+
+use std::collections::HashMap;
+
+use super::{Builder, Strength};
+use crate::timeline::conflicts::Resolver;
+use crate::timeline::links::{self, Track};
+use crate::timeline::stn::{Ms, UNBOUNDED};
+use crate::timeline::{LinkOptions, LinkReport, Point};
+
+/// Adds every soft link the options allow; returns their reports (each as used until
+/// the solving drops it).
+pub(super) fn soft_links(
+    b: &mut Builder,
+    points: &[Point],
+    tracks: &[Track],
+    opts: &LinkOptions,
+) -> Vec<LinkReport> {
+    let proposed = links::propose(b.obs, points, tracks, opts);
+    let mut reports: Vec<LinkReport> = Vec::new();
+    for (li, l) in proposed.iter().enumerate() {
+        let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
+        b.constraints[id].link = u32::try_from(li).ok();
+        let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
+        reports.push(LinkReport {
+            kind: l.kind,
+            flag: l.flag,
+            window_s: [secs(l.lo), secs(l.hi)],
+            lines: l.obs.iter().map(|&i| b.line_ref(i)).collect(),
+            used: true,
+        });
+    }
+    reports
+}
+
+/// Solves the network. The common case, no contradiction, is settled adding the
+/// points in time order; a contradiction met on the way loses the weakest constraint
+/// of its cycle there (see `conflicts`). Only when that runs over its budget does a
+/// whole-network check find the cycles, one pass each. A dropped link is marked in
+/// `reports`.
+pub(super) fn solve(
+    b: &mut Builder,
+    points: &[Point],
+    tracks: &[Track],
+    reports: &mut [LinkReport],
+) {
+    let order = time_order(b.net.len(), points, tracks);
+    let mut resolver = Resolver::new(b.obs, &b.constraints);
+    let settled = b
+        .net
+        .settle_resolving(&order, |c| resolver.drop_for(c, &mut b.warnings, reports));
+    if !settled {
+        while let Err(conflict) = b.net.check() {
+            let drop = resolver.drop_for(&conflict, &mut b.warnings, reports);
+            if drop.is_empty() {
+                break;
+            }
+            for id in drop {
+                b.net.remove(id);
+            }
+        }
+    }
+    // Why each constraint holds was needed to name conflicts only; the states built
+    // after this are the peak of a long capture's memory.
+    drop((resolver, order));
+    b.constraints = Vec::new();
+}
+
+/// The points in a guess at time order: the lines as read, each object's creation
+/// just before its first line, then the rest (anchors, markers).
+fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<Point> {
+    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::new();
+    for t in tracks {
+        if let Some(&first) = t.obs.first() {
+            created_before.entry(first).or_default().push(t.created);
+        }
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut placed = vec![false; n];
+    for (i, &p) in points.iter().enumerate() {
+        for &c in created_before.get(&i).into_iter().flatten() {
+            if !placed[c] {
+                placed[c] = true;
+                order.push(c);
+            }
+        }
+        if !placed[p] {
+            placed[p] = true;
+            order.push(p);
+        }
+    }
+    order.extend((0..n).filter(|&p| !placed[p]));
+    order
+}

@@ -1,0 +1,230 @@
+//! The links around a node failure: a node turning NotReady and the node
+//! controller's marks on its pods and their owners; the returning kubelet writing its
+//! pods and its node.
+
+use super::{ready_of, Link, Track};
+use crate::observe::Observation;
+use crate::tables::ResourceKind;
+use crate::timeline::stn::UNBOUNDED;
+use crate::timeline::Point;
+
+fn is_not_ready(o: &Observation) -> bool {
+    o.status()
+        .is_some_and(|s| s.starts_with("NotReady") || s.starts_with("Unknown"))
+}
+
+/// A node's first Ready → NotReady transition: its line (`down`, at `node.obs[k + 1]`)
+/// and the node's first change after it (`back`).
+struct NodeDown<'a> {
+    node: &'a Track,
+    k: usize,
+    down: usize,
+    back: Option<usize>,
+}
+
+impl<'a> NodeDown<'a> {
+    fn of(obs: &[Observation], node: &'a Track) -> Option<NodeDown<'a>> {
+        let k = node
+            .obs
+            .windows(2)
+            .position(|p| !is_not_ready(&obs[p[0]]) && is_not_ready(&obs[p[1]]))?;
+        let down = node.obs[k + 1];
+        let back = node.obs[k + 2..]
+            .iter()
+            .copied()
+            .find(|&i| !obs[i].same_state(&obs[down]));
+        Some(NodeDown {
+            node,
+            k,
+            down,
+            back,
+        })
+    }
+}
+
+pub(super) fn node_links(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    opts: &crate::timeline::LinkOptions,
+    links: &mut Vec<Link>,
+) {
+    // Owner lines already linked (one owner has many pods on the node).
+    let mut linked_drops: std::collections::HashSet<Point> = Default::default();
+    for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
+        let Some(nd) = NodeDown::of(obs, node) else {
+            continue;
+        };
+        let pods_here: Vec<&Track> = tracks
+            .iter()
+            .filter(|t| {
+                t.key.kind == ResourceKind::Pod
+                    && t.obs
+                        .iter()
+                        .any(|&i| obs[i].node() == Some(&*node.key.name))
+            })
+            .collect();
+        for pod in &pods_here {
+            // The pod's first touch while it still looked healthy: the node controller's mark.
+            let first_touch = pod.obs.windows(2).find_map(|p| {
+                let (a, b) = (&obs[p[0]], &obs[p[1]]);
+                let healthy = a.status() == Some("Running");
+                (healthy && b.snapshot.is_none() && a.same_state(b)).then_some(p[1])
+            });
+            if opts.not_ready {
+                let mark = NotReadyMark {
+                    down: nd.down,
+                    first_touch,
+                };
+                not_ready_links(obs, points, tracks, pod, mark, &mut linked_drops, links);
+            }
+            if opts.node_back {
+                node_back_links(obs, points, &nd, pod, first_touch, links);
+            }
+        }
+    }
+}
+
+/// A node's NotReady line and a pod's first touch after it (the node controller's
+/// mark), if seen.
+struct NotReadyMark {
+    down: usize,
+    first_touch: Option<usize>,
+}
+
+/// The pod's mark follows its node's NotReady line; its owner's READY drop follows
+/// the mark (or, without a visible mark, the node), each owner line linked once.
+fn not_ready_links(
+    obs: &[Observation],
+    points: &[Point],
+    tracks: &[Track],
+    pod: &Track,
+    mark: NotReadyMark,
+    linked_drops: &mut std::collections::HashSet<Point>,
+    links: &mut Vec<Link>,
+) {
+    let sec = 1000;
+    let NotReadyMark { down, first_touch } = mark;
+    if let Some(t) = first_touch {
+        links.push(Link {
+            kind: "pods on a node are marked not ready when it turns NotReady",
+            flag: "--no-link-not-ready",
+            a: points[down],
+            b: points[t],
+            lo: 0,
+            hi: 5 * sec,
+            obs: vec![down, t],
+            rank: 1,
+        });
+    }
+    let Some(owner) = pod.owner else {
+        return;
+    };
+    let w = &tracks[owner];
+    let Some(drop) = w.obs.windows(2).find_map(|p| {
+        matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b < a)
+            .then_some(p[1])
+    }) else {
+        return;
+    };
+    if linked_drops.insert(points[drop]) {
+        // The owner's status follows the pod's mark within the
+        // controllers' reaction time; without a visible mark, the node.
+        let (a, lo, hi, from) = match first_touch {
+            Some(t) => (points[t], 0, 2 * sec, t),
+            None => (points[down], 0, 7 * sec, down),
+        };
+        links.push(Link {
+            kind: "owners' READY drops when a node turns NotReady",
+            flag: "--no-link-not-ready",
+            a,
+            b: points[drop],
+            lo,
+            hi,
+            obs: vec![from, drop],
+            rank: 1,
+        });
+    }
+}
+
+/// The returning kubelet writes a pod of its node and the node itself (within 60 s of
+/// each other), and the node is Ready before its restarted pods run.
+fn node_back_links(
+    obs: &[Observation],
+    points: &[Point],
+    nd: &NodeDown,
+    pod: &Track,
+    first_touch: Option<usize>,
+    links: &mut Vec<Link>,
+) {
+    let sec = 1000;
+    let Some(back) = nd.back else {
+        return;
+    };
+    // Only changes after the node controller's mark on the pod: a change
+    // before it (a graceful shutdown's Failed status) was written by the
+    // kubelet going down, not coming back. No mark seen, no link.
+    let Some(start) = first_touch.and_then(|t| pod.obs.iter().position(|&i| i == t)) else {
+        return;
+    };
+    let node = nd.node;
+    let kubelet_change = kubelet_change(obs, &pod.obs[start..], &node.key.name);
+    // A node is Ready before the kubelet restarts its pods' containers
+    // (it starts them once the runtime network is up, which is what
+    // Ready reports): the node's Ready line is at most 20 s after the
+    // pod runs again (one 10 s status sync, plus slack).
+    let node_ready = node.obs[nd.k + 2..]
+        .iter()
+        .copied()
+        .find(|&i| obs[i].status() == Some("Ready"));
+    let runs_again = pod.obs[start..].iter().copied().find(|&i| {
+        let o = &obs[i];
+        o.status() == Some("Running")
+            && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+            && o.node() == Some(&*node.key.name)
+            && o.restarts.as_ref().map(|r| r.count)
+                > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
+    });
+    if let (Some(r), Some(p)) = (node_ready, runs_again) {
+        links.push(Link {
+            kind: "a node is Ready before its restarted pods run",
+            flag: "--no-link-node-back",
+            a: points[p],
+            b: points[r],
+            lo: -UNBOUNDED,
+            hi: 20 * sec,
+            obs: vec![p, r],
+            rank: 0,
+        });
+    }
+    if let Some(c) = kubelet_change {
+        links.push(Link {
+            kind: "the returning kubelet writes its pods and its node",
+            flag: "--no-link-node-back",
+            a: points[back],
+            b: points[c],
+            lo: -60 * sec,
+            hi: 60 * sec,
+            obs: vec![back, c],
+            rank: 0,
+        });
+    }
+}
+
+/// The first line of `lines` (a pod's, from the node controller's mark on) that only
+/// the kubelet of `node` writes: container readiness, IP, restart count, or the
+/// runtime's `Unknown` (READY 0). The node controller's NodeLost `Unknown` keeps READY
+/// and IP as they were.
+fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<usize> {
+    lines.windows(2).find_map(|p| {
+        let (a, b) = (&obs[p[0]], &obs[p[1]]);
+        let runtime_unknown = b.status() == Some("Unknown")
+            && a.status() != b.status()
+            && b.ready.is_some_and(|[n, _]| n == 0);
+        let changed = a.ip() != b.ip()
+            || a.ready != b.ready
+            || a.restarts.as_ref().map(|r| r.count) != b.restarts.as_ref().map(|r| r.count)
+            || runtime_unknown;
+        (changed && b.node() == Some(node)).then_some(p[1])
+    })
+}
