@@ -235,7 +235,21 @@ impl Observation {
             .or_else(|| self.cells.get("LASTSEEN"))
             .or_else(|| self.cells.get("AGE"))?;
         let first = crate::tables::cells::event_age_first(cell);
-        match crate::tables::cells::duration_reading(first, crate::duration::Formatter::Human)?.0 {
+        // Event tables of kubectl ≤ 1.11 (LAST SEEN, FIRST SEEN, COUNT, NAME, KIND…) and
+        // describe's FirstSeen/LastSeen printed ShortHumanDuration (FORMAT.md §1.3, §2.8).
+        let schema = &self.cells.schema;
+        let old = schema.index("LASTSEEN").is_some()
+            || schema.index("KIND").is_some()
+                && schema
+                    .columns
+                    .get(1)
+                    .is_some_and(|c| &*c.header == "FIRST SEEN");
+        let formatter = if old {
+            crate::duration::Formatter::Short
+        } else {
+            crate::duration::Formatter::Human
+        };
+        match crate::tables::cells::duration_reading(first, formatter)?.0 {
             crate::duration::Reading::Bounds(b) => Some((b.min_s, b.max_s)),
             _ => None,
         }
