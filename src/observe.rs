@@ -132,8 +132,9 @@ impl Observation {
     /// Object name without a `--show-kind` prefix (`pod/web-0` → `web-0`). An event
     /// table without a NAME column names its involved object (OBJECT, `pod/web-0`).
     pub fn name(&self) -> &str {
-        if let Some((_, name)) = self.event_object().filter(|_| !self.has_name_column()) {
-            return name;
+        if self.kind == ResourceKind::Event && !self.has_name_column() {
+            // Not the first cell (LAST SEEN, a describe's TYPE): the object is unknown.
+            return self.event_object().map_or("", |(_, name)| name);
         }
         let raw = self
             .cells
@@ -154,16 +155,62 @@ impl Observation {
     }
 
     /// An event row's involved object as `(kind, name)`: OBJECT / INVOLVED OBJECT
-    /// (`pod/web-0`, `node/w1`, `Pod/web-0`); null for other rows.
+    /// (`pod/web-0`, `node/w1`, `Pod/web-0`); the KIND and NAME cells of kubectl ≤ 1.11
+    /// tables; for a `describe` Events block the described object, else the node its
+    /// FROM (`kubelet, w1`) or its message (`Node w1 status is now: …`) names. Null for
+    /// other rows.
     pub fn event_object(&self) -> Option<(&str, &str)> {
         if self.kind != ResourceKind::Event {
             return None;
         }
-        let object = self
+        if let Some(object) = self
             .cells
             .get("OBJECT")
-            .or_else(|| self.cells.get("INVOLVED OBJECT"))?;
-        crate::kube::events::involved_object(object)
+            .or_else(|| self.cells.get("INVOLVED OBJECT"))
+        {
+            return crate::kube::events::involved_object(object);
+        }
+        if let (Some(kind), Some(name)) = (self.cells.get("KIND"), self.cells.get("NAME")) {
+            // 1.12–1.13 `-o wide` prints the event's own name there: `web-0.16f5a8c2e3b1d4a7`.
+            let name = match name.rsplit_once('.') {
+                Some((object, id))
+                    if id.len() >= 12 && id.bytes().all(|b| b.is_ascii_hexdigit()) =>
+                {
+                    object
+                }
+                _ => name,
+            };
+            return (!kind.is_empty() && !name.is_empty()).then_some((kind, name));
+        }
+        let described = self.cells.schema.described.as_ref()?;
+        match (&described.kind, &described.name) {
+            (Some(kind), Some(name)) => return Some((kind, name)),
+            (Some(kind), None) if &**kind != "node" => return None,
+            _ => {}
+        }
+        let from_host = self
+            .cells
+            .get("FROM")
+            .and_then(|f| f.split_once(", "))
+            .map(|(_, host)| host)
+            .or_else(|| {
+                // `{kubelet node-1}` (kubectl before 1.6).
+                let inner = self
+                    .cells
+                    .get("FROM")?
+                    .strip_prefix('{')?
+                    .strip_suffix('}')?;
+                inner
+                    .split_once(' ')
+                    .map(|(_, h)| h)
+                    .filter(|h| !h.is_empty())
+            });
+        let from_message = || {
+            let rest = self.cells.get("MESSAGE")?.strip_prefix("Node ")?;
+            let name = rest.split_whitespace().next()?;
+            (name != "is").then_some(name)
+        };
+        from_host.or_else(from_message).map(|name| ("node", name))
     }
 
     /// An event row's REASON and MESSAGE.
@@ -185,9 +232,24 @@ impl Observation {
         let cell = self
             .cells
             .get("LAST SEEN")
+            .or_else(|| self.cells.get("LASTSEEN"))
             .or_else(|| self.cells.get("AGE"))?;
-        let first = cell.split_whitespace().next()?;
-        match crate::tables::cells::duration_reading(first, crate::duration::Formatter::Human)?.0 {
+        let first = crate::tables::cells::event_age_first(cell);
+        // Event tables of kubectl ≤ 1.11 (LAST SEEN, FIRST SEEN, COUNT, NAME, KIND…) and
+        // describe's FirstSeen/LastSeen printed ShortHumanDuration (FORMAT.md §1.3, §2.8).
+        let schema = &self.cells.schema;
+        let old = schema.index("LASTSEEN").is_some()
+            || schema.index("KIND").is_some()
+                && schema
+                    .columns
+                    .get(1)
+                    .is_some_and(|c| &*c.header == "FIRST SEEN");
+        let formatter = if old {
+            crate::duration::Formatter::Short
+        } else {
+            crate::duration::Formatter::Human
+        };
+        match crate::tables::cells::duration_reading(first, formatter)?.0 {
             crate::duration::Reading::Bounds(b) => Some((b.min_s, b.max_s)),
             _ => None,
         }
@@ -521,7 +583,10 @@ impl Observer {
                 .and_then(|a| self.duration(row.stream, a))
                 .map(Box::new),
         });
-        let age = get("AGE").and_then(|a| self.duration(row.stream, a));
+        // A describe Events block's AGE is the event's (`event_age_s`), not an object's.
+        let age = get("AGE")
+            .filter(|_| kind != ResourceKind::Event)
+            .and_then(|a| self.duration(row.stream, a));
         let namespace = none_to_null(get("NAMESPACE")).map(Text::from).or_else(|| {
             row.namespace
                 .as_deref()
@@ -576,6 +641,7 @@ mod tests {
                 columns,
                 positions: vec![],
                 wide: false,
+                described: None,
             });
             let text: Arc<str> = "x ".repeat(n).into();
             let spans = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();

@@ -398,6 +398,53 @@ fn read_get(args: &[String]) -> Option<GetCommand> {
     Some(get)
 }
 
+/// What a `kubectl describe` command line names: the resource and the one object, as
+/// typed (`describe po/web-0`, `describe pod web-0`, `describe nodes`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DescribeCommand {
+    /// The resource argument (`po`, `pod`, `node`); `None` when not given or not plain
+    /// text (`$(kubectl get pod -o name)`).
+    pub resource: Option<String>,
+    /// The object's name, when exactly one is given.
+    pub name: Option<String>,
+}
+
+/// Reads a command line as `kubectl describe …` (aliases included: `kdp`, `k describe`).
+pub fn describe_of(text: &str) -> Option<DescribeCommand> {
+    let parsed = unquote(shell::parse_line(text));
+    let head = strip_prefixes(parsed.commands.first()?.first()?);
+    let args = kubectl_args(head)?;
+    let mut positionals = read_args(&args).into_iter().filter_map(|a| match a {
+        Arg::Positional(p) => Some(p),
+        Arg::Flag(..) => None,
+    });
+    if positionals.next()? != "describe" {
+        return None;
+    }
+    let plain = |w: &String| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._/:".contains(&b))
+    };
+    let rest: Vec<String> = positionals.collect();
+    let mut d = DescribeCommand::default();
+    if let Some(first) = rest.first().filter(|w| plain(w)) {
+        match first.split_once('/') {
+            Some((kind, name)) => {
+                d.resource = Some(kind.to_string());
+                d.name = (rest.len() == 1 && !name.is_empty()).then(|| name.to_string());
+            }
+            None => {
+                d.resource = Some(first.clone());
+                d.name = (rest.len() == 2)
+                    .then(|| rest[1].clone())
+                    .filter(|n| plain(n) && !n.contains('/'));
+            }
+        }
+    }
+    Some(d)
+}
+
 #[cfg(test)]
 #[path = "command_tests.rs"]
 mod tests;

@@ -232,3 +232,25 @@ fn starts_command_for_zsh_arrow() {
     assert!(!starts_command("~ kubectl get pods"));
     assert!(!starts_command("myrepo git:(main)"));
 }
+
+#[test]
+fn describe_commands_name_their_object() {
+    let d = describe_of("kubectl describe po/nginx-0").unwrap();
+    assert_eq!(
+        (d.resource.as_deref(), d.name.as_deref()),
+        (Some("po"), Some("nginx-0"))
+    );
+    let d = describe_of("kubectl -n shop describe pod web-1").unwrap();
+    assert_eq!(
+        (d.resource.as_deref(), d.name.as_deref()),
+        (Some("pod"), Some("web-1"))
+    );
+    let d = describe_of("kubectl describe po").unwrap();
+    assert_eq!((d.resource.as_deref(), d.name), (Some("po"), None));
+    let d = describe_of("kubectl describe $(kubectl get pod -o name)").unwrap();
+    assert_eq!(d.name, None);
+    let d = describe_of("kdp web-1").unwrap();
+    assert_eq!(d.name.as_deref(), Some("web-1"));
+    assert_eq!(describe_of("kubectl get pods"), None);
+    assert_eq!(describe_of("describe the node"), None);
+}

@@ -48,6 +48,8 @@ mod tests;
 
 use chrono::NaiveTime;
 
+pub use command::{describe_of, DescribeCommand};
+
 /// One cleaned line of a capture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CapturedLine {

@@ -34,8 +34,12 @@ pub enum CellClass {
     Completions,
     /// CronJob SCHEDULE: five or six cron fields, or a `@` macro.
     Schedule,
-    /// Event SOURCE: `component` or `component, host`.
+    /// Event SOURCE / describe FROM: `component`, `component, host`, or the
+    /// pre-1.6 `{component host}` (`{default-scheduler }`).
     Source,
+    /// An event's LAST SEEN (or a describe Events block's AGE): a duration, maybe
+    /// followed by the series `(x2 over 41m)` that `kubectl events` and `describe` add.
+    EventAge,
     /// Free text of one or more single-space-separated words (OS-IMAGE, MESSAGE).
     Text,
     /// A column no built-in printer makes: any text, possibly empty. Not in the
@@ -58,6 +62,7 @@ impl CellClass {
         CellClass::Completions,
         CellClass::Schedule,
         CellClass::Source,
+        CellClass::EventAge,
         CellClass::Text,
     ];
 
@@ -77,6 +82,7 @@ impl CellClass {
             CellClass::Completions => (1, 3),
             CellClass::Schedule => (1, 6),
             CellClass::Source => (1, 2),
+            CellClass::EventAge => (1, 4),
             CellClass::Text => (1, usize::MAX),
             CellClass::Unknown => (0, usize::MAX),
             _ => (1, 1),
@@ -103,6 +109,7 @@ pub fn accepts(class: CellClass, cell: &str) -> bool {
         CellClass::Completions => completions(cell),
         CellClass::Schedule => schedule(cell),
         CellClass::Source => source(cell),
+        CellClass::EventAge => event_age(cell),
         CellClass::Text => !cell.is_empty(),
         CellClass::Unknown => true,
     }
@@ -219,12 +226,38 @@ fn schedule(s: &str) -> bool {
         })
 }
 
-// source = token [ ", " token ]
+// source = token [ ", " token ] | "{" token [ " " [token] ] "}"
 fn source(s: &str) -> bool {
+    if let Some(inner) = s.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        return match inner.split_once(' ') {
+            Some((a, b)) => token(a) && (b.is_empty() || token(b)),
+            None => token(inner),
+        };
+    }
     match s.split_once(", ") {
         Some((a, b)) => token(a) && token(b),
         None => token(s),
     }
+}
+
+// event-age = age [ " (x" count " over " age ")" ] ; age = duration | "<unknown>" | "<invalid>"
+fn event_age(s: &str) -> bool {
+    let age = |t: &str| t == "<none>" || duration::is_duration(t);
+    match s.split_once(" (x") {
+        None => age(s),
+        Some((first, rest)) => {
+            let Some((n, over)) = rest.strip_suffix(')').and_then(|r| r.split_once(" over "))
+            else {
+                return false;
+            };
+            age(first) && count(n) && age(over)
+        }
+    }
+}
+
+/// The first part of an event age cell: `41m (x2 over 41m)` → `41m`.
+pub fn event_age_first(s: &str) -> &str {
+    s.split_once(" (x").map_or(s, |(first, _)| first)
 }
 
 #[cfg(test)]
@@ -298,6 +331,14 @@ mod tests {
         assert!(!accepts(CellClass::Completions, "0/1 of"));
         assert!(accepts(CellClass::Source, "kubelet, node-1"));
         assert!(!accepts(CellClass::WatchEvent, "ADDED   "));
+        assert!(accepts(CellClass::Source, "{kubelet node-1}"));
+        assert!(accepts(CellClass::Source, "{default-scheduler }"));
+        assert!(!accepts(CellClass::Source, "{a b c}"));
+        assert!(accepts(CellClass::EventAge, "41m (x2 over 41m)"));
+        assert!(accepts(CellClass::EventAge, "2m33s"));
+        assert!(!accepts(CellClass::EventAge, "41m (x2)"));
+        assert!(!accepts(CellClass::EventAge, "Normal"));
+        assert_eq!(event_age_first("2m33s (x2 over 4m48s)"), "2m33s");
     }
 
     #[test]

@@ -17,6 +17,17 @@ pub struct Schema {
     pub positions: Vec<usize>,
     /// Whether the table is `-o wide` (it has the kind's wide-only columns).
     pub wide: bool,
+    /// For the Events block of a `kubectl describe`: the described object, as far as
+    /// the command or the output's `Name:` line tell it.
+    pub described: Option<Described>,
+}
+
+/// The object a `kubectl describe` showed (the involved object of its Events block).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Described {
+    /// Lower-case kind (`pod`, `node`), when known.
+    pub kind: Option<Arc<str>>,
+    pub name: Option<Arc<str>>,
 }
 
 /// Where a schema's kind came from.
@@ -60,7 +71,15 @@ impl Schema {
 }
 
 /// Header words whose first letter can get lost in a copy (`AME   READY ...`).
-const FIRST_COLUMNS: &[&str] = &["NAME", "NAMESPACE", "EVENT", "LAST SEEN", "POD"];
+const FIRST_COLUMNS: &[&str] = &[
+    "NAME",
+    "NAMESPACE",
+    "EVENT",
+    "LAST SEEN",
+    "LASTSEEN",
+    "POD",
+    "CONTROLLER",
+];
 
 /// Multi-word header names, for headers whose spaces a web page collapsed.
 const TWO_WORD_HEADERS: &[&str] = &[
@@ -70,6 +89,8 @@ const TWO_WORD_HEADERS: &[&str] = &[
     "LAST SEEN",
     "FIRST SEEN",
     "LAST SCHEDULE",
+    "INVOLVED OBJECT",
+    "ACCESS MODES",
 ];
 
 /// A parsed header line: names and their start columns, plus a repair note.
@@ -221,6 +242,7 @@ pub fn schema_from_header(header: &Header, get: Option<&GetCommand>) -> Schema {
         columns,
         positions: header.positions.clone(),
         wide,
+        described: None,
     }
 }
 
@@ -271,6 +293,7 @@ pub fn schema_for_kind(
         columns,
         positions: Vec::new(),
         wide,
+        described: None,
     })
 }
 

@@ -13,6 +13,7 @@
 //! their order is the order kubectl printed them.
 
 pub mod cells;
+pub mod describe;
 pub mod header;
 pub mod schema;
 pub mod split;
@@ -23,7 +24,7 @@ use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
 use header::{
     apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header, Header,
 };
-pub use header::{Column, KindFrom, Schema, SchemaRef};
+pub use header::{Column, Described, KindFrom, Schema, SchemaRef};
 pub use schema::ResourceKind;
 
 /// One table row, split into cells.
@@ -151,6 +152,8 @@ pub struct Tabler {
     /// The last watch-screen command and screen number.
     screen: Option<(String, u32)>,
     screen_time: Option<WallClock>,
+    /// Inside `kubectl describe` output.
+    describe: Option<describe::DescribeState>,
 }
 
 impl Tabler {
@@ -164,6 +167,7 @@ impl Tabler {
             get: None,
             screen: None,
             screen_time: None,
+            describe: None,
         }
     }
 
@@ -191,7 +195,14 @@ impl Tabler {
     pub fn push(&mut self, cl: CapturedLine) -> Item {
         let line = cl.line;
         match cl.kind {
-            LineKind::Blank => Item::Blank { line },
+            LineKind::Blank => {
+                // A describe's Events block ends at the blank line after it.
+                if let Some(d) = self.describe.as_mut().filter(|d| d.in_events) {
+                    d.in_events = false;
+                    self.end_stream();
+                }
+                Item::Blank { line }
+            }
             LineKind::Skipped(reason) => Item::Skipped {
                 line,
                 text: cl.text,
@@ -200,6 +211,7 @@ impl Tabler {
             LineKind::Interrupt => {
                 self.end_stream();
                 self.get = None;
+                self.describe = None;
                 Item::Interrupt { line }
             }
             LineKind::TimeMarker => match cl.time {
@@ -216,10 +228,13 @@ impl Tabler {
             },
             LineKind::Command(command) => {
                 self.end_stream();
-                self.get = command.get.clone();
-                if let Some(get) = command.get.as_ref() {
+                self.describe = crate::capture::describe_of(&command.text)
+                    .map(|d| describe::DescribeState::from_command(&d));
+                // `kubectl describe $(kubectl get pod -o name)` is no `get`.
+                self.get = command.get.clone().filter(|_| self.describe.is_none());
+                if let Some(get) = self.get.clone() {
                     self.new_stream();
-                    self.schema = headerless_schema(get);
+                    self.schema = headerless_schema(&get);
                 }
                 Item::Command {
                     line,
@@ -238,6 +253,7 @@ impl Tabler {
                     }
                 } else {
                     self.end_stream();
+                    self.describe = None;
                     self.get = command.get.clone();
                     self.new_stream();
                     self.schema = self.get.as_ref().and_then(headerless_schema);
@@ -291,7 +307,69 @@ impl Tabler {
         }
     }
 
-    fn content(&mut self, cl: CapturedLine) -> Item {
+    /// A line of `kubectl describe` output (or one that starts it: `Events:`, a
+    /// `Name:` line): its Events header, the dashes under it, or a skip. Rows of the
+    /// Events block and any other line are handed back.
+    fn describe_line(&mut self, cl: &mut CapturedLine) -> Option<Item> {
+        let line = cl.line;
+        let skip = |cl: &mut CapturedLine, reason: &str| {
+            Some(Item::Skipped {
+                line: cl.line,
+                text: std::mem::take(&mut cl.text),
+                reason: reason.into(),
+            })
+        };
+        if let Some(any) = describe::events_start(&cl.text) {
+            self.end_stream();
+            self.describe.get_or_insert_with(Default::default).in_events = any;
+            return skip(
+                cl,
+                if any {
+                    "start of a `kubectl describe` Events block"
+                } else {
+                    "a `kubectl describe` Events block with no events"
+                },
+            );
+        }
+        if self.describe.is_none() && describe::name_line(&cl.text).is_some() {
+            // `describe` output pasted without its command.
+            self.end_stream();
+            self.get = None;
+            self.describe = Some(Default::default());
+        }
+        let d = self.describe.as_mut()?;
+        if d.in_events {
+            if self.schema.is_none() {
+                if let Some(schema) = describe::events_header(&cl.text, &d.object) {
+                    let stream = self.new_stream();
+                    let schema = Arc::new(schema);
+                    self.schema = Some(schema.clone());
+                    return Some(Item::Header {
+                        line,
+                        stream,
+                        schema,
+                        note: cl.note.take(),
+                    });
+                }
+            } else if describe::is_underline(&cl.text) {
+                return skip(cl, "the dashes under a `kubectl describe` Events header");
+            } else {
+                return None;
+            }
+        }
+        if parse_header(&cl.text).is_some() {
+            // A table after the describe output, pasted without its command.
+            self.describe = None;
+            return None;
+        }
+        d.note_key_line(&cl.text);
+        skip(cl, describe::SKIP_REASON)
+    }
+
+    fn content(&mut self, mut cl: CapturedLine) -> Item {
+        if let Some(item) = self.describe_line(&mut cl) {
+            return item;
+        }
         let line = cl.line;
         if let Some(h) = parse_header(&cl.text) {
             return self.header(h, cl);

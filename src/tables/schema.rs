@@ -250,8 +250,30 @@ pub const COLUMNS: &[ColumnDef] = &[
     col("SUSPEND", CellClass::Token, &["False", "True"]),
     col("ACTIVE", CellClass::Count, &["0", "1"]),
     col("LAST SCHEDULE", CellClass::Duration, &["<none>", "45s"]),
-    col("LAST SEEN", CellClass::Duration, &["2d", "5m", "<unknown>"]),
+    col(
+        "LAST SEEN",
+        CellClass::EventAge,
+        &["2d", "5m", "<unknown>", "41m (x2 over 41m)"],
+    ),
     col("FIRST SEEN", CellClass::Duration, &["3d"]),
+    // kubectl ≤ 1.9 printed the event table's first headers without a space.
+    col("LASTSEEN", CellClass::EventAge, &["1m", "3d"]),
+    col("FIRSTSEEN", CellClass::Duration, &["1m"]),
+    // `kubectl describe`'s Events block: FROM is the event's source, and before 1.10
+    // SUBOBJECTPATH (often empty).
+    col(
+        "FROM",
+        CellClass::Source,
+        &["kubelet", "kubelet, node-1", "{kubelet node-1}"],
+    ),
+    col(
+        "SUBOBJECTPATH",
+        CellClass::OptToken,
+        &["spec.containers{nginx}", ""],
+    ),
+    col("INVOLVED OBJECT", CellClass::Token, &["pod/web-0"]),
+    // Pre-1.0 `kubectl get rc`: the controller's name.
+    col("CONTROLLER", CellClass::Name, &["nginx", "frontend-v1"]),
     col(
         "TYPE",
         CellClass::Token,
@@ -456,8 +478,14 @@ pub fn kind_from_columns(headers: &[String]) -> Option<ResourceKind> {
     let all = |hs: &[&str]| hs.iter().all(|h| has(h));
     let kind = if has("POD") && (has("HOST") || has("CONTAINER(S)")) {
         ResourceKind::Pod
-    } else if all(&["LAST SEEN", "REASON"]) || all(&["REASON", "OBJECT", "MESSAGE"]) {
+    } else if all(&["LAST SEEN", "REASON"])
+        || all(&["LASTSEEN", "REASON"])
+        || all(&["REASON", "OBJECT", "MESSAGE"])
+        || all(&["REASON", "INVOLVED OBJECT"])
+    {
         ResourceKind::Event
+    } else if has("CONTROLLER") && (has("REPLICAS") || has("SELECTOR")) {
+        ResourceKind::ReplicationController
     } else if all(&["READY", "STATUS", "RESTARTS"]) {
         ResourceKind::Pod
     } else if all(&["STATUS", "ROLES"]) || all(&["STATUS", "VERSION", "AGE"]) && !has("READY") {
