@@ -23,12 +23,12 @@ use crate::observe::{DurationCell, Observation};
 /// Why a constraint holds; the order is the order in which conflicting ones are dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Strength {
+    /// File order across commands of one source: typed one after another in one
+    /// shell. The weakest: a pasted page may join screens of two terminals, or the
+    /// `date` lines of another run, out of order.
+    Sequence,
     /// A soft link between streams, by its rank.
     Link(u8),
-    /// File order across commands of one source: typed one after another in one
-    /// shell. Weaker than what the rows themselves say, since a pasted page may join
-    /// screens of two terminals out of order.
-    Sequence,
     /// RESTARTS `(X ago)`: measured on the node's clock.
     RestartAgo,
     /// AGE: the apiserver's clock (HA apiservers may disagree).

@@ -108,8 +108,12 @@ pub fn assign_owners(tracks: &mut [Track]) {
 fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
     let mut groups: std::collections::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
         std::collections::HashMap::new();
+    // Event rows named by their involved object are many events, not one object with
+    // one creation time.
     for (i, t) in tracks.iter().enumerate() {
-        groups.entry((&t.key, t.incarnation)).or_default().push(i);
+        if t.key.kind != ResourceKind::Event {
+            groups.entry((&t.key, t.incarnation)).or_default().push(i);
+        }
     }
     let mut partner = vec![None; tracks.len()];
     for group in groups.values() {

@@ -16,6 +16,7 @@ pub(super) fn tracks(b: &mut Builder, streams: &Streams, points: &[Point]) -> Ve
     for s in &streams.ids {
         stream_tracks(b, *s, &streams.rows[s], points, &mut tracks);
     }
+    number_incarnations(b.obs, &mut tracks);
     links::assign_owners(&mut tracks);
     restarts(b, &tracks, points);
     tracks
@@ -63,6 +64,40 @@ fn stream_tracks(
         if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
             b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
         }
+    }
+}
+
+/// Numbers each object's incarnations across the streams of one source, which ran one
+/// after another: a creation time and a pod's node never change, so a later listing
+/// whose AGE is smaller than the earlier one's allows, or whose NODE differs, shows a
+/// new object under the old name (a StatefulSet pod re-created, a node deleted and
+/// registered again). Tracks of one incarnation are later joined by the same-object
+/// link; different incarnations never are.
+fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]) {
+    let mut next: HashMap<ObjectKey, u32> = HashMap::new();
+    let mut last: HashMap<(ObjectKey, &str), usize> = HashMap::new();
+    for t in 0..tracks.len() {
+        let key = tracks[t].key.clone();
+        let first = &obs[tracks[t].obs[0]];
+        let inc = match last.get(&(key.clone(), &*first.source)).copied() {
+            None => tracks[t].incarnation,
+            Some(p) => {
+                let prev = &obs[*tracks[p].obs.last().expect("track has a line")];
+                let moved = matches!((prev.node(), first.node()), (Some(a), Some(b)) if a != b);
+                let renewed = tracks[p].stream == tracks[t].stream
+                    || is_new_incarnation(prev, first)
+                    || moved;
+                if renewed {
+                    next.get(&key).copied().unwrap_or(0)
+                } else {
+                    tracks[p].incarnation
+                }
+            }
+        };
+        tracks[t].incarnation = inc;
+        let n = next.entry(key.clone()).or_insert(0);
+        *n = (*n).max(inc + 1);
+        last.insert((key, &*first.source), t);
     }
 }
 
