@@ -27,15 +27,20 @@ pub const LISTED_LIMIT: usize = 200;
 /// A line that was not used, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkippedLine {
+    /// 1-based line number.
     pub line: u64,
+    /// Why it was not used.
     pub reason: String,
+    /// The line (cut at 200 bytes).
     pub text: String,
 }
 
 /// Something repaired or noticed on a used line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineNote {
+    /// 1-based line number.
     pub line: u64,
+    /// What was repaired or noticed.
     pub note: String,
 }
 
@@ -77,36 +82,49 @@ pub struct InputAccount {
     /// Rows read past the budget of kept observations ([`KEPT_LIMIT`]): counted,
     /// not analysed; `first_not_kept` is the line the budget ran out at.
     pub not_kept: u64,
+    /// The first line not kept, when the budget ran out.
     pub first_not_kept: Option<u64>,
 }
 
 /// What happened between rows: a time, a command, an interrupt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
+    /// The source it was read from.
     pub source: Arc<str>,
+    /// 1-based line number.
     pub line: u64,
     /// The stream the marker falls in (for a command: the stream it starts, if any).
     pub stream: Option<u32>,
+    /// What it is.
     pub what: MarkerKind,
 }
 
+/// What a marker is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MarkerKind {
+    /// A line carrying only a time (`date` output, a `watch` screen header).
     Time(WallClock),
+    /// A shell command line.
     Command {
+        /// The command as typed.
         text: String,
+        /// The prompt's time, when it showed one.
         time: Option<WallClock>,
         /// The host the prompt named, when it named one.
         host: Option<String>,
     },
+    /// `^C`: the command before it was stopped.
     Interrupt,
 }
 
 /// Everything stages 1–3 produce for one experiment.
 #[derive(Debug, Default)]
 pub struct Ingested {
+    /// Every table row kept, sources in order, each source's rows in line order.
     pub observations: Vec<Observation>,
+    /// Times, commands and interrupts between the rows.
     pub markers: Vec<Marker>,
+    /// One account per source, in order.
     pub accounts: Vec<InputAccount>,
 }
 
