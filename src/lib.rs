@@ -1,3 +1,4 @@
+#![warn(missing_docs)]
 //! watchtrail reads what `kubectl get --watch` printed during a node-failure
 //! experiment and rebuilds what happened, when, and which recovery scenario it was.
 //!
