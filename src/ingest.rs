@@ -360,7 +360,9 @@ pub const KEPT_LIMIT: usize = 2_000_000;
 
 /// Reads all sources of one experiment into memory, keeping state runs, not lines:
 /// see [`RunFolder`].
-pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
+/// (The unit tests' shorthand; callers use [`crate::ingest()`] and its options.)
+#[cfg(test)]
+pub(crate) fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
     ingest_with_limit(sources, KEPT_LIMIT)
 }
 
@@ -369,7 +371,7 @@ pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
 /// Sources are read side by side (rayon; `RAYON_NUM_THREADS=1` reads them in turn),
 /// each numbering its streams from 0; the numbers are then shifted so that they
 /// continue from one source to the next, as if read in order.
-pub fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
+pub(crate) fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
     ingest_with(sources, limit, true)
 }
 
