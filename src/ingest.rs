@@ -477,6 +477,40 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
 mod tests {
     use super::*;
 
+    /// Issue 13.2: the observation sink can fail (`parse` writing to a closed file); its
+    /// first error stops the reading and comes back as it is, where `parse` used to
+    /// stash it and read the source to its end.
+    #[test]
+    fn a_failing_sink_stops_the_source_with_its_error() {
+        let text = "NAME    READY   STATUS    RESTARTS   AGE\n\
+                    a       1/1     Running   0          30m\n\
+                    b       1/1     Running   0          1m\n\
+                    c       1/1     Running   0          2m\n";
+        let source = Source {
+            name: "pods.log".into(),
+            origin: crate::input::Origin::Bytes(text.as_bytes().into()),
+        };
+        let mut seen = 0;
+        let result = ingest_source(
+            &source,
+            &mut Tabler::new(0),
+            &mut Observer::new(),
+            &mut Vec::new(),
+            |_| {
+                seen += 1;
+                Err(InputError::Invalid {
+                    path: "out".into(),
+                    reason: "closed".into(),
+                })
+            },
+        );
+        assert!(
+            matches!(&result, Err(InputError::Invalid { reason, .. }) if reason == "closed"),
+            "{result:?}"
+        );
+        assert_eq!(seen, 1, "the reading went on after the sink failed");
+    }
+
     /// Issue 16: every skip reason listed a header's whole column list, so 2.2 MB of
     /// input gave 177 MB of report. Reasons are cut, and their kinds counted up to a
     /// cap, whatever they hold.

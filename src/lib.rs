@@ -6,6 +6,10 @@
 //! bytes ─▶ capture ─▶ tables ─▶ observations ─▶ timelines ─▶ analysis ─▶ output
 //! ```
 //!
+//! The whole pipeline is one call, [`analyze()`], over the sources of one experiment
+//! with its [`Options`]; [`ingest()`], [`timeline()`] and [`analyze_timelines`] are its
+//! steps, for a caller that looks at what each gives.
+//!
 //! - [`input`]: turns paths (files, directories, `-`, `.gz`) into named byte sources.
 //! - [`capture`]: decodes and cleans a saved terminal log into numbered, classified lines.
 //! - [`tables`]: recognises headers, fixes the schema, splits rows into cells by grammar.
