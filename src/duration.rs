@@ -37,7 +37,9 @@ pub enum Formatter {
 /// Closed bounds of a true duration in seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Bounds {
+    /// Lower bound, in seconds.
     pub min_s: i64,
+    /// Upper bound, in seconds (what a printed text stands for stays below it).
     pub max_s: i64,
 }
 

@@ -26,14 +26,23 @@ impl fmt::Display for Location {
 /// A fatal input problem: the path could not be read at all.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
+    /// The path could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The path as named.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
+    /// The path was read but cannot be taken in (a format refused, a limit exceeded).
     #[error("{path}: {reason}")]
-    Invalid { path: String, reason: String },
+    Invalid {
+        /// The path as named.
+        path: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl InputError {

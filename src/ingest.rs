@@ -27,15 +27,20 @@ pub const LISTED_LIMIT: usize = 200;
 /// A line that was not used, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SkippedLine {
+    /// 1-based line number.
     pub line: u64,
+    /// Why it was not used.
     pub reason: String,
+    /// The line (cut at 200 bytes).
     pub text: String,
 }
 
 /// Something repaired or noticed on a used line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LineNote {
+    /// 1-based line number.
     pub line: u64,
+    /// What was repaired or noticed.
     pub note: String,
 }
 
@@ -77,36 +82,49 @@ pub struct InputAccount {
     /// Rows read past the budget of kept observations ([`KEPT_LIMIT`]): counted,
     /// not analysed; `first_not_kept` is the line the budget ran out at.
     pub not_kept: u64,
+    /// The first line not kept, when the budget ran out.
     pub first_not_kept: Option<u64>,
 }
 
 /// What happened between rows: a time, a command, an interrupt.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Marker {
+    /// The source it was read from.
     pub source: Arc<str>,
+    /// 1-based line number.
     pub line: u64,
     /// The stream the marker falls in (for a command: the stream it starts, if any).
     pub stream: Option<u32>,
+    /// What it is.
     pub what: MarkerKind,
 }
 
+/// What a marker is.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MarkerKind {
+    /// A line carrying only a time (`date` output, a `watch` screen header).
     Time(WallClock),
+    /// A shell command line.
     Command {
+        /// The command as typed.
         text: String,
+        /// The prompt's time, when it showed one.
         time: Option<WallClock>,
         /// The host the prompt named, when it named one.
         host: Option<String>,
     },
+    /// `^C`: the command before it was stopped.
     Interrupt,
 }
 
 /// Everything stages 1–3 produce for one experiment.
 #[derive(Debug, Default)]
 pub struct Ingested {
+    /// Every table row kept, sources in order, each source's rows in line order.
     pub observations: Vec<Observation>,
+    /// Times, commands and interrupts between the rows.
     pub markers: Vec<Marker>,
+    /// One account per source, in order.
     pub accounts: Vec<InputAccount>,
 }
 
@@ -342,7 +360,9 @@ pub const KEPT_LIMIT: usize = 2_000_000;
 
 /// Reads all sources of one experiment into memory, keeping state runs, not lines:
 /// see [`RunFolder`].
-pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
+/// (The unit tests' shorthand; callers use [`crate::ingest()`] and its options.)
+#[cfg(test)]
+pub(crate) fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
     ingest_with_limit(sources, KEPT_LIMIT)
 }
 
@@ -351,7 +371,7 @@ pub fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
 /// Sources are read side by side (rayon; `RAYON_NUM_THREADS=1` reads them in turn),
 /// each numbering its streams from 0; the numbers are then shifted so that they
 /// continue from one source to the next, as if read in order.
-pub fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
+pub(crate) fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Ingested, InputError> {
     ingest_with(sources, limit, true)
 }
 
@@ -456,6 +476,40 @@ fn ingest_one(source: &Source, limit: usize, fold: bool) -> Result<Part, InputEr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 13.2: the observation sink can fail (`parse` writing to a closed file); its
+    /// first error stops the reading and comes back as it is, where `parse` used to
+    /// stash it and read the source to its end.
+    #[test]
+    fn a_failing_sink_stops_the_source_with_its_error() {
+        let text = "NAME    READY   STATUS    RESTARTS   AGE\n\
+                    a       1/1     Running   0          30m\n\
+                    b       1/1     Running   0          1m\n\
+                    c       1/1     Running   0          2m\n";
+        let source = Source {
+            name: "pods.log".into(),
+            origin: crate::input::Origin::Bytes(text.as_bytes().into()),
+        };
+        let mut seen = 0;
+        let result = ingest_source(
+            &source,
+            &mut Tabler::new(0),
+            &mut Observer::new(),
+            &mut Vec::new(),
+            |_| {
+                seen += 1;
+                Err(InputError::Invalid {
+                    path: "out".into(),
+                    reason: "closed".into(),
+                })
+            },
+        );
+        assert!(
+            matches!(&result, Err(InputError::Invalid { reason, .. }) if reason == "closed"),
+            "{result:?}"
+        );
+        assert_eq!(seen, 1, "the reading went on after the sink failed");
+    }
 
     /// Issue 16: every skip reason listed a header's whole column list, so 2.2 MB of
     /// input gave 177 MB of report. Reasons are cut, and their kinds counted up to a

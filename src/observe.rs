@@ -41,6 +41,7 @@ pub struct DurationCell {
 const NO_BOUND: i64 = i64::MIN;
 
 impl DurationCell {
+    /// A cell read as `[min_s, max_s)` by `formatter` (None: unbounded on that side).
     pub fn new(text: Text, min_s: Option<i64>, max_s: Option<i64>, formatter: Formatter) -> Self {
         DurationCell {
             text,
@@ -76,6 +77,7 @@ impl Serialize for DurationCell {
 /// RESTARTS: the count and, when printed, how long ago the last restart was.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RestartsCell {
+    /// The restart count.
     pub count: u32,
     /// Boxed: most rows print no `(X ago)`, and a row is kept per state change.
     pub last_ago: Option<Box<DurationCell>>,
@@ -397,10 +399,12 @@ impl Cells {
         self.iter().find(|(h, _)| &***h == header).map(|(_, v)| v)
     }
 
+    /// How many cells.
     pub fn len(&self) -> usize {
         self.spans.len()
     }
 
+    /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }
@@ -521,6 +525,7 @@ fn either_formatter(text: &str) -> Option<(Reading, Formatter)> {
 }
 
 impl Observer {
+    /// An observer with nothing seen yet.
     pub fn new() -> Observer {
         Observer::default()
     }

@@ -164,7 +164,9 @@ impl Drop for Output {
 
 /// `-o FILE`: standard output (`-`) or a file written whole.
 pub enum Target {
+    /// Standard output (`-`), buffered.
     Stdout(BufWriter<Stdout>),
+    /// A file, written whole when finished.
     File(Output),
 }
 

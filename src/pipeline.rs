@@ -1,5 +1,5 @@
-//! The pipeline as one call: [`analyze`] runs every stage over the sources of one
-//! experiment; [`ingest`] (stages 1–3) and [`timeline`] (stage 4) are the steps behind
+//! The pipeline as one call: [`analyze()`] runs every stage over the sources of one
+//! experiment; [`ingest()`] (stages 1–3) and [`timeline()`] (stage 4) are the steps behind
 //! it, for a caller that looks at what they give before the analysis (the `parse` and
 //! `timeline` commands, the fuzz targets) and then finishes with
 //! [`analyze_timelines`]. The CLI, `check`, the benches and the fuzz targets all run
@@ -56,8 +56,8 @@ impl Options {
     }
 }
 
-/// Runs every stage over the sources of one experiment: [`ingest`], then
-/// [`timeline`], then [`analyze_timelines`].
+/// Runs every stage over the sources of one experiment: [`ingest()`], then
+/// [`timeline()`], then [`analyze_timelines`].
 ///
 /// A source that cannot be read is no error here: its account says why, and the
 /// analysis warns about it. The error is for input that cannot be taken in at all.
@@ -83,7 +83,7 @@ pub fn timeline(ing: &crate::ingest::Ingested, options: &Options) -> Timelines {
     crate::timeline::build(ing, options.links)
 }
 
-/// Stage 5: the analysis of what [`ingest`] and [`timeline`] gave, named
+/// Stage 5: the analysis of what [`ingest()`] and [`timeline()`] gave, named
 /// [`Options::experiment`].
 pub fn analyze_timelines(
     ing: &crate::ingest::Ingested,

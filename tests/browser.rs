@@ -6,19 +6,15 @@
 //! so the summary shows the skip; with `WATCHTRAIL_REQUIRE_BROWSER=1` (as `.ci/run`
 //! sets) `a_browser_is_there_when_one_is_required` fails instead.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// The names Chromium goes by on PATH (the same list as `build.rs`).
 const NAMES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
-const SAMPLES: [&str; 5] = [
-    "in-place",
-    "post-migration",
-    "mid-migration",
-    "ongoing",
-    "no-failure",
-];
+use common::SAMPLES;
 
 /// The first Chromium on PATH.
 fn chromium_path() -> Option<PathBuf> {
@@ -79,10 +75,7 @@ fn chromium(profile: &Path, page: &Path, extra: &[String]) -> String {
 }
 
 fn write_report(dir: &Path, name: &str) -> (PathBuf, usize) {
-    let paths = [format!("samples/{name}").into()];
-    let (sources, _) = watchtrail::input::resolve(&paths).expect("samples read");
-    let a =
-        watchtrail::analyze(&sources, &watchtrail::Options::for_paths(&paths)).expect("analysis");
+    let a = common::analysis_of(&[format!("samples/{name}").into()]);
     let mut page = Vec::new();
     watchtrail::output::html::write(&mut page, &a).expect("html");
     let path = dir.join(format!("{name}.html"));

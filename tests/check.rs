@@ -4,26 +4,14 @@
 //! `samples/web-paste` is left out of the batches: it is one blog post holding five
 //! experiments' tables, with no expect.json, so it is not one experiment.
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-const SAMPLES: [&str; 5] = [
-    "in-place",
-    "mid-migration",
-    "no-failure",
-    "ongoing",
-    "post-migration",
-];
-
-fn watchtrail() -> Command {
-    let mut c = Command::cargo_bin("watchtrail").unwrap();
-    c.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("NO_COLOR", "1");
-    c
-}
+use common::{watchtrail, SAMPLES};
 
 fn sample_dirs() -> Vec<String> {
     SAMPLES.iter().map(|s| format!("samples/{s}")).collect()

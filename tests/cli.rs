@@ -2,32 +2,18 @@
 //! errors and exit codes, and the metamorphic laws (renaming, reordering and
 //! concatenating the transcripts changes nothing).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
-const SAMPLES: &[&str] = &[
-    "no-failure",
-    "ongoing",
-    "in-place",
-    "post-migration",
-    "mid-migration",
-];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{root, stdout_of, SAMPLES};
 
 fn watchtrail(args: &[&str]) -> Output {
-    let out = Command::cargo_bin("watchtrail")
-        .unwrap()
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
+    let out = common::watchtrail().args(args).output().unwrap();
     assert_ne!(
         out.status.code(),
         Some(101),
@@ -266,16 +252,6 @@ fn simulate_writes_an_experiment_that_analyze_reads() {
     assert_eq!(a["scenario"], truth["scenario"]);
     let out = watchtrail(&["simulate", "--variant", "999", "-o", &d]);
     assert_eq!(out.status.code(), Some(2));
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let out = watchtrail(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// Issue 17.3: the steps in the order they happened (mid-migration reads N before R),

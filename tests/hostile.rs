@@ -21,6 +21,8 @@
 //!   (`cargo test --release --test hostile -- --ignored million`,
 //!   `WATCHTRAIL_HOSTILE_NAMES=N` to change the count).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, Stdio};
@@ -31,13 +33,7 @@ use serde_json::Value;
 /// No run may take longer than this (the debug build is slow; a hang is far slower).
 const LIMIT: Duration = Duration::from_secs(180);
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn sample(rel: &str) -> Vec<u8> {
-    std::fs::read(root().join("samples").join(rel)).expect("sample exists")
-}
+use common::sample;
 
 /// What one run of the binary gave.
 struct Run {

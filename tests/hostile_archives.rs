@@ -4,40 +4,12 @@
 //! `WATCHTRAIL_BIN=/path/to/an/older/watchtrail cargo test --test hostile_archives`
 //! runs the same attacks against another build (to see them fail before a fix).
 
+mod common;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-fn samples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
-
-fn watchtrail(dir: &Path) -> Command {
-    let mut c = match std::env::var_os("WATCHTRAIL_BIN") {
-        Some(bin) => Command::new(bin),
-        None => Command::cargo_bin("watchtrail").unwrap(),
-    };
-    c.current_dir(dir)
-        .env("NO_COLOR", "1")
-        .timeout(std::time::Duration::from_secs(120));
-    c
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let o = watchtrail(dir).args(args).output().unwrap();
-    Out {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
+use common::{run_in as run, sample, samples};
 
 /// `dir`, created, holding a copy of the in-place sample's transcripts.
 fn in_place_dir(dir: &Path) -> PathBuf {
@@ -46,10 +18,6 @@ fn in_place_dir(dir: &Path) -> PathBuf {
         std::fs::copy(samples().join("in-place").join(f), dir.join(f)).unwrap();
     }
     dir.to_path_buf()
-}
-
-fn sample(rel: &str) -> Vec<u8> {
-    std::fs::read(samples().join(rel)).unwrap()
 }
 
 /// One ustar header block: `name` written raw, a declared `size`, an entry type.

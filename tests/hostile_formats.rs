@@ -2,17 +2,15 @@
 //! and file names that are not UTF-8. Each is named with what it is and what to do, the other inputs
 //! are still analysed (exit 2 for the partial result), and nothing panics.
 
+mod common;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
-
 fn sample(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("samples")
-        .join(rel)
+    common::samples().join(rel)
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -23,8 +21,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Runs the binary (a minute at most).
 fn run(args: &[&OsStr]) -> Output {
-    Command::cargo_bin("watchtrail")
-        .unwrap()
+    common::watchtrail()
         .args(args)
         .timeout(std::time::Duration::from_secs(60))
         .output()

@@ -6,39 +6,12 @@
 //! `WATCHTRAIL_BIN=/path/to/an/older/watchtrail cargo test --test hostile_outputs`
 //! runs the same cases against another build.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn bin() -> PathBuf {
-    std::env::var_os("WATCHTRAIL_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_watchtrail")))
-}
-
-fn samples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")
-}
-
-struct Out {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
-    let o = Command::new(bin())
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    Out {
-        code: o.status.code(),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
-}
+use common::{bin, run_in as run, samples};
 
 /// Runs with standard output a pipe whose reader is gone before anything is written
 /// (what `| head -1` does once it has its line).

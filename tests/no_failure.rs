@@ -9,7 +9,6 @@ use std::sync::Arc;
 use proptest::prelude::*;
 use watchtrail::input::{Origin, Source};
 use watchtrail::simulate::{self, Config, Era, Layout, TabWriter, Variant};
-use watchtrail::timeline::LinkOptions;
 
 fn verdict(files: &[(String, String)]) -> (String, String) {
     let sources: Vec<Source> = files
@@ -19,9 +18,7 @@ fn verdict(files: &[(String, String)]) -> (String, String) {
             origin: Origin::Bytes(Arc::from(text.as_bytes())),
         })
         .collect();
-    let ing = watchtrail::ingest::ingest(&sources).unwrap();
-    let t = watchtrail::timeline::build(&ing, LinkOptions::default());
-    let a = watchtrail::analysis::analyze("law", &ing, t);
+    let a = watchtrail::analyze(&sources, &watchtrail::Options::new("law")).unwrap();
     (a.scenario.name().to_string(), a.verdict)
 }
 

@@ -1,23 +1,18 @@
 //! The pictures and reports: SVG snapshots of every sample, well-formed SVG and HTML,
 //! hostile names escaped, and the `render`/`report` commands end to end.
 
+mod common;
+
 use std::path::Path;
 
 use watchtrail::analysis::Analysis;
 use watchtrail::output::{html, svg};
 
-const SAMPLES: [&str; 5] = [
-    "in-place",
-    "post-migration",
-    "mid-migration",
-    "ongoing",
-    "no-failure",
-];
+use common::{watchtrail, SAMPLES};
 
 fn analysis(paths: &[String]) -> Analysis {
     let paths: Vec<std::path::PathBuf> = paths.iter().map(Into::into).collect();
-    let (sources, _) = watchtrail::input::resolve(&paths).expect("samples read");
-    watchtrail::analyze(&sources, &watchtrail::Options::for_paths(&paths)).expect("sample analyses")
+    common::analysis_of(&paths)
 }
 
 fn sample(name: &str) -> Analysis {
@@ -140,10 +135,6 @@ fn markup_in_object_names_is_escaped_in_svg_and_html() {
             "{what}: no script element, no event-handler attribute"
         );
     }
-}
-
-fn watchtrail() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("watchtrail").expect("the binary is built")
 }
 
 #[test]

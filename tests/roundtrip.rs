@@ -2,11 +2,10 @@
 //! §2.1, RESTARTS §1.7, HumanDuration §1.1) and laid out by kubectl's tabwriter in watch
 //! mode (§3.2, src/simulate/tabwriter.rs) parse back to the same cells.
 
-use std::sync::Arc;
+mod common;
 
 use proptest::prelude::*;
 use watchtrail::duration::format_human;
-use watchtrail::input::{Origin, Source};
 use watchtrail::simulate::tabwriter::{layout_watch, Era};
 
 const STATUS: &[&str] = &[
@@ -64,13 +63,7 @@ fn header(wide: bool) -> Vec<String> {
 }
 
 fn parse(text: String) -> Vec<watchtrail::observe::Observation> {
-    let src = Source {
-        name: "pods.log".into(),
-        origin: Origin::Bytes(Arc::from(text.into_bytes())),
-    };
-    watchtrail::ingest::ingest_every_row(&[src])
-        .unwrap()
-        .observations
+    common::observations(&[common::source("pods.log", text.into_bytes())])
 }
 
 fn check(

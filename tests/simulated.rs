@@ -1,19 +1,16 @@
 //! The laws, on simulated experiments with a hidden true clock (src/simulate):
 //! every interval contains the true time, and the verdict names the true scenario.
 
-use std::sync::Arc;
+mod common;
 
-use watchtrail::input::{Origin, Source};
+use watchtrail::input::Source;
 use watchtrail::simulate::{self, Config, Experiment, Return, Variant};
 use watchtrail::timeline::{Interval, Timelines};
 
 fn sources(e: &Experiment) -> Vec<Source> {
     e.files
         .iter()
-        .map(|f| Source {
-            name: f.name.as_str().into(),
-            origin: Origin::Bytes(Arc::from(f.text.as_bytes())),
-        })
+        .map(|f| common::source(&f.name, f.text.as_bytes()))
         .collect()
 }
 

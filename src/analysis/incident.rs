@@ -16,11 +16,13 @@ use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, State
 /// One phase of an incident: when, and the lines that decided it.
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
+    /// When it happened, on the experiment clock.
     pub at: Interval,
     /// What happened (`node ubuntub NotReady`, `pod x Terminating`).
     pub what: String,
     /// The deciding lines (JSON: `file:line: text`).
     pub evidence: Vec<LineRef>,
+    /// The phase's point in the network.
     #[serde(skip)]
     pub point: Point,
     /// Other points the phase may be (N is the earlier of the node's Ready line and the
@@ -147,9 +149,13 @@ fn is_listing_command(text: &str) -> bool {
 #[derive(Debug, Clone, Serialize, Default)]
 #[allow(non_snake_case)]
 pub struct Phases {
+    /// Failure detected: the node stops being Ready (or its pods stop being ready together).
     pub F: Option<Phase>,
+    /// Eviction started: the old pod marked Terminating.
     pub E: Option<Phase>,
+    /// Replacement ready: the new pod Running and ready.
     pub R: Option<Phase>,
+    /// Node back: Ready again, or a kubelet-written change to a pod bound to it.
     pub N: Option<Phase>,
 }
 
@@ -191,10 +197,13 @@ impl std::fmt::Display for PodFate {
 /// What became of one pod on the failed node.
 #[derive(Debug, Clone, Serialize)]
 pub struct PodOutcome {
+    /// The pod's name.
     pub name: String,
+    /// Its owner (`Deployment web`), when known.
     pub owner: Option<String>,
     /// What became of it.
     pub outcome: PodFate,
+    /// The pod that replaced it, if any.
     pub replacement: Option<String>,
     /// Old pod marked for deletion → replacement created.
     pub rescheduling_s: Option<Interval>,
@@ -207,15 +216,22 @@ pub struct PodOutcome {
 /// One node failure.
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
+    /// The failed node.
     pub node: String,
+    /// The incident's scenario.
     pub scenario: Scenario,
+    /// When the order of phases is open: every scenario the evidence allows.
     pub candidates: Vec<Scenario>,
+    /// A named variant (`graceful-shutdown`, `statefulset-stuck`, ...), when one fits.
     pub variant: Option<String>,
+    /// The phases F, E, R, N.
     pub phases: Phases,
+    /// What became of each pod on the node.
     pub pods: Vec<PodOutcome>,
     /// Each workload's own outcome ([`super::workloads`] says how the incident's
     /// scenario follows from them).
     pub workloads: Vec<super::WorkloadOutcome>,
+    /// The metrics of DESIGN.md, each an interval.
     pub metrics: Metrics,
     /// Departures from what Kubernetes' defaults predict.
     pub flags: Vec<String>,

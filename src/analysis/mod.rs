@@ -43,6 +43,7 @@ pub struct Analysis {
     pub verdict: String,
     /// How t = 0 was chosen, and its wall-clock time when known.
     pub origin: crate::timeline::Origin,
+    /// The node failures found, each followed to its end.
     pub incidents: Vec<Incident>,
     /// What is missing or doubtful.
     pub warnings: Vec<String>,

@@ -25,6 +25,7 @@ pub enum Scenario {
 }
 
 impl Scenario {
+    /// The scenario's name as the JSON and the CLI write it (`in-place`).
     pub fn name(self) -> &'static str {
         match self {
             Scenario::InPlace => "in-place",
@@ -37,6 +38,7 @@ impl Scenario {
         }
     }
 
+    /// The scenario of that name, if any.
     pub fn parse(s: &str) -> Option<Scenario> {
         [
             Scenario::InPlace,
@@ -61,11 +63,15 @@ impl std::fmt::Display for Scenario {
 /// Whether `a` happened before `b`, given the interval of `b − a`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Order {
+    /// `a` came first.
     Before,
+    /// `b` came first.
     After,
+    /// The intervals leave the order open.
     Open,
 }
 
+/// The order of `a` and `b`, given the interval of `b − a`.
 pub fn order(b_minus_a: Interval) -> Order {
     if b_minus_a.min_ms >= 0 {
         Order::Before
@@ -79,8 +85,11 @@ pub fn order(b_minus_a: Interval) -> Order {
 /// Which phases were seen, and the order of the node's return relative to E and R.
 #[derive(Debug, Clone, Copy)]
 pub struct Seen {
+    /// Whether eviction (E) was seen.
     pub eviction: bool,
+    /// Whether a replacement ready (R) was seen.
     pub replacement: bool,
+    /// Whether the node's return (N) was seen.
     pub node_back: bool,
     /// Order of N relative to E (`E → N` is `Before` when E came first).
     pub e_to_n: Option<Order>,

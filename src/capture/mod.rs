@@ -34,7 +34,7 @@ mod annotation;
 mod clean;
 mod clock;
 mod command;
-pub mod decode;
+pub(crate) mod decode;
 mod html;
 mod prompt;
 mod segment;

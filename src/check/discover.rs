@@ -29,6 +29,7 @@ use crate::input::{is_transcript_name, Origin, Source};
 pub struct Experiment {
     /// `samples/in-place`, `runs.tgz:exp1`.
     pub name: String,
+    /// Its transcripts.
     pub sources: Vec<Source>,
     /// `(display name, bytes)` of the experiment's `expect.json`.
     pub expect: Option<ExpectFile>,
@@ -37,7 +38,9 @@ pub struct Experiment {
 /// What one or more archives hold.
 #[derive(Debug, Default)]
 pub struct Discovered {
+    /// The experiments found.
     pub experiments: Vec<Experiment>,
+    /// What was not read, and why.
     pub problems: Vec<Problem>,
 }
 

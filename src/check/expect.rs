@@ -40,17 +40,21 @@ pub fn metric(m: &Metrics, name: &str) -> Option<Interval> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
+    /// Every checked expectation held.
     Pass,
     /// Analysed without an expectation to check (no `expect.json`, no `--expect`):
     /// nothing passed or failed.
     Analysed,
+    /// The evidence cannot say whether an expectation holds (an interval cuts a bound, a metric is not measurable).
     Inconclusive,
+    /// An expectation does not hold.
     Fail,
     /// The experiment could not be analysed (read error, bad expect.json, panic).
     Error,
 }
 
 impl Outcome {
+    /// The outcome's name, as the JSON writes it.
     pub fn name(self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -80,7 +84,9 @@ pub struct Bound {
 /// What an experiment is expected to show.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Expectation {
+    /// The expected scenario, if any.
     pub scenario: Option<Scenario>,
+    /// Bounds on metrics (`max_unavailable_s`).
     pub bounds: Vec<Bound>,
 }
 
@@ -192,7 +198,9 @@ pub fn bound_outcome(i: Interval, b: &Bound) -> Outcome {
 /// One finding about an experiment: a check that did not pass, with its reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// What this finding makes of the experiment.
     pub outcome: Outcome,
+    /// Why, in a sentence.
     pub reason: String,
 }
 

@@ -9,7 +9,7 @@
 //! [`Report`] serialized as is.
 
 pub mod discover;
-pub mod expect;
+pub(crate) mod expect;
 
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -61,14 +61,18 @@ pub struct ExperimentResult {
 pub struct Stat {
     /// How many runs measured it (bounded interval).
     pub runs: usize,
+    /// The smallest midpoint.
     pub min_s: Option<f64>,
+    /// The median of the midpoints.
     pub median_s: Option<f64>,
+    /// The largest midpoint.
     pub max_s: Option<f64>,
 }
 
 /// Counts and statistics over all experiments.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
+    /// How many experiments were checked.
     pub experiments: usize,
     /// Experiments per outcome name.
     pub by_outcome: BTreeMap<&'static str, usize>,
@@ -81,16 +85,20 @@ pub struct Summary {
 /// The `check` JSON document (`"schema": "watchtrail/check/v1"`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// `watchtrail/check/v1`.
     pub schema: &'static str,
     /// The ARCHIVE arguments.
     pub archives: Vec<String>,
+    /// One result per experiment, archives in order, each in natural order.
     pub experiments: Vec<ExperimentResult>,
     /// Non-fatal discovery findings (unreadable files, symlink loops, empty dirs).
     pub problems: Vec<Problem>,
+    /// Counts and cross-run statistics.
     pub summary: Summary,
 }
 
 impl Report {
+    /// The report of these results, summarised.
     pub fn new(
         archives: Vec<String>,
         experiments: Vec<ExperimentResult>,

@@ -17,8 +17,8 @@ use flate2::read::MultiGzDecoder;
 
 use crate::error::InputError;
 
-pub mod sniff;
-pub mod tar;
+pub(crate) mod sniff;
+pub(crate) mod tar;
 
 pub use sniff::is_tar;
 use sniff::{is_gzip, unreadable_format};
@@ -26,7 +26,9 @@ use sniff::{is_gzip, unreadable_format};
 /// Where a source's bytes are.
 #[derive(Debug, Clone)]
 pub enum Origin {
+    /// A file on disk.
     File(PathBuf),
+    /// Standard input (`-`).
     Stdin,
     /// Bytes already in memory (a tar entry).
     Bytes(Arc<[u8]>),
@@ -38,14 +40,18 @@ pub enum Origin {
 /// One named transcript.
 #[derive(Debug, Clone)]
 pub struct Source {
+    /// The source as the user named it (joined with the file name for a directory).
     pub name: Arc<str>,
+    /// Where its bytes are.
     pub origin: Origin,
 }
 
 /// A file in a directory that was not read, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ignored {
+    /// The entry as named.
     pub name: String,
+    /// Why it was not read.
     pub reason: String,
     /// Said even without `--verbose`: the entry is named like a transcript but is not a
     /// regular file (a FIFO, a socket, a device), so it was not opened.
@@ -220,6 +226,7 @@ struct ReadState {
 }
 
 impl ReadError {
+    /// The read error that ended the input, if any (taken: asked once).
     pub fn take(&self) -> Option<io::Error> {
         self.0.lock().ok().and_then(|mut s| s.error.take())
     }

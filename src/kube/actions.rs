@@ -44,6 +44,7 @@ impl Action {
 /// A classified command: what it does and to which node, when the text says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NodeAction {
+    /// What the command does.
     pub action: Action,
     /// The node (or machine) named by the command or the prompt's host.
     pub node: Option<String>,

@@ -29,11 +29,24 @@ fn is_template_hash(s: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnerGuess<'a> {
     /// `<deployment>-<hash>-<5>`: a Deployment's ReplicaSet pod.
-    Deployment { deployment: &'a str, hash: &'a str },
+    Deployment {
+        /// The Deployment's name.
+        deployment: &'a str,
+        /// The pod-template hash of its ReplicaSet.
+        hash: &'a str,
+    },
     /// `<owner>-<5>`: a ReplicaSet, ReplicationController, DaemonSet or Job pod.
-    Generated { owner: &'a str },
+    Generated {
+        /// The owner's name.
+        owner: &'a str,
+    },
     /// `<set>-<ordinal>`: a StatefulSet pod.
-    Ordinal { set: &'a str, ordinal: u32 },
+    Ordinal {
+        /// The StatefulSet's name.
+        set: &'a str,
+        /// The pod's ordinal.
+        ordinal: u32,
+    },
     /// No rule fits: a bare pod, or a name this table cannot read.
     Unknown,
 }

@@ -54,8 +54,11 @@ pub enum Writer {
 /// One STATUS word of `kubectl get pods`.
 #[derive(Debug, Clone, Copy)]
 pub struct PodStatusWord {
+    /// The word as printed (`CrashLoopBackOff`).
     pub word: &'static str,
+    /// What it means for the pod.
     pub meaning: PodMeaning,
+    /// Who writes it.
     pub writer: Writer,
     /// kubectl/cluster versions that print it.
     pub versions: &'static str,
@@ -327,16 +330,19 @@ impl PodMeaning {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeCondition {
+    /// `Ready`.
     Ready,
     /// `NotReady` (Ready False or Unknown: the printer says NotReady for both) or a
     /// bare `Unknown` (no Ready condition at all).
     NotReady,
+    /// Any other word.
     Other,
 }
 
 /// A node row's STATUS: its Ready condition and whether it is cordoned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeStatus {
+    /// The Ready condition.
     pub condition: NodeCondition,
     /// `SchedulingDisabled`: cordoned or drained (`spec.unschedulable`), never caused
     /// by a failure (FORMAT.md §4.2).

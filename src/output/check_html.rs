@@ -195,6 +195,7 @@ fn experiment(out: &mut dyn Write, i: usize, r: &ExperimentResult) -> io::Result
     writeln!(out, "</section>")
 }
 
+/// Writes `check`'s HTML report: one self-contained page.
 pub fn write(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     writeln!(
         out,

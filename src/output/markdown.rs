@@ -9,6 +9,7 @@ use super::view::{in_time_order, metric_rows, View};
 /// The Markdown writer; `svg_link` is the picture written beside the page.
 #[derive(Debug, Clone, Default)]
 pub struct Markdown {
+    /// The file name of the SVG picture to link, when one is written beside the page.
     pub svg_link: Option<String>,
 }
 

@@ -7,21 +7,21 @@
 //! rows, times and escaping.
 
 pub mod analysis_text;
-pub mod check_charts;
+pub(crate) mod check_charts;
 pub mod check_html;
 pub mod check_text;
 pub mod escape;
 pub mod html;
 pub mod json;
 pub mod junit;
-pub mod lanes;
+pub(crate) mod lanes;
 pub mod markdown;
 pub mod svg;
-pub mod svg_marks;
-pub mod svg_scale;
-pub mod svg_style;
+pub(crate) mod svg_marks;
+pub(crate) mod svg_scale;
+pub(crate) mod svg_style;
 pub mod table;
-pub mod time;
+pub(crate) mod time;
 pub mod timeline_text;
 pub mod view;
 

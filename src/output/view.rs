@@ -20,8 +20,11 @@ pub const PHASES: [(&str, &str); 4] = [
 /// One phase of an incident: its tag, its name, and what was seen (None: not seen).
 #[derive(Debug, Clone, Copy)]
 pub struct PhaseRow<'a> {
+    /// The phase's letter (`F`, `E`, `R`, `N`).
     pub tag: &'static str,
+    /// The phase's name in words.
     pub name: &'static str,
+    /// What was seen of it, if anything.
     pub phase: Option<&'a Phase>,
 }
 
@@ -59,10 +62,13 @@ pub fn in_time_order(i: &Incident) -> Vec<PhaseRow<'_>> {
 /// its interval.
 #[derive(Debug, Clone, Copy)]
 pub struct MetricRow {
+    /// The metric's JSON name (`eviction_s`).
     pub key: &'static str,
+    /// What it measures, in words.
     pub meaning: &'static str,
     /// `F→E`: the phases the metric runs between (`—` for none).
     pub span: &'static str,
+    /// Its interval, when measurable.
     pub value: Option<Interval>,
 }
 
@@ -129,13 +135,21 @@ pub fn fit(text: &str, width: Option<usize>) -> String {
 
 /// What every writer of one analysis reads.
 pub struct View<'a> {
+    /// The experiment's name.
     pub experiment: &'a str,
+    /// The verdict in one sentence.
     pub verdict: &'a str,
+    /// The experiment's scenario.
     pub scenario: Scenario,
+    /// Every scenario the evidence allows, when the order of phases is open.
     pub candidates: &'a [Scenario],
+    /// How t = 0 was chosen.
     pub origin: &'a Origin,
+    /// The incidents found.
     pub incidents: &'a [Incident],
+    /// What is missing or doubtful.
     pub warnings: &'a [String],
+    /// Every input file's account.
     pub inputs: &'a [InputAccount],
     /// Every object's timeline (states only; no network behind them).
     pub objects: &'a [ObjectTimeline],

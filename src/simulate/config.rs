@@ -107,7 +107,11 @@ pub enum Layout {
     /// One `session.log` of plain listings typed one after another, as most people
     /// capture: `$ kubectl get pods` then `$ kubectl get nodes`, every `every_s`
     /// seconds through the capture. No workload table: owners come from pod names.
-    Listings { every_s: u32 },
+    /// Plain listings (`kubectl get pods` / `get nodes`) every `every_s` seconds, no workload table.
+    Listings {
+        /// Seconds between two listings.
+        every_s: u32,
+    },
 }
 
 /// `ts`-style timestamp prefixes (moreutils `ts`), stamped when the line was printed.

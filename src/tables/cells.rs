@@ -48,6 +48,7 @@ pub enum CellClass {
 }
 
 impl CellClass {
+    /// Every cell grammar (not `Unknown`).
     pub const ALL: &'static [CellClass] = &[
         CellClass::Name,
         CellClass::Token,
@@ -138,6 +139,7 @@ pub fn ready(s: &str) -> Option<(u32, u32)> {
 /// A RESTARTS cell: the count and, when printed, how long ago the last restart was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Restarts<'a> {
+    /// The restart count.
     pub count: u32,
     /// The duration text inside `(X ago)`, e.g. `53s`.
     pub ago: Option<&'a str>,

@@ -9,9 +9,11 @@ use crate::capture::GetCommand;
 /// A table's layout: its kind and columns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Schema {
+    /// The resource kind the table lists.
     pub kind: ResourceKind,
     /// How the kind was decided, for `--verbose` and warnings.
     pub kind_from: KindFrom,
+    /// The columns, in order.
     pub columns: Vec<Column>,
     /// Character column where each header cell starts (empty for a headerless table).
     pub positions: Vec<usize>,
@@ -27,6 +29,7 @@ pub struct Schema {
 pub struct Described {
     /// Lower-case kind (`pod`, `node`), when known.
     pub kind: Option<Arc<str>>,
+    /// Its name, when known.
     pub name: Option<Arc<str>>,
 }
 
@@ -48,10 +51,12 @@ pub enum KindFrom {
 pub struct Column {
     /// The header text (`NOMINATED NODE`), or the default header for a headerless table.
     pub header: std::sync::Arc<str>,
+    /// The grammar of its cells.
     pub class: CellClass,
 }
 
 impl Schema {
+    /// Each column's cell grammar, in order.
     pub fn classes(&self) -> Vec<CellClass> {
         self.columns.iter().map(|c| c.class).collect()
     }

@@ -14,7 +14,7 @@
 
 pub mod cells;
 pub mod describe;
-pub mod header;
+pub(crate) mod header;
 pub mod schema;
 pub mod split;
 
@@ -42,6 +42,7 @@ pub struct Row {
     /// apiserver answered one list request, so its rows show one instant. `None` when
     /// no command says (a table pasted without its command).
     pub listing: Option<bool>,
+    /// The table's schema: its kind and columns.
     pub schema: SchemaRef,
     /// One cell per schema column, as a byte range of `text` (an empty cell is an
     /// empty range): the cells are kept as ranges, not copies, all the way into the
@@ -79,43 +80,60 @@ fn to_u32(at: usize) -> u32 {
 /// What became of one captured line.
 #[derive(Debug, Clone)]
 pub enum Item {
+    /// A table row, split into cells.
     Row(Row),
     /// A header started a table.
     Header {
+        /// 1-based line number.
         line: u64,
+        /// The stream the table starts.
         stream: u32,
+        /// The schema the header fixes.
         schema: SchemaRef,
+        /// A repair made to the header (a lost first letter), if any.
         note: Option<String>,
     },
     /// A shell command (starts a stream when it is a `kubectl get`).
     Command {
+        /// 1-based line number.
         line: u64,
+        /// The command as recognised.
         command: Command,
+        /// The prompt's time, when it showed one.
         time: Option<WallClock>,
     },
     /// A line that carries only a time, or a `watch` screen header.
     Time {
+        /// 1-based line number.
         line: u64,
+        /// The stream it falls in, if any.
         stream: Option<u32>,
+        /// The time it carries.
         time: WallClock,
     },
     /// `^C`: the stream before it ends here.
     Interrupt {
+        /// 1-based line number.
         line: u64,
     },
     /// An empty line.
     Blank {
+        /// 1-based line number.
         line: u64,
     },
     /// A line that is not part of any table, with the reason.
     Skipped {
+        /// 1-based line number.
         line: u64,
+        /// The line as captured.
         text: String,
+        /// Why it was skipped.
         reason: String,
     },
 }
 
 impl Item {
+    /// The item's 1-based line number.
     pub fn line(&self) -> u64 {
         match self {
             Item::Row(r) => r.line,

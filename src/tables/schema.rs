@@ -14,24 +14,38 @@ use super::cells::CellClass;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(into = "String")]
 pub enum ResourceKind {
+    /// `pods`.
     Pod,
+    /// `nodes`.
     Node,
+    /// `deployments`.
     Deployment,
+    /// `replicasets`.
     ReplicaSet,
+    /// `replicationcontrollers`.
     ReplicationController,
+    /// `statefulsets`.
     StatefulSet,
+    /// `daemonsets`.
     DaemonSet,
+    /// `jobs`.
     Job,
+    /// `cronjobs`.
     CronJob,
+    /// `events`.
     Event,
+    /// `services`.
     Service,
+    /// `endpoints`.
     Endpoints,
+    /// `horizontalpodautoscalers`.
     HorizontalPodAutoscaler,
     /// Any other kind, by the name the command or header gave it.
     Other(String),
 }
 
 impl ResourceKind {
+    /// The kind's name as the JSON documents write it.
     pub fn as_str(&self) -> &str {
         match self {
             ResourceKind::Pod => "Pod",
@@ -131,7 +145,9 @@ const RESOURCE_ALIASES: &[(&[&str], ResourceKind)] = &[
 /// One header word (possibly with a space: `NOMINATED NODE`) and its cell grammar.
 #[derive(Debug)]
 pub struct ColumnDef {
+    /// The header word (`READY`).
     pub header: &'static str,
+    /// The grammar of its cells.
     pub class: CellClass,
     /// Cells kubectl prints in this column, checked by a unit test.
     pub samples: &'static [&'static str],

@@ -204,11 +204,6 @@ fn node_commands(
     (injections, all)
 }
 
-/// Shell commands that inject a node failure.
-pub fn is_failure_injection(cmd: &str) -> bool {
-    crate::kube::classify_command(cmd, None).is_some_and(|a| a.action.downs_node())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,20 +11,25 @@ use super::stn::{Ms, UNBOUNDED};
 /// unbounded), as in the JSON contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Interval {
+    /// Lower bound (ms); `-UNBOUNDED` when unknown.
     pub min_ms: Ms,
+    /// Upper bound (ms); `UNBOUNDED` when unknown.
     pub max_ms: Ms,
 }
 
 impl Interval {
+    /// Nothing known: both ends unbounded.
     pub const UNKNOWN: Interval = Interval {
         min_ms: -UNBOUNDED,
         max_ms: UNBOUNDED,
     };
 
+    /// `[min_ms, max_ms]`.
     pub fn new(min_ms: Ms, max_ms: Ms) -> Interval {
         Interval { min_ms, max_ms }
     }
 
+    /// One instant, `[ms, ms]`.
     pub fn point(ms: Ms) -> Interval {
         Interval {
             min_ms: ms,
@@ -32,14 +37,17 @@ impl Interval {
         }
     }
 
+    /// The lower bound, when bounded.
     pub fn lower(&self) -> Option<Ms> {
         (self.min_ms > -UNBOUNDED).then_some(self.min_ms)
     }
 
+    /// The upper bound, when bounded.
     pub fn upper(&self) -> Option<Ms> {
         (self.max_ms < UNBOUNDED).then_some(self.max_ms)
     }
 
+    /// Whether both ends are bounded.
     pub fn is_bounded(&self) -> bool {
         self.lower().is_some() && self.upper().is_some()
     }

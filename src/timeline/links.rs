@@ -226,12 +226,7 @@ fn replacement_links(
 ) {
     let sec = 1000;
     for (wi, w) in tracks.iter().enumerate() {
-        let rises: Vec<usize> = w
-            .obs
-            .windows(2)
-            .filter(|p| matches!((created_count(&obs[p[0]]), created_count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
-            .map(|p| p[1])
-            .collect();
+        let rises = rises(obs, &w.obs, created_count);
         if rises.is_empty() {
             continue;
         }
@@ -257,6 +252,19 @@ fn replacement_links(
             });
         }
     }
+}
+
+/// The lines (of `lines`, one object's) where `count` rises from the line before.
+fn rises(
+    obs: &[Observation],
+    lines: &[usize],
+    count: impl Fn(&Observation) -> Option<u32>,
+) -> Vec<usize> {
+    lines
+        .windows(2)
+        .filter(|p| matches!((count(&obs[p[0]]), count(&obs[p[1]])), (Some(a), Some(b)) if b > a))
+        .map(|p| p[1])
+        .collect()
 }
 
 fn pod_ready(o: &Observation) -> bool {
@@ -285,12 +293,7 @@ fn ready_links(
         ) {
             continue;
         }
-        let rises: Vec<usize> = w
-            .obs
-            .windows(2)
-            .filter(|p| matches!((ready_of(&obs[p[0]]), ready_of(&obs[p[1]])), (Some(a), Some(b)) if b > a))
-            .map(|p| p[1])
-            .collect();
+        let rises = rises(obs, &w.obs, ready_of);
         let mut became_ready: Vec<usize> = Vec::new();
         let mut streams = Vec::new();
         for t in children[wi].iter().map(|&i| &tracks[i]) {

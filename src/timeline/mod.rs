@@ -13,11 +13,11 @@
 //! one, the earliest line. Wall-clock times are given when the capture has them.
 
 mod assemble;
-pub mod build;
+pub(crate) mod build;
 mod conflicts;
-pub mod interval;
-pub mod links;
-pub mod objects;
+pub(crate) mod interval;
+pub(crate) mod links;
+pub(crate) mod objects;
 pub mod stn;
 
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::Text;
 
-pub use build::build;
+pub(crate) use build::build;
 pub use interval::Interval;
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
@@ -34,8 +34,11 @@ use stn::{Ms, Network};
 /// A transcript line as evidence: `pods.log:12: <the line>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LineRef {
+    /// The source as named (`pods.log`).
     pub source: Arc<str>,
+    /// 1-based line number in the decoded source.
     pub line: u64,
+    /// The line as captured (cleaned of escapes and prompts).
     pub text: Arc<str>,
 }
 
@@ -57,11 +60,14 @@ pub type Point = usize;
 /// A line identical to its predecessor but for time cells: something hidden changed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Touch {
+    /// When the line was printed, on the experiment clock.
     pub at: Interval,
     /// How long after the object's creationTimestamp the line was printed (its AGE).
     pub since_created: Option<Interval>,
+    /// The line's point in the network.
     #[serde(skip)]
     pub point: Point,
+    /// The repeated line.
     pub line: LineRef,
 }
 
@@ -74,7 +80,9 @@ pub struct State {
     pub ready: Option<[u32; 2]>,
     /// Restart count (pods).
     pub restarts: Option<u32>,
+    /// IP (pods), or null.
     pub ip: Option<Text>,
+    /// NODE (pods), or null.
     pub node: Option<Text>,
     /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...). A boxed
     /// slice: no spare capacity (a `Vec` collected through a filter keeps room for
@@ -83,6 +91,7 @@ pub struct State {
     /// When the state began: the time of its first line, or — for the first state
     /// seen of an object that existed before the capture — between creation and then.
     pub from: Interval,
+    /// The point of the state's first line.
     #[serde(skip)]
     pub from_point: Point,
     /// When `from` is a range, not an event: the earliest point the state can have
@@ -101,6 +110,7 @@ pub struct State {
     pub to: Option<Interval>,
     /// The time of the last line of this state.
     pub last_seen: Interval,
+    /// The point of the state's last line.
     #[serde(skip)]
     pub last_point: Point,
     /// The lines that show this state (a state shows in one line nearly always: it is
@@ -123,6 +133,7 @@ pub enum End {
 /// The timeline of one incarnation of one object.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectTimeline {
+    /// The object: kind, namespace, name.
     pub key: ObjectKey,
     /// 0 for the first incarnation of a name; a StatefulSet pod re-created gets 1, ...
     pub incarnation: u32,
@@ -130,13 +141,17 @@ pub struct ObjectTimeline {
     pub owner: Option<ObjectKey>,
     /// The creationTimestamp (whole seconds; the true instant is within the second after).
     pub created: Interval,
+    /// The point of the creation.
     #[serde(skip)]
     pub created_point: Point,
+    /// Its states in time order (at least one).
     pub states: Vec<State>,
+    /// How the timeline ends.
     pub end: End,
 }
 
 impl ObjectTimeline {
+    /// The latest state.
     pub fn last(&self) -> &State {
         self.states
             .last()
@@ -153,6 +168,7 @@ pub struct LinkReport {
     pub flag: &'static str,
     /// Tolerance window in seconds: `x_b − x_a ∈ [min, max]`.
     pub window_s: [Option<f64>; 2],
+    /// The lines the link joins.
     pub lines: Vec<LineRef>,
     /// Whether it was kept (false: it contradicted stronger constraints).
     pub used: bool,
@@ -161,9 +177,12 @@ pub struct LinkReport {
 /// A failure-injection command seen in the capture.
 #[derive(Debug, Clone, Serialize)]
 pub struct Injection {
+    /// When the command was typed, on the experiment clock.
     pub at: Interval,
+    /// The command's point in the network.
     #[serde(skip)]
     pub point: Point,
+    /// The command line.
     pub line: LineRef,
 }
 
@@ -171,12 +190,16 @@ pub struct Injection {
 /// drain, node deletion, …: [`crate::kube::actions`]), with its time.
 #[derive(Debug, Clone, Serialize)]
 pub struct NodeCommand {
+    /// When the command was typed, on the experiment clock.
     pub at: Interval,
+    /// The command's point in the network.
     #[serde(skip)]
     pub point: Point,
+    /// What it does to the node.
     pub action: crate::kube::Action,
     /// The node it names, from its argument or the prompt's host.
     pub node: Option<String>,
+    /// The command line.
     pub line: LineRef,
 }
 
@@ -184,21 +207,29 @@ pub struct NodeCommand {
 /// LAST SEEN (`kubectl get events`, `kubectl events`).
 #[derive(Debug, Clone, Serialize)]
 pub struct EventMark {
+    /// When the event was last seen, on the experiment clock.
     pub at: Interval,
+    /// The event's point in the network.
     #[serde(skip)]
     pub point: Point,
+    /// What the event tells of a node failure.
     pub meaning: crate::kube::EventMeaning,
+    /// REASON as printed (`NodeNotReady`).
     pub reason: Text,
     /// The involved object's kind as printed (`pod`, `node`), lower case.
     pub object_kind: String,
+    /// The involved object's name.
     pub object: String,
+    /// MESSAGE as printed.
     pub message: Text,
+    /// The event's line.
     pub line: LineRef,
 }
 
 /// How t = 0 was chosen, and the wall-clock time when known.
 #[derive(Debug, Clone, Serialize)]
 pub struct Origin {
+    /// How t = 0 was chosen, in a sentence.
     pub description: String,
     /// Wall-clock time of t = 0 (ISO 8601, as far as the capture tells), when known.
     pub wall_clock: Option<String>,
@@ -207,10 +238,15 @@ pub struct Origin {
 /// Which soft links to use (each kind can be turned off with a flag).
 #[derive(Debug, Clone, Copy)]
 pub struct LinkOptions {
+    /// One object seen in two streams has one creation time (`--no-link-same-object`).
     pub same_object: bool,
+    /// A pod is created after its owner (`--no-link-owner`).
     pub owner_first: bool,
+    /// A new pod's creation and its owner's counts rising (`--no-link-replacement`).
     pub replacement: bool,
+    /// A node turning NotReady and its pods' and owners' lines (`--no-link-not-ready`).
     pub not_ready: bool,
+    /// The returning kubelet's writes to its pods and its node (`--no-link-node-back`).
     pub node_back: bool,
 }
 
@@ -229,9 +265,13 @@ impl Default for LinkOptions {
 /// All timelines of one experiment on one clock.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timelines {
+    /// How t = 0 was chosen.
     pub origin: Origin,
+    /// Every object incarnation's timeline.
     pub objects: Vec<ObjectTimeline>,
+    /// Every soft link proposed, used or dropped.
     pub links: Vec<LinkReport>,
+    /// Conflicting times resolved, and what else is doubtful.
     pub warnings: Vec<String>,
     /// Shell commands that inject a failure (`poweroff`, ...), with their times.
     pub injections: Vec<Injection>,
@@ -332,6 +372,7 @@ impl Timelines {
         self.objects.iter().filter(move |o| &o.key.kind == kind)
     }
 
+    /// The earliest and latest bounded times of any state (ms), if any.
     pub fn span(&self) -> Option<(Ms, Ms)> {
         let mut lo = None::<Ms>;
         let mut hi = None::<Ms>;

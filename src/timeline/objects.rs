@@ -14,12 +14,16 @@ use crate::Text;
 /// Identity of an object: kind, namespace (when printed) and name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub struct ObjectKey {
+    /// The resource kind.
     pub kind: ResourceKind,
+    /// NAMESPACE, when printed.
     pub namespace: Option<Text>,
+    /// NAME.
     pub name: Text,
 }
 
 impl ObjectKey {
+    /// The key of the object an observation shows.
     pub fn of(o: &Observation) -> ObjectKey {
         ObjectKey {
             kind: o.kind.clone(),

@@ -76,10 +76,12 @@ pub struct Network {
 /// Constraints that cannot hold together.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
+    /// The constraints of the cycle.
     pub constraints: Vec<ConstraintId>,
 }
 
 impl Network {
+    /// An empty network.
     pub fn new() -> Network {
         Network::default()
     }
@@ -93,10 +95,12 @@ impl Network {
         self.points - 1
     }
 
+    /// How many points.
     pub fn len(&self) -> usize {
         self.points
     }
 
+    /// Whether it has no points.
     pub fn is_empty(&self) -> bool {
         self.points == 0
     }

@@ -60,6 +60,7 @@ pub type ExpectFile = (String, Vec<u8>);
 pub struct Problem {
     /// The path or entry concerned.
     pub path: String,
+    /// Why, in a sentence.
     pub reason: String,
     /// Whether it means something could not be analysed (exit 1); empty directories
     /// and skipped tar links are only notes.
@@ -69,19 +70,33 @@ pub struct Problem {
 /// A fatal problem with one archive.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
+    /// The archive could not be read.
     #[error("{archive}: cannot read the archive")]
     Io {
+        /// The archive as named.
         archive: String,
+        /// Why.
         #[source]
         source: io::Error,
     },
+    /// The archive is no tar, or a broken one.
     #[error("{archive}: corrupt tar archive: {reason}")]
-    Corrupt { archive: String, reason: String },
+    Corrupt {
+        /// The archive as named.
+        archive: String,
+        /// What is wrong, and where.
+        reason: String,
+    },
+    /// The archive goes past one of the [`Limits`].
     #[error("{archive}: refused: {what} exceeds the limit of {limit} ({hint})")]
     Limit {
+        /// The archive as named.
         archive: String,
+        /// What went past the limit (`entry count (21 entries read so far)`).
         what: String,
+        /// The limit.
         limit: u64,
+        /// The flag that raises it.
         hint: &'static str,
     },
 }
