@@ -106,6 +106,125 @@ const MACHINE_TOOLS: &[(&str, &[&str], Action)] = &[
     ("qm", &["start"], Action::Recover),
 ];
 
+mod host;
+mod tools;
+
+pub use tools::login_target;
+
+/// Words of a command after `sudo` and its options, with any `ssh host` taken off:
+/// returns the words and the host the command runs on.
+fn unwrap_remote<'a>(words: &[&'a str], host: Option<&'a str>) -> (Vec<&'a str>, Option<&'a str>) {
+    let mut w: Vec<&str> = words.to_vec();
+    let mut host = host;
+    loop {
+        match w.first().copied() {
+            Some("sudo" | "doas" | "nohup" | "exec") => {
+                w.remove(0);
+                while w.first().is_some_and(|x| x.starts_with('-')) {
+                    let flag = w.remove(0);
+                    if matches!(flag, "-u" | "-g") && !w.is_empty() {
+                        w.remove(0);
+                    }
+                }
+            }
+            Some("ssh") => {
+                // ssh [-opts] [user@]host command…
+                let mut i = 1;
+                while i < w.len() && w[i].starts_with('-') {
+                    i += if matches!(w[i], "-i" | "-p" | "-l" | "-o" | "-J" | "-F") {
+                        2
+                    } else {
+                        1
+                    };
+                }
+                let Some(target) = w.get(i) else { break };
+                host = Some(target.rsplit('@').next().unwrap_or(target));
+                w.drain(..=i);
+            }
+            _ => break,
+        }
+    }
+    (w, host)
+}
+
+/// The first word after `verb` that is not an option.
+pub(super) fn operand_after<'a>(w: &[&'a str], verb_at: usize) -> Option<&'a str> {
+    let mut i = verb_at + 1;
+    while i < w.len() {
+        let x = w[i];
+        if x.starts_with('-') {
+            // `--zone x`, `-g rg`: skip a flag's value unless it is glued (`--zone=x`).
+            let takes_value = !x.contains('=') && x.len() > 1;
+            i += if takes_value && is_valued_flag(x) {
+                2
+            } else {
+                1
+            };
+            continue;
+        }
+        return Some(x);
+    }
+    None
+}
+
+fn is_valued_flag(x: &str) -> bool {
+    matches!(
+        x,
+        "--zone"
+            | "--project"
+            | "-g"
+            | "--resource-group"
+            | "--region"
+            | "-p"
+            | "--profile"
+            | "-t"
+            | "--time"
+    )
+}
+
+/// The value of `--flag v`, `--flag=v` or `-f v` among the words.
+pub(super) fn flag_value<'a>(w: &[&'a str], names: &[&str]) -> Option<&'a str> {
+    for (i, x) in w.iter().enumerate() {
+        for n in names {
+            if x == n {
+                return w.get(i + 1).copied();
+            }
+            if let Some(v) = x.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
+                return Some(v);
+            }
+        }
+    }
+    None
+}
+
+/// Classifies a command line (prompt removed). `host` is the prompt's host (or
+/// `virsh` at a `virsh #` prompt), when one was printed.
+pub fn classify_command(text: &str, host: Option<&str>) -> Option<NodeAction> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    // An interactive tool's prompt: `virsh # destroy w1`.
+    let (words, host) = match host {
+        Some(h) if MACHINE_TOOLS.iter().any(|(t, ..)| *t == h) => {
+            let mut w = vec![h];
+            w.extend(words);
+            (w, None)
+        }
+        _ => (words, host),
+    };
+    let (w, host) = unwrap_remote(&words, host);
+    if let Some(action) = host::on_the_node(&w, text) {
+        return Some(NodeAction {
+            action,
+            node: machine(host),
+        });
+    }
+    tools::by_tool(&w)
+}
+
+/// A machine's name as typed, quotes taken off.
+fn machine(name: Option<&str>) -> Option<String> {
+    name.map(|s| s.trim_matches(|c| c == '"' || c == '\'').to_string())
+}
+
 /// What a sample command must read as: the action and the node, or nothing.
 pub type Expected = Option<(Action, Option<&'static str>)>;
 
@@ -246,369 +365,6 @@ pub const SAMPLES: &[(&str, Option<&str>, Expected)] = &[
     ("shutdown", None, Some((Action::InjectFailure, None))),
     ("echo shutdown", None, None),
 ];
-
-/// Words of a command after `sudo` and its options, with any `ssh host` taken off:
-/// returns the words and the host the command runs on.
-fn unwrap_remote<'a>(words: &[&'a str], host: Option<&'a str>) -> (Vec<&'a str>, Option<&'a str>) {
-    let mut w: Vec<&str> = words.to_vec();
-    let mut host = host;
-    loop {
-        match w.first().copied() {
-            Some("sudo" | "doas" | "nohup" | "exec") => {
-                w.remove(0);
-                while w.first().is_some_and(|x| x.starts_with('-')) {
-                    let flag = w.remove(0);
-                    if matches!(flag, "-u" | "-g") && !w.is_empty() {
-                        w.remove(0);
-                    }
-                }
-            }
-            Some("ssh") => {
-                // ssh [-opts] [user@]host command…
-                let mut i = 1;
-                while i < w.len() && w[i].starts_with('-') {
-                    i += if matches!(w[i], "-i" | "-p" | "-l" | "-o" | "-J" | "-F") {
-                        2
-                    } else {
-                        1
-                    };
-                }
-                let Some(target) = w.get(i) else { break };
-                host = Some(target.rsplit('@').next().unwrap_or(target));
-                w.drain(..=i);
-            }
-            _ => break,
-        }
-    }
-    (w, host)
-}
-
-/// The first word after `verb` that is not an option.
-fn operand_after<'a>(w: &[&'a str], verb_at: usize) -> Option<&'a str> {
-    let mut i = verb_at + 1;
-    while i < w.len() {
-        let x = w[i];
-        if x.starts_with('-') {
-            // `--zone x`, `-g rg`: skip a flag's value unless it is glued (`--zone=x`).
-            let takes_value = !x.contains('=') && x.len() > 1;
-            i += if takes_value && is_valued_flag(x) {
-                2
-            } else {
-                1
-            };
-            continue;
-        }
-        return Some(x);
-    }
-    None
-}
-
-fn is_valued_flag(x: &str) -> bool {
-    matches!(
-        x,
-        "--zone"
-            | "--project"
-            | "-g"
-            | "--resource-group"
-            | "--region"
-            | "-p"
-            | "--profile"
-            | "-t"
-            | "--time"
-    )
-}
-
-/// The value of `--flag v`, `--flag=v` or `-f v` among the words.
-fn flag_value<'a>(w: &[&'a str], names: &[&str]) -> Option<&'a str> {
-    for (i, x) in w.iter().enumerate() {
-        for n in names {
-            if x == n {
-                return w.get(i + 1).copied();
-            }
-            if let Some(v) = x.strip_prefix(n).and_then(|r| r.strip_prefix('=')) {
-                return Some(v);
-            }
-        }
-    }
-    None
-}
-
-/// Classifies a command line (prompt removed). `host` is the prompt's host (or
-/// `virsh` at a `virsh #` prompt), when one was printed.
-pub fn classify_command(text: &str, host: Option<&str>) -> Option<NodeAction> {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    // An interactive tool's prompt: `virsh # destroy w1`.
-    let (words, tool_prompt) = match host {
-        Some(h) if MACHINE_TOOLS.iter().any(|(t, ..)| *t == h) => {
-            let mut w = vec![h];
-            w.extend(words);
-            (w, true)
-        }
-        _ => (words, false),
-    };
-    let host = if tool_prompt { None } else { host };
-    let (w, host) = unwrap_remote(&words, host);
-    let first = *w.first()?;
-    let node = |n: Option<&str>| n.map(|s| s.trim_matches(|c| c == '"' || c == '\'').to_string());
-    let on_host = |action| {
-        Some(NodeAction {
-            action,
-            node: node(host),
-        })
-    };
-    match first {
-        "poweroff" | "halt" | "shutdown" => {
-            if first == "shutdown" && w.iter().any(|x| *x == "-r" || *x == "--reboot") {
-                return on_host(Action::Restart);
-            }
-            if first == "shutdown" && w.contains(&"-c") {
-                return None;
-            }
-            on_host(Action::InjectFailure)
-        }
-        "reboot" => on_host(Action::Restart),
-        "init" => match w.get(1).copied() {
-            Some("0") => on_host(Action::InjectFailure),
-            Some("6") => on_host(Action::Restart),
-            _ => None,
-        },
-        "echo" if text.contains("/proc/sysrq-trigger") => match w.get(1).copied() {
-            Some("b") => on_host(Action::Restart),
-            Some("o" | "c") => on_host(Action::InjectFailure),
-            _ => None,
-        },
-        "systemctl" | "service" => {
-            let (verb, unit) = if first == "systemctl" {
-                (w.get(1).copied(), w.get(2).copied())
-            } else {
-                (w.get(2).copied(), w.get(1).copied())
-            };
-            let node_unit = unit.is_some_and(|u| {
-                let u = u.trim_end_matches(".service");
-                matches!(
-                    u,
-                    "kubelet"
-                        | "containerd"
-                        | "docker"
-                        | "crio"
-                        | "k3s"
-                        | "k3s-agent"
-                        | "rke2-agent"
-                        | "rke2-server"
-                )
-            });
-            match verb? {
-                "poweroff" | "halt" => on_host(Action::InjectFailure),
-                "reboot" => on_host(Action::Restart),
-                "stop" | "kill" if node_unit => on_host(Action::InjectFailure),
-                "start" | "restart" if node_unit => on_host(Action::Recover),
-                _ => None,
-            }
-        }
-        "ifconfig" => match w.last().copied() {
-            Some("down") if w.len() >= 3 => on_host(Action::InjectFailure),
-            Some("up") if w.len() >= 3 => on_host(Action::Recover),
-            _ => None,
-        },
-        "ip" if w.get(1).is_some_and(|x| x.starts_with("l")) => {
-            if w.contains(&"down") {
-                on_host(Action::InjectFailure)
-            } else if w.contains(&"up") {
-                on_host(Action::Recover)
-            } else {
-                None
-            }
-        }
-        "iptables" | "ip6tables" => {
-            let drops = w
-                .windows(2)
-                .any(|p| p[0] == "-j" && matches!(p[1], "DROP" | "REJECT"));
-            let adds = w
-                .iter()
-                .any(|x| matches!(*x, "-A" | "-I" | "--append" | "--insert"));
-            (drops && adds).then(|| NodeAction {
-                action: Action::InjectFailure,
-                node: node(host),
-            })
-        }
-        "pkill" | "killall" | "kill" => {
-            let daemon = w
-                .iter()
-                .skip(1)
-                .any(|x| matches!(*x, "kubelet" | "containerd" | "dockerd" | "crio" | "k3s"));
-            daemon.then(|| NodeAction {
-                action: Action::InjectFailure,
-                node: node(host),
-            })
-        }
-        "minikube" => {
-            // minikube node stop|start|delete NAME
-            if w.get(1) != Some(&"node") {
-                return None;
-            }
-            let action = match w.get(2).copied()? {
-                "stop" | "delete" => Action::InjectFailure,
-                "start" => Action::Recover,
-                _ => return None,
-            };
-            Some(NodeAction {
-                action,
-                node: node(operand_after(&w, 2)),
-            })
-        }
-        "gcloud" => cloud_gcloud(&w),
-        "aws" => cloud_aws(&w),
-        "az" => cloud_az(&w),
-        "kubeadm" if w.get(1) == Some(&"join") => on_host(Action::Recover),
-        "kubeadm" if w.get(1) == Some(&"reset") => on_host(Action::InjectFailure),
-        "pdsh" | "clush" => {
-            // A command run on a group of nodes: classify what runs, no single node.
-            let i = w.iter().rposition(|x| x.starts_with('-'))? + 2;
-            let rest = w.get(i..)?.join(" ");
-            classify_command(&rest, None).map(|a| NodeAction { node: None, ..a })
-        }
-        k if KUBECTL_NAMES.contains(&k) => kubectl(&w),
-        tool => {
-            let verb = *w.get(1)?;
-            let (_, _, action) = MACHINE_TOOLS
-                .iter()
-                .find(|(t, verbs, _)| *t == tool && verbs.contains(&verb))?;
-            Some(NodeAction {
-                action: *action,
-                node: node(operand_after(&w, 1)),
-            })
-        }
-    }
-}
-
-fn kubectl(w: &[&str]) -> Option<NodeAction> {
-    let verb = *w.get(1)?;
-    let node = |i| operand_after(w, i).map(|s: &str| s.trim_start_matches("node/").to_string());
-    match verb {
-        "drain" => Some(NodeAction {
-            action: Action::Drain,
-            node: node(1),
-        }),
-        "cordon" => Some(NodeAction {
-            action: Action::Cordon,
-            node: node(1),
-        }),
-        "uncordon" => Some(NodeAction {
-            action: Action::Uncordon,
-            node: node(1),
-        }),
-        "delete" if matches!(w.get(2).copied(), Some("node" | "nodes" | "no")) => {
-            Some(NodeAction {
-                action: Action::DeleteNode,
-                node: node(2),
-            })
-        }
-        "delete" if w.contains(&"--force") && w.get(2).is_some_and(|r| r.starts_with("po")) => {
-            Some(NodeAction {
-                action: Action::ForceDeletePod,
-                node: None,
-            })
-        }
-        "taint"
-            if w.iter()
-                .any(|x| x.starts_with("node.kubernetes.io/out-of-service")) =>
-        {
-            // A trailing `-` removes the taint.
-            let removes = w
-                .iter()
-                .any(|x| x.starts_with("node.kubernetes.io/out-of-service") && x.ends_with('-'));
-            (!removes).then(|| NodeAction {
-                action: Action::OutOfService,
-                node: node(2),
-            })
-        }
-        _ => None,
-    }
-}
-
-fn cloud_gcloud(w: &[&str]) -> Option<NodeAction> {
-    // gcloud compute instances stop|delete|reset|start NAME
-    let i = w.iter().position(|x| *x == "instances")?;
-    let action = match *w.get(i + 1)? {
-        "stop" | "delete" | "suspend" => Action::InjectFailure,
-        "reset" => Action::Restart,
-        "start" | "resume" => Action::Recover,
-        _ => return None,
-    };
-    Some(NodeAction {
-        action,
-        node: operand_after(w, i + 1).map(String::from),
-    })
-}
-
-fn cloud_aws(w: &[&str]) -> Option<NodeAction> {
-    let verb = w.iter().find(|x| x.ends_with("-instances"))?;
-    let action = match *verb {
-        "stop-instances" | "terminate-instances" => Action::InjectFailure,
-        "reboot-instances" => Action::Restart,
-        "start-instances" => Action::Recover,
-        _ => return None,
-    };
-    Some(NodeAction {
-        action,
-        node: flag_value(w, &["--instance-ids"]).map(String::from),
-    })
-}
-
-fn cloud_az(w: &[&str]) -> Option<NodeAction> {
-    // az vm stop|deallocate|delete|restart|start -n NAME; az vmss delete-instances …
-    let group = *w.get(1)?;
-    let verb = *w.get(2)?;
-    let action = match (group, verb) {
-        ("vm", "stop" | "deallocate" | "delete") => Action::InjectFailure,
-        ("vm", "restart") => Action::Restart,
-        ("vm", "start") => Action::Recover,
-        ("vmss", "delete-instances" | "stop" | "deallocate") => Action::InjectFailure,
-        ("vmss", "restart") => Action::Restart,
-        ("vmss", "start") => Action::Recover,
-        _ => return None,
-    };
-    let node = if group == "vm" {
-        flag_value(w, &["-n", "--name"]).map(String::from)
-    } else {
-        None // the instance ids are not node names
-    };
-    Some(NodeAction { action, node })
-}
-
-/// The machine an interactive login opens (`ssh kube3`, `gcloud compute ssh n1`,
-/// `vagrant ssh w1`, `minikube ssh -n m02`, `multipass shell w1`): commands typed
-/// after it, at a prompt that names no host, run there.
-pub fn login_target(text: &str) -> Option<String> {
-    let w: Vec<&str> = text.split_whitespace().collect();
-    let w: Vec<&str> = match w.first() {
-        Some(&"sudo") => w[1..].to_vec(),
-        _ => w,
-    };
-    let target = match *w.first()? {
-        "ssh" => {
-            let mut i = 1;
-            while i < w.len() && w[i].starts_with('-') {
-                i += if matches!(w[i], "-i" | "-p" | "-l" | "-o" | "-J" | "-F") {
-                    2
-                } else {
-                    1
-                };
-            }
-            // a command after the host is not an interactive login
-            (i + 1 == w.len()).then(|| w[i])
-        }
-        "gcloud" => {
-            let i = w.iter().position(|x| *x == "ssh")?;
-            operand_after(&w, i)
-        }
-        "vagrant" if w.get(1) == Some(&"ssh") => operand_after(&w, 1),
-        "multipass" if w.get(1) == Some(&"shell") => operand_after(&w, 1),
-        "minikube" if w.get(1) == Some(&"ssh") => flag_value(&w, &["-n", "--node"]),
-        _ => None,
-    }?;
-    Some(target.rsplit('@').next().unwrap_or(target).to_string())
-}
 
 #[cfg(test)]
 mod tests {
