@@ -319,46 +319,15 @@ fn follow(
     // Most questions below are about the failure's point: search from it once.
     let _ = t.difference(f, f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
-    let fresh = fresh_by_owner(t, pods, &affected, f);
-    let few = affected.len() <= 100;
-    let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
-    let (mut e, mut r, mut n_kubelet): (Option<Phase>, Option<Phase>, Option<Phase>) =
-        (None, None, None);
-    let mut outcomes = Vec::new();
-    let mut variant: Option<String> = None;
-    let mut by_workload = super::workloads::ByWorkload::default();
-    let mut pending: Option<String> = None;
-    for pod in &affected {
-        let story = pod_story(t, pod, on, &fail.f, &fresh, &mut used, few);
-        by_workload.add(
-            story.outcome.owner.as_deref(),
-            story.eviction.as_ref().map(|(p, _)| p),
-            story.replacement.as_ref(),
-        );
-        pending = pending.or(story.pending);
-        if let Some((ph, _)) = story.eviction {
-            if e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
-                e = Some(ph);
-            }
-        }
-        if let Some(ph) = story.replacement {
-            if r.as_ref().is_none_or(|x| earlier(&x.at, &ph.at)) {
-                r = Some(ph);
-            }
-        }
-        if let Some(ph) = story.kubelet {
-            if n_kubelet.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
-                n_kubelet = Some(ph);
-            }
-        }
-        if let Some(v) = story.variant {
-            let keep = variant.is_none() || matches!(v, "legacy-nodelost" | "graceful-shutdown");
-            if keep && variant.as_deref() != Some("legacy-nodelost") {
-                variant = Some(v.to_string());
-            }
-        }
-        outcomes.push(story.outcome);
-    }
+    let Stories {
+        mut e,
+        mut r,
+        n_kubelet,
+        outcomes,
+        variant,
+        by_workload,
+        pending,
+    } = stories(t, pods, &affected, on, &fail.f);
     let told = super::told::by_events_and_commands(t, &node, f, &affected);
     if affected.is_empty() && told.is_empty() {
         warnings.push(format!(
@@ -372,37 +341,9 @@ fn follow(
     // when there is one — it sits in the pods' own stream, so its order against E and R
     // is proven by line order — else the node's Ready line. The node's Ready line stays
     // evidence either way, and `node_down_s` is measured to it.
-    let n = match (n_kubelet, &node_ready) {
-        (Some(mut k), Some(r)) => {
-            k.evidence.extend(r.evidence.iter().cloned());
-            k.what = format!("{}; {}", k.what, r.what);
-            k.alternatives.clear();
-            Some(k)
-        }
-        (k, r) => k.or_else(|| r.clone()),
-    };
-    let seen = Seen {
-        eviction: e.is_some(),
-        replacement: r.is_some(),
-        node_back: n.is_some(),
-        e_to_n: match (&e, &n) {
-            (Some(e), Some(n)) => Some(order_to_n(t, ing, e, n)),
-            _ => None,
-        },
-        r_to_n: match (&r, &n) {
-            (Some(r), Some(n)) => Some(order_to_n(t, ing, r, n)),
-            _ => None,
-        },
-    };
-    let mut candidates = decide(seen);
+    let n = node_back(n_kubelet, &node_ready);
     let mut flags = Vec::new();
-    if let (Some(name), [Scenario::Ongoing], true) = (&pending, candidates.as_slice(), e.is_some())
-    {
-        // Replaced elsewhere while the node is away, the replacement not running yet
-        // (a volume still attached to the lost node, an image pull).
-        candidates = vec![Scenario::MigratedNoReturn];
-        flags.push(format!("replacement not yet ready: {name} was created but is not running and ready in the capture"));
-    }
+    let candidates = scenarios(t, ing, [&e, &r, &n], pending.as_deref(), &mut flags);
     let workloads = by_workload.outcomes(n.is_some(), |x| match &n {
         Some(n) => order_to_n(t, ing, x, n),
         None => scenario::Order::Open,
@@ -445,6 +386,115 @@ fn follow(
         flags,
         evidence,
     }
+}
+
+/// What the affected pods' stories add up to: the first eviction, the last
+/// replacement ready, the kubelet's first write, each pod's fate, the variant.
+#[derive(Default)]
+struct Stories {
+    e: Option<Phase>,
+    r: Option<Phase>,
+    n_kubelet: Option<Phase>,
+    outcomes: Vec<PodOutcome>,
+    variant: Option<String>,
+    by_workload: super::workloads::ByWorkload,
+    pending: Option<String>,
+}
+
+fn stories(
+    t: &Timelines,
+    pods: &[&ObjectTimeline],
+    affected: &[&ObjectTimeline],
+    on: Option<&str>,
+    f: &Phase,
+) -> Stories {
+    let fresh = fresh_by_owner(t, pods, affected, f.earliest());
+    let few = affected.len() <= 100;
+    let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
+    let mut all = Stories::default();
+    for pod in affected {
+        let story = pod_story(t, pod, on, f, &fresh, &mut used, few);
+        all.by_workload.add(
+            story.outcome.owner.as_deref(),
+            story.eviction.as_ref().map(|(p, _)| p),
+            story.replacement.as_ref(),
+        );
+        all.pending = all.pending.or(story.pending);
+        if let Some((ph, _)) = story.eviction {
+            if all.e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
+                all.e = Some(ph);
+            }
+        }
+        if let Some(ph) = story.replacement {
+            if all.r.as_ref().is_none_or(|x| earlier(&x.at, &ph.at)) {
+                all.r = Some(ph);
+            }
+        }
+        if let Some(ph) = story.kubelet {
+            if all
+                .n_kubelet
+                .as_ref()
+                .is_none_or(|x| earlier(&ph.at, &x.at))
+            {
+                all.n_kubelet = Some(ph);
+            }
+        }
+        if let Some(v) = story.variant {
+            let keep =
+                all.variant.is_none() || matches!(v, "legacy-nodelost" | "graceful-shutdown");
+            if keep && all.variant.as_deref() != Some("legacy-nodelost") {
+                all.variant = Some(v.to_string());
+            }
+        }
+        all.outcomes.push(story.outcome);
+    }
+    all
+}
+
+/// N: the returning kubelet's first pod write, with the node's Ready line as further
+/// evidence, else the Ready line alone.
+fn node_back(kubelet: Option<Phase>, node_ready: &Option<Phase>) -> Option<Phase> {
+    match (kubelet, node_ready) {
+        (Some(mut k), Some(r)) => {
+            k.evidence.extend(r.evidence.iter().cloned());
+            k.what = format!("{}; {}", k.what, r.what);
+            k.alternatives.clear();
+            Some(k)
+        }
+        (k, r) => k.or_else(|| r.clone()),
+    }
+}
+
+/// The scenarios the order of E, R and N allows ([`decide`]); a replacement created
+/// but not running while the node is away is still a migration, flagged.
+fn scenarios(
+    t: &Timelines,
+    ing: &Ingested,
+    [e, r, n]: [&Option<Phase>; 3],
+    pending: Option<&str>,
+    flags: &mut Vec<String>,
+) -> Vec<Scenario> {
+    let order = |x: &Option<Phase>| match (x, n) {
+        (Some(x), Some(n)) => Some(order_to_n(t, ing, x, n)),
+        _ => None,
+    };
+    let seen = Seen {
+        eviction: e.is_some(),
+        replacement: r.is_some(),
+        node_back: n.is_some(),
+        e_to_n: order(e),
+        r_to_n: order(r),
+    };
+    let candidates = decide(seen);
+    if let (Some(name), [Scenario::Ongoing], true) = (pending, candidates.as_slice(), e.is_some()) {
+        // Replaced elsewhere while the node is away, the replacement not running yet
+        // (a volume still attached to the lost node, an image pull).
+        flags.push(format!(
+            "replacement not yet ready: {name} was created but is not running and ready in the capture"
+        ));
+        return vec![Scenario::MigratedNoReturn];
+    }
+    candidates
 }
 
 /// With no node failure: a pod deleted by hand or a rollout, told apart by the owner's
