@@ -85,3 +85,29 @@ fn describe_event_rows_belong_to_the_described_object_or_the_node_they_name() {
         ],
     );
 }
+
+/// Rows kubectl printed whole but the copy damaged are kept with a note saying what
+/// is wrong; a pre-1.0 container line is skipped with its own reason.
+#[test]
+fn damaged_rows_are_kept_with_a_note_and_container_lines_skipped_with_a_reason() {
+    let got = parse("damaged-and-generic.log");
+    let note = |line: u64| {
+        got.iter()
+            .find(|o| o.line == line)
+            .and_then(|o| o.note.as_deref())
+            .unwrap_or_else(|| panic!("line {line} kept with no note"))
+            .to_string()
+    };
+    assert!(note(15).contains("\"<none>>\" is not a READINESS GATES cell"));
+    assert!(note(16).contains("no AGE, IP, NODE, NOMINATED NODE, READINESS GATES"));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/noise/old-kubectl.log");
+    let src = Source {
+        name: path.to_string_lossy().into(),
+        origin: Origin::File(path.clone()),
+    };
+    let ingested = watchtrail::ingest::ingest_every_row(&[src]).unwrap();
+    let skipped = &ingested.accounts[0].skipped_lines;
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].line, 7);
+    assert!(skipped[0].reason.contains("container line"), "{skipped:?}");
+}
