@@ -402,21 +402,24 @@ impl Tabler {
                 }
             },
         };
-        let schema = match older_layout(&schema, &cl.text) {
-            Some(older) => {
+        let lenient =
+            |s: &Schema| split::split_row_lenient(&cl.text, &s.classes(), Some(&s.positions));
+        let mut schema = schema;
+        let mut split = lenient(&schema);
+        if split.is_none() {
+            if let Some(older) = older_layout(&schema, &cl.text) {
                 self.schema = Some(older.clone());
-                older
+                schema = older;
+                split = lenient(&schema);
             }
-            None => schema,
-        };
-        let classes = schema.classes();
+        }
         let mut repair = None;
-        let split =
-            split::split_row_lenient(&cl.text, &classes, Some(&schema.positions)).or_else(|| {
-                let (cells, why) = damaged_row(&cl.text, &schema)?;
+        if split.is_none() {
+            split = damaged_row(&cl.text, &schema).map(|(cells, why)| {
                 repair = Some(why);
-                Some((cells, None))
+                (cells, None)
             });
+        }
         let Some((ranges, rest)) = split else {
             let reason = misfit_reason(&schema);
             return Item::Skipped {
@@ -480,16 +483,13 @@ impl Tabler {
 /// kubectl printed fewer columns: `-o wide` pods before 1.11 had no NOMINATED NODE,
 /// READINESS GATES; nodes before 1.8 no ROLES (before 1.6 no VERSION either);
 /// Deployments and StatefulSets before 1.13 DESIRED/CURRENT counts. When a row does
-/// not fit today's layout but fits an older one, that is the layout of the rows that
-/// follow.
+/// not fit today's layout (the caller tried) but fits an older one, that is the
+/// layout of the rows that follow.
 fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
     if schema.kind_from != KindFrom::Command || !schema.positions.is_empty() {
         return None;
     }
     let classes = schema.classes();
-    if split::split_row(text, &classes, None).is_some() {
-        return None;
-    }
     if schema.wide {
         // Only wide-only columns were added over the years: at most the last two.
         let shortest = classes.len().saturating_sub(2);
@@ -557,20 +557,18 @@ fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
 /// A row kubectl printed whole but the copy damaged, read as far as it goes: a last
 /// cell with a stray character (`<none>>`) kept verbatim, or a row cut short (`web-1
 /// 1/1 Terminating 0` with no AGE…) whose missing trailing cells are empty. Only for a
-/// line laid out like kubectl's (an object name first, every gap two spaces or more)
-/// under a header or a command, never for a guessed table; the note says what is
-/// wrong. The cells, and the note.
+/// line laid out like kubectl's (an object name first, cells apart by two spaces or
+/// more) under a header or a command, never for a guessed table; at most two splits
+/// of the line. The note says what is wrong. The cells, and the note.
 fn damaged_row(text: &str, schema: &Schema) -> Option<(split::Cells, String)> {
     if schema.kind_from == KindFrom::Cells || schema.columns.len() < 2 || pre_1_0(schema) {
         return None;
     }
     let words = split::words(text);
     let first = words.first()?;
-    if words.len() < 2
-        || words.iter().skip(1).any(|w| w.gap < 2)
-        || !looks_like_name(&text[first.start..first.end])
-        || schema.name_column() != 0
-    {
+    // Cells as kubectl lays them out: runs of words between gaps of two or more.
+    let runs = 1 + words.iter().skip(1).filter(|w| w.gap >= 2).count();
+    if runs < 2 || !looks_like_name(&text[first.start..first.end]) || schema.name_column() != 0 {
         return None;
     }
     let mut classes = schema.classes();
@@ -591,11 +589,12 @@ fn damaged_row(text: &str, schema: &Schema) -> Option<(split::Cells, String)> {
         ));
     }
     classes[n - 1] = last;
-    // Cut short: the longest run of leading columns the words fit (two at least).
-    let cut = (2..n.min(words.len() + 1))
-        .rev()
-        .find_map(|k| Some((k, split::split_row(text, &classes[..k], positions)?)))?;
-    let (k, mut cells) = cut;
+    // Cut short: one run a cell, so the first `runs` columns.
+    let k = runs;
+    if k >= n {
+        return None;
+    }
+    let mut cells = split::split_row(text, &classes[..k], positions)?;
     let missing: Vec<&str> = schema.columns[k..].iter().map(|c| &*c.header).collect();
     cells.extend(std::iter::repeat_n((text.len(), text.len()), n - k));
     Some((
