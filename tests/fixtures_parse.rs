@@ -1,19 +1,14 @@
 //! Every noise fixture (tests/fixtures/noise/*.log) parses to the rows its
 //! `.expect.json` lists: line, kind, namespace, name, status, age, event and cells.
 
+mod common;
+
 use std::path::Path;
 
 use serde_json::Value;
-use watchtrail::input::{Origin, Source};
 
 fn parse(path: &Path) -> Vec<watchtrail::observe::Observation> {
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.to_path_buf()),
-    };
-    watchtrail::ingest::ingest_every_row(&[src])
-        .expect("fixture readable")
-        .observations
+    common::ingest(path).observations
 }
 
 fn check_case(log: &Path) -> Result<(), String> {

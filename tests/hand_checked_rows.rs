@@ -6,10 +6,11 @@
 //! The measure of issue 14: row cells right on at least 95 % of hand-checked rows.
 //! The test prints the figure and fails below it; every wrong row is listed.
 
+mod common;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use watchtrail::input::{Origin, Source};
 use watchtrail::observe::Observation;
 
 /// (file prefix, line, kind, name, cells as `HEADER=value` joined by ` | `, in order).
@@ -100,16 +101,6 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/real")
 }
 
-fn parse(path: &Path) -> Vec<Observation> {
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.to_path_buf()),
-    };
-    watchtrail::ingest::ingest_every_row(&[src])
-        .expect("corpus file readable")
-        .observations
-}
-
 /// What is wrong with one row, or `None` when every cell is right.
 fn check_row(o: Option<&Observation>, kind: &str, name: &str, cells: &str) -> Option<String> {
     let Some(o) = o else {
@@ -160,7 +151,7 @@ fn hand_checked_rows_of_real_transcripts_have_their_cells_right() {
                         .starts_with(&format!("{prefix}-"))
                 })
                 .unwrap_or_else(|| panic!("no corpus file {prefix}-*"));
-            parse(&path)
+            common::ingest(&path).observations
         });
         let o = obs.iter().find(|o| o.line == line);
         if let Some(why) = check_row(o, kind, name, cells) {

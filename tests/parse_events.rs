@@ -2,22 +2,20 @@
 //! their age the way the timeline reads them (`event_object`, `event_reason`,
 //! `event_age_s`), over the `events-eras` and `describe-events` fixtures.
 
-use std::path::Path;
+mod common;
 
-use watchtrail::input::{Origin, Source};
+use std::path::{Path, PathBuf};
+
 use watchtrail::observe::Observation;
 
-fn parse(case: &str) -> Vec<Observation> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/noise")
-        .join(case);
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.clone()),
-    };
-    watchtrail::ingest::ingest_every_row(&[src])
-        .expect("fixture readable")
-        .observations
+        .join(case)
+}
+
+fn parse(case: &str) -> Vec<Observation> {
+    common::ingest(&fixture(case)).observations
 }
 
 /// Line, involved object, REASON, and the event's age in seconds as `event_age_s`
@@ -100,12 +98,7 @@ fn damaged_rows_are_kept_with_a_note_and_container_lines_skipped_with_a_reason()
     };
     assert!(note(15).contains("\"<none>>\" is not a READINESS GATES cell"));
     assert!(note(16).contains("no AGE, IP, NODE, NOMINATED NODE, READINESS GATES"));
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/noise/old-kubectl.log");
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.clone()),
-    };
-    let ingested = watchtrail::ingest::ingest_every_row(&[src]).unwrap();
+    let ingested = common::ingest(&fixture("old-kubectl.log"));
     let skipped = &ingested.accounts[0].skipped_lines;
     assert_eq!(skipped.len(), 1, "{skipped:?}");
     assert_eq!(skipped[0].line, 7);
