@@ -50,6 +50,7 @@ fn event_tables_of_every_era_name_the_involved_object_and_the_age() {
             (13, ("node", "worker-2"), "NodeNotReady", (2460, 2520)),
             (14, ("pod", "web-1"), "TaintManagerEviction", (2160, 2220)),
             (16, ("node", "worker-9"), "RegisteredNode", (1140, 1200)),
+            (18, ("node", "worker-2"), "NodeReady", (-2, 1)),
         ],
     );
 }
