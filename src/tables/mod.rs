@@ -421,7 +421,18 @@ impl Tabler {
             });
         }
         let Some((ranges, rest)) = split else {
-            let reason = misfit_reason(&schema);
+            let lone_name = schema.name_column() == 0
+                && !pre_1_0(&schema)
+                && !cl.text.contains(char::is_whitespace)
+                && looks_like_name(&cl.text);
+            let reason = if lone_name {
+                format!(
+                    "only a name: a {} row cut short after its first cell (nothing to read)",
+                    schema.kind
+                )
+            } else {
+                misfit_reason(&schema)
+            };
             return Item::Skipped {
                 line,
                 text: cl.text,

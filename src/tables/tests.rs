@@ -84,6 +84,7 @@ NAME    READY   STATUS    RESTARTS      AGE
 web-1   1/1     Running   2 (53s ago)
 Then the node came back and everything was fine.
 node-b went down at noon
+web-2
 ";
     let its = items(text);
     let Item::Row(r) = &its[2] else {
@@ -98,6 +99,10 @@ node-b went down at noon
     );
     for it in &its[3..5] {
         assert!(matches!(it, Item::Skipped { .. }), "{it:?}");
+    }
+    match &its[5] {
+        Item::Skipped { reason, .. } => assert!(reason.starts_with("only a name"), "{reason}"),
+        other => panic!("{other:?}"),
     }
 }
 
