@@ -354,6 +354,10 @@ impl Tabler {
                 }
             } else if describe::is_underline(&cl.text) {
                 return skip(cl, "the dashes under a `kubectl describe` Events header");
+            } else if describe::name_line(&cl.text).is_some() {
+                // The next object of a multi-object describe, with no blank line between.
+                d.in_events = false;
+                self.schema = None;
             } else {
                 return None;
             }

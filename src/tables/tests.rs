@@ -140,3 +140,28 @@ Events:
         }
     }
 }
+
+#[test]
+fn a_multi_object_describe_names_each_objects_events() {
+    let text = "$ kubectl describe pods
+Name:         web-0
+Events:
+  Type    Reason     Age   From     Message
+  ----    ------     ----  ----     -------
+  Normal  Started    5m    kubelet  Started container web
+Name:         web-1
+Events:
+  Type    Reason     Age   From     Message
+  ----    ------     ----  ----     -------
+  Normal  Started    4m    kubelet  Started container web
+";
+    let names: Vec<Option<String>> = rows(text)
+        .iter()
+        .map(|r| {
+            let d = r.schema.described.as_ref().unwrap();
+            assert_eq!(d.kind.as_deref(), Some("pod"));
+            d.name.as_deref().map(str::to_string)
+        })
+        .collect();
+    assert_eq!(names, [Some("web-0".into()), Some("web-1".into())]);
+}
