@@ -369,7 +369,10 @@ fn read_get(args: &[String]) -> Option<GetCommand> {
                     get.watch_only = on(&value);
                     get.watch |= get.watch_only;
                 }
-                "o" | "output" => get.wide = value.as_deref() == Some("wide"),
+                "o" | "output" => {
+                    get.wide = value.as_deref() == Some("wide");
+                    get.output = value.filter(|v| v != "wide");
+                }
                 "A" | "all-namespaces" => get.all_namespaces = on(&value),
                 "n" | "namespace" => get.namespace = value,
                 "L" | "label-columns" => get.label_columns.extend(

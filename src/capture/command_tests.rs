@@ -265,3 +265,14 @@ fn kubectl_events_reads_as_get_events() {
     assert!(g.piped);
     assert!(g.names.is_empty());
 }
+
+#[test]
+fn output_formats_other_than_wide_are_kept() {
+    assert_eq!(
+        get("kubectl get nodes -o json").output.as_deref(),
+        Some("json")
+    );
+    assert_eq!(get("kubectl get po -oyaml").output.as_deref(), Some("yaml"));
+    let g = get("kubectl get po -o wide");
+    assert!(g.wide && g.output.is_none());
+}

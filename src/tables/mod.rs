@@ -375,6 +375,18 @@ impl Tabler {
         if let Some(item) = self.describe_line(&mut cl) {
             return item;
         }
+        if let Some(format) = self.get.as_ref().and_then(structured_output) {
+            if parse_header(&cl.text).is_none() {
+                let reason = format!("output of `kubectl get -o {format}`, not a table");
+                return Item::Skipped {
+                    line: cl.line,
+                    text: cl.text,
+                    reason,
+                };
+            }
+            // A table pasted after it without its own command.
+            self.get = None;
+        }
         let line = cl.line;
         if let Some(h) = parse_header_after(&cl.text, self.get.as_ref()) {
             return self.header(h, cl);
@@ -659,9 +671,24 @@ fn misfit_reason(schema: &Schema) -> String {
     )
 }
 
+/// The `-o` format of a `kubectl get` whose output is no table (`json`, `yaml`,
+/// `name`, `jsonpath=…`, `go-template=…`); `custom-columns` prints a table.
+fn structured_output(get: &GetCommand) -> Option<&str> {
+    let format = get.output.as_deref()?;
+    let base = format.split(['=', '{']).next().unwrap_or(format);
+    matches!(
+        base,
+        "json" | "yaml" | "name" | "jsonpath" | "jsonpath-as-json" | "go-template" | "template"
+    )
+    .then_some(base)
+}
+
 /// The schema of a command's output before any header: known when the command hides
 /// the header or filters rows (`--no-headers`, `| grep`) and names a built-in kind.
 fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
+    if structured_output(get).is_some() {
+        return None;
+    }
     let kind = command_kind(get)?;
     schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
 }

@@ -165,3 +165,21 @@ Events:
         .collect();
     assert_eq!(names, [Some("web-0".into()), Some("web-1".into())]);
 }
+
+#[test]
+fn json_output_of_a_get_is_skipped_as_such() {
+    let text = "$ kubectl get nodes -o json | jq '.items[] | {name: .metadata.name}'
+{
+  \"name\": \"rhel1\"
+}
+$ kubectl get pod -o name
+pod/web-0
+";
+    let its = items(text);
+    for i in [1, 2, 3, 5] {
+        match &its[i] {
+            Item::Skipped { reason, .. } => assert!(reason.contains("-o "), "{reason}"),
+            other => panic!("line {}: {other:?}", i + 1),
+        }
+    }
+}
