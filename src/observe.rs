@@ -281,6 +281,7 @@ impl Observation {
                 .get("HOST")
                 .map(|h| h.split('/').next().unwrap_or(h))
         }))
+        .filter(|n| *n != "<unassigned>")
     }
 
     /// `--output-watch-events`: ADDED, MODIFIED, DELETED.

@@ -6,14 +6,9 @@ mod common;
 use std::path::Path;
 
 use serde_json::Value;
-use watchtrail::input::{Origin, Source};
 
 fn parse(path: &Path) -> Vec<watchtrail::observe::Observation> {
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.to_path_buf()),
-    };
-    common::observations(&[src])
+    common::ingest(path).observations
 }
 
 fn check_case(log: &Path) -> Result<(), String> {

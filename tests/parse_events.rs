@@ -2,22 +2,20 @@
 //! their age the way the timeline reads them (`event_object`, `event_reason`,
 //! `event_age_s`), over the `events-eras` and `describe-events` fixtures.
 
-use std::path::Path;
+mod common;
 
-use watchtrail::input::{Origin, Source};
+use std::path::{Path, PathBuf};
+
 use watchtrail::observe::Observation;
 
-fn parse(case: &str) -> Vec<Observation> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+fn fixture(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/noise")
-        .join(case);
-    let src = Source {
-        name: path.to_string_lossy().into(),
-        origin: Origin::File(path.clone()),
-    };
-    watchtrail::ingest::ingest_every_row(&[src])
-        .expect("fixture readable")
-        .observations
+        .join(case)
+}
+
+fn parse(case: &str) -> Vec<Observation> {
+    common::ingest(&fixture(case)).observations
 }
 
 /// Line, involved object, REASON, and the event's age in seconds as `event_age_s`
@@ -52,6 +50,7 @@ fn event_tables_of_every_era_name_the_involved_object_and_the_age() {
             (13, ("node", "worker-2"), "NodeNotReady", (2460, 2520)),
             (14, ("pod", "web-1"), "TaintManagerEviction", (2160, 2220)),
             (16, ("node", "worker-9"), "RegisteredNode", (1140, 1200)),
+            (18, ("node", "worker-2"), "NodeReady", (-2, 1)),
         ],
     );
 }
@@ -84,4 +83,25 @@ fn describe_event_rows_belong_to_the_described_object_or_the_node_they_name() {
             (37, ("node", "worker-4"), "NodeNotReady", (180, 240)),
         ],
     );
+}
+
+/// Rows kubectl printed whole but the copy damaged are kept with a note saying what
+/// is wrong; a pre-1.0 container line is skipped with its own reason.
+#[test]
+fn damaged_rows_are_kept_with_a_note_and_container_lines_skipped_with_a_reason() {
+    let got = parse("damaged-and-generic.log");
+    let note = |line: u64| {
+        got.iter()
+            .find(|o| o.line == line)
+            .and_then(|o| o.note.as_deref())
+            .unwrap_or_else(|| panic!("line {line} kept with no note"))
+            .to_string()
+    };
+    assert!(note(15).contains("\"<none>>\" is not a READINESS GATES cell"));
+    assert!(note(16).contains("no AGE, IP, NODE, NOMINATED NODE, READINESS GATES"));
+    let ingested = common::ingest(&fixture("old-kubectl.log"));
+    let skipped = &ingested.accounts[0].skipped_lines;
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0].line, 7);
+    assert!(skipped[0].reason.contains("container line"), "{skipped:?}");
 }

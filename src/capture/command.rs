@@ -338,21 +338,30 @@ fn get_of(pipeline: &[Vec<String>]) -> Option<GetCommand> {
     Some(get)
 }
 
-/// Reads `get` arguments into a [`GetCommand`]; `None` when the subcommand is not `get`.
+/// Reads `get` arguments into a [`GetCommand`] (`kubectl events` as `get events`);
+/// `None` when the subcommand is neither.
 fn read_get(args: &[String]) -> Option<GetCommand> {
     let mut get = GetCommand::default();
     let mut positionals = Vec::new();
     let mut saw_get = false;
+    // `kubectl events` (1.26+) prints the event table `get events` does.
+    let mut events = false;
     // `--watch=false` is the only way to turn a boolean flag off.
     let on = |v: &Option<String>| v.as_deref() != Some("false");
     for arg in read_args(args) {
         match arg {
             Arg::Positional(p) if !saw_get => {
-                if p != "get" {
-                    return None;
+                match p.as_str() {
+                    "get" => {}
+                    "events" => {
+                        events = true;
+                        get.resource = Some(p);
+                    }
+                    _ => return None,
                 }
                 saw_get = true;
             }
+            Arg::Positional(_) if events => {}
             Arg::Positional(p) => positionals.push(p),
             Arg::Flag(name, value) => match name.as_str() {
                 "w" | "watch" => get.watch = on(&value),
@@ -360,7 +369,10 @@ fn read_get(args: &[String]) -> Option<GetCommand> {
                     get.watch_only = on(&value);
                     get.watch |= get.watch_only;
                 }
-                "o" | "output" => get.wide = value.as_deref() == Some("wide"),
+                "o" | "output" => {
+                    get.wide = value.as_deref() == Some("wide");
+                    get.output = value.filter(|v| v != "wide");
+                }
                 "A" | "all-namespaces" => get.all_namespaces = on(&value),
                 "n" | "namespace" => get.namespace = value,
                 "L" | "label-columns" => get.label_columns.extend(

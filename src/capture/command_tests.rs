@@ -254,3 +254,25 @@ fn describe_commands_name_their_object() {
     assert_eq!(describe_of("kubectl get pods"), None);
     assert_eq!(describe_of("describe the node"), None);
 }
+
+#[test]
+fn kubectl_events_reads_as_get_events() {
+    let g = get("kubectl events -n shop --watch");
+    assert_eq!(g.resource.as_deref(), Some("events"));
+    assert!(g.watch);
+    assert_eq!(g.namespace.as_deref(), Some("shop"));
+    let g = get("kubectl events | grep NodeNotReady");
+    assert!(g.piped);
+    assert!(g.names.is_empty());
+}
+
+#[test]
+fn output_formats_other_than_wide_are_kept() {
+    assert_eq!(
+        get("kubectl get nodes -o json").output.as_deref(),
+        Some("json")
+    );
+    assert_eq!(get("kubectl get po -oyaml").output.as_deref(), Some("yaml"));
+    let g = get("kubectl get po -o wide");
+    assert!(g.wide && g.output.is_none());
+}

@@ -119,6 +119,8 @@ pub struct GetCommand {
     pub watch_only: bool,
     /// `-o wide`.
     pub wide: bool,
+    /// Any other `-o` format as typed (`json`, `yaml`, `name`, `jsonpath=…`).
+    pub output: Option<String>,
     /// `-A` / `--all-namespaces`.
     pub all_namespaces: bool,
     /// `-n NS` / `--namespace NS`.

@@ -138,6 +138,19 @@ fn is_header_word(w: &str) -> bool {
 /// Reads a line as a table header, if it is one: every word upper-case, the first
 /// column one kubectl puts first, and most names known to the vocabulary.
 pub fn parse_header(line: &str) -> Option<Header> {
+    parse_header_with(line, false)
+}
+
+/// [`parse_header`] for a line right after a `kubectl get` that names a kind: any
+/// kind's printer (PV, PVC, StorageClass, VolumeAttachment, a custom resource) may
+/// print columns the vocabulary does not know, so a header that starts with NAME
+/// (or NAMESPACE) needs no known names beyond it.
+pub fn parse_header_after(line: &str, get: Option<&GetCommand>) -> Option<Header> {
+    let relaxed = get.is_some_and(|g| command_kind(g).is_some());
+    parse_header_with(line, relaxed)
+}
+
+fn parse_header_with(line: &str, any_columns: bool) -> Option<Header> {
     let items: Vec<(usize, usize, &str)> = super::split::words(line)
         .into_iter()
         .map(|w| (w.column, w.gap, &line[w.start..w.end]))
@@ -187,7 +200,8 @@ pub fn parse_header(line: &str) -> Option<Header> {
         }
     }
     let known = names.iter().filter(|n| column(n).is_some()).count();
-    if known * 2 < names.len() {
+    let named = any_columns && note.is_none() && matches!(names[0].as_str(), "NAME" | "NAMESPACE");
+    if known * 2 < names.len() && !named {
         return None;
     }
     Some(Header {
@@ -223,15 +237,25 @@ pub fn schema_from_header(header: &Header, get: Option<&GetCommand>) -> Schema {
     // A kind no built-in printer makes is a generic table: NAME, AGE (and kubectl's own
     // prefix columns) keep their grammar, every other cell is verbatim text.
     let generic = matches!(kind, ResourceKind::Other(_));
+    // StorageClass prints its default as `standard (default)` in NAME (FORMAT.md §2.10).
+    let storage_class = matches!(&kind, ResourceKind::Other(r)
+        if matches!(r.split('.').next(), Some("storageclass" | "storageclasses" | "sc")));
+    // Pre-1.0 pods print no IP and HOST `<unassigned>` before scheduling.
+    let pre_1_0 = header.names.first().is_some_and(|n| n == "POD");
     let columns = header
         .names
         .iter()
         .map(|n| {
             let known = column(n).map(|d| d.class);
             let keep = !generic || matches!(n.as_str(), "NAME" | "NAMESPACE" | "AGE" | "EVENT");
+            let class = match n.as_str() {
+                "NAME" if storage_class => CellClass::Text,
+                "IP" if pre_1_0 => CellClass::OptToken,
+                _ => known.filter(|_| keep).unwrap_or(CellClass::Unknown),
+            };
             Column {
                 header: n.as_str().into(),
-                class: known.filter(|_| keep).unwrap_or(CellClass::Unknown),
+                class,
             }
         })
         .collect();

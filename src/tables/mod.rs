@@ -22,7 +22,8 @@ use std::sync::Arc;
 
 use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
 use header::{
-    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header, Header,
+    apply_label_columns, command_kind, parse_header, parse_header_after, schema_for_kind,
+    schema_from_header, Header,
 };
 pub use header::{Column, Described, KindFrom, Schema, SchemaRef};
 pub use schema::ResourceKind;
@@ -371,6 +372,10 @@ impl Tabler {
                 }
             } else if describe::is_underline(&cl.text) {
                 return skip(cl, "the dashes under a `kubectl describe` Events header");
+            } else if describe::name_line(&cl.text).is_some() {
+                // The next object of a multi-object describe, with no blank line between.
+                d.in_events = false;
+                self.schema = None;
             } else {
                 return None;
             }
@@ -388,8 +393,20 @@ impl Tabler {
         if let Some(item) = self.describe_line(&mut cl) {
             return item;
         }
+        if let Some(format) = self.get.as_ref().and_then(structured_output) {
+            if parse_header(&cl.text).is_none() {
+                let reason = format!("output of `kubectl get -o {format}`, not a table");
+                return Item::Skipped {
+                    line: cl.line,
+                    text: cl.text,
+                    reason,
+                };
+            }
+            // A table pasted after it without its own command.
+            self.get = None;
+        }
         let line = cl.line;
-        if let Some(h) = parse_header(&cl.text) {
+        if let Some(h) = parse_header_after(&cl.text, self.get.as_ref()) {
             return self.header(h, cl);
         }
         if let Some(reason) = header::too_wide(&cl.text) {
@@ -419,18 +436,37 @@ impl Tabler {
                 }
             },
         };
-        let schema = match older_layout(&schema, &cl.text) {
-            Some(older) => {
+        let lenient =
+            |s: &Schema| split::split_row_lenient(&cl.text, &s.classes(), Some(&s.positions));
+        let mut schema = schema;
+        let mut split = lenient(&schema);
+        if split.is_none() {
+            if let Some(older) = older_layout(&schema, &cl.text) {
                 self.schema = Some(older.clone());
-                older
+                schema = older;
+                split = lenient(&schema);
             }
-            None => schema,
-        };
-        let classes = schema.classes();
-        let Some((ranges, rest)) =
-            split::split_row_lenient(&cl.text, &classes, Some(&schema.positions))
-        else {
-            let reason = misfit_reason(&schema);
+        }
+        let mut repair = None;
+        if split.is_none() {
+            split = damaged_row(&cl.text, &schema).map(|(cells, why)| {
+                repair = Some(why);
+                (cells, None)
+            });
+        }
+        let Some((ranges, rest)) = split else {
+            let lone_name = schema.name_column() == 0
+                && !pre_1_0(&schema)
+                && !cl.text.contains(char::is_whitespace)
+                && looks_like_name(&cl.text);
+            let reason = if lone_name {
+                format!(
+                    "only a name: a {} row cut short after its first cell (nothing to read)",
+                    schema.kind
+                )
+            } else {
+                misfit_reason(&schema)
+            };
             return Item::Skipped {
                 line,
                 text: cl.text,
@@ -441,7 +477,10 @@ impl Tabler {
             .iter()
             .map(|&(a, b)| (to_u32(a), to_u32(b)))
             .collect();
-        let mut note = cl.note;
+        let mut note = match (cl.note, repair) {
+            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
+            (a, b) => a.or(b),
+        };
         if let Some(at) = rest {
             let ann = format!("annotation: {}", &cl.text[at..]);
             note = Some(match note {
@@ -486,31 +525,150 @@ impl Tabler {
 }
 
 /// A headerless table's columns come from the command and today's layout; an older
-/// kubectl printed fewer trailing columns (`-o wide` pods before 1.11: no NOMINATED
-/// NODE, READINESS GATES). When a row does not fit today's layout but fits one with
-/// trailing columns left off, that is the layout of the rows that follow.
+/// kubectl printed fewer columns: `-o wide` pods before 1.11 had no NOMINATED NODE,
+/// READINESS GATES; nodes before 1.8 no ROLES (before 1.6 no VERSION either);
+/// Deployments and StatefulSets before 1.13 DESIRED/CURRENT counts. When a row does
+/// not fit today's layout (the caller tried) but fits an older one, that is the
+/// layout of the rows that follow.
 fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
-    if schema.kind_from != KindFrom::Command || !schema.positions.is_empty() || !schema.wide {
+    if schema.kind_from != KindFrom::Command || !schema.positions.is_empty() {
         return None;
     }
     let classes = schema.classes();
-    if split::split_row(text, &classes, None).is_some() {
+    if schema.wide {
+        // Only wide-only columns were added over the years: at most the last two.
+        let shortest = classes.len().saturating_sub(2);
+        let found = (shortest..classes.len()).rev().find_map(|n| {
+            split::split_row(text, &classes[..n], None)?;
+            let mut older = Schema::clone(schema);
+            older.columns.truncate(n);
+            Some(Arc::new(older))
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    // Earlier column sets of the kind: the current columns without some of them
+    // (the extra columns a command adds, NAMESPACE, labels, stay).
+    let dropped: &[&[&str]] = match (&schema.kind, schema.wide) {
+        (ResourceKind::Node, false) => &[&["ROLES"], &["ROLES", "VERSION"]],
+        (ResourceKind::Node, true) => &[&["ROLES"], &["ROLES", "INTERNAL-IP"]],
+        _ => &[],
+    };
+    let added: &[(&str, &[&str])] = match schema.kind {
+        ResourceKind::Deployment => &[("READY", &["DESIRED", "CURRENT"])],
+        ResourceKind::StatefulSet => &[("READY", &["DESIRED", "CURRENT"])],
+        _ => &[],
+    };
+    let candidates = dropped
+        .iter()
+        .map(|gone| {
+            schema
+                .columns
+                .iter()
+                .filter(|c| !gone.contains(&&*c.header))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .chain(added.iter().map(|(replaced, by)| {
+            schema
+                .columns
+                .iter()
+                .flat_map(|c| {
+                    if &*c.header == *replaced {
+                        by.iter()
+                            .map(|h| Column {
+                                header: Arc::from(*h),
+                                class: cells::CellClass::Count,
+                            })
+                            .collect()
+                    } else {
+                        vec![c.clone()]
+                    }
+                })
+                .collect::<Vec<_>>()
+        }));
+    for columns in candidates {
+        let classes: Vec<_> = columns.iter().map(|c| c.class).collect();
+        if split::split_row(text, &classes, None).is_some() {
+            let mut older = Schema::clone(schema);
+            older.columns = columns;
+            return Some(Arc::new(older));
+        }
+    }
+    None
+}
+
+/// A row kubectl printed whole but the copy damaged, read as far as it goes: a last
+/// cell with a stray character (`<none>>`) kept verbatim, or a row cut short (`web-1
+/// 1/1 Terminating 0` with no AGE…) whose missing trailing cells are empty. Only for a
+/// line laid out like kubectl's (an object name first, cells apart by two spaces or
+/// more) under a header or a command, never for a guessed table; at most two splits
+/// of the line. The note says what is wrong. The cells, and the note.
+fn damaged_row(text: &str, schema: &Schema) -> Option<(split::Cells, String)> {
+    if schema.kind_from == KindFrom::Cells || schema.columns.len() < 2 || pre_1_0(schema) {
         return None;
     }
-    // Only wide-only columns were added over the years: at most the last two.
-    let shortest = classes.len().saturating_sub(2);
-    (shortest..classes.len()).rev().find_map(|n| {
-        split::split_row(text, &classes[..n], None)?;
-        let mut older = Schema::clone(schema);
-        older.columns.truncate(n);
-        Some(Arc::new(older))
-    })
+    let words = split::words(text);
+    let first = words.first()?;
+    // Cells as kubectl lays them out: runs of words between gaps of two or more.
+    let runs = 1 + words.iter().skip(1).filter(|w| w.gap >= 2).count();
+    if runs < 2 || !looks_like_name(&text[first.start..first.end]) || schema.name_column() != 0 {
+        return None;
+    }
+    let mut classes = schema.classes();
+    let positions = Some(&schema.positions[..]);
+    let n = classes.len();
+    // The last cell damaged: every other cell fits its grammar, the last is any word.
+    let last = classes[n - 1];
+    classes[n - 1] = cells::CellClass::Token;
+    if let Some(cells) = split::split_row(text, &classes, positions) {
+        let (a, b) = cells[n - 1];
+        return Some((
+            cells,
+            format!(
+                "last cell {:?} is not a {} cell: kept verbatim (damaged in the copy?)",
+                &text[a..b],
+                schema.columns[n - 1].header
+            ),
+        ));
+    }
+    classes[n - 1] = last;
+    // Cut short: one run a cell, so the first `runs` columns.
+    let k = runs;
+    if k >= n {
+        return None;
+    }
+    let mut cells = split::split_row(text, &classes[..k], positions)?;
+    let missing: Vec<&str> = schema.columns[k..].iter().map(|c| &*c.header).collect();
+    cells.extend(std::iter::repeat_n((text.len(), text.len()), n - k));
+    Some((
+        cells,
+        format!(
+            "row ends early: no {} (cut short in the copy?)",
+            missing.join(", ")
+        ),
+    ))
+}
+
+/// A table of kubectl before 1.0 (`POD …`, `CONTROLLER …`): an object's second and
+/// later containers are printed on lines of their own, under CONTAINER(S)/IMAGE(S).
+fn pre_1_0(schema: &Schema) -> bool {
+    schema
+        .columns
+        .first()
+        .is_some_and(|c| matches!(&*c.header, "POD" | "CONTROLLER"))
 }
 
 /// Why a row does not fit its table: the kind and the first columns (a reason is
 /// kept per skipped line and counted by its text, so it stays short whatever the
 /// header claimed).
 fn misfit_reason(schema: &Schema) -> String {
+    if pre_1_0(schema) {
+        return "a container line of the object above (kubectl before 1.0 printed one line \
+                per container), not a row of its own"
+            .into();
+    }
     const LISTED: usize = 12;
     let names: Vec<&str> = schema
         .columns
@@ -531,9 +689,24 @@ fn misfit_reason(schema: &Schema) -> String {
     )
 }
 
+/// The `-o` format of a `kubectl get` whose output is no table (`json`, `yaml`,
+/// `name`, `jsonpath=…`, `go-template=…`); `custom-columns` prints a table.
+fn structured_output(get: &GetCommand) -> Option<&str> {
+    let format = get.output.as_deref()?;
+    let base = format.split(['=', '{']).next().unwrap_or(format);
+    matches!(
+        base,
+        "json" | "yaml" | "name" | "jsonpath" | "jsonpath-as-json" | "go-template" | "template"
+    )
+    .then_some(base)
+}
+
 /// The schema of a command's output before any header: known when the command hides
 /// the header or filters rows (`--no-headers`, `| grep`) and names a built-in kind.
 fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
+    if structured_output(get).is_some() {
+        return None;
+    }
     let kind = command_kind(get)?;
     schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
 }

@@ -76,3 +76,110 @@ node-a    Ready    <none>   2d     v1.29.1
     assert_eq!(rows[1].seq, 1);
     assert_ne!(rows[1].stream, rows[2].stream);
 }
+
+#[test]
+fn a_row_cut_short_is_kept_with_a_note_but_prose_under_a_table_is_not() {
+    let text = "$ kubectl get pods
+NAME    READY   STATUS    RESTARTS      AGE
+web-1   1/1     Running   2 (53s ago)
+Then the node came back and everything was fine.
+node-b went down at noon
+web-2
+";
+    let its = items(text);
+    let Item::Row(r) = &its[2] else {
+        panic!("{:?}", its[2])
+    };
+    assert_eq!(r.cell(3), Some("2 (53s ago)"));
+    assert_eq!(r.cell(4), Some(""));
+    assert!(
+        r.note.as_deref().unwrap().contains("no AGE"),
+        "{:?}",
+        r.note
+    );
+    for it in &its[3..5] {
+        assert!(matches!(it, Item::Skipped { .. }), "{it:?}");
+    }
+    match &its[5] {
+        Item::Skipped { reason, .. } => assert!(reason.starts_with("only a name"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn describe_output_gives_event_rows_only() {
+    let text = "$ kubectl describe node w1
+Name:               w1
+Conditions:
+  Type             Status  Reason
+  Ready            Unknown NodeStatusUnknown
+Events:
+  Type    Reason        Age   From              Message
+  ----    ------        ----  ----              -------
+  Normal  NodeNotReady  2m    node-controller   Node w1 status is now: NodeNotReady
+";
+    let its = items(text);
+    let rows: Vec<&Row> = its
+        .iter()
+        .filter_map(|i| match i {
+            Item::Row(r) => Some(r),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].schema.kind, ResourceKind::Event);
+    let d = rows[0].schema.described.as_ref().unwrap();
+    assert_eq!(
+        (d.kind.as_deref(), d.name.as_deref()),
+        (Some("node"), Some("w1"))
+    );
+    for line in 2..=5 {
+        match &its[line - 1] {
+            Item::Skipped { reason, .. } => assert!(reason.contains("describe"), "{reason}"),
+            other => panic!("line {line}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_multi_object_describe_names_each_objects_events() {
+    let text = "$ kubectl describe pods
+Name:         web-0
+Events:
+  Type    Reason     Age   From     Message
+  ----    ------     ----  ----     -------
+  Normal  Started    5m    kubelet  Started container web
+Name:         web-1
+Events:
+  Type    Reason     Age   From     Message
+  ----    ------     ----  ----     -------
+  Normal  Started    4m    kubelet  Started container web
+";
+    let names: Vec<Option<String>> = rows(text)
+        .iter()
+        .map(|r| {
+            let d = r.schema.described.as_ref().unwrap();
+            assert_eq!(d.kind.as_deref(), Some("pod"));
+            d.name.as_deref().map(str::to_string)
+        })
+        .collect();
+    assert_eq!(names, [Some("web-0".into()), Some("web-1".into())]);
+}
+
+#[test]
+fn json_output_of_a_get_is_skipped_as_such() {
+    let text = "$ kubectl get nodes -o json | jq '.items[] | {name: .metadata.name}'
+{
+  \"name\": \"rhel1\"
+}
+$ kubectl get pod -o name
+pod/web-0
+";
+    let its = items(text);
+    for i in [1, 2, 3, 5] {
+        match &its[i] {
+            Item::Skipped { reason, .. } => assert!(reason.contains("-o "), "{reason}"),
+            other => panic!("line {}: {other:?}", i + 1),
+        }
+    }
+}

@@ -117,3 +117,12 @@ pub fn analysis_of(paths: &[PathBuf]) -> Analysis {
     watchtrail::analyze(&sources, &watchtrail::Options::for_paths(paths))
         .expect("the pipeline runs")
 }
+
+/// Every row of one transcript file (nothing folded), with its account.
+pub fn ingest(path: &Path) -> watchtrail::ingest::Ingested {
+    let src = Source {
+        name: path.to_string_lossy().into(),
+        origin: Origin::File(path.to_path_buf()),
+    };
+    watchtrail::ingest::ingest_every_row(&[src]).expect("transcript readable")
+}
