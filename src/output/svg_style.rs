@@ -130,26 +130,25 @@ pub fn category(s: &State) -> Category {
     }
 }
 
+/// A STATUS word's colour, from what [`crate::kube`] says it means (one place decides
+/// health, eviction and node conditions for the analysis and the picture alike).
 fn status_category(st: &str) -> Category {
-    match st {
-        "Running" => Category::Running,
-        "Pending" => Category::Pending,
-        "ContainerCreating" | "PodInitializing" => Category::ContainerCreating,
-        "Terminating" => Category::Terminating,
-        "Unknown" => Category::Unknown,
-        "Failed"
-        | "Error"
-        | "CrashLoopBackOff"
-        | "ImagePullBackOff"
-        | "ErrImagePull"
-        | "OOMKilled"
-        | "NodeShutdown"
-        | "Evicted"
-        | "ContainerStatusUnknown" => Category::Failed,
-        s if s == "Ready" || s.starts_with("Ready,") => Category::Ready,
-        s if s.starts_with("NotReady") => Category::NotReady,
-        s if s.starts_with("Init:") => Category::ContainerCreating,
-        _ => Category::Other,
+    use crate::kube::{node_status, pod_status, NodeCondition, PodMeaning};
+    match node_status(st).condition {
+        NodeCondition::Ready => return Category::Ready,
+        NodeCondition::NotReady if st != "Unknown" => return Category::NotReady,
+        _ => {}
+    }
+    match pod_status(st, Some([1, 1])) {
+        PodMeaning::Running => Category::Running,
+        PodMeaning::Starting if st == "Pending" => Category::Pending,
+        PodMeaning::Starting => Category::ContainerCreating,
+        PodMeaning::Deleting => Category::Terminating,
+        // Finished its work: not a failure to paint.
+        PodMeaning::Terminal if st == "Completed" => Category::Other,
+        PodMeaning::NodeLost | PodMeaning::RuntimeUnknown => Category::Unknown,
+        PodMeaning::Waiting | PodMeaning::Terminal | PodMeaning::ShutDown => Category::Failed,
+        PodMeaning::NotReady | PodMeaning::Other => Category::Other,
     }
 }
 
