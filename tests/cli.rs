@@ -532,3 +532,17 @@ fn the_release_profile_has_no_debug_info_and_profiling_keeps_it() {
         "{profiling}"
     );
 }
+
+/// Issue 17: two experiment directories given to `analyze` are never merged into one
+/// verdict; it refuses and points to `check`.
+#[test]
+fn analyze_refuses_several_experiment_directories() {
+    let out = watchtrail(&["analyze", "samples/in-place", "samples/ongoing"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("2 experiments") && err.contains("watchtrail check"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}

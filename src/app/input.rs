@@ -133,6 +133,7 @@ pub(super) fn print_ignored(
 /// (same limits, same refusals); one holding several is refused with a pointer to
 /// `check`, which is for many experiments.
 pub(super) fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Ignored>)> {
+    refuse_several_experiments(&input.paths)?;
     let (archives, paths): (Vec<_>, Vec<_>) =
         input.paths.iter().cloned().partition(|p| input::is_tar(p));
     let (mut sources, mut ignored) = if paths.is_empty() {
@@ -158,6 +159,39 @@ pub(super) fn resolve(input: &InputArgs) -> Result<(Vec<input::Source>, Vec<Igno
         }
     }
     Ok((sources, ignored))
+}
+
+/// PATH… are one experiment: several directories that each hold transcript files are
+/// several experiments, which are never merged into one verdict (DESIGN.md).
+fn refuse_several_experiments(paths: &[std::path::PathBuf]) -> Result<()> {
+    let holds_transcripts = |p: &std::path::PathBuf| {
+        std::fs::read_dir(p).is_ok_and(|entries| {
+            entries.flatten().any(|e| {
+                e.file_type().is_ok_and(|t| t.is_file())
+                    && input::is_transcript_name(&e.file_name().to_string_lossy())
+            })
+        })
+    };
+    let dirs: Vec<&std::path::PathBuf> = paths
+        .iter()
+        .filter(|p| p.is_dir() && holds_transcripts(p))
+        .collect();
+    if dirs.len() > 1 {
+        anyhow::bail!(
+            "{} directories that each hold transcripts are {} experiments ({}); `analyze` reads one experiment, `watchtrail check {}` checks each on its own",
+            dirs.len(),
+            dirs.len(),
+            dirs.iter()
+                .map(|d| safe(&d.to_string_lossy()).into_owned())
+                .collect::<Vec<_>>()
+                .join(", "),
+            dirs.iter()
+                .map(|d| safe(&d.to_string_lossy()).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
+    Ok(())
 }
 
 /// Stages 1–5 for the PATH… of one experiment (the steps of [`crate::analyze`], with
