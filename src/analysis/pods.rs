@@ -153,7 +153,11 @@ impl PodNodes {
             let lost = p
                 .states
                 .iter()
-                .any(|s| meaning(s).is_eviction() || meaning(s) == PodMeaning::RuntimeUnknown);
+                .any(|s| meaning(s).is_eviction() || meaning(s) == PodMeaning::RuntimeUnknown)
+                || p.states.windows(2).any(|w| {
+                    // Killed by a graceful shutdown: Running, then Error or Completed.
+                    healthy(&w[0]) && meaning(&w[1]) == PodMeaning::Terminal
+                });
             let node = printed
                 .or_else(|| single_node.clone())
                 .or_else(|| only_down.clone().filter(|_| lost));
