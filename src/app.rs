@@ -527,6 +527,31 @@ fn simulate(args: crate::cli::SimulateArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let (Some(bytes), Some(k)) = (args.churn, args.failures) {
+        let cfg = simulate::soak::SoakConfig::new(args.seed, bytes, args.pods, k);
+        let soak = simulate::soak::Soak::new(cfg);
+        match &args.output {
+            Some(dir) => {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("{}: cannot create", dir.display()))?;
+                let path = dir.join("pods.log");
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+                let mut out = io::BufWriter::new(file);
+                let truth = soak.write(&mut out)?;
+                out.flush()?;
+                let path = dir.join("truth.json");
+                std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+            }
+            None => {
+                let mut out = io::BufWriter::new(io::stdout().lock());
+                soak.write(&mut out)?;
+                out.flush()?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if let Some(bytes) = args.churn {
         let mut out = io::BufWriter::new(io::stdout().lock());
         match args.screens {
