@@ -174,8 +174,13 @@ pub fn find(t: &Timelines, _ing: &Ingested) -> (Vec<Incident>, Option<String>, V
         .collect();
     let mut incidents = Vec::new();
     let mut variants: Vec<String> = Vec::new();
-    for fail in failures {
-        let inc = follow(t, &pods, &nodes, fail, &mut warnings);
+    // Each incident sees its node's pods up to the node's next failure, and the pods
+    // created meanwhile: lookups, not every pod of a long capture (`local`).
+    let index = super::local::PodIndex::new(t, &pods, &nodes);
+    let next = super::local::next_failures(t, &failures);
+    for (fail, until) in failures.into_iter().zip(next) {
+        let near = index.near(t, &fail, until);
+        let inc = follow(t, &near.pods(), &nodes, fail, &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
