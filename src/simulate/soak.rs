@@ -17,8 +17,10 @@
 //! event its own tabwriter flush with remembered widths.
 //!
 //! Failures are spread by bytes: the k-th starts once k/(K+1) of the size is written
-//! (or as soon after as a node can fail: at most a fifth of the nodes are down at
-//! once, so no zone is disrupted, §4.3, and a node fails only with pods on it).
+//! (or as soon after as a node can fail: at most a quarter of the nodes are down at
+//! once, so no zone is disrupted, §4.3, and a node fails only with pods on it). A
+//! node stays down from a minute and a half to two hours; one still down when the
+//! capture ends is `migrated-no-return` (or `ongoing`).
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -363,7 +365,7 @@ impl Soak {
     /// Starts a failure of a node with pods on it, if one can fail now.
     fn fail(&mut self) -> bool {
         let down = self.node_down.iter().filter(|d| d.is_some()).count();
-        if down * 5 >= self.cfg.nodes {
+        if down * 4 >= self.cfg.nodes {
             return false;
         }
         let candidates: Vec<usize> = (0..self.cfg.nodes)
@@ -390,9 +392,9 @@ impl Soak {
         } else if roll < 0.5 {
             Some(evict_at_ms + self.rng.int(3_000, 8_000) as i64)
         } else if roll < 0.95 {
-            Some(evict_at_ms + self.rng.int(120_000, 1_800_000) as i64)
+            Some(evict_at_ms + self.rng.int(60_000, 900_000) as i64)
         } else {
-            None
+            Some(evict_at_ms + self.rng.int(1_800_000, 7_200_000) as i64)
         };
         let pods: Vec<usize> = self.on_node(node);
         for &slot in &pods {

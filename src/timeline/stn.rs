@@ -17,8 +17,7 @@
 //! (chains of line order crossed by AGE stars are such a case). The edges are kept
 //! flat (`adjacency`).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 mod adjacency;
 mod settle;
@@ -71,6 +70,62 @@ pub struct Network {
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
+}
+
+/// A monotone priority queue of integer keys (a radix heap: Ahuja, Mehlhorn, Orlin
+/// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
+/// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
+/// each entry moves down at most 64 buckets; no comparisons of a binary heap.
+#[derive(Debug)]
+struct Buckets {
+    last: u64,
+    len: usize,
+    buckets: [Vec<(u64, u32)>; 65],
+}
+
+impl Default for Buckets {
+    fn default() -> Buckets {
+        Buckets {
+            last: 0,
+            len: 0,
+            buckets: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl Buckets {
+    fn bucket(&self, key: u64) -> usize {
+        (64 - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    /// Keys are non-negative reduced distances, never below the last one taken.
+    fn push(&mut self, key: Ms, v: u32) {
+        let key = key.max(0) as u64;
+        debug_assert!(key >= self.last);
+        let b = self.bucket(key);
+        self.buckets[b].push((key, v));
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<(Ms, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            let i = (1..65).find(|&i| !self.buckets[i].is_empty())?;
+            let moved = std::mem::take(&mut self.buckets[i]);
+            self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
+            for (k, v) in &moved {
+                let b = self.bucket(*k);
+                self.buckets[b].push((*k, *v));
+            }
+            let mut moved = moved;
+            moved.clear();
+            self.buckets[i] = moved;
+        }
+        self.len -= 1;
+        self.buckets[0].pop().map(|(k, v)| (k as Ms, v))
+    }
 }
 
 /// Constraints that cannot hold together.
@@ -236,10 +291,11 @@ impl Network {
         let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
         let mut done = vec![false; n];
-        let mut heap = BinaryHeap::new();
+        let mut queue = Buckets::default();
         dist[src] = 0;
-        heap.push(Reverse((0, src)));
-        while let Some(Reverse((d, u))) = heap.pop() {
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
             if done[u] {
                 continue;
             }
@@ -250,7 +306,7 @@ impl Network {
                 let nd = d + reduced.max(0);
                 if nd < dist[e.to()] {
                     dist[e.to()] = nd;
-                    heap.push(Reverse((nd, e.to())));
+                    queue.push(nd, e.to() as u32);
                 }
             }
         }
