@@ -33,7 +33,19 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let mut marks: Vec<Mark> = Vec::new();
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         for (i, s) in pod.states.iter().enumerate() {
-            if !healthy(s) {
+            // A crashed container's pod is marked too; only a new sandbox on its node
+            // (the node rebooted) tells that mark from any other write.
+            let rebooted = || {
+                s.ip.is_some()
+                    && pod.states.get(i + 1).is_some_and(|n| {
+                        n.node.is_some()
+                            && n.node == s.node
+                            && n.ip.is_some()
+                            && n.ip != s.ip
+                            && n.restarts > s.restarts
+                    })
+            };
+            if !healthy(s) && !rebooted() {
                 continue;
             }
             let Some(node) = s.node.as_deref() else {
