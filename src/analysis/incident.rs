@@ -399,12 +399,12 @@ fn pod_story(
         out.outcome = "replaced";
         out.replacement = Some(q.key.name.to_string());
         // Pairs whose ends both vary per pod cost a pass over the network each:
-        // with many affected pods, their bounds alone answer.
+        // with many affected pods or a long capture, the network near them answers.
         let pair = |a: Point, b: Point| {
             if few {
                 t.difference(a, b)
             } else {
-                Interval::minus(t.at(b), t.at(a))
+                t.difference_near(a, b)
             }
         };
         if let Some((i, _)) = ev_state {
@@ -476,7 +476,7 @@ fn follow(
     let _ = t.difference(f, f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
     let fresh = fresh_by_owner(t, pods, &affected, f);
-    let few = affected.len() <= 100;
+    let few = affected.len() <= 100 && t.is_small();
     let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
     let (mut e, mut r, mut n_kubelet): (Option<Phase>, Option<Phase>, Option<Phase>) =
         (None, None, None);

@@ -72,6 +72,34 @@ pub struct Network {
     potential: Option<Vec<Ms>>,
 }
 
+/// Reusable arrays of the local searches ([`Network::distance_within`]): labels for
+/// every point, reset by the list of those touched, so a search costs what it visits.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    dist: Vec<Ms>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn reset(&mut self, n: usize) {
+        if self.dist.len() != n {
+            self.dist = vec![UNBOUNDED; n];
+            self.touched.clear();
+        }
+        for &v in &self.touched {
+            self.dist[v as usize] = UNBOUNDED;
+        }
+        self.touched.clear();
+    }
+
+    fn set(&mut self, v: usize, d: Ms) {
+        if self.dist[v] == UNBOUNDED {
+            self.touched.push(v as u32);
+        }
+        self.dist[v] = d;
+    }
+}
+
 /// A monotone priority queue of integer keys (a radix heap: Ahuja, Mehlhorn, Orlin
 /// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
 /// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
@@ -281,6 +309,66 @@ impl Network {
                 }
             }
         }
+    }
+
+    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
+    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
+    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
+    /// sub-network has fewer constraints, so this is never shorter than the whole
+    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
+    /// not reached; `None` without a potential. Costs the points it settles.
+    pub fn distance_within(
+        &self,
+        src: usize,
+        dst: usize,
+        reversed: bool,
+        window: (Ms, Ms),
+        scratch: &mut Scratch,
+    ) -> Option<Ms> {
+        let potential = self
+            .potential
+            .as_deref()
+            .filter(|p| p.len() == self.points)?;
+        if src >= self.points || dst >= self.points {
+            return Some(UNBOUNDED);
+        }
+        let sign = if reversed { -1 } else { 1 };
+        let phi = |v: usize| sign * potential[v];
+        let inside = |v: usize| v == dst || (window.0..=window.1).contains(&potential[v]);
+        scratch.reset(self.points);
+        scratch.set(src, 0);
+        let mut queue = Buckets::default();
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
+            if d > scratch.dist[u] {
+                continue;
+            }
+            if u == dst {
+                return Some(d + phi(dst) - phi(src));
+            }
+            for e in self.live(self.edges.of(u, reversed)) {
+                let v = e.to();
+                if !inside(v) {
+                    continue;
+                }
+                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
+                if nd < scratch.dist[v] {
+                    scratch.set(v, nd);
+                    queue.push(nd, v as u32);
+                }
+            }
+        }
+        Some(UNBOUNDED)
+    }
+
+    /// The potential of point `p` (a feasible time for it), when current.
+    pub fn feasible_time(&self, p: usize) -> Option<Ms> {
+        self.potential
+            .as_deref()
+            .filter(|v| v.len() == self.points)?
+            .get(p)
+            .copied()
     }
 
     /// Dijkstra on reduced costs `w + φ(u) − φ(v) ≥ 0`, with `φ = sign · potential`
@@ -545,6 +633,28 @@ mod tests {
                 .flat_map(|s| [n.distances(s, false), n.distances(s, true)])
                 .collect();
             assert_eq!(before, after);
+            // A search of the pair alone: exact over the whole network, never shorter
+            // (an interval never narrower) over a window of it.
+            let mut scratch = Scratch::default();
+            let pot = n.potential.clone().expect("checked");
+            let (lo, hi) = (
+                pot.iter().min().copied().unwrap_or(0),
+                pot.iter().max().copied().unwrap_or(0),
+            );
+            let cut = lo + (hi - lo) / 2;
+            for a in 0..size {
+                for b in 0..size {
+                    for rev in [false, true] {
+                        let full = after[2 * a + usize::from(rev)]
+                            .as_ref()
+                            .expect("consistent")[b];
+                        let whole = n.distance_within(a, b, rev, (lo, hi), &mut scratch);
+                        assert_eq!(whole, Some(full), "{a} -> {b} reversed {rev}");
+                        let part = n.distance_within(a, b, rev, (lo, cut), &mut scratch);
+                        assert!(part.expect("a potential") >= full, "{a} -> {b}");
+                    }
+                }
+            }
             // Settling point by point, in any order, finds a potential just as good.
             let mut order: Vec<usize> = (0..size).collect();
             for i in (1..size).rev() {
