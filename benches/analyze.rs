@@ -2,7 +2,10 @@
 //! kubectl-faithful pods watch made by `simulate::churn` (rollouts, crashes,
 //! restarts): single thread and with all cores. The size is `WATCHTRAIL_BENCH_MB`
 //! (default 20; the figure is 200, which takes minutes per sample).
-//! A third case shuffles the same watch's rows (a capture that contradicts itself
+//! A chaos soak of the same size (`simulate --churn SIZE --failures K`: ~10 node
+//! failures a megabyte) is the hard case: every failure an incident
+//! (`WATCHTRAIL_BENCH_SOAK=1`).
+//! A further case shuffles the same watch's rows (a capture that contradicts itself
 //! throughout: every contradiction is resolved, then whole kinds of constraints go).
 //! `docs/PERFORMANCE.md` has the figures and the side-by-side comparison with
 //! `wc -l` and `awk` (`benches/ratios.sh`).
@@ -13,11 +16,27 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use watchtrail::input::{Origin, Source};
 use watchtrail::Options;
 
-fn transcript() -> Vec<u8> {
-    let mb: u64 = std::env::var("WATCHTRAIL_BENCH_MB")
+fn megabytes() -> u64 {
+    std::env::var("WATCHTRAIL_BENCH_MB")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(20);
+        .unwrap_or(20)
+}
+
+/// A chaos soak of the same size: 2,000 pods on 34 nodes, one node failure per
+/// 100 KB (~2,000 in 200 MB, the hard case).
+fn soak() -> Vec<u8> {
+    let mb = megabytes();
+    let mut out = Vec::new();
+    let cfg = watchtrail::simulate::soak::SoakConfig::new(1, mb << 20, 2000, (mb * 10) as usize);
+    watchtrail::simulate::soak::Soak::new(cfg)
+        .write(&mut out)
+        .expect("in memory");
+    out
+}
+
+fn transcript() -> Vec<u8> {
+    let mb = megabytes();
     let mut out = Vec::new();
     watchtrail::simulate::churn::write_transcript(&mut out, 1, mb << 20, 0.0).expect("in memory");
     out
@@ -45,6 +64,13 @@ fn analyze(c: &mut Criterion) {
         b.iter(|| one.install(|| analyze_once(&bytes)))
     });
     g.bench_function("pods watch, all cores", |b| b.iter(|| analyze_once(&bytes)));
+    // Off by default: the soak's analysis still costs incidents × capture size.
+    if std::env::var_os("WATCHTRAIL_BENCH_SOAK").is_some() {
+        let chaos: Arc<[u8]> = soak().into();
+        g.bench_function("chaos soak (node failures), 1 thread", |b| {
+            b.iter(|| one.install(|| analyze_once(&chaos)))
+        });
+    }
     let mixed: Arc<[u8]> =
         watchtrail::simulate::churn::shuffle_rows(&bytes, 0x9e37_79b9_7f4a_7c15).into();
     g.bench_function("pods watch shuffled, 1 thread", |b| {

@@ -11,6 +11,13 @@ cargo build --release --quiet
 bin=target/release/watchtrail
 file="$dir/watchtrail-churn-$size.log"
 [ -s "$file" ] || "$bin" simulate --churn "$size" --seed 1 > "$file"
+# the hard case (WATCHTRAIL_SOAK=1): a chaos soak of the same size, 2,000 pods, one
+# failure per 100 KB
+soak="$dir/watchtrail-soak-$size"
+if [ -n "${WATCHTRAIL_SOAK:-}" ] && [ ! -s "$soak/pods.log" ]; then
+    bytes=$(stat -c %s "$file")
+    "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 -o "$soak"
+fi
 cat "$file" > /dev/null # into the page cache
 
 # seconds and peak KB of a command (GNU time when present, else bash's time only)
@@ -39,6 +46,18 @@ measure "awk" awk '{print $1, $3, $5}' "$file"
 measure "parse" "$bin" parse "$file"
 measure "analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$file"
 measure "analyze_all" "$bin" analyze "$file"
+if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
+    cat "$soak/pods.log" > /dev/null
+    echo "soak: $soak/pods.log ($(du -h "$soak/pods.log" | cut -f1), $(grep -c '"node"' "$soak/truth.json") failures)"
+    measure "soak_wc" wc -l "$soak/pods.log"
+    measure "soak_awk" awk '{print $1, $3, $5}' "$soak/pods.log"
+    measure "soak_parse" "$bin" parse "$soak/pods.log"
+    measure "soak_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$soak/pods.log"
+    measure "soak_analyze_all" "$bin" analyze "$soak/pods.log"
+    awk -v awk_="$t_soak_awk" -v a1="$t_soak_analyze_1" 'BEGIN {
+        printf "soak: awk / analyze (1 thread): %.4fx  (target >= 0.3x)\n", awk_ / a1
+    }'
+fi
 echo
 awk -v wc="$t_wc" -v awk_="$t_awk" -v a1="$t_analyze_1" -v aa="$t_analyze_all" 'BEGIN {
     printf "analyze (1 thread) / wc -l : %.1fx   (target <= 15x)\n", a1 / wc

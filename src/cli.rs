@@ -295,6 +295,14 @@ pub struct SimulateArgs {
     /// instead of a `--watch`, with on average this many changes between screens.
     #[arg(long, value_name = "CHANGES", requires = "churn", value_parser = parse_changes)]
     pub screens: Option<f64>,
+    /// With `--churn`: a chaos soak instead, this many node failures spread through
+    /// it (pods touched, evicted after the toleration, replaced, nodes back); with
+    /// `--output DIR` it writes `pods.log` and `truth.json` there.
+    #[arg(long, value_name = "K", requires = "churn", conflicts_with_all = ["screens", "repeats"])]
+    pub failures: Option<usize>,
+    /// With `--failures`: pods in the namespace.
+    #[arg(long, value_name = "N", default_value_t = 2000, requires = "failures")]
+    pub pods: usize,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

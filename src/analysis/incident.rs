@@ -278,8 +278,13 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
         .collect();
     let mut incidents = Vec::new();
     let mut variants: Vec<String> = Vec::new();
-    for fail in failures {
-        let inc = follow(t, ing, &pods, &nodes, fail, &mut warnings);
+    // Each incident sees its node's pods up to the node's next failure, and the pods
+    // created meanwhile: lookups, not every pod of a long capture (`local`).
+    let index = super::local::PodIndex::new(t, &pods, &nodes);
+    let next = super::local::next_failures(t, &failures);
+    for (fail, until) in failures.into_iter().zip(next) {
+        let near = index.near(t, &fail, until);
+        let inc = follow(t, ing, &near.pods(), &nodes, fail, &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -409,7 +414,7 @@ fn stories(
     f: &Phase,
 ) -> Stories {
     let fresh = fresh_by_owner(t, pods, affected, f.earliest());
-    let few = affected.len() <= 100;
+    let few = affected.len() <= 100 && t.is_small();
     let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
     let mut all = Stories::default();
     for pod in affected {

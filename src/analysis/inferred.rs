@@ -10,9 +10,12 @@ use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch
 
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
 /// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
-/// later evicted — unless a rollout is replacing its template.
+/// later evicted or restarted on a new sandbox — unless a rollout is replacing its
+/// template. A node may fail many times in one capture (a chaos soak): every such
+/// mark is a candidate, and a node's candidates are one failure until the node is
+/// seen back in between ([`same_failure`]). Failures come in the order their first
+/// candidate was found.
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
-    let mut out: Vec<Failure> = Vec::new();
     let vetoes = Vetoes::of(t);
     // Each owner's READY drops (the state after the drop), in time order.
     let drops: HashMap<&crate::timeline::ObjectKey, Vec<&State>> = t
@@ -27,15 +30,27 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             (&o.key, dropped.collect())
         })
         .collect();
+    let mut marks: Vec<Mark> = Vec::new();
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         for (i, s) in pod.states.iter().enumerate() {
-            if !healthy(s) {
+            // A crashed container's pod is marked too; only a new sandbox on its node
+            // (the node rebooted) tells that mark from any other write.
+            let rebooted = || {
+                s.ip.is_some()
+                    && pod.states.get(i + 1).is_some_and(|n| {
+                        n.node.is_some()
+                            && n.node == s.node
+                            && n.ip.is_some()
+                            && n.ip != s.ip
+                            && n.restarts > s.restarts
+                    })
+            };
+            if !healthy(s) && !rebooted() {
                 continue;
             }
-            let Some(node) = s.node.clone() else { continue };
-            if out.iter().any(|f| f.node == node) {
+            let Some(node) = s.node.as_deref() else {
                 continue;
-            }
+            };
             // Corroboration: the owner's READY dropped as the pod was touched, or the
             // pod's next state is what a lost node leaves behind.
             let owner_drop = |touch: &Touch| {
@@ -45,45 +60,133 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     .copied()
                     .find(|d| owner_drop_follows_mark(Interval::minus(d.from, touch.at)))
             };
-            let (touch, evidence, why) = match s
+            let found = match s
                 .touches
                 .iter()
                 .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
             {
-                Some((touch, d)) => (touch, &d.lines[0], "owner READY dropped".to_string()),
-                None => {
-                    // With a lost node nothing but the controllers touch the pod: the
-                    // mark is the state's last touch.
-                    let Some(touch) = s.touches.last() else {
-                        continue;
-                    };
-                    let Some(next) = pod.states.get(i + 1) else {
-                        continue;
-                    };
-                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, &node, touch, next) {
-                        continue;
+                Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string())),
+                None => pod.states.get(i + 1).and_then(|next| {
+                    let touch = the_mark(s, next)?;
+                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, node, touch, next) {
+                        return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
-                    (touch, &next.lines[0], why)
-                }
+                    Some((touch, &next.lines[0], why))
+                }),
             };
-            out.push(Failure {
-                node: node.to_string(),
+            if let Some((touch, evidence, why)) = found {
+                marks.push(Mark {
+                    node,
+                    touch,
+                    evidence,
+                    why,
+                });
+            }
+        }
+    }
+    // A node's marks in line order, grouped into failures; each failure told by the
+    // first of its marks found (the first pod's, as before there could be several).
+    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, m) in marks.iter().enumerate() {
+        by_node.entry(m.node).or_default().push(i);
+    }
+    let mut first_of: Vec<usize> = Vec::new();
+    for idx in by_node.values_mut() {
+        idx.sort_by(|&a, &b| {
+            line_order(&marks[a].touch.line, &marks[b].touch.line).then(a.cmp(&b))
+        });
+        let mut group: Vec<usize> = Vec::new();
+        for &i in idx.iter() {
+            let joins = group.first().is_some_and(|&g| {
+                same_failure(
+                    &vetoes.kubelet,
+                    marks[i].node,
+                    marks[g].touch,
+                    marks[i].touch,
+                )
+            });
+            if !joins && !group.is_empty() {
+                first_of.push(group.iter().copied().min().expect("not empty"));
+                group.clear();
+            }
+            group.push(i);
+        }
+        if let Some(&g) = group.iter().min() {
+            first_of.push(g);
+        }
+    }
+    first_of.sort_unstable();
+    first_of
+        .into_iter()
+        .map(|i| {
+            let m = &marks[i];
+            Failure {
+                node: m.node.to_string(),
                 f: Phase {
-                    at: touch.at,
-                    what: format!("pods on {node} marked not ready ({why})"),
-                    evidence: vec![ev(&touch.line), ev(evidence)],
-                    point: touch.point,
+                    at: m.touch.at,
+                    what: format!("pods on {} marked not ready ({})", m.node, m.why),
+                    evidence: vec![ev(&m.touch.line), ev(m.evidence)],
+                    point: m.touch.point,
                     alternatives: Vec::new(),
                     since: None,
                 },
                 node_state: None,
-            });
-            break;
-        }
-    }
-    out
+            }
+        })
+        .collect()
 }
+
+/// A pod's touch read as its node's failure.
+struct Mark<'a> {
+    node: &'a str,
+    touch: &'a Touch,
+    evidence: &'a LineRef,
+    why: String,
+}
+
+/// Lines of one source by number; of different sources by source name (they have no
+/// order to compare: grouping keeps them apart).
+fn line_order(a: &LineRef, b: &LineRef) -> std::cmp::Ordering {
+    (&*a.source, a.line).cmp(&(&*b.source, b.line))
+}
+
+/// How far apart the node controller's marks of one failure can be: it marks the
+/// node's pods in one pass (FORMAT.md §4.4), within seconds; a minute of slack for
+/// the watch.
+const MARKS_OF_ONE_FAILURE_MS: i64 = 60_000;
+
+/// Whether the mark `later` on `node` belongs to the failure whose first mark is
+/// `first`: the same source, no kubelet write on the node in between (a node back
+/// writes its pods' restarts and final deletions before it can fail again), and
+/// not provably more than a minute later.
+fn same_failure(kubelet: &KubeletWrites, node: &str, first: &Touch, later: &Touch) -> bool {
+    first.line.source == later.line.source
+        && !kubelet.between(node, &first.line, &later.line)
+        && Interval::minus(later.at, first.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
+}
+
+/// The touch of a healthy state `s` that is the node controller's mark, given the
+/// state after it: with a lost node nothing but the controllers touch the pod, so it
+/// is the state's last touch — unless that touch is the taint manager's
+/// `DisruptionTarget` patch printed just before the eviction (FORMAT.md §4.5, §4.10),
+/// when the mark is the touch before it.
+fn the_mark<'a>(s: &'a State, next: &State) -> Option<&'a Touch> {
+    let last = s.touches.last()?;
+    let evicted = eviction_kind(Some(s), next).is_some_and(|k| k != EvictionKind::Failed);
+    let just_before = next.lines.first().is_some_and(|l| {
+        l.source == last.line.source && l.line.saturating_sub(last.line.line) <= DISRUPTION_LINES
+    });
+    match s.touches.len() {
+        n if n >= 2 && evicted && just_before => s.touches.get(n - 2),
+        _ => Some(last),
+    }
+}
+
+/// How many lines of a busy watch may come between the taint manager's
+/// `DisruptionTarget` patch and the deletion it precedes (the two writes are
+/// milliseconds apart).
+const DISRUPTION_LINES: u64 = 8;
 
 /// What says that a touched pod's next state, though it looks like a lost node's
 /// doing, is not.
@@ -105,14 +208,16 @@ impl<'a> Vetoes<'a> {
     /// Whether `next`, after `pod`'s healthy state touched by `touch` on `node`, is
     /// not a lost node's doing: a rollout is replacing the pod's template; or the
     /// node's kubelet wrote a pod change after the touch (a lost node's kubelet writes
-    /// nothing from before the mark until it is back); or another pod on the node
-    /// lives on past this one's eviction (the taint manager evicts a lost node's pods
-    /// together), so this was a deletion of one pod.
+    /// nothing from before the mark until it is back); or, for a `Terminating`, another
+    /// pod on the node lives on past this one's eviction (the taint manager evicts a
+    /// lost node's pods together), so this was a deletion of one pod. (A node back
+    /// before the eviction restarts all its pods: its peers living on says nothing.)
     fn veto(&self, pod: &ObjectTimeline, node: &str, touch: &Touch, next: &State) -> bool {
         let at = &next.lines[0];
-        (next.status.as_deref() == Some("Terminating") && self.templates.replace(pod))
+        let terminating = next.status.as_deref() == Some("Terminating");
+        (terminating && self.templates.replace(pod))
             || self.kubelet.between(node, &touch.line, at)
-            || self.peers.outlive(node, at)
+            || (terminating && self.peers.outlive(node, at))
     }
 }
 

@@ -12,6 +12,7 @@
 mod failures;
 pub mod incident;
 mod inferred;
+mod local;
 pub mod metrics;
 mod pods;
 pub mod scenario;

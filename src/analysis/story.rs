@@ -11,7 +11,7 @@ use super::pods::{
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{ObjectKey, ObjectTimeline, Point, State, Timelines};
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
 pub(super) fn find_eviction(
@@ -239,12 +239,12 @@ pub(super) fn pod_story(
         out.outcome = PodFate::Replaced;
         out.replacement = Some(q.key.name.to_string());
         // Pairs whose ends both vary per pod cost a pass over the network each:
-        // with many affected pods, their bounds alone answer.
+        // with many affected pods or a long capture, the network near them answers.
         let pair = |a: Point, b: Point| {
             if few {
                 t.difference(a, b)
             } else {
-                Interval::minus(t.at(b), t.at(a))
+                t.difference_near(a, b)
             }
         };
         if let Some((i, _)) = ev_state {

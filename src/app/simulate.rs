@@ -65,6 +65,9 @@ pub(super) fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -
         }
         return Ok(ExitCode::SUCCESS);
     }
+    if let (Some(bytes), Some(k)) = (args.churn, args.failures) {
+        return soak(&args, bytes, k);
+    }
     if let Some(bytes) = args.churn {
         let mut out = io::BufWriter::new(crate::outfile::stdout());
         match args.screens {
@@ -117,6 +120,35 @@ pub(super) fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -
             dir.display(),
             t.scenario
         )?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `simulate --churn SIZE --failures K`: a chaos soak, to stdout or as `pods.log` and
+/// `truth.json` in `--output DIR`.
+fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCode> {
+    use crate::simulate::soak::{Soak, SoakConfig};
+    use anyhow::Context;
+    let soak = Soak::new(SoakConfig::new(args.seed, bytes, args.pods, k));
+    match &args.output {
+        Some(dir) => {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("{}: cannot create", dir.display()))?;
+            let path = dir.join("pods.log");
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+            let mut out = io::BufWriter::new(file);
+            let truth = soak.write(&mut out)?;
+            out.flush()?;
+            let path = dir.join("truth.json");
+            std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
+                .with_context(|| format!("{}: cannot write", path.display()))?;
+        }
+        None => {
+            let mut out = io::BufWriter::new(crate::outfile::stdout());
+            soak.write(&mut out)?;
+            out.flush()?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -27,6 +27,7 @@ mod printer;
 mod rng;
 mod scenario;
 mod setup;
+pub mod soak;
 mod status;
 pub mod tabwriter;
 mod transcript;

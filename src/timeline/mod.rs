@@ -296,7 +296,11 @@ pub struct Timelines {
 /// analysis asks many pairs that share one end (the failure's point), and each
 /// search is a pass over the whole network.
 #[derive(Default)]
-pub struct DistanceCache(std::sync::Mutex<Vec<(Point, Distances)>>);
+pub struct DistanceCache(
+    std::sync::Mutex<Vec<(Point, Distances)>>,
+    /// The arrays of [`Timelines::difference_near`]'s searches.
+    std::sync::Mutex<stn::Scratch>,
+);
 
 impl Clone for DistanceCache {
     fn clone(&self) -> Self {
@@ -362,6 +366,33 @@ impl Timelines {
             }
         };
         Interval::new(lo.max(loose.min_ms), hi.min(loose.max_ms))
+    }
+
+    /// Whether a search over the whole network is cheap (a few thousand points).
+    pub fn is_small(&self) -> bool {
+        self.net.len() <= 16_384
+    }
+
+    /// [`Timelines::difference`] for two points close in time (a pod's eviction and
+    /// its replacement's creation), asked of the part of the network within ten
+    /// minutes of them: never narrower than the whole network's answer (fewer
+    /// constraints), and it costs the points near the pair, not the capture. Where
+    /// the pair is not joined there, each end's own bounds.
+    pub fn difference_near(&self, a: Point, b: Point) -> Interval {
+        const REACH_MS: Ms = 10 * 60_000;
+        let loose = Interval::minus(self.at(b), self.at(a));
+        let (Some(pa), Some(pb)) = (self.net.feasible_time(a), self.net.feasible_time(b)) else {
+            return loose;
+        };
+        let window = (pa.min(pb) - REACH_MS, pa.max(pb) + REACH_MS);
+        let Ok(mut scratch) = self.cache.1.lock() else {
+            return loose;
+        };
+        let hi = self.net.distance_within(a, b, false, window, &mut scratch);
+        let back = self.net.distance_within(a, b, true, window, &mut scratch);
+        let hi = hi.unwrap_or(stn::UNBOUNDED).min(loose.max_ms);
+        let lo = back.map_or(-stn::UNBOUNDED, |x| -x).max(loose.min_ms);
+        Interval::new(lo, hi)
     }
 
     /// Objects of one kind.

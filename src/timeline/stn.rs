@@ -17,8 +17,7 @@
 //! (chains of line order crossed by AGE stars are such a case). The edges are kept
 //! flat (`adjacency`).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 mod adjacency;
 mod settle;
@@ -71,6 +70,90 @@ pub struct Network {
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
+}
+
+/// Reusable arrays of the local searches ([`Network::distance_within`]): labels for
+/// every point, reset by the list of those touched, so a search costs what it visits.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    dist: Vec<Ms>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn reset(&mut self, n: usize) {
+        if self.dist.len() != n {
+            self.dist = vec![UNBOUNDED; n];
+            self.touched.clear();
+        }
+        for &v in &self.touched {
+            self.dist[v as usize] = UNBOUNDED;
+        }
+        self.touched.clear();
+    }
+
+    fn set(&mut self, v: usize, d: Ms) {
+        if self.dist[v] == UNBOUNDED {
+            self.touched.push(v as u32);
+        }
+        self.dist[v] = d;
+    }
+}
+
+/// A monotone priority queue of integer keys (a radix heap: Ahuja, Mehlhorn, Orlin
+/// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
+/// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
+/// each entry moves down at most 64 buckets; no comparisons of a binary heap.
+#[derive(Debug)]
+struct Buckets {
+    last: u64,
+    len: usize,
+    buckets: [Vec<(u64, u32)>; 65],
+}
+
+impl Default for Buckets {
+    fn default() -> Buckets {
+        Buckets {
+            last: 0,
+            len: 0,
+            buckets: std::array::from_fn(|_| Vec::new()),
+        }
+    }
+}
+
+impl Buckets {
+    fn bucket(&self, key: u64) -> usize {
+        (64 - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    /// Keys are non-negative reduced distances, never below the last one taken.
+    fn push(&mut self, key: Ms, v: u32) {
+        let key = key.max(0) as u64;
+        debug_assert!(key >= self.last);
+        let b = self.bucket(key);
+        self.buckets[b].push((key, v));
+        self.len += 1;
+    }
+
+    fn pop(&mut self) -> Option<(Ms, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            let i = (1..65).find(|&i| !self.buckets[i].is_empty())?;
+            let moved = std::mem::take(&mut self.buckets[i]);
+            self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
+            for (k, v) in &moved {
+                let b = self.bucket(*k);
+                self.buckets[b].push((*k, *v));
+            }
+            let mut moved = moved;
+            moved.clear();
+            self.buckets[i] = moved;
+        }
+        self.len -= 1;
+        self.buckets[0].pop().map(|(k, v)| (k as Ms, v))
+    }
 }
 
 /// Constraints that cannot hold together.
@@ -232,6 +315,66 @@ impl Network {
         }
     }
 
+    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
+    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
+    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
+    /// sub-network has fewer constraints, so this is never shorter than the whole
+    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
+    /// not reached; `None` without a potential. Costs the points it settles.
+    pub fn distance_within(
+        &self,
+        src: usize,
+        dst: usize,
+        reversed: bool,
+        window: (Ms, Ms),
+        scratch: &mut Scratch,
+    ) -> Option<Ms> {
+        let potential = self
+            .potential
+            .as_deref()
+            .filter(|p| p.len() == self.points)?;
+        if src >= self.points || dst >= self.points {
+            return Some(UNBOUNDED);
+        }
+        let sign = if reversed { -1 } else { 1 };
+        let phi = |v: usize| sign * potential[v];
+        let inside = |v: usize| v == dst || (window.0..=window.1).contains(&potential[v]);
+        scratch.reset(self.points);
+        scratch.set(src, 0);
+        let mut queue = Buckets::default();
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
+            if d > scratch.dist[u] {
+                continue;
+            }
+            if u == dst {
+                return Some(d + phi(dst) - phi(src));
+            }
+            for e in self.live(self.edges.of(u, reversed)) {
+                let v = e.to();
+                if !inside(v) {
+                    continue;
+                }
+                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
+                if nd < scratch.dist[v] {
+                    scratch.set(v, nd);
+                    queue.push(nd, v as u32);
+                }
+            }
+        }
+        Some(UNBOUNDED)
+    }
+
+    /// The potential of point `p` (a feasible time for it), when current.
+    pub fn feasible_time(&self, p: usize) -> Option<Ms> {
+        self.potential
+            .as_deref()
+            .filter(|v| v.len() == self.points)?
+            .get(p)
+            .copied()
+    }
+
     /// Dijkstra on reduced costs `w + φ(u) − φ(v) ≥ 0`, with `φ = sign · potential`
     /// (the potential is feasible for the forward edges; its negation for the
     /// reversed ones). Returns true distances.
@@ -240,10 +383,11 @@ impl Network {
         let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
         let mut done = vec![false; n];
-        let mut heap = BinaryHeap::new();
+        let mut queue = Buckets::default();
         dist[src] = 0;
-        heap.push(Reverse((0, src)));
-        while let Some(Reverse((d, u))) = heap.pop() {
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
             if done[u] {
                 continue;
             }
@@ -254,7 +398,7 @@ impl Network {
                 let nd = d + reduced.max(0);
                 if nd < dist[e.to()] {
                     dist[e.to()] = nd;
-                    heap.push(Reverse((nd, e.to())));
+                    queue.push(nd, e.to() as u32);
                 }
             }
         }
@@ -493,6 +637,28 @@ mod tests {
                 .flat_map(|s| [n.distances(s, false), n.distances(s, true)])
                 .collect();
             assert_eq!(before, after);
+            // A search of the pair alone: exact over the whole network, never shorter
+            // (an interval never narrower) over a window of it.
+            let mut scratch = Scratch::default();
+            let pot = n.potential.clone().expect("checked");
+            let (lo, hi) = (
+                pot.iter().min().copied().unwrap_or(0),
+                pot.iter().max().copied().unwrap_or(0),
+            );
+            let cut = lo + (hi - lo) / 2;
+            for a in 0..size {
+                for b in 0..size {
+                    for rev in [false, true] {
+                        let full = after[2 * a + usize::from(rev)]
+                            .as_ref()
+                            .expect("consistent")[b];
+                        let whole = n.distance_within(a, b, rev, (lo, hi), &mut scratch);
+                        assert_eq!(whole, Some(full), "{a} -> {b} reversed {rev}");
+                        let part = n.distance_within(a, b, rev, (lo, cut), &mut scratch);
+                        assert!(part.expect("a potential") >= full, "{a} -> {b}");
+                    }
+                }
+            }
             // Settling point by point, in any order, finds a potential just as good.
             let mut order: Vec<usize> = (0..size).collect();
             for i in (1..size).rev() {

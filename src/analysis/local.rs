@@ -1,0 +1,231 @@
+//! What one incident may look at: the pods of its node (by node, then by creation)
+//! and the pods created while it lasts, each seen only up to its node's next
+//! failure. A long soak has thousands of failures and pods: an incident's questions
+//! are asked of these, found by lookups, not of every pod of the capture, and a node
+//! that fails five times gives five incidents that each end where the next begins.
+
+use std::collections::HashMap;
+
+use super::failures::UNNAMED_NODE;
+use super::incident::Failure;
+use super::pods::{eviction_kind, kubelet_written, PodNodes};
+use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
+
+/// How long after its node's next failure a replacement of a pod evicted before it
+/// may still be created (the ReplicaSet creates it as the old pod turns Terminating,
+/// FORMAT.md §4.8, and the eviction is before the node is back, so before it fails
+/// again; ten minutes of slack for a busy scheduler and the watch).
+const REPLACEMENT_SLACK_MS: i64 = 10 * 60_000;
+
+/// The capture's pods by node and by creation (bounds of the creation point).
+pub(super) struct PodIndex<'a> {
+    all: Vec<&'a ObjectTimeline>,
+    /// By node: the pods that ran there (their places in `all`), sorted by the
+    /// earliest their creation can be.
+    by_node: HashMap<&'a str, Vec<(Interval, usize)>>,
+    /// Every pod, sorted by the earliest its creation can be, with the running maximum
+    /// of the latest (so "created possibly within [a, b]" is two binary searches).
+    by_created: Vec<(Interval, i64, usize)>,
+    /// By node: the lines where its kubelet wrote a pod change, in line order, with
+    /// their points (the node is up there).
+    kubelet: HashMap<&'a str, Vec<(&'a LineRef, Point)>>,
+}
+
+impl<'a> PodIndex<'a> {
+    pub(super) fn new(
+        t: &Timelines,
+        pods: &[&'a ObjectTimeline],
+        nodes: &'a PodNodes,
+    ) -> PodIndex<'a> {
+        let mut by_node: HashMap<&str, Vec<(Interval, usize)>> = HashMap::new();
+        let mut by_created = Vec::with_capacity(pods.len());
+        let mut kubelet: HashMap<&str, Vec<(&LineRef, Point)>> = HashMap::new();
+        for (i, &p) in pods.iter().enumerate() {
+            let c = t.at(p.created_point);
+            if let Some(n) = nodes.of(p) {
+                by_node.entry(n).or_default().push((c, i));
+                for w in p.states.windows(2) {
+                    if let (true, Some(l)) =
+                        (kubelet_written(&w[0], &w[1], Some(n)), w[1].lines.first())
+                    {
+                        kubelet.entry(n).or_default().push((l, w[1].from_point));
+                    }
+                }
+            }
+            by_created.push((c, 0, i));
+        }
+        for v in kubelet.values_mut() {
+            v.sort_by(|a, b| (&*a.0.source, a.0.line).cmp(&(&*b.0.source, b.0.line)));
+        }
+        for v in by_node.values_mut() {
+            v.sort_by_key(|e| e.0.min_ms);
+        }
+        by_created.sort_by_key(|e| e.0.min_ms);
+        let mut reach = i64::MIN;
+        for e in &mut by_created {
+            reach = reach.max(e.0.max_ms);
+            e.1 = reach;
+        }
+        PodIndex {
+            all: pods.to_vec(),
+            by_node,
+            by_created,
+            kubelet,
+        }
+    }
+
+    /// The first line where `node`'s kubelet wrote a pod change surely after `f`: the
+    /// node is back there (a lost node's kubelet writes nothing, FORMAT.md §4.4).
+    fn back_after(&self, t: &Timelines, node: &str, f: Point) -> Option<&'a LineRef> {
+        let v = self.kubelet.get(node)?;
+        let at_f = t.at(f);
+        v.iter()
+            .filter(|w| t.at(w.1).max_ms > at_f.min_ms)
+            .find(|w| {
+                let loose = Interval::minus(t.at(w.1), at_f);
+                loose.min_ms > 0 || (loose.max_ms > 0 && pair(t, f, w.1).min_ms > 0)
+            })
+            .map(|w| w.0)
+    }
+
+    /// The pods incident `fail` needs: those on its node created possibly before the
+    /// failure, cut at the node's next failure `until` (their later states are the
+    /// next incident's), and those created possibly after the failure and before
+    /// `until` (with slack), where replacements are. An unnamed node's incident may
+    /// concern any pod: all of them.
+    pub(super) fn near(&self, t: &Timelines, fail: &Failure, until: Option<Point>) -> Near<'a> {
+        if fail.node == UNNAMED_NODE {
+            return Near {
+                kept: self.all.iter().copied().enumerate().collect(),
+                cut: Vec::new(),
+            };
+        }
+        let f = t.at(fail.f.earliest());
+        let f_latest = t.at(fail.f.point);
+        let end = until.map(|u| t.at(u));
+        // Places in `all`, and cut copies by place.
+        let mut places: Vec<usize> = Vec::new();
+        let mut cut: Vec<(usize, ObjectTimeline)> = Vec::new();
+        let back = self.back_after(t, &fail.node, fail.f.point);
+        for &(c, i) in self.by_node.get(fail.node.as_str()).into_iter().flatten() {
+            if c.min_ms > f_latest.max_ms {
+                break;
+            }
+            match cut_at(t, self.all[i], until, back) {
+                Some(q) => cut.push((i, q)),
+                None => places.push(i),
+            }
+        }
+        // Created possibly after the failure and before the next one (with slack).
+        let from = self.by_created.partition_point(|e| e.1 < f.min_ms);
+        let to = match end {
+            Some(e) if e.max_ms < crate::timeline::stn::UNBOUNDED => {
+                let limit = e.max_ms.saturating_add(REPLACEMENT_SLACK_MS);
+                self.by_created.partition_point(|x| x.0.min_ms <= limit)
+            }
+            _ => self.by_created.len(),
+        };
+        let fresh = self.by_created.get(from..to).into_iter().flatten();
+        places.extend(fresh.filter(|e| e.0.max_ms >= f.min_ms).map(|e| e.2));
+        places.sort_unstable();
+        places.dedup();
+        places.retain(|i| !cut.iter().any(|c| c.0 == *i));
+        Near {
+            kept: places.into_iter().map(|i| (i, self.all[i])).collect(),
+            cut,
+        }
+    }
+}
+
+/// An incident's pods: kept as they are, or cut copies (with their places in the
+/// capture's order of pods).
+pub(super) struct Near<'a> {
+    kept: Vec<(usize, &'a ObjectTimeline)>,
+    cut: Vec<(usize, ObjectTimeline)>,
+}
+
+impl Near<'_> {
+    /// Every pod, in the capture's order of pods.
+    pub(super) fn pods(&self) -> Vec<&ObjectTimeline> {
+        let mut all: Vec<(usize, &ObjectTimeline)> = self.kept.clone();
+        all.extend(self.cut.iter().map(|(i, p)| (*i, p)));
+        all.sort_by_key(|e| e.0);
+        all.into_iter().map(|e| e.1).collect()
+    }
+}
+
+/// `pod` without its states that begin after its node's next failure `until`, or
+/// from its first eviction after the node is `back` (an eviction after the node's
+/// return is not this failure's: the taints go as the node comes back, FORMAT.md
+/// §4.7): a copy; `None` when nothing is cut (or everything would be: then it is not
+/// this incident's pod, and is kept whole).
+fn cut_at(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    until: Option<Point>,
+    back: Option<&LineRef>,
+) -> Option<ObjectTimeline> {
+    let after_next = |s: &State| {
+        let Some(until) = until else { return false };
+        let loose = Interval::minus(s.from, t.at(until));
+        if loose.min_ms > 0 {
+            return true;
+        }
+        if loose.max_ms <= 0 {
+            return false;
+        }
+        pair(t, until, s.from_point).min_ms > 0
+    };
+    let evicted_after_return = |i: usize| {
+        let (Some(back), Some(l)) = (back, pod.states[i].lines.first()) else {
+            return false;
+        };
+        let prev = i.checked_sub(1).map(|p| &pod.states[p]);
+        l.source == back.source
+            && l.line > back.line
+            && eviction_kind(prev, &pod.states[i]).is_some()
+            && prev.is_none_or(|p| eviction_kind(None, p).is_none())
+    };
+    let k =
+        (0..pod.states.len()).find(|&i| after_next(&pod.states[i]) || evicted_after_return(i))?;
+    if k == 0 {
+        return None;
+    }
+    let mut q = pod.clone();
+    q.states.truncate(k);
+    Some(q)
+}
+
+/// `x_b − x_a`: on a long capture from the network near the pair (never narrower
+/// than the whole network's answer: a cut or a return is then only found later, never
+/// earlier), so that each incident does not search the whole network for it.
+fn pair(t: &Timelines, a: Point, b: Point) -> Interval {
+    if t.is_small() {
+        t.difference(a, b)
+    } else {
+        t.difference_near(a, b)
+    }
+}
+
+/// For each failure, the next failure of the same node (its earliest point): where
+/// the incident's pods are cut.
+pub(super) fn next_failures(t: &Timelines, failures: &[Failure]) -> Vec<Option<Point>> {
+    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, f) in failures.iter().enumerate() {
+        if f.node != UNNAMED_NODE {
+            by_node.entry(&f.node).or_default().push(i);
+        }
+    }
+    let mut out = vec![None; failures.len()];
+    for idx in by_node.values_mut() {
+        let key = |i: &usize| {
+            let a = t.at(failures[*i].f.point);
+            (a.min_ms, a.max_ms, *i)
+        };
+        idx.sort_by_key(key);
+        for w in idx.windows(2) {
+            out[w[0]] = Some(failures[w[1]].f.earliest());
+        }
+    }
+    out
+}
