@@ -193,24 +193,13 @@ pub(super) fn pod_story(
     });
     let (kubelet, back_ready) = kubelet_return(t, pod, node, f, ev_state);
     let owner = owner_key(pod);
-    // Replacement: a new pod (or incarnation) of the same owner, created after the
-    // failure and after the old pod, Running and ready. Pods that were there before
-    // are never replacements.
-    let candidates: Vec<&ObjectTimeline> = owner
-        .as_ref()
-        .and_then(|o| fresh.get(o))
-        .map(|cands| {
-            cands
-                .iter()
-                .copied()
-                .filter(|q| {
-                    (q.key != pod.key || q.incarnation > pod.incarnation)
-                        && !used.contains(&(q.key.clone(), q.incarnation))
-                        && t.difference(pod.created_point, q.created_point).min_ms > 0
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point);
+    // The eviction's earliest moment: a listing shows it at or before its line.
+    let evicted_since = ev_state.map(|(i, _)| {
+        let s = &pod.states[i];
+        s.since_point.unwrap_or(s.from_point)
+    });
+    let candidates = replacement_candidates(t, pod, owner.as_ref(), fresh, used, evicted_since);
     let replacement = candidates
         .iter()
         .copied()
@@ -231,32 +220,7 @@ pub(super) fn pod_story(
     let mut r = None;
     if let Some(q) = replacement {
         used.insert((q.key.clone(), q.incarnation));
-        let ready_state = q.states.iter().find(|s| healthy(s)).expect("checked above");
-        r = Some(state_phase(
-            format!("replacement {} Running and ready", q.key.name),
-            ready_state,
-        ));
-        out.outcome = PodFate::Replaced;
-        out.replacement = Some(q.key.name.to_string());
-        // Pairs whose ends both vary per pod cost a pass over the network each:
-        // with many affected pods or a long capture, the network near them answers.
-        let pair = |a: Point, b: Point| {
-            if few {
-                t.difference(a, b)
-            } else {
-                t.difference_near(a, b)
-            }
-        };
-        if let Some((i, _)) = ev_state {
-            out.rescheduling_s = Some(pair(pod.states[i].from_point, q.created_point));
-        }
-        // The ready line's own AGE is the time from creation to ready.
-        out.readiness_s = Some(
-            ready_state
-                .since_created
-                .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
-        );
-        out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
+        r = Some(replaced(t, &mut out, q, evicted_at, fphase, few));
     } else if let Some(s) = back_ready {
         out.outcome = PodFate::RecoveredInPlace;
         out.total_recovery_s = Some(fphase.until(t, s.from_point));
@@ -265,24 +229,7 @@ pub(super) fn pod_story(
     } else {
         out.outcome = PodFate::NotEvicted;
     }
-    let owner_kind = pod.owner.as_ref().map(|k| &k.kind);
-    let variant = match ev_state.map(|(_, k)| k) {
-        Some(EvictionKind::NodeLost) => Some("legacy-nodelost"),
-        Some(EvictionKind::Failed) => Some("graceful-shutdown"),
-        _ if owner_kind == Some(&ResourceKind::DaemonSet) && ev_state.is_none() => {
-            Some("daemonset")
-        }
-        _ => None,
-    }
-    .or_else(|| {
-        let sts = owner.as_ref().is_some_and(is_statefulset);
-        (sts && out.outcome != PodFate::Replaced && ev_state.is_some())
-            .then_some("statefulset-stuck")
-    })
-    .or_else(|| {
-        (restarted_after_shutdown(pod.last()) && out.outcome == PodFate::RecoveredInPlace)
-            .then_some("graceful-shutdown")
-    });
+    let variant = variant_of(pod, owner.as_ref(), ev_state.map(|(_, k)| k), out.outcome);
     PodStory {
         outcome: out,
         eviction,
@@ -291,4 +238,103 @@ pub(super) fn pod_story(
         kubelet,
         variant,
     }
+}
+
+/// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
+/// after the failure and after the old pod, not taken by another; those possibly
+/// created after the old pod's eviction first (the controller creates the replacement
+/// then). Pods that were there before are never replacements.
+fn replacement_candidates<'a>(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    owner: Option<&ObjectKey>,
+    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    used: &HashSet<(ObjectKey, u32)>,
+    evicted_at: Option<Point>,
+) -> Vec<&'a ObjectTimeline> {
+    let mut candidates: Vec<&ObjectTimeline> = owner
+        .and_then(|o| fresh.get(o))
+        .map(|cands| {
+            cands
+                .iter()
+                .copied()
+                .filter(|q| {
+                    (q.key != pod.key || q.incarnation > pod.incarnation)
+                        && !used.contains(&(q.key.clone(), q.incarnation))
+                        && t.difference(pod.created_point, q.created_point).min_ms > 0
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(e) = evicted_at {
+        // Stable: the created order stays within each group.
+        candidates.sort_by_key(|q| t.difference(e, q.created_point).max_ms < 0);
+    }
+    candidates
+}
+
+/// The outcome of a replaced pod, and its R phase: the replacement's first healthy
+/// state, with the intervals from the eviction and from the failure.
+fn replaced(
+    t: &Timelines,
+    out: &mut PodOutcome,
+    q: &ObjectTimeline,
+    evicted_at: Option<Point>,
+    fphase: &Phase,
+    few: bool,
+) -> Phase {
+    let ready_state = q
+        .states
+        .iter()
+        .find(|s| healthy(s))
+        .expect("checked healthy");
+    out.outcome = PodFate::Replaced;
+    out.replacement = Some(q.key.name.to_string());
+    // Pairs whose ends both vary per pod cost a pass over the network each:
+    // with many affected pods or a long capture, the network near them answers.
+    let pair = |a: Point, b: Point| {
+        if few {
+            t.difference(a, b)
+        } else {
+            t.difference_near(a, b)
+        }
+    };
+    if let Some(e) = evicted_at {
+        out.rescheduling_s = Some(pair(e, q.created_point));
+    }
+    // The ready line's own AGE is the time from creation to ready.
+    out.readiness_s = Some(
+        ready_state
+            .since_created
+            .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
+    );
+    out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
+    state_phase(
+        format!("replacement {} Running and ready", q.key.name),
+        ready_state,
+    )
+}
+
+/// The named variant one pod's story shows.
+fn variant_of(
+    pod: &ObjectTimeline,
+    owner: Option<&ObjectKey>,
+    eviction: Option<EvictionKind>,
+    fate: PodFate,
+) -> Option<&'static str> {
+    let daemonset = pod.owner.as_ref().map(|k| &k.kind) == Some(&ResourceKind::DaemonSet);
+    match eviction {
+        Some(EvictionKind::NodeLost) => Some("legacy-nodelost"),
+        Some(EvictionKind::Failed) => Some("graceful-shutdown"),
+        None if daemonset => Some("daemonset"),
+        _ => None,
+    }
+    .or_else(|| {
+        let sts = owner.is_some_and(is_statefulset);
+        (sts && fate != PodFate::Replaced && eviction.is_some()).then_some("statefulset-stuck")
+    })
+    .or_else(|| {
+        (restarted_after_shutdown(pod.last()) && fate == PodFate::RecoveredInPlace)
+            .then_some("graceful-shutdown")
+    })
 }
