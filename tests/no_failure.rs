@@ -151,25 +151,7 @@ fn play(shape: Shape, seed: u64, replicas: usize, workers: usize, wide: bool) ->
         ..old[0].clone()
     };
     match shape {
-        Shape::Rollout => {
-            s.command("kubectl set image deployment/web web=nginx:1.27");
-            let mut mid = old.clone();
-            mid[0].status = "Terminating";
-            mid.push(Pod {
-                name: format!("web-5f6c8d9b4c-{}", suffix(seed ^ 7, 0)),
-                age: "8s".into(),
-                ..old[0].clone()
-            });
-            s.pods(&mid);
-            let new: Vec<Pod> = (0..replicas)
-                .map(|i| Pod {
-                    name: format!("web-5f6c8d9b4c-{}", suffix(seed ^ 7, i)),
-                    age: "40s".into(),
-                    ..old[i].clone()
-                })
-                .collect();
-            s.pods(&new);
-        }
+        Shape::Rollout => rollout(&mut s, &old, seed),
         Shape::ManualDelete => {
             s.command(&format!("kubectl delete pod {}", old[0].name));
             let mut mid = old.clone();
@@ -212,27 +194,56 @@ fn play(shape: Shape, seed: u64, replicas: usize, workers: usize, wide: bool) ->
             nodes.last_mut().unwrap().2 = "75s";
             s.nodes(&nodes);
         }
-        Shape::CrashLoop => {
-            let mut bad = old.clone();
-            bad[0].ready = "0/1";
-            bad[0].status = "CrashLoopBackOff";
-            bad[0].restarts = 4;
-            s.pods(&bad);
-            bad[0].status = "Error";
-            bad[0].restarts = 5;
-            s.pods(&bad);
-        }
-        Shape::ScaleDown => {
-            s.command("kubectl scale deployment web --replicas=1");
-            let mut mid = old.clone();
-            for p in mid.iter_mut().skip(1) {
-                p.status = "Terminating";
-            }
-            s.pods(&mid);
-            s.pods(&old[..1]);
-        }
+        Shape::CrashLoop => crash_loop(&mut s, &old),
+        Shape::ScaleDown => scale_down(&mut s, &old),
     }
     s.text
+}
+
+/// One pod crash-looping: its restarts rise, nothing else changes.
+fn crash_loop(s: &mut Session, old: &[Pod]) {
+    let mut bad = old.to_vec();
+    bad[0].ready = "0/1";
+    bad[0].status = "CrashLoopBackOff";
+    bad[0].restarts = 4;
+    s.pods(&bad);
+    bad[0].status = "Error";
+    bad[0].restarts = 5;
+    s.pods(&bad);
+}
+
+/// A scale-down: pods Terminating, then gone, none replaced.
+fn scale_down(s: &mut Session, old: &[Pod]) {
+    s.command("kubectl scale deployment web --replicas=1");
+    let mut mid = old.to_vec();
+    for p in mid.iter_mut().skip(1) {
+        p.status = "Terminating";
+    }
+    s.pods(&mid);
+    s.pods(&old[..1]);
+}
+
+/// A rollout: a new template's pods replace the old ones.
+fn rollout(s: &mut Session, old: &[Pod], seed: u64) {
+    s.command("kubectl set image deployment/web web=nginx:1.27");
+    let mut mid = old.to_vec();
+    mid[0].status = "Terminating";
+    mid.push(Pod {
+        name: format!("web-5f6c8d9b4c-{}", suffix(seed ^ 7, 0)),
+        age: "8s".into(),
+        ..old[0].clone()
+    });
+    s.pods(&mid);
+    let new: Vec<Pod> = old
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Pod {
+            name: format!("web-5f6c8d9b4c-{}", suffix(seed ^ 7, i)),
+            age: "40s".into(),
+            ..p.clone()
+        })
+        .collect();
+    s.pods(&new);
 }
 
 fn shape() -> impl Strategy<Value = Shape> {
