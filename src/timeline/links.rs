@@ -268,7 +268,7 @@ fn rises(
 }
 
 fn pod_ready(o: &Observation) -> bool {
-    o.status() == Some("Running") && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+    crate::kube::status::is_healthy(o.status(), o.ready)
 }
 
 /// An owner's READY count rises when one of its pods becomes ready (the pod's Ready

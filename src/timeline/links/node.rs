@@ -10,7 +10,9 @@ use crate::timeline::Point;
 
 fn is_not_ready(o: &Observation) -> bool {
     o.status()
-        .is_some_and(|s| s.starts_with("NotReady") || s.starts_with("Unknown"))
+        .map(crate::kube::node_status)
+        .map(|n| n.condition)
+        == Some(crate::kube::NodeCondition::NotReady)
 }
 
 /// A node's first Ready → NotReady transition: its line (`down`, at `node.obs[k + 1]`)
@@ -68,7 +70,8 @@ pub(super) fn node_links(
             // The pod's first touch while it still looked healthy: the node controller's mark.
             let first_touch = pod.obs.windows(2).find_map(|p| {
                 let (a, b) = (&obs[p[0]], &obs[p[1]]);
-                let healthy = a.status() == Some("Running");
+                let healthy = crate::kube::pod_status(a.status().unwrap_or(""), a.ready)
+                    == crate::kube::PodMeaning::Running;
                 (healthy && b.snapshot.is_none() && a.same_state(b)).then_some(p[1])
             });
             if opts.not_ready {
@@ -173,14 +176,16 @@ fn node_back_links(
     // (it starts them once the runtime network is up, which is what
     // Ready reports): the node's Ready line is at most 20 s after the
     // pod runs again (one 10 s status sync, plus slack).
-    let node_ready = node.obs[nd.k + 2..]
-        .iter()
-        .copied()
-        .find(|&i| obs[i].status() == Some("Ready"));
+    let node_ready = node.obs[nd.k + 2..].iter().copied().find(|&i| {
+        obs[i]
+            .status()
+            .map(crate::kube::node_status)
+            .map(|n| n.condition)
+            == Some(crate::kube::NodeCondition::Ready)
+    });
     let runs_again = pod.obs[start..].iter().copied().find(|&i| {
         let o = &obs[i];
-        o.status() == Some("Running")
-            && o.ready.is_some_and(|[n, m]| n == m && m > 0)
+        crate::kube::status::is_healthy(o.status(), o.ready)
             && o.node() == Some(&*node.key.name)
             && o.restarts.as_ref().map(|r| r.count)
                 > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
@@ -218,9 +223,9 @@ fn node_back_links(
 fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<usize> {
     lines.windows(2).find_map(|p| {
         let (a, b) = (&obs[p[0]], &obs[p[1]]);
-        let runtime_unknown = b.status() == Some("Unknown")
-            && a.status() != b.status()
-            && b.ready.is_some_and(|[n, _]| n == 0);
+        let runtime_unknown = a.status() != b.status()
+            && crate::kube::pod_status(b.status().unwrap_or(""), b.ready)
+                == crate::kube::PodMeaning::RuntimeUnknown;
         let changed = a.ip() != b.ip()
             || a.ready != b.ready
             || a.restarts.as_ref().map(|r| r.count) != b.restarts.as_ref().map(|r| r.count)
