@@ -15,7 +15,7 @@ use super::pods::{meaning, PodNodes};
 use crate::kube::status::{node_status, NodeCondition, JOIN_GRACE_S};
 use crate::kube::EventMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{ObjectTimeline, State, Timelines};
+use crate::timeline::{ObjectTimeline, Point, State, Timelines};
 
 /// The node of an incident whose node the capture does not name.
 pub const UNNAMED_NODE: &str = "(not named)";
@@ -66,14 +66,30 @@ pub(super) fn from_nodes(t: &Timelines) -> Vec<Failure> {
             } else {
                 format!("node {} {status}", o.key.name)
             };
+            let mut f = phase(what, o, si);
+            if let Some(c) = downed_before(t, &o.key.name, f.point) {
+                // The command that took the node down: it failed after that.
+                f.since = Some(c);
+                f.at = crate::timeline::Interval::new(t.at(c).min_ms, f.at.max_ms);
+            }
             out.push(Failure {
                 node: o.key.name.to_string(),
-                f: phase(what, o, si),
+                f,
                 node_state: Some((oi, si)),
             });
         }
     }
     out
+}
+
+/// The last command that took `node` down, proven before `line`.
+fn downed_before(t: &Timelines, node: &str, line: Point) -> Option<Point> {
+    t.node_commands
+        .iter()
+        .filter(|c| c.action.downs_node() && c.node.as_deref() == Some(node))
+        .filter(|c| t.difference(c.point, line).min_ms >= 0)
+        .map(|c| c.point)
+        .next_back()
 }
 
 /// Failures of nodes no node line shows failing: NodeNotReady events, pods with a

@@ -341,6 +341,15 @@ fn follow(
     }
     e = e.or(told.eviction);
     r = r.or(told.replacement);
+    // Nothing is evicted or replaced before its node failed: a first sight's range
+    // starts no earlier than the failure's.
+    for x in [e.as_mut(), r.as_mut()].into_iter().flatten() {
+        let f0 = t.at(fail.f.earliest());
+        if x.since.is_some() && f0.min_ms > x.at.min_ms {
+            x.at = Interval::new(f0.min_ms.min(x.at.max_ms), x.at.max_ms);
+            x.since = Some(fail.f.earliest());
+        }
+    }
     let node_ready = node_ready_again(t, &fail).or(told.node_back);
     // N for the order of phases: the returning kubelet's first write to an affected pod
     // when there is one — it sits in the pods' own stream, so its order against E and R
