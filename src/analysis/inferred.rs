@@ -17,9 +17,33 @@ use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch
 /// candidate was found.
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let vetoes = Vetoes::of(t);
-    // Each owner's READY drops (the state after the drop), in time order.
-    let drops: HashMap<&crate::timeline::ObjectKey, Vec<&State>> = t
-        .objects
+    let drops = owner_drops(t);
+    let marks = pod_marks(t, &drops, &vetoes);
+    let mut first_of = failure_starts(&marks, &vetoes);
+    first_of.sort_unstable();
+    first_of
+        .into_iter()
+        .map(|i| {
+            let m = &marks[i];
+            Failure {
+                node: m.node.to_string(),
+                f: Phase {
+                    at: m.touch.at,
+                    what: format!("pods on {} marked not ready ({})", m.node, m.why),
+                    evidence: vec![ev(&m.touch.line), ev(m.evidence)],
+                    point: m.touch.point,
+                    alternatives: Vec::new(),
+                    since: None,
+                },
+                node_state: None,
+            }
+        })
+        .collect()
+}
+
+/// Each owner's READY drops (the state after the drop), in time order.
+fn owner_drops(t: &Timelines) -> HashMap<&crate::timeline::ObjectKey, Vec<&State>> {
+    t.objects
         .iter()
         .filter(|o| o.key.kind != ResourceKind::Pod)
         .map(|o| {
@@ -29,7 +53,16 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             });
             (&o.key, dropped.collect())
         })
-        .collect();
+        .collect()
+}
+
+/// Every pod's touch read as its node's failure mark, corroborated by its owner's
+/// READY drop or by what its next state shows.
+fn pod_marks<'a>(
+    t: &'a Timelines,
+    drops: &HashMap<&crate::timeline::ObjectKey, Vec<&'a State>>,
+    vetoes: &Vetoes,
+) -> Vec<Mark<'a>> {
     let mut marks: Vec<Mark> = Vec::new();
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         for (i, s) in pod.states.iter().enumerate() {
@@ -85,8 +118,12 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             }
         }
     }
-    // A node's marks in line order, grouped into failures; each failure told by the
-    // first of its marks found (the first pod's, as before there could be several).
+    marks
+}
+
+/// A node's marks in line order, grouped into failures; each failure told by the
+/// first of its marks found (the first pod's, as before there could be several).
+fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
     let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, m) in marks.iter().enumerate() {
         by_node.entry(m.node).or_default().push(i);
@@ -116,25 +153,7 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             first_of.push(g);
         }
     }
-    first_of.sort_unstable();
     first_of
-        .into_iter()
-        .map(|i| {
-            let m = &marks[i];
-            Failure {
-                node: m.node.to_string(),
-                f: Phase {
-                    at: m.touch.at,
-                    what: format!("pods on {} marked not ready ({})", m.node, m.why),
-                    evidence: vec![ev(&m.touch.line), ev(m.evidence)],
-                    point: m.touch.point,
-                    alternatives: Vec::new(),
-                    since: None,
-                },
-                node_state: None,
-            }
-        })
-        .collect()
 }
 
 /// A pod's touch read as its node's failure.

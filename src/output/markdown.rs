@@ -5,6 +5,7 @@ use std::io::{self, Write};
 use super::escape::{md, terminal};
 use super::time::{human, human_duration, seconds};
 use super::view::{in_time_order, metric_rows, View};
+use crate::analysis::Incident;
 
 /// The Markdown writer; `svg_link` is the picture written beside the page.
 #[derive(Debug, Clone, Default)]
@@ -31,74 +32,7 @@ fn write(out: &mut dyn Write, a: &View<'_>, svg_link: Option<&str>) -> io::Resul
         writeln!(out, "![timeline]({svg})\n")?;
     }
     for (n, i) in a.incidents.iter().enumerate() {
-        writeln!(
-            out,
-            "## Incident {}: node {} — {}\n",
-            n + 1,
-            md(&i.node),
-            i.scenario
-        )?;
-        if !i.candidates.is_empty() {
-            writeln!(
-                out,
-                "Order of phases not proven; candidates: {}\n",
-                View::candidate_names(&i.candidates, ", ")
-            )?;
-        }
-        writeln!(
-            out,
-            "| metric | meaning | interval | min s | max s |\n|---|---|---|---|---|"
-        )?;
-        for m in metric_rows(&i.metrics) {
-            let (shown, lo, hi) = match m.value {
-                Some(v) => (human_duration(&v), seconds(v.lower()), seconds(v.upper())),
-                None => ("—".into(), String::new(), String::new()),
-            };
-            writeln!(
-                out,
-                "| `{}` | {} | {shown} | {lo} | {hi} |",
-                m.key, m.meaning
-            )?;
-        }
-        writeln!(out, "\n### Phases\n")?;
-        for row in in_time_order(i) {
-            let tag = row.tag;
-            match row.phase {
-                Some(ph) => {
-                    writeln!(out, "- **{tag}** at {}: {}", human(&ph.at), md(&ph.what))?;
-                    for e in &ph.evidence {
-                        // A code span takes no escapes: keep it one span, and no control
-                        // character (a file name can carry ESC) reaches a terminal.
-                        let e = e.to_string().replace('`', "'");
-                        writeln!(out, "  - `{}`", terminal(&e))?;
-                    }
-                }
-                None => writeln!(out, "- **{tag}**: not seen")?,
-            }
-        }
-        if !i.pods.is_empty() {
-            writeln!(
-                out,
-                "\n### Pods\n\n| pod | outcome | replacement | total recovery |\n|---|---|---|---|"
-            )?;
-            for p in &i.pods {
-                writeln!(
-                    out,
-                    "| {} | {} | {} | {} |",
-                    md(&p.name),
-                    p.outcome,
-                    p.replacement.as_deref().map(md).unwrap_or_default(),
-                    p.total_recovery_s
-                        .as_ref()
-                        .map(human_duration)
-                        .unwrap_or_default()
-                )?;
-            }
-        }
-        for f in &i.flags {
-            writeln!(out, "\n> ⚠ {}", md(f))?;
-        }
-        writeln!(out)?;
+        incident(out, n, i)?;
     }
     if !a.warnings.is_empty() {
         writeln!(out, "## Warnings\n")?;
@@ -121,5 +55,78 @@ fn write(out: &mut dyn Write, a: &View<'_>, svg_link: Option<&str>) -> io::Resul
             acc.skipped
         )?;
     }
+    Ok(())
+}
+
+/// Incident `n` (from 0): its metrics, phases with their evidence, pods and flags.
+fn incident(out: &mut dyn Write, n: usize, i: &Incident) -> io::Result<()> {
+    writeln!(
+        out,
+        "## Incident {}: node {} — {}\n",
+        n + 1,
+        md(&i.node),
+        i.scenario
+    )?;
+    if !i.candidates.is_empty() {
+        writeln!(
+            out,
+            "Order of phases not proven; candidates: {}\n",
+            View::candidate_names(&i.candidates, ", ")
+        )?;
+    }
+    writeln!(
+        out,
+        "| metric | meaning | interval | min s | max s |\n|---|---|---|---|---|"
+    )?;
+    for m in metric_rows(&i.metrics) {
+        let (shown, lo, hi) = match m.value {
+            Some(v) => (human_duration(&v), seconds(v.lower()), seconds(v.upper())),
+            None => ("—".into(), String::new(), String::new()),
+        };
+        writeln!(
+            out,
+            "| `{}` | {} | {shown} | {lo} | {hi} |",
+            m.key, m.meaning
+        )?;
+    }
+    writeln!(out, "\n### Phases\n")?;
+    for row in in_time_order(i) {
+        let tag = row.tag;
+        match row.phase {
+            Some(ph) => {
+                writeln!(out, "- **{tag}** at {}: {}", human(&ph.at), md(&ph.what))?;
+                for e in &ph.evidence {
+                    // A code span takes no escapes: keep it one span, and no control
+                    // character (a file name can carry ESC) reaches a terminal.
+                    let e = e.to_string().replace('`', "'");
+                    writeln!(out, "  - `{}`", terminal(&e))?;
+                }
+            }
+            None => writeln!(out, "- **{tag}**: not seen")?,
+        }
+    }
+    if !i.pods.is_empty() {
+        writeln!(
+            out,
+            "\n### Pods\n\n| pod | outcome | replacement | total recovery |\n|---|---|---|---|"
+        )?;
+        for p in &i.pods {
+            writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                md(&p.name),
+                p.outcome,
+                p.replacement.as_deref().map(md).unwrap_or_default(),
+                p.total_recovery_s
+                    .as_ref()
+                    .map(human_duration)
+                    .unwrap_or_default()
+            )?;
+        }
+    }
+    for f in &i.flags {
+        writeln!(out, "\n> ⚠ {}", md(f))?;
+    }
+    writeln!(out)?;
     Ok(())
 }

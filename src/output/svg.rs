@@ -242,19 +242,10 @@ fn rect(svg: &mut String, x0: f64, y: f64, x1: f64, fill: &str, extra: &str) {
     );
 }
 
-/// One state's segment: solid where the state certainly held, pale + hatched over an
-/// uncertain start (and over an uncertain end, when the next state's time is open);
-/// a last state runs solid to its stream's end, then pale to the capture's end.
-fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) {
-    let start = if s.from_is_event {
-        s.from
-    } else {
-        // Began at some time between the object's creation and its first line.
-        Interval::new(s.from.min_ms, s.from.max_ms)
-    };
-    let cat = category(s);
-    let (s0, s1) = sc.span(&start);
-    let (e0, e1, until) = match (s.to, tail) {
+/// Where a state's segment ends: the uncertain end's left and right edges, and the
+/// end as the title tells it.
+fn segment_end(sc: &Scale, s: &State, tail: Option<Tail>) -> (f64, f64, String) {
+    match (s.to, tail) {
         (_, Some(t)) => {
             let certain = s
                 .last_seen
@@ -280,7 +271,22 @@ fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) 
             let (e0, e1) = sc.span(&s.last_seen);
             (e0, e1, human(&s.last_seen))
         }
+    }
+}
+
+/// One state's segment: solid where the state certainly held, pale + hatched over an
+/// uncertain start (and over an uncertain end, when the next state's time is open);
+/// a last state runs solid to its stream's end, then pale to the capture's end.
+fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) {
+    let start = if s.from_is_event {
+        s.from
+    } else {
+        // Began at some time between the object's creation and its first line.
+        Interval::new(s.from.min_ms, s.from.max_ms)
     };
+    let cat = category(s);
+    let (s0, s1) = sc.span(&start);
+    let (e0, e1, until) = segment_end(sc, s, tail);
     let first = s
         .lines
         .first()
@@ -449,6 +455,50 @@ impl super::Render for Svg {
     }
 }
 
+/// The lanes, top to bottom from `lanes_top`: headings, objects (every other one
+/// shaded) and folded pods.
+fn lanes(svg: &mut String, a: &View<'_>, sc: &Scale, lanes_top: f64) {
+    let mut y = lanes_top;
+    let mut shade = false;
+    for r in &a.lanes {
+        match r {
+            Row::Heading(h) => {
+                let _ = writeln!(
+                    svg,
+                    "<text class=\"heading\" x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#333333\">{}</text>",
+                    n(LABEL_X),
+                    n(y + HEADING_H - 6.0),
+                    xml(&fit(h, Some(HEADING_CHARS)))
+                );
+                y += HEADING_H;
+                shade = false;
+            }
+            Row::Object(o) => {
+                if shade {
+                    let _ = write!(
+                        svg,
+                        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#000000\" fill-opacity=\"0.04\"/>",
+                        n(LABEL_X),
+                        n(y),
+                        n(PLOT_X1 - LABEL_X),
+                        n(LANE_H)
+                    );
+                }
+                let tail = Tail {
+                    capture_end: a.capture_end,
+                };
+                object_lane(svg, sc, y, o, tail);
+                y += LANE_H;
+                shade = !shade;
+            }
+            Row::Folded(pods) => {
+                folded_lane(svg, sc, y, pods);
+                y += LANE_H;
+            }
+        }
+    }
+}
+
 /// Renders an analysis' picture as an SVG document (no XML declaration, so it can be
 /// inlined).
 pub fn render(a: &Analysis) -> String {
@@ -518,45 +568,7 @@ pub fn render_view(a: &View<'_>) -> String {
     }
     svg.push_str(&key);
     axis(&mut svg, &sc, lanes_top, bottom);
-    let mut y = lanes_top;
-    let mut shade = false;
-    for r in rows {
-        match r {
-            Row::Heading(h) => {
-                let _ = writeln!(
-                    svg,
-                    "<text class=\"heading\" x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"#333333\">{}</text>",
-                    n(LABEL_X),
-                    n(y + HEADING_H - 6.0),
-                    xml(&fit(h, Some(HEADING_CHARS)))
-                );
-                y += HEADING_H;
-                shade = false;
-            }
-            Row::Object(o) => {
-                if shade {
-                    let _ = write!(
-                        svg,
-                        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#000000\" fill-opacity=\"0.04\"/>",
-                        n(LABEL_X),
-                        n(y),
-                        n(PLOT_X1 - LABEL_X),
-                        n(LANE_H)
-                    );
-                }
-                let tail = Tail {
-                    capture_end: a.capture_end,
-                };
-                object_lane(&mut svg, &sc, y, o, tail);
-                y += LANE_H;
-                shade = !shade;
-            }
-            Row::Folded(pods) => {
-                folded_lane(&mut svg, &sc, y, pods);
-                y += LANE_H;
-            }
-        }
-    }
+    lanes(&mut svg, a, &sc, lanes_top);
     breaks(&mut svg, &sc, capture_start(a), lanes_top, bottom);
     phase_markers(&mut svg, a, &sc, phase_top, bottom);
     svg.push_str("</svg>\n");

@@ -68,28 +68,7 @@ pub fn cluster_nodes(
     let style = rng.int(0, 5);
     let patch = rng.int(1, 12);
     let version = format!("v1.{server_minor}.{patch}");
-    let (os, kernel, runtime) = match rng.int(0, 3) {
-        0 => (
-            "Ubuntu 22.04.4 LTS".to_string(),
-            "5.15.0-105-generic",
-            "containerd://1.7.12",
-        ),
-        1 => (
-            "Debian GNU/Linux 12 (bookworm)".to_string(),
-            "6.1.0-18-amd64",
-            "containerd://1.7.13",
-        ),
-        2 => (
-            "Amazon Linux 2".to_string(),
-            "5.10.213-201.855.amzn2.x86_64",
-            "containerd://1.7.11",
-        ),
-        _ => (
-            "Ubuntu 20.04.6 LTS".to_string(),
-            "5.4.0-174-generic",
-            "containerd://1.6.28",
-        ),
-    };
+    let (os, kernel, runtime) = node_os(rng);
     let net = rng.int(0, 2);
     let base_ip = [
         format!("192.168.{}", rng.int(0, 99)),
@@ -128,15 +107,7 @@ pub fn cluster_nodes(
             (_, false) => format!("node{}", char::from(b'a' + i as u8)),
             (_, true) => "master".to_string(),
         };
-        let roles = if !cp {
-            "<none>".to_string()
-        } else if server_minor >= 24 {
-            "control-plane".to_string()
-        } else if server_minor >= 20 {
-            "control-plane,master".to_string()
-        } else {
-            "master".to_string()
-        };
+        let roles = node_roles(cp, server_minor);
         let pod_net = match pod_base {
             0 => format!("10.244.{}", i),
             1 => format!("10.1.{}", rng.int(1, 250)),
@@ -156,6 +127,45 @@ pub fn cluster_nodes(
         });
     }
     out
+}
+
+/// OS-IMAGE, KERNEL-VERSION and CONTAINER-RUNTIME of a cluster's nodes.
+fn node_os(rng: &mut Rng) -> (String, &'static str, &'static str) {
+    match rng.int(0, 3) {
+        0 => (
+            "Ubuntu 22.04.4 LTS".to_string(),
+            "5.15.0-105-generic",
+            "containerd://1.7.12",
+        ),
+        1 => (
+            "Debian GNU/Linux 12 (bookworm)".to_string(),
+            "6.1.0-18-amd64",
+            "containerd://1.7.13",
+        ),
+        2 => (
+            "Amazon Linux 2".to_string(),
+            "5.10.213-201.855.amzn2.x86_64",
+            "containerd://1.7.11",
+        ),
+        _ => (
+            "Ubuntu 20.04.6 LTS".to_string(),
+            "5.4.0-174-generic",
+            "containerd://1.6.28",
+        ),
+    }
+}
+
+/// ROLES of a node: a control plane's by server version, `<none>` for a worker.
+fn node_roles(cp: bool, server_minor: u32) -> String {
+    if !cp {
+        "<none>".to_string()
+    } else if server_minor >= 24 {
+        "control-plane".to_string()
+    } else if server_minor >= 20 {
+        "control-plane,master".to_string()
+    } else {
+        "master".to_string()
+    }
 }
 
 /// Name, image and selector of a simulated workload.

@@ -3,6 +3,7 @@
 //! possibly an earlier reboot that left `RESTARTS 1 (Xm ago)` (as in the seed).
 //! Returns the moment the watches start (capture start), minutes later.
 
+use super::config::Config;
 use super::names::{self, NodeInfo};
 use super::world::{Counts, Info, Kind, NodeSt, Obj, St, Workload, World};
 
@@ -82,6 +83,27 @@ impl World {
     /// gets the first pod of every workload. Returns the capture start.
     pub fn setup(&mut self, failed: Option<usize>, sts_on_failed: bool) -> f64 {
         let cfg = self.cfg.clone();
+        let old = self.setup_nodes(&cfg);
+        let t_cap = self.delay(180.0, 2700.0);
+        if cfg.all_namespaces {
+            self.setup_kube_proxy(old);
+        }
+        let ns = self.setup_deployment(&cfg, failed);
+        if let Some(replicas) = cfg.statefulset {
+            self.setup_statefulset(replicas, ns, failed, sts_on_failed);
+        }
+        if cfg.daemonset {
+            self.setup_node_exporter(&cfg, ns);
+        }
+        if t_cap > 900.0 && self.rng.chance(0.3) {
+            self.earlier_reboot(t_cap);
+        }
+        t_cap
+    }
+
+    /// The nodes, workers first, created days ago (a few workers more recently).
+    /// Returns how long ago the cluster was made.
+    fn setup_nodes(&mut self, cfg: &Config) -> f64 {
         let infos = names::cluster_nodes(
             &mut self.rng,
             cfg.workers,
@@ -99,25 +121,32 @@ impl World {
             };
             self.add_node(info, created, cp);
         }
-        let t_cap = self.delay(180.0, 2700.0);
-        if cfg.all_namespaces {
-            let w = self.add_workload(
-                Kind::DaemonSet,
-                "kube-proxy",
-                "kube-system",
-                "kube-proxy",
-                "registry.k8s.io/kube-proxy:v1.29.4",
-                0,
-                -old - 4000.0,
-                true,
-            );
-            for n in 0..self.node_objs.len() {
-                let t = self.objs[self.node_objs[n]].created + self.delay(5.0, 60.0);
-                let name = names::generated("kube-proxy", &mut self.rng);
-                let pull = self.delay(3.0, 10.0);
-                self.spawn_pod(w, name, t, Some(n), pull);
-            }
+        old
+    }
+
+    /// kube-proxy on every node (for `-A`).
+    fn setup_kube_proxy(&mut self, old: f64) {
+        let w = self.add_workload(
+            Kind::DaemonSet,
+            "kube-proxy",
+            "kube-system",
+            "kube-proxy",
+            "registry.k8s.io/kube-proxy:v1.29.4",
+            0,
+            -old - 4000.0,
+            true,
+        );
+        for n in 0..self.node_objs.len() {
+            let t = self.objs[self.node_objs[n]].created + self.delay(5.0, 60.0);
+            let name = names::generated("kube-proxy", &mut self.rng);
+            let pull = self.delay(3.0, 10.0);
+            self.spawn_pod(w, name, t, Some(n), pull);
         }
+    }
+
+    /// The Deployment at t = 0 and its pods (the first on `failed`, if any).
+    /// Returns its namespace.
+    fn setup_deployment(&mut self, cfg: &Config, failed: Option<usize>) -> &'static str {
         let (dname, app, image) = names::deployment_name(&mut self.rng);
         let ns = if cfg.all_namespaces {
             "demo"
@@ -146,59 +175,66 @@ impl World {
             let pull = self.delay(2.0, 30.0);
             self.spawn_pod(dw, name, t, node, pull);
         }
-        if let Some(replicas) = cfg.statefulset {
-            let t0 = self.delay(5.0, 90.0);
-            let sw = self.add_workload(
-                Kind::StatefulSet,
-                "db",
-                ns,
-                "db",
-                "postgres:16",
-                replicas,
-                t0,
-                false,
-            );
-            let mut t = t0 + 0.05;
-            for i in 0..replicas {
-                let node = if i == 0 && sts_on_failed {
-                    failed
-                } else {
-                    self.pick_node(t, None)
-                };
-                let pull = self.delay(5.0, 40.0);
-                let (_, ready) = self.spawn_pod(sw, format!("db-{i}"), t, node, pull);
-                t = ready.unwrap_or(t) + self.delay(0.01, 0.2);
-            }
-        }
-        if cfg.daemonset {
-            let t0 = self.delay(5.0, 120.0);
-            let tol = cfg.daemonset_tolerates_all;
-            let dsw = self.add_workload(
-                Kind::DaemonSet,
-                "node-exporter",
-                ns,
-                "node-exporter",
-                "prom/node-exporter:v1.8.1",
-                0,
-                t0,
-                tol,
-            );
-            let nodes = if tol {
-                self.node_objs.len()
+        ns
+    }
+
+    /// The StatefulSet `db`, its pods made one after another.
+    fn setup_statefulset(
+        &mut self,
+        replicas: u32,
+        ns: &str,
+        failed: Option<usize>,
+        sts_on_failed: bool,
+    ) {
+        let t0 = self.delay(5.0, 90.0);
+        let sw = self.add_workload(
+            Kind::StatefulSet,
+            "db",
+            ns,
+            "db",
+            "postgres:16",
+            replicas,
+            t0,
+            false,
+        );
+        let mut t = t0 + 0.05;
+        for i in 0..replicas {
+            let node = if i == 0 && sts_on_failed {
+                failed
             } else {
-                self.workers
+                self.pick_node(t, None)
             };
-            for n in 0..nodes {
-                let name = names::generated("node-exporter", &mut self.rng);
-                let t = t0 + self.delay(0.02, 0.3);
-                let pull = self.delay(2.0, 15.0);
-                self.spawn_pod(dsw, name, t, Some(n), pull);
-            }
+            let pull = self.delay(5.0, 40.0);
+            let (_, ready) = self.spawn_pod(sw, format!("db-{i}"), t, node, pull);
+            t = ready.unwrap_or(t) + self.delay(0.01, 0.2);
         }
-        if t_cap > 900.0 && self.rng.chance(0.3) {
-            self.earlier_reboot(t_cap);
+    }
+
+    /// The DaemonSet `node-exporter`, on the workers (or every node if it tolerates all).
+    fn setup_node_exporter(&mut self, cfg: &Config, ns: &str) {
+        let t0 = self.delay(5.0, 120.0);
+        let tol = cfg.daemonset_tolerates_all;
+        let dsw = self.add_workload(
+            Kind::DaemonSet,
+            "node-exporter",
+            ns,
+            "node-exporter",
+            "prom/node-exporter:v1.8.1",
+            0,
+            t0,
+            tol,
+        );
+        let nodes = if tol {
+            self.node_objs.len()
+        } else {
+            self.workers
+        };
+        for n in 0..nodes {
+            let name = names::generated("node-exporter", &mut self.rng);
+            let t = t0 + self.delay(0.02, 0.3);
+            let pull = self.delay(2.0, 15.0);
+            self.spawn_pod(dsw, name, t, Some(n), pull);
         }
-        t_cap
     }
 
     /// A worker rebooted earlier: its pods restarted once, long before the capture.

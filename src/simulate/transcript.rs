@@ -85,25 +85,22 @@ pub fn command(w: &World, watch: &Watch) -> String {
     s
 }
 
-/// The lines one watch prints.
-fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
+/// The objects a watch follows: its kind, in the main namespace (or all of them).
+fn watched_objects(w: &World, watch: &Watch) -> Vec<usize> {
     let cfg = &w.cfg;
     let main_ns = w.workloads.first().map(|wl| wl.ns.clone());
-    let objs: Vec<usize> = (0..w.objs.len())
+    (0..w.objs.len())
         .filter(|&i| {
             let o = &w.objs[i];
             o.kind == watch.kind && (cfg.all_namespaces || o.ns.is_none() || o.ns == main_ns)
         })
-        .collect();
-    let truth = |i: usize| {
-        let o = &w.objs[i];
-        ObjectTruth {
-            kind: kind_name(o.kind),
-            namespace: o.ns.clone(),
-            name: o.name.clone(),
-            created: o.created,
-        }
-    };
+        .collect()
+}
+
+/// The objects a watch lists first (those existing at its start), in the server's
+/// list order.
+fn listed_objects(w: &World, watch: &Watch, objs: &[usize]) -> Vec<usize> {
+    let cfg = &w.cfg;
     let mut listed: Vec<usize> = objs
         .iter()
         .copied()
@@ -118,8 +115,13 @@ fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
             listed.swap(i, r.int(0, i as u64) as usize);
         }
     }
+    listed
+}
+
+/// A watch's events after its start, as (time, object, change), in time order.
+fn watch_events(w: &World, watch: &Watch, objs: &[usize]) -> Vec<(f64, usize, usize)> {
     let mut events: Vec<(f64, usize, usize)> = Vec::new();
-    for &i in &objs {
+    for &i in objs {
         for (k, c) in w.objs[i].hist.iter().enumerate() {
             if c.t > watch.start && c.t <= watch.end {
                 events.push((c.t, i, k));
@@ -127,7 +129,24 @@ fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
         }
     }
     events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    events
+}
 
+/// The lines one watch prints.
+fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
+    let cfg = &w.cfg;
+    let objs = watched_objects(w, watch);
+    let truth = |i: usize| {
+        let o = &w.objs[i];
+        ObjectTruth {
+            kind: kind_name(o.kind),
+            namespace: o.ns.clone(),
+            name: o.name.clone(),
+            created: o.created,
+        }
+    };
+    let listed = listed_objects(w, watch, &objs);
+    let events = watch_events(w, watch, &objs);
     let era = Era::for_client_minor(cfg.client_minor);
     let mut tw = TabWriter::new(era);
     let mut out = Vec::new();

@@ -1,0 +1,85 @@
+//! A soak's configuration and its truth.
+
+use serde::Serialize;
+
+/// What a soak is made of.
+#[derive(Debug, Clone, Copy)]
+pub struct SoakConfig {
+    /// Seed for every random choice.
+    pub seed: u64,
+    /// At least this many bytes of transcript.
+    pub bytes: u64,
+    /// Pods in the namespace (Deployments of 2 to 8 replicas).
+    pub pods: usize,
+    /// Nodes in the cluster.
+    pub nodes: usize,
+    /// Node failures spread through the soak.
+    pub failures: usize,
+}
+
+impl SoakConfig {
+    /// A soak of about `bytes`, `pods` pods and `failures` node failures.
+    pub fn new(seed: u64, bytes: u64, pods: usize, failures: usize) -> SoakConfig {
+        SoakConfig {
+            seed,
+            bytes,
+            pods: pods.max(2),
+            nodes: 34,
+            failures,
+        }
+    }
+}
+
+/// The truth of one node failure, times in milliseconds since the watch started
+/// (the first line's time).
+#[derive(Debug, Clone, Serialize)]
+pub struct FailureTruth {
+    /// The node that failed.
+    pub node: String,
+    /// The node went down.
+    pub failed_ms: i64,
+    /// The first and last of its pods' not-ready marks (the touches).
+    pub marked_ms: Option<[i64; 2]>,
+    /// The first of its pods printed `Terminating` by the taint manager.
+    pub evicted_ms: Option<i64>,
+    /// The last replacement printed Running and ready.
+    pub replaced_ms: Option<i64>,
+    /// The returning kubelet's first pod write.
+    pub returned_ms: Option<i64>,
+    /// Pods on the node when it failed.
+    pub pods: usize,
+    /// DESIGN.md's scenario, from the order of what was printed before the end.
+    pub scenario: &'static str,
+}
+
+/// Every failure of a soak, in the order they began.
+#[derive(Debug, Clone, Serialize)]
+pub struct SoakTruth {
+    /// `watchtrail/soak-truth/v1`.
+    pub schema: &'static str,
+    /// The seed it was played with.
+    pub seed: u64,
+    /// Pods in the namespace.
+    pub pods: usize,
+    /// Nodes in the cluster.
+    pub nodes: usize,
+    /// Lines written.
+    pub lines: u64,
+    /// Every failure, in time order.
+    pub failures: Vec<FailureTruth>,
+}
+
+impl FailureTruth {
+    pub(super) fn decide(&mut self) {
+        let (e, r, n) = (self.evicted_ms, self.replaced_ms, self.returned_ms);
+        self.scenario = match (e, r, n) {
+            (None, _, None) if self.marked_ms.is_none() => "no-failure",
+            (_, Some(_), None) => "migrated-no-return",
+            (_, None, None) => "ongoing",
+            (None, _, Some(_)) => "in-place",
+            (Some(e), _, Some(n)) if n < e => "in-place",
+            (Some(_), Some(r), Some(n)) if r < n => "post-migration",
+            _ => "mid-migration",
+        };
+    }
+}

@@ -1,0 +1,122 @@
+//! Writing a soak's rows (kubectl's cells through the tabwriter) and its truth.
+
+use crate::duration::format_human;
+
+use super::super::churn::HEADER;
+use super::{Event, Fact, FailureTruth, Pod, Soak, SoakTruth};
+
+impl Soak {
+    pub(super) fn cells(&self, pod: &Pod) -> Vec<String> {
+        let since = |s: i64| self.now_ms - s * 1000;
+        let restarts = if pod.restarts > 0 {
+            format!(
+                "{} ({} ago)",
+                pod.restarts,
+                format_human(since(pod.last_restart_s))
+            )
+        } else {
+            "0".to_string()
+        };
+        let none = || "<none>".to_string();
+        vec![
+            pod.name.clone(),
+            format!("{}/1", u8::from(pod.ready)),
+            pod.status.to_string(),
+            restarts,
+            format_human(since(pod.created_s)),
+            pod.ip.clone().unwrap_or_else(none),
+            pod.node.map_or_else(none, |n| self.node_names[n].clone()),
+            none(),
+            none(),
+        ]
+    }
+
+    pub(super) fn emit(&mut self, slot: usize) {
+        let Some(pod) = &self.pods[slot] else { return };
+        let lines = self.tw.flush(&[self.cells(pod)]);
+        self.pending.extend(lines);
+    }
+
+    /// Records `fact` of failure `f` at the line just queued.
+    pub(super) fn note(&mut self, f: usize, fact: Fact) {
+        let line = self.lines + self.pending.len() as u64;
+        self.facts.push((line, f, fact, self.now_ms));
+    }
+
+    /// The truth so far (call once the lines wanted are taken).
+    pub fn truth(&self) -> SoakTruth {
+        let mut all: Vec<FailureTruth> = self.downs.iter().map(|d| d.truth.clone()).collect();
+        for &(line, f, fact, ms) in &self.facts {
+            if line > self.lines {
+                continue;
+            }
+            let t = &mut all[f];
+            match fact {
+                Fact::Marked => {
+                    let m = t.marked_ms.get_or_insert([ms, ms]);
+                    m[1] = m[1].max(ms);
+                }
+                Fact::Evicted => {
+                    t.evicted_ms.get_or_insert(ms);
+                }
+                Fact::Replaced => t.replaced_ms = Some(t.replaced_ms.map_or(ms, |r| r.max(ms))),
+                Fact::Returned => {
+                    t.returned_ms.get_or_insert(ms);
+                }
+            }
+        }
+        // A failure whose marks were never printed is not in the transcript.
+        let failures = all
+            .into_iter()
+            .filter(|t| t.marked_ms.is_some())
+            .map(|mut t| {
+                t.decide();
+                t
+            })
+            .collect();
+        SoakTruth {
+            schema: "watchtrail/soak-truth/v1",
+            seed: self.cfg.seed,
+            pods: self.cfg.pods,
+            nodes: self.cfg.nodes,
+            lines: self.lines,
+            failures,
+        }
+    }
+
+    /// Writes the soak (at least `cfg.bytes` bytes) and returns its truth. The truth
+    /// covers the lines written: a failure cut by the end is what its lines show.
+    pub fn write(mut self, out: &mut impl std::io::Write) -> std::io::Result<SoakTruth> {
+        while self.written < self.cfg.bytes {
+            let Some(line) = self.next() else { break };
+            out.write_all(line.as_bytes())?;
+            out.write_all(b"\n")?;
+            self.written += line.len() as u64 + 1;
+        }
+        // Events already applied whose lines were not written do not count.
+        self.pending.clear();
+        Ok(self.truth())
+    }
+}
+
+impl Iterator for Soak {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        if !self.started {
+            self.started = true;
+            let mut rows = vec![HEADER.map(String::from).to_vec()];
+            rows.extend(self.pods.iter().flatten().map(|p| self.cells(p)));
+            self.pending.extend(self.tw.flush(&rows));
+            self.at(1_000, Event::Background);
+        }
+        while self.pending.is_empty() {
+            if self.queue.is_empty() {
+                return None;
+            }
+            self.advance();
+        }
+        self.lines += 1;
+        self.pending.pop_front()
+    }
+}
