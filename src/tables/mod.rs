@@ -249,39 +249,43 @@ impl Tabler {
                     time: cl.time,
                 }
             }
-            LineKind::ScreenHeader(command) => {
-                let same = self
-                    .screen
-                    .as_ref()
-                    .is_some_and(|(text, _)| *text == command.text);
-                if same {
-                    if let Some((_, n)) = &mut self.screen {
-                        *n += 1;
-                    }
-                } else {
-                    self.end_stream();
-                    self.describe = None;
-                    self.get = command.get.clone();
-                    self.new_stream();
-                    self.schema = self.get.as_ref().and_then(headerless_schema);
-                    self.screen = Some((command.text.clone(), 0));
-                }
-                self.seq = 0;
-                self.screen_time = cl.time;
-                match cl.time {
-                    Some(time) => Item::Time {
-                        line,
-                        stream: self.stream,
-                        time,
-                    },
-                    None => Item::Command {
-                        line,
-                        command,
-                        time: None,
-                    },
-                }
-            }
+            LineKind::ScreenHeader(command) => self.screen_header(line, command, cl.time),
             LineKind::Content => self.content(cl),
+        }
+    }
+
+    /// A watch-screen header: the same screen again, or a new stream for another
+    /// command; its time, or the command when it has none.
+    fn screen_header(&mut self, line: u64, command: Command, time: Option<WallClock>) -> Item {
+        let same = self
+            .screen
+            .as_ref()
+            .is_some_and(|(text, _)| *text == command.text);
+        if same {
+            if let Some((_, n)) = &mut self.screen {
+                *n += 1;
+            }
+        } else {
+            self.end_stream();
+            self.describe = None;
+            self.get = command.get.clone();
+            self.new_stream();
+            self.schema = self.get.as_ref().and_then(headerless_schema);
+            self.screen = Some((command.text.clone(), 0));
+        }
+        self.seq = 0;
+        self.screen_time = time;
+        match time {
+            Some(time) => Item::Time {
+                line,
+                stream: self.stream,
+                time,
+            },
+            None => Item::Command {
+                line,
+                command,
+                time: None,
+            },
         }
     }
 
