@@ -15,6 +15,7 @@
 pub mod cells;
 pub mod describe;
 pub(crate) mod header;
+mod rows;
 pub mod schema;
 pub mod split;
 
@@ -22,8 +23,7 @@ use std::sync::Arc;
 
 use crate::capture::{CapturedLine, Command, GetCommand, LineKind, WallClock};
 use header::{
-    apply_label_columns, command_kind, parse_header, parse_header_after, schema_for_kind,
-    schema_from_header, Header,
+    apply_label_columns, command_kind, parse_header, schema_for_kind, schema_from_header, Header,
 };
 pub use header::{Column, Described, KindFrom, Schema, SchemaRef};
 pub use schema::ResourceKind;
@@ -148,18 +148,6 @@ impl Item {
     }
 }
 
-/// Kinds tried, in order, for a row with neither header nor command: the kinds of a
-/// node-failure experiment. Free-text kinds (events, endpoints) are never guessed,
-/// since prose would fit them.
-const GUESSABLE_KINDS: &[ResourceKind] = &[
-    ResourceKind::Pod,
-    ResourceKind::Node,
-    ResourceKind::Deployment,
-    ResourceKind::ReplicaSet,
-    ResourceKind::DaemonSet,
-    ResourceKind::StatefulSet,
-];
-
 /// Turns one source's captured lines into [`Item`]s, one per line.
 pub struct Tabler {
     next_stream: u32,
@@ -261,39 +249,43 @@ impl Tabler {
                     time: cl.time,
                 }
             }
-            LineKind::ScreenHeader(command) => {
-                let same = self
-                    .screen
-                    .as_ref()
-                    .is_some_and(|(text, _)| *text == command.text);
-                if same {
-                    if let Some((_, n)) = &mut self.screen {
-                        *n += 1;
-                    }
-                } else {
-                    self.end_stream();
-                    self.describe = None;
-                    self.get = command.get.clone();
-                    self.new_stream();
-                    self.schema = self.get.as_ref().and_then(headerless_schema);
-                    self.screen = Some((command.text.clone(), 0));
-                }
-                self.seq = 0;
-                self.screen_time = cl.time;
-                match cl.time {
-                    Some(time) => Item::Time {
-                        line,
-                        stream: self.stream,
-                        time,
-                    },
-                    None => Item::Command {
-                        line,
-                        command,
-                        time: None,
-                    },
-                }
-            }
+            LineKind::ScreenHeader(command) => self.screen_header(line, command, cl.time),
             LineKind::Content => self.content(cl),
+        }
+    }
+
+    /// A watch-screen header: the same screen again, or a new stream for another
+    /// command; its time, or the command when it has none.
+    fn screen_header(&mut self, line: u64, command: Command, time: Option<WallClock>) -> Item {
+        let same = self
+            .screen
+            .as_ref()
+            .is_some_and(|(text, _)| *text == command.text);
+        if same {
+            if let Some((_, n)) = &mut self.screen {
+                *n += 1;
+            }
+        } else {
+            self.end_stream();
+            self.describe = None;
+            self.get = command.get.clone();
+            self.new_stream();
+            self.schema = self.get.as_ref().and_then(headerless_schema);
+            self.screen = Some((command.text.clone(), 0));
+        }
+        self.seq = 0;
+        self.screen_time = time;
+        match time {
+            Some(time) => Item::Time {
+                line,
+                stream: self.stream,
+                time,
+            },
+            None => Item::Command {
+                line,
+                command,
+                time: None,
+            },
         }
     }
 
@@ -388,305 +380,6 @@ impl Tabler {
         d.note_key_line(&cl.text);
         skip(cl, describe::SKIP_REASON)
     }
-
-    fn content(&mut self, mut cl: CapturedLine) -> Item {
-        if let Some(item) = self.describe_line(&mut cl) {
-            return item;
-        }
-        if let Some(format) = self.get.as_ref().and_then(structured_output) {
-            if parse_header(&cl.text).is_none() {
-                let reason = format!("output of `kubectl get -o {format}`, not a table");
-                return Item::Skipped {
-                    line: cl.line,
-                    text: cl.text,
-                    reason,
-                };
-            }
-            // A table pasted after it without its own command.
-            self.get = None;
-        }
-        let line = cl.line;
-        if let Some(h) = parse_header_after(&cl.text, self.get.as_ref()) {
-            return self.header(h, cl);
-        }
-        if let Some(reason) = header::too_wide(&cl.text) {
-            self.schema = None;
-            return Item::Skipped {
-                line,
-                text: cl.text,
-                reason,
-            };
-        }
-        let schema = match &self.schema {
-            Some(s) => s.clone(),
-            None => match guess_schema(&cl.text) {
-                Some(s) => {
-                    let s = Arc::new(s);
-                    self.new_stream();
-                    self.schema = Some(s.clone());
-                    s
-                }
-                None => {
-                    return Item::Skipped {
-                        line,
-                        text: cl.text,
-                        reason: "not a table row (no table header or kubectl command before it)"
-                            .into(),
-                    }
-                }
-            },
-        };
-        let lenient =
-            |s: &Schema| split::split_row_lenient(&cl.text, &s.classes(), Some(&s.positions));
-        let mut schema = schema;
-        let mut split = lenient(&schema);
-        if split.is_none() {
-            if let Some(older) = older_layout(&schema, &cl.text) {
-                self.schema = Some(older.clone());
-                schema = older;
-                split = lenient(&schema);
-            }
-        }
-        let mut repair = None;
-        if split.is_none() {
-            split = damaged_row(&cl.text, &schema).map(|(cells, why)| {
-                repair = Some(why);
-                (cells, None)
-            });
-        }
-        let Some((ranges, rest)) = split else {
-            let lone_name = schema.name_column() == 0
-                && !pre_1_0(&schema)
-                && !cl.text.contains(char::is_whitespace)
-                && looks_like_name(&cl.text);
-            let reason = if lone_name {
-                format!(
-                    "only a name: a {} row cut short after its first cell (nothing to read)",
-                    schema.kind
-                )
-            } else {
-                misfit_reason(&schema)
-            };
-            return Item::Skipped {
-                line,
-                text: cl.text,
-                reason,
-            };
-        };
-        let spans: Vec<(u32, u32)> = ranges
-            .iter()
-            .map(|&(a, b)| (to_u32(a), to_u32(b)))
-            .collect();
-        let mut note = match (cl.note, repair) {
-            (Some(a), Some(b)) => Some(format!("{a}; {b}")),
-            (a, b) => a.or(b),
-        };
-        if let Some(at) = rest {
-            let ann = format!("annotation: {}", &cl.text[at..]);
-            note = Some(match note {
-                Some(n) => format!("{n}; {ann}"),
-                None => ann,
-            });
-        }
-        if schema.kind_from == KindFrom::Cells && self.seq == 0 {
-            let n = format!(
-                "no header: columns of a {} table inferred from the cells",
-                schema.kind
-            );
-            note = Some(match note {
-                Some(x) => format!("{x}; {n}"),
-                None => n,
-            });
-        }
-        let stream = match self.stream {
-            Some(s) => s,
-            None => self.new_stream(),
-        };
-        let seq = self.seq;
-        self.seq = self.seq.saturating_add(1);
-        Item::Row(Row {
-            line,
-            stream,
-            seq,
-            snapshot: self.screen.as_ref().map(|(_, n)| *n),
-            listing: match (&self.screen, &self.get) {
-                (Some(_), _) => Some(false),
-                (None, Some(g)) => Some(!g.watch),
-                (None, None) => None,
-            },
-            schema,
-            spans,
-            time: cl.time.or(self.screen_time),
-            note,
-            text: cl.text,
-            namespace: self.get.as_ref().and_then(|g| g.namespace.clone()),
-        })
-    }
-}
-
-/// A headerless table's columns come from the command and today's layout; an older
-/// kubectl printed fewer columns: `-o wide` pods before 1.11 had no NOMINATED NODE,
-/// READINESS GATES; nodes before 1.8 no ROLES (before 1.6 no VERSION either);
-/// Deployments and StatefulSets before 1.13 DESIRED/CURRENT counts. When a row does
-/// not fit today's layout (the caller tried) but fits an older one, that is the
-/// layout of the rows that follow.
-fn older_layout(schema: &SchemaRef, text: &str) -> Option<SchemaRef> {
-    if schema.kind_from != KindFrom::Command || !schema.positions.is_empty() {
-        return None;
-    }
-    let classes = schema.classes();
-    if schema.wide {
-        // Only wide-only columns were added over the years: at most the last two.
-        let shortest = classes.len().saturating_sub(2);
-        let found = (shortest..classes.len()).rev().find_map(|n| {
-            split::split_row(text, &classes[..n], None)?;
-            let mut older = Schema::clone(schema);
-            older.columns.truncate(n);
-            Some(Arc::new(older))
-        });
-        if found.is_some() {
-            return found;
-        }
-    }
-    // Earlier column sets of the kind: the current columns without some of them
-    // (the extra columns a command adds, NAMESPACE, labels, stay).
-    let dropped: &[&[&str]] = match (&schema.kind, schema.wide) {
-        (ResourceKind::Node, false) => &[&["ROLES"], &["ROLES", "VERSION"]],
-        (ResourceKind::Node, true) => &[&["ROLES"], &["ROLES", "INTERNAL-IP"]],
-        _ => &[],
-    };
-    let added: &[(&str, &[&str])] = match schema.kind {
-        ResourceKind::Deployment => &[("READY", &["DESIRED", "CURRENT"])],
-        ResourceKind::StatefulSet => &[("READY", &["DESIRED", "CURRENT"])],
-        _ => &[],
-    };
-    let candidates = dropped
-        .iter()
-        .map(|gone| {
-            schema
-                .columns
-                .iter()
-                .filter(|c| !gone.contains(&&*c.header))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
-        .chain(added.iter().map(|(replaced, by)| {
-            schema
-                .columns
-                .iter()
-                .flat_map(|c| {
-                    if &*c.header == *replaced {
-                        by.iter()
-                            .map(|h| Column {
-                                header: Arc::from(*h),
-                                class: cells::CellClass::Count,
-                            })
-                            .collect()
-                    } else {
-                        vec![c.clone()]
-                    }
-                })
-                .collect::<Vec<_>>()
-        }));
-    for columns in candidates {
-        let classes: Vec<_> = columns.iter().map(|c| c.class).collect();
-        if split::split_row(text, &classes, None).is_some() {
-            let mut older = Schema::clone(schema);
-            older.columns = columns;
-            return Some(Arc::new(older));
-        }
-    }
-    None
-}
-
-/// A row kubectl printed whole but the copy damaged, read as far as it goes: a last
-/// cell with a stray character (`<none>>`) kept verbatim, or a row cut short (`web-1
-/// 1/1 Terminating 0` with no AGE…) whose missing trailing cells are empty. Only for a
-/// line laid out like kubectl's (an object name first, cells apart by two spaces or
-/// more) under a header or a command, never for a guessed table; at most two splits
-/// of the line. The note says what is wrong. The cells, and the note.
-fn damaged_row(text: &str, schema: &Schema) -> Option<(split::Cells, String)> {
-    if schema.kind_from == KindFrom::Cells || schema.columns.len() < 2 || pre_1_0(schema) {
-        return None;
-    }
-    let words = split::words(text);
-    let first = words.first()?;
-    // Cells as kubectl lays them out: runs of words between gaps of two or more.
-    let runs = 1 + words.iter().skip(1).filter(|w| w.gap >= 2).count();
-    if runs < 2 || !looks_like_name(&text[first.start..first.end]) || schema.name_column() != 0 {
-        return None;
-    }
-    let mut classes = schema.classes();
-    let positions = Some(&schema.positions[..]);
-    let n = classes.len();
-    // The last cell damaged: every other cell fits its grammar, the last is any word.
-    let last = classes[n - 1];
-    classes[n - 1] = cells::CellClass::Token;
-    if let Some(cells) = split::split_row(text, &classes, positions) {
-        let (a, b) = cells[n - 1];
-        return Some((
-            cells,
-            format!(
-                "last cell {:?} is not a {} cell: kept verbatim (damaged in the copy?)",
-                &text[a..b],
-                schema.columns[n - 1].header
-            ),
-        ));
-    }
-    classes[n - 1] = last;
-    // Cut short: one run a cell, so the first `runs` columns.
-    let k = runs;
-    if k >= n {
-        return None;
-    }
-    let mut cells = split::split_row(text, &classes[..k], positions)?;
-    let missing: Vec<&str> = schema.columns[k..].iter().map(|c| &*c.header).collect();
-    cells.extend(std::iter::repeat_n((text.len(), text.len()), n - k));
-    Some((
-        cells,
-        format!(
-            "row ends early: no {} (cut short in the copy?)",
-            missing.join(", ")
-        ),
-    ))
-}
-
-/// A table of kubectl before 1.0 (`POD …`, `CONTROLLER …`): an object's second and
-/// later containers are printed on lines of their own, under CONTAINER(S)/IMAGE(S).
-fn pre_1_0(schema: &Schema) -> bool {
-    schema
-        .columns
-        .first()
-        .is_some_and(|c| matches!(&*c.header, "POD" | "CONTROLLER"))
-}
-
-/// Why a row does not fit its table: the kind and the first columns (a reason is
-/// kept per skipped line and counted by its text, so it stays short whatever the
-/// header claimed).
-fn misfit_reason(schema: &Schema) -> String {
-    if pre_1_0(schema) {
-        return "a container line of the object above (kubectl before 1.0 printed one line \
-                per container), not a row of its own"
-            .into();
-    }
-    const LISTED: usize = 12;
-    let names: Vec<&str> = schema
-        .columns
-        .iter()
-        .take(LISTED)
-        .map(|c| &*c.header)
-        .collect();
-    let more = schema.columns.len().saturating_sub(LISTED);
-    let rest = if more > 0 {
-        format!(", … {more} more")
-    } else {
-        String::new()
-    };
-    format!(
-        "does not fit the {} table's columns ({}{rest})",
-        schema.kind,
-        names.join(", ")
-    )
 }
 
 /// The `-o` format of a `kubectl get` whose output is no table (`json`, `yaml`,
@@ -709,38 +402,6 @@ fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
     }
     let kind = command_kind(get)?;
     schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
-}
-
-/// A kubernetes object name (DNS-1123 subdomain, case-insensitive for leniency).
-fn looks_like_name(w: &str) -> bool {
-    let w = w.split_once('/').map_or(w, |(_, n)| n);
-    !w.is_empty()
-        && w.len() <= 253
-        && w.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-        && w.as_bytes()[0].is_ascii_alphanumeric()
-}
-
-/// Guesses the kind of a headerless row from its cells: the experiment kind whose
-/// current columns (normal or wide) fit it.
-fn guess_schema(text: &str) -> Option<Schema> {
-    let first = text.split_whitespace().next()?;
-    if !looks_like_name(first) || text.split_whitespace().count() < 3 {
-        return None;
-    }
-    for kind in GUESSABLE_KINDS {
-        for wide in [true, false] {
-            let get = GetCommand {
-                wide,
-                ..Default::default()
-            };
-            let schema = schema_for_kind(kind.clone(), Some(&get), KindFrom::Cells)?;
-            if split::split_row(text, &schema.classes(), None).is_some() {
-                return Some(schema);
-            }
-        }
-    }
-    None
 }
 
 #[cfg(test)]
