@@ -113,9 +113,6 @@ fn files_in_dirs(dir: &Path) -> Vec<PathBuf> {
 #[test]
 #[ignore]
 fn regenerate_seed_corpus() {
-    use watchtrail::tables::cells::CellClass;
-    use watchtrail::tables::{Item, Tabler};
-
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let corpus = repo.join("fuzz/corpus");
     let files = transcripts(repo);
@@ -149,6 +146,22 @@ fn regenerate_seed_corpus() {
         write_seed(&dir, name, &fs::read(path).unwrap());
     }
 
+    row_and_duration_seeds(&corpus, &files);
+    let dur_dir = corpus.join("duration");
+    // A few texts the ms half of the duration target reads (8 bytes or more).
+    for (i, t) in ["<invalid>", "<unknown>", "292y0000", "7y364d00"]
+        .iter()
+        .enumerate()
+    {
+        write_seed(&dur_dir, &format!("long-{i}"), t.as_bytes());
+    }
+}
+
+/// The split_row seeds (every transcript's rows with their table's classes and header
+/// positions, one a shape) and the duration seeds (their duration cells).
+fn row_and_duration_seeds(corpus: &Path, files: &[(String, std::path::PathBuf)]) {
+    use watchtrail::tables::cells::CellClass;
+    use watchtrail::tables::{Item, Tabler};
     // split_row: the rows of every transcript with their table's classes and header
     // positions; duration: the duration cells of those rows.
     let row_dir = corpus.join("split_row");
@@ -158,7 +171,7 @@ fn regenerate_seed_corpus() {
     let mut shapes = BTreeSet::new();
     let mut durations = BTreeSet::new();
     let mut rows = 0;
-    for (name, path) in &files {
+    for (name, path) in files {
         let mut tabler = Tabler::new(0);
         let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
         for cl in watchtrail::capture::capture_bytes(&fs::read(path).unwrap()) {
@@ -209,12 +222,5 @@ fn regenerate_seed_corpus() {
                 targets::encode_split_input(&classes, positions.map(|p| p.as_slice()), &row.text);
             write_seed(&row_dir, &format!("{stem}-{}", row.line), &input);
         }
-    }
-    // A few texts the ms half of the duration target reads (8 bytes or more).
-    for (i, t) in ["<invalid>", "<unknown>", "292y0000", "7y364d00"]
-        .iter()
-        .enumerate()
-    {
-        write_seed(&dur_dir, &format!("long-{i}"), t.as_bytes());
     }
 }
