@@ -134,15 +134,28 @@ fn first_seen_order(ing: &Ingested, x: &Phase, n: &Phase) -> scenario::Order {
 
 /// A plain `kubectl get` (no `-w`): typed to look, not to change anything.
 fn is_listing_command(text: &str) -> bool {
-    let mut words = text
-        .split_whitespace()
-        .skip_while(|w| matches!(*w, "sudo" | "-u" | "centos" | "watch"));
-    let first = words.next().unwrap_or("");
-    let kubectl =
-        crate::kube::actions::KUBECTL_NAMES.contains(&first.rsplit('/').next().unwrap_or(first));
-    kubectl
-        && words.next() == Some("get")
-        && !text.split_whitespace().any(|w| w == "-w" || w == "--watch")
+    let words: Vec<&str> = text.split_whitespace().collect();
+    // Past any wrapper (`sudo -u admin`, `watch -n 2`, `time`): kubectl's own name.
+    let Some(at) = words.iter().position(|w| {
+        crate::kube::actions::KUBECTL_NAMES.contains(&w.rsplit('/').next().unwrap_or(w))
+    }) else {
+        return false;
+    };
+    // Its subcommand: the first word after global flags (`-n ns`, `--context c`).
+    let mut rest = words[at + 1..].iter();
+    let mut sub = None;
+    while let Some(w) = rest.next() {
+        if matches!(
+            *w,
+            "-n" | "--namespace" | "--context" | "--kubeconfig" | "-s" | "--server"
+        ) {
+            rest.next();
+        } else if !w.starts_with('-') {
+            sub = Some(*w);
+            break;
+        }
+    }
+    sub == Some("get") && !words.iter().any(|w| *w == "-w" || *w == "--watch")
 }
 
 /// The phases of an incident; null when not seen.
@@ -539,4 +552,22 @@ fn not_a_node_failure(pods: &[&ObjectTimeline]) -> Option<&'static str> {
     } else {
         "manual-delete"
     })
+}
+
+#[cfg(test)]
+mod listing_tests {
+    use super::is_listing_command;
+
+    #[test]
+    fn a_plain_get_is_a_listing_whatever_wraps_it() {
+        assert!(is_listing_command("kubectl get pods -o wide"));
+        assert!(is_listing_command(
+            "sudo -u admin kubectl get po -n sock-shop"
+        ));
+        assert!(is_listing_command("kubectl -n kube-system get pods"));
+        assert!(is_listing_command("/usr/local/bin/k get nodes"));
+        assert!(!is_listing_command("kubectl get pods -w"));
+        assert!(!is_listing_command("kubectl describe pod web-0"));
+        assert!(!is_listing_command("virsh start kube3"));
+    }
 }
