@@ -22,6 +22,22 @@ fn corpus() -> Option<PathBuf> {
     );
 }
 
+/// `analyze --format json` of one corpus file.
+fn analysis(dir: &std::path::Path, name: &str) -> serde_json::Value {
+    let out = assert_cmd::Command::cargo_bin("watchtrail")
+        .unwrap()
+        .args(["analyze", "--format", "json"])
+        .arg(dir.join(name))
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: no JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 #[test]
 fn every_real_transcript_gets_an_accepted_verdict() {
     let Some(dir) = corpus() else { return };
@@ -34,18 +50,7 @@ fn every_real_transcript_gets_an_accepted_verdict() {
             .as_array()
             .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
             .unwrap_or_default();
-        let out = assert_cmd::Command::cargo_bin("watchtrail")
-            .unwrap()
-            .args(["analyze", "--format", "json"])
-            .arg(dir.join(name))
-            .output()
-            .unwrap();
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{name}: no JSON ({e}); stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
+        let doc = analysis(&dir, name);
         let got = doc["scenario"].as_str().unwrap_or("").to_string();
         if accept.is_empty() {
             // Unclear from the text alone: any verdict but a confident no-failure is
@@ -81,13 +86,7 @@ fn the_failed_node_is_the_one_the_labels_name() {
         if want.contains(' ') {
             continue;
         }
-        let out = assert_cmd::Command::cargo_bin("watchtrail")
-            .unwrap()
-            .args(["analyze", "--format", "json"])
-            .arg(dir.join(name))
-            .output()
-            .unwrap();
-        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let doc = analysis(&dir, name);
         let nodes: Vec<&str> = doc["incidents"]
             .as_array()
             .map(|a| a.iter().filter_map(|i| i["node"].as_str()).collect())

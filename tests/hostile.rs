@@ -28,16 +28,6 @@ mod hostile_support;
 use common::sample;
 #[allow(unused_imports)]
 use hostile_support::*;
-#[allow(unused_imports)]
-use serde_json::Value;
-#[allow(unused_imports)]
-use std::io::{BufRead, BufReader, Read, Write};
-#[allow(unused_imports)]
-use std::path::{Path, PathBuf};
-#[allow(unused_imports)]
-use std::process::{Child, Command as StdCommand, Stdio};
-#[allow(unused_imports)]
-use std::time::{Duration, Instant};
 
 #[test]
 fn random_bytes_are_accounted_and_refused_cleanly_by_every_command() {

@@ -35,15 +35,9 @@ fn failed_before_capture(s: &State) -> bool {
 /// The phase of a state that shows a failure at or before its first line; for an
 /// object's first state, as early as its creation.
 fn phase(what: String, o: &ObjectTimeline, si: usize) -> Phase {
-    let s = &o.states[si];
-    Phase {
-        at: s.from,
-        what,
-        evidence: vec![ev(&s.lines[0])],
-        point: s.from_point,
-        alternatives: Vec::new(),
-        since: s.since_point.or((si == 0).then_some(o.created_point)),
-    }
+    let mut p = super::story::state_phase(what, &o.states[si]);
+    p.since = p.since.or((si == 0).then_some(o.created_point));
+    p
 }
 
 /// Failures shown by node lines: each turn to NotReady, and a first line already

@@ -2,12 +2,12 @@
 //! checking accounts, and the inputs several tests build.
 #![allow(dead_code, unused_imports)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command as StdCommand, Stdio};
-use std::time::{Duration, Instant};
+pub use std::io::{BufRead, BufReader, Read, Write};
+pub use std::path::{Path, PathBuf};
+pub use std::process::{Child, Command as StdCommand, Stdio};
+pub use std::time::{Duration, Instant};
 
-use serde_json::Value;
+pub use serde_json::Value;
 
 /// No run may take longer than this (the debug build is slow; a hang is far slower).
 pub const LIMIT: Duration = Duration::from_secs(180);
