@@ -42,7 +42,14 @@ fn find<'a>(
 }
 
 fn score(seed: u64) {
-    let (a, truth) = soak(seed, 1_500_000, 300, 40);
+    let report = score_soak(seed, 1_500_000, 300, 40);
+    eprintln!("{report}");
+}
+
+/// Scores one soak against its truth, panicking below the bars; returns the
+/// report.
+fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> String {
+    let (a, truth) = soak(seed, bytes, pods, failures);
     // A failure whose only lines are the node controller's marks (the capture ends
     // before an eviction or a return) cannot be told from status writes that change
     // nothing printed: it is not scored, and only the last few failures are such.
@@ -51,8 +58,12 @@ fn score(seed: u64) {
         .iter()
         .filter(|f| f.evicted_ms.is_some() || f.returned_ms.is_some())
         .collect();
-    assert!(truth.failures.len() - seen.len() <= 3, "{truth:#?}");
-    assert!(seen.len() >= 30, "{} failures", seen.len());
+    assert!(
+        truth.failures.len() - seen.len() <= 3,
+        "{:#?}",
+        truth.failures.len()
+    );
+    assert!(seen.len() * 4 >= failures * 3, "{} failures", seen.len());
     let mut used = vec![false; a.incidents.len()];
     let (mut found, mut right) = (0, 0);
     let mut wrong = Vec::new();
@@ -86,9 +97,24 @@ fn score(seed: u64) {
     assert!(found * 100 >= n * 95, "{report}");
     assert!(incidents * 100 <= truth.failures.len() * 105, "{report}");
     assert!(right * 100 >= found * 90, "{report}");
+    report
 }
 
 #[test]
 fn every_failure_of_a_soak_is_an_incident_with_its_scenario() {
     score(2);
+}
+
+/// A long soak, as large as asked: `WATCHTRAIL_SOAK_MB=50 cargo test --release --test
+/// soak -- --ignored --nocapture` (10 failures a MB, 2,000 pods, as the soak).
+#[test]
+#[ignore = "minutes in a debug build; run in release with WATCHTRAIL_SOAK_MB"]
+fn a_long_soak_scores_as_a_short_one() {
+    let mb: u64 = std::env::var("WATCHTRAIL_SOAK_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let started = std::time::Instant::now();
+    let report = score_soak(7, mb * 1_000_000, 2_000, (mb * 10) as usize);
+    eprintln!("{report}\n({:.1} s)", started.elapsed().as_secs_f64());
 }

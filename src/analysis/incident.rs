@@ -88,7 +88,9 @@ pub(super) fn earlier(a: &Interval, b: &Interval) -> bool {
 fn order_to_n(t: &Timelines, ing: &Ingested, x: &Phase, n: &Phase) -> scenario::Order {
     // Every question below has `x` at one end: one search from it answers them all
     // (N may have hundreds of alternative points).
-    let _ = t.difference(x.point, x.point);
+    if t.is_small() {
+        t.keep_searches_from(x.point);
+    }
     // A phase seen in a listing happened at or before its line, after `since`: N is
     // first when its latest moment is before x's earliest, and the other way round.
     let x_earliest = x.earliest();
@@ -335,7 +337,7 @@ fn follow(
     // "Possibly after the failure" is asked from the earliest moment it can be.
     let f = fail.f.earliest();
     // Most questions below are about the failure's point: search from it once.
-    let _ = t.difference(f, f);
+    t.keep_searches_from(f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
     let Stories {
         mut e,

@@ -15,6 +15,7 @@
 mod assemble;
 pub(crate) mod build;
 mod conflicts;
+mod distances;
 pub(crate) mod interval;
 pub(crate) mod links;
 pub(crate) mod objects;
@@ -27,6 +28,7 @@ use serde::Serialize;
 use crate::Text;
 
 pub(crate) use build::build;
+pub(crate) use distances::DistanceCache;
 pub use interval::Interval;
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
@@ -292,109 +294,7 @@ pub struct Timelines {
     pub(crate) cache: DistanceCache,
 }
 
-/// Shortest distances from a few recently asked points (forward, reversed): the
-/// analysis asks many pairs that share one end (the failure's point), and each
-/// search is a pass over the whole network.
-#[derive(Default)]
-pub struct DistanceCache(
-    std::sync::Mutex<Vec<(Point, Distances)>>,
-    /// The arrays of [`Timelines::difference_near`]'s searches.
-    std::sync::Mutex<stn::Scratch>,
-);
-
-impl Clone for DistanceCache {
-    fn clone(&self) -> Self {
-        DistanceCache::default()
-    }
-}
-
-impl std::fmt::Debug for DistanceCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DistanceCache")
-    }
-}
-
-type Distances = std::sync::Arc<(Vec<Ms>, Vec<Ms>)>;
-
-impl DistanceCache {
-    const ENTRIES: usize = 4;
-
-    /// The distances from `p`, if cached; a hit becomes the most recent entry.
-    fn get(&self, p: Point) -> Option<Distances> {
-        let mut c = self.0.lock().ok()?;
-        let i = c.iter().position(|(q, _)| *q == p)?;
-        let entry = c.remove(i);
-        let d = entry.1.clone();
-        c.push(entry);
-        Some(d)
-    }
-
-    fn put(&self, p: Point, d: Distances) {
-        if let Ok(mut c) = self.0.lock() {
-            if c.len() >= Self::ENTRIES {
-                c.remove(0);
-            }
-            c.push((p, d));
-        }
-    }
-}
-
 impl Timelines {
-    /// Tightest interval of a point on the experiment clock.
-    pub fn at(&self, p: Point) -> Interval {
-        self.bounds.get(p).copied().unwrap_or(Interval::UNKNOWN)
-    }
-
-    /// Tightest interval of `x_b − x_a` (a duration between two points), asking the
-    /// network for the pair (tighter than subtracting the two intervals).
-    pub fn difference(&self, a: Point, b: Point) -> Interval {
-        let loose = Interval::minus(self.at(b), self.at(a));
-        // From a: x_b − x_a ≤ fwd_a[b], x_a − x_b ≤ back_a[b]. From b, the same read
-        // the other way round.
-        let (lo, hi) = if let Some(d) = self.cache.get(a) {
-            (-d.1[b], d.0[b])
-        } else if let Some(d) = self.cache.get(b) {
-            (-d.0[a], d.1[a])
-        } else {
-            match self.net.distances_both(a) {
-                (Ok(f), Ok(r)) if b < f.len() && b < r.len() => {
-                    let d = std::sync::Arc::new((f, r));
-                    self.cache.put(a, d.clone());
-                    (-d.1[b], d.0[b])
-                }
-                _ => return loose,
-            }
-        };
-        Interval::new(lo.max(loose.min_ms), hi.min(loose.max_ms))
-    }
-
-    /// Whether a search over the whole network is cheap (a few thousand points).
-    pub fn is_small(&self) -> bool {
-        self.net.len() <= 16_384
-    }
-
-    /// [`Timelines::difference`] for two points close in time (a pod's eviction and
-    /// its replacement's creation), asked of the part of the network within ten
-    /// minutes of them: never narrower than the whole network's answer (fewer
-    /// constraints), and it costs the points near the pair, not the capture. Where
-    /// the pair is not joined there, each end's own bounds.
-    pub fn difference_near(&self, a: Point, b: Point) -> Interval {
-        const REACH_MS: Ms = 10 * 60_000;
-        let loose = Interval::minus(self.at(b), self.at(a));
-        let (Some(pa), Some(pb)) = (self.net.feasible_time(a), self.net.feasible_time(b)) else {
-            return loose;
-        };
-        let window = (pa.min(pb) - REACH_MS, pa.max(pb) + REACH_MS);
-        let Ok(mut scratch) = self.cache.1.lock() else {
-            return loose;
-        };
-        let hi = self.net.distance_within(a, b, false, window, &mut scratch);
-        let back = self.net.distance_within(a, b, true, window, &mut scratch);
-        let hi = hi.unwrap_or(stn::UNBOUNDED).min(loose.max_ms);
-        let lo = back.map_or(-stn::UNBOUNDED, |x| -x).max(loose.min_ms);
-        Interval::new(lo, hi)
-    }
-
     /// Objects of one kind.
     pub fn of_kind<'a>(
         &'a self,

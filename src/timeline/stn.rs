@@ -20,7 +20,10 @@
 use std::collections::VecDeque;
 
 mod adjacency;
+mod local;
 mod settle;
+
+pub use local::Landmarks;
 
 use adjacency::Adjacency;
 

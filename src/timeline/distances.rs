@@ -1,0 +1,243 @@
+//! How far apart two points are: the questions the analysis asks of the network.
+//!
+//! On a short capture a search over the whole network answers exactly, and one search
+//! from a point answers every pair that shares it (the failure's point), so the last
+//! few are kept. On a long capture — a soak of thousands of failures, millions of
+//! points — a whole-network search per incident would make the analysis cost
+//! incidents × capture size; there the answers come from the network near the pair
+//! instead (`stn::local`): bounds chained through landmarks for any pair, tightened by
+//! a search of the points within a few minutes of the pair when it is close. Both
+//! are honest: an interval may come out wider than the whole network's, never
+//! narrower, so it still holds the truth.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::stn::{Landmarks, Ms, Scratch, UNBOUNDED};
+use super::{Interval, Point, Timelines};
+
+/// Above this many points a whole-network search per question is too dear.
+const SMALL_NETWORK: usize = 16_384;
+
+/// Landmarks one every this much feasible time.
+const LANDMARK_SPACING_MS: Ms = 20 * 60_000;
+
+/// How far past the points it must reach a windowed search looks.
+const MARGIN_MS: Ms = 60_000;
+
+/// Pairs closer than this (in feasible time) are also asked of a windowed search.
+const NEAR_MS: Ms = 3 * 60_000;
+
+/// How far a kept search from a point (the failure's) reaches either way.
+const KEPT_REACH_MS: Ms = 30 * 60_000;
+
+/// Distances from a few recently asked points (forward, reversed), and on a long
+/// capture the landmarks: the analysis asks many pairs that share one end.
+#[derive(Default)]
+pub struct DistanceCache {
+    recent: Mutex<Vec<(Point, Distances)>>,
+    landmarks: OnceLock<Option<Landmarks>>,
+    /// The arrays of the local searches.
+    scratch: Mutex<Scratch>,
+}
+
+/// From one point: forward and reversed distances, over the whole network (indexed by
+/// point) or a window (sorted by point).
+enum Distances {
+    Whole(Arc<(Vec<Ms>, Vec<Ms>)>),
+    Window(Arc<(Reached, Reached)>),
+}
+
+impl Clone for Distances {
+    fn clone(&self) -> Self {
+        match self {
+            Distances::Whole(d) => Distances::Whole(d.clone()),
+            Distances::Window(d) => Distances::Window(d.clone()),
+        }
+    }
+}
+
+impl Distances {
+    /// (forward, reversed) distance to `v`.
+    fn to(&self, v: Point) -> (Ms, Ms) {
+        match self {
+            Distances::Whole(d) => (
+                d.0.get(v).copied().unwrap_or(UNBOUNDED),
+                d.1.get(v).copied().unwrap_or(UNBOUNDED),
+            ),
+            Distances::Window(d) => (find(&d.0, v), find(&d.1, v)),
+        }
+    }
+}
+
+/// The points a windowed search reached, with their distances, sorted by point.
+type Reached = Vec<(u32, Ms)>;
+
+fn find(sorted: &[(u32, Ms)], v: Point) -> Ms {
+    sorted
+        .binary_search_by_key(&(v as u32), |e| e.0)
+        .map_or(UNBOUNDED, |i| sorted[i].1)
+}
+
+impl Clone for DistanceCache {
+    fn clone(&self) -> Self {
+        DistanceCache::default()
+    }
+}
+
+impl std::fmt::Debug for DistanceCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DistanceCache")
+    }
+}
+
+impl DistanceCache {
+    const ENTRIES: usize = 4;
+
+    /// The distances from `p`, if cached; a hit becomes the most recent entry.
+    fn get(&self, p: Point) -> Option<Distances> {
+        let mut c = self.recent.lock().ok()?;
+        let i = c.iter().position(|(q, _)| *q == p)?;
+        let entry = c.remove(i);
+        let d = entry.1.clone();
+        c.push(entry);
+        Some(d)
+    }
+
+    fn put(&self, p: Point, d: Distances) {
+        if let Ok(mut c) = self.recent.lock() {
+            if c.len() >= Self::ENTRIES {
+                c.remove(0);
+            }
+            c.push((p, d));
+        }
+    }
+}
+
+impl Timelines {
+    /// Tightest interval of a point on the experiment clock.
+    pub fn at(&self, p: Point) -> Interval {
+        self.bounds.get(p).copied().unwrap_or(Interval::UNKNOWN)
+    }
+
+    /// Whether a search over the whole network is cheap (a few thousand points).
+    pub fn is_small(&self) -> bool {
+        self.net.len() <= SMALL_NETWORK
+    }
+
+    /// Tightest interval of `x_b − x_a` (a duration between two points), asking the
+    /// network for the pair (tighter than subtracting the two intervals). Asked many
+    /// times with one end shared: that end's search is kept.
+    pub fn difference(&self, a: Point, b: Point) -> Interval {
+        if let Some(d) = self.cache.get(a) {
+            let (f, r) = d.to(b);
+            return self.tighten(a, b, -r, f);
+        }
+        if let Some(d) = self.cache.get(b) {
+            let (f, r) = d.to(a);
+            return self.tighten(a, b, -f, r);
+        }
+        if !self.is_small() {
+            return self.difference_near(a, b);
+        }
+        self.keep_searches_from(a);
+        match self.cache.get(a) {
+            Some(d) => {
+                let (f, r) = d.to(b);
+                self.tighten(a, b, -r, f)
+            }
+            None => self.tighten(a, b, -UNBOUNDED, UNBOUNDED),
+        }
+    }
+
+    /// Searches from `p` once, for the many questions about to be asked of it (the
+    /// failure's point): over the whole network when it is small, else over the points
+    /// within reach of the incident around it.
+    pub fn keep_searches_from(&self, p: Point) {
+        if self.cache.get(p).is_none() {
+            if let Some(d) = self.search_from(p) {
+                self.cache.put(p, d);
+            }
+        }
+    }
+
+    /// [`Timelines::difference`] for a pair asked once (a pod's eviction and its
+    /// replacement's creation): a search from one end that stops at the other, over
+    /// the points within minutes of the pair — never narrower than the whole
+    /// network's answer (fewer constraints), costing the points near the pair.
+    pub fn difference_near(&self, a: Point, b: Point) -> Interval {
+        let (Some(pa), Some(pb)) = (self.net.feasible_time(a), self.net.feasible_time(b)) else {
+            return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
+        };
+        if !self.is_small() && !self.near(a, b) {
+            return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
+        }
+        let reach = if self.is_small() {
+            10 * 60_000
+        } else {
+            MARGIN_MS
+        };
+        let window = (pa.min(pb) - reach, pa.max(pb) + reach);
+        let Ok(mut scratch) = self.cache.scratch.lock() else {
+            return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
+        };
+        let hi = self.net.distance_within(a, b, false, window, &mut scratch);
+        let back = self.net.distance_within(a, b, true, window, &mut scratch);
+        drop(scratch);
+        let hi = hi.unwrap_or(UNBOUNDED);
+        let lo = back.map_or(-UNBOUNDED, |x| -x);
+        self.tighten(a, b, lo, hi)
+    }
+
+    /// `[lo, hi]` narrowed by what else is known of the pair: each end's bounds on
+    /// the clock and, on a long capture, the landmarks' chain.
+    fn tighten(&self, a: Point, b: Point, lo: Ms, hi: Ms) -> Interval {
+        let loose = Interval::minus(self.at(b), self.at(a));
+        let (mut lo, mut hi) = (lo.max(loose.min_ms), hi.min(loose.max_ms));
+        if !self.is_small() {
+            if let Some(marks) = self.landmarks() {
+                let (clo, chi) = marks.bound(a, b);
+                lo = lo.max(clo);
+                hi = hi.min(chi);
+            }
+        }
+        Interval::new(lo.max(-UNBOUNDED), hi.min(UNBOUNDED))
+    }
+
+    /// Whether two points lie within minutes of each other (by their feasible times).
+    fn near(&self, a: Point, b: Point) -> bool {
+        match (self.net.feasible_time(a), self.net.feasible_time(b)) {
+            (Some(pa), Some(pb)) => (pa - pb).abs() <= NEAR_MS,
+            _ => false,
+        }
+    }
+
+    /// The distances from `a` both ways: over the whole network when it is small,
+    /// else over the points within reach of the pairs `difference` asks of it.
+    fn search_from(&self, a: Point) -> Option<Distances> {
+        if self.is_small() {
+            return match self.net.distances_both(a) {
+                (Ok(f), Ok(r)) => Some(Distances::Whole(Arc::new((f, r)))),
+                _ => None,
+            };
+        }
+        let pa = self.net.feasible_time(a)?;
+        let window = (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS);
+        let mut scratch = self.cache.scratch.lock().ok()?;
+        let mut one_way = |reversed: bool| {
+            self.net.search_within(a, reversed, window, &mut scratch);
+            let mut out = scratch.reached();
+            out.sort_unstable_by_key(|e| e.0);
+            out
+        };
+        let f = one_way(false);
+        let r = one_way(true);
+        Some(Distances::Window(Arc::new((f, r))))
+    }
+
+    fn landmarks(&self) -> Option<&Landmarks> {
+        self.cache
+            .landmarks
+            .get_or_init(|| self.net.landmarks(LANDMARK_SPACING_MS, MARGIN_MS))
+            .as_ref()
+    }
+}

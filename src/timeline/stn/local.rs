@@ -1,0 +1,372 @@
+//! Distances asked of a part of the network, and bounds chained through landmarks.
+//!
+//! A long capture's network has millions of points, and a question about one incident
+//! (is this pod's Terminating after the failure? how long until its replacement was
+//! ready?) should not cost a search over all of them. Two honest shortcuts answer it
+//! from nearby points only:
+//!
+//! - a search restricted to the points whose feasible time (the potential) lies in a
+//!   window: a sub-network has fewer constraints, so its distances are never shorter
+//!   than the whole network's, and an interval built from them may only be wider;
+//! - **landmarks**: one point every `spacing` of feasible time. Each point keeps its
+//!   bounds relative to its landmark (`x_p − x_L`), each landmark its bounds to the
+//!   next, both from windowed searches. Any pair is then bounded by the chain
+//!   `(x_b − x_Lb) + (x_Lb − x_La) + (x_La − x_a)`: every term is the length of a real
+//!   path, so the sum bounds the pair's true difference from outside.
+//!
+//! Building the landmarks costs a few windowed searches per point of the capture
+//! (linear in its length); a question then costs O(1). Near pairs get the windowed
+//! search as well, which keeps the order of close steps as exact as the whole network
+//! would (the randomised test in `tests.rs` checks both against it).
+
+use rayon::prelude::*;
+
+use super::{Buckets, Ms, Network, Scratch, UNBOUNDED};
+
+/// Bounds of every point relative to a nearby landmark, and of each landmark to the
+/// next (see the module's documentation).
+#[derive(Debug, Default)]
+pub struct Landmarks {
+    /// Per point: the index of its landmark (`NONE` without a potential).
+    home: Vec<u32>,
+    /// Per point: `x_p − x_home ∈ [lo, hi]`, saturated to `±REL_UNBOUNDED`.
+    rel: Vec<(i32, i32)>,
+    /// The steps from each landmark to the next: upper bounds on `x_Lk+1 − x_Lk`.
+    up: Chain,
+    /// Upper bounds on `x_Lk − x_Lk+1`.
+    down: Chain,
+}
+
+/// Prefix sums of a chain's steps, with the unbounded steps counted apart: a span is
+/// bounded when it crosses none of them.
+#[derive(Debug)]
+struct Chain {
+    sum: Vec<Ms>,
+    breaks: Vec<u32>,
+}
+
+impl Default for Chain {
+    /// The chain of the first landmark alone.
+    fn default() -> Chain {
+        Chain {
+            sum: vec![0],
+            breaks: vec![0],
+        }
+    }
+}
+
+impl Chain {
+    fn push_step(&mut self, step: Ms) {
+        let (sum, breaks) = (
+            self.sum[self.sum.len() - 1],
+            self.breaks[self.breaks.len() - 1],
+        );
+        if step < UNBOUNDED {
+            self.sum.push(sum + step);
+            self.breaks.push(breaks);
+        } else {
+            self.sum.push(sum);
+            self.breaks.push(breaks + 1);
+        }
+    }
+
+    /// The sum of steps `i..j`, if all are bounded.
+    fn span(&self, i: usize, j: usize) -> Option<Ms> {
+        (self.breaks.get(i)? == self.breaks.get(j)?).then(|| self.sum[j] - self.sum[i])
+    }
+}
+
+const NONE: u32 = u32::MAX;
+const REL_UNBOUNDED: i32 = i32::MAX;
+
+impl Landmarks {
+    /// Bounds `[lo, hi]` of `x_b − x_a` through the chain (`±UNBOUNDED` where there is
+    /// no bounded path this way).
+    pub fn bound(&self, a: usize, b: usize) -> (Ms, Ms) {
+        let unknown = (-UNBOUNDED, UNBOUNDED);
+        let (Some(&ka), Some(&kb)) = (self.home.get(a), self.home.get(b)) else {
+            return unknown;
+        };
+        if ka == NONE || kb == NONE {
+            return unknown;
+        }
+        let (ra, rb) = (self.rel[a], self.rel[b]);
+        // x_b − x_a ≤ (x_b − x_Lb) + (x_Lb − x_La) + (x_La − x_a)
+        let hi = sum3(upper(rb.1), self.chain(ka, kb), lower_neg(ra.0));
+        // x_a − x_b ≤ (x_a − x_La) + (x_La − x_Lb) + (x_Lb − x_b)
+        let back = sum3(upper(ra.1), self.chain(kb, ka), lower_neg(rb.0));
+        (back.map_or(-UNBOUNDED, |x| -x), hi.unwrap_or(UNBOUNDED))
+    }
+
+    /// An upper bound on `x_Lj − x_Li`.
+    fn chain(&self, i: u32, j: u32) -> Option<Ms> {
+        let (i, j) = (i as usize, j as usize);
+        if j >= i {
+            self.up.span(i, j)
+        } else {
+            self.down.span(j, i)
+        }
+    }
+
+    /// How many landmarks.
+    pub fn len(&self) -> usize {
+        self.up.sum.len()
+    }
+
+    /// Whether there are none (a network without points).
+    pub fn is_empty(&self) -> bool {
+        self.home.is_empty()
+    }
+}
+
+/// `hi` of a relative bound, as an upper bound.
+fn upper(hi: i32) -> Option<Ms> {
+    (hi != REL_UNBOUNDED).then_some(hi as Ms)
+}
+
+/// `−lo` of a relative bound (an upper bound on the negated difference).
+fn lower_neg(lo: i32) -> Option<Ms> {
+    (lo != -REL_UNBOUNDED).then_some(-(lo as Ms))
+}
+
+fn sum3(a: Option<Ms>, b: Option<Ms>, c: Option<Ms>) -> Option<Ms> {
+    Some(a? + b? + c?)
+}
+
+fn to_rel(d: Ms) -> i32 {
+    if d >= UNBOUNDED {
+        REL_UNBOUNDED
+    } else {
+        d.clamp(-(REL_UNBOUNDED as Ms) + 1, REL_UNBOUNDED as Ms - 1) as i32
+    }
+}
+
+impl Scratch {
+    /// The points the last search reached, with their distances.
+    pub fn reached(&self) -> Vec<(u32, Ms)> {
+        self.touched
+            .iter()
+            .map(|&v| (v, self.dist[v as usize]))
+            .collect()
+    }
+}
+
+/// The result of one landmark's two searches.
+struct Reach {
+    homes: Vec<(u32, i32, i32)>,
+    up: Ms,
+    down: Ms,
+}
+
+impl Network {
+    /// Shortest distances from `src` over the points whose potential lies in `window`
+    /// (and `src` itself), forward (`x_v − x_src ≤ d`) or `reversed`
+    /// (`x_src − x_v ≤ d`): afterwards `scratch.dist[v]` holds them ([`UNBOUNDED`]
+    /// where not reached). False without a current potential. Costs what it visits.
+    pub fn search_within(
+        &self,
+        src: usize,
+        reversed: bool,
+        window: (Ms, Ms),
+        scratch: &mut Scratch,
+    ) -> bool {
+        let Some(potential) = self.potential.as_deref().filter(|p| p.len() == self.points) else {
+            return false;
+        };
+        scratch.reset(self.points);
+        if src >= self.points {
+            return true;
+        }
+        let sign = if reversed { -1 } else { 1 };
+        let phi = |v: usize| sign * potential[v];
+        let inside = |v: usize| (window.0..=window.1).contains(&potential[v]);
+        scratch.set(src, 0);
+        let mut queue = Buckets::default();
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
+            if d > scratch.dist[u] {
+                continue; // a stale entry: u was settled closer
+            }
+            for e in self.live(self.edges.of(u, reversed)) {
+                let v = e.to();
+                if !inside(v) {
+                    continue;
+                }
+                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
+                if nd < scratch.dist[v] {
+                    scratch.set(v, nd);
+                    queue.push(nd, v as u32);
+                }
+            }
+        }
+        let base = phi(src);
+        for &v in &scratch.touched {
+            let v = v as usize;
+            scratch.dist[v] += phi(v) - base;
+        }
+        true
+    }
+
+    /// Landmarks one every `spacing` of feasible time, each point bound to its own,
+    /// searched over a window reaching `margin` past the points it has to reach.
+    /// `None` without a current potential.
+    pub fn landmarks(&self, spacing: Ms, margin: Ms) -> Option<Landmarks> {
+        let potential = self
+            .potential
+            .as_deref()
+            .filter(|p| p.len() == self.points)?;
+        let mut order: Vec<u32> = (0..self.points as u32).collect();
+        order.sort_unstable_by_key(|&v| potential[v as usize]);
+        let first = potential[*order.first()? as usize];
+        let slot = |v: u32| (potential[v as usize] - first) / spacing.max(1);
+        // Groups of points sharing a slot; the best connected point of each leads it.
+        let mut groups: Vec<(usize, usize, u32)> = Vec::new();
+        let mut start = 0;
+        while start < order.len() {
+            let s = slot(order[start]);
+            let end = start + order[start..].partition_point(|&v| slot(v) == s);
+            let lead = *order[start..end]
+                .iter()
+                .max_by_key(|&&v| self.degree(v as usize))
+                .expect("a group is not empty");
+            groups.push((start, end, lead));
+            start = end;
+        }
+        let reaches: Vec<Reach> = (0..groups.len())
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, k| {
+                let (start, end, lead) = groups[k];
+                let next = groups.get(k + 1).map(|g| g.2);
+                let members = &order[start..end];
+                let lo = potential[members[0] as usize];
+                let hi = potential[members[members.len() - 1] as usize];
+                let hi = next.map_or(hi, |n| hi.max(potential[n as usize]));
+                let window = (lo - margin, hi + margin);
+                let mut homes: Vec<(u32, i32, i32)> = members.iter().map(|&v| (v, 0, 0)).collect();
+                self.search_within(lead as usize, false, window, scratch);
+                for h in &mut homes {
+                    h.2 = to_rel(scratch.dist[h.0 as usize]);
+                }
+                let up = next.map_or(UNBOUNDED, |n| scratch.dist[n as usize]);
+                self.search_within(lead as usize, true, window, scratch);
+                for h in &mut homes {
+                    h.1 = -to_rel(scratch.dist[h.0 as usize]);
+                }
+                let down = next.map_or(UNBOUNDED, |n| scratch.dist[n as usize]);
+                Reach { homes, up, down }
+            })
+            .collect();
+        let mut marks = Landmarks {
+            home: vec![NONE; self.points],
+            rel: vec![(-REL_UNBOUNDED, REL_UNBOUNDED); self.points],
+            up: Chain::default(),
+            down: Chain::default(),
+        };
+        for (k, r) in reaches.iter().enumerate() {
+            for &(v, lo, hi) in &r.homes {
+                marks.home[v as usize] = k as u32;
+                marks.rel[v as usize] = (lo, hi);
+            }
+            if k + 1 < reaches.len() {
+                marks.up.push_step(r.up);
+                marks.down.push_step(r.down);
+            }
+        }
+        Some(marks)
+    }
+
+    /// How many live edges touch `v` (a landmark should be well connected).
+    fn degree(&self, v: usize) -> usize {
+        self.live(self.edges.of(v, false)).count() + self.live(self.edges.of(v, true)).count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rng(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |m: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % m
+        }
+    }
+
+    /// Random networks shaped like a capture (points spread over two hours, most
+    /// constraints between points minutes apart, a few across the whole span), built
+    /// around a solution: every chained bound and every windowed distance holds the
+    /// whole network's answer, never inside it.
+    #[test]
+    fn chained_and_windowed_bounds_never_narrow_the_whole_networks() {
+        let mut next = rng(0x51_7cc1_b727_220a_u64);
+        let mut bounded_far = 0;
+        for _ in 0..60 {
+            let size = 20 + next(120) as usize;
+            let solution: Vec<Ms> = (0..size).map(|_| next(7_200_000) as Ms).collect();
+            let mut n = Network::new();
+            for _ in 0..size {
+                n.point();
+            }
+            for id in 0..size * 3 {
+                let i = next(size as u64) as usize;
+                let near: Vec<usize> = (0..size)
+                    .filter(|&j| (solution[j] - solution[i]).abs() < 600_000)
+                    .collect();
+                let j = if next(10) == 0 || near.is_empty() {
+                    next(size as u64) as usize
+                } else {
+                    near[next(near.len() as u64) as usize]
+                };
+                let d = solution[j] - solution[i];
+                n.constrain(i, j, d - next(20_000) as Ms, d + next(20_000) as Ms, id);
+            }
+            n.check().expect("built around a solution");
+            let marks = n.landmarks(5 * 60_000, 60_000).expect("a potential");
+            let mut scratch = Scratch::default();
+            for a in 0..size {
+                let f = n.distances(a, false).expect("consistent");
+                let r = n.distances(a, true).expect("consistent");
+                let pa = n.feasible_time(a).expect("a potential");
+                for b in 0..size {
+                    let (lo, hi) = marks.bound(a, b);
+                    assert!(lo <= -r[b] && hi >= f[b], "{a}->{b}: [{lo}, {hi}]");
+                    if hi < UNBOUNDED && (solution[b] - solution[a]).abs() > 1_800_000 {
+                        bounded_far += 1;
+                    }
+                }
+                for (reversed, exact) in [(false, &f), (true, &r)] {
+                    n.search_within(a, reversed, (pa - 900_000, pa + 900_000), &mut scratch);
+                    for (b, &d) in exact.iter().enumerate() {
+                        assert!(scratch.dist[b] >= d, "{a}->{b}");
+                    }
+                    n.search_within(a, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
+                    assert_eq!(&scratch.dist[..], &exact[..], "the whole window is exact");
+                }
+            }
+        }
+        assert!(bounded_far > 1_000, "far pairs get bounds: {bounded_far}");
+    }
+
+    /// On a rigid chain (each step known exactly) the landmarks are on every path,
+    /// so the chained bound of any pair, however far, is exact.
+    #[test]
+    fn a_rigid_chain_is_bounded_exactly_end_to_end() {
+        let mut n = Network::new();
+        let points: Vec<usize> = (0..200).map(|_| n.point()).collect();
+        for (id, w) in points.windows(2).enumerate() {
+            let step = 30_000 + (id as Ms % 7) * 1_000;
+            n.constrain(w[0], w[1], step, step, id);
+        }
+        n.check().expect("consistent");
+        let marks = n.landmarks(10 * 60_000, 60_000).expect("a potential");
+        assert!(marks.len() > 5, "{} landmarks", marks.len());
+        let f = n.distances(points[0], false).expect("consistent");
+        for &b in &points {
+            assert_eq!(marks.bound(points[0], b), (f[b], f[b]));
+            assert_eq!(marks.bound(b, points[0]), (-f[b], -f[b]));
+        }
+    }
+}
