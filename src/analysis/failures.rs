@@ -81,7 +81,7 @@ fn downed_before(t: &Timelines, node: &str, line: Point) -> Option<Point> {
     t.node_commands
         .iter()
         .filter(|c| c.action.downs_node() && c.node.as_deref() == Some(node))
-        .filter(|c| t.difference(c.point, line).min_ms >= 0)
+        .filter(|c| t.proves(c.point, line, |d| d.min_ms >= 0))
         .map(|c| c.point)
         .next_back()
 }

@@ -94,11 +94,13 @@ fn order_to_n(t: &Timelines, ing: &Ingested, x: &Phase, n: &Phase) -> scenario::
     // A phase seen in a listing happened at or before its line, after `since`: N is
     // first when its latest moment is before x's earliest, and the other way round.
     let x_earliest = x.earliest();
-    let n_first = n.points().any(|p| t.difference(p, x_earliest).min_ms >= 0);
+    let n_first = n
+        .points()
+        .any(|p| t.proves(p, x_earliest, |d| d.min_ms >= 0));
     let n_earliest = |p: Point| if p == n.point { n.earliest() } else { p };
     let x_first = n
         .points()
-        .all(|p| t.difference(x.point, n_earliest(p)).min_ms >= 0);
+        .all(|p| t.proves(x.point, n_earliest(p), |d| d.min_ms >= 0));
     if n_first && !x_first {
         scenario::Order::After
     } else if x_first && !n_first {

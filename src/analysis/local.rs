@@ -83,7 +83,7 @@ impl<'a> PodIndex<'a> {
             .filter(|w| t.at(w.1).max_ms > at_f.min_ms)
             .find(|w| {
                 let loose = Interval::minus(t.at(w.1), at_f);
-                loose.min_ms > 0 || (loose.max_ms > 0 && pair(t, f, w.1).min_ms > 0)
+                loose.min_ms > 0 || (loose.max_ms > 0 && t.proves(f, w.1, |d| d.min_ms > 0))
             })
             .map(|w| w.0)
     }
@@ -174,7 +174,7 @@ fn cut_at(
         if loose.max_ms <= 0 {
             return false;
         }
-        pair(t, until, s.from_point).min_ms > 0
+        t.proves(until, s.from_point, |d| d.min_ms > 0)
     };
     let evicted_after_return = |i: usize| {
         let (Some(back), Some(l)) = (back, pod.states[i].lines.first()) else {
@@ -194,17 +194,6 @@ fn cut_at(
     let mut q = pod.clone();
     q.states.truncate(k);
     Some(q)
-}
-
-/// `x_b − x_a`: on a long capture from the network near the pair (never narrower
-/// than the whole network's answer: a cut or a return is then only found later, never
-/// earlier), so that each incident does not search the whole network for it.
-fn pair(t: &Timelines, a: Point, b: Point) -> Interval {
-    if t.is_small() {
-        t.difference(a, b)
-    } else {
-        t.difference_near(a, b)
-    }
 }
 
 /// For each failure, the next failure of the same node (its earliest point): where

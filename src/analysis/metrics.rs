@@ -117,7 +117,7 @@ fn unavailable(t: &Timelines, phases: &Phases, affected: &[&ObjectTimeline]) -> 
         // The first READY drop at or after the failure, and the first full READY after it.
         let drop = w.states.iter().position(|s| {
             s.ready.is_some_and(|[n, m]| n < m)
-                && t.difference(f.point, s.from_point).max_ms >= -20_000
+                && t.allows(f.point, s.from_point, |d| d.max_ms >= -20_000)
         })?;
         let start = &w.states[drop];
         let back = w.states[drop + 1..]

@@ -22,15 +22,15 @@ pub(super) fn find_eviction(
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
         let k = eviction_kind(prev, &pod.states[i])?;
-        let d = t.difference(f, pod.states[i].from_point);
-        if d.max_ms < 0 {
+        let from = pod.states[i].from_point;
+        if t.proves(f, from, |d| d.max_ms < 0) {
             return None;
         }
         // A graceful shutdown fails pods as the node goes down (FORMAT.md §4.9); a
         // terminal status long after the failure, or one the pod recovers from, is the
         // returning kubelet's report of a container killed by the reboot.
         if k == EvictionKind::Failed
-            && (d.min_ms > 60_000 || pod.states[i + 1..].iter().any(healthy))
+            && (t.proves(f, from, |d| d.min_ms > 60_000) || pod.states[i + 1..].iter().any(healthy))
         {
             return None;
         }
@@ -64,8 +64,8 @@ pub(super) fn affected_pods<'a>(
 ) -> Vec<&'a ObjectTimeline> {
     let alive = |p: &&ObjectTimeline| {
         p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
-            && t.difference(p.created_point, f.point).max_ms >= 0
-            && t.difference(f.earliest(), p.last().last_point).max_ms >= 0
+            && t.allows(p.created_point, f.point, |d| d.max_ms >= 0)
+            && t.allows(f.earliest(), p.last().last_point, |d| d.max_ms >= 0)
     };
     if node.is_some() {
         return pods
@@ -102,7 +102,7 @@ pub(super) fn fresh_by_owner<'a>(
     for q in pods {
         let Some(o) = owner_key(q) else { continue };
         if !affected_keys.contains(&(&q.key, q.incarnation))
-            && t.difference(f, q.created_point).max_ms >= 0
+            && t.allows(f, q.created_point, |d| d.max_ms >= 0)
         {
             fresh.entry(o).or_default().push(q);
         }
@@ -145,7 +145,7 @@ pub(super) fn kubelet_return<'a>(
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
-        if t.difference(f, s.from_point).max_ms < 0 {
+        if t.proves(f, s.from_point, |d| d.max_ms < 0) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -261,14 +261,14 @@ fn replacement_candidates<'a>(
                 .filter(|q| {
                     (q.key != pod.key || q.incarnation > pod.incarnation)
                         && !used.contains(&(q.key.clone(), q.incarnation))
-                        && t.difference(pod.created_point, q.created_point).min_ms > 0
+                        && t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
                 })
                 .collect()
         })
         .unwrap_or_default();
     if let Some(e) = evicted_at {
         // Stable: the created order stays within each group.
-        candidates.sort_by_key(|q| t.difference(e, q.created_point).max_ms < 0);
+        candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
     }
     candidates
 }

@@ -41,7 +41,7 @@ fn event_phase(what: String, e: &EventMark) -> Phase {
 
 /// Possibly after `f` (the intervals do not prove it before).
 fn after(t: &Timelines, f: Point, p: Point) -> bool {
-    t.difference(f, p).max_ms >= 0
+    t.allows(f, p, |d| d.max_ms >= 0)
 }
 
 /// Pods known to have run on the node: affected pods, pods whose NodeNotReady event
@@ -52,8 +52,7 @@ fn lost_pods(t: &Timelines, node: &str, f: Point, affected: &[&ObjectTimeline]) 
         let on_node = match e.meaning {
             EventMeaning::NodeNotReady => true,
             EventMeaning::PodScheduled => {
-                scheduled_to(&e.message) == Some(node)
-                    && !t.difference(f, e.point).min_ms.is_positive()
+                scheduled_to(&e.message) == Some(node) && t.allows(f, e.point, |d| d.min_ms <= 0)
             }
             _ => false,
         };
@@ -102,7 +101,7 @@ pub(super) fn by_events_and_commands(
             }
             (EventMeaning::ContainerStarted, "pod") => {
                 let started_after_move = moved.iter().any(|(m, _)| {
-                    m.object == e.object && t.difference(m.point, e.point).max_ms >= 0
+                    m.object == e.object && t.allows(m.point, e.point, |d| d.max_ms >= 0)
                 });
                 if started_after_move && told.replacement.is_none() {
                     let to = moved
@@ -145,7 +144,7 @@ fn commands(t: &Timelines, node: &str, f: Point, told: &mut Told) {
             continue;
         }
         match c.action {
-            Action::Drain if t.difference(f, c.point).min_ms <= 0 => {
+            Action::Drain if t.allows(f, c.point, |d| d.min_ms <= 0) => {
                 told.replacement.get_or_insert_with(|| Phase {
                     at: c.at,
                     what: format!("pods drained off {node} before the failure"),

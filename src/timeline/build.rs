@@ -138,6 +138,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     let mut reports = solve::soft_links(&mut b, &points, &tracks, &opts);
     drop(streams);
     solve::solve(&mut b, &points, &tracks, &mut reports);
+    b.net.drop_removed();
     let clock = origin::clock(&b, &points, &tracks);
     let wall_clock = anchors.wall_clock(&clock.bounds);
     let objects = assemble(obs, &tracks, &points, &clock.bounds);

@@ -103,6 +103,13 @@ impl DistanceCache {
         Some(d)
     }
 
+    /// Whether the distances from `p` are kept.
+    fn holds(&self, p: Point) -> bool {
+        self.recent
+            .lock()
+            .is_ok_and(|c| c.iter().any(|(q, _)| *q == p))
+    }
+
     fn put(&self, p: Point, d: Distances) {
         if let Ok(mut c) = self.recent.lock() {
             if c.len() >= Self::ENTRIES {
@@ -128,13 +135,8 @@ impl Timelines {
     /// network for the pair (tighter than subtracting the two intervals). Asked many
     /// times with one end shared: that end's search is kept.
     pub fn difference(&self, a: Point, b: Point) -> Interval {
-        if let Some(d) = self.cache.get(a) {
-            let (f, r) = d.to(b);
-            return self.tighten(a, b, -r, f);
-        }
-        if let Some(d) = self.cache.get(b) {
-            let (f, r) = d.to(a);
-            return self.tighten(a, b, -f, r);
+        if self.cache.holds(a) || self.cache.holds(b) {
+            return self.known(a, b);
         }
         if !self.is_small() {
             return self.difference_near(a, b);
@@ -147,6 +149,50 @@ impl Timelines {
             }
             None => self.tighten(a, b, -UNBOUNDED, UNBOUNDED),
         }
+    }
+
+    /// Whether `x_b − x_a` surely passes `test`, a test that an interval passing it
+    /// keeps passing when narrowed (a proof: `min_ms >= 0`, "b is not before a").
+    /// What is already known of the pair is asked first; a search only when that
+    /// does not settle it.
+    pub fn proves(&self, a: Point, b: Point, test: impl Fn(Interval) -> bool) -> bool {
+        // One feasible schedule is a value the pair can take: where it fails the
+        // test, so does every interval that holds it.
+        if self.witness(a, b).is_some_and(|w| !test(w)) {
+            return false;
+        }
+        test(self.known(a, b)) || test(self.difference(a, b))
+    }
+
+    /// Whether `x_b − x_a` may pass `test`, a test that an interval failing it keeps
+    /// failing when narrowed (a possibility: `max_ms >= 0`, "b may be after a").
+    pub fn allows(&self, a: Point, b: Point, test: impl Fn(Interval) -> bool) -> bool {
+        // Where a value the pair can take passes, the pair may.
+        if self.witness(a, b).is_some_and(&test) {
+            return true;
+        }
+        test(self.known(a, b)) && test(self.difference(a, b))
+    }
+
+    /// `x_b − x_a` in one schedule that meets every constraint (the network's
+    /// potential), as an interval of one value.
+    fn witness(&self, a: Point, b: Point) -> Option<Interval> {
+        let w = self.net.feasible_time(b)? - self.net.feasible_time(a)?;
+        Some(Interval::new(w, w))
+    }
+
+    /// What is known of `x_b − x_a` without a new search: the ends' bounds on the
+    /// clock, the landmarks' chain, a kept search from either end.
+    fn known(&self, a: Point, b: Point) -> Interval {
+        if let Some(d) = self.cache.get(a) {
+            let (f, r) = d.to(b);
+            return self.tighten(a, b, -r, f);
+        }
+        if let Some(d) = self.cache.get(b) {
+            let (f, r) = d.to(a);
+            return self.tighten(a, b, -f, r);
+        }
+        self.tighten(a, b, -UNBOUNDED, UNBOUNDED)
     }
 
     /// Searches from `p` once, for the many questions about to be asked of it (the

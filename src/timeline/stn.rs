@@ -70,6 +70,9 @@ pub struct Network {
     points: usize,
     edges: Adjacency,
     removed: Vec<bool>, // by constraint id
+    /// Whether some edge in `edges` belongs to a removed constraint (the searches
+    /// then look each edge's constraint up; after [`Network::drop_removed`] they need not).
+    has_removed: bool,
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
@@ -216,13 +219,27 @@ impl Network {
         &'a self,
         edges: impl Iterator<Item = Edge> + 'a,
     ) -> impl Iterator<Item = Edge> + 'a {
-        edges.filter(|e| !self.removed.get(e.constraint()).copied().unwrap_or(false))
+        let check = self.has_removed;
+        edges.filter(move |e| !check || !self.removed.get(e.constraint()).copied().unwrap_or(false))
     }
 
     /// Takes constraint `id` out of the network (used to drop the weakest link of a conflict).
     pub fn remove(&mut self, id: ConstraintId) {
         if let Some(r) = self.removed.get_mut(id) {
             *r = true;
+            self.has_removed = true;
+        }
+    }
+
+    /// Takes the edges of removed constraints out of the flat arrays, once the network
+    /// is solved: every later search would otherwise look up each edge's constraint.
+    pub fn drop_removed(&mut self) {
+        self.freeze();
+        if self.has_removed {
+            let removed = &self.removed;
+            self.edges
+                .retain(|e| !removed.get(e.constraint()).copied().unwrap_or(false));
+            self.has_removed = false;
         }
     }
 

@@ -67,6 +67,13 @@ impl Adjacency {
         self.out.edges.len() + self.pending.len()
     }
 
+    /// Keeps the edges that pass `keep` (pending ones too), both directions.
+    pub(super) fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
+        self.out.retain(&keep);
+        self.inc.retain(&keep);
+        self.pending.retain(|p| keep(&p.edge));
+    }
+
     /// Moves the pending edges into the flat arrays.
     pub(super) fn freeze(&mut self, points: usize) {
         if self.pending.is_empty() && self.out.start.len() == points + 1 {
@@ -83,6 +90,26 @@ impl Adjacency {
 }
 
 impl Flat {
+    /// Keeps the edges that pass `keep`, each point's in their order.
+    fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
+        let mut w = 0;
+        for v in 0..self.start.len().saturating_sub(1) {
+            let (a, b) = (self.start[v], self.start[v + 1]);
+            self.start[v] = w;
+            for i in a..b {
+                if keep(&self.edges[i]) {
+                    self.edges[w] = self.edges[i];
+                    w += 1;
+                }
+            }
+        }
+        if let Some(last) = self.start.last_mut() {
+            *last = w;
+        }
+        self.edges.truncate(w);
+        self.edges.shrink_to_fit();
+    }
+
     fn of(&self, v: usize) -> &[Edge] {
         match (self.start.get(v), self.start.get(v + 1)) {
             (Some(&a), Some(&b)) => &self.edges[a..b],
