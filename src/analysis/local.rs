@@ -17,12 +17,20 @@ use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines
 /// again; ten minutes of slack for a busy scheduler and the watch).
 const REPLACEMENT_SLACK_MS: i64 = 10 * 60_000;
 
+/// The width of the time slots pods are filed under by node.
+const SLOT_MS: i64 = 30 * 60_000;
+
 /// The capture's pods by node and by creation (bounds of the creation point).
 pub(super) struct PodIndex<'a> {
     all: Vec<&'a ObjectTimeline>,
-    /// By node: the pods that ran there (their places in `all`), sorted by the
-    /// earliest their creation can be.
-    by_node: HashMap<&'a str, Vec<(Interval, usize)>>,
+    /// By node: the pods that ran there (their places in `all`), filed under every
+    /// slot of `SLOT_MS` their life may overlap, so that the pods a failure may have
+    /// found alive are a lookup, not every pod the node ever ran.
+    by_node: HashMap<&'a str, Vec<Vec<usize>>>,
+    /// The time slot 0 begins at (the capture's earliest bounded time).
+    origin: i64,
+    /// Per pod (place in `all`): the bounds of its creation and of its last sight.
+    life: Vec<(Interval, Interval)>,
     /// Every pod, sorted by the earliest its creation can be, with the running maximum
     /// of the latest (so "created possibly within [a, b]" is two binary searches).
     by_created: Vec<(Interval, i64, usize)>,
@@ -37,13 +45,25 @@ impl<'a> PodIndex<'a> {
         pods: &[&'a ObjectTimeline],
         nodes: &'a PodNodes,
     ) -> PodIndex<'a> {
-        let mut by_node: HashMap<&str, Vec<(Interval, usize)>> = HashMap::new();
+        let mut by_node: HashMap<&str, Vec<Vec<usize>>> = HashMap::new();
         let mut by_created = Vec::with_capacity(pods.len());
         let mut kubelet: HashMap<&str, Vec<(&LineRef, Point)>> = HashMap::new();
+        let (origin, end) = t.span().unwrap_or((0, 0));
+        let slot = |ms: i64| (ms.clamp(origin, end) - origin) / SLOT_MS;
+        let mut life = Vec::with_capacity(pods.len());
         for (i, &p) in pods.iter().enumerate() {
             let c = t.at(p.created_point);
+            let last = t.at(p.last().last_point);
+            life.push((c, last));
             if let Some(n) = nodes.of(p) {
-                by_node.entry(n).or_default().push((c, i));
+                let slots = by_node.entry(n).or_default();
+                let (a, b) = (slot(c.min_ms) as usize, slot(last.max_ms) as usize);
+                if slots.len() <= b {
+                    slots.resize(b + 1, Vec::new());
+                }
+                for s in &mut slots[a..=b] {
+                    s.push(i);
+                }
                 for w in p.states.windows(2) {
                     if let (true, Some(l)) =
                         (kubelet_written(&w[0], &w[1], Some(n)), w[1].lines.first())
@@ -57,9 +77,6 @@ impl<'a> PodIndex<'a> {
         for v in kubelet.values_mut() {
             v.sort_by(|a, b| (&*a.0.source, a.0.line).cmp(&(&*b.0.source, b.0.line)));
         }
-        for v in by_node.values_mut() {
-            v.sort_by_key(|e| e.0.min_ms);
-        }
         by_created.sort_by_key(|e| e.0.min_ms);
         let mut reach = i64::MIN;
         for e in &mut by_created {
@@ -69,6 +86,8 @@ impl<'a> PodIndex<'a> {
         PodIndex {
             all: pods.to_vec(),
             by_node,
+            origin,
+            life,
             by_created,
             kubelet,
         }
@@ -76,7 +95,7 @@ impl<'a> PodIndex<'a> {
 
     /// The first line where `node`'s kubelet wrote a pod change surely after `f`: the
     /// node is back there (a lost node's kubelet writes nothing, FORMAT.md §4.4).
-    fn back_after(&self, t: &Timelines, node: &str, f: Point) -> Option<&'a LineRef> {
+    fn back_after(&self, t: &Timelines, node: &str, f: Point) -> Option<(&'a LineRef, Point)> {
         let v = self.kubelet.get(node)?;
         let at_f = t.at(f);
         v.iter()
@@ -85,7 +104,31 @@ impl<'a> PodIndex<'a> {
                 let loose = Interval::minus(t.at(w.1), at_f);
                 loose.min_ms > 0 || (loose.max_ms > 0 && t.proves(f, w.1, |d| d.min_ms > 0))
             })
-            .map(|w| w.0)
+            .map(|w| (w.0, w.1))
+    }
+
+    /// The places of the pods of `node` whose life may include `[from, to]`'s start
+    /// and that were created possibly by its end.
+    fn on_node(&self, node: &str, from: i64, to: i64) -> Vec<usize> {
+        let Some(slots) = self.by_node.get(node) else {
+            return Vec::new();
+        };
+        let slot = |ms: i64| ((ms - self.origin).max(0) / SLOT_MS) as usize;
+        let (a, b) = (slot(from), slot(to).min(slots.len().saturating_sub(1)));
+        let mut out: Vec<usize> = slots
+            .get(a.min(b)..=b)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .filter(|&i| {
+                let (c, last) = self.life[i];
+                c.min_ms <= to && last.max_ms >= from
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The pods incident `fail` needs: those on its node created possibly before the
@@ -107,16 +150,19 @@ impl<'a> PodIndex<'a> {
         let mut places: Vec<usize> = Vec::new();
         let mut cut: Vec<(usize, ObjectTimeline)> = Vec::new();
         let back = self.back_after(t, &fail.node, fail.f.point);
-        for &(c, i) in self.by_node.get(fail.node.as_str()).into_iter().flatten() {
-            if c.min_ms > f_latest.max_ms {
-                break;
-            }
-            match cut_at(t, self.all[i], until, back) {
+        for i in self.on_node(&fail.node, f.min_ms, f_latest.max_ms) {
+            match cut_at(t, self.all[i], until, back.map(|b| b.0)) {
                 Some(q) => cut.push((i, q)),
                 None => places.push(i),
             }
         }
-        // Created possibly after the failure and before the next one (with slack).
+        // Created possibly after the failure and before the next one or the node's
+        // return, whichever is first (with slack): a replacement is created as its pod
+        // is evicted, and that is before the node is back (FORMAT.md §4.7).
+        let end = match (end, back.map(|b| t.at(b.1))) {
+            (Some(e), Some(b)) => Some(if b.max_ms < e.max_ms { b } else { e }),
+            (e, b) => e.or(b),
+        };
         let from = self.by_created.partition_point(|e| e.1 < f.min_ms);
         let to = match end {
             Some(e) if e.max_ms < crate::timeline::stn::UNBOUNDED => {

@@ -229,3 +229,42 @@ fn a_watch_of_reprints_rollouts_and_deletions_is_no_node_failure() {
         );
     }
 }
+
+/// A pod of the same ReplicaSet created long after the node came back (a scale-up)
+/// is no replacement of the pod that recovered in place: replacements are created as
+/// pods are evicted, before the node returns (FORMAT.md §4.7).
+#[test]
+fn a_pod_of_the_same_owner_created_long_after_the_return_is_no_replacement() {
+    const LATER: &str = "web-7d9f8b6c4-q7w2n";
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        [
+            POD,
+            "1/1",
+            "Running",
+            "1 (5s ago)",
+            "9m",
+            "10.244.1.9",
+            "node-a",
+        ],
+        [
+            POD,
+            "1/1",
+            "Running",
+            "1 (50m ago)",
+            "59m",
+            "10.244.1.9",
+            "node-a",
+        ],
+        pod(LATER, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(LATER, "0/1", "ContainerCreating", "0s", "<none>", "node-b"),
+        pod(LATER, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    assert!(
+        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
+        "{pods:?}"
+    );
+}
