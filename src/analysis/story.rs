@@ -199,7 +199,24 @@ pub(super) fn pod_story(
         let s = &pod.states[i];
         s.since_point.unwrap_or(s.from_point)
     });
-    let candidates = replacement_candidates(t, pod, owner.as_ref(), fresh, used, evicted_since);
+    // The latest its deletion can have begun: the eviction's line, else (a pod whose
+    // deletion began before the failure was replaced then, if at all) its first
+    // Terminating line.
+    let deleted_by = evicted_at.or_else(|| {
+        pod.states
+            .iter()
+            .find(|s| meaning(s) == PodMeaning::Deleting)
+            .map(|s| s.from_point)
+    });
+    let candidates = replacement_candidates(
+        t,
+        pod,
+        owner.as_ref(),
+        fresh,
+        used,
+        evicted_since,
+        deleted_by,
+    );
     let replacement = candidates
         .iter()
         .copied()
@@ -243,7 +260,9 @@ pub(super) fn pod_story(
 /// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
 /// after the failure and after the old pod, not taken by another; those possibly
 /// created after the old pod's eviction first (the controller creates the replacement
-/// then). Pods that were there before are never replacements.
+/// then), none created surely long after the latest its deletion can have begun
+/// (`deleted_by`). Pods that were there before are never replacements.
+#[allow(clippy::too_many_arguments)]
 fn replacement_candidates<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
@@ -251,6 +270,7 @@ fn replacement_candidates<'a>(
     fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
     used: &HashSet<(ObjectKey, u32)>,
     evicted_at: Option<Point>,
+    deleted_by: Option<Point>,
 ) -> Vec<&'a ObjectTimeline> {
     let mut candidates: Vec<&ObjectTimeline> = owner
         .and_then(|o| fresh.get(o))
@@ -266,12 +286,22 @@ fn replacement_candidates<'a>(
                 .collect()
         })
         .unwrap_or_default();
+    if let Some(d) = deleted_by {
+        // The controller creates a replacement as its pod is deleted (FORMAT.md §4.8):
+        // a pod of the owner created surely long after the deletion replaced another.
+        candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS));
+    }
     if let Some(e) = evicted_at {
         // Stable: the created order stays within each group.
         candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
     }
     candidates
 }
+
+/// How long after an eviction its replacement may still be created: the ReplicaSet
+/// controller acts within seconds; ten minutes of slack for a busy controller and
+/// coarse listings (as `local::REPLACEMENT_SLACK_MS`).
+const REPLACED_WITHIN_MS: i64 = 10 * 60_000;
 
 /// The outcome of a replaced pod, and its R phase: the replacement's first healthy
 /// state, with the intervals from the eviction and from the failure.

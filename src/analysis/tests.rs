@@ -268,3 +268,30 @@ fn a_pod_of_the_same_owner_created_long_after_the_return_is_no_replacement() {
         "{pods:?}"
     );
 }
+
+/// A pod deleted while its node was down, before the failure was seen, was replaced
+/// then (its replacement is not the failure's); its later Terminating line is the
+/// returning kubelet's rewrite of that deletion, not a second eviction, and a pod of
+/// its owner created long after is no replacement of it.
+#[test]
+fn a_pod_deleted_before_the_failure_is_not_evicted_again_by_its_rewrite() {
+    const LATER: &str = "web-7d9f8b6c4-q7w2n";
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        pod(POD, "1/1", "Terminating", "6m", "10.244.1.5", "node-a"),
+        pod(PEER, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        pod(PEER, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+        pod(POD, "0/1", "Terminating", "18m", "10.244.1.5", "node-a"),
+        pod(PEER, "0/1", "Terminating", "18m", "10.244.1.6", "node-a"),
+        pod(LATER, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(LATER, "0/1", "ContainerCreating", "0s", "<none>", "node-b"),
+        pod(LATER, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    assert!(
+        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
+        "{pods:?}"
+    );
+}
