@@ -217,14 +217,18 @@ pub(super) fn pod_story(
         evicted_since,
         deleted_by,
     );
-    let replacement = candidates
-        .iter()
-        .copied()
-        .find(|q| q.states.iter().any(healthy));
-    let pending = replacement
-        .is_none()
-        .then(|| candidates.first().map(|q| q.key.name.to_string()))
-        .flatten();
+    // The controller creates one replacement at the deletion: the first candidate. One
+    // that never runs healthy is the replacement still (pending); a later pod of the
+    // owner replaced another pod, or this replacement in turn.
+    let first = candidates.first().copied();
+    let replacement = first.filter(|q| q.states.iter().any(healthy));
+    let pending = match (first, replacement) {
+        (Some(q), None) => {
+            used.insert((q.key.clone(), q.incarnation));
+            Some(q.key.name.to_string())
+        }
+        _ => None,
+    };
     let mut out = PodOutcome {
         name: pod.key.name.to_string(),
         owner: owner.as_ref().map(|k| k.to_string()),

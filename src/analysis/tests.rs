@@ -295,3 +295,30 @@ fn a_pod_deleted_before_the_failure_is_not_evicted_again_by_its_rewrite() {
         "{pods:?}"
     );
 }
+
+/// The ReplicaSet creates one replacement as the pod is deleted: when that one never
+/// runs ready, it is still the replacement (pending), and a pod of the owner created
+/// minutes later — another pod's replacement — is not taken in its place.
+#[test]
+fn a_replacement_that_never_runs_ready_is_pending_not_passed_over() {
+    const FIRST: &str = "web-7d9f8b6c4-f1rst";
+    const LATER: &str = "web-7d9f8b6c4-q7w2n";
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        TERMINATING,
+        pod(FIRST, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(FIRST, "0/1", "ContainerCreating", "1s", "<none>", "node-b"),
+        pod(FIRST, "0/1", "Running", "9s", "10.244.2.8", "node-b"),
+        pod(LATER, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(LATER, "0/1", "ContainerCreating", "1s", "<none>", "node-c"),
+        pod(LATER, "1/1", "Running", "8s", "10.244.3.7", "node-c"),
+        pod(FIRST, "0/1", "Running", "4m", "10.244.2.8", "node-b"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    assert!(
+        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
+        "{pods:?}"
+    );
+}
