@@ -101,7 +101,7 @@ fn pod_marks<'a>(
                 Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string())),
                 None => pod.states.get(i + 1).and_then(|next| {
                     let touch = the_mark(s, next)?;
-                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, node, touch, next) {
+                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, node, touch, s, next) {
                         return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
@@ -231,11 +231,26 @@ impl<'a> Vetoes<'a> {
     /// pod on the node lives on past this one's eviction (the taint manager evicts a
     /// lost node's pods together), so this was a deletion of one pod. (A node back
     /// before the eviction restarts all its pods: its peers living on says nothing.)
-    fn veto(&self, pod: &ObjectTimeline, node: &str, touch: &Touch, next: &State) -> bool {
+    fn veto(
+        &self,
+        pod: &ObjectTimeline,
+        node: &str,
+        touch: &Touch,
+        prev: &State,
+        next: &State,
+    ) -> bool {
         let at = &next.lines[0];
         let terminating = next.status.as_deref() == Some("Terminating");
+        // A new sandbox is the node back from a reboot: its kubelet's other restarts
+        // printed just before are the same return, not a sign it never left.
+        let kubelet_wrote = if new_sandbox(prev, next) {
+            self.kubelet
+                .between_other_than_restarts(node, &touch.line, at)
+        } else {
+            self.kubelet.between(node, &touch.line, at)
+        };
         (terminating && self.templates.replace(pod))
-            || self.kubelet.between(node, &touch.line, at)
+            || kubelet_wrote
             || (terminating && self.peers.outlive(node, at))
     }
 }
@@ -261,8 +276,12 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
     }
     let same_node = next.node.is_some() && next.node == prev.node;
     let unknown = next.status.as_deref() == Some("Unknown");
-    let new_sandbox = next.ip.is_some() && next.ip != prev.ip && next.restarts > prev.restarts;
-    same_node && (unknown || new_sandbox)
+    same_node && (unknown || new_sandbox(prev, next))
+}
+
+/// A new sandbox: the IP changed as the restart count went up.
+fn new_sandbox(prev: &State, next: &State) -> bool {
+    next.ip.is_some() && next.ip != prev.ip && next.restarts > prev.restarts
 }
 
 /// The pods of each Deployment (by namespace and name) created during the capture,
@@ -353,37 +372,56 @@ const CREATION_LINE_MAX_MS: i64 = 3_000;
 /// restarts: see `kubelet_written`), by source and node, in line order.
 struct KubeletWrites<'a> {
     lines: HashMap<(&'a str, &'a str), Vec<u64>>,
+    /// The same, only the writes that are not a container restart (the count up).
+    not_restarts: HashMap<(&'a str, &'a str), Vec<u64>>,
 }
 
 impl<'a> KubeletWrites<'a> {
     fn of(t: &'a Timelines) -> KubeletWrites<'a> {
         let mut lines: HashMap<_, Vec<u64>> = HashMap::new();
+        let mut not_restarts: HashMap<_, Vec<u64>> = HashMap::new();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             for w in pod.states.windows(2) {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
                     continue;
                 };
                 if kubelet_written(&w[0], &w[1], Some(node)) {
-                    lines
-                        .entry((&*line.source, node))
-                        .or_default()
-                        .push(line.line);
+                    let key = (&*line.source, node);
+                    lines.entry(key).or_default().push(line.line);
+                    if w[1].restarts <= w[0].restarts {
+                        not_restarts.entry(key).or_default().push(line.line);
+                    }
                 }
             }
         }
-        for v in lines.values_mut() {
+        for v in lines.values_mut().chain(not_restarts.values_mut()) {
             v.sort_unstable();
         }
-        KubeletWrites { lines }
+        KubeletWrites {
+            lines,
+            not_restarts,
+        }
+    }
+
+    /// [`KubeletWrites::between`], counting only writes that are not a restart: a
+    /// rebooted node's kubelet writes its pods' restarts in one burst, in any order.
+    fn between_other_than_restarts(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
+        after.source == before.source && Self::any_between(&self.not_restarts, node, after, before)
     }
 
     /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one
     /// source (lines of different sources have no order to compare: false).
     fn between(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
-        if after.source != before.source {
-            return false;
-        }
-        self.lines.get(&(&*after.source, node)).is_some_and(|v| {
+        after.source == before.source && Self::any_between(&self.lines, node, after, before)
+    }
+
+    fn any_between(
+        lines: &HashMap<(&str, &str), Vec<u64>>,
+        node: &str,
+        after: &LineRef,
+        before: &LineRef,
+    ) -> bool {
+        lines.get(&(&*after.source, node)).is_some_and(|v| {
             let i = v.partition_point(|&l| l <= after.line);
             v.get(i).is_some_and(|&l| l < before.line)
         })

@@ -322,3 +322,36 @@ fn a_replacement_that_never_runs_ready_is_pending_not_passed_over() {
         "{pods:?}"
     );
 }
+
+/// A rebooted node's kubelet writes its pods' restarts in one burst, in any order: a
+/// neighbour's restart printed just before this pod's new sandbox is the same return,
+/// not a sign that the node never left.
+#[test]
+fn a_reboot_burst_of_restarts_is_one_node_failure() {
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(PEER, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        [
+            PEER,
+            "0/1",
+            "Running",
+            "1 (2s ago)",
+            "9m",
+            "10.244.1.6",
+            "node-a",
+        ],
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (3s ago)",
+            "9m",
+            "10.244.1.9",
+            "node-a",
+        ],
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert_eq!(a.incidents[0].node, "node-a");
+}
