@@ -91,6 +91,12 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> String {
             );
         }
     }
+    // Incidents that ended differently are counted, not called an unproven order.
+    let first = a.incidents[0].scenario;
+    if a.incidents.iter().any(|i| i.scenario != first) {
+        let counted = format!("{} incidents ended differently: ", a.incidents.len());
+        assert!(a.verdict.starts_with(&counted), "{}", a.verdict);
+    }
     let n = seen.len();
     let incidents = a.incidents.len();
     let report = format!("seed {seed}: {n} failures, {incidents} incidents, {found} found, {right} scenarios right\n{}", wrong.join("\n"));

@@ -207,6 +207,9 @@ fn verdict(
     variant: Option<&str>,
 ) -> String {
     let v = variant.map(|v| format!(" ({v})")).unwrap_or_default();
+    if let Some(summary) = incidents_differ(incidents) {
+        return summary;
+    }
     if candidates.len() > 1 {
         let names: Vec<&str> = candidates.iter().map(|c| c.name()).collect();
         return format!("order of phases not proven: {}{v}", names.join(" or "));
@@ -230,6 +233,29 @@ fn verdict(
             format!("{s}{v}: node {} — {what}", i.node)
         }
     }
+}
+
+/// When the incidents ended differently (a soak's node failures): how many ended how,
+/// most first — each incident's own order is proven, they just differ.
+fn incidents_differ(incidents: &[Incident]) -> Option<String> {
+    let first = incidents.first()?.scenario;
+    if incidents.iter().all(|i| i.scenario == first) {
+        return None;
+    }
+    let mut counts: Vec<(Scenario, usize)> = Vec::new();
+    for i in incidents {
+        match counts.iter_mut().find(|(s, _)| *s == i.scenario) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((i.scenario, 1)),
+        }
+    }
+    counts.sort_by_key(|&(s, n)| (std::cmp::Reverse(n), s));
+    let parts: Vec<String> = counts.iter().map(|(s, n)| format!("{n} {s}")).collect();
+    Some(format!(
+        "{} incidents ended differently: {}",
+        incidents.len(),
+        parts.join(", ")
+    ))
 }
 
 /// Interval helper re-exported for renderers.

@@ -17,8 +17,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::escape::xml;
-use super::lanes::Row;
-use super::svg_marks::{axis, breaks, phase_labels, phase_markers};
+use super::lanes::{Fold, Row};
+use super::svg_marks::{axis, breaks, phase_labels, phase_markers, PHASE_INCIDENTS};
 use super::svg_scale::Scale;
 use super::svg_style::{category, legend};
 use super::time::{clock, human, human_duration};
@@ -153,6 +153,12 @@ fn title_lines(a: &View<'_>) -> Vec<String> {
     }
     if a.incidents.len() > 3 {
         lines.push(format!("… and {} more incidents", a.incidents.len() - 3));
+    }
+    if a.incidents.len() > PHASE_INCIDENTS {
+        lines.push(format!(
+            "(the picture marks the phases of the first {PHASE_INCIDENTS}; the report lists all {})",
+            a.incidents.len()
+        ));
     }
     lines
 }
@@ -415,7 +421,7 @@ fn object_lane(svg: &mut String, sc: &Scale, y: f64, o: &ObjectTimeline, tail: T
     svg.push_str("</g>\n");
 }
 
-fn folded_lane(svg: &mut String, sc: &Scale, y: f64, pods: &[&ObjectTimeline]) {
+fn folded_lane(svg: &mut String, sc: &Scale, y: f64, pods: &[&ObjectTimeline], why: Fold) {
     let mut lo = i64::MAX;
     let mut hi = i64::MIN;
     let mut by_state = std::collections::BTreeMap::<&str, usize>::new();
@@ -427,10 +433,17 @@ fn folded_lane(svg: &mut String, sc: &Scale, y: f64, pods: &[&ObjectTimeline]) {
         *by_state.entry(category(p.last()).label()).or_default() += 1;
     }
     let counts: Vec<String> = by_state.iter().map(|(k, v)| format!("{k} ×{v}")).collect();
+    let (title, label) = match why {
+        Fold::Untouched => ("pods no incident touched", "other pods (unaffected)"),
+        Fold::OverBudget => (
+            "more pods incidents touched, not drawn one by one (see the text or JSON report)",
+            "more pods incidents touched",
+        ),
+    };
     let _ = writeln!(
         svg,
-        "<g class=\"lane folded\" data-pods=\"{}\"><title>{} pods no incident touched, last seen as: {}</title>\
-         <text x=\"{}\" y=\"{}\" font-size=\"12\" font-style=\"italic\">{} other pods (unaffected)</text>\
+        "<g class=\"lane folded\" data-pods=\"{}\"><title>{} {title}, last seen as: {}</title>\
+         <text x=\"{}\" y=\"{}\" font-size=\"12\" font-style=\"italic\">{} {label}</text>\
          <rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#999999\" fill-opacity=\"0.6\"/></g>",
         pods.len(),
         pods.len(),
@@ -491,8 +504,8 @@ fn lanes(svg: &mut String, a: &View<'_>, sc: &Scale, lanes_top: f64) {
                 y += LANE_H;
                 shade = !shade;
             }
-            Row::Folded(pods) => {
-                folded_lane(svg, sc, y, pods);
+            Row::Folded(pods, why) => {
+                folded_lane(svg, sc, y, pods, *why);
                 y += LANE_H;
             }
         }

@@ -77,6 +77,11 @@ fn rough(ms: i64) -> String {
     }
 }
 
+/// The picture marks the phases of this many incidents at most (a soak has
+/// thousands: their labels would be a wall of text over the lanes); the reports
+/// list every incident.
+pub(crate) const PHASE_INCIDENTS: usize = 12;
+
 /// A phase's label: which incident and phase, the band's x range, the label's centre
 /// and text, and its row above the lanes.
 pub(super) struct Label {
@@ -92,7 +97,7 @@ pub(super) struct Label {
 /// before it; each is later tied to its band by a leader line.
 pub(super) fn phase_labels(a: &View<'_>, sc: &Scale) -> Vec<Label> {
     let mut labels = Vec::new();
-    for (k, i) in a.incidents.iter().enumerate() {
+    for (k, i) in a.incidents.iter().enumerate().take(PHASE_INCIDENTS) {
         for (row, p) in seen_phases(i) {
             let band = sc.span(&p.at);
             let mut text = format!("{} {} {}", row.tag, row.name, human(&p.at));
@@ -139,7 +144,7 @@ pub(super) fn phase_markers(
     let labels = phase_labels(a, sc);
     let label_rows = labels.iter().map(|l| l.row + 1).max().unwrap_or(0);
     let lanes_top = label_top + label_rows as f64 * PHASE_ROW_H;
-    for (k, i) in a.incidents.iter().enumerate() {
+    for (k, i) in a.incidents.iter().enumerate().take(PHASE_INCIDENTS) {
         for (row, p) in seen_phases(i) {
             let (tag, name) = (row.tag, row.name);
             let Some(l) = labels.iter().find(|l| l.incident == k && l.tag == tag) else {
