@@ -124,3 +124,37 @@ fn a_long_soak_scores_as_a_short_one() {
     let report = score_soak(7, mb * 1_000_000, 2_000, (mb * 10) as usize);
     eprintln!("{report}\n({:.1} s)", started.elapsed().as_secs_f64());
 }
+
+/// With a node stream: a node that fails twice gives two incidents, each followed to
+/// its own return (the second failure is not folded into the first).
+#[test]
+fn a_node_that_fails_twice_in_a_node_watch_is_two_incidents() {
+    let text = "$ kubectl get nodes -w\n\
+NAME     STATUS   ROLES    AGE   VERSION\n\
+node-a   Ready    <none>   10d   v1.28.2\n\
+node-b   Ready    <none>   10d   v1.28.2\n\
+node-a   NotReady   <none>   10d   v1.28.2\n\
+node-a   Ready      <none>   10d   v1.28.2\n\
+node-a   NotReady   <none>   10d   v1.28.2\n\
+node-a   Ready      <none>   10d   v1.28.2\n";
+    let src = Source {
+        name: "nodes.log".into(),
+        origin: Origin::Bytes(Arc::from(text.as_bytes())),
+    };
+    let a = watchtrail::analyze(&[src], &watchtrail::Options::new("twice")).expect("ingests");
+    assert_eq!(a.incidents.len(), 2, "{:?}", a.warnings);
+    let lines: Vec<(u64, u64)> = a
+        .incidents
+        .iter()
+        .map(|i| {
+            let first = |p: &Option<watchtrail::analysis::Phase>| {
+                p.as_ref().and_then(|p| p.evidence.first()).map(|e| e.line)
+            };
+            (
+                first(&i.phases.F).unwrap_or(0),
+                first(&i.phases.N).unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(lines, vec![(5, 6), (7, 8)]);
+}
