@@ -195,16 +195,19 @@ fn refuse_several_experiments(paths: &[std::path::PathBuf]) -> Result<()> {
 }
 
 /// Stages 1–5 for the PATH… of one experiment (the steps of [`crate::analyze`], with
-/// the account printed between them), also handing back the rows read, so that a
-/// command that ends the process next can leave them to the OS (see
-/// [`exit_without_freeing`]).
+/// the account printed between them), also handing back what was read, so that a
+/// command that ends the process next can leave it to the OS (see
+/// [`exit_without_freeing`]). The rows themselves are freed once the timeline holds
+/// their states: the analysis reads only the markers and accounts, and a long soak's
+/// rows are a fifth of its peak memory.
 pub(super) fn analyze_keeping_rows(
     input: &InputArgs,
     links: &crate::cli::LinkArgs,
 ) -> Result<(crate::analysis::Analysis, crate::ingest::Ingested)> {
     let options = options(input, links);
-    let ing = ingest_all(input, &options)?;
+    let mut ing = ingest_all(input, &options)?;
     let t = crate::timeline(&ing, &options);
+    drop(std::mem::take(&mut ing.observations));
     let a = crate::analyze_timelines(&ing, t, &options);
     Ok((a, ing))
 }

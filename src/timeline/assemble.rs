@@ -2,6 +2,7 @@
 //! lines once every point has its interval.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::build::age_window;
 use super::links::Track;
@@ -29,7 +30,29 @@ pub(super) fn assemble(
     };
     // Each object's states are its own work: the objects are assembled side by side.
     use rayon::prelude::*;
-    groups.into_par_iter().map(|g| solved.object(&g)).collect()
+    groups
+        .into_par_iter()
+        .map_init(Interner::default, |cells, g| solved.object(&g, cells))
+        .collect()
+}
+
+/// The other cells of states, one copy of each distinct set (per worker): a long
+/// capture has a state a line, and nearly all of them print the same `<none>`s.
+#[derive(Default)]
+struct Interner(std::collections::HashSet<OtherCells>);
+
+/// A state's other cells, shared between the states that print the same.
+type OtherCells = Arc<[(Arc<str>, Text)]>;
+
+impl Interner {
+    fn get(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
+        if let Some(c) = self.0.get(&cells[..]) {
+            return c.clone();
+        }
+        let c: OtherCells = cells.into();
+        self.0.insert(c.clone());
+        c
+    }
 }
 
 /// The tracks of one object incarnation, by key and incarnation (their creation is
@@ -61,7 +84,7 @@ struct Solved<'a> {
 
 impl Solved<'_> {
     /// The timeline of the object incarnation whose tracks are `g`.
-    fn object(&self, g: &[usize]) -> ObjectTimeline {
+    fn object(&self, g: &[usize], cells: &mut Interner) -> ObjectTimeline {
         let (obs, tracks, bounds) = (self.obs, self.tracks, self.bounds);
         let first = &tracks[g[0]];
         let mut lines: Vec<usize> = g
@@ -77,7 +100,7 @@ impl Solved<'_> {
                 )
             });
         }
-        let mut states = self.states(first, &lines);
+        let mut states = self.states(first, &lines, cells);
         let end = if lines
             .last()
             .is_some_and(|&i| obs[i].event() == Some("DELETED"))
@@ -106,7 +129,7 @@ impl Solved<'_> {
     }
 
     /// The states of an object whose lines (in time order) are `lines`.
-    fn states(&self, first: &Track, lines: &[usize]) -> Vec<State> {
+    fn states(&self, first: &Track, lines: &[usize], cells: &mut Interner) -> Vec<State> {
         let (obs, bounds) = (self.obs, self.bounds);
         let mut states: Vec<State> = Vec::new();
         for (n, &i) in lines.iter().enumerate() {
@@ -156,16 +179,8 @@ impl Solved<'_> {
             if let Some(prev) = states.last_mut() {
                 prev.to = Some(bounds[p]);
             }
-            let (from, since_point) = self.state_from(first, lines, n, states.is_empty(), event);
-            states.push(new_state(
-                o,
-                p,
-                bounds[p],
-                from,
-                since_point,
-                since_created,
-                lr,
-            ));
+            let start = self.state_from(first, lines, n, states.is_empty(), event);
+            states.push(new_state(o, p, bounds[p], start, since_created, lr, cells));
         }
         states
     }
@@ -198,41 +213,43 @@ impl Solved<'_> {
     }
 }
 
-/// A state as its first line `o` (at point `p`, time `at`) shows it.
+/// A state as its first line `o` (at point `p`, time `at`) shows it, begun at `from`
+/// (since `since_point` when a range).
 fn new_state(
     o: &Observation,
     p: Point,
     at: Interval,
-    from: Interval,
-    since_point: Option<Point>,
+    (from, since_point): (Interval, Option<Point>),
     since_created: Option<Interval>,
     lr: LineRef,
+    cells: &mut Interner,
 ) -> State {
+    let other: Vec<(Arc<str>, Text)> = o
+        .cells
+        .iter()
+        .filter(|&(h, _)| {
+            !matches!(
+                &**h,
+                "NAME"
+                    | "NAMESPACE"
+                    | "EVENT"
+                    | "AGE"
+                    | "STATUS"
+                    | "READY"
+                    | "RESTARTS"
+                    | "IP"
+                    | "NODE"
+            )
+        })
+        .map(|(h, v)| (h.clone(), Text::from(v)))
+        .collect();
     State {
         status: o.status().map(Text::from),
         ready: o.ready,
         restarts: o.restarts.as_ref().map(|r| r.count),
         ip: o.ip().map(Text::from),
         node: o.node().map(Text::from),
-        cells: o
-            .cells
-            .iter()
-            .filter(|&(h, _)| {
-                !matches!(
-                    &**h,
-                    "NAME"
-                        | "NAMESPACE"
-                        | "EVENT"
-                        | "AGE"
-                        | "STATUS"
-                        | "READY"
-                        | "RESTARTS"
-                        | "IP"
-                        | "NODE"
-                )
-            })
-            .map(|(h, v)| (h.clone(), Text::from(v)))
-            .collect(),
+        cells: cells.get(other),
         from,
         from_point: p,
         since_point,

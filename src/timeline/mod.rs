@@ -86,10 +86,10 @@ pub struct State {
     pub ip: Option<Text>,
     /// NODE (pods), or null.
     pub node: Option<Text>,
-    /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...). A boxed
-    /// slice: no spare capacity (a `Vec` collected through a filter keeps room for
-    /// four), and a long capture has a state a line.
-    pub cells: Box<[(Arc<str>, Text)]>,
+    /// The other cells that define the state (UP-TO-DATE, AVAILABLE, ...), shared
+    /// between the states that print the same (a long capture has a state a line,
+    /// nearly all with the same `<none>`s).
+    pub cells: Arc<[(Arc<str>, Text)]>,
     /// When the state began: the time of its first line, or — for the first state
     /// seen of an object that existed before the capture — between creation and then.
     pub from: Interval,
