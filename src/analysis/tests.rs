@@ -261,12 +261,7 @@ fn a_pod_of_the_same_owner_created_long_after_the_return_is_no_replacement() {
         pod(LATER, "0/1", "ContainerCreating", "0s", "<none>", "node-b"),
         pod(LATER, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
     ]);
-    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
-    let pods = &a.incidents[0].pods;
-    assert!(
-        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
-        "{pods:?}"
-    );
+    one_incident_not_replaced_by(&a, LATER);
 }
 
 /// A pod deleted while its node was down, before the failure was seen, was replaced
@@ -288,12 +283,7 @@ fn a_pod_deleted_before_the_failure_is_not_evicted_again_by_its_rewrite() {
         pod(LATER, "0/1", "ContainerCreating", "0s", "<none>", "node-b"),
         pod(LATER, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
     ]);
-    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
-    let pods = &a.incidents[0].pods;
-    assert!(
-        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
-        "{pods:?}"
-    );
+    one_incident_not_replaced_by(&a, LATER);
 }
 
 /// The ReplicaSet creates one replacement as the pod is deleted: when that one never
@@ -315,12 +305,7 @@ fn a_replacement_that_never_runs_ready_is_pending_not_passed_over() {
         pod(LATER, "1/1", "Running", "8s", "10.244.3.7", "node-c"),
         pod(FIRST, "0/1", "Running", "4m", "10.244.2.8", "node-b"),
     ]);
-    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
-    let pods = &a.incidents[0].pods;
-    assert!(
-        pods.iter().all(|p| p.replacement.as_deref() != Some(LATER)),
-        "{pods:?}"
-    );
+    one_incident_not_replaced_by(&a, LATER);
 }
 
 /// A rebooted node's kubelet writes its pods' restarts in one burst, in any order: a
@@ -354,4 +339,14 @@ fn a_reboot_burst_of_restarts_is_one_node_failure() {
     ]);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
     assert_eq!(a.incidents[0].node, "node-a");
+}
+
+/// One incident, and no pod of it replaced by `name`.
+fn one_incident_not_replaced_by(a: &Analysis, name: &str) {
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    assert!(
+        pods.iter().all(|p| p.replacement.as_deref() != Some(name)),
+        "{pods:?}"
+    );
 }
