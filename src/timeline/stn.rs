@@ -335,6 +335,57 @@ impl Network {
         }
     }
 
+    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
+    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
+    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
+    /// sub-network has fewer constraints, so this is never shorter than the whole
+    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
+    /// not reached; `None` without a potential. Costs the points it settles.
+    pub fn distance_within(
+        &self,
+        src: usize,
+        dst: usize,
+        reversed: bool,
+        window: (Ms, Ms),
+        scratch: &mut Scratch,
+    ) -> Option<Ms> {
+        let potential = self
+            .potential
+            .as_deref()
+            .filter(|p| p.len() == self.points)?;
+        if src >= self.points || dst >= self.points {
+            return Some(UNBOUNDED);
+        }
+        let sign = if reversed { -1 } else { 1 };
+        let phi = |v: usize| sign * potential[v];
+        let inside = |v: usize| v == dst || (window.0..=window.1).contains(&potential[v]);
+        scratch.reset(self.points);
+        scratch.set(src, 0);
+        let mut queue = Buckets::default();
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
+            if d > scratch.dist[u] {
+                continue;
+            }
+            if u == dst {
+                return Some(d + phi(dst) - phi(src));
+            }
+            for e in self.live(self.edges.of(u, reversed)) {
+                let v = e.to();
+                if !inside(v) {
+                    continue;
+                }
+                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
+                if nd < scratch.dist[v] {
+                    scratch.set(v, nd);
+                    queue.push(nd, v as u32);
+                }
+            }
+        }
+        Some(UNBOUNDED)
+    }
+
     /// The potential of point `p` (a feasible time for it), when current.
     pub fn feasible_time(&self, p: usize) -> Option<Ms> {
         self.potential

@@ -170,62 +170,16 @@ impl Network {
         window: (Ms, Ms),
         scratch: &mut Scratch,
     ) -> bool {
-        let Some(potential) = self.current_potential() else {
+        let Some(potential) = self.potential.as_deref().filter(|p| p.len() == self.points) else {
             return false;
         };
-        self.windowed(src, None, reversed, window, scratch);
-        // Reduced distances back to true ones.
-        let sign = if reversed { -1 } else { 1 };
-        let base = sign * potential.get(src).copied().unwrap_or(0);
-        for &v in &scratch.touched {
-            let v = v as usize;
-            scratch.dist[v] += sign * potential[v] - base;
-        }
-        true
-    }
-
-    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
-    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
-    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
-    /// sub-network has fewer constraints, so this is never shorter than the whole
-    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
-    /// not reached; `None` without a potential. Costs the points it settles.
-    pub fn distance_within(
-        &self,
-        src: usize,
-        dst: usize,
-        reversed: bool,
-        window: (Ms, Ms),
-        scratch: &mut Scratch,
-    ) -> Option<Ms> {
-        self.windowed(src, Some(dst), reversed, window, scratch)
-    }
-
-    /// The potential, when it is current.
-    fn current_potential(&self) -> Option<&[Ms]> {
-        self.potential.as_deref().filter(|p| p.len() == self.points)
-    }
-
-    /// Dijkstra on reduced costs over the window (and `dst`), leaving the reduced
-    /// distances in `scratch`; with `dst`, stops once it is settled and returns its
-    /// true distance ([`UNBOUNDED`] when not reached; without, `Some(UNBOUNDED)` once
-    /// every reachable point is settled). `None` without a current potential.
-    fn windowed(
-        &self,
-        src: usize,
-        dst: Option<usize>,
-        reversed: bool,
-        window: (Ms, Ms),
-        scratch: &mut Scratch,
-    ) -> Option<Ms> {
-        let potential = self.current_potential()?;
         scratch.reset(self.points);
-        if src >= self.points || dst.is_some_and(|d| d >= self.points) {
-            return Some(UNBOUNDED);
+        if src >= self.points {
+            return true;
         }
         let sign = if reversed { -1 } else { 1 };
         let phi = |v: usize| sign * potential[v];
-        let inside = |v: usize| Some(v) == dst || (window.0..=window.1).contains(&potential[v]);
+        let inside = |v: usize| (window.0..=window.1).contains(&potential[v]);
         scratch.set(src, 0);
         let mut queue = Buckets::default();
         queue.push(0, src as u32);
@@ -233,9 +187,6 @@ impl Network {
             let u = u as usize;
             if d > scratch.dist[u] {
                 continue; // a stale entry: u was settled closer
-            }
-            if Some(u) == dst {
-                return Some(d + phi(u) - phi(src));
             }
             for e in self.live(self.edges.of(u, reversed)) {
                 let v = e.to();
@@ -249,7 +200,12 @@ impl Network {
                 }
             }
         }
-        Some(UNBOUNDED)
+        let base = phi(src);
+        for &v in &scratch.touched {
+            let v = v as usize;
+            scratch.dist[v] += phi(v) - base;
+        }
+        true
     }
 
     /// Landmarks one every `spacing` of feasible time, each point bound to its own,
