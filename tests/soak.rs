@@ -42,13 +42,22 @@ fn find<'a>(
 }
 
 fn score(seed: u64) {
-    let report = score_soak(seed, 1_500_000, 300, 40);
+    let (report, _) = score_soak(seed, 1_500_000, 300, 40);
     eprintln!("{report}");
 }
 
+/// A soak long enough to be answered by the long capture's local searches
+/// (landmarks, windows) rather than whole-network ones, scored the same way.
+#[test]
+fn a_soak_answered_by_local_searches_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60);
+    eprintln!("{report}");
+    assert!(!a.timelines.is_small(), "the local path is what this tests");
+}
+
 /// Scores one soak against its truth, panicking below the bars; returns the
-/// report.
-fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> String {
+/// report and the analysis.
+fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, Analysis) {
     let (a, truth) = soak(seed, bytes, pods, failures);
     // A failure whose only lines are the node controller's marks (the capture ends
     // before an eviction or a return) cannot be told from status writes that change
@@ -103,7 +112,7 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> String {
     assert!(found * 100 >= n * 95, "{report}");
     assert!(incidents * 100 <= truth.failures.len() * 105, "{report}");
     assert!(right * 100 >= found * 90, "{report}");
-    report
+    (report, a)
 }
 
 #[test]
@@ -121,7 +130,7 @@ fn a_long_soak_scores_as_a_short_one() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(20);
     let started = std::time::Instant::now();
-    let report = score_soak(7, mb * 1_000_000, 2_000, (mb * 10) as usize);
+    let (report, _) = score_soak(7, mb * 1_000_000, 2_000, (mb * 10) as usize);
     eprintln!("{report}\n({:.1} s)", started.elapsed().as_secs_f64());
 }
 
