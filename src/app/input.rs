@@ -208,9 +208,12 @@ pub(super) fn analyze_keeping_rows(
     let mut ing = ingest_all(input, &options)?;
     let t = crate::timeline(&ing, &options);
     // Freed on another thread: one allocation at a time it costs as much as a tenth
-    // of the analysis, which goes on meanwhile.
+    // of the analysis, which goes on meanwhile. Where no thread can be started, the
+    // refused closure is dropped here, and the rows with it.
     let rows = std::mem::take(&mut ing.observations);
-    std::thread::spawn(move || drop(rows));
+    let _ = std::thread::Builder::new()
+        .name("free-rows".into())
+        .spawn(move || drop(rows));
     let a = crate::analyze_timelines(&ing, t, &options);
     Ok((a, ing))
 }
