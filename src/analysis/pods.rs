@@ -108,6 +108,11 @@ pub(super) fn is_statefulset(owner: &ObjectKey) -> bool {
     owner.kind == ResourceKind::StatefulSet
 }
 
+/// The node a pod's lines print (its first).
+fn printed_node(pod: &ObjectTimeline) -> Option<&str> {
+    pod.states.iter().find_map(|s| s.node.as_deref())
+}
+
 /// Where each pod ran. A pod's node never changes within an incarnation, so a NODE
 /// printed in any of its lines holds for all of them; without one, the only node the
 /// capture knows (a single-node cluster), or the only node ever NotReady when the pod
@@ -151,10 +156,9 @@ impl PodNodes {
         let only_down = only(&not_ready);
         let mut by_pod = HashMap::new();
         for p in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-            let printed = p
-                .states
-                .iter()
-                .find_map(|s| s.node.as_deref().map(String::from));
+            if printed_node(p).is_some() {
+                continue;
+            }
             let lost = p
                 .states
                 .iter()
@@ -163,8 +167,8 @@ impl PodNodes {
                     // Killed by a graceful shutdown: Running, then Error or Completed.
                     healthy(&w[0]) && meaning(&w[1]) == PodMeaning::Terminal
                 });
-            let node = printed
-                .or_else(|| single_node.clone())
+            let node = single_node
+                .clone()
                 .or_else(|| only_down.clone().filter(|_| lost));
             if let Some(n) = node {
                 by_pod.insert((p.key.clone(), p.incarnation), n);
@@ -174,7 +178,12 @@ impl PodNodes {
     }
 
     /// The node a pod ran on, when the capture tells.
-    pub(super) fn of(&self, pod: &ObjectTimeline) -> Option<&str> {
+    pub(super) fn of<'a>(&'a self, pod: &'a ObjectTimeline) -> Option<&'a str> {
+        // The node a pod's own lines print comes first (no lookup: an incident asks
+        // this of thousands of pods); the map holds only the inferred ones.
+        if let Some(n) = printed_node(pod) {
+            return Some(n);
+        }
         self.by_pod
             .get(&(pod.key.clone(), pod.incarnation))
             .map(String::as_str)
