@@ -117,6 +117,11 @@ impl Solved<'_> {
         // Each object's states grew by doubling: summed over every object of a long
         // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
         states.shrink_to_fit();
+        // So did the touches of a state (a soak's node marks: 239,784 slots for
+        // 80,295 touches, 14 MB in 50 MB).
+        for s in &mut states {
+            s.touches.shrink_to_fit();
+        }
         ObjectTimeline {
             key: first.key.clone(),
             incarnation: first.incarnation,
