@@ -151,7 +151,7 @@ pub fn pipeline(data: &[u8]) {
         })
         .collect();
     let options = watchtrail::Options::new("fuzz");
-    let ing = watchtrail::ingest(&sources, &options).expect("in-memory sources always open");
+    let mut ing = watchtrail::ingest(&sources, &options).expect("in-memory sources always open");
     for acc in &ing.accounts {
         let used =
             acc.rows + acc.headers + acc.commands + acc.time_markers + acc.blank + acc.skipped;
@@ -166,7 +166,7 @@ pub fn pipeline(data: &[u8]) {
     let mut out = Vec::new();
     watchtrail::output::table::write_observations(&mut out, &ing.observations)
         .expect("writing to a Vec");
-    let t = watchtrail::timeline(&ing, &options);
+    let t = watchtrail::timeline(&mut ing, &options);
     out.clear();
     watchtrail::output::timeline_text::write(&mut out, &t).expect("writing to a Vec");
     serde_json::to_string(&t).expect("timeline JSON");

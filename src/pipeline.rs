@@ -62,8 +62,8 @@ impl Options {
 /// A source that cannot be read is no error here: its account says why, and the
 /// analysis warns about it. The error is for input that cannot be taken in at all.
 pub fn analyze(sources: &[Source], options: &Options) -> Result<Analysis, InputError> {
-    let ing = ingest(sources, options)?;
-    let timelines = timeline(&ing, options);
+    let mut ing = ingest(sources, options)?;
+    let timelines = timeline(&mut ing, options);
     Ok(analyze_timelines(&ing, timelines, options))
 }
 
@@ -78,8 +78,9 @@ pub fn ingest(
 }
 
 /// Stage 4: the objects' timelines on one clock, using the links [`Options::links`]
-/// allows.
-pub fn timeline(ing: &crate::ingest::Ingested, options: &Options) -> Timelines {
+/// allows. The rows are taken out of `ing` (they become the states, and are freed
+/// as they do); its markers and accounts stay for [`analyze_timelines`].
+pub fn timeline(ing: &mut crate::ingest::Ingested, options: &Options) -> Timelines {
     crate::timeline::build(ing, options.links)
 }
 

@@ -16,8 +16,8 @@ fn sources(e: &Experiment) -> Vec<Source> {
 
 fn run(e: &Experiment) -> (Timelines, watchtrail::analysis::Analysis) {
     let options = watchtrail::Options::new("sim");
-    let ing = watchtrail::ingest(&sources(e), &options).unwrap();
-    let t = watchtrail::timeline(&ing, &options);
+    let mut ing = watchtrail::ingest(&sources(e), &options).unwrap();
+    let t = watchtrail::timeline(&mut ing, &options);
     let a = watchtrail::analyze_timelines(&ing, t.clone(), &options);
     (t, a)
 }

@@ -26,8 +26,8 @@ fn watch(rows: &[[&str; 7]]) -> Analysis {
         name: "pods.log".into(),
         origin: Origin::Bytes(text.into_bytes().into()),
     };
-    let ing = crate::ingest::ingest(&[source]).unwrap();
-    let t = crate::timeline::build(&ing, LinkOptions::default());
+    let mut ing = crate::ingest::ingest(&[source]).unwrap();
+    let t = crate::timeline::build(&mut ing, LinkOptions::default());
     analyze("test", &ing, t)
 }
 
@@ -219,8 +219,8 @@ fn a_watch_of_reprints_rollouts_and_deletions_is_no_node_failure() {
             name: "pods.log".into(),
             origin: Origin::Bytes(text.into()),
         };
-        let ing = crate::ingest::ingest(&[source]).unwrap();
-        let t = crate::timeline::build(&ing, LinkOptions::default());
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
+        let t = crate::timeline::build(&mut ing, LinkOptions::default());
         let a = analyze("churn", &ing, t);
         assert!(
             a.incidents.is_empty(),

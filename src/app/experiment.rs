@@ -19,8 +19,8 @@ use crate::tables::Tabler;
 
 pub(super) fn timeline(args: crate::cli::TimelineArgs) -> Result<ExitCode> {
     let options = options(&args.input, &args.links);
-    let ing = ingest_all(&args.input, &options)?;
-    let t = crate::timeline(&ing, &options);
+    let mut ing = ingest_all(&args.input, &options)?;
+    let t = crate::timeline(&mut ing, &options);
     let mut out = BufWriter::new(crate::outfile::stdout());
     match args.format {
         crate::cli::TimelineFormat::Text => crate::output::timeline_text::write(&mut out, &t)?,

@@ -197,23 +197,15 @@ fn refuse_several_experiments(paths: &[std::path::PathBuf]) -> Result<()> {
 /// Stages 1–5 for the PATH… of one experiment (the steps of [`crate::analyze`], with
 /// the account printed between them), also handing back what was read, so that a
 /// command that ends the process next can leave it to the OS (see
-/// [`exit_without_freeing`]). The rows themselves are freed once the timeline holds
-/// their states: the analysis reads only the markers and accounts, and a long soak's
-/// rows are a fifth of its peak memory.
+/// [`exit_without_freeing`]). The rows themselves are freed by the timeline as it
+/// turns them into states.
 pub(super) fn analyze_keeping_rows(
     input: &InputArgs,
     links: &crate::cli::LinkArgs,
 ) -> Result<(crate::analysis::Analysis, crate::ingest::Ingested)> {
     let options = options(input, links);
     let mut ing = ingest_all(input, &options)?;
-    let t = crate::timeline(&ing, &options);
-    // Freed on another thread: one allocation at a time it costs as much as a tenth
-    // of the analysis, which goes on meanwhile. Where no thread can be started, the
-    // refused closure is dropped here, and the rows with it.
-    let rows = std::mem::take(&mut ing.observations);
-    let _ = std::thread::Builder::new()
-        .name("free-rows".into())
-        .spawn(move || drop(rows));
+    let t = crate::timeline(&mut ing, &options);
     let a = crate::analyze_timelines(&ing, t, &options);
     Ok((a, ing))
 }

@@ -122,9 +122,12 @@ pub(super) fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
     Some((lo_ms, hi * 1000 - 1))
 }
 
-/// Builds the timelines of one experiment.
-pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
-    let obs = &ing.observations;
+/// Builds the timelines of one experiment, taking its rows out of `ing`: they become
+/// the states, and each object's rows are freed once its states are made (a long
+/// capture's rows are half its peak memory).
+pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
+    let rows = std::mem::take(&mut ing.observations);
+    let obs = &rows;
     let mut b = Builder::new(obs);
     let points: Vec<Point> = obs.iter().map(|_| b.net.point()).collect();
     let streams = streams::Streams::of(obs);
@@ -141,9 +144,10 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
     b.net.drop_removed();
     let clock = origin::clock(&b, &points, &tracks);
     let wall_clock = anchors.wall_clock(&clock.bounds);
-    let objects = assemble(obs, &tracks, &points, &clock.bounds);
     let events = marks::event_marks(&b, &event_points, &clock.bounds);
-    let warnings = node_only_warning(b.warnings, &tracks);
+    let Builder { net, warnings, .. } = b;
+    let objects = assemble(rows, &tracks, &points, &clock.bounds);
+    let warnings = node_only_warning(warnings, &tracks);
     let (injections, node_commands) = node_commands(commands, &clock.bounds);
     Timelines {
         origin: Origin {
@@ -156,7 +160,7 @@ pub fn build(ing: &Ingested, opts: LinkOptions) -> Timelines {
         injections,
         node_commands,
         events,
-        net: b.net,
+        net,
         origin_point: clock.origin,
         bounds: clock.bounds,
         cache: Default::default(),
@@ -220,9 +224,9 @@ mod tests {
                 b"$ kubectl get pods -w\nFri Nov 27 12:02:03 UTC 2026\n"[..].into(),
             ),
         };
-        let ing = crate::ingest::ingest(&[source]).unwrap();
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
         assert!(ing.observations.is_empty() && !ing.markers.is_empty());
-        let t = build(&ing, LinkOptions::default());
+        let t = build(&mut ing, LinkOptions::default());
         assert!(t.objects.is_empty());
     }
 
@@ -232,7 +236,7 @@ mod tests {
             origin: Origin::Bytes(text.into()),
         };
         build(
-            &crate::ingest::ingest(&[source]).unwrap(),
+            &mut crate::ingest::ingest(&[source]).unwrap(),
             LinkOptions::default(),
         )
     }

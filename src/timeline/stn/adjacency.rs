@@ -62,6 +62,15 @@ impl Adjacency {
             }))
     }
 
+    /// The edges of `v` (or, `reversed`, into it) as one slice, when none wait in
+    /// `pending`: the network is frozen, as it is once solved.
+    pub(super) fn frozen_of(&self, v: usize, reversed: bool) -> Option<&[Edge]> {
+        if !self.pending.is_empty() {
+            return None;
+        }
+        Some(if reversed { &self.inc } else { &self.out }.of(v))
+    }
+
     /// How many edges (each counted once, in its own direction).
     pub(super) fn len(&self) -> usize {
         self.out.edges.len() + self.pending.len()

@@ -188,7 +188,7 @@ impl Network {
             if d > scratch.dist[u] {
                 continue; // a stale entry: u was settled closer
             }
-            for e in self.live(self.edges.of(u, reversed)) {
+            for e in self.edges_of(u, reversed) {
                 let v = e.to();
                 if !inside(v) {
                     continue;
