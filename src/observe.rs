@@ -120,7 +120,8 @@ pub struct Observation {
     pub age: Option<DurationCell>,
     /// Absolute time of the line when the capture has one (`ts` prefix, watch screen);
     /// serialized as `time`, ISO 8601 as far as known ([`wall_clock_text`]).
-    pub wall: Option<WallClock>,
+    /// Boxed: most captures have no timestamps, and a row is kept per state change.
+    pub wall: Option<Box<WallClock>>,
     /// Every column verbatim, by header name, in printed order, over the cleaned line
     /// text (kept for evidence).
     pub cells: Cells,
@@ -319,7 +320,7 @@ impl Serialize for Observation {
         st.serialize_field("ip", &self.ip())?;
         st.serialize_field("node", &self.node())?;
         st.serialize_field("age", &self.age)?;
-        st.serialize_field("time", &self.wall.as_ref().map(wall_clock_text))?;
+        st.serialize_field("time", &self.wall.as_deref().map(wall_clock_text))?;
         st.serialize_field("event", &self.event())?;
         st.serialize_field("cells", &self.cells)?;
         match &self.note {
@@ -519,7 +520,7 @@ impl Observer {
             ready,
             restarts: restarts_cell,
             age,
-            wall: row.time,
+            wall: row.time.map(Box::new),
             cells,
             note: row.note.map(String::into_boxed_str),
         }

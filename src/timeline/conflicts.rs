@@ -60,8 +60,8 @@ impl<'a> Resolver<'a> {
                 .filter(|&id| strength(id) <= class && strength(id) < Strength::Order)
                 .collect();
             for &id in &drop {
-                if let Some(li) = self.constraints[id].link {
-                    reports[li as usize].used = false;
+                if let Some(li) = self.constraints[id].link() {
+                    reports[li].used = false;
                 }
             }
             warnings.push(format!(
@@ -79,10 +79,10 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         };
         let c = &self.constraints[weakest];
-        let what = match c.link {
+        let what = match c.link() {
             Some(li) => {
-                reports[li as usize].used = false;
-                reports[li as usize].kind
+                reports[li].used = false;
+                reports[li].kind
             }
             None => c.strength.what(),
         };
@@ -101,15 +101,13 @@ impl<'a> Resolver<'a> {
     fn cycle_lines(&self, dropped: ConstraintId, conflict: &Conflict) -> String {
         let mut seen = std::collections::HashSet::new();
         let lines: Vec<usize> = self.constraints[dropped]
-            .obs
-            .iter()
+            .obs()
             .chain(
                 conflict
                     .constraints
                     .iter()
-                    .flat_map(|&k| &self.constraints[k].obs),
+                    .flat_map(|&k| self.constraints[k].obs()),
             )
-            .copied()
             .filter(|&i| seen.insert(i))
             .collect();
         let mut named: Vec<String> = lines

@@ -21,7 +21,7 @@ pub(super) fn soft_links(
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.iter().enumerate() {
         let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
-        b.constraints[id].link = u32::try_from(li).ok();
+        b.constraints[id].set_link(li);
         let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
         reports.push(LinkReport {
             kind: l.kind,
