@@ -1,5 +1,8 @@
 //! The last step of a timeline: each object's states, touches and end, read from its
-//! lines once every point has its interval.
+//! lines. They are read before the network is solved, with the point of each time,
+//! so that the rows are freed before the solving's peak; the times themselves are
+//! filled in once every point has its interval. An object seen in several streams
+//! waits for the times, which put its lines in order.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,34 +14,107 @@ use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
 use crate::Text;
 
-/// Turns tracks into object timelines: tracks of one object linked across streams are
-/// merged, states and touches computed from the solved times. Each object's rows are
-/// freed once its states are made.
-pub(super) fn assemble(
-    rows: Vec<Observation>,
-    tracks: &[Track],
-    points: &[Point],
-    bounds: &[Interval],
-) -> Vec<ObjectTimeline> {
+/// The objects read from their rows, their times still to fill.
+pub(super) struct Assembly {
+    /// By object (tracks merged), in order of first track: the timeline read, or
+    /// `None` while it waits for the times.
+    objects: Vec<Option<ObjectTimeline>>,
+    /// By object: the stream of its last line, when its last state held until that
+    /// stream ended (a watch prints every change).
+    held_until: Vec<Option<u32>>,
+    /// Objects seen in several streams: (object, tracks, rows).
+    waiting: Vec<(usize, Vec<usize>, ObjectRows)>,
+    /// Each stream's last line: when the stream is known to have run until.
+    stream_ends: HashMap<u32, Point>,
+    cells: Interner,
+}
+
+/// An object's rows with their indices, in descending order.
+type ObjectRows = Vec<(usize, Observation)>;
+
+/// Reads the objects of `tracks` from `rows`, freeing the rows object by object; an
+/// object seen in several streams keeps its rows until [`finish`].
+pub(super) fn read(rows: Vec<Observation>, tracks: &[Track], points: &[Point]) -> Assembly {
     let groups = merged_tracks(tracks);
-    let stream_ends = stream_ends(&rows, points, bounds);
+    let stream_ends = stream_ends(&rows, points);
     let owned = distribute(rows, tracks, &groups);
-    let solved = Solved {
-        tracks,
-        points,
-        bounds,
-        stream_ends: &stream_ends,
+    let reader = Reader { tracks, points };
+    let mut a = Assembly {
+        objects: Vec::with_capacity(groups.len()),
+        held_until: Vec::with_capacity(groups.len()),
+        waiting: Vec::new(),
+        stream_ends,
+        cells: Interner::default(),
     };
     // On this thread, one object after another: the states then reuse the memory of
     // the rows freed before them. Made side by side, each worker allocated from its
     // own glibc arena while the rows went back to this thread's, and a 50 MB soak
     // peaked at 418 MB instead of 364 MB.
-    let mut cells = Interner::default();
-    groups
+    for (k, (g, rows)) in groups.into_iter().zip(owned).enumerate() {
+        if g.len() > 1 {
+            a.objects.push(None);
+            a.held_until.push(None);
+            a.waiting.push((k, g, rows));
+        } else {
+            let (o, held) = reader.object(&g, rows, None, &mut a.cells);
+            a.objects.push(Some(o));
+            a.held_until.push(held);
+        }
+    }
+    a
+}
+
+/// The timelines, every time filled in from `bounds`.
+pub(super) fn finish(
+    mut a: Assembly,
+    tracks: &[Track],
+    points: &[Point],
+    bounds: &[Interval],
+) -> Vec<ObjectTimeline> {
+    let reader = Reader { tracks, points };
+    for (k, g, rows) in std::mem::take(&mut a.waiting) {
+        let (o, held) = reader.object(&g, rows, Some(bounds), &mut a.cells);
+        a.objects[k] = Some(o);
+        a.held_until[k] = held;
+    }
+    let stream_ends: HashMap<u32, Interval> = a
+        .stream_ends
+        .iter()
+        .map(|(&s, &p)| (s, bounds[p]))
+        .collect();
+    a.objects
         .into_iter()
-        .zip(owned)
-        .map(|(g, rows)| solved.object(&g, rows, &mut cells))
+        .zip(a.held_until)
+        .filter_map(|(o, held)| {
+            let mut o = o?;
+            let end = held.and_then(|s| stream_ends.get(&s).copied());
+            fill_times(&mut o, end, bounds);
+            Some(o)
+        })
         .collect()
+}
+
+/// Every time of `o` from its points: creation, each state's start (a range from
+/// its `since_point` when it has one), last line and end (the next state's start; for
+/// the last state, when its stream ended, `stream_end`), each touch.
+fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[Interval]) {
+    o.created = bounds[o.created_point];
+    let starts: Vec<Point> = o.states.iter().map(|s| s.from_point).collect();
+    for (k, s) in o.states.iter_mut().enumerate() {
+        let at = bounds[s.from_point];
+        s.from = match s.since_point {
+            Some(q) => Interval::new(bounds[q].min_ms.min(at.min_ms), at.max_ms),
+            None => at,
+        };
+        s.last_seen = bounds[s.last_point];
+        s.to = match starts.get(k + 1) {
+            Some(&next) => Some(bounds[next]),
+            None => stream_end,
+        };
+        for t in &mut s.touches {
+            t.at = bounds[t.point];
+        }
+    }
 }
 
 /// Every row moved to the list of its object (by group), with its index; a row of no
@@ -48,7 +124,7 @@ fn distribute(
     mut rows: Vec<Observation>,
     tracks: &[Track],
     groups: &[Vec<usize>],
-) -> Vec<Vec<(usize, Observation)>> {
+) -> Vec<ObjectRows> {
     const NONE: u32 = u32::MAX;
     let mut group_of = vec![NONE; rows.len()];
     let mut sizes: Vec<usize> = Vec::with_capacity(groups.len());
@@ -62,7 +138,7 @@ fn distribute(
     }
     // Each list is made when its first row arrives: made all at once, their
     // headers alone would bring every page of them in before the rows leave.
-    let mut lists: Vec<Vec<(usize, Observation)>> = groups.iter().map(|_| Vec::new()).collect();
+    let mut lists: Vec<ObjectRows> = groups.iter().map(|_| Vec::new()).collect();
     // Shrinking a large list gives its tail back to the system without copying.
     const SHRINK_EVERY: usize = 1 << 16;
     while let Some(row) = rows.pop() {
@@ -118,24 +194,25 @@ fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
     groups
 }
 
-/// Everything an object's timeline is read from once the network is solved.
-struct Solved<'a> {
+/// What an object's timeline is read from, besides its rows.
+struct Reader<'a> {
     tracks: &'a [Track],
     points: &'a [Point],
-    bounds: &'a [Interval],
-    stream_ends: &'a HashMap<u32, Interval>,
 }
 
-impl Solved<'_> {
+impl Reader<'_> {
     /// The timeline of the object incarnation whose tracks are `g` and rows `rows`
-    /// (with their indices, in descending order).
+    /// (with their indices, in descending order), its times still to fill; and the
+    /// stream its last state held until. Lines of several tracks are put in the
+    /// order of their times, `bounds`.
     fn object(
         &self,
         g: &[usize],
-        mut rows: Vec<(usize, Observation)>,
+        mut rows: ObjectRows,
+        bounds: Option<&[Interval]>,
         cells: &mut Interner,
-    ) -> ObjectTimeline {
-        let (tracks, bounds) = (self.tracks, self.bounds);
+    ) -> (ObjectTimeline, Option<u32>) {
+        let tracks = self.tracks;
         rows.reverse();
         let row = |i: usize| -> &Observation {
             let k = rows
@@ -148,7 +225,7 @@ impl Solved<'_> {
             .iter()
             .flat_map(|&t| tracks[t].obs.iter().copied())
             .collect();
-        if g.len() > 1 {
+        if let (true, Some(bounds)) = (g.len() > 1, bounds) {
             lines.sort_by_key(|&i| {
                 (
                     bounds[self.points[i]].mid().unwrap_or(0),
@@ -165,9 +242,10 @@ impl Solved<'_> {
             End::LastSeen
         };
         // A watch prints every change: the last state held until its stream ended.
-        if let (End::LastSeen, Some(o), Some(last)) = (end, obs.last(), states.last_mut()) {
-            last.to = self.stream_ends.get(&o.stream).copied();
-        }
+        let held_until = obs
+            .last()
+            .filter(|_| end == End::LastSeen)
+            .map(|o| o.stream);
         let owner = first.owner.map(|o| tracks[o].key.clone());
         // Each object's states grew by doubling: summed over every object of a long
         // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
@@ -177,19 +255,20 @@ impl Solved<'_> {
         for s in &mut states {
             s.touches.shrink_to_fit();
         }
-        ObjectTimeline {
+        let o = ObjectTimeline {
             key: first.key.clone(),
             incarnation: first.incarnation,
             owner,
-            created: bounds[first.created],
+            created: Interval::UNKNOWN,
             created_point: first.created,
             states,
             end,
-        }
+        };
+        (o, held_until)
     }
 
     /// The states of an object whose lines (in time order) are `lines`, their rows
-    /// `obs`.
+    /// `obs`, with the points of their times.
     fn states(
         &self,
         first: &Track,
@@ -197,7 +276,6 @@ impl Solved<'_> {
         obs: &[&Observation],
         cells: &mut Interner,
     ) -> Vec<State> {
-        let bounds = self.bounds;
         let mut states: Vec<State> = Vec::new();
         for (n, &i) in lines.iter().enumerate() {
             let o = obs[n];
@@ -227,66 +305,42 @@ impl Solved<'_> {
                 // A `watch` screen prints every object again: the same state, seen
                 // later, not a hidden update.
                 let s = states.last_mut().expect("a previous state exists");
-                s.last_seen = bounds[p];
                 s.last_point = p;
                 continue;
             }
             if same {
                 let s = states.last_mut().expect("a previous state exists");
                 s.touches.push(Touch {
-                    at: bounds[p],
+                    at: Interval::UNKNOWN,
                     since_created,
                     point: p,
                     line: lr,
                 });
-                s.last_seen = bounds[p];
                 s.last_point = p;
                 continue;
             }
-            if let Some(prev) = states.last_mut() {
-                prev.to = Some(bounds[p]);
-            }
-            let start = self.state_from(first, lines, n, states.is_empty(), event);
-            states.push(new_state(o, p, bounds[p], start, since_created, lr, cells));
+            // Seen first, the state began between creation and this line; seen
+            // changed in a listing, since the object's previous line; a watch event
+            // is the change itself.
+            let since_point = if states.is_empty() {
+                Some(first.created)
+            } else if !event {
+                Some(self.points[lines[n - 1]])
+            } else {
+                None
+            };
+            states.push(new_state(o, p, since_point, since_created, lr, cells));
         }
         states
     }
-
-    /// When the state shown first by `lines[n]` began, and the earliest point it can
-    /// have begun when that is a range rather than the event of its line.
-    fn state_from(
-        &self,
-        first: &Track,
-        lines: &[usize],
-        n: usize,
-        first_state: bool,
-        event: bool,
-    ) -> (Interval, Option<Point>) {
-        let bounds = self.bounds;
-        let p = self.points[lines[n]];
-        let created = bounds[first.created];
-        if first_state {
-            // Seen first: the state began between creation and this line.
-            let from = Interval::new(created.min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
-            (from, Some(first.created))
-        } else if !event {
-            // Seen changed: since the object's previous line.
-            let prev = self.points[lines[n - 1]];
-            let from = Interval::new(bounds[prev].min_ms.min(bounds[p].min_ms), bounds[p].max_ms);
-            (from, Some(prev))
-        } else {
-            (bounds[p], None)
-        }
-    }
 }
 
-/// A state as its first line `o` (at point `p`, time `at`) shows it, begun at `from`
-/// (since `since_point` when a range).
+/// A state as its first line `o` (at point `p`) shows it, begun since `since_point`
+/// when that is a range; its times are filled in later.
 fn new_state(
     o: &Observation,
     p: Point,
-    at: Interval,
-    (from, since_point): (Interval, Option<Point>),
+    since_point: Option<Point>,
     since_created: Option<Interval>,
     lr: LineRef,
     cells: &mut Interner,
@@ -317,26 +371,22 @@ fn new_state(
         ip: o.ip().map(Text::from),
         node: o.node().map(Text::from),
         cells: cells.get(other),
-        from,
+        from: Interval::UNKNOWN,
         from_point: p,
         since_point,
         from_is_event: since_point.is_none(),
         since_created,
         to: None,
-        last_seen: at,
+        last_seen: Interval::UNKNOWN,
         last_point: p,
         lines: smallvec::smallvec![lr],
         touches: Vec::new(),
     }
 }
 
-/// Each stream's end: the time of its last line (a watch stopped by `^C` or the next
-/// prompt prints nothing more, so this is the latest time it is known to have run).
-fn stream_ends(
-    obs: &[Observation],
-    points: &[Point],
-    bounds: &[Interval],
-) -> HashMap<u32, Interval> {
+/// Each stream's end: its last line (a watch stopped by `^C` or the next prompt
+/// prints nothing more, so its time is the latest the stream is known to have run).
+fn stream_ends(obs: &[Observation], points: &[Point]) -> HashMap<u32, Point> {
     let mut last: HashMap<u32, usize> = HashMap::new();
     for (i, o) in obs.iter().enumerate() {
         let e = last.entry(o.stream).or_insert(i);
@@ -345,6 +395,6 @@ fn stream_ends(
         }
     }
     last.into_iter()
-        .map(|(stream, i)| (stream, bounds[points[i]]))
+        .map(|(stream, i)| (stream, points[i]))
         .collect()
 }

@@ -5,18 +5,20 @@
 
 mod markers;
 mod marks;
+mod names;
 mod origin;
 mod solve;
 mod streams;
 mod tracks;
 mod wall;
 
-use super::assemble::assemble;
+use super::assemble;
 use super::links::Track;
 use super::stn::{Ms, Network};
 use super::{Interval, LineRef, LinkOptions, Origin, Point, Timelines};
 use crate::ingest::Ingested;
 use crate::observe::{DurationCell, Observation};
+pub(super) use names::LineNames;
 
 /// Why a constraint holds; the order is the order in which conflicting ones are dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,7 +114,11 @@ impl Constraint {
 /// The network as it is built: its points and constraints, why each holds, and the
 /// warnings met on the way.
 struct Builder<'a> {
+    /// The rows, while the network is built from them (empty once they are read into
+    /// the objects' states).
     obs: &'a [Observation],
+    /// Where each row came from, kept once the rows are gone.
+    names: LineNames,
     net: Network,
     constraints: Vec<Constraint>,
     warnings: Vec<String>,
@@ -122,6 +128,7 @@ impl<'a> Builder<'a> {
     fn new(obs: &'a [Observation]) -> Builder<'a> {
         Builder {
             obs,
+            names: LineNames::default(),
             net: Network::new(),
             constraints: Vec::new(),
             warnings: Vec::new(),
@@ -164,9 +171,10 @@ pub(super) fn age_window(d: &DurationCell) -> Option<(Ms, Ms)> {
     Some((lo_ms, hi * 1000 - 1))
 }
 
-/// Builds the timelines of one experiment, taking its rows out of `ing`: they become
-/// the states, and each object's rows are freed once its states are made (a long
-/// capture's rows are half its peak memory).
+/// Builds the timelines of one experiment, taking its rows out of `ing`: they are
+/// read into the objects' states, and freed object by object, once the network is
+/// built from them and before it is solved (a long capture's rows are half its peak
+/// memory).
 pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     let rows = std::mem::take(&mut ing.observations);
     let obs = &rows;
@@ -182,13 +190,31 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     let tracks = tracks::tracks(&mut b, &streams, &points);
     let mut reports = solve::soft_links(&mut b, &points, &tracks, &opts);
     drop(streams);
+    let mut events = marks::event_marks(&b, &event_points);
+    let Builder {
+        net,
+        constraints,
+        warnings,
+        ..
+    } = b;
+    let names = LineNames::of(&rows);
+    let objects = assemble::read(rows, &tracks, &points);
+    let mut b = Builder {
+        obs: &[],
+        names,
+        net,
+        constraints,
+        warnings,
+    };
     solve::solve(&mut b, &points, &tracks, &mut reports);
     b.net.drop_removed();
     let clock = origin::clock(&b, &points, &tracks);
     let wall_clock = anchors.wall_clock(&clock.bounds);
-    let events = marks::event_marks(&b, &event_points, &clock.bounds);
+    for e in &mut events {
+        e.at = clock.bounds[e.point];
+    }
+    let objects = assemble::finish(objects, &tracks, &points, &clock.bounds);
     let Builder { net, warnings, .. } = b;
-    let objects = assemble(rows, &tracks, &points, &clock.bounds);
     let warnings = node_only_warning(warnings, &tracks);
     let (injections, node_commands) = node_commands(commands, &clock.bounds);
     Timelines {

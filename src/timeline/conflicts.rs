@@ -7,10 +7,9 @@
 //! would do that for every line: past [`ROUNDS`] contradictions whole kinds of
 //! constraints go, weakest first, and the warning says how many.
 
-use super::build::{Constraint, Strength};
+use super::build::{Constraint, LineNames, Strength};
 use super::stn::{Conflict, ConstraintId};
 use super::LinkReport;
-use crate::observe::Observation;
 
 /// Contradictions resolved one by one before whole kinds of constraints go.
 pub const ROUNDS: usize = 100;
@@ -22,7 +21,7 @@ const WARNINGS: usize = 20;
 const NAMED: usize = 8;
 
 pub(super) struct Resolver<'a> {
-    obs: &'a [Observation],
+    names: &'a LineNames,
     constraints: &'a [Constraint],
     rounds: usize,
     /// Every kind but line order is gone: nothing more can be dropped.
@@ -30,9 +29,9 @@ pub(super) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    pub(super) fn new(obs: &'a [Observation], constraints: &'a [Constraint]) -> Resolver<'a> {
+    pub(super) fn new(names: &'a LineNames, constraints: &'a [Constraint]) -> Resolver<'a> {
         Resolver {
-            obs,
+            names,
             constraints,
             rounds: 0,
             exhausted: false,
@@ -113,7 +112,7 @@ impl<'a> Resolver<'a> {
         let mut named: Vec<String> = lines
             .iter()
             .take(NAMED)
-            .map(|&i| format!("{}:{}", self.obs[i].source, self.obs[i].line))
+            .map(|&i| self.names.name(i))
             .collect();
         if lines.len() > NAMED {
             named.push(format!("{} more lines", lines.len() - NAMED));

@@ -68,12 +68,9 @@ pub(super) fn event_points(b: &mut Builder, points: &[Point]) -> Vec<(Point, usi
     out
 }
 
-/// The event marks, once the network is solved.
-pub(super) fn event_marks(
-    b: &Builder,
-    points: &[(Point, usize)],
-    bounds: &[Interval],
-) -> Vec<EventMark> {
+/// The event marks, read from their rows before the network is solved: each one's
+/// time (`at`) is its point's, filled in once it is.
+pub(super) fn event_marks(b: &Builder, points: &[(Point, usize)]) -> Vec<EventMark> {
     points
         .iter()
         .filter_map(|&(p, i)| {
@@ -84,7 +81,7 @@ pub(super) fn event_marks(
                 None => (String::new(), o.name().to_string()),
             };
             Some(EventMark {
-                at: bounds[p],
+                at: Interval::UNKNOWN,
                 point: p,
                 meaning: crate::kube::event_reason(reason, message),
                 reason: reason.into(),

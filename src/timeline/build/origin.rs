@@ -44,16 +44,12 @@ pub(super) fn clock(b: &Builder, points: &[Point], tracks: &[Track]) -> Clock {
                 ),
             ),
             None => {
-                let obs = b.obs;
-                let first = (0..obs.len())
+                let first = (0..points.len())
                     .min_by_key(|&i| fwd_ref()[points[i]])
                     .unwrap_or(0);
                 (
                     points[first],
-                    format!(
-                        "t = 0 is the earliest line, {}:{}",
-                        obs[first].source, obs[first].line
-                    ),
+                    format!("t = 0 is the earliest line, {}", b.names.name(first)),
                 )
             }
         }

@@ -46,7 +46,7 @@ pub(super) fn solve(
     reports: &mut [LinkReport],
 ) {
     let order = time_order(b.net.len(), points, tracks);
-    let mut resolver = Resolver::new(b.obs, &b.constraints);
+    let mut resolver = Resolver::new(&b.names, &b.constraints);
     let settled = b
         .net
         .settle_resolving(&order, |c| resolver.drop_for(c, &mut b.warnings, reports));
