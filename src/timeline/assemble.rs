@@ -157,22 +157,35 @@ fn distribute(
     lists
 }
 
-/// The other cells of states, one copy of each distinct set: a long
-/// capture has a state a line, and nearly all of them print the same `<none>`s.
+/// The other cells of states, one copy of each distinct set, and one copy of each
+/// STATUS, IP and NODE: a long capture has a state a line, and nearly all of them
+/// print the same `<none>`s, a few statuses, a pod's own IP and node.
 #[derive(Default)]
-struct Interner(std::collections::HashSet<OtherCells>);
+struct Interner {
+    cells: std::collections::HashSet<OtherCells>,
+    values: std::collections::HashSet<Arc<str>>,
+}
 
 /// A state's other cells, shared between the states that print the same.
 type OtherCells = Arc<[(Arc<str>, Text)]>;
 
 impl Interner {
-    fn get(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
-        if let Some(c) = self.0.get(&cells[..]) {
+    fn cells(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
+        if let Some(c) = self.cells.get(&cells[..]) {
             return c.clone();
         }
         let c: OtherCells = cells.into();
-        self.0.insert(c.clone());
+        self.cells.insert(c.clone());
         c
+    }
+
+    fn value(&mut self, v: &str) -> Arc<str> {
+        if let Some(x) = self.values.get(v) {
+            return x.clone();
+        }
+        let x: Arc<str> = v.into();
+        self.values.insert(x.clone());
+        x
     }
 }
 
@@ -365,12 +378,12 @@ fn new_state(
         .map(|(h, v)| (h.clone(), Text::from(v)))
         .collect();
     State {
-        status: o.status().map(Text::from),
+        status: o.status().map(|v| cells.value(v)),
         ready: o.ready,
         restarts: o.restarts.as_ref().map(|r| r.count),
-        ip: o.ip().map(Text::from),
-        node: o.node().map(Text::from),
-        cells: cells.get(other),
+        ip: o.ip().map(|v| cells.value(v)),
+        node: o.node().map(|v| cells.value(v)),
+        cells: cells.cells(other),
         from: Interval::UNKNOWN,
         from_point: p,
         since_point,
