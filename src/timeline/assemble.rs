@@ -34,33 +34,67 @@ type ObjectRows = Vec<(usize, Observation)>;
 
 /// Reads the objects of `tracks` from `rows`, freeing the rows object by object; an
 /// object seen in several streams keeps its rows until [`finish`].
-pub(super) fn read(rows: Vec<Observation>, tracks: &[Track], points: &[Point]) -> Assembly {
+///
+/// The rows are taken from the end of their list, which is shrunk as it goes, and
+/// each object is read as soon as its first row arrives: only the rows of objects
+/// still open at that point wait, so that rows and states are not held whole side by
+/// side. On this thread, one object after another: the states then reuse the memory
+/// of the rows freed before them (made side by side, each worker allocated from its
+/// own glibc arena while the rows went back to this thread's: a 50 MB soak peaked at
+/// 418 MB instead of 364 MB).
+pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point]) -> Assembly {
     let groups = merged_tracks(tracks);
     let stream_ends = stream_ends(&rows, points);
-    let owned = distribute(rows, tracks, &groups);
     let reader = Reader { tracks, points };
     let mut a = Assembly {
-        objects: Vec::with_capacity(groups.len()),
-        held_until: Vec::with_capacity(groups.len()),
+        objects: groups.iter().map(|_| None).collect(),
+        held_until: vec![None; groups.len()],
         waiting: Vec::new(),
         stream_ends,
         cells: Interner::default(),
     };
-    // On this thread, one object after another: the states then reuse the memory of
-    // the rows freed before them. Made side by side, each worker allocated from its
-    // own glibc arena while the rows went back to this thread's, and a 50 MB soak
-    // peaked at 418 MB instead of 364 MB.
-    for (k, (g, rows)) in groups.into_iter().zip(owned).enumerate() {
-        if g.len() > 1 {
-            a.objects.push(None);
-            a.held_until.push(None);
-            a.waiting.push((k, g, rows));
+    const NONE: u32 = u32::MAX;
+    let mut group_of = vec![NONE; rows.len()];
+    let mut sizes: Vec<usize> = Vec::with_capacity(groups.len());
+    for (k, g) in groups.iter().enumerate() {
+        let mut n = 0;
+        for &i in g.iter().flat_map(|&t| &tracks[t].obs) {
+            group_of[i] = u32::try_from(k).unwrap_or(NONE);
+            n += 1;
+        }
+        sizes.push(n);
+    }
+    let mut open: Vec<ObjectRows> = groups.iter().map(|_| Vec::new()).collect();
+    // Shrinking a large list gives its tail back to the system without copying.
+    const SHRINK_EVERY: usize = 1 << 16;
+    while let Some(row) = rows.pop() {
+        let i = rows.len();
+        if i % SHRINK_EVERY == 0 {
+            rows.shrink_to_fit();
+        }
+        let k = group_of[i] as usize;
+        let Some(list) = open.get_mut(k) else {
+            continue; // a row of no object
+        };
+        if list.capacity() == 0 {
+            list.reserve_exact(sizes[k]);
+        }
+        list.push((i, row));
+        if list.len() < sizes[k] {
+            continue;
+        }
+        let object_rows = std::mem::take(list);
+        if groups[k].len() > 1 {
+            a.waiting.push((k, groups[k].clone(), object_rows));
         } else {
-            let (o, held) = reader.object(&g, rows, None, &mut a.cells);
-            a.objects.push(Some(o));
-            a.held_until.push(held);
+            let (o, held) = reader.object(&groups[k], object_rows, None, &mut a.cells);
+            a.objects[k] = Some(o);
+            a.held_until[k] = held;
         }
     }
+    // Every row is in exactly one track (a stream's rows are dealt out to them), so
+    // every object was read above.
+    debug_assert!(open.iter().all(Vec::is_empty));
     a
 }
 
@@ -115,46 +149,6 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
             t.at = bounds[t.point];
         }
     }
-}
-
-/// Every row moved to the list of its object (by group), with its index; a row of no
-/// object is dropped. The list of all rows is emptied from its end and shrunk as it
-/// goes, so that the rows are held once, not twice, while they move.
-fn distribute(
-    mut rows: Vec<Observation>,
-    tracks: &[Track],
-    groups: &[Vec<usize>],
-) -> Vec<ObjectRows> {
-    const NONE: u32 = u32::MAX;
-    let mut group_of = vec![NONE; rows.len()];
-    let mut sizes: Vec<usize> = Vec::with_capacity(groups.len());
-    for (k, g) in groups.iter().enumerate() {
-        let mut n = 0;
-        for &i in g.iter().flat_map(|&t| &tracks[t].obs) {
-            group_of[i] = u32::try_from(k).unwrap_or(NONE);
-            n += 1;
-        }
-        sizes.push(n);
-    }
-    // Each list is made when its first row arrives: made all at once, their
-    // headers alone would bring every page of them in before the rows leave.
-    let mut lists: Vec<ObjectRows> = groups.iter().map(|_| Vec::new()).collect();
-    // Shrinking a large list gives its tail back to the system without copying.
-    const SHRINK_EVERY: usize = 1 << 16;
-    while let Some(row) = rows.pop() {
-        let i = rows.len();
-        let k = group_of[i] as usize;
-        if let Some(list) = lists.get_mut(k) {
-            if list.capacity() == 0 {
-                list.reserve_exact(sizes[k]);
-            }
-            list.push((i, row));
-        }
-        if i % SHRINK_EVERY == 0 {
-            rows.shrink_to_fit();
-        }
-    }
-    lists
 }
 
 /// The other cells of states, one copy of each distinct set, and one copy of each
