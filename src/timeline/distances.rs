@@ -36,8 +36,9 @@ const KEPT_REACH_MS: Ms = 30 * 60_000;
 pub struct DistanceCache {
     recent: Mutex<Vec<(Point, Distances)>>,
     landmarks: OnceLock<Option<Landmarks>>,
-    /// The arrays of the local searches.
-    scratch: Mutex<Scratch>,
+    /// The arrays of the local searches, one for each direction: the two run side by
+    /// side when there is a second core.
+    scratch: [Mutex<Scratch>; 2],
 }
 
 /// From one point: forward and reversed distances, over the whole network (indexed by
@@ -223,12 +224,14 @@ impl Timelines {
             MARGIN_MS
         };
         let window = (pa.min(pb) - reach, pa.max(pb) + reach);
-        let Ok(mut scratch) = self.cache.scratch.lock() else {
-            return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
+        // One after the other: a search of a few minutes is over before another
+        // thread could take half of it.
+        let one_way = |reversed: bool| {
+            let mut scratch = self.cache.scratch[usize::from(reversed)].lock().ok()?;
+            self.net
+                .distance_within(a, b, reversed, window, &mut scratch)
         };
-        let hi = self.net.distance_within(a, b, false, window, &mut scratch);
-        let back = self.net.distance_within(a, b, true, window, &mut scratch);
-        drop(scratch);
+        let (hi, back) = (one_way(false), one_way(true));
         let hi = hi.unwrap_or(UNBOUNDED);
         let lo = back.map_or(-UNBOUNDED, |x| -x);
         self.tighten(a, b, lo, hi)
@@ -268,15 +271,15 @@ impl Timelines {
         }
         let pa = self.net.feasible_time(a)?;
         let window = (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS);
-        let mut scratch = self.cache.scratch.lock().ok()?;
-        let mut one_way = |reversed: bool| {
+        let one_way = |reversed: bool| {
+            let mut scratch = self.cache.scratch[usize::from(reversed)].lock().ok()?;
             self.net.search_within(a, reversed, window, &mut scratch);
             let mut out = scratch.reached();
             out.sort_unstable_by_key(|e| e.0);
-            out
+            Some(out)
         };
-        let f = one_way(false);
-        let r = one_way(true);
+        let (f, r) = rayon::join(|| one_way(false), || one_way(true));
+        let (f, r) = (f?, r?);
         Some(Distances::Window(Arc::new((f, r))))
     }
 
