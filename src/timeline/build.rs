@@ -1,7 +1,9 @@
 //! Building the timelines, one step a file: the streams' line order ([`streams`]),
 //! absolute times ([`wall`]), markers between rows ([`markers`]) and events
-//! ([`marks`]), tracks and their AGE ([`tracks`]), soft links and solving ([`solve`]),
-//! t = 0 ([`origin`]), then each object's states (`assemble`).
+//! ([`marks`]), tracks and their AGE ([`tracks`]), soft links ([`solve`]); then each
+//! object's states are read from its rows (`assemble`), which are freed, the network
+//! is solved (its conflicts named by [`names`]), t = 0 chosen ([`origin`]) and the
+//! states' times filled in.
 
 mod markers;
 mod marks;
