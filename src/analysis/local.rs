@@ -20,13 +20,27 @@ const REPLACEMENT_SLACK_MS: i64 = 10 * 60_000;
 /// The width of the time slots pods are filed under by node.
 const SLOT_MS: i64 = 30 * 60_000;
 
+/// A pod whose life may span more slots than this (a day) is kept on its node's list
+/// of long lives rather than under every slot: a line stamped centuries off (a typo,
+/// a broken clock) would otherwise file it under millions.
+const LONG_LIFE_SLOTS: u64 = 48;
+
+/// The pods that ran on one node: by the slots their life may overlap, and those
+/// whose life is longer than [`LONG_LIFE_SLOTS`].
+#[derive(Default)]
+struct NodePods {
+    slots: std::collections::BTreeMap<u64, Vec<usize>>,
+    long: Vec<usize>,
+}
+
 /// The capture's pods by node and by creation (bounds of the creation point).
 pub(super) struct PodIndex<'a> {
     all: Vec<&'a ObjectTimeline>,
     /// By node: the pods that ran there (their places in `all`), filed under every
     /// slot of `SLOT_MS` their life may overlap, so that the pods a failure may have
-    /// found alive are a lookup, not every pod the node ever ran.
-    by_node: HashMap<&'a str, Vec<Vec<usize>>>,
+    /// found alive are a lookup, not every pod the node ever ran. Only the slots that
+    /// hold a pod exist: the capture's span may be anything.
+    by_node: HashMap<&'a str, NodePods>,
     /// The time slot 0 begins at (the capture's earliest bounded time).
     origin: i64,
     /// Per pod (place in `all`): the bounds of its creation and of its last sight.
@@ -45,24 +59,25 @@ impl<'a> PodIndex<'a> {
         pods: &[&'a ObjectTimeline],
         nodes: &'a PodNodes,
     ) -> PodIndex<'a> {
-        let mut by_node: HashMap<&str, Vec<Vec<usize>>> = HashMap::new();
+        let mut by_node: HashMap<&str, NodePods> = HashMap::new();
         let mut by_created = Vec::with_capacity(pods.len());
         let mut kubelet: HashMap<&str, Vec<(&LineRef, Point)>> = HashMap::new();
         let (origin, end) = t.span().unwrap_or((0, 0));
-        let slot = |ms: i64| (ms.clamp(origin, end) - origin) / SLOT_MS;
+        let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
         let mut life = Vec::with_capacity(pods.len());
         for (i, &p) in pods.iter().enumerate() {
             let c = t.at(p.created_point);
             let last = t.at(p.last().last_point);
             life.push((c, last));
             if let Some(n) = nodes.of(p) {
-                let slots = by_node.entry(n).or_default();
-                let (a, b) = (slot(c.min_ms) as usize, slot(last.max_ms) as usize);
-                if slots.len() <= b {
-                    slots.resize(b + 1, Vec::new());
-                }
-                for s in &mut slots[a..=b] {
-                    s.push(i);
+                let on = by_node.entry(n).or_default();
+                let (a, b) = (slot(c.min_ms), slot(last.max_ms));
+                if b - a > LONG_LIFE_SLOTS {
+                    on.long.push(i);
+                } else {
+                    for s in a..=b {
+                        on.slots.entry(s).or_default().push(i);
+                    }
                 }
                 for w in p.states.windows(2) {
                     if let (true, Some(l)) =
@@ -110,16 +125,16 @@ impl<'a> PodIndex<'a> {
     /// The places of the pods of `node` whose life may include `[from, to]`'s start
     /// and that were created possibly by its end.
     fn on_node(&self, node: &str, from: i64, to: i64) -> Vec<usize> {
-        let Some(slots) = self.by_node.get(node) else {
+        let Some(on) = self.by_node.get(node) else {
             return Vec::new();
         };
-        let slot = |ms: i64| ((ms - self.origin).max(0) / SLOT_MS) as usize;
-        let (a, b) = (slot(from), slot(to).min(slots.len().saturating_sub(1)));
-        let mut out: Vec<usize> = slots
-            .get(a.min(b)..=b)
-            .into_iter()
-            .flatten()
-            .flatten()
+        let slot = |ms: i64| ms.saturating_sub(self.origin).max(0) as u64 / SLOT_MS as u64;
+        let (a, b) = (slot(from), slot(to));
+        let mut out: Vec<usize> = on
+            .slots
+            .range(a.min(b)..=b)
+            .flat_map(|(_, pods)| pods)
+            .chain(&on.long)
             .copied()
             .filter(|&i| {
                 let (c, last) = self.life[i];
@@ -263,4 +278,52 @@ pub(super) fn next_failures(t: &Timelines, failures: &[Failure]) -> Vec<Option<P
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::pods::PodNodes;
+    use crate::input::{Origin, Source};
+    use crate::tables::ResourceKind;
+
+    impl PodIndex<'_> {
+        /// How many places the pods are filed under (slots and long lives).
+        fn filed(&self) -> usize {
+            self.by_node
+                .values()
+                .map(|on| on.slots.values().map(Vec::len).sum::<usize>() + on.long.len())
+                .sum()
+        }
+    }
+
+    /// Found by the `pipeline` fuzz target: one line stamped two thousand years ahead
+    /// stretched the capture's span, and a pod seen before and after it was filed
+    /// under a slot for every half hour in between (3.3 GB for 1 kB of input).
+    #[test]
+    fn a_timestamp_centuries_off_files_a_pod_once() {
+        let text = include_bytes!("../../fuzz/regressions/pipeline/timestamp-centuries-ahead.log");
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text[..].into()),
+        };
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
+        let t = crate::timeline::build(&mut ing, crate::timeline::LinkOptions::default());
+        let (lo, hi) = t.span().unwrap();
+        assert!(
+            hi - lo > 1_000 * 365 * 86_400_000,
+            "the span is centuries: {lo}..{hi}"
+        );
+        let pods: Vec<&ObjectTimeline> = t
+            .objects
+            .iter()
+            .filter(|o| o.key.kind == ResourceKind::Pod)
+            .collect();
+        let nodes = PodNodes::new(&t);
+        let index = PodIndex::new(&t, &pods, &nodes);
+        assert!(index.filed() <= pods.len() * (LONG_LIFE_SLOTS as usize + 1));
+        // Every pod on a node is still found alive over its whole span.
+        let on = index.on_node("k3s-agent-2", lo, hi);
+        assert!(!on.is_empty());
+    }
 }
