@@ -274,9 +274,7 @@ impl Timelines {
         let one_way = |reversed: bool| {
             let mut scratch = self.cache.scratch[usize::from(reversed)].lock().ok()?;
             self.net.search_within(a, reversed, window, &mut scratch);
-            let mut out = scratch.reached();
-            out.sort_unstable_by_key(|e| e.0);
-            Some(out)
+            Some(scratch.reached())
         };
         let (f, r) = rayon::join(|| one_way(false), || one_way(true));
         let (f, r) = (f?, r?);
