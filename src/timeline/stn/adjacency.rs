@@ -35,8 +35,9 @@ impl Pending {
 #[derive(Debug, Clone, Default)]
 struct Flat {
     /// `edges[start[v]..start[v + 1]]` leave point v (points added since the last
-    /// freeze have none there).
-    start: Vec<usize>,
+    /// freeze have none there). 32-bit: fewer than 2^32 edges (each holds a 32-bit
+    /// constraint id), half the memory of the offsets.
+    start: Vec<u32>,
     edges: Vec<Edge>,
 }
 
@@ -106,8 +107,8 @@ impl Flat {
     fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
         let mut w = 0;
         for v in 0..self.start.len().saturating_sub(1) {
-            let (a, b) = (self.start[v], self.start[v + 1]);
-            self.start[v] = w;
+            let (a, b) = (self.start[v] as usize, self.start[v + 1] as usize);
+            self.start[v] = w as u32;
             for i in a..b {
                 if keep(&self.edges[i]) {
                     self.edges[w] = self.edges[i];
@@ -116,7 +117,7 @@ impl Flat {
             }
         }
         if let Some(last) = self.start.last_mut() {
-            *last = w;
+            *last = w as u32;
         }
         self.edges.truncate(w);
         self.edges.shrink_to_fit();
@@ -124,7 +125,7 @@ impl Flat {
 
     fn of(&self, v: usize) -> &[Edge] {
         match (self.start.get(v), self.start.get(v + 1)) {
-            (Some(&a), Some(&b)) => &self.edges[a..b],
+            (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
             _ => &[],
         }
     }
@@ -142,26 +143,28 @@ impl Flat {
     /// These edges and `more` (by the point they leave), over `points` points: a
     /// counting sort that keeps each point's edges in the order they were added.
     fn merged(&self, points: usize, more: impl Iterator<Item = (usize, Edge)> + Clone) -> Flat {
-        let mut count = vec![0usize; points + 1];
+        let mut count = vec![0u32; points + 1];
         for v in 0..points {
-            count[v + 1] = self.of(v).len();
+            count[v + 1] = self.of(v).len() as u32;
         }
         for (from, _) in more.clone() {
             count[from + 1] += 1;
         }
         for v in 0..points {
-            count[v + 1] += count[v];
+            count[v + 1] = count[v + 1]
+                .checked_add(count[v])
+                .expect("fewer than 2^32 edges");
         }
-        let mut edges = vec![Edge::new(0, 0, 0); count[points]];
+        let mut edges = vec![Edge::new(0, 0, 0); count[points] as usize];
         let mut next = count.clone();
         for v in 0..points {
             for e in self.of(v) {
-                edges[next[v]] = *e;
+                edges[next[v] as usize] = *e;
                 next[v] += 1;
             }
         }
         for (from, e) in more {
-            edges[next[from]] = e;
+            edges[next[from] as usize] = e;
             next[from] += 1;
         }
         Flat {

@@ -144,7 +144,8 @@ struct Settling {
     gamma: Vec<Ms>,
     /// The point and constraint each lowered gamma came from: the cycle, on a
     /// contradiction.
-    pred: Vec<(usize, ConstraintId)>,
+    /// (32-bit: fewer than 2^32 points and constraints, as the edges hold them.)
+    pred: Vec<(u32, u32)>,
     touched: Vec<usize>,
     /// Points moved while adding the current one, with where they were.
     moved_from: Vec<(usize, Ms)>,
@@ -159,7 +160,7 @@ impl Settling {
             active: vec![false; n],
             pi: vec![0; n],
             gamma: vec![0; n],
-            pred: vec![(usize::MAX, 0); n],
+            pred: vec![(u32::MAX, 0); n],
             touched: Vec::new(),
             moved_from: Vec::new(),
             heap: BinaryHeap::new(),
@@ -174,7 +175,7 @@ impl Settling {
                 self.touched.push(x);
             }
             self.gamma[x] = g;
-            self.pred[x] = why;
+            self.pred[x] = (why.0 as u32, why.1 as u32);
             self.heap.push(Reverse((g, x)));
         }
     }
@@ -189,16 +190,16 @@ enum Added {
 
 /// The constraints of the negative cycle through `v`, from the predecessors the
 /// search recorded (each back to `v`, where the search began).
-fn cycle_through(v: usize, pred: &[(usize, ConstraintId)]) -> Vec<ConstraintId> {
+fn cycle_through(v: usize, pred: &[(u32, u32)]) -> Vec<ConstraintId> {
     let mut out = Vec::new();
     let mut cur = v;
     for _ in 0..pred.len() {
         let (from, c) = pred[cur];
-        out.push(c);
-        if from == v || from == usize::MAX {
+        out.push(c as ConstraintId);
+        if from as usize == v || from == u32::MAX {
             break;
         }
-        cur = from;
+        cur = from as usize;
     }
     out
 }
