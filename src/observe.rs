@@ -24,8 +24,10 @@ use crate::tables::{ResourceKind, Row};
 use crate::Text;
 
 mod cells;
+mod line_text;
 
 pub use cells::Cells;
+pub use line_text::LineText;
 
 /// A duration cell read as an interval of seconds (closed bounds; see `duration`).
 /// Serialized as `{text, min_s, max_s, formatter}`. The bounds are kept with a
@@ -294,7 +296,7 @@ impl Observation {
     }
 
     /// The cleaned line text, for evidence.
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &LineText {
         &self.cells.text
     }
 }
@@ -507,7 +509,7 @@ impl Observer {
                 .map(Text::from)
                 .filter(|_| kind != ResourceKind::Node)
         });
-        let cells = Cells::new(schema, row.text.into(), row.spans);
+        let cells = Cells::new(schema, &row.text, row.spans);
         Observation {
             source: source.clone(),
             line: row.line,

@@ -3,6 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::LineText;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
@@ -11,18 +13,20 @@ use crate::tables::SchemaRef;
 /// A row's cells with their headers. The header names live once in the table's schema,
 /// not in every row (a long capture keeps hundreds of thousands of rows).
 /// The values are ranges of the line's text, which the observation keeps anyway for
-/// evidence: 8 bytes a cell instead of a copy.
+/// evidence: 8 bytes a cell instead of a copy. The text is kept with the runs of
+/// spaces between the cells squeezed ([`LineText`]), the ranges over that.
 #[derive(Debug, Clone)]
 pub struct Cells {
     pub(super) schema: SchemaRef,
-    pub(super) text: Arc<str>,
+    pub(super) text: LineText,
     spans: Box<[(u32, u32)]>,
 }
 
 impl Cells {
     /// One value per column of `schema`, in its order, as byte ranges of `text`.
-    pub fn new(schema: SchemaRef, text: Arc<str>, spans: Vec<(u32, u32)>) -> Cells {
+    pub fn new(schema: SchemaRef, text: &str, mut spans: Vec<(u32, u32)>) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
+        let text = LineText::packed(text, &mut spans);
         Cells {
             schema,
             text,
@@ -35,14 +39,14 @@ impl Cells {
         self.schema.columns.iter().map(|c| &c.header).zip(
             self.spans
                 .iter()
-                .map(|&(a, b)| self.text.get(a as usize..b as usize).unwrap_or("")),
+                .map(|&(a, b)| self.text.stored().get(a as usize..b as usize).unwrap_or("")),
         )
     }
 
     /// The value of column `i`.
     pub fn value(&self, i: usize) -> Option<&str> {
         let &(a, b) = self.spans.get(i)?;
-        self.text.get(a as usize..b as usize)
+        self.text.stored().get(a as usize..b as usize)
     }
 
     /// The value under the first column named `header`.
@@ -134,9 +138,9 @@ mod tests {
                 wide: false,
                 described: None,
             });
-            let text: Arc<str> = "x ".repeat(n).into();
+            let text = "x ".repeat(n);
             let spans = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();
-            let cells = Cells::new(schema, text, spans);
+            let cells = Cells::new(schema, &text, spans);
             STEPS.with(|s| s.set(0));
             let json = serde_json::to_string(&cells).unwrap();
             assert!(

@@ -41,7 +41,7 @@ pub struct LineRef {
     /// 1-based line number in the decoded source.
     pub line: u64,
     /// The line as captured (cleaned of escapes and prompts).
-    pub text: Arc<str>,
+    pub text: crate::observe::LineText,
 }
 
 impl std::fmt::Display for LineRef {
