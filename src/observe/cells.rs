@@ -19,8 +19,11 @@ use crate::tables::SchemaRef;
 pub struct Cells {
     pub(super) schema: SchemaRef,
     pub(super) text: LineText,
-    spans: Box<[(u32, u32)]>,
+    spans: smallvec::SmallVec<[(u32, u32); INLINE_CELLS]>,
 }
+
+/// How many cells a row keeps inline: `kubectl get pods -o wide -A` prints ten.
+const INLINE_CELLS: usize = 10;
 
 impl Cells {
     /// One value per column of `schema`, in its order, as byte ranges of `text`.
@@ -30,7 +33,7 @@ impl Cells {
         Cells {
             schema,
             text,
-            spans: spans.into_boxed_slice(),
+            spans: smallvec::SmallVec::from_vec(spans),
         }
     }
 
