@@ -64,12 +64,18 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
         }
         sizes.push(n);
     }
+    // The rows by object, each object's in line order: taken from the end, one
+    // object's rows come after another's, so that only one object's wait in a list.
+    // (In line order, every object still open held its rows in a list of its own: in
+    // a soak, most pods live from start to end, and their rows all moved out of the
+    // list into small allocations whose holes the states could not reuse.)
+    let order = by_object(&mut rows, &group_of);
     let mut open: Vec<ObjectRows> = groups.iter().map(|_| Vec::new()).collect();
     // Shrinking a large list gives its tail back to the system without copying.
-    const SHRINK_EVERY: usize = 1 << 16;
+    const SHRINK_EVERY: usize = 1 << 13;
     while let Some(row) = rows.pop() {
-        let i = rows.len();
-        if i % SHRINK_EVERY == 0 {
+        let i = order[rows.len()] as usize;
+        if rows.len() % SHRINK_EVERY == 0 {
             rows.shrink_to_fit();
         }
         let k = group_of[i] as usize;
@@ -96,6 +102,30 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
     // every object was read above.
     debug_assert!(open.iter().all(Vec::is_empty));
     a
+}
+
+/// Puts `rows` in order of their object (`group_of`), each object's in line order, in
+/// place (a long capture's rows are most of its memory: no second list); returns each
+/// position's index before.
+fn by_object(rows: &mut [Observation], group_of: &[u32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| (group_of[i as usize], i));
+    // Each cycle of the permutation in turn: position `at` takes the row at
+    // `order[at]`, whose place the next step fills.
+    let mut done = vec![false; rows.len()];
+    for start in 0..rows.len() {
+        let mut at = start;
+        while !done[at] {
+            done[at] = true;
+            let from = order[at] as usize;
+            if from == start {
+                break;
+            }
+            rows.swap(at, from);
+            at = from;
+        }
+    }
+    order
 }
 
 /// The timelines, every time filled in from `bounds`.
