@@ -67,7 +67,7 @@ impl<'a> PodIndex<'a> {
         let mut life = Vec::with_capacity(pods.len());
         for (i, &p) in pods.iter().enumerate() {
             let c = t.at(p.created_point);
-            let last = t.at(p.last().last_point);
+            let last = t.at(p.last().last_point());
             life.push((c, last));
             if let Some(n) = nodes.of(p) {
                 let on = by_node.entry(n).or_default();
@@ -83,7 +83,7 @@ impl<'a> PodIndex<'a> {
                     if let (true, Some(l)) =
                         (kubelet_written(&w[0], &w[1], Some(n)), w[1].lines.first())
                     {
-                        kubelet.entry(n).or_default().push((l, w[1].from_point));
+                        kubelet.entry(n).or_default().push((l, w[1].from_point()));
                     }
                 }
             }
@@ -235,7 +235,7 @@ fn cut_at(
         if loose.max_ms <= 0 {
             return false;
         }
-        t.proves(until, s.from_point, |d| d.min_ms > 0)
+        t.proves(until, s.from_point(), |d| d.min_ms > 0)
     };
     let evicted_after_return = |i: usize| {
         let (Some(back), Some(l)) = (back, pod.states[i].lines.first()) else {

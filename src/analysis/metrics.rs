@@ -117,18 +117,18 @@ fn unavailable(t: &Timelines, phases: &Phases, affected: &[&ObjectTimeline]) -> 
         // The first READY drop at or after the failure, and the first full READY after it.
         let drop = w.states.iter().position(|s| {
             s.ready.is_some_and(|[n, m]| n < m)
-                && t.allows(f.point, s.from_point, |d| d.max_ms >= -20_000)
+                && t.allows(f.point, s.from_point(), |d| d.max_ms >= -20_000)
         })?;
         let start = &w.states[drop];
         let back = w.states[drop + 1..]
             .iter()
             .find(|s| s.ready.is_some_and(|[n, m]| n == m));
         let d = match back {
-            Some(b) => t.difference(start.from_point, b.from_point),
+            Some(b) => t.difference(start.from_point(), b.from_point()),
             // Still down at the end of the capture: at least until the last line.
             None => {
                 let last = w.last();
-                let lo = t.difference(start.from_point, last.last_point);
+                let lo = t.difference(start.from_point(), last.last_point());
                 Interval::new(lo.min_ms.max(0), crate::timeline::stn::UNBOUNDED)
             }
         };

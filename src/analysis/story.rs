@@ -22,7 +22,7 @@ pub(super) fn find_eviction(
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
         let k = eviction_kind(prev, &pod.states[i])?;
-        let from = pod.states[i].from_point;
+        let from = pod.states[i].from_point();
         if t.proves(f, from, |d| d.max_ms < 0) {
             return None;
         }
@@ -65,7 +65,7 @@ pub(super) fn affected_pods<'a>(
     let alive = |p: &&ObjectTimeline| {
         p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
             && t.allows(p.created_point, f.point, |d| d.max_ms >= 0)
-            && t.allows(f.earliest(), p.last().last_point, |d| d.max_ms >= 0)
+            && t.allows(f.earliest(), p.last().last_point(), |d| d.max_ms >= 0)
     };
     if node.is_some() {
         return pods
@@ -126,9 +126,9 @@ pub(super) fn state_phase(what: String, s: &State) -> Phase {
         at: s.from,
         what,
         evidence: vec![ev(&s.lines[0])],
-        point: s.from_point,
+        point: s.from_point(),
         alternatives: Vec::new(),
-        since: s.since_point,
+        since: s.since_point(),
     }
 }
 
@@ -145,7 +145,7 @@ pub(super) fn kubelet_return<'a>(
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
-        if t.proves(f, s.from_point, |d| d.max_ms < 0) {
+        if t.proves(f, s.from_point(), |d| d.max_ms < 0) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -193,11 +193,11 @@ pub(super) fn pod_story(
     });
     let (kubelet, back_ready) = kubelet_return(t, pod, node, f, ev_state);
     let owner = owner_key(pod);
-    let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point);
+    let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point());
     // The eviction's earliest moment: a listing shows it at or before its line.
     let evicted_since = ev_state.map(|(i, _)| {
         let s = &pod.states[i];
-        s.since_point.unwrap_or(s.from_point)
+        s.since_point().unwrap_or(s.from_point())
     });
     // The latest its deletion can have begun: the eviction's line, else (a pod whose
     // deletion began before the failure was replaced then, if at all) its first
@@ -206,7 +206,7 @@ pub(super) fn pod_story(
         pod.states
             .iter()
             .find(|s| meaning(s) == PodMeaning::Deleting)
-            .map(|s| s.from_point)
+            .map(|s| s.from_point())
     });
     let candidates = replacement_candidates(
         t,
@@ -244,7 +244,7 @@ pub(super) fn pod_story(
         r = Some(replaced(t, &mut out, q, evicted_at, fphase, few));
     } else if let Some(s) = back_ready {
         out.outcome = PodFate::RecoveredInPlace;
-        out.total_recovery_s = Some(fphase.until(t, s.from_point));
+        out.total_recovery_s = Some(fphase.until(t, s.from_point()));
     } else if ev_state.is_some() {
         out.outcome = PodFate::EvictedNotReplaced;
     } else {
@@ -340,9 +340,9 @@ fn replaced(
     out.readiness_s = Some(
         ready_state
             .since_created
-            .unwrap_or_else(|| pair(q.created_point, ready_state.from_point)),
+            .unwrap_or_else(|| pair(q.created_point, ready_state.from_point())),
     );
-    out.total_recovery_s = Some(fphase.until(t, ready_state.from_point));
+    out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));
     state_phase(
         format!("replacement {} Running and ready", q.key.name),
         ready_state,

@@ -163,14 +163,14 @@ pub(super) fn finish(
 /// the last state, when its stream ended, `stream_end`), each touch.
 fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[Interval]) {
     o.created = bounds[o.created_point];
-    let starts: Vec<Point> = o.states.iter().map(|s| s.from_point).collect();
+    let starts: Vec<Point> = o.states.iter().map(|s| s.from_point()).collect();
     for (k, s) in o.states.iter_mut().enumerate() {
-        let at = bounds[s.from_point];
-        s.from = match s.since_point {
+        let at = bounds[s.from_point()];
+        s.from = match s.since_point() {
             Some(q) => Interval::new(bounds[q].min_ms.min(at.min_ms), at.max_ms),
             None => at,
         };
-        s.last_seen = bounds[s.last_point];
+        s.last_seen = bounds[s.last_point()];
         s.to = match starts.get(k + 1) {
             Some(&next) => Some(bounds[next]),
             None => stream_end,
@@ -287,11 +287,6 @@ impl Reader<'_> {
         // Each object's states grew by doubling: summed over every object of a long
         // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
         states.shrink_to_fit();
-        // So did the touches of a state (a soak's node marks: 239,784 slots for
-        // 80,295 touches, 14 MB in 50 MB).
-        for s in &mut states {
-            s.touches.shrink_to_fit();
-        }
         let o = ObjectTimeline {
             key: first.key.clone(),
             incarnation: first.incarnation,
@@ -314,6 +309,8 @@ impl Reader<'_> {
         cells: &mut Interner,
     ) -> Vec<State> {
         let mut states: Vec<State> = Vec::new();
+        // The touches of the latest state, until the next begins.
+        let mut touches: Vec<Touch> = Vec::new();
         for (n, &i) in lines.iter().enumerate() {
             let o = obs[n];
             let p = self.points[i];
@@ -342,18 +339,18 @@ impl Reader<'_> {
                 // A `watch` screen prints every object again: the same state, seen
                 // later, not a hidden update.
                 let s = states.last_mut().expect("a previous state exists");
-                s.last_point = p;
+                s.set_last_point(p);
                 continue;
             }
             if same {
-                let s = states.last_mut().expect("a previous state exists");
-                s.touches.push(Touch {
+                touches.push(Touch {
                     at: Interval::UNKNOWN,
                     since_created,
                     point: p,
                     line: lr,
                 });
-                s.last_point = p;
+                let s = states.last_mut().expect("a previous state exists");
+                s.set_last_point(p);
                 continue;
             }
             // Seen first, the state began between creation and this line; seen
@@ -366,7 +363,13 @@ impl Reader<'_> {
             } else {
                 None
             };
+            if let Some(s) = states.last_mut() {
+                s.touches = std::mem::take(&mut touches).into_boxed_slice();
+            }
             states.push(new_state(o, p, since_point, since_created, lr, cells));
+        }
+        if let Some(s) = states.last_mut() {
+            s.touches = touches.into_boxed_slice();
         }
         states
     }
@@ -401,6 +404,7 @@ fn new_state(
         })
         .map(|(h, v)| (h.clone(), Text::from(v)))
         .collect();
+    let (from_point, since) = State::at_points(p, since_point);
     State {
         status: o.status().map(|v| cells.value(v)),
         ready: o.ready,
@@ -409,15 +413,15 @@ fn new_state(
         node: o.node().map(|v| cells.value(v)),
         cells: cells.cells(other),
         from: Interval::UNKNOWN,
-        from_point: p,
-        since_point,
+        from_point,
+        since_point: since,
         from_is_event: since_point.is_none(),
         since_created,
         to: None,
         last_seen: Interval::UNKNOWN,
-        last_point: p,
+        last_point: from_point,
         lines: smallvec::smallvec![lr],
-        touches: Vec::new(),
+        touches: Box::default(),
     }
 }
 
