@@ -1,6 +1,6 @@
 //! The network's edges, laid out flat for the searches.
 
-use super::Edge;
+use super::{Edge, Ms};
 
 /// The edges out of and into each point, each direction in one flat array (compressed
 /// sparse rows): a long capture has millions of points, and a small vector each cost
@@ -15,18 +15,42 @@ pub(super) struct Adjacency {
     pending: Vec<Pending>,
 }
 
+/// An edge with its tail, in 20 bytes rather than 24: the weight as two halves, so
+/// that nothing is wider than 4 bytes (a soak's network waits here whole, millions of
+/// edges, before its first freeze).
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     from: u32,
-    edge: Edge,
+    to: u32,
+    constraint: u32,
+    weight: [u32; 2],
 }
 
 impl Pending {
+    fn new(from: u32, edge: Edge) -> Pending {
+        let w = edge.weight as u64;
+        Pending {
+            from,
+            to: edge.to,
+            constraint: edge.constraint,
+            weight: [w as u32, (w >> 32) as u32],
+        }
+    }
+
+    /// The edge, as seen from its tail.
+    fn edge(&self) -> Edge {
+        Edge {
+            to: self.to,
+            constraint: self.constraint,
+            weight: (u64::from(self.weight[0]) | (u64::from(self.weight[1]) << 32)) as Ms,
+        }
+    }
+
     /// The edge as seen from its head: `to` is `from`.
     fn reversed(&self) -> Edge {
         Edge {
             to: self.from,
-            ..self.edge
+            ..self.edge()
         }
     }
 }
@@ -44,7 +68,7 @@ struct Flat {
 impl Adjacency {
     pub(super) fn push(&mut self, from: usize, edge: Edge) {
         let from = u32::try_from(from).expect("fewer than 2^32 points");
-        self.pending.push(Pending { from, edge });
+        self.pending.push(Pending::new(from, edge));
     }
 
     /// The edges leaving `v`, or (`reversed`) entering it, with `to` the other end.
@@ -56,9 +80,9 @@ impl Adjacency {
             .copied()
             .chain(pending.into_iter().flatten().filter_map(move |p| {
                 if reversed {
-                    (p.edge.to() == v).then(|| p.reversed())
+                    (p.to as usize == v).then(|| p.reversed())
                 } else {
-                    (p.from as usize == v).then_some(p.edge)
+                    (p.from as usize == v).then(|| p.edge())
                 }
             }))
     }
@@ -81,7 +105,7 @@ impl Adjacency {
     pub(super) fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
         self.out.retain(&keep);
         self.inc.retain(&keep);
-        self.pending.retain(|p| keep(&p.edge));
+        self.pending.retain(|p| keep(&p.edge()));
     }
 
     /// Moves the pending edges into the flat arrays.
@@ -92,7 +116,7 @@ impl Adjacency {
         let pending = std::mem::take(&mut self.pending);
         self.out = self
             .out
-            .merged(points, pending.iter().map(|p| (p.from as usize, p.edge)));
+            .merged(points, pending.iter().map(|p| (p.from as usize, p.edge())));
         // The reversed edges from the forward ones, once the pending list is gone: the
         // three at once were the peak of a long capture's solving (a 50 MB soak's
         // 1.5 million edges: 36 MB pending beside 55 MB of flat arrays).
@@ -180,6 +204,15 @@ mod tests {
 
     fn edge(to: usize, constraint: usize) -> Edge {
         Edge::new(to, 0, constraint)
+    }
+
+    #[test]
+    fn a_pending_edge_takes_20_bytes_and_keeps_its_weight() {
+        assert_eq!(std::mem::size_of::<Pending>(), 20);
+        for w in [0, 1, -1, Ms::MAX, Ms::MIN, 86_400_000 * 400, -(1 << 40) - 7] {
+            let e = Pending::new(3, Edge::new(5, w, 9)).edge();
+            assert_eq!((e.to(), e.weight, e.constraint()), (5, w, 9));
+        }
     }
 
     fn targets(a: &Adjacency, v: usize, reversed: bool) -> Vec<(usize, usize)> {
