@@ -19,11 +19,44 @@ use crate::tables::SchemaRef;
 pub struct Cells {
     pub(super) schema: SchemaRef,
     pub(super) text: LineText,
-    spans: smallvec::SmallVec<[(u32, u32); INLINE_CELLS]>,
+    spans: Spans,
 }
 
 /// How many cells a row keeps inline: `kubectl get pods -o wide -A` prints ten.
 const INLINE_CELLS: usize = 10;
+
+/// The cells' byte ranges. Inline and in 16 bits when the line allows (nearly every
+/// line: 4 bytes a cell, not a small allocation a row — freed when the rows became
+/// states, those left holes between the kept line texts that nothing reused).
+#[derive(Debug, Clone)]
+enum Spans {
+    Short(smallvec::SmallVec<[(u16, u16); INLINE_CELLS]>),
+    Long(Box<[(u32, u32)]>),
+}
+
+impl Spans {
+    fn new(spans: &[(u32, u32)]) -> Spans {
+        let short = |&(a, b): &(u32, u32)| Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?));
+        match spans.iter().map(short).collect::<Option<_>>() {
+            Some(inline) => Spans::Short(inline),
+            None => Spans::Long(spans.into()),
+        }
+    }
+
+    fn get(&self, i: usize) -> Option<(usize, usize)> {
+        match self {
+            Spans::Short(v) => v.get(i).map(|&(a, b)| (a as usize, b as usize)),
+            Spans::Long(v) => v.get(i).map(|&(a, b)| (a as usize, b as usize)),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Spans::Short(v) => v.len(),
+            Spans::Long(v) => v.len(),
+        }
+    }
+}
 
 impl Cells {
     /// One value per column of `schema`, in its order, as byte ranges of `text`.
@@ -33,23 +66,20 @@ impl Cells {
         Cells {
             schema,
             text,
-            spans: smallvec::SmallVec::from_vec(spans),
+            spans: Spans::new(&spans),
         }
     }
 
     /// `(header, value)` in printed order.
     pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &str)> + '_ {
-        self.schema.columns.iter().map(|c| &c.header).zip(
-            self.spans
-                .iter()
-                .map(|&(a, b)| self.text.stored().get(a as usize..b as usize).unwrap_or("")),
-        )
+        let headers = self.schema.columns.iter().map(|c| &c.header);
+        headers.zip((0..self.spans.len()).map(|i| self.value(i).unwrap_or("")))
     }
 
     /// The value of column `i`.
     pub fn value(&self, i: usize) -> Option<&str> {
-        let &(a, b) = self.spans.get(i)?;
-        self.text.stored().get(a as usize..b as usize)
+        let (a, b) = self.spans.get(i)?;
+        self.text.stored().get(a..b)
     }
 
     /// The value under the first column named `header`.
@@ -64,7 +94,7 @@ impl Cells {
 
     /// Whether there are no cells.
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.spans.len() == 0
     }
 }
 
@@ -121,6 +151,39 @@ thread_local! {
 mod tests {
     use super::*;
     use crate::tables::{Column, KindFrom, ResourceKind, Schema};
+
+    fn schema(n: usize) -> SchemaRef {
+        let columns = (0..n)
+            .map(|i| Column {
+                header: format!("C{i}").into(),
+                class: crate::tables::cells::CellClass::Unknown,
+            })
+            .collect();
+        Arc::new(Schema {
+            kind: ResourceKind::Pod,
+            kind_from: KindFrom::Header,
+            columns,
+            positions: vec![],
+            wide: false,
+            described: None,
+        })
+    }
+
+    /// A usual row's ranges are inline in 16 bits; a line past 64 KiB keeps its
+    /// ranges whole, and both read the same cells.
+    #[test]
+    fn short_and_long_lines_read_the_same_cells() {
+        for width in [2, 70_000] {
+            let text = format!("a   {}   c", "b".repeat(width));
+            let b = 4 + width as u32;
+            let cells = Cells::new(schema(3), &text, vec![(0, 1), (4, b), (b + 3, b + 4)]);
+            assert_eq!(matches!(cells.spans, Spans::Short(_)), width < 60_000);
+            let values: Vec<String> = cells.iter().map(|(_, v)| v.to_string()).collect();
+            assert_eq!(values, ["a".to_string(), "b".repeat(width), "c".to_string()]);
+            assert_eq!(cells.text.to_string(), text);
+        }
+        assert!(std::mem::size_of::<Spans>() <= 56);
+    }
 
     /// Issue 16: each cell's JSON key counted the earlier cells of the same header
     /// name (40 k columns: 7 s).
