@@ -69,7 +69,8 @@ impl ByWorkload {
         n_back: bool,
         order: impl Fn(&Phase) -> Order,
     ) -> Vec<WorkloadOutcome> {
-        self.items
+        let mut outcomes: Vec<WorkloadOutcome> = self
+            .items
             .into_iter()
             .map(|(workload, e, r, pods)| {
                 let seen = Seen {
@@ -95,6 +96,10 @@ impl ByWorkload {
                     pods,
                 }
             })
-            .collect()
+            .collect();
+        // Collected in place, the outcomes would keep the phases' larger allocation
+        // for as long as the analysis lives (a soak's incidents: 10 MB in 50 MB).
+        outcomes.shrink_to_fit();
+        outcomes
     }
 }
