@@ -179,7 +179,10 @@ mod tests {
             let cells = Cells::new(schema(3), &text, vec![(0, 1), (4, b), (b + 3, b + 4)]);
             assert_eq!(matches!(cells.spans, Spans::Short(_)), width < 60_000);
             let values: Vec<String> = cells.iter().map(|(_, v)| v.to_string()).collect();
-            assert_eq!(values, ["a".to_string(), "b".repeat(width), "c".to_string()]);
+            assert_eq!(
+                values,
+                ["a".to_string(), "b".repeat(width), "c".to_string()]
+            );
             assert_eq!(cells.text.to_string(), text);
         }
         assert!(std::mem::size_of::<Spans>() <= 56);

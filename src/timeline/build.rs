@@ -9,6 +9,7 @@ mod markers;
 mod marks;
 mod names;
 mod origin;
+mod reasons;
 mod solve;
 mod streams;
 mod tracks;
@@ -21,6 +22,7 @@ use super::{Interval, LineRef, LinkOptions, Origin, Point, Timelines};
 use crate::ingest::Ingested;
 use crate::observe::{DurationCell, Observation};
 pub(super) use names::LineNames;
+pub(super) use reasons::Reasons;
 
 /// Why a constraint holds; the order is the order in which conflicting ones are dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -55,64 +57,6 @@ impl Strength {
     }
 }
 
-/// 24 bytes: a long capture has millions (it was 40, a tenth of a soak's peak). What
-/// it says comes from its strength or, for a link, from the link's report.
-pub(super) struct Constraint {
-    pub(super) strength: Strength,
-    /// The link's index among the reports ([`Constraint::NO_LINK`]: none).
-    link: u32,
-    /// The lines that justify it: one or two nearly always, kept inline
-    /// ([`Constraint::NO_LINE`]: none), any more beside them.
-    lines: [u32; 2],
-    // Boxed for a thin pointer: 8 bytes here instead of a Vec's 24, in every
-    // constraint, for the few with more than two lines.
-    #[allow(clippy::box_collection)]
-    more: Option<Box<Vec<usize>>>,
-}
-
-impl Constraint {
-    const NO_LINK: u32 = u32::MAX;
-    const NO_LINE: u32 = u32::MAX;
-
-    fn new(strength: Strength, obs: &[usize]) -> Constraint {
-        let line = |&o: &usize| u32::try_from(o).ok().filter(|&o| o != Self::NO_LINE);
-        let inline = match obs {
-            [] => Some([Self::NO_LINE; 2]),
-            [a] => line(a).map(|a| [a, Self::NO_LINE]),
-            [a, b] => line(a).zip(line(b)).map(|(a, b)| [a, b]),
-            _ => None,
-        };
-        Constraint {
-            strength,
-            link: Self::NO_LINK,
-            lines: inline.unwrap_or([Self::NO_LINE; 2]),
-            more: inline.is_none().then(|| Box::new(obs.to_vec())),
-        }
-    }
-
-    /// Marks it as the link of report `li`.
-    pub(super) fn set_link(&mut self, li: usize) {
-        self.link = u32::try_from(li)
-            .ok()
-            .filter(|&l| l != Self::NO_LINK)
-            .unwrap_or(Self::NO_LINK);
-    }
-
-    /// The link's index among the reports, for a link.
-    pub(super) fn link(&self) -> Option<usize> {
-        (self.link != Self::NO_LINK).then_some(self.link as usize)
-    }
-
-    /// The lines (row indices) that justify it.
-    pub(super) fn obs(&self) -> impl Iterator<Item = usize> + '_ {
-        self.lines
-            .iter()
-            .filter(|&&l| l != Self::NO_LINE)
-            .map(|&l| l as usize)
-            .chain(self.more.iter().flat_map(|m| m.iter().copied()))
-    }
-}
-
 /// The network as it is built: its points and constraints, why each holds, and the
 /// warnings met on the way.
 struct Builder<'a> {
@@ -122,7 +66,7 @@ struct Builder<'a> {
     /// Where each row came from, kept once the rows are gone.
     names: LineNames,
     net: Network,
-    constraints: Vec<Constraint>,
+    constraints: Reasons,
     warnings: Vec<String>,
 }
 
@@ -132,7 +76,7 @@ impl<'a> Builder<'a> {
             obs,
             names: LineNames::default(),
             net: Network::new(),
-            constraints: Vec::new(),
+            constraints: Reasons::default(),
             warnings: Vec::new(),
         }
     }
@@ -146,9 +90,8 @@ impl<'a> Builder<'a> {
         strength: Strength,
         obs: &[usize],
     ) -> usize {
-        let id = self.constraints.len();
+        let id = self.constraints.push(strength, obs);
         self.net.constrain(a, b, lo, hi, id);
-        self.constraints.push(Constraint::new(strength, obs));
         id
     }
 
@@ -283,29 +226,6 @@ fn node_commands(
 mod tests {
     use super::*;
     use crate::input::{Origin, Source};
-
-    /// A constraint names the lines it was given, however many: two inline, more (or
-    /// an index past 32 bits) beside them; and its link once set.
-    #[test]
-    fn a_constraint_keeps_every_line_it_was_given() {
-        let big = u32::MAX as usize + 7;
-        for lines in [
-            vec![],
-            vec![3],
-            vec![3, 9],
-            vec![1, 2, 3, 4],
-            vec![big],
-            vec![5, big],
-        ] {
-            let c = Constraint::new(Strength::Age, &lines);
-            assert_eq!(c.obs().collect::<Vec<_>>(), lines);
-            assert_eq!(c.link(), None);
-        }
-        let mut c = Constraint::new(Strength::Link(2), &[1, 2]);
-        c.set_link(41);
-        assert_eq!(c.link(), Some(41));
-        assert!(std::mem::size_of::<Constraint>() <= 24);
-    }
 
     /// Found by the `pipeline` fuzz target: a transcript whose only readable line is a
     /// `date` line (no table row) panicked choosing t = 0.

@@ -7,7 +7,7 @@
 //! would do that for every line: past [`ROUNDS`] contradictions whole kinds of
 //! constraints go, weakest first, and the warning says how many.
 
-use super::build::{Constraint, LineNames, Strength};
+use super::build::{LineNames, Reasons, Strength};
 use super::stn::{Conflict, ConstraintId};
 use super::LinkReport;
 
@@ -22,14 +22,14 @@ const NAMED: usize = 8;
 
 pub(super) struct Resolver<'a> {
     names: &'a LineNames,
-    constraints: &'a [Constraint],
+    constraints: &'a Reasons,
     rounds: usize,
     /// Every kind but line order is gone: nothing more can be dropped.
     exhausted: bool,
 }
 
 impl<'a> Resolver<'a> {
-    pub(super) fn new(names: &'a LineNames, constraints: &'a [Constraint]) -> Resolver<'a> {
+    pub(super) fn new(names: &'a LineNames, constraints: &'a Reasons) -> Resolver<'a> {
         Resolver {
             names,
             constraints,
@@ -50,7 +50,7 @@ impl<'a> Resolver<'a> {
             return Vec::new();
         }
         self.rounds += 1;
-        let strength = |c: ConstraintId| self.constraints[c].strength;
+        let strength = |c: ConstraintId| self.constraints.strength(c);
         if self.rounds > ROUNDS {
             let Some(class) = conflict.constraints.iter().map(|&c| strength(c)).min() else {
                 return Vec::new();
@@ -59,7 +59,7 @@ impl<'a> Resolver<'a> {
                 .filter(|&id| strength(id) <= class && strength(id) < Strength::Order)
                 .collect();
             for &id in &drop {
-                if let Some(li) = self.constraints[id].link() {
+                if let Some(li) = self.constraints.link(id) {
                     reports[li].used = false;
                 }
             }
@@ -77,13 +77,12 @@ impl<'a> Resolver<'a> {
         else {
             return Vec::new();
         };
-        let c = &self.constraints[weakest];
-        let what = match c.link() {
+        let what = match self.constraints.link(weakest) {
             Some(li) => {
                 reports[li].used = false;
                 reports[li].kind
             }
-            None => c.strength.what(),
+            None => self.constraints.strength(weakest).what(),
         };
         if warnings.len() < WARNINGS {
             warnings.push(format!(
@@ -99,13 +98,14 @@ impl<'a> Resolver<'a> {
     /// stream can hold thousands: a few are named, the rest counted).
     fn cycle_lines(&self, dropped: ConstraintId, conflict: &Conflict) -> String {
         let mut seen = std::collections::HashSet::new();
-        let lines: Vec<usize> = self.constraints[dropped]
-            .obs()
+        let lines: Vec<usize> = self
+            .constraints
+            .obs(dropped)
             .chain(
                 conflict
                     .constraints
                     .iter()
-                    .flat_map(|&k| self.constraints[k].obs()),
+                    .flat_map(|&k| self.constraints.obs(k)),
             )
             .filter(|&i| seen.insert(i))
             .collect();

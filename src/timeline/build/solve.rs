@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Builder, Strength};
+use super::{Builder, Reasons, Strength};
 use crate::timeline::conflicts::Resolver;
 use crate::timeline::links::{self, Track};
 use crate::timeline::stn::{Ms, UNBOUNDED};
@@ -21,7 +21,7 @@ pub(super) fn soft_links(
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.iter().enumerate() {
         let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
-        b.constraints[id].set_link(li);
+        b.constraints.set_link(id, li);
         let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
         reports.push(LinkReport {
             kind: l.kind,
@@ -64,7 +64,7 @@ pub(super) fn solve(
     // Why each constraint holds was needed to name conflicts only; the states built
     // after this are the peak of a long capture's memory.
     drop((resolver, order));
-    b.constraints = Vec::new();
+    b.constraints = Reasons::default();
 }
 
 /// The points in a guess at time order: the lines as read, each object's creation
