@@ -68,28 +68,30 @@ pub(super) fn solve(
 }
 
 /// The points in a guess at time order: the lines as read, each object's creation
-/// just before its first line, then the rest (anchors, markers).
-fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<Point> {
+/// just before its first line, then the rest (anchors, markers). In 32 bits, as the
+/// network's points are: it is held while the network is solved.
+fn time_order(n: usize, points: &[Point], tracks: &[Track]) -> Vec<u32> {
     let mut created_before: HashMap<usize, Vec<Point>> = HashMap::new();
     for t in tracks {
         if let Some(&first) = t.obs.first() {
             created_before.entry(first).or_default().push(t.created);
         }
     }
+    let point = |p: Point| u32::try_from(p).expect("fewer than 2^32 points");
     let mut order = Vec::with_capacity(n);
     let mut placed = vec![false; n];
     for (i, &p) in points.iter().enumerate() {
         for &c in created_before.get(&i).into_iter().flatten() {
             if !placed[c] {
                 placed[c] = true;
-                order.push(c);
+                order.push(point(c));
             }
         }
         if !placed[p] {
             placed[p] = true;
-            order.push(p);
+            order.push(point(p));
         }
     }
-    order.extend((0..n).filter(|&p| !placed[p]));
+    order.extend((0..n).filter(|&p| !placed[p]).map(point));
     order
 }

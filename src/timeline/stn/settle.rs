@@ -16,7 +16,7 @@ impl Network {
     /// in time roughly linear in the network on a long watch, where the sweeps need
     /// one sweep per object generation. `false` when a contradiction is met or the
     /// work exceeds a budget: then [`Network::check`] decides (it names the cycle).
-    pub fn settle_in_order(&mut self, order: &[usize]) -> bool {
+    pub fn settle_in_order(&mut self, order: &[u32]) -> bool {
         self.settle_resolving(order, |_| Vec::new())
     }
 
@@ -28,7 +28,7 @@ impl Network {
     /// when `resolve` takes nothing out or the work exceeds a budget.
     pub fn settle_resolving(
         &mut self,
-        order: &[usize],
+        order: &[u32],
         mut resolve: impl FnMut(&Conflict) -> Vec<ConstraintId>,
     ) -> bool {
         self.freeze();
@@ -38,14 +38,20 @@ impl Network {
         }
         let mut s = Settling::new(n, 64 * (n as u64 + self.edge_count() as u64));
         let mut last: Ms = 0;
-        for &v in order {
+        for v in order.iter().map(|&v| v as usize) {
             if v >= n || s.active[v] {
                 return false;
             }
             loop {
+                let budget = s.budget;
                 match self.add_point(v, &mut s, last) {
                     Added::Settled => break,
                     Added::OverBudget => return false,
+                    Added::Contradiction => {
+                        // Undone; again, now recording where each move came from.
+                        s.pred = vec![(u32::MAX, 0); n];
+                        s.budget = budget;
+                    }
                     Added::Cycle(conflict) => {
                         let drop = resolve(&conflict);
                         // Adding v again only helps if a live edge of the cycle went.
@@ -95,9 +101,13 @@ impl Network {
                 continue;
             }
             if x == v {
-                outcome = Added::Cycle(Conflict {
-                    constraints: cycle_through(v, &s.pred),
-                });
+                outcome = if s.pred.is_empty() {
+                    Added::Contradiction
+                } else {
+                    Added::Cycle(Conflict {
+                        constraints: cycle_through(v, &s.pred),
+                    })
+                };
                 break;
             }
             if s.budget == 0 {
@@ -143,8 +153,9 @@ struct Settling {
     /// How much earlier each point must move for the point being added (0: none).
     gamma: Vec<Ms>,
     /// The point and constraint each lowered gamma came from: the cycle, on a
-    /// contradiction.
-    /// (32-bit: fewer than 2^32 points and constraints, as the edges hold them.)
+    /// contradiction. Empty until the first contradiction (then the point is added
+    /// again to name it): a consistent network never needs it, and it is 8 bytes a
+    /// point (32-bit: fewer than 2^32 points and constraints, as the edges hold them).
     pred: Vec<(u32, u32)>,
     touched: Vec<usize>,
     /// Points moved while adding the current one, with where they were.
@@ -160,7 +171,7 @@ impl Settling {
             active: vec![false; n],
             pi: vec![0; n],
             gamma: vec![0; n],
-            pred: vec![(u32::MAX, 0); n],
+            pred: Vec::new(),
             touched: Vec::new(),
             moved_from: Vec::new(),
             heap: BinaryHeap::new(),
@@ -175,7 +186,9 @@ impl Settling {
                 self.touched.push(x);
             }
             self.gamma[x] = g;
-            self.pred[x] = (why.0 as u32, why.1 as u32);
+            if let Some(p) = self.pred.get_mut(x) {
+                *p = (why.0 as u32, why.1 as u32);
+            }
             self.heap.push(Reverse((g, x)));
         }
     }
@@ -184,6 +197,8 @@ impl Settling {
 /// What adding one point gave.
 enum Added {
     Settled,
+    /// A negative cycle, not yet named (no predecessors recorded).
+    Contradiction,
     Cycle(Conflict),
     OverBudget,
 }

@@ -28,7 +28,7 @@ fn settling_resolves_contradictions_with_real_cycles_only() {
             n.constrain(i, j, lo, hi, id);
             specs.push((i, j, lo, hi));
         }
-        let mut order: Vec<usize> = (0..size).collect();
+        let mut order: Vec<u32> = (0..size as u32).collect();
         for i in (1..size).rev() {
             order.swap(i, next(i as u64 + 1) as usize);
         }
@@ -122,7 +122,7 @@ fn dijkstra_with_the_potential_matches_label_correcting() {
             }
         }
         // Settling point by point, in any order, finds a potential just as good.
-        let mut order: Vec<usize> = (0..size).collect();
+        let mut order: Vec<u32> = (0..size as u32).collect();
         for i in (1..size).rev() {
             order.swap(i, next(i as u64 + 1) as usize);
         }
