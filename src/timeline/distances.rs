@@ -226,8 +226,12 @@ impl Timelines {
         let window = (pa.min(pb) - reach, pa.max(pb) + reach);
         // One after the other: a search of a few minutes is over before another
         // thread could take half of it.
+        // Side by side when there is a second thread; on one, one after the other in
+        // one scratch (its distances are a point's 8 bytes: a soak's 15 MB).
+        let apart = rayon::current_num_threads() > 1;
         let one_way = |reversed: bool| {
-            let mut scratch = self.cache.scratch[usize::from(reversed)].lock().ok()?;
+            let which = usize::from(reversed && apart);
+            let mut scratch = self.cache.scratch[which].lock().ok()?;
             self.net
                 .distance_within(a, b, reversed, window, &mut scratch)
         };
@@ -271,8 +275,12 @@ impl Timelines {
         }
         let pa = self.net.feasible_time(a)?;
         let window = (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS);
+        // Side by side when there is a second thread; on one, one after the other in
+        // one scratch (its distances are a point's 8 bytes: a soak's 15 MB).
+        let apart = rayon::current_num_threads() > 1;
         let one_way = |reversed: bool| {
-            let mut scratch = self.cache.scratch[usize::from(reversed)].lock().ok()?;
+            let which = usize::from(reversed && apart);
+            let mut scratch = self.cache.scratch[which].lock().ok()?;
             self.net.search_within(a, reversed, window, &mut scratch);
             Some(scratch.reached())
         };
