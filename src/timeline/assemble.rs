@@ -70,7 +70,11 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
     // a soak, most pods live from start to end, and their rows all moved out of the
     // list into small allocations whose holes the states could not reuse.)
     let order = by_object(&mut rows, &group_of);
-    let mut open: Vec<ObjectRows> = groups.iter().map(|_| Vec::new()).collect();
+    // One object's rows at a time, and the lists its states are made in: reused from
+    // one object to the next, so that what an object keeps is allocated once, at its
+    // size (grown by doubling and shrunk, the lists left holes all over the heap).
+    let mut current: ObjectRows = Vec::new();
+    let mut buffers = Buffers::default();
     // Shrinking a large list gives its tail back to the system without copying.
     const SHRINK_EVERY: usize = 1 << 13;
     while let Some(row) = rows.pop() {
@@ -79,29 +83,34 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
             rows.shrink_to_fit();
         }
         let k = group_of[i] as usize;
-        let Some(list) = open.get_mut(k) else {
+        if k >= groups.len() {
             continue; // a row of no object
-        };
-        if list.capacity() == 0 {
-            list.reserve_exact(sizes[k]);
         }
-        list.push((i, row));
-        if list.len() < sizes[k] {
+        current.push((i, row));
+        if current.len() < sizes[k] {
             continue;
         }
-        let object_rows = std::mem::take(list);
         if groups[k].len() > 1 {
-            a.waiting.push((k, groups[k].clone(), object_rows));
+            a.waiting
+                .push((k, groups[k].clone(), std::mem::take(&mut current)));
         } else {
-            let (o, held) = reader.object(&groups[k], object_rows, None, &mut a.cells);
+            let (o, held) =
+                reader.object(&groups[k], &mut current, None, &mut a.cells, &mut buffers);
             a.objects[k] = Some(o);
             a.held_until[k] = held;
         }
     }
-    // Every row is in exactly one track (a stream's rows are dealt out to them), so
-    // every object was read above.
-    debug_assert!(open.iter().all(Vec::is_empty));
+    // Every row is in exactly one track (a stream's rows are dealt out to them), and
+    // an object's rows come together, so every object was read above.
+    debug_assert!(current.is_empty());
     a
+}
+
+/// Working lists reused from one object to the next (see [`read`]).
+#[derive(Default)]
+struct Buffers {
+    states: Vec<State>,
+    touches: Vec<Touch>,
 }
 
 /// Puts `rows` in order of their object (`group_of`), each object's in line order, in
@@ -136,8 +145,9 @@ pub(super) fn finish(
     bounds: &[Interval],
 ) -> Vec<ObjectTimeline> {
     let reader = Reader { tracks, points };
-    for (k, g, rows) in std::mem::take(&mut a.waiting) {
-        let (o, held) = reader.object(&g, rows, Some(bounds), &mut a.cells);
+    let mut buffers = Buffers::default();
+    for (k, g, mut rows) in std::mem::take(&mut a.waiting) {
+        let (o, held) = reader.object(&g, &mut rows, Some(bounds), &mut a.cells, &mut buffers);
         a.objects[k] = Some(o);
         a.held_until[k] = held;
     }
@@ -239,15 +249,16 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     /// The timeline of the object incarnation whose tracks are `g` and rows `rows`
-    /// (with their indices, in descending order), its times still to fill; and the
-    /// stream its last state held until. Lines of several tracks are put in the
-    /// order of their times, `bounds`.
+    /// (with their indices, in descending order; taken, leaving the list empty), its
+    /// times still to fill; and the stream its last state held until. Lines of
+    /// several tracks are put in the order of their times, `bounds`.
     fn object(
         &self,
         g: &[usize],
-        mut rows: ObjectRows,
+        rows: &mut ObjectRows,
         bounds: Option<&[Interval]>,
         cells: &mut Interner,
+        buffers: &mut Buffers,
     ) -> (ObjectTimeline, Option<u32>) {
         let tracks = self.tracks;
         rows.reverse();
@@ -272,7 +283,7 @@ impl Reader<'_> {
             });
         }
         let obs: Vec<&Observation> = lines.iter().map(|&i| row(i)).collect();
-        let mut states = self.states(first, &lines, &obs, cells);
+        let states = self.states(first, &lines, &obs, cells, buffers);
         let end = if obs.last().is_some_and(|o| o.event() == Some("DELETED")) {
             End::Deleted
         } else {
@@ -284,9 +295,6 @@ impl Reader<'_> {
             .filter(|_| end == End::LastSeen)
             .map(|o| o.stream);
         let owner = first.owner.map(|o| tracks[o].key.clone());
-        // Each object's states grew by doubling: summed over every object of a long
-        // capture, the empty slots outweighed the Observations (massif, 20 MB: 120 MB).
-        states.shrink_to_fit();
         let o = ObjectTimeline {
             key: first.key.clone(),
             incarnation: first.incarnation,
@@ -296,6 +304,8 @@ impl Reader<'_> {
             states,
             end,
         };
+        drop(obs);
+        rows.clear();
         (o, held_until)
     }
 
@@ -307,10 +317,12 @@ impl Reader<'_> {
         lines: &[usize],
         obs: &[&Observation],
         cells: &mut Interner,
+        buffers: &mut Buffers,
     ) -> Vec<State> {
-        let mut states: Vec<State> = Vec::new();
+        let Buffers { states, touches } = buffers;
+        states.clear();
         // The touches of the latest state, until the next begins.
-        let mut touches: Vec<Touch> = Vec::new();
+        touches.clear();
         for (n, &i) in lines.iter().enumerate() {
             let o = obs[n];
             let p = self.points[i];
@@ -364,13 +376,18 @@ impl Reader<'_> {
                 None
             };
             if let Some(s) = states.last_mut() {
-                s.touches = std::mem::take(&mut touches).into_boxed_slice();
+                s.touches = touches.drain(..).collect();
             }
             states.push(new_state(o, p, since_point, since_created, lr, cells));
         }
         if let Some(s) = states.last_mut() {
-            s.touches = touches.into_boxed_slice();
+            s.touches = touches.drain(..).collect();
         }
+        // At its size: summed over every object of a long capture, the empty slots of
+        // lists grown by doubling outweighed the rows (massif, 20 MB: 120 MB). Moved
+        // out, not taken: the list stays for the next object.
+        #[allow(clippy::drain_collect)]
+        let states = states.drain(..).collect();
         states
     }
 }
