@@ -29,8 +29,8 @@ const LONG_LIFE_SLOTS: u64 = 48;
 /// whose life is longer than [`LONG_LIFE_SLOTS`].
 #[derive(Default)]
 struct NodePods {
-    slots: std::collections::BTreeMap<u64, Vec<usize>>,
-    long: Vec<usize>,
+    slots: std::collections::BTreeMap<u64, Vec<u32>>,
+    long: Vec<u32>,
 }
 
 /// The capture's pods by node and by creation (bounds of the creation point).
@@ -48,9 +48,10 @@ pub(super) struct PodIndex<'a> {
     /// Every pod, sorted by the earliest its creation can be, with the running maximum
     /// of the latest (so "created possibly within [a, b]" is two binary searches).
     by_created: Vec<(Interval, i64, usize)>,
-    /// By node: the lines where its kubelet wrote a pod change, in line order, with
-    /// their points (the node is up there).
-    kubelet: HashMap<&'a str, Vec<(&'a LineRef, Point)>>,
+    /// By node: the states its kubelet wrote (pod place in `all`, state), in line
+    /// order: the node is up at their first lines. In 8 bytes each (a soak has a
+    /// state change a line, most of them a kubelet's).
+    kubelet: HashMap<&'a str, Vec<(u32, u32)>>,
 }
 
 impl<'a> PodIndex<'a> {
@@ -61,7 +62,8 @@ impl<'a> PodIndex<'a> {
     ) -> PodIndex<'a> {
         let mut by_node: HashMap<&str, NodePods> = HashMap::new();
         let mut by_created = Vec::with_capacity(pods.len());
-        let mut kubelet: HashMap<&str, Vec<(&LineRef, Point)>> = HashMap::new();
+        let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let place = |i: usize| u32::try_from(i).expect("fewer than 2^32 pods and states");
         let (origin, end) = t.span().unwrap_or((0, 0));
         let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
         let mut life = Vec::with_capacity(pods.len());
@@ -73,24 +75,30 @@ impl<'a> PodIndex<'a> {
                 let on = by_node.entry(n).or_default();
                 let (a, b) = (slot(c.min_ms), slot(last.max_ms));
                 if b - a > LONG_LIFE_SLOTS {
-                    on.long.push(i);
+                    on.long.push(place(i));
                 } else {
                     for s in a..=b {
-                        on.slots.entry(s).or_default().push(i);
+                        on.slots.entry(s).or_default().push(place(i));
                     }
                 }
-                for w in p.states.windows(2) {
-                    if let (true, Some(l)) =
-                        (kubelet_written(&w[0], &w[1], Some(n)), w[1].lines.first())
-                    {
-                        kubelet.entry(n).or_default().push((l, w[1].from_point()));
+                for (j, w) in p.states.windows(2).enumerate() {
+                    if kubelet_written(&w[0], &w[1], Some(n)) && !w[1].lines.is_empty() {
+                        kubelet.entry(n).or_default().push((place(i), place(j + 1)));
                     }
                 }
             }
             by_created.push((c, 0, i));
         }
+        let line = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize].lines[0];
         for v in kubelet.values_mut() {
-            v.sort_by(|a, b| (&*a.0.source, a.0.line).cmp(&(&*b.0.source, b.0.line)));
+            v.sort_by(|a, b| {
+                let (a, b) = (line(a), line(b));
+                (&*a.source, a.line).cmp(&(&*b.source, b.line))
+            });
+            v.shrink_to_fit();
+        }
+        for on in by_node.values_mut() {
+            on.slots.values_mut().for_each(Vec::shrink_to_fit);
         }
         by_created.sort_by_key(|e| e.0.min_ms);
         let mut reach = i64::MIN;
@@ -114,12 +122,15 @@ impl<'a> PodIndex<'a> {
         let v = self.kubelet.get(node)?;
         let at_f = t.at(f);
         v.iter()
+            .map(|&(i, j)| {
+                let s = &self.all[i as usize].states[j as usize];
+                (&s.lines[0], s.from_point())
+            })
             .filter(|w| t.at(w.1).max_ms > at_f.min_ms)
             .find(|w| {
                 let loose = Interval::minus(t.at(w.1), at_f);
                 loose.min_ms > 0 || (loose.max_ms > 0 && t.proves(f, w.1, |d| d.min_ms > 0))
             })
-            .map(|w| (w.0, w.1))
     }
 
     /// The places of the pods of `node` whose life may include `[from, to]`'s start
@@ -135,7 +146,7 @@ impl<'a> PodIndex<'a> {
             .range(a.min(b)..=b)
             .flat_map(|(_, pods)| pods)
             .chain(&on.long)
-            .copied()
+            .map(|&i| i as usize)
             .filter(|&i| {
                 let (c, last) = self.life[i];
                 c.min_ms <= to && last.max_ms >= from
