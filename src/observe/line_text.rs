@@ -82,12 +82,15 @@ impl LineText {
     /// squeezed, and the spans shifted by the escapes before them.
     fn escaped(text: &str, spans: &mut [(u32, u32)]) -> LineText {
         let bytes = text.as_bytes();
-        let marks_before = |p: u32| {
-            bytes[..(p as usize).min(bytes.len())]
-                .iter()
-                .filter(|&&b| b == MARK)
-                .count() as u32
-        };
+        // How many escapes come before each byte: a line of many cells stays linear.
+        let mut before = Vec::with_capacity(bytes.len() + 1);
+        let mut n = 0u32;
+        before.push(0);
+        for &b in bytes {
+            n += u32::from(b == MARK);
+            before.push(n);
+        }
+        let marks_before = |p: u32| before[(p as usize).min(bytes.len())];
         for s in spans.iter_mut() {
             *s = (s.0 + marks_before(s.0), s.1 + marks_before(s.1));
         }
