@@ -128,9 +128,10 @@ fn many_distinct_object_names_parse_and_analyze() {
 /// 10k/30k/100k distinct pods took 0.9 s/6 s/115 s while two links in
 /// `timeline::links::propose` scanned all tracks per track; indexed by object and
 /// owner, 100k pods take 1.2 s and a million 34 s with 5.5 GB peak (every pod keeps
-/// its observation, states and time points); now (2026-11-28) 7.7 s and 1.7 GiB.
+/// its observation, states and time points); 7.7 s and 1.7 GiB on 2026-11-28, 9.2 s and
+/// 1.1 GiB on 2026-12-05 (docs/PERFORMANCE.md).
 #[test]
-#[ignore = "a million pods: ~8 s and ~1.7 GiB in release, minutes in debug"]
+#[ignore = "a million pods: ~9 s and ~1.1 GiB in release, minutes in debug"]
 fn a_million_distinct_object_names() {
     let n = std::env::var("WATCHTRAIL_HOSTILE_NAMES")
         .ok()
