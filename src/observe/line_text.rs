@@ -43,39 +43,39 @@ impl LineText {
         if bytes.contains(&MARK) {
             return LineText::escaped(text, spans);
         }
-        let in_order = spans
-            .iter()
-            .all(|&(a, b)| a <= b && b as usize <= bytes.len())
-            && spans.windows(2).all(|w| w[0].1 <= w[1].0);
+        let in_order = spans.iter().all(|&(a, b)| {
+            a <= b && text.is_char_boundary(a as usize) && text.is_char_boundary(b as usize)
+        }) && spans.windows(2).all(|w| w[0].1 <= w[1].0);
         if !in_order {
             return LineText(text.into());
         }
-        let mut out = Vec::with_capacity(bytes.len());
-        let mut copied = 0;
-        let mut saved = 0u32;
-        for i in 0..spans.len() {
-            spans[i].0 -= saved;
-            spans[i].1 -= saved;
-            let Some(&(next, _)) = spans.get(i + 1) else {
-                break;
-            };
-            let (gap_start, gap_end) = (spans[i].1 as usize + saved as usize, next as usize);
-            let gap = &bytes[gap_start..gap_end];
-            if gap.len() < MIN_RUN || gap.iter().any(|&b| b != b' ') {
-                continue;
+        PACKING.with_borrow_mut(|out| {
+            out.clear();
+            let mut copied = 0;
+            let mut saved = 0u32;
+            for i in 0..spans.len() {
+                spans[i].0 -= saved;
+                spans[i].1 -= saved;
+                let Some(&(next, _)) = spans.get(i + 1) else {
+                    break;
+                };
+                let (gap_start, gap_end) = (spans[i].1 as usize + saved as usize, next as usize);
+                let gap = &bytes[gap_start..gap_end];
+                if gap.len() < MIN_RUN || gap.iter().any(|&b| b != b' ') {
+                    continue;
+                }
+                // Cells end and begin on character boundaries, and the gap is spaces.
+                out.push_str(&text[copied..gap_start]);
+                let written = push_run(out, gap.len());
+                copied = gap_end;
+                saved += (gap.len() - written) as u32;
             }
-            out.extend_from_slice(&bytes[copied..gap_start]);
-            let written = push_run(&mut out, gap.len());
-            copied = gap_end;
-            saved += (gap.len() - written) as u32;
-        }
-        if copied == 0 {
-            return LineText(text.into());
-        }
-        out.extend_from_slice(&bytes[copied..]);
-        LineText(Arc::from(
-            String::from_utf8(out).expect("runs of ASCII bytes"),
-        ))
+            if copied == 0 {
+                return LineText(text.into());
+            }
+            out.push_str(&text[copied..]);
+            LineText(Arc::from(out.as_str()))
+        })
     }
 
     /// `text` holding a [`MARK`] byte itself: each written as an escaped pair, no run
@@ -125,15 +125,22 @@ const SPACES: &str = match std::str::from_utf8(&[b' '; MAX_RUN]) {
 };
 
 /// Writes a run of `n` spaces as pairs; returns the bytes written.
-fn push_run(out: &mut Vec<u8>, mut n: usize) -> usize {
+fn push_run(out: &mut String, mut n: usize) -> usize {
     let start = out.len();
     while n >= MIN_RUN {
         let take = n.min(MAX_RUN);
-        out.extend_from_slice(&[MARK, 0x20 + take as u8]);
+        out.push(MARK as char);
+        out.push(char::from(0x20 + take as u8));
         n -= take;
     }
-    out.extend(std::iter::repeat_n(b' ', n));
+    out.push_str(&SPACES[..n]);
     out.len() - start
+}
+
+thread_local! {
+    /// The line being packed: one buffer a thread, so that a line costs one
+    /// allocation, its own.
+    static PACKING: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 impl fmt::Display for LineText {
@@ -273,6 +280,17 @@ mod tests {
         // The escape shows in the cell's stored form: cleaned rows never hold one.
         assert_eq!(cells(&t, &spans), ["x\u{1} y", "z"]);
         assert_eq!(t.to_string(), line);
+    }
+
+    /// Ranges that split a character (no splitter gives them; a caller might) leave
+    /// the line stored whole rather than panic.
+    #[test]
+    fn ranges_inside_a_character_keep_the_line_whole() {
+        let line = "é    b";
+        let mut spans = vec![(0, 1), (6, 7)];
+        let t = LineText::packed(line, &mut spans);
+        assert_eq!(t.stored(), line);
+        assert_eq!(spans, [(0, 1), (6, 7)]);
     }
 
     proptest! {
