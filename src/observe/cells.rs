@@ -152,10 +152,11 @@ mod tests {
     use super::*;
     use crate::tables::{Column, KindFrom, ResourceKind, Schema};
 
-    fn schema(n: usize) -> SchemaRef {
-        let columns = (0..n)
-            .map(|i| Column {
-                header: format!("C{i}").into(),
+    /// A pods table of columns with these headers.
+    fn schema(headers: impl Iterator<Item = String>) -> SchemaRef {
+        let columns = headers
+            .map(|h| Column {
+                header: h.into(),
                 class: crate::tables::cells::CellClass::Unknown,
             })
             .collect();
@@ -176,7 +177,8 @@ mod tests {
         for width in [2, 70_000] {
             let text = format!("a   {}   c", "b".repeat(width));
             let b = 4 + width as u32;
-            let cells = Cells::new(schema(3), &text, vec![(0, 1), (4, b), (b + 3, b + 4)]);
+            let headers = (0..3).map(|i| format!("C{i}"));
+            let cells = Cells::new(schema(headers), &text, vec![(0, 1), (4, b), (b + 3, b + 4)]);
             assert_eq!(matches!(cells.spans, Spans::Short(_)), width < 60_000);
             let values: Vec<String> = cells.iter().map(|(_, v)| v.to_string()).collect();
             assert_eq!(
@@ -193,20 +195,8 @@ mod tests {
     #[test]
     fn cell_keys_cost_linear_work_in_the_columns() {
         let work = |n: usize| {
-            let columns = (0..n)
-                .map(|i| Column {
-                    header: if i % 2 == 0 { "NAME" } else { "LABEL" }.into(),
-                    class: crate::tables::cells::CellClass::Unknown,
-                })
-                .collect();
-            let schema = Arc::new(Schema {
-                kind: ResourceKind::Pod,
-                kind_from: KindFrom::Header,
-                columns,
-                positions: vec![],
-                wide: false,
-                described: None,
-            });
+            let headers = (0..n).map(|i| if i % 2 == 0 { "NAME" } else { "LABEL" }.to_string());
+            let schema = schema(headers);
             let text = "x ".repeat(n);
             let spans = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();
             let cells = Cells::new(schema, &text, spans);
