@@ -52,7 +52,14 @@ pub(super) struct PodIndex<'a> {
     /// order: the node is up at their first lines. In 8 bytes each (a soak has a
     /// state change a line, most of them a kubelet's).
     kubelet: HashMap<&'a str, Vec<(u32, u32)>>,
+    /// By node: the latest its kubelet's writes `0..(k + 1) · WRITES_BLOCK` can be
+    /// (running maximum): where to start looking for a write after a time, instead of
+    /// at the node's first write (a soak's node fails and returns dozens of times).
+    kubelet_reach: HashMap<&'a str, Vec<i64>>,
 }
+
+/// Kubelet writes per entry of `PodIndex::kubelet_reach`.
+const WRITES_BLOCK: usize = 32;
 
 impl<'a> PodIndex<'a> {
     pub(super) fn new(
@@ -90,12 +97,25 @@ impl<'a> PodIndex<'a> {
             by_created.push((c, 0, i));
         }
         let line = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize].lines[0];
-        for v in kubelet.values_mut() {
+        let mut kubelet_reach = HashMap::with_capacity(kubelet.len());
+        for (&n, v) in kubelet.iter_mut() {
             v.sort_by(|a, b| {
                 let (a, b) = (line(a), line(b));
                 (&*a.source, a.line).cmp(&(&*b.source, b.line))
             });
             v.shrink_to_fit();
+            let mut reach = i64::MIN;
+            let blocks = v
+                .chunks(WRITES_BLOCK)
+                .map(|block| {
+                    for &(i, j) in block {
+                        let s = &pods[i as usize].states[j as usize];
+                        reach = reach.max(t.at(s.from_point()).max_ms);
+                    }
+                    reach
+                })
+                .collect();
+            kubelet_reach.insert(n, blocks);
         }
         for on in by_node.values_mut() {
             on.slots.values_mut().for_each(Vec::shrink_to_fit);
@@ -113,6 +133,7 @@ impl<'a> PodIndex<'a> {
             life,
             by_created,
             kubelet,
+            kubelet_reach,
         }
     }
 
@@ -121,7 +142,12 @@ impl<'a> PodIndex<'a> {
     fn back_after(&self, t: &Timelines, node: &str, f: Point) -> Option<(&'a LineRef, Point)> {
         let v = self.kubelet.get(node)?;
         let at_f = t.at(f);
-        v.iter()
+        // Blocks whose writes are all surely before f are passed over whole.
+        let skip = self.kubelet_reach.get(node).map_or(0, |r| {
+            r.partition_point(|&m| m <= at_f.min_ms) * WRITES_BLOCK
+        });
+        v.get(skip..)?
+            .iter()
             .map(|&(i, j)| {
                 let s = &self.all[i as usize].states[j as usize];
                 (&s.lines[0], s.from_point())

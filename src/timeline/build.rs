@@ -159,7 +159,10 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
         e.at = clock.bounds[e.point];
     }
     let objects = assemble::finish(objects, &tracks, &points, &clock.bounds);
-    let Builder { net, warnings, .. } = b;
+    let Builder {
+        mut net, warnings, ..
+    } = b;
+    super::distances::ready_for_questions(&mut net);
     let warnings = node_only_warning(warnings, &tracks);
     let (injections, node_commands) = node_commands(commands, &clock.bounds);
     Timelines {

@@ -121,6 +121,15 @@ impl DistanceCache {
     }
 }
 
+/// Readies a solved network for the analysis's questions: a long capture's is asked
+/// of windows only (see the module's documentation), so it keeps only their layout
+/// (`stn::Network::keep_for_windows`), half the memory of its edges.
+pub(super) fn ready_for_questions(net: &mut super::stn::Network) {
+    if net.len() > SMALL_NETWORK {
+        net.keep_for_windows();
+    }
+}
+
 impl Timelines {
     /// Tightest interval of a point on the experiment clock.
     pub fn at(&self, p: Point) -> Interval {
@@ -282,7 +291,7 @@ impl Timelines {
             let which = usize::from(reversed && apart);
             let mut scratch = self.cache.scratch[which].lock().ok()?;
             self.net.search_within(a, reversed, window, &mut scratch);
-            Some(scratch.reached())
+            Some(self.net.reached(&scratch))
         };
         let (f, r) = rayon::join(|| one_way(false), || one_way(true));
         let (f, r) = (f?, r?);

@@ -18,14 +18,17 @@
 //! flat (`adjacency`).
 
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 mod adjacency;
+mod by_time;
 mod local;
 mod settle;
 
 pub use local::Landmarks;
 
 use adjacency::Adjacency;
+use by_time::ByTime;
 
 /// Milliseconds: the unit of every time in the network.
 pub type Ms = i64;
@@ -76,6 +79,11 @@ pub struct Network {
     /// A feasible solution found by the last successful [`Network::check`]; cleared by
     /// any change that could make it infeasible.
     potential: Option<Vec<Ms>>,
+    /// The network laid out for the windowed searches, made on the first one after
+    /// the potential was found (`by_time`); any change discards it.
+    by_time: OnceLock<ByTime>,
+    /// Whether the edges were given up for `by_time` ([`Network::keep_for_windows`]).
+    windows_only: bool,
 }
 
 /// A point's edges: one slice when the network is frozen, else every source.
@@ -97,7 +105,8 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
 }
 
 /// Reusable arrays of the local searches ([`Network::distance_within`]): labels for
-/// every point, reset by the list of those touched, so a search costs what it visits.
+/// every point (by its rank in time order, `by_time`), reset by the list of those
+/// touched, so a search costs what it visits.
 #[derive(Debug, Default)]
 pub struct Scratch {
     dist: Vec<Ms>,
@@ -195,6 +204,11 @@ impl Network {
 
     /// Adds a time point; returns its index.
     pub fn point(&mut self) -> usize {
+        assert!(
+            !self.windows_only,
+            "a network kept for windows is not changed"
+        );
+        self.by_time.take();
         if let Some(p) = &mut self.potential {
             p.push(0); // a new point has no constraints yet: any value is feasible
         }
@@ -220,10 +234,15 @@ impl Network {
 
     /// Adds `x_j − x_i ∈ [lo, hi]` (either side may be [`UNBOUNDED`]) as constraint `id`.
     pub fn constrain(&mut self, i: usize, j: usize, lo: Ms, hi: Ms, id: ConstraintId) {
+        assert!(
+            !self.windows_only,
+            "a network kept for windows is not changed"
+        );
         if self.removed.len() <= id {
             self.removed.resize(id + 1, false);
         }
         self.potential = None;
+        self.by_time.take();
         if hi < UNBOUNDED {
             self.edges.push(i, Edge::new(j, hi, id));
         }
@@ -258,6 +277,7 @@ impl Network {
         if let Some(r) = self.removed.get_mut(id) {
             *r = true;
             self.has_removed = true;
+            self.by_time.take();
         }
     }
 
@@ -279,6 +299,11 @@ impl Network {
         let n = self.points;
         if src >= n {
             return Ok(vec![UNBOUNDED; n]);
+        }
+        if self.windows_only {
+            let mut scratch = Scratch::default();
+            self.search_within(src, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
+            return Ok((0..n).map(|v| self.distance_found(&scratch, v)).collect());
         }
         if let Some(p) = self.potential.as_deref().filter(|p| p.len() == n) {
             return Ok(self.dijkstra(reversed, src, p, if reversed { -1 } else { 1 }));
@@ -302,6 +327,7 @@ impl Network {
         self.freeze();
         let d = self.sweeps()?;
         self.potential = Some(d);
+        self.by_time.take();
         Ok(())
     }
 
@@ -363,57 +389,6 @@ impl Network {
                 }
             }
         }
-    }
-
-    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
-    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
-    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
-    /// sub-network has fewer constraints, so this is never shorter than the whole
-    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
-    /// not reached; `None` without a potential. Costs the points it settles.
-    pub fn distance_within(
-        &self,
-        src: usize,
-        dst: usize,
-        reversed: bool,
-        window: (Ms, Ms),
-        scratch: &mut Scratch,
-    ) -> Option<Ms> {
-        let potential = self
-            .potential
-            .as_deref()
-            .filter(|p| p.len() == self.points)?;
-        if src >= self.points || dst >= self.points {
-            return Some(UNBOUNDED);
-        }
-        let sign = if reversed { -1 } else { 1 };
-        let phi = |v: usize| sign * potential[v];
-        let inside = |v: usize| v == dst || (window.0..=window.1).contains(&potential[v]);
-        scratch.reset(self.points);
-        scratch.set(src, 0);
-        let mut queue = Buckets::default();
-        queue.push(0, src as u32);
-        while let Some((d, u)) = queue.pop() {
-            let u = u as usize;
-            if d > scratch.dist[u] {
-                continue;
-            }
-            if u == dst {
-                return Some(d + phi(dst) - phi(src));
-            }
-            for e in self.edges_of(u, reversed) {
-                let v = e.to();
-                if !inside(v) {
-                    continue;
-                }
-                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
-                if nd < scratch.dist[v] {
-                    scratch.set(v, nd);
-                    queue.push(nd, v as u32);
-                }
-            }
-        }
-        Some(UNBOUNDED)
     }
 
     /// The potential of point `p` (a feasible time for it), when current.

@@ -96,6 +96,11 @@ impl Adjacency {
         Some(if reversed { &self.inc } else { &self.out }.of(v))
     }
 
+    /// Frees the reversed edges (the forward ones still hold every edge).
+    pub(super) fn clear_reversed(&mut self) {
+        self.inc = Flat::default();
+    }
+
     /// How many edges (each counted once, in its own direction).
     pub(super) fn len(&self) -> usize {
         self.out.edges.len() + self.pending.len()

@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::{Buckets, Ms, Network, Scratch, UNBOUNDED};
+use super::{Buckets, ByTime, Ms, Network, Scratch, UNBOUNDED};
 
 /// Bounds of every point relative to a nearby landmark, and of each landmark to the
 /// next (see the module's documentation).
@@ -141,19 +141,6 @@ fn to_rel(d: Ms) -> i32 {
     }
 }
 
-impl Scratch {
-    /// The points the last search reached, with their distances, in point order.
-    /// (The points are sorted before their distances are looked up: sorting the
-    /// pairs took 5 % of a soak's analysis.)
-    pub fn reached(&mut self) -> Vec<(u32, Ms)> {
-        self.touched.sort_unstable();
-        self.touched
-            .iter()
-            .map(|&v| (v, self.dist[v as usize]))
-            .collect()
-    }
-}
-
 /// The result of one landmark's two searches.
 struct Reach {
     homes: Vec<(u32, i32, i32)>,
@@ -162,10 +149,24 @@ struct Reach {
 }
 
 impl Network {
+    /// The network laid out by time for the windowed searches (made on the first
+    /// one); `None` without a current potential.
+    fn by_time(&self) -> Option<&ByTime> {
+        if let Some(t) = self.by_time.get() {
+            return Some(t);
+        }
+        let potential = self
+            .potential
+            .as_deref()
+            .filter(|p| p.len() == self.points)?;
+        Some(self.by_time.get_or_init(|| ByTime::new(self, potential)))
+    }
+
     /// Shortest distances from `src` over the points whose potential lies in `window`
     /// (and `src` itself), forward (`x_v − x_src ≤ d`) or `reversed`
-    /// (`x_src − x_v ≤ d`): afterwards `scratch.dist[v]` holds them ([`UNBOUNDED`]
-    /// where not reached). False without a current potential. Costs what it visits.
+    /// (`x_src − x_v ≤ d`): afterwards [`Network::reached`] and
+    /// [`Network::distance_found`] read them ([`UNBOUNDED`] where not reached). False
+    /// without a current potential. Costs what it visits.
     pub fn search_within(
         &self,
         src: usize,
@@ -173,16 +174,15 @@ impl Network {
         window: (Ms, Ms),
         scratch: &mut Scratch,
     ) -> bool {
-        let Some(potential) = self.potential.as_deref().filter(|p| p.len() == self.points) else {
+        let Some(t) = self.by_time() else {
             return false;
         };
         scratch.reset(self.points);
         if src >= self.points {
             return true;
         }
-        let sign = if reversed { -1 } else { 1 };
-        let phi = |v: usize| sign * potential[v];
-        let inside = |v: usize| (window.0..=window.1).contains(&potential[v]);
+        let inside = t.ranks_within(window);
+        let src = t.rank[src] as usize;
         scratch.set(src, 0);
         let mut queue = Buckets::default();
         queue.push(0, src as u32);
@@ -191,72 +191,141 @@ impl Network {
             if d > scratch.dist[u] {
                 continue; // a stale entry: u was settled closer
             }
-            for e in self.edges_of(u, reversed) {
-                let v = e.to();
-                if !inside(v) {
+            for step in t.steps(u, reversed) {
+                if !inside.contains(&step.to) {
                     continue;
                 }
-                let nd = d + (e.weight + phi(u) - phi(v)).max(0);
+                let v = step.to as usize;
+                let nd = d + Ms::from(step.cost);
                 if nd < scratch.dist[v] {
                     scratch.set(v, nd);
                     queue.push(nd, v as u32);
                 }
             }
         }
-        let base = phi(src);
+        let base = t.phi(src, reversed);
         for &v in &scratch.touched {
             let v = v as usize;
-            scratch.dist[v] += phi(v) - base;
+            scratch.dist[v] += t.phi(v, reversed) - base;
         }
         true
+    }
+
+    /// The points the last [`Network::search_within`] reached, with their distances,
+    /// in point order. (The points are sorted before their distances are looked up:
+    /// sorting the pairs took 5 % of a soak's analysis.)
+    pub fn reached(&self, scratch: &Scratch) -> Vec<(u32, Ms)> {
+        let Some(t) = self.by_time() else {
+            return Vec::new();
+        };
+        let mut points: Vec<u32> = scratch
+            .touched
+            .iter()
+            .map(|&r| t.point[r as usize])
+            .collect();
+        points.sort_unstable();
+        points
+            .into_iter()
+            .map(|p| (p, scratch.dist[t.rank[p as usize] as usize]))
+            .collect()
+    }
+
+    /// The distance the last [`Network::search_within`] found to point `p`.
+    pub fn distance_found(&self, scratch: &Scratch, p: usize) -> Ms {
+        match (self.by_time(), scratch.dist.is_empty()) {
+            (Some(t), false) => scratch.dist[t.rank[p] as usize],
+            _ => UNBOUNDED,
+        }
+    }
+
+    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
+    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
+    /// feasible schedule) lies in `window`, stopping once `dst` is settled. A
+    /// sub-network has fewer constraints, so this is never shorter than the whole
+    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
+    /// not reached; `None` without a potential. Costs the points it settles.
+    pub fn distance_within(
+        &self,
+        src: usize,
+        dst: usize,
+        reversed: bool,
+        window: (Ms, Ms),
+        scratch: &mut Scratch,
+    ) -> Option<Ms> {
+        let t = self.by_time()?;
+        if src >= self.points || dst >= self.points {
+            return Some(UNBOUNDED);
+        }
+        let inside = t.ranks_within(window);
+        let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
+        scratch.reset(self.points);
+        scratch.set(src, 0);
+        let mut queue = Buckets::default();
+        queue.push(0, src as u32);
+        while let Some((d, u)) = queue.pop() {
+            let u = u as usize;
+            if d > scratch.dist[u] {
+                continue;
+            }
+            if u == dst as usize {
+                return Some(d + t.phi(u, reversed) - t.phi(src, reversed));
+            }
+            for step in t.steps(u, reversed) {
+                if step.to != dst && !inside.contains(&step.to) {
+                    continue;
+                }
+                let v = step.to as usize;
+                let nd = d + Ms::from(step.cost);
+                if nd < scratch.dist[v] {
+                    scratch.set(v, nd);
+                    queue.push(nd, v as u32);
+                }
+            }
+        }
+        Some(UNBOUNDED)
     }
 
     /// Landmarks one every `spacing` of feasible time, each point bound to its own,
     /// searched over a window reaching `margin` past the points it has to reach.
     /// `None` without a current potential.
     pub fn landmarks(&self, spacing: Ms, margin: Ms) -> Option<Landmarks> {
-        let potential = self
-            .potential
-            .as_deref()
-            .filter(|p| p.len() == self.points)?;
-        let mut order: Vec<u32> = (0..self.points as u32).collect();
-        order.sort_unstable_by_key(|&v| potential[v as usize]);
-        let first = potential[*order.first()? as usize];
-        let slot = |v: u32| (potential[v as usize] - first) / spacing.max(1);
-        // Groups of points sharing a slot; the best connected point of each leads it.
+        let t = self.by_time()?;
+        let first = *t.time.first()?;
+        let slot = |r: usize| (t.time[r] - first) / spacing.max(1);
+        // Groups of points (ranges of ranks) sharing a slot; the best connected point
+        // of each leads it.
         let mut groups: Vec<(usize, usize, u32)> = Vec::new();
         let mut start = 0;
-        while start < order.len() {
-            let s = slot(order[start]);
-            let end = start + order[start..].partition_point(|&v| slot(v) == s);
-            let lead = *order[start..end]
-                .iter()
-                .max_by_key(|&&v| self.degree(v as usize))
+        while start < t.time.len() {
+            let s = slot(start);
+            let end = start + (start..t.time.len()).take_while(|&r| slot(r) == s).count();
+            let lead = (start..end)
+                .max_by_key(|&r| t.degree(r))
                 .expect("a group is not empty");
-            groups.push((start, end, lead));
+            groups.push((start, end, lead as u32));
             start = end;
         }
         let reaches: Vec<Reach> = (0..groups.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, k| {
                 let (start, end, lead) = groups[k];
-                let next = groups.get(k + 1).map(|g| g.2);
-                let members = &order[start..end];
-                let lo = potential[members[0] as usize];
-                let hi = potential[members[members.len() - 1] as usize];
-                let hi = next.map_or(hi, |n| hi.max(potential[n as usize]));
+                let next = groups.get(k + 1).map(|g| g.2 as usize);
+                let lo = t.time[start];
+                let hi = next.map_or(t.time[end - 1], |n| t.time[end - 1].max(t.time[n]));
                 let window = (lo - margin, hi + margin);
-                let mut homes: Vec<(u32, i32, i32)> = members.iter().map(|&v| (v, 0, 0)).collect();
-                self.search_within(lead as usize, false, window, scratch);
-                for h in &mut homes {
-                    h.2 = to_rel(scratch.dist[h.0 as usize]);
+                let mut homes: Vec<(u32, i32, i32)> =
+                    (start..end).map(|r| (t.point[r], 0, 0)).collect();
+                let lead = t.point[lead as usize] as usize;
+                self.search_within(lead, false, window, scratch);
+                for (h, r) in homes.iter_mut().zip(start..end) {
+                    h.2 = to_rel(scratch.dist[r]);
                 }
-                let up = next.map_or(UNBOUNDED, |n| scratch.dist[n as usize]);
-                self.search_within(lead as usize, true, window, scratch);
-                for h in &mut homes {
-                    h.1 = -to_rel(scratch.dist[h.0 as usize]);
+                let up = next.map_or(UNBOUNDED, |n| scratch.dist[n]);
+                self.search_within(lead, true, window, scratch);
+                for (h, r) in homes.iter_mut().zip(start..end) {
+                    h.1 = -to_rel(scratch.dist[r]);
                 }
-                let down = next.map_or(UNBOUNDED, |n| scratch.dist[n as usize]);
+                let down = next.map_or(UNBOUNDED, |n| scratch.dist[n]);
                 Reach { homes, up, down }
             })
             .collect();
@@ -277,11 +346,6 @@ impl Network {
             }
         }
         Some(marks)
-    }
-
-    /// How many live edges touch `v` (a landmark should be well connected).
-    fn degree(&self, v: usize) -> usize {
-        self.live(self.edges.of(v, false)).count() + self.live(self.edges.of(v, true)).count()
     }
 }
 
@@ -343,10 +407,16 @@ mod tests {
                 for (reversed, exact) in [(false, &f), (true, &r)] {
                     n.search_within(a, reversed, (pa - 900_000, pa + 900_000), &mut scratch);
                     for (b, &d) in exact.iter().enumerate() {
-                        assert!(scratch.dist[b] >= d, "{a}->{b}");
+                        assert!(n.distance_found(&scratch, b) >= d, "{a}->{b}");
                     }
                     n.search_within(a, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
-                    assert_eq!(&scratch.dist[..], &exact[..], "the whole window is exact");
+                    let found: Vec<Ms> = (0..size).map(|b| n.distance_found(&scratch, b)).collect();
+                    assert_eq!(&found[..], &exact[..], "the whole window is exact");
+                    let reached = n.reached(&scratch);
+                    assert!(reached.windows(2).all(|w| w[0].0 < w[1].0));
+                    for (b, d) in reached {
+                        assert_eq!(d, exact[b as usize], "{a}->{b}");
+                    }
                 }
             }
         }

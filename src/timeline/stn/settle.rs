@@ -72,6 +72,7 @@ impl Network {
         }
         debug_assert!(self.violations(&s.pi) == 0);
         self.potential = Some(s.pi);
+        self.by_time.take();
         true
     }
 
