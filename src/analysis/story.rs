@@ -99,11 +99,14 @@ pub(super) fn fresh_by_owner<'a>(
     let affected_keys: HashSet<(&ObjectKey, u32)> =
         affected.iter().map(|a| (&a.key, a.incarnation)).collect();
     let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
-    for q in pods {
-        let Some(o) = owner_key(q) else { continue };
-        if !affected_keys.contains(&(&q.key, q.incarnation))
+    // The owner's name is made last: it is a new string each, and most of an
+    // incident's pods were created before the failure.
+    let candidates = pods.iter().filter(|q| {
+        !affected_keys.contains(&(&q.key, q.incarnation))
             && t.allows(f, q.created_point, |d| d.max_ms >= 0)
-        {
+    });
+    for q in candidates {
+        if let Some(o) = owner_key(q) {
             fresh.entry(o).or_default().push(q);
         }
     }

@@ -12,7 +12,7 @@
 
 use std::sync::{Arc, Mutex, OnceLock};
 
-use super::stn::{Landmarks, Ms, Scratch, UNBOUNDED};
+use super::stn::{Found, Landmarks, Ms, Network, Scratch, UNBOUNDED};
 use super::{Interval, Point, Timelines};
 
 /// Above this many points a whole-network search per question is too dear.
@@ -42,10 +42,10 @@ pub struct DistanceCache {
 }
 
 /// From one point: forward and reversed distances, over the whole network (indexed by
-/// point) or a window (sorted by point).
+/// point) or a window.
 enum Distances {
     Whole(Arc<(Vec<Ms>, Vec<Ms>)>),
-    Window(Arc<(Reached, Reached)>),
+    Window(Arc<(Found, Found)>),
 }
 
 impl Clone for Distances {
@@ -58,25 +58,16 @@ impl Clone for Distances {
 }
 
 impl Distances {
-    /// (forward, reversed) distance to `v`.
-    fn to(&self, v: Point) -> (Ms, Ms) {
+    /// (forward, reversed) distance to `v` in `net`.
+    fn to(&self, net: &Network, v: Point) -> (Ms, Ms) {
         match self {
             Distances::Whole(d) => (
                 d.0.get(v).copied().unwrap_or(UNBOUNDED),
                 d.1.get(v).copied().unwrap_or(UNBOUNDED),
             ),
-            Distances::Window(d) => (find(&d.0, v), find(&d.1, v)),
+            Distances::Window(d) => (net.distance_in(&d.0, v), net.distance_in(&d.1, v)),
         }
     }
-}
-
-/// The points a windowed search reached, with their distances, sorted by point.
-type Reached = Vec<(u32, Ms)>;
-
-fn find(sorted: &[(u32, Ms)], v: Point) -> Ms {
-    sorted
-        .binary_search_by_key(&(v as u32), |e| e.0)
-        .map_or(UNBOUNDED, |i| sorted[i].1)
 }
 
 impl Clone for DistanceCache {
@@ -154,7 +145,7 @@ impl Timelines {
         self.keep_searches_from(a);
         match self.cache.get(a) {
             Some(d) => {
-                let (f, r) = d.to(b);
+                let (f, r) = d.to(&self.net, b);
                 self.tighten(a, b, -r, f)
             }
             None => self.tighten(a, b, -UNBOUNDED, UNBOUNDED),
@@ -195,11 +186,11 @@ impl Timelines {
     /// clock, the landmarks' chain, a kept search from either end.
     fn known(&self, a: Point, b: Point) -> Interval {
         if let Some(d) = self.cache.get(a) {
-            let (f, r) = d.to(b);
+            let (f, r) = d.to(&self.net, b);
             return self.tighten(a, b, -r, f);
         }
         if let Some(d) = self.cache.get(b) {
-            let (f, r) = d.to(a);
+            let (f, r) = d.to(&self.net, a);
             return self.tighten(a, b, -f, r);
         }
         self.tighten(a, b, -UNBOUNDED, UNBOUNDED)
@@ -291,7 +282,7 @@ impl Timelines {
             let which = usize::from(reversed && apart);
             let mut scratch = self.cache.scratch[which].lock().ok()?;
             self.net.search_within(a, reversed, window, &mut scratch);
-            Some(self.net.reached(&scratch))
+            Some(self.net.found_within(&scratch, window))
         };
         let (f, r) = rayon::join(|| one_way(false), || one_way(true));
         let (f, r) = (f?, r?);

@@ -25,7 +25,7 @@ mod by_time;
 mod local;
 mod settle;
 
-pub use local::Landmarks;
+pub use local::{Found, Landmarks};
 
 use adjacency::Adjacency;
 use by_time::ByTime;

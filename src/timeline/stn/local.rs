@@ -141,6 +141,14 @@ fn to_rel(d: Ms) -> i32 {
     }
 }
 
+/// The distances of one windowed search, by rank over its window
+/// ([`Network::found_within`]).
+#[derive(Debug, Default)]
+pub struct Found {
+    first: u32,
+    dist: Vec<Ms>,
+}
+
 /// The result of one landmark's two searches.
 struct Reach {
     homes: Vec<(u32, i32, i32)>,
@@ -211,23 +219,30 @@ impl Network {
         true
     }
 
-    /// The points the last [`Network::search_within`] reached, with their distances,
-    /// in point order. (The points are sorted before their distances are looked up:
-    /// sorting the pairs took 5 % of a soak's analysis.)
-    pub fn reached(&self, scratch: &Scratch) -> Vec<(u32, Ms)> {
+    /// What the last [`Network::search_within`] found over its `window`, kept: a
+    /// window's points are a range of ranks, so the distances are one array over it
+    /// (no sorting, a lookup is an index).
+    pub fn found_within(&self, scratch: &Scratch, window: (Ms, Ms)) -> Found {
         let Some(t) = self.by_time() else {
-            return Vec::new();
+            return Found::default();
         };
-        let mut points: Vec<u32> = scratch
-            .touched
-            .iter()
-            .map(|&r| t.point[r as usize])
-            .collect();
-        points.sort_unstable();
-        points
-            .into_iter()
-            .map(|p| (p, scratch.dist[t.rank[p as usize] as usize]))
-            .collect()
+        let r = t.ranks_within(window);
+        Found {
+            first: r.start,
+            dist: scratch
+                .dist
+                .get(r.start as usize..r.end as usize)
+                .map_or_else(Vec::new, <[Ms]>::to_vec),
+        }
+    }
+
+    /// The distance `found` holds to point `p` ([`UNBOUNDED`] outside its window).
+    pub fn distance_in(&self, found: &Found, p: usize) -> Ms {
+        self.by_time()
+            .and_then(|t| t.rank.get(p))
+            .and_then(|&r| found.dist.get(r.checked_sub(found.first)? as usize))
+            .copied()
+            .unwrap_or(UNBOUNDED)
     }
 
     /// The distance the last [`Network::search_within`] found to point `p`.
@@ -412,10 +427,9 @@ mod tests {
                     n.search_within(a, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
                     let found: Vec<Ms> = (0..size).map(|b| n.distance_found(&scratch, b)).collect();
                     assert_eq!(&found[..], &exact[..], "the whole window is exact");
-                    let reached = n.reached(&scratch);
-                    assert!(reached.windows(2).all(|w| w[0].0 < w[1].0));
-                    for (b, d) in reached {
-                        assert_eq!(d, exact[b as usize], "{a}->{b}");
+                    let found = n.found_within(&scratch, (-UNBOUNDED, UNBOUNDED));
+                    for (b, &d) in exact.iter().enumerate() {
+                        assert_eq!(n.distance_in(&found, b), d, "{a}->{b}");
                     }
                 }
             }
