@@ -111,6 +111,9 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
 pub struct Scratch {
     dist: Vec<Ms>,
     touched: Vec<u32>,
+    /// The queue, kept for its buckets' room (a soak asks tens of thousands of
+    /// short searches).
+    queue: Buckets,
 }
 
 impl Scratch {
@@ -123,6 +126,7 @@ impl Scratch {
             self.dist[v as usize] = UNBOUNDED;
         }
         self.touched.clear();
+        self.queue.clear();
     }
 
     fn set(&mut self, v: usize, d: Ms) {
@@ -155,6 +159,15 @@ impl Default for Buckets {
 }
 
 impl Buckets {
+    /// Empties the queue, keeping its room.
+    fn clear(&mut self) {
+        if self.len > 0 {
+            self.buckets.iter_mut().for_each(Vec::clear);
+        }
+        self.last = 0;
+        self.len = 0;
+    }
+
     fn bucket(&self, key: u64) -> usize {
         (64 - (key ^ self.last).leading_zeros()) as usize
     }

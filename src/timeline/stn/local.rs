@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::{Buckets, ByTime, Ms, Network, Scratch, UNBOUNDED};
+use super::{ByTime, Ms, Network, Scratch, UNBOUNDED};
 
 /// Bounds of every point relative to a nearby landmark, and of each landmark to the
 /// next (see the module's documentation).
@@ -192,7 +192,7 @@ impl Network {
         let inside = t.ranks_within(window);
         let src = t.rank[src] as usize;
         scratch.set(src, 0);
-        let mut queue = Buckets::default();
+        let mut queue = std::mem::take(&mut scratch.queue);
         queue.push(0, src as u32);
         while let Some((d, u)) = queue.pop() {
             let u = u as usize;
@@ -211,6 +211,7 @@ impl Network {
                 }
             }
         }
+        scratch.queue = queue;
         let base = t.phi(src, reversed);
         for &v in &scratch.touched {
             let v = v as usize;
@@ -275,15 +276,17 @@ impl Network {
         let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
         scratch.reset(self.points);
         scratch.set(src, 0);
-        let mut queue = Buckets::default();
+        let mut queue = std::mem::take(&mut scratch.queue);
         queue.push(0, src as u32);
+        let mut found = UNBOUNDED;
         while let Some((d, u)) = queue.pop() {
             let u = u as usize;
             if d > scratch.dist[u] {
                 continue;
             }
             if u == dst as usize {
-                return Some(d + t.phi(u, reversed) - t.phi(src, reversed));
+                found = d + t.phi(u, reversed) - t.phi(src, reversed);
+                break;
             }
             for step in t.steps(u, reversed) {
                 if step.to != dst && !inside.contains(&step.to) {
@@ -297,7 +300,8 @@ impl Network {
                 }
             }
         }
-        Some(UNBOUNDED)
+        scratch.queue = queue;
+        Some(found)
     }
 
     /// Landmarks one every `spacing` of feasible time, each point bound to its own,
