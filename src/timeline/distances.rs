@@ -39,6 +39,66 @@ pub struct DistanceCache {
     /// The arrays of the local searches, one for each direction: the two run side by
     /// side when there is a second core.
     scratch: [Mutex<Scratch>; 2],
+    /// The answers of the last pairs searched near each other, by a hash of the pair:
+    /// a fifth of a soak's pairs are asked again (a proof, then the interval).
+    near: Mutex<Vec<NearAnswer>>,
+}
+
+/// `x_b − x_a ∈ [lo, hi]` as the windowed searches found it (`a` < `b`).
+#[derive(Clone, Copy)]
+struct NearAnswer {
+    a: u32,
+    b: u32,
+    lo: Ms,
+    hi: Ms,
+}
+
+/// How many pairs' answers are kept (32 bytes each).
+const NEAR_SLOTS: usize = 4096;
+
+impl DistanceCache {
+    /// The kept answer for `(a, b)`, or the one found by `search` (kept).
+    fn near_answer(&self, a: Point, b: Point, search: impl FnOnce() -> (Ms, Ms)) -> (Ms, Ms) {
+        let swap = a > b;
+        let (x, y) = if swap { (b, a) } else { (a, b) };
+        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else {
+            return search();
+        };
+        let key = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let slot = (key >> 52) as usize % NEAR_SLOTS;
+        let kept = self.near.lock().ok().and_then(|c| {
+            c.get(slot)
+                .filter(|e| e.a == x && e.b == y)
+                .map(|e| (e.lo, e.hi))
+        });
+        let (lo, hi) = match kept {
+            Some(found) => found,
+            None => {
+                let (lo, hi) = search();
+                let (lo, hi) = if swap { (-hi, -lo) } else { (lo, hi) };
+                if let Ok(mut c) = self.near.lock() {
+                    if c.is_empty() {
+                        c.resize(
+                            NEAR_SLOTS,
+                            NearAnswer {
+                                a: u32::MAX,
+                                b: u32::MAX,
+                                lo: 0,
+                                hi: 0,
+                            },
+                        );
+                    }
+                    c[slot] = NearAnswer { a: x, b: y, lo, hi };
+                }
+                (lo, hi)
+            }
+        };
+        if swap {
+            (-hi, -lo)
+        } else {
+            (lo, hi)
+        }
+    }
 }
 
 /// From one point: forward and reversed distances, over the whole network (indexed by
@@ -235,9 +295,10 @@ impl Timelines {
             self.net
                 .distance_within(a, b, reversed, window, &mut scratch)
         };
-        let (hi, back) = (one_way(false), one_way(true));
-        let hi = hi.unwrap_or(UNBOUNDED);
-        let lo = back.map_or(-UNBOUNDED, |x| -x);
+        let (lo, hi) = self.cache.near_answer(a, b, || {
+            let (hi, back) = (one_way(false), one_way(true));
+            (back.map_or(-UNBOUNDED, |x| -x), hi.unwrap_or(UNBOUNDED))
+        });
         self.tighten(a, b, lo, hi)
     }
 
@@ -294,5 +355,56 @@ impl Timelines {
             .landmarks
             .get_or_init(|| self.net.landmarks(LANDMARK_SPACING_MS, MARGIN_MS))
             .as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Origin, Source};
+
+    /// A watch long enough for the local answers (landmarks, windows, the network
+    /// kept for windows only).
+    fn long_watch() -> Timelines {
+        let mut text = Vec::new();
+        crate::simulate::churn::write_transcript(&mut text, 5, 3_000_000, 0.0).unwrap();
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.into()),
+        };
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
+        super::super::build::build(&mut ing, Default::default())
+    }
+
+    /// A pair asked again, either way round, gets the answer the first asking got
+    /// (kept by `DistanceCache::near_answer`), the same a fresh cache finds.
+    #[test]
+    fn a_near_pair_asked_again_either_way_gets_the_same_answer() {
+        let t = long_watch();
+        assert!(!t.is_small() && t.net.windows_only());
+        let points: Vec<Point> = t
+            .objects
+            .iter()
+            .flat_map(|o| o.states.iter().map(|s| s.from_point()))
+            .take(400)
+            .collect();
+        let mut asked = 0;
+        for w in points.windows(7) {
+            let (a, b) = (w[0], w[6]);
+            if !t.near(a, b) {
+                continue;
+            }
+            asked += 1;
+            let first = t.difference_near(a, b);
+            let back = t.difference_near(b, a);
+            assert_eq!((back.min_ms, back.max_ms), (-first.max_ms, -first.min_ms));
+            let fresh = Timelines {
+                cache: Default::default(),
+                ..t.clone()
+            };
+            assert_eq!(fresh.difference_near(b, a), back);
+            assert_eq!(t.difference_near(a, b), first);
+        }
+        assert!(asked > 100, "{asked} pairs asked");
     }
 }
