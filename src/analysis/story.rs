@@ -98,15 +98,17 @@ pub(super) fn fresh_by_owner<'a>(
 ) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
     let affected_keys: HashSet<(&ObjectKey, u32)> =
         affected.iter().map(|a| (&a.key, a.incarnation)).collect();
+    // Only the affected pods' owners are asked for (a long capture's incident sees a
+    // thousand pods created meanwhile, of many owners).
+    let owners: HashSet<ObjectKey> = affected.iter().filter_map(|a| owner_key(a)).collect();
     let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
-    // The owner's name is made last: it is a new string each, and most of an
-    // incident's pods were created before the failure.
-    let candidates = pods.iter().filter(|q| {
-        !affected_keys.contains(&(&q.key, q.incarnation))
+    for q in pods {
+        let Some(o) = owner_key(q).filter(|o| owners.contains(o)) else {
+            continue;
+        };
+        if !affected_keys.contains(&(&q.key, q.incarnation))
             && t.allows(f, q.created_point, |d| d.max_ms >= 0)
-    });
-    for q in candidates {
-        if let Some(o) = owner_key(q) {
+        {
             fresh.entry(o).or_default().push(q);
         }
     }
