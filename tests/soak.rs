@@ -74,7 +74,7 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, A
     );
     assert!(seen.len() * 4 >= failures * 3, "{} failures", seen.len());
     let mut used = vec![false; a.incidents.len()];
-    let (mut found, mut right) = (0, 0);
+    let (mut found, mut right, mut replaced_in_place) = (0, 0, 0);
     let mut wrong = Vec::new();
     for f in &seen {
         let Some(c) = find(&a.incidents, &mut used, f) else {
@@ -86,6 +86,15 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, A
             right += 1;
         } else {
             wrong.push(format!("{} for {f:?}", c.scenario.name()));
+        }
+        // A failure without eviction or replacement (the node back in time) has no
+        // replacement phase: pods of the same owners created meanwhile (a sibling
+        // evicted from another node) replaced none of this node's.
+        if f.evicted_ms.is_none() && f.replaced_ms.is_none() {
+            if let Some(r) = &c.phases.R {
+                wrong.push(format!("R {} for {f:?}", r.what));
+                replaced_in_place += 1;
+            }
         }
         // eviction_s: from the mark chosen (one of the node's marks) to the first
         // eviction; the interval must meet every value that can be true.
@@ -112,6 +121,9 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, A
     assert!(found * 100 >= n * 95, "{report}");
     assert!(incidents * 100 <= truth.failures.len() * 105, "{report}");
     assert!(right * 100 >= found * 90, "{report}");
+    // (one in a hundred: a very dense soak's node failing again within minutes has
+    // its earlier failure's evictions taken by the later one, a known limit)
+    assert!(replaced_in_place * 100 <= found, "{report}");
     (report, a)
 }
 

@@ -202,7 +202,19 @@ impl<'a> PodIndex<'a> {
         let mut places: Vec<usize> = Vec::new();
         let mut cut: Vec<(usize, ObjectTimeline)> = Vec::new();
         let back = self.back_after(t, &fail.node, fail.f.point);
-        for i in self.on_node(&fail.node, f.min_ms, f_latest.max_ms) {
+        // The clock bounds select; the network near the failure narrows (a long
+        // capture's clock bounds are minutes wide): a pod surely created after the
+        // failure, or surely gone before it, was not on the node when it failed.
+        let fe = fail.f.earliest();
+        let on_node = self
+            .on_node(&fail.node, f.min_ms, f_latest.max_ms)
+            .into_iter()
+            .filter(|&i| {
+                let p = self.all[i];
+                t.difference_known(fail.f.point, p.created_point).min_ms <= 0
+                    && t.difference_known(fe, p.last().last_point()).max_ms >= 0
+            });
+        for i in on_node {
             match cut_at(t, self.all[i], until, back.map(|b| b.0)) {
                 Some(q) => cut.push((i, q)),
                 None => places.push(i),
@@ -211,10 +223,11 @@ impl<'a> PodIndex<'a> {
         // Created possibly after the failure and before the next one or the node's
         // return, whichever is first (with slack): a replacement is created as its pod
         // is evicted, and that is before the node is back (FORMAT.md §4.7).
-        let end = match (end, back.map(|b| t.at(b.1))) {
-            (Some(e), Some(b)) => Some(if b.max_ms < e.max_ms { b } else { e }),
+        let end_point = match (until.zip(end), back.map(|b| (b.1, t.at(b.1)))) {
+            (Some(e), Some(b)) => Some(if b.1.max_ms < e.1.max_ms { b } else { e }),
             (e, b) => e.or(b),
         };
+        let end = end_point.map(|e| e.1);
         let from = self.by_created.partition_point(|e| e.1 < f.min_ms);
         let to = match end {
             Some(e) if e.max_ms < crate::timeline::stn::UNBOUNDED => {
@@ -223,8 +236,21 @@ impl<'a> PodIndex<'a> {
             }
             _ => self.by_created.len(),
         };
+        // Likewise a pod surely created before the failure, or long after its end, by
+        // the network near them (O(1) bounds, no search) is none of its fresh ones.
         let fresh = self.by_created.get(from..to).into_iter().flatten();
-        places.extend(fresh.filter(|e| e.0.max_ms >= f.min_ms).map(|e| e.2));
+        places.extend(
+            fresh
+                .filter(|e| {
+                    let c = self.all[e.2].created_point;
+                    e.0.max_ms >= f.min_ms
+                        && t.difference_known(fe, c).max_ms >= 0
+                        && end_point.is_none_or(|(p, _)| {
+                            t.difference_known(p, c).min_ms <= REPLACEMENT_SLACK_MS
+                        })
+                })
+                .map(|e| e.2),
+        );
         places.sort_unstable();
         places.dedup();
         places.retain(|i| !cut.iter().any(|c| c.0 == *i));
@@ -291,6 +317,7 @@ fn cut_at(
     }
     let mut q = pod.clone();
     q.states.truncate(k);
+    q.end = crate::timeline::End::Continues;
     Some(q)
 }
 

@@ -11,7 +11,7 @@ use super::pods::{
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
 pub(super) fn find_eviction(
@@ -213,15 +213,29 @@ pub(super) fn pod_story(
             .find(|s| meaning(s) == PodMeaning::Deleting)
             .map(|s| s.from_point())
     });
-    let candidates = replacement_candidates(
-        t,
-        pod,
-        owner.as_ref(),
-        fresh,
-        used,
-        evicted_since,
-        deleted_by,
-    );
+    // A pod that ran again on its node after the failure, and was not deleted before
+    // that, was not replaced for this failure: the ReplicaSet replaces the pods it sees
+    // deleted (FORMAT.md §4.8). A soak's owners have new pods for other reasons (a
+    // sibling evicted from another node, this pod deleted by hand later), which are
+    // not this failure's.
+    // Likewise a pod seen again past this incident (cut at the node's next failure)
+    // and not deleted in it.
+    let in_place = back_ready
+        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)))
+        || (pod.end == End::Continues && deleted_by.is_none());
+    let candidates = if in_place {
+        Vec::new()
+    } else {
+        replacement_candidates(
+            t,
+            pod,
+            owner.as_ref(),
+            fresh,
+            used,
+            evicted_since,
+            deleted_by,
+        )
+    };
     // The controller creates one replacement at the deletion: the first candidate. One
     // that never runs healthy is the replacement still (pending); a later pod of the
     // owner replaced another pod, or this replacement in turn.
@@ -256,10 +270,13 @@ pub(super) fn pod_story(
         out.outcome = PodFate::NotEvicted;
     }
     let variant = variant_of(pod, owner.as_ref(), ev_state.map(|(_, k)| k), out.outcome);
+    // A replacement of a pod deleted otherwise (by hand, before the failure or while
+    // the node was down) is the pod's fate, not the failure's recovery.
+    let displaced = ev_state.is_some() || deleted_by.is_none();
     PodStory {
         outcome: out,
         eviction,
-        replacement: r,
+        replacement: r.filter(|_| displaced),
         pending,
         kubelet,
         variant,

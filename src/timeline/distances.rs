@@ -256,6 +256,13 @@ impl Timelines {
         self.tighten(a, b, -UNBOUNDED, UNBOUNDED)
     }
 
+    /// What is known of `x_b − x_a` without any search: the ends' bounds on the clock
+    /// and, on a long capture, the landmarks' chain. O(1): for narrowing a long list
+    /// of candidates before asking the network about each.
+    pub fn difference_known(&self, a: Point, b: Point) -> Interval {
+        self.tighten(a, b, -UNBOUNDED, UNBOUNDED)
+    }
+
     /// Searches from `p` once, for the many questions about to be asked of it (the
     /// failure's point): over the whole network when it is small, else over the points
     /// within reach of the incident around it.

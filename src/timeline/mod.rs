@@ -166,6 +166,9 @@ pub enum End {
     Deleted,
     /// The capture just stops showing it.
     LastSeen,
+    /// Not the end: a copy cut short for one incident's view (the analysis), the
+    /// object's later states belonging to the next.
+    Continues,
 }
 
 /// The timeline of one incarnation of one object.
