@@ -68,7 +68,7 @@ fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, A
         .filter(|f| f.evicted_ms.is_some() || f.returned_ms.is_some())
         .collect();
     assert!(
-        truth.failures.len() - seen.len() <= 3,
+        truth.failures.len() - seen.len() <= 3.max(truth.failures.len() / 200),
         "{:#?}",
         truth.failures.len()
     );

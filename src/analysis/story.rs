@@ -17,13 +17,16 @@ use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 pub(super) fn find_eviction(
     t: &Timelines,
     pod: &ObjectTimeline,
-    f: Point,
+    fphase: &Phase,
 ) -> Option<(usize, EvictionKind)> {
+    let f = fphase.earliest();
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
         let k = eviction_kind(prev, &pod.states[i])?;
         let from = pod.states[i].from_point();
-        if t.proves(f, from, |d| d.max_ms < 0) {
+        if t.proves(f, from, |d| d.max_ms < 0)
+            || (k != EvictionKind::Failed && printed_before(&pod.states[i], fphase))
+        {
             return None;
         }
         // A graceful shutdown fails pods as the node goes down (FORMAT.md §4.9); a
@@ -36,6 +39,20 @@ pub(super) fn find_eviction(
         }
         Some((i, k))
     })
+}
+
+/// Whether `s` was printed before the line where failure `fphase` happened, in the same
+/// file: then it is not an eviction of that failure, which the node controller begins
+/// only once it has seen the node lost. Line order says so where the network near the
+/// two cannot any more (a long capture's lines 40 minutes apart, bounded through the
+/// landmarks: a node failing again soon took its earlier failure's evictions). Only a
+/// phase that happened at its line counts (`since` unset): a node first listed NotReady
+/// may have failed long before the listing, after a pods listing printed earlier.
+fn printed_before(s: &State, fphase: &Phase) -> bool {
+    let (Some(l), Some(f)) = (s.lines.first(), fphase.evidence.first()) else {
+        return false;
+    };
+    fphase.since.is_none() && l.source == f.source && l.line < f.line
 }
 
 /// The node an incident is about, for matching pods: `None` when the capture does
@@ -190,7 +207,7 @@ pub(super) fn pod_story(
     few: bool,
 ) -> PodStory {
     let f = fphase.earliest();
-    let ev_state = find_eviction(t, pod, f);
+    let ev_state = find_eviction(t, pod, fphase);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
         let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
@@ -393,4 +410,38 @@ fn variant_of(
         (restarted_after_shutdown(pod.last()) && fate == PodFate::RecoveredInPlace)
             .then_some("graceful-shutdown")
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failure that happened at its line (a watch's mark) has no eviction printed
+    /// before that line in the same file; one only known to lie at or before its line
+    /// (`since`: a node first listed NotReady) may.
+    #[test]
+    fn an_eviction_printed_before_the_failure_s_line_is_not_its() {
+        let mut text = b"NAME   READY   STATUS        RESTARTS   AGE\n".to_vec();
+        for (status, age) in [("Running", "5m"), ("Terminating", "6m"), ("Running", "7m")] {
+            text.extend(format!("web-1  1/1     {status:<13} 0          {age}\n").bytes());
+        }
+        let source = crate::input::Source {
+            name: "pods.log".into(),
+            origin: crate::input::Origin::Bytes(text.into()),
+        };
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
+        let t = crate::timeline::build(&mut ing, Default::default());
+        let states = &t.objects[0].states;
+        assert_eq!(states.len(), 3, "{states:?}");
+        let phase_at = |s: &State, since: Option<Point>| Phase {
+            since,
+            ..state_phase("failure".into(), s)
+        };
+        let (before, evicted, after) = (&states[0], &states[1], &states[2]);
+        assert!(printed_before(evicted, &phase_at(after, None)));
+        assert!(!printed_before(evicted, &phase_at(before, None)));
+        assert!(!printed_before(evicted, &phase_at(evicted, None)));
+        let listed = phase_at(after, Some(before.from_point()));
+        assert!(!printed_before(evicted, &listed));
+    }
 }
