@@ -160,14 +160,16 @@ pub(super) fn kubelet_return<'a>(
     t: &Timelines,
     pod: &'a ObjectTimeline,
     node: Option<&str>,
-    f: Point,
+    fphase: &Phase,
     ev_state: Option<(usize, EvictionKind)>,
 ) -> (Option<Phase>, Option<&'a State>) {
+    let f = fphase.earliest();
     let mut n: Option<Phase> = None;
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
-        if t.proves(f, s.from_point(), |d| d.max_ms < 0) {
+        // Printed before the failure's line: an earlier failure's return, maybe.
+        if t.proves(f, s.from_point(), |d| d.max_ms < 0) || printed_before(s, fphase) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -206,14 +208,13 @@ pub(super) fn pod_story(
     used: &mut HashSet<(ObjectKey, u32)>,
     few: bool,
 ) -> PodStory {
-    let f = fphase.earliest();
     let ev_state = find_eviction(t, pod, fphase);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
         let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
         (state_phase(what, s), k)
     });
-    let (kubelet, back_ready) = kubelet_return(t, pod, node, f, ev_state);
+    let (kubelet, back_ready) = kubelet_return(t, pod, node, fphase, ev_state);
     let owner = owner_key(pod);
     let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point());
     // The eviction's earliest moment: a listing shows it at or before its line.
