@@ -222,25 +222,8 @@ pub(super) fn pod_story(
         let s = &pod.states[i];
         s.since_point().unwrap_or(s.from_point())
     });
-    // The latest its deletion can have begun: the eviction's line, else (a pod whose
-    // deletion began before the failure was replaced then, if at all) its first
-    // Terminating line.
-    let deleted_by = evicted_at.or_else(|| {
-        pod.states
-            .iter()
-            .find(|s| meaning(s) == PodMeaning::Deleting)
-            .map(|s| s.from_point())
-    });
-    // A pod that ran again on its node after the failure, and was not deleted before
-    // that, was not replaced for this failure: the ReplicaSet replaces the pods it sees
-    // deleted (FORMAT.md §4.8). A soak's owners have new pods for other reasons (a
-    // sibling evicted from another node, this pod deleted by hand later), which are
-    // not this failure's.
-    // Likewise a pod seen again past this incident (cut at the node's next failure)
-    // and not deleted in it.
-    let in_place = back_ready
-        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)))
-        || (pod.end == End::Continues && deleted_by.is_none());
+    let deleted_by = deleted_by(pod, evicted_at);
+    let in_place = not_replaced(t, pod, back_ready, deleted_by);
     let candidates = if in_place {
         Vec::new()
     } else {
@@ -299,6 +282,35 @@ pub(super) fn pod_story(
         kubelet,
         variant,
     }
+}
+
+/// The latest `pod`'s deletion can have begun: its eviction's line, else (a pod whose
+/// deletion began before the failure was replaced then, if at all) its first
+/// Terminating line.
+fn deleted_by(pod: &ObjectTimeline, evicted_at: Option<Point>) -> Option<Point> {
+    evicted_at.or_else(|| {
+        pod.states
+            .iter()
+            .find(|s| meaning(s) == PodMeaning::Deleting)
+            .map(|s| s.from_point())
+    })
+}
+
+/// Whether `pod` surely was not replaced for this failure. A pod that ran again on its
+/// node after the failure (`back_ready`), and was not deleted before that, was not: the
+/// ReplicaSet replaces the pods it sees deleted (FORMAT.md §4.8), and a soak's owners
+/// have new pods for other reasons (a sibling evicted from another node, this pod
+/// deleted by hand later). Nor was a pod seen again past this incident (a copy cut at
+/// the node's next failure) and not deleted in it.
+fn not_replaced(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    back_ready: Option<&State>,
+    deleted_by: Option<Point>,
+) -> bool {
+    let back_first = back_ready
+        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)));
+    back_first || (pod.end == End::Continues && deleted_by.is_none())
 }
 
 /// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
