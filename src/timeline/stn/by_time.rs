@@ -250,13 +250,7 @@ mod tests {
     /// forward ones included.
     #[test]
     fn a_network_kept_for_windows_answers_as_before() {
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        };
+        let mut next = super::super::tests::rng(0x2545_f491_4f6c_dd1d_u64);
         for _ in 0..20 {
             let size = 2 + next(60) as usize;
             let solution: Vec<Ms> = (0..size).map(|_| next(3_600_000) as Ms).collect();

@@ -372,14 +372,7 @@ impl Network {
 mod tests {
     use super::*;
 
-    fn rng(mut state: u64) -> impl FnMut(u64) -> u64 {
-        move |m: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % m
-        }
-    }
+    use super::super::tests::rng;
 
     /// Random networks shaped like a capture (points spread over two hours, most
     /// constraints between points minutes apart, a few across the whole span), built

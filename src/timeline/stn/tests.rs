@@ -2,17 +2,21 @@
 
 use super::*;
 
-/// On random networks full of contradictions, settling while resolving ends with a
-/// consistent network, and every cycle it reports is a contradiction on its own.
-#[test]
-fn settling_resolves_contradictions_with_real_cycles_only() {
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move |m: u64| {
+/// A small xorshift generator for the randomised tests: `next(m)` is in `0..m`.
+pub(super) fn rng(mut state: u64) -> impl FnMut(u64) -> u64 {
+    move |m: u64| {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
         state % m
-    };
+    }
+}
+
+/// On random networks full of contradictions, settling while resolving ends with a
+/// consistent network, and every cycle it reports is a contradiction on its own.
+#[test]
+fn settling_resolves_contradictions_with_real_cycles_only() {
+    let mut next = rng(0x2545_f491_4f6c_dd1d_u64);
     let mut conflicts_seen = 0;
     for _ in 0..300 {
         let size = 2 + next(25) as usize;
@@ -61,13 +65,7 @@ fn settling_resolves_contradictions_with_real_cycles_only() {
 /// gives, both directions, on networks that have a solution (built around one).
 #[test]
 fn dijkstra_with_the_potential_matches_label_correcting() {
-    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut next = move |m: u64| {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state % m
-    };
+    let mut next = rng(0x9e37_79b9_7f4a_7c15_u64);
     for _ in 0..200 {
         let size = 2 + next(30) as usize;
         let solution: Vec<Ms> = (0..size).map(|_| next(10_000) as Ms).collect();
