@@ -128,11 +128,13 @@ pub fn too_wide(line: &str) -> Option<String> {
     })
 }
 
+/// Upper-case letters, digits and `()-_./:`, at least one letter. Asked of every
+/// line's first word (is it a header?): a row's lower-case name fails at its first
+/// byte.
 fn is_header_word(w: &str) -> bool {
-    !w.is_empty()
-        && w.chars().any(|c| c.is_ascii_uppercase())
-        && w.chars()
-            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "()-_./:".contains(c))
+    w.bytes()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"()-_./:".contains(&b))
+        && w.bytes().any(|b| b.is_ascii_uppercase())
 }
 
 /// Reads a line as a table header, if it is one: every word upper-case, the first
@@ -151,6 +153,10 @@ pub fn parse_header_after(line: &str, get: Option<&GetCommand>) -> Option<Header
 }
 
 fn parse_header_with(line: &str, any_columns: bool) -> Option<Header> {
+    // Every word must be a header word: most lines are rows, whose first word is not.
+    if !line.split_whitespace().next().is_some_and(is_header_word) {
+        return None;
+    }
     let items: Vec<(usize, usize, &str)> = super::split::words(line)
         .into_iter()
         .map(|w| (w.column, w.gap, &line[w.start..w.end]))
