@@ -104,36 +104,35 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
     }
 }
 
-/// Reusable arrays of the local searches ([`Network::distance_within`]): labels for
-/// every point (by its rank in time order, `by_time`), reset by the list of those
-/// touched, so a search costs what it visits.
+/// Reusable arrays of the local searches ([`Network::distance_within`]): a label for
+/// each rank of the window searched (ranks in time order, `by_time`: a window's points
+/// are consecutive ranks), so a search costs its window, not the network (a soak's
+/// network has two million points, a window fifteen thousand).
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// Labels of ranks `first..first + dist.len()`.
     dist: Vec<Ms>,
-    touched: Vec<u32>,
+    first: u32,
     /// The queue, kept for its buckets' room (a soak asks tens of thousands of
     /// short searches).
     queue: Buckets,
 }
 
 impl Scratch {
-    fn reset(&mut self, n: usize) {
-        if self.dist.len() != n {
-            self.dist = vec![UNBOUNDED; n];
-            self.touched.clear();
-        }
-        for &v in &self.touched {
-            self.dist[v as usize] = UNBOUNDED;
-        }
-        self.touched.clear();
+    /// Ready for a search over the ranks `span`, none reached.
+    fn reset(&mut self, span: std::ops::Range<u32>) {
+        self.first = span.start;
+        self.dist.clear();
+        self.dist.resize(span.len(), UNBOUNDED);
         self.queue.clear();
     }
 
-    fn set(&mut self, v: usize, d: Ms) {
-        if self.dist[v] == UNBOUNDED {
-            self.touched.push(v as u32);
-        }
-        self.dist[v] = d;
+    /// The label of rank `r` ([`UNBOUNDED`] outside the span).
+    fn at(&self, r: u32) -> Ms {
+        r.checked_sub(self.first)
+            .and_then(|i| self.dist.get(i as usize))
+            .copied()
+            .unwrap_or(UNBOUNDED)
     }
 }
 

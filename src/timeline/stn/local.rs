@@ -157,11 +157,12 @@ fn windowed(
     inside: std::ops::Range<u32>,
     scratch: &mut Scratch,
 ) -> Option<Ms> {
+    let first = scratch.first;
     let mut queue = std::mem::take(&mut scratch.queue);
     queue.push(0, src as u32);
     let mut found = None;
     while let Some((d, u)) = queue.pop() {
-        if d > scratch.dist[u as usize] {
+        if d > scratch.dist[(u - first) as usize] {
             continue; // a stale entry: u was settled closer
         }
         if u == dst {
@@ -172,16 +173,23 @@ fn windowed(
             if step.to != dst && !inside.contains(&step.to) {
                 continue;
             }
-            let v = step.to as usize;
+            let v = (step.to - first) as usize;
             let nd = d + Ms::from(step.cost);
             if nd < scratch.dist[v] {
-                scratch.set(v, nd);
-                queue.push(nd, v as u32);
+                scratch.dist[v] = nd;
+                queue.push(nd, step.to);
             }
         }
     }
     scratch.queue = queue;
     found
+}
+
+/// The ranks of `inside` and of `also` (a search's ends): what a search's labels span.
+fn span(inside: &std::ops::Range<u32>, also: &[u32]) -> std::ops::Range<u32> {
+    let lo = also.iter().fold(inside.start, |m, &r| m.min(r));
+    let hi = also.iter().fold(inside.end, |m, &r| m.max(r + 1));
+    lo..hi
 }
 
 /// The distances of one windowed search, by rank over its window
@@ -215,7 +223,7 @@ impl Network {
 
     /// Shortest distances from `src` over the points whose potential lies in `window`
     /// (and `src` itself), forward (`x_v − x_src ≤ d`) or `reversed`
-    /// (`x_src − x_v ≤ d`): afterwards [`Network::reached`] and
+    /// (`x_src − x_v ≤ d`): afterwards [`Network::found_within`] and
     /// [`Network::distance_found`] read them ([`UNBOUNDED`] where not reached). False
     /// without a current potential. Costs what it visits.
     pub fn search_within(
@@ -228,18 +236,21 @@ impl Network {
         let Some(t) = self.by_time() else {
             return false;
         };
-        scratch.reset(self.points);
         if src >= self.points {
+            scratch.reset(0..0);
             return true;
         }
         let inside = t.ranks_within(window);
-        let src = t.rank[src] as usize;
-        scratch.set(src, 0);
-        windowed(t, src, NO_TARGET, reversed, inside, scratch);
-        let base = t.phi(src, reversed);
-        for &v in &scratch.touched {
-            let v = v as usize;
-            scratch.dist[v] += t.phi(v, reversed) - base;
+        let src = t.rank[src];
+        scratch.reset(span(&inside, &[src]));
+        scratch.dist[(src - scratch.first) as usize] = 0;
+        windowed(t, src as usize, NO_TARGET, reversed, inside, scratch);
+        let base = t.phi(src as usize, reversed);
+        let first = scratch.first as usize;
+        for (i, d) in scratch.dist.iter_mut().enumerate() {
+            if *d < UNBOUNDED {
+                *d += t.phi(first + i, reversed) - base;
+            }
         }
         true
     }
@@ -254,10 +265,7 @@ impl Network {
         let r = t.ranks_within(window);
         Found {
             first: r.start,
-            dist: scratch
-                .dist
-                .get(r.start as usize..r.end as usize)
-                .map_or_else(Vec::new, <[Ms]>::to_vec),
+            dist: r.map(|r| scratch.at(r)).collect(),
         }
     }
 
@@ -272,10 +280,9 @@ impl Network {
 
     /// The distance the last [`Network::search_within`] found to point `p`.
     pub fn distance_found(&self, scratch: &Scratch, p: usize) -> Ms {
-        match (self.by_time(), scratch.dist.is_empty()) {
-            (Some(t), false) => scratch.dist[t.rank[p] as usize],
-            _ => UNBOUNDED,
-        }
+        self.by_time()
+            .and_then(|t| t.rank.get(p))
+            .map_or(UNBOUNDED, |&r| scratch.at(r))
     }
 
     /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
@@ -298,8 +305,8 @@ impl Network {
         }
         let inside = t.ranks_within(window);
         let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
-        scratch.reset(self.points);
-        scratch.set(src, 0);
+        scratch.reset(span(&inside, &[src as u32, dst]));
+        scratch.dist[src - scratch.first as usize] = 0;
         Some(
             windowed(t, src, dst, reversed, inside, scratch).map_or(UNBOUNDED, |d| {
                 d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
@@ -340,14 +347,14 @@ impl Network {
                 let lead = t.point[lead as usize] as usize;
                 self.search_within(lead, false, window, scratch);
                 for (h, r) in homes.iter_mut().zip(start..end) {
-                    h.2 = to_rel(scratch.dist[r]);
+                    h.2 = to_rel(scratch.at(r as u32));
                 }
-                let up = next.map_or(UNBOUNDED, |n| scratch.dist[n]);
+                let up = next.map_or(UNBOUNDED, |n| scratch.at(n as u32));
                 self.search_within(lead, true, window, scratch);
                 for (h, r) in homes.iter_mut().zip(start..end) {
-                    h.1 = -to_rel(scratch.dist[r]);
+                    h.1 = -to_rel(scratch.at(r as u32));
                 }
-                let down = next.map_or(UNBOUNDED, |n| scratch.dist[n]);
+                let down = next.map_or(UNBOUNDED, |n| scratch.at(n as u32));
                 Reach { homes, up, down }
             })
             .collect();
