@@ -342,10 +342,18 @@ fn replacement_candidates<'a>(
                 .collect()
         })
         .unwrap_or_default();
-    if let Some(d) = deleted_by {
+    match deleted_by {
         // The controller creates a replacement as its pod is deleted (FORMAT.md §4.8):
         // a pod of the owner created surely long after the deletion replaced another.
-        candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS));
+        Some(d) => {
+            candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS))
+        }
+        // No deletion seen: the pod was there, not deleted, when last seen, so a pod of
+        // the owner created surely before that replaced another.
+        None => {
+            let last = pod.last().last_point();
+            candidates.retain(|q| !t.proves(q.created_point, last, |x| x.min_ms > 0));
+        }
     }
     if let Some(e) = evicted_at {
         // Stable: the created order stays within each group.

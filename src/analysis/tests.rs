@@ -350,3 +350,34 @@ fn one_incident_not_replaced_by(a: &Analysis, name: &str) {
         "{pods:?}"
     );
 }
+
+/// A pod never deleted and still there, its node back, when a pod of its owner was
+/// created (a sibling's replacement, in a soak) was not replaced by that pod.
+#[test]
+fn a_pod_of_the_owner_created_while_the_pod_was_still_there_is_no_replacement() {
+    const SIBLING: &str = "web-7d9f8b6c4-q7w2n";
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        pod(SIBLING, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(
+            SIBLING,
+            "0/1",
+            "ContainerCreating",
+            "1s",
+            "<none>",
+            "node-b",
+        ),
+        pod(SIBLING, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (5s ago)",
+            "9m",
+            "10.244.1.9",
+            "node-a",
+        ],
+    ]);
+    one_incident_not_replaced_by(&a, SIBLING);
+}
