@@ -91,15 +91,77 @@ fn bounds(min_s: i64, width: i64) -> Option<Reading> {
 /// that formatter can print (`1m` is never printed by `HumanDuration`; `2m1s` never by
 /// `ShortHumanDuration`).
 pub fn parse(text: &str, formatter: Formatter) -> Option<Reading> {
-    let (_, p) = all_consuming(printed).parse(text).ok()?;
-    let (first, second) = match p {
-        Printed::Invalid => return Some(Reading::Invalid),
-        Printed::Unknown => return Some(Reading::Unknown),
-        Printed::Pieces(a, b) => (a, b),
+    readings(text).under(formatter)
+}
+
+/// What a printed duration says under each formatter: the text parsed once, for the
+/// callers that ask both (every AGE cell of a capture is asked whether it is a
+/// duration, which formatter it proves, and what it reads as).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Readings {
+    /// Under `HumanDuration`.
+    pub human: Option<Reading>,
+    /// Under `ShortHumanDuration`.
+    pub short: Option<Reading>,
+}
+
+impl Readings {
+    /// The reading under `formatter`.
+    pub fn under(self, formatter: Formatter) -> Option<Reading> {
+        match formatter {
+            Formatter::Human => self.human,
+            Formatter::Short => self.short,
+        }
+    }
+
+    /// The reading under `preferred`, else under the other formatter, with the
+    /// formatter it was read under.
+    pub fn preferring(self, preferred: Formatter) -> Option<(Reading, Formatter)> {
+        let other = match preferred {
+            Formatter::Human => Formatter::Short,
+            Formatter::Short => Formatter::Human,
+        };
+        self.under(preferred)
+            .map(|r| (r, preferred))
+            .or_else(|| self.under(other).map(|r| (r, other)))
+    }
+
+    /// Whether either formatter could have printed the text.
+    pub fn is_duration(self) -> bool {
+        self.human.is_some() || self.short.is_some()
+    }
+
+    /// The formatter the text proves on its own (see [`pinned_formatter`]).
+    pub fn pinned(self) -> Option<Formatter> {
+        match (self.human, self.short) {
+            (Some(Reading::Bounds(_)), None) => Some(Formatter::Human),
+            (None, Some(Reading::Bounds(_))) => Some(Formatter::Short),
+            _ => None,
+        }
+    }
+}
+
+/// [`Readings`] of `text`.
+pub fn readings(text: &str) -> Readings {
+    let Ok((_, p)) = all_consuming(printed).parse(text) else {
+        return Readings {
+            human: None,
+            short: None,
+        };
     };
-    match formatter {
-        Formatter::Human => human(first, second),
-        Formatter::Short => short(first, second),
+    match p {
+        Printed::Invalid => Readings {
+            human: Some(Reading::Invalid),
+            short: Some(Reading::Invalid),
+        },
+        Printed::Unknown => Readings {
+            human: Some(Reading::Unknown),
+            short: Some(Reading::Unknown),
+        },
+        Printed::Pieces(a, b) => Readings {
+            human: human(a, b),
+            short: short(a, b),
+        },
     }
 }
 
@@ -160,16 +222,12 @@ fn short(first: Piece, second: Option<Piece>) -> Option<Reading> {
 /// `HumanDuration` never prints `1m`, `1h`, `2h`, `1d`, `1y`; `ShortHumanDuration` never
 /// prints two units or a unit beyond its carry (`70s`, `70m`, `30h`, `400d`).
 pub fn pinned_formatter(text: &str) -> Option<Formatter> {
-    match (parse(text, Formatter::Human), parse(text, Formatter::Short)) {
-        (Some(Reading::Bounds(_)), None) => Some(Formatter::Human),
-        (None, Some(Reading::Bounds(_))) => Some(Formatter::Short),
-        _ => None,
-    }
+    readings(text).pinned()
 }
 
 /// Whether the text is a duration either formatter could have printed.
 pub fn is_duration(text: &str) -> bool {
-    parse(text, Formatter::Human).is_some() || parse(text, Formatter::Short).is_some()
+    readings(text).is_duration()
 }
 
 /// `HumanDuration` of a duration given in milliseconds, exactly as apimachinery prints it.

@@ -414,10 +414,8 @@ pub struct Observer {
 }
 
 /// A duration both formatters could print, read as the union of their intervals.
-fn either_formatter(text: &str) -> Option<(Reading, Formatter)> {
-    let human = duration::parse(text, Formatter::Human);
-    let short = duration::parse(text, Formatter::Short);
-    match (human, short) {
+fn either_formatter(r: duration::Readings) -> Option<(Reading, Formatter)> {
+    match (r.human, r.short) {
         (Some(Reading::Bounds(h)), Some(Reading::Bounds(s))) => Some((
             Reading::Bounds(duration::Bounds {
                 min_s: h.min_s.min(s.min_s),
@@ -442,17 +440,18 @@ impl Observer {
     }
 
     fn duration(&mut self, stream: u32, text: &str) -> Option<DurationCell> {
-        if let Some(pinned) = duration::pinned_formatter(text) {
+        // Parsed once: whether it proves a formatter, and what it reads as.
+        let readings = duration::readings(text);
+        let pinned = readings.pinned();
+        if let Some(pinned) = pinned {
             self.formatters.entry(stream).or_insert(pinned);
         }
-        let pinned =
-            duration::pinned_formatter(text).or_else(|| self.formatters.get(&stream).copied());
-        let (reading, formatter) = match pinned {
-            Some(f) => crate::tables::cells::duration_reading(text, f)?,
+        let (reading, formatter) = match pinned.or_else(|| self.formatters.get(&stream).copied()) {
+            Some(f) => readings.preferring(f)?,
             // Nothing yet says which kubectl era printed it (HumanDuration from 1.12,
             // ShortHumanDuration before: FORMAT.md §1.3): `3h` is [3h, 3h1m) in one and
             // [3h, 4h) in the other, so it is read as both allow.
-            None => either_formatter(text)?,
+            None => either_formatter(readings)?,
         };
         let (min_s, max_s) = match reading {
             Reading::Bounds(b) => (Some(b.min_s), Some(b.max_s)),

@@ -172,13 +172,7 @@ pub fn restarts(s: &str) -> Option<Restarts<'_>> {
 /// Reads a duration cell with a formatter, falling back to the other formatter when the
 /// text cannot come from the preferred one.
 pub fn duration_reading(s: &str, preferred: Formatter) -> Option<(Reading, Formatter)> {
-    let other = match preferred {
-        Formatter::Human => Formatter::Short,
-        Formatter::Short => Formatter::Human,
-    };
-    duration::parse(s, preferred)
-        .map(|r| (r, preferred))
-        .or_else(|| duration::parse(s, other).map(|r| (r, other)))
+    duration::readings(s).preferring(preferred)
 }
 
 // address = "<none>" | "<pending>" | "<unknown>" | "None" | ip *("," ip) ["..."]
