@@ -88,7 +88,7 @@ pub struct Network {
 
 /// A point's edges: one slice when the network is frozen, else every source.
 enum EdgesOf<'a, I> {
-    Frozen(std::slice::Iter<'a, Edge>),
+    Frozen(adjacency::EdgesAt<'a>),
     General(I),
 }
 
@@ -98,7 +98,7 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
     #[inline(always)]
     fn next(&mut self) -> Option<Edge> {
         match self {
-            EdgesOf::Frozen(edges) => edges.next().copied(),
+            EdgesOf::Frozen(edges) => edges.next(),
             EdgesOf::General(edges) => edges.next(),
         }
     }
@@ -279,7 +279,7 @@ impl Network {
     #[inline(always)]
     fn edges_of(&self, u: usize, reversed: bool) -> EdgesOf<'_, impl Iterator<Item = Edge> + '_> {
         match self.edges.frozen_of(u, reversed) {
-            Some(edges) if !self.has_removed => EdgesOf::Frozen(edges.iter()),
+            Some(edges) if !self.has_removed => EdgesOf::Frozen(edges),
             _ => EdgesOf::General(self.live(self.edges.of(u, reversed))),
         }
     }

@@ -1,5 +1,7 @@
 //! The network's edges, laid out flat for the searches.
 
+use std::collections::HashMap;
+
 use super::{Edge, Ms};
 
 /// The edges out of and into each point, each direction in one flat array (compressed
@@ -7,52 +9,41 @@ use super::{Edge, Ms};
 /// more in headers, allocator overhead and spare capacity than the edges themselves.
 /// Edges added after the last [`Adjacency::freeze`] wait in `pending`, once for both
 /// directions, and are still seen, just slower.
+///
+/// A weight is stored in 32 bits (±24 days of milliseconds: every weight of a capture
+/// but an AGE of weeks); a wider one is stored as [`WIDE`] and kept aside in `wide`.
+/// A soak's network has six million edges, each kept both ways, and the solving
+/// holds them all beside the states: 12 bytes an edge instead of 16 were 50 MB of
+/// its peak.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Adjacency {
     out: Flat,
     /// Reversed edges: `to` is the original `from`.
     inc: Flat,
     pending: Vec<Pending>,
+    /// The weights too wide for 32 bits, by (constraint, tail, head).
+    wide: WideWeights,
 }
 
-/// An edge with its tail, in 20 bytes rather than 24: the weight as two halves, so
-/// that nothing is wider than 4 bytes (a soak's network waits here whole, millions of
-/// edges, before its first freeze).
+/// Weights too wide for 32 bits, by (constraint, tail, head).
+type WideWeights = HashMap<(u32, u32, u32), Ms>;
+
+/// The stored weight of an edge whose weight is kept in `Adjacency::wide`.
+const WIDE: i32 = i32::MIN;
+
+/// An edge as stored: its head (or, reversed, its tail), constraint and weight.
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    to: u32,
+    constraint: u32,
+    weight: i32,
+}
+
+/// An edge with its tail, waiting for the next freeze.
 #[derive(Debug, Clone, Copy)]
 struct Pending {
     from: u32,
-    to: u32,
-    constraint: u32,
-    weight: [u32; 2],
-}
-
-impl Pending {
-    fn new(from: u32, edge: Edge) -> Pending {
-        let w = edge.weight as u64;
-        Pending {
-            from,
-            to: edge.to,
-            constraint: edge.constraint,
-            weight: [w as u32, (w >> 32) as u32],
-        }
-    }
-
-    /// The edge, as seen from its tail.
-    fn edge(&self) -> Edge {
-        Edge {
-            to: self.to,
-            constraint: self.constraint,
-            weight: (u64::from(self.weight[0]) | (u64::from(self.weight[1]) << 32)) as Ms,
-        }
-    }
-
-    /// The edge as seen from its head: `to` is `from`.
-    fn reversed(&self) -> Edge {
-        Edge {
-            to: self.from,
-            ..self.edge()
-        }
-    }
+    edge: Stored,
 }
 
 /// One direction, frozen.
@@ -62,38 +53,110 @@ struct Flat {
     /// freeze have none there). 32-bit: fewer than 2^32 edges (each holds a 32-bit
     /// constraint id), half the memory of the offsets.
     start: Vec<u32>,
-    edges: Vec<Edge>,
+    edges: Vec<Stored>,
+}
+
+/// The edges of one point, read back from their stored form.
+pub(super) struct EdgesAt<'a> {
+    stored: std::slice::Iter<'a, Stored>,
+    /// The point, and whether its edges are the ones into it.
+    at: u32,
+    reversed: bool,
+    wide: &'a WideWeights,
+}
+
+impl Iterator for EdgesAt<'_> {
+    type Item = Edge;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Edge> {
+        let s = self.stored.next()?;
+        Some(read(s, self.at, self.reversed, self.wide))
+    }
+}
+
+/// The edge `s` of point `at` (into it when `reversed`).
+#[inline(always)]
+fn read(s: &Stored, at: u32, reversed: bool, wide: &WideWeights) -> Edge {
+    let weight = if s.weight != WIDE {
+        Ms::from(s.weight)
+    } else {
+        wide_weight(s, at, reversed, wide)
+    };
+    Edge {
+        to: s.to,
+        constraint: s.constraint,
+        weight,
+    }
+}
+
+/// The weight of a stored edge marked [`WIDE`] (rare: kept out of the searches' loop).
+#[cold]
+#[inline(never)]
+fn wide_weight(s: &Stored, at: u32, reversed: bool, wide: &WideWeights) -> Ms {
+    let (tail, head) = if reversed { (s.to, at) } else { (at, s.to) };
+    wide[&(s.constraint, tail, head)]
 }
 
 impl Adjacency {
     pub(super) fn push(&mut self, from: usize, edge: Edge) {
         let from = u32::try_from(from).expect("fewer than 2^32 points");
-        self.pending.push(Pending::new(from, edge));
+        let weight = match i32::try_from(edge.weight) {
+            Ok(w) if w != WIDE => w,
+            _ => {
+                self.wide
+                    .insert((edge.constraint, from, edge.to), edge.weight);
+                WIDE
+            }
+        };
+        self.pending.push(Pending {
+            from,
+            edge: Stored {
+                to: edge.to,
+                constraint: edge.constraint,
+                weight,
+            },
+        });
     }
 
     /// The edges leaving `v`, or (`reversed`) entering it, with `to` the other end.
     pub(super) fn of(&self, v: usize, reversed: bool) -> impl Iterator<Item = Edge> + '_ {
-        let flat = if reversed { &self.inc } else { &self.out };
         let pending = (!self.pending.is_empty()).then_some(&self.pending);
-        flat.of(v)
-            .iter()
-            .copied()
+        let at = v as u32;
+        self.at(v, reversed)
             .chain(pending.into_iter().flatten().filter_map(move |p| {
                 if reversed {
-                    (p.to as usize == v).then(|| p.reversed())
+                    (p.edge.to == at).then(|| {
+                        let s = Stored {
+                            to: p.from,
+                            ..p.edge
+                        };
+                        read(&s, at, true, &self.wide)
+                    })
                 } else {
-                    (p.from as usize == v).then(|| p.edge())
+                    (p.from == at).then(|| read(&p.edge, at, false, &self.wide))
                 }
             }))
     }
 
-    /// The edges of `v` (or, `reversed`, into it) as one slice, when none wait in
-    /// `pending`: the network is frozen, as it is once solved.
-    pub(super) fn frozen_of(&self, v: usize, reversed: bool) -> Option<&[Edge]> {
+    /// The frozen edges of `v` (into it when `reversed`).
+    fn at(&self, v: usize, reversed: bool) -> EdgesAt<'_> {
+        let flat = if reversed { &self.inc } else { &self.out };
+        EdgesAt {
+            stored: flat.of(v).iter(),
+            at: v as u32,
+            reversed,
+            wide: &self.wide,
+        }
+    }
+
+    /// The edges of `v` (or, `reversed`, into it) as one walk over a slice, when none
+    /// wait in `pending`: the network is frozen, as it is once solved.
+    pub(super) fn frozen_of(&self, v: usize, reversed: bool) -> Option<EdgesAt<'_>> {
         if !self.pending.is_empty() {
             return None;
         }
-        Some(if reversed { &self.inc } else { &self.out }.of(v))
+        Some(self.at(v, reversed))
     }
 
     /// Frees the reversed edges (the forward ones still hold every edge).
@@ -108,9 +171,12 @@ impl Adjacency {
 
     /// Keeps the edges that pass `keep` (pending ones too), both directions.
     pub(super) fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
-        self.out.retain(&keep);
-        self.inc.retain(&keep);
-        self.pending.retain(|p| keep(&p.edge()));
+        let wide = &self.wide;
+        self.out
+            .retain(|v, s| keep(&read(s, v as u32, false, wide)));
+        self.inc.retain(|v, s| keep(&read(s, v as u32, true, wide)));
+        self.pending
+            .retain(|p| keep(&read(&p.edge, p.from, false, wide)));
     }
 
     /// Moves the pending edges into the flat arrays.
@@ -121,7 +187,7 @@ impl Adjacency {
         let pending = std::mem::take(&mut self.pending);
         self.out = self
             .out
-            .merged(points, pending.iter().map(|p| (p.from as usize, p.edge())));
+            .merged(points, pending.iter().map(|p| (p.from as usize, p.edge)));
         // The reversed edges from the forward ones, once the pending list is gone: the
         // three at once were the peak of a long capture's solving (a 50 MB soak's
         // 1.5 million edges: 36 MB pending beside 55 MB of flat arrays).
@@ -132,14 +198,14 @@ impl Adjacency {
 }
 
 impl Flat {
-    /// Keeps the edges that pass `keep`, each point's in their order.
-    fn retain(&mut self, keep: impl Fn(&Edge) -> bool) {
+    /// Keeps the edges (of point v) that pass `keep`, each point's in their order.
+    fn retain(&mut self, keep: impl Fn(usize, &Stored) -> bool) {
         let mut w = 0;
         for v in 0..self.start.len().saturating_sub(1) {
             let (a, b) = (self.start[v] as usize, self.start[v + 1] as usize);
             self.start[v] = w as u32;
             for i in a..b {
-                if keep(&self.edges[i]) {
+                if keep(v, &self.edges[i]) {
                     self.edges[w] = self.edges[i];
                     w += 1;
                 }
@@ -152,7 +218,7 @@ impl Flat {
         self.edges.shrink_to_fit();
     }
 
-    fn of(&self, v: usize) -> &[Edge] {
+    fn of(&self, v: usize) -> &[Stored] {
         match (self.start.get(v), self.start.get(v + 1)) {
             (Some(&a), Some(&b)) => &self.edges[a as usize..b as usize],
             _ => &[],
@@ -165,13 +231,13 @@ impl Flat {
         let tails = (0..points).flat_map(|v| self.of(v).iter().map(move |e| (v, *e)));
         Flat::default().merged(
             points,
-            tails.map(|(v, e)| (e.to(), Edge { to: v as u32, ..e })),
+            tails.map(|(v, e)| (e.to as usize, Stored { to: v as u32, ..e })),
         )
     }
 
     /// These edges and `more` (by the point they leave), over `points` points: a
     /// counting sort that keeps each point's edges in the order they were added.
-    fn merged(&self, points: usize, more: impl Iterator<Item = (usize, Edge)> + Clone) -> Flat {
+    fn merged(&self, points: usize, more: impl Iterator<Item = (usize, Stored)> + Clone) -> Flat {
         let mut count = vec![0u32; points + 1];
         for v in 0..points {
             count[v + 1] = self.of(v).len() as u32;
@@ -184,7 +250,12 @@ impl Flat {
                 .checked_add(count[v])
                 .expect("fewer than 2^32 edges");
         }
-        let mut edges = vec![Edge::new(0, 0, 0); count[points] as usize];
+        let none = Stored {
+            to: 0,
+            constraint: 0,
+            weight: 0,
+        };
+        let mut edges = vec![none; count[points] as usize];
         let mut next = count.clone();
         for v in 0..points {
             for e in self.of(v) {
@@ -211,13 +282,56 @@ mod tests {
         Edge::new(to, 0, constraint)
     }
 
+    /// 12 bytes an edge stored, 16 pending; every weight read back as it was added,
+    /// both ways, pending and frozen, also the ones too wide for 32 bits and the one
+    /// that is the mark of a wide weight.
     #[test]
-    fn a_pending_edge_takes_20_bytes_and_keeps_its_weight() {
-        assert_eq!(std::mem::size_of::<Pending>(), 20);
-        for w in [0, 1, -1, Ms::MAX, Ms::MIN, 86_400_000 * 400, -(1 << 40) - 7] {
-            let e = Pending::new(3, Edge::new(5, w, 9)).edge();
-            assert_eq!((e.to(), e.weight, e.constraint()), (5, w, 9));
+    fn an_edge_is_stored_in_12_bytes_and_keeps_its_weight() {
+        assert_eq!(std::mem::size_of::<Stored>(), 12);
+        assert_eq!(std::mem::size_of::<Pending>(), 16);
+        let weights = [
+            0,
+            1,
+            -1,
+            Ms::MAX,
+            Ms::MIN,
+            86_400_000 * 400,
+            -(1 << 40) - 7,
+            Ms::from(i32::MIN),
+            Ms::from(i32::MAX),
+            Ms::from(i32::MIN) - 1,
+        ];
+        let mut a = Adjacency::default();
+        for (k, &w) in weights.iter().enumerate() {
+            // Two edges between the same points, of different constraints.
+            a.push(3, Edge::new(5, w, 2 * k));
+            a.push(3, Edge::new(5, -w / 2, 2 * k + 1));
         }
+        type Seen = Vec<(usize, Ms, usize)>;
+        let seen = |a: &Adjacency| -> (Seen, Seen) {
+            let f = |e: Edge| (e.to(), e.weight, e.constraint());
+            (
+                a.of(3, false).map(f).collect(),
+                a.of(5, true).map(f).collect(),
+            )
+        };
+        let want: Vec<(usize, Ms, usize)> = weights
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &w)| [(5, w, 2 * k), (5, -w / 2, 2 * k + 1)])
+            .collect();
+        let back: Vec<_> = want.iter().map(|&(_, w, c)| (3, w, c)).collect();
+        assert_eq!(seen(&a), (want.clone(), back.clone()));
+        a.freeze(6);
+        assert_eq!(seen(&a), (want.clone(), back.clone()));
+        let frozen: Vec<Ms> = a.frozen_of(5, true).unwrap().map(|e| e.weight).collect();
+        assert_eq!(frozen, back.iter().map(|e| e.1).collect::<Vec<_>>());
+        // Kept through a retain, both ways.
+        a.retain(|e| e.constraint() % 2 == 0);
+        let even = |v: &[(usize, Ms, usize)]| -> Vec<(usize, Ms, usize)> {
+            v.iter().copied().filter(|e| e.2 % 2 == 0).collect()
+        };
+        assert_eq!(seen(&a), (even(&want), even(&back)));
     }
 
     fn targets(a: &Adjacency, v: usize, reversed: bool) -> Vec<(usize, usize)> {
