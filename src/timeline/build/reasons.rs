@@ -2,18 +2,10 @@
 //! it, and for a soft link its report. Needed only to choose and name what goes when
 //! constraints contradict each other, and freed once the network is solved.
 
+use std::collections::HashMap;
+
 use super::Strength;
 use crate::timeline::stn::ConstraintId;
-
-/// One constraint's reason in 16 bytes: a long capture has millions (a 210 MB soak
-/// four million; at 24 bytes they were a tenth of its peak).
-struct Reason {
-    strength: Strength,
-    /// Where its link or further lines are in [`Reasons::extras`] ([`NONE`]: none).
-    extra: u32,
-    /// The lines that justify it: one or two nearly always ([`NONE`]: none).
-    lines: [u32; 2],
-}
 
 /// What few constraints have: a link's report, more than two lines.
 struct Extra {
@@ -23,17 +15,24 @@ struct Extra {
 
 const NONE: u32 = u32::MAX;
 
-/// The reasons of a network's constraints, by constraint id.
+/// The reasons of a network's constraints, by constraint id: for each, its strength
+/// and the one or two lines that justify it, in 10 bytes (a 210 MB soak has four
+/// million, alive through the solving, the peak of its memory); what few have beyond
+/// that (a link's report, more lines) aside.
 #[derive(Default)]
 pub(in crate::timeline) struct Reasons {
-    items: Vec<Reason>,
+    strengths: Vec<Strength>,
+    /// The lines that justify each: one or two nearly always ([`NONE`]: none).
+    lines: Vec<[u32; 2]>,
+    /// By constraint id: where its link or further lines are in `extras`.
+    extra_of: HashMap<u32, u32>,
     extras: Vec<Extra>,
 }
 
 impl Reasons {
     /// How many constraints.
     pub(in crate::timeline) fn len(&self) -> usize {
-        self.items.len()
+        self.strengths.len()
     }
 
     /// The reason of the next constraint: of `strength`, justified by lines `obs`.
@@ -45,19 +44,17 @@ impl Reasons {
             [a, b] => line(a).zip(line(b)).map(|(a, b)| [a, b]),
             _ => None,
         };
-        let mut reason = Reason {
-            strength,
-            extra: NONE,
-            lines: inline.unwrap_or([NONE; 2]),
-        };
+        let id = self.strengths.len();
+        self.strengths.push(strength);
+        self.lines.push(inline.unwrap_or([NONE; 2]));
         if inline.is_none() {
-            reason.extra = self.extra(Extra {
+            let e = self.extra(Extra {
                 link: None,
                 more: obs.to_vec(),
             });
+            self.extra_of.insert(short_id(id), e);
         }
-        self.items.push(reason);
-        self.items.len() - 1
+        id
     }
 
     fn extra(&mut self, e: Extra) -> u32 {
@@ -67,38 +64,48 @@ impl Reasons {
 
     /// Constraint `id`'s strength.
     pub(in crate::timeline) fn strength(&self, id: ConstraintId) -> Strength {
-        self.items[id].strength
+        self.strengths[id]
     }
 
     /// Marks constraint `id` as the link of report `li`.
     pub(in crate::timeline) fn set_link(&mut self, id: ConstraintId, li: usize) {
-        match self.items[id].extra {
-            NONE => {
+        match self.extra_of.get(&short_id(id)) {
+            None => {
                 let e = self.extra(Extra {
                     link: Some(li),
                     more: Vec::new(),
                 });
-                self.items[id].extra = e;
+                self.extra_of.insert(short_id(id), e);
             }
-            e => self.extras[e as usize].link = Some(li),
+            Some(&e) => self.extras[e as usize].link = Some(li),
         }
+    }
+
+    /// What constraint `id` has beyond its strength and two lines.
+    fn extra_of(&self, id: ConstraintId) -> Option<&Extra> {
+        let e = *self.extra_of.get(&short_id(id))?;
+        self.extras.get(e as usize)
     }
 
     /// The link's index among the reports, for a link.
     pub(in crate::timeline) fn link(&self, id: ConstraintId) -> Option<usize> {
-        self.extras.get(self.items[id].extra as usize)?.link
+        self.extra_of(id)?.link
     }
 
     /// The lines (row indices) that justify constraint `id`.
     pub(in crate::timeline) fn obs(&self, id: ConstraintId) -> impl Iterator<Item = usize> + '_ {
-        let r = &self.items[id];
-        let more = self.extras.get(r.extra as usize).map(|e| &e.more);
-        r.lines
+        let more = self.extra_of(id).map(|e| &e.more);
+        self.lines[id]
             .iter()
             .filter(|&&l| l != NONE)
             .map(|&l| l as usize)
             .chain(more.into_iter().flatten().copied())
     }
+}
+
+/// A constraint id in 32 bits (the network's edges hold them so already).
+fn short_id(id: ConstraintId) -> u32 {
+    u32::try_from(id).expect("fewer than 2^32 constraints")
 }
 
 #[cfg(test)]
@@ -131,6 +138,6 @@ mod tests {
         assert_eq!((r.link(a), r.link(b)), (Some(41), Some(7)));
         assert_eq!(r.obs(b).collect::<Vec<_>>(), [1, 2, 3]);
         assert_eq!(r.len(), 8);
-        assert_eq!(std::mem::size_of::<Reason>(), 16);
+        assert_eq!(std::mem::size_of::<Strength>(), 2);
     }
 }
