@@ -85,26 +85,49 @@ fn restarted(prev: &State, s: &State) -> bool {
 /// The owner of a pod: the workload table's, else the one its name gives, as a key
 /// that groups pods of one owner and one template (a new template is a rollout).
 pub(super) fn owner_key(pod: &ObjectTimeline) -> Option<ObjectKey> {
+    owner_of(pod).map(|o| ObjectKey {
+        kind: o.kind.clone(),
+        namespace: o.namespace.map(Into::into),
+        name: o.name.into(),
+    })
+}
+
+/// [`owner_key`], borrowed from the pod: asked of every pod near each incident, to
+/// find the few of the affected pods' owners (made into keys, each was a few per cent
+/// of a soak's analysis).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct OwnerOf<'a> {
+    kind: &'a ResourceKind,
+    namespace: Option<&'a str>,
+    name: &'a str,
+}
+
+static REPLICA_SET: ResourceKind = ResourceKind::ReplicaSet;
+static STATEFUL_SET: ResourceKind = ResourceKind::StatefulSet;
+
+/// The owner of a pod as [`owner_key`] gives it, borrowed.
+pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
     if let Some(o) = &pod.owner {
-        return Some(o.clone());
+        return Some(OwnerOf {
+            kind: &o.kind,
+            namespace: o.namespace.as_deref(),
+            name: &o.name,
+        });
     }
     let name = &pod.key.name;
-    // Each owner's name is the front of the pod's, taken as a slice: asked for every
-    // pod near each incident, a new string each was a few per cent of a soak's
-    // analysis (a short `Text` needs no allocation).
+    // Each owner's name is the front of the pod's.
     let (owner, kind) = match names::owner_from_name(name) {
-        names::OwnerGuess::Deployment { deployment, hash } => (
-            &name[..deployment.len() + 1 + hash.len()],
-            ResourceKind::ReplicaSet,
-        ),
-        names::OwnerGuess::Generated { owner } => (owner, ResourceKind::ReplicaSet),
-        names::OwnerGuess::Ordinal { set, .. } => (set, ResourceKind::StatefulSet),
+        names::OwnerGuess::Deployment { deployment, hash } => {
+            (&name[..deployment.len() + 1 + hash.len()], &REPLICA_SET)
+        }
+        names::OwnerGuess::Generated { owner } => (owner, &REPLICA_SET),
+        names::OwnerGuess::Ordinal { set, .. } => (set, &STATEFUL_SET),
         names::OwnerGuess::Unknown => return None,
     };
-    Some(ObjectKey {
+    Some(OwnerOf {
         kind,
-        namespace: pod.key.namespace.clone(),
-        name: owner.into(),
+        namespace: pod.key.namespace.as_deref(),
+        name: owner,
     })
 }
 

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use super::failures::UNNAMED_NODE;
 use super::incident::{earlier, ev, Phase, PodFate, PodOutcome};
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
-    restarted_after_shutdown, EvictionKind, PodNodes,
+    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
+    restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -117,16 +117,18 @@ pub(super) fn fresh_by_owner<'a>(
         affected.iter().map(|a| (&a.key, a.incarnation)).collect();
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners).
-    let owners: HashSet<ObjectKey> = affected.iter().filter_map(|a| owner_key(a)).collect();
+    let owners: HashSet<OwnerOf> = affected.iter().filter_map(|a| owner_of(a)).collect();
     let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
     for q in pods {
-        let Some(o) = owner_key(q).filter(|o| owners.contains(o)) else {
+        if !owner_of(q).is_some_and(|o| owners.contains(&o)) {
             continue;
-        };
+        }
         if !affected_keys.contains(&(&q.key, q.incarnation))
             && t.allows(f, q.created_point, |d| d.max_ms >= 0)
         {
-            fresh.entry(o).or_default().push(q);
+            if let Some(o) = owner_key(q) {
+                fresh.entry(o).or_default().push(q);
+            }
         }
     }
     fresh
