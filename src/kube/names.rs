@@ -14,15 +14,20 @@ use crate::tables::ResourceKind;
 /// The random suffix the apiserver appends to a `generateName` (both eras).
 fn is_random_suffix(s: &str) -> bool {
     s.len() == 5
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b.is_ascii_lowercase() && !b"aeiouy".contains(&b)))
+        && s.bytes().all(|b| {
+            b.is_ascii_digit()
+                || (b.is_ascii_lowercase() && !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y'))
+        })
 }
 
 /// A pod-template hash: the safe-encoded alphabet (1.8+) or decimal (before).
 fn is_template_hash(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 10
-        && (s.bytes().all(|b| b"456789bcdf".contains(&b)) || s.bytes().all(|b| b.is_ascii_digit()))
+        && (s
+            .bytes()
+            .all(|b| matches!(b, b'4'..=b'9' | b'b' | b'c' | b'd' | b'f'))
+            || s.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// What a pod's name says about its owner.
