@@ -315,10 +315,17 @@ fn cut_at(
     if k == 0 {
         return None;
     }
-    let mut q = pod.clone();
-    q.states.truncate(k);
-    q.end = crate::timeline::End::Continues;
-    Some(q)
+    // The states up to the cut only (a soak's pod lives through dozens of its node's
+    // failures: a whole copy each time cost its later states too).
+    Some(ObjectTimeline {
+        key: pod.key.clone(),
+        incarnation: pod.incarnation,
+        owner: pod.owner.clone(),
+        created: pod.created,
+        created_point: pod.created_point,
+        states: pod.states[..k].to_vec(),
+        end: crate::timeline::End::Continues,
+    })
 }
 
 /// For each failure, the next failure of the same node (its earliest point): where
