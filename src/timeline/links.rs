@@ -158,11 +158,13 @@ fn is_creation_line(o: &Observation) -> bool {
 }
 
 /// Proposes every link between the tracks. `points[i]` is observation `i`'s point.
+/// What could not be linked and the user should know is added to `warnings`.
 pub fn propose(
     obs: &[Observation],
     points: &[Point],
     tracks: &[Track],
     opts: &super::LinkOptions,
+    warnings: &mut Vec<String>,
 ) -> Vec<Link> {
     let mut links = Vec::new();
     if opts.same_object {
@@ -210,7 +212,7 @@ pub fn propose(
         ready_links(obs, points, tracks, &children, &mut links);
     }
     if opts.not_ready || opts.node_back {
-        node_links(obs, points, tracks, opts, &mut links);
+        node_links(obs, points, tracks, opts, &mut links, warnings);
     }
     links
 }
@@ -391,7 +393,7 @@ mod tests {
                 tracks.push(track(ResourceKind::Pod, "web-0", 1, inc));
             }
             let mut links = Vec::new();
-            let count = steps(|| links = propose(&[], &[], &tracks, &opts));
+            let count = steps(|| links = propose(&[], &[], &tracks, &opts, &mut Vec::new()));
             assert_eq!(links.len(), n as usize, "one link per incarnation");
             count
         };

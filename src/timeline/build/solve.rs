@@ -17,7 +17,7 @@ pub(super) fn soft_links(
     tracks: &[Track],
     opts: &LinkOptions,
 ) -> Vec<LinkReport> {
-    let proposed = links::propose(b.obs, points, tracks, opts);
+    let proposed = links::propose(b.obs, points, tracks, opts, &mut b.warnings);
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.iter().enumerate() {
         let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);

@@ -2,6 +2,8 @@
 //! controller's marks on its pods and their owners; the returning kubelet writing its
 //! pods and its node.
 
+mod repeated;
+
 use super::{ready_of, Link, Track};
 use crate::observe::Observation;
 use crate::tables::ResourceKind;
@@ -25,22 +27,30 @@ struct NodeDown<'a> {
 }
 
 impl<'a> NodeDown<'a> {
-    fn of(obs: &[Observation], node: &'a Track) -> Option<NodeDown<'a>> {
-        let k = node
+    /// Every Ready → NotReady transition of the node, in its stream's order, each
+    /// with the node's first change after it.
+    fn all(obs: &[Observation], node: &'a Track) -> Vec<NodeDown<'a>> {
+        let turns = node
             .obs
             .windows(2)
-            .position(|p| !is_not_ready(&obs[p[0]]) && is_not_ready(&obs[p[1]]))?;
-        let down = node.obs[k + 1];
-        let back = node.obs[k + 2..]
-            .iter()
-            .copied()
-            .find(|&i| !obs[i].same_state(&obs[down]));
-        Some(NodeDown {
-            node,
-            k,
-            down,
-            back,
-        })
+            .enumerate()
+            .filter(|(_, p)| !is_not_ready(&obs[p[0]]) && is_not_ready(&obs[p[1]]))
+            .map(|(k, _)| k);
+        turns
+            .map(|k| {
+                let down = node.obs[k + 1];
+                let back = node.obs[k + 2..]
+                    .iter()
+                    .copied()
+                    .find(|&i| !obs[i].same_state(&obs[down]));
+                NodeDown {
+                    node,
+                    k,
+                    down,
+                    back,
+                }
+            })
+            .collect()
     }
 }
 
@@ -50,23 +60,32 @@ pub(super) fn node_links(
     tracks: &[Track],
     opts: &crate::timeline::LinkOptions,
     links: &mut Vec<Link>,
+    warnings: &mut Vec<String>,
 ) {
+    // The pod tracks by the nodes their lines name (once: a soak has thousands of
+    // pod tracks and dozens of nodes).
+    let mut pods_on: std::collections::HashMap<&str, Vec<&Track>> = Default::default();
+    for t in tracks.iter().filter(|t| t.key.kind == ResourceKind::Pod) {
+        let mut named: Vec<&str> = t.obs.iter().filter_map(|&i| obs[i].node()).collect();
+        named.sort_unstable();
+        named.dedup();
+        for n in named {
+            pods_on.entry(n).or_default().push(t);
+        }
+    }
     // Owner lines already linked (one owner has many pods on the node).
     let mut linked_drops: std::collections::HashSet<Point> = Default::default();
     for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
-        let Some(nd) = NodeDown::of(obs, node) else {
+        let pods_here = pods_on.get(&*node.key.name).map_or(&[][..], Vec::as_slice);
+        let downs = NodeDown::all(obs, node);
+        if downs.len() > 1 {
+            repeated::links(obs, points, &downs, pods_here, opts, links, warnings);
+            continue;
+        }
+        let Some(nd) = downs.into_iter().next() else {
             continue;
         };
-        let pods_here: Vec<&Track> = tracks
-            .iter()
-            .filter(|t| {
-                t.key.kind == ResourceKind::Pod
-                    && t.obs
-                        .iter()
-                        .any(|&i| obs[i].node() == Some(&*node.key.name))
-            })
-            .collect();
-        for pod in &pods_here {
+        for pod in pods_here {
             // The pod's first touch while it still looked healthy: the node controller's mark.
             let first_touch = pod.obs.windows(2).find_map(|p| {
                 let (a, b) = (&obs[p[0]], &obs[p[1]]);
@@ -175,7 +194,9 @@ fn node_back_links(
     // A node is Ready before the kubelet restarts its pods' containers
     // (it starts them once the runtime network is up, which is what
     // Ready reports): the node's Ready line is at most 20 s after the
-    // pod runs again (one 10 s status sync, plus slack).
+    // pod runs again (one 10 s status sync, plus slack). Restarts count
+    // from the mark on: one before it (a crash while the node was up) is
+    // no run again.
     let node_ready = node.obs[nd.k + 2..].iter().copied().find(|&i| {
         obs[i]
             .status()
@@ -188,7 +209,7 @@ fn node_back_links(
         crate::kube::status::is_healthy(o.status(), o.ready)
             && o.node() == Some(&*node.key.name)
             && o.restarts.as_ref().map(|r| r.count)
-                > obs[pod.obs[0]].restarts.as_ref().map(|r| r.count)
+                > obs[pod.obs[start]].restarts.as_ref().map(|r| r.count)
     });
     if let (Some(r), Some(p)) = (node_ready, runs_again) {
         links.push(Link {
