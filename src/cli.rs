@@ -303,6 +303,10 @@ pub struct SimulateArgs {
     /// With `--failures`: pods in the namespace.
     #[arg(long, value_name = "N", default_value_t = 2000, requires = "failures")]
     pub pods: usize,
+    /// With `--failures --output DIR`: also a `kubectl get nodes --watch` run beside,
+    /// as `nodes.log` (the pods' lines are the same with or without it).
+    #[arg(long, requires_all = ["failures", "output"])]
+    pub node_stream: bool,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -9,16 +9,41 @@ use watchtrail::analysis::{Analysis, Incident};
 use watchtrail::input::{Origin, Source};
 use watchtrail::simulate::soak::{FailureTruth, Soak, SoakConfig, SoakTruth};
 
-fn soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (Analysis, SoakTruth) {
-    let mut text = Vec::new();
-    let truth = Soak::new(SoakConfig::new(seed, bytes, pods, failures))
-        .write(&mut text)
-        .expect("in memory");
-    let src = Source {
-        name: "pods.log".into(),
-        origin: Origin::Bytes(Arc::from(text.as_slice())),
+/// What a soak is captured as.
+#[derive(Clone, Copy, PartialEq)]
+enum Capture {
+    /// The pods' watch alone.
+    PodsOnly,
+    /// The pods' watch and, in a second terminal, the nodes' (`nodes.log`).
+    WithNodeStream,
+}
+
+fn soak(
+    seed: u64,
+    bytes: u64,
+    pods: usize,
+    failures: usize,
+    capture: Capture,
+) -> (Analysis, SoakTruth) {
+    let (mut text, mut nodes) = (Vec::new(), Vec::new());
+    let cfg = SoakConfig::new(seed, bytes, pods, failures);
+    let truth = match capture {
+        Capture::PodsOnly => Soak::new(cfg).write(&mut text),
+        Capture::WithNodeStream => {
+            Soak::new(cfg.with_node_stream()).write_with_nodes(&mut text, &mut nodes)
+        }
+    }
+    .expect("in memory");
+    let source = |name: &str, bytes: &[u8]| Source {
+        name: name.into(),
+        origin: Origin::Bytes(Arc::from(bytes)),
     };
-    let a = watchtrail::analyze(&[src], &watchtrail::Options::new("soak")).expect("ingests");
+    let mut sources = vec![source("pods.log", &text)];
+    if capture == Capture::WithNodeStream {
+        assert!(!nodes.is_empty(), "a node stream is written");
+        sources.push(source("nodes.log", &nodes));
+    }
+    let a = watchtrail::analyze(&sources, &watchtrail::Options::new("soak")).expect("ingests");
     (a, truth)
 }
 
@@ -42,7 +67,7 @@ fn find<'a>(
 }
 
 fn score(seed: u64) {
-    let (report, _) = score_soak(seed, 1_500_000, 300, 40);
+    let (report, _) = score_soak(seed, 1_500_000, 300, 40, Capture::PodsOnly);
     eprintln!("{report}");
 }
 
@@ -50,15 +75,53 @@ fn score(seed: u64) {
 /// (landmarks, windows) rather than whole-network ones, scored the same way.
 #[test]
 fn a_soak_answered_by_local_searches_scores_the_same() {
-    let (report, a) = score_soak(3, 3_000_000, 300, 60);
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::PodsOnly);
     eprintln!("{report}");
     assert!(!a.timelines.is_small(), "the local path is what this tests");
 }
 
+/// The same soak watched with a nodes watch beside: each failure's F is its node's
+/// NotReady line, placed against the pods' lines by its own failure's marks (the node
+/// fails again and again; the two streams share no clock), and scores as well.
+#[test]
+fn a_soak_with_a_node_stream_beside_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::WithNodeStream);
+    eprintln!("{report}");
+    let from_node_lines = a
+        .incidents
+        .iter()
+        .filter(|c| {
+            c.phases
+                .F
+                .as_ref()
+                .is_some_and(|f| f.what.ends_with("NotReady"))
+        })
+        .count();
+    assert!(
+        from_node_lines * 100 >= a.incidents.len() * 95,
+        "{from_node_lines} of {} incidents begin at a node's NotReady line",
+        a.incidents.len()
+    );
+    assert!(
+        !a.timelines
+            .warnings
+            .iter()
+            .any(|w| w.contains("not placed")),
+        "{:?}",
+        a.timelines.warnings
+    );
+}
+
 /// Scores one soak against its truth, panicking below the bars; returns the
 /// report and the analysis.
-fn score_soak(seed: u64, bytes: u64, pods: usize, failures: usize) -> (String, Analysis) {
-    let (a, truth) = soak(seed, bytes, pods, failures);
+fn score_soak(
+    seed: u64,
+    bytes: u64,
+    pods: usize,
+    failures: usize,
+    capture: Capture,
+) -> (String, Analysis) {
+    let (a, truth) = soak(seed, bytes, pods, failures, capture);
     // A failure whose only lines are the node controller's marks (the capture ends
     // before an eviction or a return) cannot be told from status writes that change
     // nothing printed: it is not scored, and only the last few failures are such.
@@ -135,7 +198,7 @@ fn every_failure_of_a_soak_is_an_incident_with_its_scenario() {
 /// A long soak, as large as asked: `WATCHTRAIL_SOAK_MB=50 cargo test --release --test
 /// soak -- --ignored --nocapture` (10 failures a MB, 2,000 pods, as the soak).
 /// Other shapes with `WATCHTRAIL_SOAK_PODS`, `WATCHTRAIL_SOAK_FAILURES` and
-/// `WATCHTRAIL_SOAK_SEED`.
+/// `WATCHTRAIL_SOAK_SEED`; a nodes watch beside with `WATCHTRAIL_SOAK_NODES=1`.
 #[test]
 #[ignore = "minutes in a debug build; run in release with WATCHTRAIL_SOAK_MB"]
 fn a_long_soak_scores_as_a_short_one() {
@@ -150,6 +213,11 @@ fn a_long_soak_scores_as_a_short_one() {
     let failures = var("WATCHTRAIL_SOAK_FAILURES", mb * 10) as usize;
     let seed = var("WATCHTRAIL_SOAK_SEED", 7);
     let started = std::time::Instant::now();
-    let (report, _) = score_soak(seed, mb * 1_000_000, pods, failures);
+    let capture = if std::env::var_os("WATCHTRAIL_SOAK_NODES").is_some() {
+        Capture::WithNodeStream
+    } else {
+        Capture::PodsOnly
+    };
+    let (report, _) = score_soak(seed, mb * 1_000_000, pods, failures, capture);
     eprintln!("{report}\n({:.1} s)", started.elapsed().as_secs_f64());
 }

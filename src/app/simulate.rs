@@ -125,11 +125,15 @@ pub(super) fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -
 }
 
 /// `simulate --churn SIZE --failures K`: a chaos soak, to stdout or as `pods.log` and
-/// `truth.json` in `--output DIR`.
+/// `truth.json` in `--output DIR` (and `nodes.log` with `--node-stream`).
 fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCode> {
     use crate::simulate::soak::{Soak, SoakConfig};
     use anyhow::Context;
-    let soak = Soak::new(SoakConfig::new(args.seed, bytes, args.pods, k));
+    let mut cfg = SoakConfig::new(args.seed, bytes, args.pods, k);
+    if args.node_stream {
+        cfg = cfg.with_node_stream();
+    }
+    let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {
             std::fs::create_dir_all(dir)
@@ -138,7 +142,17 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
             let file = std::fs::File::create(&path)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             let mut out = io::BufWriter::new(file);
-            let truth = soak.write(&mut out)?;
+            let truth = if args.node_stream {
+                let path = dir.join("nodes.log");
+                let file = std::fs::File::create(&path)
+                    .with_context(|| format!("{}: cannot write", path.display()))?;
+                let mut nodes = io::BufWriter::new(file);
+                let truth = soak.write_with_nodes(&mut out, &mut nodes)?;
+                nodes.flush()?;
+                truth
+            } else {
+                soak.write(&mut out)?
+            };
             out.flush()?;
             let path = dir.join("truth.json");
             std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")

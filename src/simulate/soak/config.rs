@@ -15,6 +15,8 @@ pub struct SoakConfig {
     pub nodes: usize,
     /// Node failures spread through the soak.
     pub failures: usize,
+    /// Whether a node stream (`kubectl get nodes --watch`) is written beside.
+    pub node_stream: bool,
 }
 
 impl SoakConfig {
@@ -26,6 +28,16 @@ impl SoakConfig {
             pods: pods.max(2),
             nodes: 34,
             failures,
+            node_stream: false,
+        }
+    }
+
+    /// The same soak with a node stream beside its pods' (`nodes.log`); the pods'
+    /// lines do not change.
+    pub fn with_node_stream(self) -> SoakConfig {
+        SoakConfig {
+            node_stream: true,
+            ..self
         }
     }
 }

@@ -23,6 +23,7 @@
 //! capture ends is `migrated-no-return` (or `ongoing`).
 
 mod config;
+mod nodes;
 mod plan;
 mod write;
 
@@ -117,7 +118,12 @@ pub struct Soak {
     written: u64,
     lines: u64,
     pending: std::collections::VecDeque<String>,
+    /// When each pending line was printed.
+    pending_at: std::collections::VecDeque<i64>,
+    /// When the last line taken was printed.
+    last_line_ms: i64,
     started: bool,
+    node_stream: Option<nodes::NodeStream>,
 }
 
 impl Soak {
@@ -149,7 +155,10 @@ impl Soak {
             written: 0,
             lines: 0,
             pending: Default::default(),
+            pending_at: Default::default(),
+            last_line_ms: 0,
             started: false,
+            node_stream: cfg.node_stream.then(|| nodes::NodeStream::new(cfg.nodes)),
         };
         let mut left = cfg.pods;
         let mut d = 0;

@@ -174,11 +174,15 @@ impl Soak {
 
     pub(super) fn mark(&mut self, f: usize) {
         let node = self.downs[f].node;
+        // The node controller's pass: the node NotReady, then its pods' marks; the
+        // taint manager's taint (the node's line again) after them.
+        self.node_line(node);
         for slot in self.on_node(node) {
             self.now_ms += self.rng.int(0, 40) as i64;
             self.emit(slot);
             self.note(f, Fact::Marked);
         }
+        self.node_line(node);
     }
 
     pub(super) fn evict(&mut self, f: usize) {
@@ -205,6 +209,8 @@ impl Soak {
     pub(super) fn come_back(&mut self, f: usize) {
         let node = self.downs[f].node;
         self.node_down[node] = None;
+        // The kubelet posts Ready before it syncs its pods.
+        self.node_line(node);
         let boot_s = self.now_ms.div_euclid(1000) - self.rng.int(5, 20) as i64;
         for slot in self.on_node(node) {
             self.now_ms += self.rng.int(50, 800) as i64;
@@ -232,6 +238,8 @@ impl Soak {
             let d = self.rng.int(3_000, 25_000) as i64;
             self.at(d, Event::Step(slot, gen));
         }
+        // The node controller removes the taints: the node's line again.
+        self.node_line(node);
     }
 
     pub(super) fn gone(&mut self, slot: usize) {
@@ -256,6 +264,7 @@ impl Soak {
         let Some(Reverse((t, _, e))) = self.queue.pop() else {
             return;
         };
+        self.node_reports(t);
         self.now_ms = self.now_ms.max(t);
         match e {
             Event::Background => self.background(),

@@ -34,6 +34,8 @@ impl Soak {
     pub(super) fn emit(&mut self, slot: usize) {
         let Some(pod) = &self.pods[slot] else { return };
         let lines = self.tw.flush(&[self.cells(pod)]);
+        self.pending_at
+            .extend(std::iter::repeat_n(self.now_ms, lines.len()));
         self.pending.extend(lines);
     }
 
@@ -87,6 +89,26 @@ impl Soak {
     /// Writes the soak (at least `cfg.bytes` bytes) and returns its truth. The truth
     /// covers the lines written: a failure cut by the end is what its lines show.
     pub fn write(mut self, out: &mut impl std::io::Write) -> std::io::Result<SoakTruth> {
+        self.write_pods(out)?;
+        Ok(self.truth())
+    }
+
+    /// [`Soak::write`], and the node stream (configured with
+    /// [`SoakConfig::with_node_stream`]) up to the pods' last line into `nodes`.
+    pub fn write_with_nodes(
+        mut self,
+        pods: &mut impl std::io::Write,
+        nodes: &mut impl std::io::Write,
+    ) -> std::io::Result<SoakTruth> {
+        self.write_pods(pods)?;
+        for line in self.node_lines_until(self.last_line_ms) {
+            nodes.write_all(line.as_bytes())?;
+            nodes.write_all(b"\n")?;
+        }
+        Ok(self.truth())
+    }
+
+    fn write_pods(&mut self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         while self.written < self.cfg.bytes {
             let Some(line) = self.next() else { break };
             out.write_all(line.as_bytes())?;
@@ -95,7 +117,8 @@ impl Soak {
         }
         // Events already applied whose lines were not written do not count.
         self.pending.clear();
-        Ok(self.truth())
+        self.pending_at.clear();
+        Ok(())
     }
 }
 
@@ -107,7 +130,11 @@ impl Iterator for Soak {
             self.started = true;
             let mut rows = vec![HEADER.map(String::from).to_vec()];
             rows.extend(self.pods.iter().flatten().map(|p| self.cells(p)));
-            self.pending.extend(self.tw.flush(&rows));
+            let lines = self.tw.flush(&rows);
+            self.pending_at
+                .extend(std::iter::repeat_n(self.now_ms, lines.len()));
+            self.pending.extend(lines);
+            self.list_nodes();
             self.at(1_000, Event::Background);
         }
         while self.pending.is_empty() {
@@ -117,6 +144,7 @@ impl Iterator for Soak {
             self.advance();
         }
         self.lines += 1;
+        self.last_line_ms = self.pending_at.pop_front().unwrap_or(self.now_ms);
         self.pending.pop_front()
     }
 }

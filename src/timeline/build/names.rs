@@ -29,6 +29,21 @@ impl LineNames {
         names
     }
 
+    /// The rows of each source, as ranges in row order (a source's rows are together).
+    pub(crate) fn source_rows(&self) -> Vec<std::ops::Range<usize>> {
+        let ends = self
+            .sources
+            .iter()
+            .skip(1)
+            .map(|(first, _)| *first)
+            .chain([self.lines.len()]);
+        self.sources
+            .iter()
+            .zip(ends)
+            .map(|((first, _), end)| *first..end)
+            .collect()
+    }
+
     /// `source:line` of row `i` (`?` for a row it does not know).
     pub(crate) fn name(&self, i: usize) -> String {
         let k = self.sources.partition_point(|(first, _)| *first <= i);

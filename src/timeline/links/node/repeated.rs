@@ -57,25 +57,21 @@ pub(super) fn links(
     }
     let sec = 1000;
     for (down, burst) in downs.iter().zip(&bursts) {
-        let (first, last) = (burst[0], burst[burst.len() - 1]);
         if opts.not_ready {
-            // The marks follow the NotReady line within the node controller's pass:
-            // the first and the last place the whole burst (line order does the rest).
-            for m in [first, last] {
-                links.push(Link {
-                    kind: "pods on a node are marked not ready when it turns NotReady",
-                    flag: "--no-link-not-ready",
-                    a: points[down.down],
-                    b: points[m.line],
-                    lo: 0,
-                    hi: 5 * sec,
-                    obs: vec![down.down, m.line],
-                    rank: 1,
-                });
-                if first.line == last.line {
-                    break;
-                }
-            }
+            // The first mark follows the NotReady line within the node controller's
+            // pass (the burst's later marks follow it in line order; the last may come
+            // seconds later on a node of hundreds of pods, marked one by one).
+            let first = burst[0];
+            links.push(Link {
+                kind: "pods on a node are marked not ready when it turns NotReady",
+                flag: "--no-link-not-ready",
+                a: points[down.down],
+                b: points[first.line],
+                lo: 0,
+                hi: 5 * sec,
+                obs: vec![down.down, first.line],
+                rank: 1,
+            });
         }
         if opts.node_back {
             back_link(obs, points, down, burst, links);
@@ -141,14 +137,113 @@ fn bursts<'a>(obs: &[Observation], pods: &[&'a Track]) -> Option<Vec<Vec<Mark<'a
         return None;
     }
     marks.sort_by_key(|m| obs[m.line].seq);
+    // A burst ends at a gap, or at a pod it already marked (a failure marks each pod
+    // once: a quiet namespace may print nothing between two failures).
     let mut bursts: Vec<Vec<Mark>> = Vec::new();
     for m in marks {
         match bursts.last_mut() {
-            Some(b) if obs[m.line].seq - obs[b[b.len() - 1].line].seq <= BURST_GAP_ROWS => {
+            Some(b)
+                if obs[m.line].seq - obs[b[b.len() - 1].line].seq <= BURST_GAP_ROWS
+                    && !b.iter().any(|x| std::ptr::eq(x.pod, m.pod)) =>
+            {
                 b.push(m)
             }
             _ => bursts.push(vec![m]),
         }
     }
     Some(bursts)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{Origin, Source};
+    use crate::timeline::{Interval, Timelines};
+
+    const PODS: &str = "\
+NAME   READY   STATUS    RESTARTS   AGE     IP         NODE
+a      1/1     Running   0          10s     10.0.0.1   w1
+b      1/1     Running   0          10s     10.0.0.2   w1
+a      1/1     Running   0          50s     10.0.0.1   w1
+b      1/1     Running   0          50s     10.0.0.2   w1
+a      0/1     Running   1          2m      10.0.0.3   w1
+b      0/1     Running   1          2m      10.0.0.4   w1
+a      1/1     Running   1          2m10s   10.0.0.3   w1
+b      1/1     Running   1          2m10s   10.0.0.4   w1
+a      1/1     Running   1          5m      10.0.0.3   w1
+b      1/1     Running   1          5m      10.0.0.4   w1
+a      0/1     Running   2          6m      10.0.0.5   w1
+b      0/1     Running   2          6m      10.0.0.6   w1
+";
+
+    fn timelines(nodes: &str) -> Timelines {
+        let source = |name: &str, text: &str| Source {
+            name: name.into(),
+            origin: Origin::Bytes(text.as_bytes().into()),
+        };
+        let mut ing =
+            crate::ingest::ingest(&[source("pods.log", PODS), source("nodes.log", nodes)])
+                .expect("ingests");
+        crate::timeline::build(&mut ing, Default::default())
+    }
+
+    /// The node's NotReady states, as placed on the clock.
+    fn not_ready(t: &Timelines) -> Vec<Interval> {
+        let node = t.objects.iter().find(|o| &*o.key.name == "w1").expect("w1");
+        node.states
+            .iter()
+            .filter(|s| s.status.as_deref() == Some("NotReady"))
+            .map(|s| s.from)
+            .collect()
+    }
+
+    /// Each of a node's two NotReady lines is placed by its own failure's marks: the
+    /// second within seconds of the pods' second marks (AGE 5m), not of the first.
+    #[test]
+    fn each_notready_line_is_placed_by_its_own_marks() {
+        let t = timelines(
+            "NAME   STATUS     ROLES    AGE   VERSION
+w1     Ready      <none>   9d    v1.28.2
+w1     NotReady   <none>   9d    v1.28.2
+w1     Ready      <none>   9d    v1.28.2
+w1     NotReady   <none>   9d    v1.28.2
+w1     Ready      <none>   9d    v1.28.2
+",
+        );
+        let placed = not_ready(&t);
+        assert_eq!(placed.len(), 2);
+        for p in &placed {
+            assert!(p.max_ms - p.min_ms <= 10_000, "{placed:?}");
+        }
+        // The pods' marks: 40 s and 290 s after their first lines.
+        assert!(placed[1].min_ms - placed[0].max_ms >= 200_000, "{placed:?}");
+        assert!(
+            t.warnings.iter().all(|w| !w.contains("not placed")),
+            "{:?}",
+            t.warnings
+        );
+    }
+
+    /// Three NotReady lines and two bursts of marks: which is which cannot be told, so
+    /// none is linked, and a warning says so.
+    #[test]
+    fn notready_lines_that_outnumber_the_marks_are_not_placed() {
+        let t = timelines(
+            "NAME   STATUS     ROLES    AGE   VERSION
+w1     Ready      <none>   9d    v1.28.2
+w1     NotReady   <none>   9d    v1.28.2
+w1     Ready      <none>   9d    v1.28.2
+w1     NotReady   <none>   9d    v1.28.2
+w1     Ready      <none>   9d    v1.28.2
+w1     NotReady   <none>   9d    v1.28.2
+",
+        );
+        assert!(
+            t.warnings
+                .iter()
+                .any(|w| w.contains("node w1: 3 NotReady lines but 2 bursts")),
+            "{:?}",
+            t.warnings
+        );
+        assert!(not_ready(&t).iter().all(|p| p.max_ms - p.min_ms > 60_000));
+    }
 }
