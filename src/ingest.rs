@@ -387,10 +387,12 @@ fn ingest_with(sources: &[Source], limit: usize, fold: bool) -> Result<Ingested,
         .par_iter()
         .map(|s| ingest_one(s, limit, fold))
         .collect();
+    let mut parts = parts
+        .into_iter()
+        .collect::<Result<Vec<Part>, InputError>>()?;
     let mut out = Ingested::default();
     let mut offset = 0;
-    for part in parts {
-        let mut part = part?;
+    for part in &mut parts {
         for o in &mut part.observations {
             o.stream += offset;
         }
@@ -400,17 +402,29 @@ fn ingest_with(sources: &[Source], limit: usize, fold: bool) -> Result<Ingested,
             }
         }
         offset += part.streams;
-        if out.observations.is_empty() {
-            // The first (often only) source's rows move as they are: appending would
-            // copy them and hold both copies at the peak.
-            out.observations = part.observations;
-        } else {
-            out.observations.append(&mut part.observations);
-        }
         out.markers.append(&mut part.markers);
-        out.accounts.push(part.account);
     }
+    out.observations = joined(parts.iter_mut().map(|p| &mut p.observations).collect());
+    out.accounts = parts.into_iter().map(|p| p.account).collect();
     Ok(out)
+}
+
+/// The lists one after another, built in the largest one's room: a long capture's
+/// rows are most of its memory, and appended to a small source's (a nodes watch
+/// beside a soak's pods) they were copied and held twice at the peak.
+fn joined(mut lists: Vec<&mut Vec<Observation>>) -> Vec<Observation> {
+    let Some(big) = (0..lists.len()).max_by_key(|&i| (lists[i].len(), std::cmp::Reverse(i))) else {
+        return Vec::new();
+    };
+    let mut all = std::mem::take(lists[big]);
+    let before: Vec<Observation> = lists[..big].iter_mut().flat_map(|l| l.drain(..)).collect();
+    let after: usize = lists[big + 1..].iter().map(|l| l.len()).sum();
+    all.reserve_exact(before.len() + after);
+    all.splice(0..0, before);
+    for l in &mut lists[big + 1..] {
+        all.append(l);
+    }
+    all
 }
 
 /// What one source yields; its streams are numbered from 0.
