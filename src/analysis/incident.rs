@@ -42,7 +42,7 @@ impl Phase {
     }
 
     /// The line the phase was first seen on (its first piece of evidence).
-    fn first_line(&self) -> Option<&LineRef> {
+    pub(super) fn first_line(&self) -> Option<&LineRef> {
         self.evidence.first()
     }
 
@@ -66,9 +66,42 @@ impl Phase {
     }
 }
 
+/// Whether what was seen at `a` (its interval and its line) came before what was seen
+/// at `b`: proven by the bounds, else by line order when both lines are in one file (a
+/// watch prints in order; on a long capture the clock's bounds are minutes wide, and
+/// their middles took the second of two evictions a second apart for the first), else
+/// by the middles. Used to pick the first of several pods; the order of phases itself
+/// is decided on the network, [`order_to_n`].
+pub(super) fn seen_earlier(
+    a: (&Interval, Option<&LineRef>),
+    b: (&Interval, Option<&LineRef>),
+) -> bool {
+    if a.0.max_ms < b.0.min_ms {
+        return true;
+    }
+    if a.0.min_ms > b.0.max_ms {
+        return false;
+    }
+    if let (Some(x), Some(y)) = (a.1, b.1) {
+        if x.source == y.source && x.line != y.line {
+            return x.line < y.line;
+        }
+    }
+    earlier(a.0, b.0)
+}
+
+impl Phase {
+    /// Whether this phase was seen before `other` ([`seen_earlier`]).
+    pub(super) fn seen_before(&self, other: &Phase) -> bool {
+        seen_earlier(
+            (&self.at, self.first_line()),
+            (&other.at, other.first_line()),
+        )
+    }
+}
+
 /// Whether interval `a` lies earlier than `b`: proven by the bounds, else by their
-/// middles (used to pick the first of several pods; the order of phases itself is
-/// decided on the network, [`order_to_n`]).
+/// middles.
 pub(super) fn earlier(a: &Interval, b: &Interval) -> bool {
     if a.max_ms < b.min_ms {
         return true;
@@ -452,21 +485,17 @@ fn stories(
         );
         all.pending = all.pending.or(story.pending);
         if let Some((ph, _)) = story.eviction {
-            if all.e.as_ref().is_none_or(|x| earlier(&ph.at, &x.at)) {
+            if all.e.as_ref().is_none_or(|x| ph.seen_before(x)) {
                 all.e = Some(ph);
             }
         }
         if let Some(ph) = story.replacement {
-            if all.r.as_ref().is_none_or(|x| earlier(&x.at, &ph.at)) {
+            if all.r.as_ref().is_none_or(|x| x.seen_before(&ph)) {
                 all.r = Some(ph);
             }
         }
         if let Some(ph) = story.kubelet {
-            if all
-                .n_kubelet
-                .as_ref()
-                .is_none_or(|x| earlier(&ph.at, &x.at))
-            {
+            if all.n_kubelet.as_ref().is_none_or(|x| ph.seen_before(x)) {
                 all.n_kubelet = Some(ph);
             }
         }

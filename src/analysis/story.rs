@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::failures::UNNAMED_NODE;
-use super::incident::{earlier, ev, Phase, PodFate, PodOutcome};
+use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::pods::{
     eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
     restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
@@ -182,7 +182,11 @@ pub(super) fn kubelet_return<'a>(
             // First seen restarted after a shutdown: the restart is the kubelet's.
             None => restarted_after_shutdown(s),
         };
-        if !is_shutdown_eviction && written && n.as_ref().is_none_or(|x| earlier(&s.from, &x.at)) {
+        if !is_shutdown_eviction
+            && written
+            && n.as_ref()
+                .is_none_or(|x| seen_earlier((&s.from, s.lines.first()), (&x.at, x.first_line())))
+        {
             n = Some(state_phase(
                 format!("pod {} written by the returning kubelet", pod.key.name),
                 s,

@@ -11,7 +11,7 @@
 
 use serde::Serialize;
 
-use super::incident::{earlier, Phase};
+use super::incident::Phase;
 use super::scenario::{decide, Order, Scenario, Seen};
 
 /// What one workload's pods on the failed node went through.
@@ -51,12 +51,12 @@ impl ByWorkload {
         let w = &mut self.items[i];
         w.3 += 1;
         if let Some(e) = e {
-            if w.1.as_ref().is_none_or(|x| earlier(&e.at, &x.at)) {
+            if w.1.as_ref().is_none_or(|x| e.seen_before(x)) {
                 w.1 = Some(e.clone());
             }
         }
         if let Some(r) = r {
-            if w.2.as_ref().is_none_or(|x| earlier(&x.at, &r.at)) {
+            if w.2.as_ref().is_none_or(|x| x.seen_before(r)) {
                 w.2 = Some(r.clone());
             }
         }
