@@ -305,7 +305,7 @@ mod tests {
         for (k, &w) in weights.iter().enumerate() {
             // Two edges between the same points, of different constraints.
             a.push(3, Edge::new(5, w, 2 * k));
-            a.push(3, Edge::new(5, -w / 2, 2 * k + 1));
+            a.push(3, Edge::new(5, -(w / 2), 2 * k + 1));
         }
         type Seen = Vec<(usize, Ms, usize)>;
         let seen = |a: &Adjacency| -> (Seen, Seen) {
@@ -318,7 +318,7 @@ mod tests {
         let want: Vec<(usize, Ms, usize)> = weights
             .iter()
             .enumerate()
-            .flat_map(|(k, &w)| [(5, w, 2 * k), (5, -w / 2, 2 * k + 1)])
+            .flat_map(|(k, &w)| [(5, w, 2 * k), (5, -(w / 2), 2 * k + 1)])
             .collect();
         let back: Vec<_> = want.iter().map(|&(_, w, c)| (3, w, c)).collect();
         assert_eq!(seen(&a), (want.clone(), back.clone()));
