@@ -41,11 +41,12 @@ fn phase(what: String, o: &ObjectTimeline, si: usize) -> Phase {
 }
 
 /// Failures shown by node lines: each turn to NotReady, and a first line already
-/// NotReady past joining.
+/// NotReady past joining. Not of a node whose lines could not be placed against its
+/// pods' (`Timelines::unplaced_nodes`): those float free of the clock.
 pub(super) fn from_nodes(t: &Timelines) -> Vec<Failure> {
     let mut out = Vec::new();
     for (oi, o) in t.objects.iter().enumerate() {
-        if o.key.kind != ResourceKind::Node {
+        if o.key.kind != ResourceKind::Node || t.unplaced_nodes.iter().any(|n| *n == *o.key.name) {
             continue;
         }
         for (si, s) in o.states.iter().enumerate() {

@@ -318,6 +318,14 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
         warnings
             .push("no node stream: failure and return inferred from pod and owner lines".into());
         failures.extend(super::inferred::inferred_failures(t));
+    } else if !t.unplaced_nodes.is_empty() {
+        // A node whose lines could not be placed is read as if it had none.
+        let unplaced = |f: &Failure| t.unplaced_nodes.contains(&f.node);
+        failures.extend(
+            super::inferred::inferred_failures(t)
+                .into_iter()
+                .filter(unplaced),
+        );
     }
     let more = failures::from_other_evidence(t, &nodes, &failures);
     failures.extend(more);

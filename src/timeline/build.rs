@@ -133,7 +133,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     let commands = markers::place(&mut b, &ing.markers, &points, &mut anchors);
     let event_points = marks::event_points(&mut b, &points);
     let tracks = tracks::tracks(&mut b, &streams, &points);
-    let mut reports = solve::soft_links(&mut b, &points, &tracks, &opts);
+    let (mut reports, unplaced_nodes) = solve::soft_links(&mut b, &points, &tracks, &opts);
     drop(streams);
     let mut events = marks::event_marks(&b, &event_points);
     let Builder {
@@ -153,7 +153,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     };
     solve::solve(&mut b, &points, &tracks, &mut reports);
     b.net.drop_removed();
-    let clock = origin::clock(&b, &points, &tracks);
+    let clock = origin::clock(&b, &points, &tracks, &unplaced_nodes);
     let wall_clock = anchors.wall_clock(&clock.bounds);
     for e in &mut events {
         e.at = clock.bounds[e.point];
@@ -173,6 +173,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
         objects,
         links: reports,
         warnings,
+        unplaced_nodes,
         injections,
         node_commands,
         events,

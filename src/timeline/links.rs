@@ -157,16 +157,26 @@ fn is_creation_line(o: &Observation) -> bool {
         .is_some_and(|m| m <= 2)
 }
 
+/// The links proposed between the tracks, and what could not be linked.
+#[derive(Debug, Default)]
+pub struct Proposed {
+    pub links: Vec<Link>,
+    /// What the user should know of what was not linked.
+    pub warnings: Vec<String>,
+    /// Nodes that fail again and again whose lines could not be paired with their
+    /// pods' marks: their lines float free of the pods' clock.
+    pub unplaced_nodes: Vec<String>,
+}
+
 /// Proposes every link between the tracks. `points[i]` is observation `i`'s point.
-/// What could not be linked and the user should know is added to `warnings`.
 pub fn propose(
     obs: &[Observation],
     points: &[Point],
     tracks: &[Track],
     opts: &super::LinkOptions,
-    warnings: &mut Vec<String>,
-) -> Vec<Link> {
-    let mut links = Vec::new();
+) -> Proposed {
+    let mut out = Proposed::default();
+    let links = &mut out.links;
     if opts.same_object {
         let partners = same_object_partners(tracks);
         for (a, b) in tracks.iter().zip(&partners) {
@@ -208,13 +218,17 @@ pub fn propose(
         }
     }
     if opts.replacement {
-        replacement_links(obs, points, tracks, &children, &mut links);
-        ready_links(obs, points, tracks, &children, &mut links);
+        replacement_links(obs, points, tracks, &children, links);
+        ready_links(obs, points, tracks, &children, links);
     }
     if opts.not_ready || opts.node_back {
-        node_links(obs, points, tracks, opts, &mut links, warnings);
+        let notes = node::Notes {
+            warnings: &mut out.warnings,
+            unplaced_nodes: &mut out.unplaced_nodes,
+        };
+        node_links(obs, points, tracks, opts, &mut out.links, notes);
     }
-    links
+    out
 }
 
 /// A workload's created-pod count rises when its new pod is created: its rises and
@@ -393,7 +407,7 @@ mod tests {
                 tracks.push(track(ResourceKind::Pod, "web-0", 1, inc));
             }
             let mut links = Vec::new();
-            let count = steps(|| links = propose(&[], &[], &tracks, &opts, &mut Vec::new()));
+            let count = steps(|| links = propose(&[], &[], &tracks, &opts).links);
             assert_eq!(links.len(), n as usize, "one link per incarnation");
             count
         };

@@ -314,6 +314,11 @@ pub struct Timelines {
     pub links: Vec<LinkReport>,
     /// Conflicting times resolved, and what else is doubtful.
     pub warnings: Vec<String>,
+    /// Nodes whose lines could not be placed against their pods' (a node failing
+    /// again and again, its NotReady lines not paired with its pods' marks): their
+    /// failures are read from the pods' lines instead.
+    #[serde(skip)]
+    pub unplaced_nodes: Vec<String>,
     /// Shell commands that inject a failure (`poweroff`, ...), with their times.
     pub injections: Vec<Injection>,
     /// Every command that acts on a node (injections included).

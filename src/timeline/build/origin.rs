@@ -19,8 +19,24 @@ pub(super) struct Clock {
 }
 
 /// Chooses t = 0 and reads every point's interval from it.
-pub(super) fn clock(b: &Builder, points: &[Point], tracks: &[Track]) -> Clock {
-    let reference = points.first().copied().unwrap_or(0);
+pub(super) fn clock(
+    b: &Builder,
+    points: &[Point],
+    tracks: &[Track],
+    unplaced_nodes: &[String],
+) -> Clock {
+    // The lines of nodes that could not be placed against their pods' float free of
+    // the clock: neither the reference nor t = 0.
+    let floating: std::collections::HashSet<usize> = tracks
+        .iter()
+        .filter(|t| {
+            t.key.kind == crate::tables::ResourceKind::Node
+                && unplaced_nodes.iter().any(|n| *n == *t.key.name)
+        })
+        .flat_map(|t| t.obs.iter().copied())
+        .collect();
+    let placed = |i: &usize| !floating.contains(i);
+    let reference = (0..points.len()).find(placed).map_or(0, |i| points[i]);
     // Distances from the first line, searched only when needed (a search is a pass over
     // the network) and reused below when that line is t = 0.
     let from_reference = OnceCell::new();
@@ -45,6 +61,7 @@ pub(super) fn clock(b: &Builder, points: &[Point], tracks: &[Track]) -> Clock {
             ),
             None => {
                 let first = (0..points.len())
+                    .filter(placed)
                     .min_by_key(|&i| fwd_ref()[points[i]])
                     .unwrap_or(0);
                 (

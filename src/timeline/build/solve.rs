@@ -11,16 +11,17 @@ use crate::timeline::stn::{Ms, UNBOUNDED};
 use crate::timeline::{LinkOptions, LinkReport, Point};
 
 /// Adds every soft link the options allow; returns their reports (each as used until
-/// the solving drops it).
+/// the solving drops it) and the nodes whose lines could not be linked.
 pub(super) fn soft_links(
     b: &mut Builder,
     points: &[Point],
     tracks: &[Track],
     opts: &LinkOptions,
-) -> Vec<LinkReport> {
-    let proposed = links::propose(b.obs, points, tracks, opts, &mut b.warnings);
+) -> (Vec<LinkReport>, Vec<String>) {
+    let proposed = links::propose(b.obs, points, tracks, opts);
+    b.warnings.extend(proposed.warnings);
     let mut reports: Vec<LinkReport> = Vec::new();
-    for (li, l) in proposed.iter().enumerate() {
+    for (li, l) in proposed.links.iter().enumerate() {
         let id = b.add(l.a, l.b, l.lo, l.hi, Strength::Link(l.rank), &l.obs);
         b.constraints.set_link(id, li);
         let secs = |v: Ms| (v.abs() < UNBOUNDED).then_some(v as f64 / 1000.0);
@@ -32,7 +33,7 @@ pub(super) fn soft_links(
             used: true,
         });
     }
-    reports
+    (reports, proposed.unplaced_nodes)
 }
 
 /// Solves the network. The common case, no contradiction, is settled adding the

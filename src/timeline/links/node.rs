@@ -54,13 +54,19 @@ impl<'a> NodeDown<'a> {
     }
 }
 
+/// Where the node links say what they could not link.
+pub(super) struct Notes<'a> {
+    pub(super) warnings: &'a mut Vec<String>,
+    pub(super) unplaced_nodes: &'a mut Vec<String>,
+}
+
 pub(super) fn node_links(
     obs: &[Observation],
     points: &[Point],
     tracks: &[Track],
     opts: &crate::timeline::LinkOptions,
     links: &mut Vec<Link>,
-    warnings: &mut Vec<String>,
+    mut notes: Notes,
 ) {
     // The pod tracks by the nodes their lines name (once: a soak has thousands of
     // pod tracks and dozens of nodes).
@@ -79,7 +85,7 @@ pub(super) fn node_links(
         let pods_here = pods_on.get(&*node.key.name).map_or(&[][..], Vec::as_slice);
         let downs = NodeDown::all(obs, node);
         if downs.len() > 1 {
-            repeated::links(obs, points, &downs, pods_here, opts, links, warnings);
+            repeated::links(obs, points, &downs, pods_here, opts, links, &mut notes);
             continue;
         }
         let Some(nd) = downs.into_iter().next() else {

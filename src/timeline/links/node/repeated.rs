@@ -12,7 +12,7 @@
 //! starts mid-failure), no pairing is trusted: the node's lines are not linked, and a
 //! warning says so.
 
-use super::{NodeDown, Track};
+use super::{NodeDown, Notes, Track};
 use crate::observe::Observation;
 use crate::timeline::links::Link;
 use crate::timeline::Point;
@@ -38,17 +38,16 @@ pub(super) fn links(
     pods: &[&Track],
     opts: &crate::timeline::LinkOptions,
     links: &mut Vec<Link>,
-    warnings: &mut Vec<String>,
+    notes: &mut Notes,
 ) {
     let Some(node) = downs.first().map(|d| d.node) else {
         return;
     };
-    let Some(bursts) = bursts(obs, pods) else {
-        return;
-    };
+    let bursts = bursts(obs, pods).unwrap_or_default();
     if bursts.len() != downs.len() {
-        warnings.push(format!(
-            "node {}: {} NotReady lines but {} bursts of marks on its pods: its lines are not placed against the pods' lines",
+        notes.unplaced_nodes.push(node.key.name.to_string());
+        notes.warnings.push(format!(
+            "node {}: {} NotReady lines but {} bursts of marks on its pods: its lines are not placed against the pods' lines, and its failures are inferred from its pods' lines",
             node.key.name,
             downs.len(),
             bursts.len()
