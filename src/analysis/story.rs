@@ -343,7 +343,7 @@ fn replacement_candidates<'a>(
                 .filter(|q| {
                     (q.key != pod.key || q.incarnation > pod.incarnation)
                         && !used.contains(&(q.key.clone(), q.incarnation))
-                        && t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
+                        && created_after(t, pod, q)
                 })
                 .collect()
         })
@@ -366,6 +366,20 @@ fn replacement_candidates<'a>(
         candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
     }
     candidates
+}
+
+/// Whether `q` was surely created after `pod`: asked of their creations, and of `pod`'s
+/// first line, which it was created at most 2 s after (AGE `0s` is (−2 s, 1 s),
+/// FORMAT.md §1.4). A pod created long before the capture has its creation far from
+/// every line (47 minutes before the first, say), where a long capture answers from
+/// the landmarks' chain only and cannot prove what its lines show plainly: its
+/// replacement, created minutes into the capture, was no candidate.
+fn created_after(t: &Timelines, pod: &ObjectTimeline, q: &ObjectTimeline) -> bool {
+    t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
+        || pod
+            .states
+            .first()
+            .is_some_and(|s| t.proves(s.from_point(), q.created_point, |d| d.min_ms > 2_000))
 }
 
 /// How long after an eviction its replacement may still be created: the ReplicaSet
