@@ -434,3 +434,46 @@ w1     NotReady   <none>   9d    v1.28.2
         assert_eq!(i.scenario, Scenario::InPlace);
     }
 }
+
+/// A pod deleted by hand before the failure's line had its replacement made then: a
+/// pod of its owner created after the failure is its sibling's, evicted by the
+/// failure, not its own (each deletion gets one new pod, FORMAT.md §4.8).
+#[test]
+fn a_pod_deleted_before_the_failure_does_not_take_a_siblings_replacement() {
+    const A: &str = "web-7d9f8b6c4-b2c4d";
+    const B: &str = "web-7d9f8b6c4-f5g6h";
+    const A2: &str = "web-7d9f8b6c4-j7k8l";
+    const B2: &str = "web-7d9f8b6c4-m9n2p";
+    let row =
+        |n: &'static str, ready, status, age, ip, node| [n, ready, status, "0", age, ip, node];
+    let a = watch(&[
+        row(A, "1/1", "Running", "5m", "10.244.1.5", "node-a"),
+        row(B, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        // A deleted by hand; its replacement at once.
+        row(A, "1/1", "Terminating", "5m", "10.244.1.5", "node-a"),
+        row(A2, "0/1", "Pending", "0s", "<none>", "<none>"),
+        row(A2, "0/1", "Pending", "0s", "<none>", "node-b"),
+        row(A2, "1/1", "Running", "9s", "10.244.2.7", "node-b"),
+        // node-a fails: its pods are marked (A still Terminating: its kubelet is
+        // gone), B is evicted after the toleration and replaced.
+        row(B, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        row(A, "1/1", "Terminating", "6m", "10.244.1.5", "node-a"),
+        row(B, "1/1", "Running", "11m", "10.244.1.6", "node-a"),
+        row(B, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+        row(B2, "0/1", "Pending", "0s", "<none>", "<none>"),
+        row(B2, "0/1", "Pending", "0s", "<none>", "node-b"),
+        row(B2, "1/1", "Running", "12s", "10.244.2.8", "node-b"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    let outcome = |name: &str| pods.iter().find(|p| p.name == name);
+    assert_eq!(
+        outcome(B).and_then(|p| p.replacement.as_deref()),
+        Some(B2),
+        "{pods:#?}"
+    );
+    assert!(
+        outcome(A).is_none_or(|p| p.replacement.is_none()),
+        "{pods:#?}"
+    );
+}
