@@ -141,7 +141,25 @@ fn order_to_n(t: &Timelines, ing: &Ingested, x: &Phase, n: &Phase) -> scenario::
     } else if x.since.is_some() || n.since.is_some() {
         first_seen_order(ing, x, n)
     } else {
-        scenario::Order::Open
+        printed_order(x, n)
+    }
+}
+
+/// Two watch events the network leaves unordered, printed in one file: in the order
+/// printed (a watch prints each change as it happens). On a long capture two lines
+/// minutes apart are beyond the searches near a pair, and the landmarks' chain cannot
+/// prove what the file's order shows (a replacement ready 1,650 lines before the
+/// node's return was `inconclusive`).
+fn printed_order(x: &Phase, n: &Phase) -> scenario::Order {
+    match (x.first_line(), n.first_line()) {
+        (Some(a), Some(b)) if a.source == b.source && a.line != b.line => {
+            if a.line < b.line {
+                scenario::Order::Before
+            } else {
+                scenario::Order::After
+            }
+        }
+        _ => scenario::Order::Open,
     }
 }
 
