@@ -388,36 +388,7 @@ fn a_pod_of_the_owner_created_while_the_pod_was_still_there_is_no_replacement() 
 /// t = 0 is a pods' line, not a line of the floating node.
 #[test]
 fn a_node_stream_that_cannot_be_placed_is_read_as_none() {
-    let pods = "\
-NAME   READY   STATUS    RESTARTS   AGE     IP         NODE
-a      1/1     Running   0          10s     10.0.0.1   w1
-b      1/1     Running   0          10s     10.0.0.2   w1
-a      1/1     Running   0          50s     10.0.0.1   w1
-b      1/1     Running   0          50s     10.0.0.2   w1
-a      0/1     Running   1          2m      10.0.0.3   w1
-b      0/1     Running   1          2m      10.0.0.4   w1
-a      1/1     Running   1          2m10s   10.0.0.3   w1
-b      1/1     Running   1          2m10s   10.0.0.4   w1
-a      1/1     Running   1          5m      10.0.0.3   w1
-b      1/1     Running   1          5m      10.0.0.4   w1
-a      0/1     Running   2          6m      10.0.0.5   w1
-b      0/1     Running   2          6m      10.0.0.6   w1
-";
-    let nodes = "\
-NAME   STATUS     ROLES    AGE   VERSION
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-";
-    let source = |name: &str, text: &str| Source {
-        name: name.into(),
-        origin: Origin::Bytes(text.as_bytes().into()),
-    };
-    let mut ing =
-        crate::ingest::ingest(&[source("nodes.log", nodes), source("pods.log", pods)]).unwrap();
+    let mut ing = crate::ingest::ingest(&crate::timeline::links::fixtures::sources(3)).unwrap();
     let t = crate::timeline::build(&mut ing, LinkOptions::default());
     assert_eq!(t.unplaced_nodes, ["w1"]);
     let a = analyze("test", &ing, t);

@@ -54,6 +54,8 @@ pub struct Link {
 pub use crate::kube::names::{deployment_template, owns};
 
 mod node;
+#[cfg(test)]
+pub(crate) use node::fixtures;
 use node::node_links;
 
 #[cfg(test)]

@@ -36,8 +36,22 @@ pub(super) fn clock(
         .flat_map(|t| t.obs.iter().copied())
         .collect();
     let placed = |i: &usize| !floating.contains(i);
-    let reference = (0..points.len()).find(placed).map_or(0, |i| points[i]);
-    // Distances from the first line, searched only when needed (a search is a pass over
+    // The reference is the largest source's first line (a soak's pods watch, not the
+    // nodes watch beside it, whose first line could be any time before the pods': the
+    // earliest line from there was that line, and every time in the report hours
+    // wide).
+    let largest = b
+        .names
+        .source_rows()
+        .into_iter()
+        .rev()
+        .max_by_key(|r| r.len())
+        .unwrap_or(0..points.len());
+    let reference = largest
+        .chain(0..points.len())
+        .find(|i| *i < points.len() && placed(i))
+        .map_or(0, |i| points[i]);
+    // Distances from the reference, searched only when needed (a search is a pass over
     // the network) and reused below when that line is t = 0.
     let from_reference = OnceCell::new();
     let fwd_ref = || {

@@ -4,6 +4,9 @@
 
 mod repeated;
 
+#[cfg(test)]
+pub(crate) use repeated::fixtures;
+
 use super::{ready_of, Link, Track};
 use crate::observe::Observation;
 use crate::tables::ResourceKind;

@@ -153,12 +153,12 @@ fn bursts<'a>(obs: &[Observation], pods: &[&'a Track]) -> Option<Vec<Vec<Mark<'a
     Some(bursts)
 }
 
+/// A node `w1` that fails twice, its two pods marked each time and restarted by its
+/// returning kubelet (pods.log), and the nodes' watch with as many NotReady lines as
+/// asked (nodes.log): shared by the tests here and the analysis's.
 #[cfg(test)]
-mod tests {
-    use crate::input::{Origin, Source};
-    use crate::timeline::{Interval, Timelines};
-
-    const PODS: &str = "\
+pub(crate) mod fixtures {
+    pub(crate) const PODS: &str = "\
 NAME   READY   STATUS    RESTARTS   AGE     IP         NODE
 a      1/1     Running   0          10s     10.0.0.1   w1
 b      1/1     Running   0          10s     10.0.0.2   w1
@@ -174,14 +174,41 @@ a      0/1     Running   2          6m      10.0.0.5   w1
 b      0/1     Running   2          6m      10.0.0.6   w1
 ";
 
-    fn timelines(nodes: &str) -> Timelines {
-        let source = |name: &str, text: &str| Source {
+    /// `w1` listed Ready, then `turns` times NotReady, each but the last followed by
+    /// Ready again.
+    pub(crate) fn nodes(turns: usize) -> String {
+        let line = |status: &str| format!("w1     {status:<8}   <none>   9d    v1.28.2\n");
+        let mut text = String::from("NAME   STATUS     ROLES    AGE   VERSION\n");
+        text += &line("Ready");
+        for k in 0..turns {
+            text += &line("NotReady");
+            if k + 1 < turns {
+                text += &line("Ready");
+            }
+        }
+        text
+    }
+
+    /// The sources, nodes' first.
+    pub(crate) fn sources(turns: usize) -> Vec<crate::input::Source> {
+        let source = |name: &str, text: String| crate::input::Source {
             name: name.into(),
-            origin: Origin::Bytes(text.as_bytes().into()),
+            origin: crate::input::Origin::Bytes(text.into_bytes().into()),
         };
-        let mut ing =
-            crate::ingest::ingest(&[source("pods.log", PODS), source("nodes.log", nodes)])
-                .expect("ingests");
+        vec![
+            source("nodes.log", nodes(turns)),
+            source("pods.log", PODS.into()),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::sources;
+    use crate::timeline::{Interval, Timelines};
+
+    fn timelines(turns: usize) -> Timelines {
+        let mut ing = crate::ingest::ingest(&sources(turns)).expect("ingests");
         crate::timeline::build(&mut ing, Default::default())
     }
 
@@ -199,15 +226,7 @@ b      0/1     Running   2          6m      10.0.0.6   w1
     /// second within seconds of the pods' second marks (AGE 5m), not of the first.
     #[test]
     fn each_notready_line_is_placed_by_its_own_marks() {
-        let t = timelines(
-            "NAME   STATUS     ROLES    AGE   VERSION
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-",
-        );
+        let t = timelines(2);
         let placed = not_ready(&t);
         assert_eq!(placed.len(), 2);
         for p in &placed {
@@ -226,16 +245,7 @@ w1     Ready      <none>   9d    v1.28.2
     /// none is linked, and a warning says so.
     #[test]
     fn notready_lines_that_outnumber_the_marks_are_not_placed() {
-        let t = timelines(
-            "NAME   STATUS     ROLES    AGE   VERSION
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-w1     Ready      <none>   9d    v1.28.2
-w1     NotReady   <none>   9d    v1.28.2
-",
-        );
+        let t = timelines(3);
         assert!(
             t.warnings
                 .iter()
