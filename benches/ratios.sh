@@ -12,7 +12,7 @@ bin=target/release/watchtrail
 file="$dir/watchtrail-churn-$size.log"
 [ -s "$file" ] || "$bin" simulate --churn "$size" --seed 1 > "$file"
 # the hard case (WATCHTRAIL_SOAK=1): a chaos soak of the same size, 2,000 pods, one
-# failure per 100 KB
+# failure per 100 KB (and WATCHTRAIL_SOAK_NODES=1: with a nodes watch beside)
 soak="$dir/watchtrail-soak-$size"
 if [ -n "${WATCHTRAIL_SOAK:-}" ] && [ ! -s "$soak/pods.log" ]; then
     bytes=$(stat -c %s "$file")
@@ -57,6 +57,18 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
     awk -v awk_="$t_soak_awk" -v a1="$t_soak_analyze_1" 'BEGIN {
         printf "soak: awk / analyze (1 thread): %.4fx  (target >= 0.3x)\n", awk_ / a1
     }'
+    # the same soak with a nodes watch beside (WATCHTRAIL_SOAK_NODES=1): its pods'
+    # lines are the same, nodes.log is new
+    nodes="$dir/watchtrail-soak-nodes-$size"
+    if [ -n "${WATCHTRAIL_SOAK_NODES:-}" ]; then
+        if [ ! -s "$nodes/nodes.log" ]; then
+            bytes=$(stat -c %s "$file")
+            "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
+                --node-stream -o "$nodes"
+        fi
+        echo "soak with a nodes watch: $nodes ($(wc -l < "$nodes/nodes.log") node lines)"
+        measure "soak_nodes_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$nodes"
+    fi
 fi
 echo
 awk -v wc="$t_wc" -v awk_="$t_awk" -v a1="$t_analyze_1" -v aa="$t_analyze_all" 'BEGIN {
