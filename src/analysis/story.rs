@@ -230,16 +230,20 @@ pub(super) fn pod_story(
     });
     let deleted_by = deleted_by(pod, evicted_at);
     let in_place = not_replaced(t, pod, back_ready, deleted_by);
-    // A pod deleted before the failure's line (by hand, a rollout) had its replacement
-    // made then (FORMAT.md §4.8), before the failure: a pod of its owner created after
-    // is another's (a sibling's evicted by this failure took its replacement, and was
-    // left the replacement of a later failure elsewhere).
+    // A pod deleted before the failure (by hand, a rollout) had its replacement made
+    // then (FORMAT.md §4.8): a pod of its owner created after is another's (a sibling's
+    // evicted by this failure took its replacement, and was left the replacement of a
+    // later failure elsewhere). Before: printed before the failure's line in one file,
+    // or proven before it (the failure a node's NotReady line in another file).
     let deleted_before = evicted_at.is_none()
         && pod
             .states
             .iter()
             .find(|s| meaning(s) == PodMeaning::Deleting)
-            .is_some_and(|s| printed_before(s, fphase));
+            .is_some_and(|s| {
+                printed_before(s, fphase)
+                    || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
+            });
     let candidates = if in_place || deleted_before {
         Vec::new()
     } else {

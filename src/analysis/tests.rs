@@ -11,6 +11,11 @@ use crate::timeline::LinkOptions;
 /// by the simulator's tabwriter (kubectl ≥ 1.14: the header and first row one flush,
 /// each later event its own with remembered widths).
 fn watch(rows: &[[&str; 7]]) -> Analysis {
+    watch_with(rows, &[])
+}
+
+/// [`watch`], with other sources beside it (`(name, text)`).
+fn watch_with(rows: &[[&str; 7]], others: &[(&str, &str)]) -> Analysis {
     let row = |r: &[&str; 7]| -> Vec<String> {
         r.iter()
             .chain(&["<none>", "<none>"])
@@ -22,11 +27,17 @@ fn watch(rows: &[[&str; 7]]) -> Analysis {
     let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
     let mut text = layout_watch(Era::Remember, &initial, &events).join("\n");
     text.push('\n');
-    let source = Source {
-        name: "pods.log".into(),
-        origin: Origin::Bytes(text.into_bytes().into()),
+    let source = |name: &str, text: Vec<u8>| Source {
+        name: name.into(),
+        origin: Origin::Bytes(text.into()),
     };
-    let mut ing = crate::ingest::ingest(&[source]).unwrap();
+    let mut sources = vec![source("pods.log", text.into_bytes())];
+    sources.extend(
+        others
+            .iter()
+            .map(|(name, text)| source(name, text.as_bytes().to_vec())),
+    );
+    let mut ing = crate::ingest::ingest(&sources).unwrap();
     let t = crate::timeline::build(&mut ing, LinkOptions::default());
     analyze("test", &ing, t)
 }
@@ -408,16 +419,30 @@ fn a_node_stream_that_cannot_be_placed_is_read_as_none() {
 
 /// A pod deleted by hand before the failure's line had its replacement made then: a
 /// pod of its owner created after the failure is its sibling's, evicted by the
-/// failure, not its own (each deletion gets one new pod, FORMAT.md §4.8).
+/// failure, not its own (each deletion gets one new pod, FORMAT.md §4.8). Pods only
+/// (the deletion printed before the failure's line) and with a nodes watch beside
+/// (the failure a NotReady line in another file: the deletion proven before it).
 #[test]
 fn a_pod_deleted_before_the_failure_does_not_take_a_siblings_replacement() {
+    let nodes = "\
+NAME     STATUS     ROLES    AGE   VERSION
+node-a   Ready      <none>   9d    v1.28.2
+node-b   Ready      <none>   9d    v1.28.2
+node-a   NotReady   <none>   9d    v1.28.2
+";
+    for others in [&[][..], &[("nodes.log", nodes)][..]] {
+        deleted_before_the_failure(others);
+    }
+}
+
+fn deleted_before_the_failure(others: &[(&str, &str)]) {
     const A: &str = "web-7d9f8b6c4-b2c4d";
     const B: &str = "web-7d9f8b6c4-f5g6h";
     const A2: &str = "web-7d9f8b6c4-j7k8l";
     const B2: &str = "web-7d9f8b6c4-m9n2p";
     let row =
         |n: &'static str, ready, status, age, ip, node| [n, ready, status, "0", age, ip, node];
-    let a = watch(&[
+    let rows = [
         row(A, "1/1", "Running", "5m", "10.244.1.5", "node-a"),
         row(B, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
         // A deleted by hand; its replacement at once.
@@ -434,7 +459,8 @@ fn a_pod_deleted_before_the_failure_does_not_take_a_siblings_replacement() {
         row(B2, "0/1", "Pending", "0s", "<none>", "<none>"),
         row(B2, "0/1", "Pending", "0s", "<none>", "node-b"),
         row(B2, "1/1", "Running", "12s", "10.244.2.8", "node-b"),
-    ]);
+    ];
+    let a = watch_with(&rows, others);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
     let pods = &a.incidents[0].pods;
     let outcome = |name: &str| pods.iter().find(|p| p.name == name);
