@@ -102,7 +102,7 @@ impl Phase {
 
 /// Whether interval `a` lies earlier than `b`: proven by the bounds, else by their
 /// middles.
-pub(super) fn earlier(a: &Interval, b: &Interval) -> bool {
+fn earlier(a: &Interval, b: &Interval) -> bool {
     if a.max_ms < b.min_ms {
         return true;
     }
