@@ -12,6 +12,9 @@
 //! kubelet`, `date`…) count, with their arguments checked, so prose that happens to
 //! start with "reboot" stays prose.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use super::prompt::Strength;
 use super::shell::{self, Line};
 use super::vocab;
@@ -55,15 +58,23 @@ pub fn recognise(text: &str, prompt: Option<Strength>) -> Option<Recognised> {
     })
 }
 
+/// The names a command may begin with: kubectl's, the shell commands', the aliases'
+/// and the distributions' wrappers, as one set (asked for nearly every row of a big
+/// transcript: a row's first word is checked against it).
+static COMMAND_NAMES: LazyLock<HashSet<&'static str, foldhash::fast::RandomState>> =
+    LazyLock::new(|| {
+        let wrappers = ["get", "microk8s", "k3s", "k0s", "minikube"];
+        (vocab::KUBECTL_NAMES.iter().copied())
+            .chain(vocab::SHELL_COMMANDS.iter().copied())
+            .chain(vocab::ALIASES.iter().map(|(a, _)| *a))
+            .chain(wrappers)
+            .collect()
+    });
+
 /// A first word that may begin a command with no prompt before it.
 pub(crate) fn could_start(word: &str) -> bool {
     let name = base(word);
-    vocab::KUBECTL_NAMES.contains(&name)
-        || vocab::SHELL_COMMANDS.contains(&name)
-        || vocab::ALIASES.iter().any(|(a, _)| *a == name)
-        || matches!(name, "get" | "microk8s" | "k3s" | "k0s" | "minikube")
-        || word.contains('=')
-        || name.ends_with(".exe")
+    COMMAND_NAMES.contains(name) || word.contains('=') || name.ends_with(".exe")
 }
 
 /// `watch -n 1 'kubectl get pods | grep web'`: a command quoted as one word after a

@@ -113,7 +113,7 @@ fn is_plain_row(text: &str) -> bool {
     if !b.first().is_some_and(u8::is_ascii_lowercase) {
         return false;
     }
-    let first_word_end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
+    let first_word_end = memchr::memchr(b' ', b).unwrap_or(b.len());
     let first_word = &b[..first_word_end];
     if !first_word
         .iter()
@@ -125,27 +125,46 @@ fn is_plain_row(text: &str) -> bool {
     if first_word.len() == 3 && first_word.iter().all(u8::is_ascii_lowercase) {
         return false;
     }
-    let mut i = first_word_end;
-    while i < b.len() {
-        match b[i] {
-            b'$' | b'#' | b'%' | b'&' | b'`' | b'~' | b'^' => return false,
-            b'<' => {
-                let rest = &b[i + 1..];
-                if !(rest.starts_with(b"none>")
-                    || rest.starts_with(b"invalid>")
-                    || rest.starts_with(b"unknown>"))
-                {
-                    return false;
-                }
-            }
-            0x20..=0x7e => {}
-            _ => return false,
-        }
-        i += 1;
+    let rest = &b[first_word_end..];
+    // One pass over the bytes for anything but plain printable ASCII (a table of
+    // the bytes that stop a row: no early exit, so the loop stays tight), then the
+    // few `<` checked one by one.
+    if rest
+        .iter()
+        .fold(false, |bad, &c| bad | NOT_IN_PLAIN_ROW[c as usize])
+    {
+        return false;
+    }
+    let kubectl_placeholder = |after: &[u8]| {
+        after.starts_with(b"none>")
+            || after.starts_with(b"invalid>")
+            || after.starts_with(b"unknown>")
+    };
+    if !memchr::memchr_iter(b'<', rest).all(|i| kubectl_placeholder(&rest[i + 1..])) {
+        return false;
     }
     // Only now the (rarer) look-up: `kubectl ...`, `watch ...`, aliases.
     !command::could_start(std::str::from_utf8(first_word).unwrap_or(""))
 }
+
+/// The bytes that stop a line from being a plain row ([`is_plain_row`]): any but
+/// printable ASCII, and the characters that start a prompt sigil, markup, an entity or
+/// an annotation.
+static NOT_IN_PLAIN_ROW: [bool; 256] = {
+    let mut t = [true; 256];
+    let mut c = 0x20;
+    while c <= 0x7e {
+        t[c] = false;
+        c += 1;
+    }
+    let stops = b"$#%&`~^";
+    let mut i = 0;
+    while i < stops.len() {
+        t[stops[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
 
 fn join(notes: Vec<String>) -> Option<String> {
     (!notes.is_empty()).then(|| notes.join("; "))

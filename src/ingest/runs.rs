@@ -23,7 +23,9 @@ pub const RUN_HEAD: usize = 8;
 pub(super) struct RunFolder {
     /// Per object and stream (by hash): the slots of its current run's kept lines
     /// and how many lines the run has had.
-    last: std::collections::HashMap<u64, Run>,
+    last: std::collections::HashMap<u64, Run, foldhash::fast::RandomState>,
+    /// The seed of the objects' keys ([`key_hash`]).
+    seed: foldhash::fast::RandomState,
     /// Whether to fold at all.
     fold: bool,
     /// Whether the budget ran out: from then on no line starts a run or adds to a
@@ -54,6 +56,7 @@ impl RunFolder {
     pub(super) fn new(fold: bool) -> RunFolder {
         RunFolder {
             last: Default::default(),
+            seed: Default::default(),
             fold,
             spent: false,
         }
@@ -67,7 +70,7 @@ impl RunFolder {
         o: Observation,
         limit: usize,
     ) -> Added {
-        let key = key_hash(&o);
+        let key = key_hash(&self.seed, &o);
         let continues = self.fold
             && self.last.get(&key).is_some_and(|run| {
                 run.slots
@@ -126,7 +129,7 @@ impl RunFolder {
         if slot == from {
             return;
         }
-        if let Some(run) = self.last.get_mut(&key_hash(&obs[slot])) {
+        if let Some(run) = self.last.get_mut(&key_hash(&self.seed, &obs[slot])) {
             for s in run.slots.iter_mut().filter(|s| **s == from) {
                 *s = slot;
             }
@@ -134,11 +137,12 @@ impl RunFolder {
     }
 }
 
-fn key_hash(o: &Observation) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (o.stream, &o.kind, &o.namespace, o.name()).hash(&mut h);
-    h.finish()
+/// An object's key in its stream, hashed with the folder's seed (random per folder, so
+/// that no input can be made to collide): a collision would join two objects' runs,
+/// and 64 bits make one unlikely even among millions of objects.
+fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation) -> u64 {
+    use std::hash::BuildHasher;
+    seed.hash_one((o.stream, &o.kind, &o.namespace, o.name()))
 }
 
 /// Whether `next` repeats `prev`'s state: same object and stream, same state cells,
