@@ -24,6 +24,13 @@ pub type Text = compact_str::CompactString;
 
 pub use pipeline::{analyze, analyze_timelines, ingest, timeline, Options};
 
+/// A hash map keyed by what a transcript holds (names, keys of objects): foldhash,
+/// seeded per map (several times faster than SipHash on short keys, and still not
+/// predictable from the input, so no transcript can be made to collide).
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+/// A hash set, as [`HashMap`].
+pub(crate) type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
+
 pub mod analysis;
 pub mod app;
 pub mod capture;

@@ -12,7 +12,7 @@
 //! `ShortHumanDuration` keeps the Human reading for those first rows — a pre-1.12
 //! server is rare, and the choice is recorded per observation in `age.formatter`.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use serde::{Serialize, Serializer};

@@ -8,7 +8,7 @@
 //! w1`). Each node gets its failures from the strongest kind that shows one; a
 //! weaker kind adds an incident only for a node no stronger one names.
 
-use std::collections::HashSet;
+use crate::HashSet;
 
 use super::incident::{ev, Failure, Phase};
 use super::pods::{meaning, PodNodes};

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use std::collections::HashSet;
+use crate::HashSet;
 
 use super::failures;
 use super::metrics::{self, Metrics};
@@ -500,7 +500,7 @@ fn stories(
 ) -> Stories {
     let fresh = fresh_by_owner(t, pods, affected, f.earliest());
     let few = affected.len() <= 100 && t.is_small();
-    let mut used: HashSet<(ObjectKey, u32)> = HashSet::new();
+    let mut used: HashSet<(ObjectKey, u32)> = HashSet::default();
     let mut all = Stories::default();
     for pod in affected {
         let story = pod_story(t, pod, on, f, &fresh, &mut used, few);

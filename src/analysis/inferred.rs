@@ -1,6 +1,6 @@
 //! Node failures read from pods and owners alone, when the capture has no node stream.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
 use super::pods::{eviction_kind, healthy, kubelet_written, EvictionKind};
@@ -124,7 +124,7 @@ fn pod_marks<'a>(
 /// A node's marks in line order, grouped into failures; each failure told by the
 /// first of its marks found (the first pod's, as before there could be several).
 fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
-    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, m) in marks.iter().enumerate() {
         by_node.entry(m.node).or_default().push(i);
     }
@@ -301,7 +301,7 @@ struct Created<'a> {
 
 impl<'a> NewTemplates<'a> {
     fn of(t: &'a Timelines) -> NewTemplates<'a> {
-        let mut by_deployment: HashMap<_, Created> = HashMap::new();
+        let mut by_deployment: HashMap<_, Created> = HashMap::default();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
                 continue;
@@ -378,8 +378,8 @@ struct KubeletWrites<'a> {
 
 impl<'a> KubeletWrites<'a> {
     fn of(t: &'a Timelines) -> KubeletWrites<'a> {
-        let mut lines: HashMap<_, Vec<u64>> = HashMap::new();
-        let mut not_restarts: HashMap<_, Vec<u64>> = HashMap::new();
+        let mut lines: HashMap<_, Vec<u64>> = HashMap::default();
+        let mut not_restarts: HashMap<_, Vec<u64>> = HashMap::default();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             for w in pod.states.windows(2) {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
@@ -440,7 +440,7 @@ struct Peers<'a> {
 
 impl<'a> Peers<'a> {
     fn of(t: &'a Timelines) -> Peers<'a> {
-        let mut states: HashMap<_, Vec<(u64, u64)>> = HashMap::new();
+        let mut states: HashMap<_, Vec<(u64, u64)>> = HashMap::default();
         let pods = t.objects.iter().filter(|o| {
             o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
         });

@@ -4,7 +4,7 @@
 //! are asked of these, found by lookups, not of every pod of the capture, and a node
 //! that fails five times gives five incidents that each end where the next begins.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
@@ -67,9 +67,9 @@ impl<'a> PodIndex<'a> {
         pods: &[&'a ObjectTimeline],
         nodes: &'a PodNodes,
     ) -> PodIndex<'a> {
-        let mut by_node: HashMap<&str, NodePods> = HashMap::new();
+        let mut by_node: HashMap<&str, NodePods> = HashMap::default();
         let mut by_created = Vec::with_capacity(pods.len());
-        let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         let place = |i: usize| u32::try_from(i).expect("fewer than 2^32 pods and states");
         let (origin, end) = t.span().unwrap_or((0, 0));
         let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
@@ -97,7 +97,8 @@ impl<'a> PodIndex<'a> {
             by_created.push((c, 0, i));
         }
         let line = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize].lines[0];
-        let mut kubelet_reach = HashMap::with_capacity(kubelet.len());
+        let mut kubelet_reach =
+            HashMap::with_capacity_and_hasher(kubelet.len(), Default::default());
         for (&n, v) in kubelet.iter_mut() {
             v.sort_by(|a, b| {
                 let (a, b) = (line(a), line(b));
@@ -331,7 +332,7 @@ fn cut_at(
 /// For each failure, the next failure of the same node (its earliest point): where
 /// the incident's pods are cut.
 pub(super) fn next_failures(t: &Timelines, failures: &[Failure]) -> Vec<Option<Point>> {
-    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, f) in failures.iter().enumerate() {
         if f.node != UNNAMED_NODE {
             by_node.entry(&f.node).or_default().push(i);

@@ -3,7 +3,7 @@
 //! which owner its name gives when no workload table is printed. The words
 //! themselves are decided in [`crate::kube`].
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -151,8 +151,8 @@ pub(super) struct PodNodes {
 
 impl PodNodes {
     pub(super) fn new(t: &Timelines) -> PodNodes {
-        let mut known: HashSet<&str> = HashSet::new();
-        let mut not_ready: HashSet<&str> = HashSet::new();
+        let mut known: HashSet<&str> = HashSet::default();
+        let mut not_ready: HashSet<&str> = HashSet::default();
         for o in t
             .objects
             .iter()
@@ -182,7 +182,7 @@ impl PodNodes {
         };
         let single_node = only(&known);
         let only_down = only(&not_ready);
-        let mut by_pod = HashMap::new();
+        let mut by_pod = HashMap::default();
         for p in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             if printed_node(p).is_some() {
                 continue;

@@ -1,7 +1,7 @@
 //! One pod's story in an incident: whether and how it was evicted, whether its
 //! kubelet came back and it serves again in place, or which pod replaced it.
 
-use std::collections::{HashMap, HashSet};
+use crate::{HashMap, HashSet};
 
 use super::failures::UNNAMED_NODE;
 use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
@@ -118,7 +118,7 @@ pub(super) fn fresh_by_owner<'a>(
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners).
     let owners: HashSet<OwnerOf> = affected.iter().filter_map(|a| owner_of(a)).collect();
-    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::new();
+    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::default();
     for q in pods {
         if !owner_of(q).is_some_and(|o| owners.contains(&o)) {
             continue;

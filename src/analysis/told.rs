@@ -5,7 +5,7 @@
 //! Used where the pod rows do not show a phase themselves: a capture of
 //! `kubectl get events` alone, or listings without the replacement.
 
-use std::collections::HashSet;
+use crate::HashSet;
 
 use super::incident::{ev, Phase};
 use crate::kube::events::scheduled_to;

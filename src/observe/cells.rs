@@ -1,6 +1,6 @@
 //! A row's cells with their headers, and their JSON form (one key a header).
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use super::LineText;
@@ -116,7 +116,7 @@ fn cells_in_order<S: Serializer>(cells: &Cells, s: S) -> Result<S::Ok, S::Error>
     // row, a map for a wide one (a scan there made a row quadratic in its columns).
     let many = cells.len() > 16;
     let mut few: Vec<(&str, usize)> = Vec::new();
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize> = HashMap::default();
     for (k, v) in cells.iter() {
         #[cfg(test)]
         STEPS.with(|s| s.set(s.get() + 1 + if many { 0 } else { few.len() as u64 }));

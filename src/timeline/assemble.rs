@@ -4,7 +4,7 @@
 //! filled in once every point has its interval. An object seen in several streams
 //! waits for the times, which put its lines in order.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use super::build::age_window;
@@ -196,8 +196,8 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
 /// print the same `<none>`s, a few statuses, a pod's own IP and node.
 #[derive(Default)]
 struct Interner {
-    cells: std::collections::HashSet<OtherCells>,
-    values: std::collections::HashSet<Arc<str>>,
+    cells: crate::HashSet<OtherCells>,
+    values: crate::HashSet<Arc<str>>,
 }
 
 /// A state's other cells, shared between the states that print the same.
@@ -227,7 +227,7 @@ impl Interner {
 /// linked), in order of first track.
 fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::new();
+    let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::default();
     for (t, tr) in tracks.iter().enumerate() {
         let k = (tr.key.clone(), tr.incarnation);
         match index.get(&k) {
@@ -445,7 +445,7 @@ fn new_state(
 /// Each stream's end: its last line (a watch stopped by `^C` or the next prompt
 /// prints nothing more, so its time is the latest the stream is known to have run).
 fn stream_ends(obs: &[Observation], points: &[Point]) -> HashMap<u32, Point> {
-    let mut last: HashMap<u32, usize> = HashMap::new();
+    let mut last: HashMap<u32, usize> = HashMap::default();
     for (i, o) in obs.iter().enumerate() {
         let e = last.entry(o.stream).or_insert(i);
         if obs[*e].seq < o.seq {

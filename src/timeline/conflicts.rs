@@ -97,7 +97,7 @@ impl<'a> Resolver<'a> {
     /// The dropped constraint's lines, then the cycle's others (a cycle through a long
     /// stream can hold thousands: a few are named, the rest counted).
     fn cycle_lines(&self, dropped: ConstraintId, conflict: &Conflict) -> String {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = crate::HashSet::default();
         let lines: Vec<usize> = self
             .constraints
             .obs(dropped)

@@ -75,8 +75,7 @@ fn step() {
 /// every workload for every pod.
 pub fn assign_owners(tracks: &mut [Track]) {
     type Key<'a> = (Option<&'a str>, &'a str);
-    let mut by_name: std::collections::HashMap<Key<'_>, Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut by_name: crate::HashMap<Key<'_>, Vec<usize>> = crate::HashMap::default();
     for (w, t) in tracks.iter().enumerate() {
         if t.key.kind.is_workload() {
             let key = (t.key.namespace.as_deref(), &*t.key.name);
@@ -108,8 +107,8 @@ pub fn assign_owners(tracks: &mut [Track]) {
 /// For each track, the next track of the same object and incarnation in another
 /// stream (the one the same-object link joins it to), found in one pass per object.
 fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
-    let mut groups: std::collections::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
-        std::collections::HashMap::new();
+    let mut groups: crate::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
+        crate::HashMap::default();
     // Event rows named by their involved object are many events, not one object with
     // one creation time.
     for (i, t) in tracks.iter().enumerate() {

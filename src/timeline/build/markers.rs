@@ -1,7 +1,7 @@
 //! The markers between rows (date lines, shell commands) as points, each placed
 //! between the rows of its source around it and, with a time, on the wall clock.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use super::wall::Anchors;
@@ -23,7 +23,7 @@ pub(super) fn place(
     anchors: &mut Anchors,
 ) -> Vec<Command> {
     let obs = b.obs;
-    let mut by_source: HashMap<Arc<str>, Vec<usize>> = HashMap::new();
+    let mut by_source: HashMap<Arc<str>, Vec<usize>> = HashMap::default();
     for (i, o) in obs.iter().enumerate() {
         by_source.entry(o.source.clone()).or_default().push(i);
     }

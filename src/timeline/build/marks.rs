@@ -1,7 +1,7 @@
 //! Marks beside the rows: commands that act on nodes, and events, each a point of
 //! the network placed by the file's order or by its LAST SEEN.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use super::{Builder, Strength};

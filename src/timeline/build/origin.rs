@@ -27,7 +27,7 @@ pub(super) fn clock(
 ) -> Clock {
     // The lines of nodes that could not be placed against their pods' float free of
     // the clock: neither the reference nor t = 0.
-    let floating: std::collections::HashSet<usize> = tracks
+    let floating: crate::HashSet<usize> = tracks
         .iter()
         .filter(|t| {
             t.key.kind == crate::tables::ResourceKind::Node

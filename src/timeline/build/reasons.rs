@@ -2,7 +2,7 @@
 //! it, and for a soft link its report. Needed only to choose and name what goes when
 //! constraints contradict each other, and freed once the network is solved.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use super::Strength;
 use crate::timeline::stn::ConstraintId;

@@ -1,7 +1,7 @@
 //! The soft links between streams as constraints, and solving the network: a
 //! contradiction loses its weakest constraint, named in a warning.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::ops::Range;
 
 use super::{Builder, Reasons, Strength};
@@ -81,7 +81,7 @@ pub(super) fn solve(
 /// again (a 50 MB soak with a nodes watch: 18 s of settling); settled after it, each
 /// line is placed once, by links to rows already placed.
 fn time_order(n: usize, points: &[Point], tracks: &[Track], sources: &[Range<usize>]) -> Vec<u32> {
-    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::new();
+    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::default();
     for t in tracks {
         if let Some(&first) = t.obs.first() {
             created_before.entry(first).or_default().push(t.created);

@@ -1,7 +1,7 @@
 //! The streams of one experiment (the rows of one `kubectl get` command): line order
 //! within a stream, and the file's order of commands between the streams of a source.
 
-use std::collections::HashMap;
+use crate::HashMap;
 use std::sync::Arc;
 
 use super::{Builder, Strength};
@@ -18,7 +18,7 @@ pub(super) struct Streams {
 
 impl Streams {
     pub(super) fn of(obs: &[Observation]) -> Streams {
-        let mut rows: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut rows: HashMap<u32, Vec<usize>> = HashMap::default();
         for (i, o) in obs.iter().enumerate() {
             rows.entry(o.stream).or_default().push(i);
         }
@@ -35,7 +35,7 @@ fn is_listing(obs: &[Observation], rows: &[usize]) -> bool {
     match obs[rows[0]].listing {
         Some(listing) => listing,
         None => {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = crate::HashSet::default();
             rows.iter()
                 .all(|&i| obs[i].snapshot.is_none() && seen.insert((&obs[i].kind, obs[i].name())))
         }
@@ -69,7 +69,7 @@ pub(super) fn line_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
 pub(super) fn command_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
     let obs = b.obs;
     let by_stream = &streams.rows;
-    let mut by_source_streams: HashMap<&Arc<str>, Vec<u32>> = HashMap::new();
+    let mut by_source_streams: HashMap<&Arc<str>, Vec<u32>> = HashMap::default();
     for s in &streams.ids {
         let first = by_stream[s][0];
         by_source_streams

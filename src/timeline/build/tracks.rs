@@ -1,7 +1,7 @@
 //! Tracks: the lines of each object incarnation in each stream, with a creation point
 //! placed by the lines' AGE, owners by name, and restart points by RESTARTS `(X ago)`.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use super::streams::Streams;
 use super::{age_window, Builder, Strength};
@@ -32,8 +32,8 @@ fn stream_tracks(
     tracks: &mut Vec<Track>,
 ) {
     let obs = b.obs;
-    let mut current: HashMap<ObjectKey, usize> = HashMap::new();
-    let mut incarnations: HashMap<ObjectKey, u32> = HashMap::new();
+    let mut current: HashMap<ObjectKey, usize> = HashMap::default();
+    let mut incarnations: HashMap<ObjectKey, u32> = HashMap::default();
     for &i in rows {
         let key = ObjectKey::of(&obs[i]);
         let known = current.get(&key).copied().filter(|&t| {
@@ -74,8 +74,8 @@ fn stream_tracks(
 /// registered again). Tracks of one incarnation are later joined by the same-object
 /// link; different incarnations never are.
 fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]) {
-    let mut next: HashMap<ObjectKey, u32> = HashMap::new();
-    let mut last: HashMap<(ObjectKey, &str), usize> = HashMap::new();
+    let mut next: HashMap<ObjectKey, u32> = HashMap::default();
+    let mut last: HashMap<(ObjectKey, &str), usize> = HashMap::default();
     for t in 0..tracks.len() {
         let key = tracks[t].key.clone();
         let first = &obs[tracks[t].obs[0]];
@@ -105,7 +105,7 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
 fn restarts(b: &mut Builder, tracks: &[Track], points: &[Point]) {
     let obs = b.obs;
     for t in tracks {
-        let mut restart_points: HashMap<u32, Point> = HashMap::new();
+        let mut restart_points: HashMap<u32, Point> = HashMap::default();
         for &i in &t.obs {
             let Some(r) = &obs[i].restarts else { continue };
             let Some((lo, hi)) = r.last_ago.as_deref().and_then(age_window) else {

@@ -2,7 +2,7 @@
 //! standing for second 0 of its class's clock, and t = 0 read back as a wall-clock
 //! time.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use chrono::{Datelike, NaiveDate};
 

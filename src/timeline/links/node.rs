@@ -73,7 +73,7 @@ pub(super) fn node_links(
 ) {
     // The pod tracks by the nodes their lines name (once: a soak has thousands of
     // pod tracks and dozens of nodes).
-    let mut pods_on: std::collections::HashMap<&str, Vec<&Track>> = Default::default();
+    let mut pods_on: crate::HashMap<&str, Vec<&Track>> = Default::default();
     for t in tracks.iter().filter(|t| t.key.kind == ResourceKind::Pod) {
         let mut named: Vec<&str> = t.obs.iter().filter_map(|&i| obs[i].node()).collect();
         named.sort_unstable();
@@ -83,7 +83,7 @@ pub(super) fn node_links(
         }
     }
     // Owner lines already linked (one owner has many pods on the node).
-    let mut linked_drops: std::collections::HashSet<Point> = Default::default();
+    let mut linked_drops: crate::HashSet<Point> = Default::default();
     for node in tracks.iter().filter(|t| t.key.kind == ResourceKind::Node) {
         let pods_here = pods_on.get(&*node.key.name).map_or(&[][..], Vec::as_slice);
         let downs = NodeDown::all(obs, node);
@@ -131,7 +131,7 @@ fn not_ready_links(
     tracks: &[Track],
     pod: &Track,
     mark: NotReadyMark,
-    linked_drops: &mut std::collections::HashSet<Point>,
+    linked_drops: &mut crate::HashSet<Point>,
     links: &mut Vec<Link>,
 ) {
     let sec = 1000;

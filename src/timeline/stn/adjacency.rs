@@ -1,6 +1,6 @@
 //! The network's edges, laid out flat for the searches.
 
-use std::collections::HashMap;
+use crate::HashMap;
 
 use super::{Edge, Ms};
 
