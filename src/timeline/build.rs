@@ -31,6 +31,10 @@ pub(super) enum Strength {
     /// shell. The weakest: a pasted page may join screens of two terminals, or the
     /// `date` lines of another run, out of order.
     Sequence,
+    /// A watch's initial list printed at one instant: the list is recognised by its
+    /// order (`streams::initial_list_len`), so a first watch event may be taken for
+    /// its last row; such an event's AGE overrules it.
+    InitialList,
     /// A soft link between streams, by its rank.
     Link(u8),
     /// RESTARTS `(X ago)`: measured on the node's clock.
@@ -49,6 +53,7 @@ impl Strength {
         match self {
             Strength::Link(_) => "link",
             Strength::Sequence => "order of commands in the file",
+            Strength::InitialList => "a watch's initial list printed at once",
             Strength::RestartAgo => "RESTARTS (X ago)",
             Strength::Age => "AGE",
             Strength::Wall => "timestamp",
@@ -279,6 +284,33 @@ mod tests {
             "{}",
             w[0]
         );
+    }
+
+    /// The last line's latest time, in a watch whose first three lines are `first`.
+    fn last_line_latest(first: &str) -> Ms {
+        let text = format!(
+            "NAME   READY   STATUS    RESTARTS   AGE\n{first}c      0/1     Running   1          25m\n"
+        );
+        let t = timelines_of(text.into_bytes());
+        let c = t.objects.iter().find(|o| o.key.name == "c").unwrap();
+        c.states.last().unwrap().from.max_ms
+    }
+
+    /// A watch opens with its initial list, printed at once in the apiserver's order:
+    /// c's second line is then at most 6 minutes after t = 0 (its AGE went from
+    /// [20m, 21m) to [25m, 26m)). Without it nothing bounds that line from above: every
+    /// listed pod is seen once, and AGE links only lines of one pod.
+    #[test]
+    fn a_watch_opening_with_its_list_in_name_order_bounds_later_lines() {
+        let sorted = "a      1/1     Running   0          5h\n\
+                      b      1/1     Running   0          3h\n\
+                      c      1/1     Running   0          20m\n";
+        assert!(last_line_latest(sorted) <= 6 * 60_000 + 1000);
+        // Out of name order the rows are watch events, each printed when it came.
+        let unsorted = "b      1/1     Running   0          3h\n\
+                        a      1/1     Running   0          5h\n\
+                        c      1/1     Running   0          20m\n";
+        assert_eq!(last_line_latest(unsorted), Interval::UNKNOWN.max_ms);
     }
 
     /// A watch whose rows are shuffled contradicts itself everywhere: past the rounds

@@ -42,12 +42,55 @@ fn is_listing(obs: &[Observation], rows: &[usize]) -> bool {
     }
 }
 
+/// How many rows a watch stream opens with that are its initial list: `kubectl get
+/// -w` prints the LIST first, in one flush (FORMAT.md §3.1), and the apiserver lists
+/// in storage-key order, by namespace and name; every watch event after it is printed
+/// as it comes, in no such order. So the list is the leading rows that each name a new
+/// object in ascending order — at least [`INITIAL_LIST_MIN`] of them, or none (a
+/// watch event that happens to sort after the list's last row is taken for part of it
+/// only if it is the first event; its AGE can then overrule it, see
+/// [`Strength::InitialList`]).
+fn initial_list_len(obs: &[Observation], rows: &[usize]) -> usize {
+    let key = |i: usize| (obs[i].namespace.as_deref().unwrap_or(""), obs[i].name());
+    let ascending = rows
+        .windows(2)
+        .take_while(|w| key(w[0]) < key(w[1]))
+        .count()
+        + 1;
+    let n = ascending.min(rows.len());
+    if n >= INITIAL_LIST_MIN && obs[rows[0]].snapshot.is_none() {
+        n
+    } else {
+        0
+    }
+}
+
+/// Fewest rows read as a watch's initial list ([`initial_list_len`]): two rows in
+/// ascending order may be a one-pod list and an event.
+const INITIAL_LIST_MIN: usize = 3;
+
 /// Line order within each stream; rows of a watch screen or a listing are printed at
-/// one instant (within the second).
+/// one instant (within the second), and so are the rows of a watch's initial list:
+/// each within a second of its first row. Without that, a watch whose first lines are
+/// old pods bounds no later line from above (AGE bounds a line only against other
+/// lines of its own pod, and the list's rows are each a pod's only link to t = 0).
 pub(super) fn line_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
     let obs = b.obs;
     for s in &streams.ids {
         let listing = is_listing(obs, &streams.rows[s]);
+        if !listing {
+            let rows = &streams.rows[s];
+            for &r in rows.iter().take(initial_list_len(obs, rows)).skip(1) {
+                b.add(
+                    points[rows[0]],
+                    points[r],
+                    0,
+                    1000,
+                    Strength::InitialList,
+                    &[rows[0], r],
+                );
+            }
+        }
         for w in streams.rows[s].windows(2) {
             let (p, q) = (&obs[w[0]], &obs[w[1]]);
             let one_instant = (p.snapshot.is_some() && p.snapshot == q.snapshot) || listing;
