@@ -101,7 +101,9 @@ fn pod_marks<'a>(
                 Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string())),
                 None => pod.states.get(i + 1).and_then(|next| {
                     let touch = the_mark(s, next)?;
-                    if !left_by_a_lost_node(s, next) || vetoes.veto(pod, node, touch, s, next) {
+                    let lost = left_by_a_lost_node(s, next)
+                        || rebooted_through(s, next, pod.states.get(i + 2));
+                    if !lost || vetoes.veto(pod, node, touch, s, next) {
                         return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
@@ -277,6 +279,22 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
     let same_node = next.node.is_some() && next.node == prev.node;
     let unknown = next.status.as_deref() == Some("Unknown");
     same_node && (unknown || new_sandbox(prev, next))
+}
+
+/// Whether `next`, after a healthy `prev`, is what a rebooted node's kubelet prints
+/// first for a container its runtime lost, on the old sandbox — `ContainerStatusUnknown`,
+/// `Error`, `Completed` or any other state that is not running, same node and IP
+/// (FORMAT.md §4.7) — with the restart on a new sandbox right `after` it. A crashed
+/// container restarts on its old sandbox (same IP): not this.
+fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
+    let on_node = |s: &State| s.node.is_some() && s.node == prev.node;
+    let Some(after) = after else { return false };
+    on_node(next)
+        && on_node(after)
+        && !healthy(next)
+        && next.status.as_deref() != Some("Running")
+        && next.ip == prev.ip
+        && new_sandbox(prev, after)
 }
 
 /// A new sandbox: the IP changed as the restart count went up.

@@ -113,6 +113,51 @@ fn a_touch_then_a_new_sandbox_on_the_same_node_is_a_node_failure() {
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
 
+/// A rebooted node's kubelet may first print what the runtime lost, on the old sandbox,
+/// and only then the restart on a new one (FORMAT.md §4.7): the touch before it is
+/// the node controller's mark all the same.
+#[test]
+fn a_touch_then_a_lost_container_then_a_new_sandbox_is_a_node_failure() {
+    for status in ["ContainerStatusUnknown", "Error", "Completed"] {
+        let a = watch(&[
+            RUNNING,
+            TOUCHED,
+            [POD, "0/1", status, "0", "9m", "10.244.1.5", "node-a"],
+            [
+                POD,
+                "0/1",
+                "Running",
+                "1 (5s ago)",
+                "9m",
+                "10.244.1.9",
+                "node-a",
+            ],
+        ]);
+        assert_eq!(a.incidents.len(), 1, "{status}: {:?}", a.warnings);
+        assert_eq!(a.incidents[0].scenario, Scenario::InPlace, "{status}");
+    }
+}
+
+/// The same on the old sandbox is a container that crashed and restarted.
+#[test]
+fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() {
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        [POD, "0/1", "Error", "0", "9m", "10.244.1.5", "node-a"],
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (5s ago)",
+            "9m",
+            "10.244.1.5",
+            "node-a",
+        ],
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
 #[test]
 fn a_restart_without_a_touch_is_no_node_failure() {
     let a = watch(&[
