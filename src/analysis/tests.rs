@@ -211,6 +211,23 @@ fn a_touch_then_eviction_with_the_node_s_other_pods_evicted_too_is_a_node_failur
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
 
+/// A DaemonSet's pod tolerates the lost node's taints and is never evicted: its
+/// living on says nothing about its Deployment neighbours' eviction. (Its name's last
+/// word, `exporter`, is no pod-template hash.)
+#[test]
+fn a_daemonset_pod_living_on_does_not_make_an_eviction_a_single_deletion() {
+    const DAEMON: &str = "node-exporter-kq8rq";
+    let a = watch(&[
+        RUNNING,
+        pod(DAEMON, "1/1", "Running", "5m", "10.244.1.7", "node-a"),
+        TOUCHED,
+        pod(DAEMON, "1/1", "Running", "6m", "10.244.1.7", "node-a"),
+        TERMINATING,
+        pod(DAEMON, "1/1", "Running", "12m", "10.244.1.7", "node-a"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+}
+
 #[test]
 fn a_pod_deleted_while_another_on_its_node_runs_on_is_no_node_failure() {
     // The taint manager evicts every pod of a lost node at once: a neighbour that

@@ -118,14 +118,15 @@ pub fn owns(owner: &ResourceKind, owner_name: &str, pod: &str) -> bool {
 }
 
 /// A Deployment pod's name split as `<deployment>-<pod-template-hash>-<random>`,
-/// by the same rule as [`owns`]. Pods of one Deployment with different hashes come
-/// from different templates (a rollout).
+/// by the rule of [`owner_from_name`]: the hash in the alphabet kubectl's encoder
+/// leaves (`node-exporter-kq8rq` is a DaemonSet's pod, not a Deployment `node`'s of
+/// template `exporter`). Pods of one Deployment with different hashes come from
+/// different templates (a rollout).
 pub fn deployment_template(pod: &str) -> Option<(&str, &str)> {
-    let (rest, rand) = pod.rsplit_once('-')?;
-    let (deployment, hash) = rest.rsplit_once('-')?;
-    (!deployment.is_empty() && owns(&ResourceKind::Deployment, deployment, pod))
-        .then_some((deployment, hash))
-        .filter(|_| rand.len() == 5)
+    match owner_from_name(pod) {
+        OwnerGuess::Deployment { deployment, hash } => Some((deployment, hash)),
+        _ => None,
+    }
 }
 
 /// A static (mirror) pod's name ends with its node's name: `etcd-node-2` on `node-2`.
@@ -138,6 +139,18 @@ pub fn is_static_pod_of(pod: &str, node: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A DaemonSet pod's name has a word before its suffix too, but not one the
+    /// template-hash encoder could write.
+    #[test]
+    fn a_daemonset_pod_is_no_deployment_template() {
+        assert_eq!(deployment_template("node-exporter-kq8rq"), None);
+        assert_eq!(deployment_template("kube-proxy-ntbvj"), None);
+        assert_eq!(
+            deployment_template("web-7d9f8b6c4-x2x9q"),
+            Some(("web", "7d9f8b6c4"))
+        );
+    }
 
     /// Names from real transcripts of every era, with the owner each says.
     #[test]
