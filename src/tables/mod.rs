@@ -294,7 +294,14 @@ impl Tabler {
         let line = cl.line;
         let mut schema = schema_from_header(&h, self.get.as_ref());
         apply_label_columns(&mut schema, self.get.as_ref());
+        // The same header again continues the stream only before its rows: kubectl
+        // prints a watch's header once (FORMAT.md §3.3), so the same header after rows
+        // is a watch started again (a loop, or a watch the apiserver closed after
+        // 30–60 min, §3.1) whose initial list re-lists every object — no event of
+        // the old watch. (kubectl ≈1.5 repeated its header: one row a stream then,
+        // each read as a listing.)
         let continues = self.stream.is_some()
+            && self.seq < REPEATED_HEADER_ROWS
             && self
                 .schema
                 .as_ref()
@@ -403,6 +410,11 @@ fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
     let kind = command_kind(get)?;
     schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
 }
+
+/// Rows of a stream after which its header printed again starts a new one (see
+/// `Tabler::header`): a header printed twice in a row, or a header, a row and a
+/// header (kubectl ≈1.5), continue it.
+const REPEATED_HEADER_ROWS: u32 = 2;
 
 #[cfg(test)]
 mod tests;

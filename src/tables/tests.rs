@@ -183,3 +183,23 @@ pod/web-0
         }
     }
 }
+
+/// kubectl prints a watch's header once: the same header after rows is a watch
+/// started again, whose re-listed rows are no events of the first. A header printed
+/// twice before any row, or after one row (kubectl ≈1.5), continues the stream.
+#[test]
+fn the_same_header_after_rows_starts_a_new_stream() {
+    const H: &str = "NAME    READY   STATUS    RESTARTS   AGE\n";
+    let restarted = format!(
+        "{H}a       1/1     Running   0          5m\nb       1/1     Running   0          5m\n\
+         {H}a       1/1     Running   0          9m\nb       1/1     Running   0          9m\n"
+    );
+    let r = rows(&restarted);
+    assert_eq!(r.len(), 4);
+    assert_eq!(r[0].stream, r[1].stream);
+    assert_ne!(r[1].stream, r[2].stream);
+    assert_eq!((r[2].stream, r[2].seq), (r[3].stream, 0));
+    let repeated = format!("{H}{H}a       1/1     Running   0          5m\n{H}b       1/1     Running   0          5m\n");
+    let r = rows(&repeated);
+    assert_eq!(r[0].stream, r[1].stream);
+}
