@@ -3,7 +3,8 @@
 use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
-use super::pods::{eviction_kind, healthy, kubelet_written, EvictionKind};
+use super::pods::{eviction_kind, healthy, kubelet_written, meaning, EvictionKind};
+use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch};
@@ -243,11 +244,13 @@ impl<'a> Vetoes<'a> {
     ) -> bool {
         let at = &next.lines[0];
         let terminating = next.status.as_deref() == Some("Terminating");
-        // A new sandbox is the node back from a reboot: its kubelet's other restarts
-        // printed just before are the same return, not a sign it never left.
-        let kubelet_wrote = if new_sandbox(prev, next) {
+        // A new sandbox, or the runtime's `Unknown`, is the node back from a reboot:
+        // its kubelet's other restarts and `Unknown`s printed just before are the
+        // same return, not a sign it never left.
+        let back = new_sandbox(prev, next) || meaning(next) == PodMeaning::RuntimeUnknown;
+        let kubelet_wrote = if back {
             self.kubelet
-                .between_other_than_restarts(node, &touch.line, at)
+                .between_other_than_return(node, &touch.line, at)
         } else {
             self.kubelet.between(node, &touch.line, at)
         };
@@ -390,14 +393,15 @@ const CREATION_LINE_MAX_MS: i64 = 3_000;
 /// restarts: see `kubelet_written`), by source and node, in line order.
 struct KubeletWrites<'a> {
     lines: HashMap<(&'a str, &'a str), Vec<u64>>,
-    /// The same, only the writes that are not a container restart (the count up).
-    not_restarts: HashMap<(&'a str, &'a str), Vec<u64>>,
+    /// The same, only the writes that are not a rebooted node's return: neither a
+    /// container restart (the count up) nor the runtime's `Unknown`.
+    not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
 }
 
 impl<'a> KubeletWrites<'a> {
     fn of(t: &'a Timelines) -> KubeletWrites<'a> {
         let mut lines: HashMap<_, Vec<u64>> = HashMap::default();
-        let mut not_restarts: HashMap<_, Vec<u64>> = HashMap::default();
+        let mut not_returns: HashMap<_, Vec<u64>> = HashMap::default();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             for w in pod.states.windows(2) {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
@@ -406,25 +410,25 @@ impl<'a> KubeletWrites<'a> {
                 if kubelet_written(&w[0], &w[1], Some(node)) {
                     let key = (&*line.source, node);
                     lines.entry(key).or_default().push(line.line);
-                    if w[1].restarts <= w[0].restarts {
-                        not_restarts.entry(key).or_default().push(line.line);
+                    let returned = w[1].restarts > w[0].restarts
+                        || meaning(&w[1]) == PodMeaning::RuntimeUnknown;
+                    if !returned {
+                        not_returns.entry(key).or_default().push(line.line);
                     }
                 }
             }
         }
-        for v in lines.values_mut().chain(not_restarts.values_mut()) {
+        for v in lines.values_mut().chain(not_returns.values_mut()) {
             v.sort_unstable();
         }
-        KubeletWrites {
-            lines,
-            not_restarts,
-        }
+        KubeletWrites { lines, not_returns }
     }
 
-    /// [`KubeletWrites::between`], counting only writes that are not a restart: a
-    /// rebooted node's kubelet writes its pods' restarts in one burst, in any order.
-    fn between_other_than_restarts(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
-        after.source == before.source && Self::any_between(&self.not_restarts, node, after, before)
+    /// [`KubeletWrites::between`], counting only writes that are not a return: a
+    /// rebooted node's kubelet writes its pods' `Unknown`s and restarts in one burst,
+    /// in any order.
+    fn between_other_than_return(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
+        after.source == before.source && Self::any_between(&self.not_returns, node, after, before)
     }
 
     /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one

@@ -138,6 +138,56 @@ fn a_touch_then_a_lost_container_then_a_new_sandbox_is_a_node_failure() {
     }
 }
 
+/// A node failing again soon after a reboot: a pod still starting (0/1) when the
+/// node controller marks them is back first, with the runtime's `Unknown`; that is the
+/// same return as the healthy pod's `Unknown` after it, not a sign its node never left.
+#[test]
+fn a_return_burst_of_unknowns_does_not_veto_the_healthy_pod_s_mark() {
+    const SLOW: &str = "api-5c6d7f8b9-kx2mz";
+    let a = watch(&[
+        RUNNING,
+        [
+            SLOW,
+            "0/1",
+            "Running",
+            "1 (20s ago)",
+            "5m",
+            "10.244.1.6",
+            "node-a",
+        ],
+        TOUCHED,
+        [
+            SLOW,
+            "0/1",
+            "Running",
+            "1 (60s ago)",
+            "6m",
+            "10.244.1.6",
+            "node-a",
+        ],
+        [
+            SLOW,
+            "0/1",
+            "Unknown",
+            "1 (3m ago)",
+            "8m",
+            "10.244.1.6",
+            "node-a",
+        ],
+        [POD, "0/1", "Unknown", "0", "8m", "10.244.1.5", "node-a"],
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (5s ago)",
+            "9m",
+            "10.244.1.9",
+            "node-a",
+        ],
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+}
+
 /// The same on the old sandbox is a container that crashed and restarted.
 #[test]
 fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() {
