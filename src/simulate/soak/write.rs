@@ -129,7 +129,10 @@ impl Iterator for Soak {
         if !self.started {
             self.started = true;
             let mut rows = vec![HEADER.map(String::from).to_vec()];
-            rows.extend(self.pods.iter().flatten().map(|p| self.cells(p)));
+            // The initial list comes in the apiserver's storage order: by name.
+            let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
+            listed.sort_by(|a, b| a.name.cmp(&b.name));
+            rows.extend(listed.into_iter().map(|p| self.cells(p)));
             let lines = self.tw.flush(&rows);
             self.pending_at
                 .extend(std::iter::repeat_n(self.now_ms, lines.len()));
