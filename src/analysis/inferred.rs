@@ -245,8 +245,9 @@ impl<'a> Vetoes<'a> {
         let at = &next.lines[0];
         let terminating = next.status.as_deref() == Some("Terminating");
         // A new sandbox, or the runtime's `Unknown`, is the node back from a reboot:
-        // its kubelet's other restarts and `Unknown`s printed just before are the
-        // same return, not a sign it never left.
+        // its kubelet's other restarts and `Unknown`s printed just before, and its
+        // finishing of pods evicted meanwhile, are the same return, not a sign it
+        // never left.
         let back = new_sandbox(prev, next) || meaning(next) == PodMeaning::RuntimeUnknown;
         let kubelet_wrote = if back {
             self.kubelet
@@ -394,7 +395,8 @@ const CREATION_LINE_MAX_MS: i64 = 3_000;
 struct KubeletWrites<'a> {
     lines: HashMap<(&'a str, &'a str), Vec<u64>>,
     /// The same, only the writes that are not a rebooted node's return: neither a
-    /// container restart (the count up) nor the runtime's `Unknown`.
+    /// container restart (the count up), the runtime's `Unknown`, nor the kubelet
+    /// finishing a pod evicted while it was away (a `Terminating` pod's change).
     not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
 }
 
@@ -411,7 +413,9 @@ impl<'a> KubeletWrites<'a> {
                     let key = (&*line.source, node);
                     lines.entry(key).or_default().push(line.line);
                     let returned = w[1].restarts > w[0].restarts
-                        || meaning(&w[1]) == PodMeaning::RuntimeUnknown;
+                        || meaning(&w[1]) == PodMeaning::RuntimeUnknown
+                        || (meaning(&w[0]) == PodMeaning::Deleting
+                            && meaning(&w[1]) == PodMeaning::Deleting);
                     if !returned {
                         not_returns.entry(key).or_default().push(line.line);
                     }

@@ -188,6 +188,37 @@ fn a_return_burst_of_unknowns_does_not_veto_the_healthy_pod_s_mark() {
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
 
+/// Pods of one node evicted at different times (a pod's own `tolerationSeconds`,
+/// FORMAT.md §4.5): one is evicted before the node is back, the other restarts in
+/// place. The returning kubelet finishing the evicted pod is the same return as the
+/// other's `Unknown`, so the failure is found (mid-migration: back after an eviction,
+/// before any replacement).
+#[test]
+fn an_early_eviction_finished_by_the_returning_kubelet_does_not_veto_the_failure() {
+    const EARLY: &str = "api-5c6d7f8b9-kx2mz";
+    let a = watch(&[
+        RUNNING,
+        pod(EARLY, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        pod(EARLY, "1/1", "Terminating", "6m", "10.244.1.6", "node-a"),
+        pod(EARLY, "0/1", "Terminating", "7m", "10.244.1.6", "node-a"),
+        [POD, "0/1", "Unknown", "0", "7m", "10.244.1.5", "node-a"],
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (5s ago)",
+            "7m",
+            "10.244.1.9",
+            "node-a",
+        ],
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert_eq!(a.incidents[0].scenario, Scenario::MidMigration);
+}
+
 /// The same on the old sandbox is a container that crashed and restarted.
 #[test]
 fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() {
