@@ -7,7 +7,7 @@ use super::pods::{eviction_kind, healthy, kubelet_written, meaning, EvictionKind
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
-use crate::timeline::{Interval, LineRef, ObjectTimeline, State, Timelines, Touch};
+use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines, Touch};
 
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
 /// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
@@ -26,15 +26,29 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
         .into_iter()
         .map(|i| {
             let m = &marks[i];
+            let (at, what) = match m.since {
+                // Not seen: before the taint manager's patch, after the state began.
+                Some(since) => (
+                    Interval::new(t.at(since).min_ms, m.touch.at.max_ms),
+                    format!(
+                        "pods on {} evicted for a lost node, marked not ready before ({})",
+                        m.node, m.why
+                    ),
+                ),
+                None => (
+                    m.touch.at,
+                    format!("pods on {} marked not ready ({})", m.node, m.why),
+                ),
+            };
             Failure {
                 node: m.node.to_string(),
                 f: Phase {
-                    at: m.touch.at,
-                    what: format!("pods on {} marked not ready ({})", m.node, m.why),
+                    at,
+                    what,
                     evidence: vec![ev(&m.touch.line), ev(m.evidence)],
                     point: m.touch.point,
                     alternatives: Vec::new(),
-                    since: None,
+                    since: m.since,
                 },
                 node_state: None,
             }
@@ -79,7 +93,16 @@ fn pod_marks<'a>(
                             && n.restarts > s.restarts
                     })
             };
-            if !healthy(s) && !rebooted() {
+            // A pod still starting gets no mark (it is not Ready), but the taint
+            // manager's patch before its eviction tells the same story.
+            let starting_evicted = || {
+                meaning(s) == PodMeaning::Starting
+                    && pod
+                        .states
+                        .get(i + 1)
+                        .is_some_and(|n| matches!(the_mark(s, n), Some((_, true))))
+            };
+            if !healthy(s) && !rebooted() && !starting_evicted() {
                 continue;
             }
             let Some(node) = s.node.as_deref() else {
@@ -99,24 +122,31 @@ fn pod_marks<'a>(
                 .iter()
                 .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
             {
-                Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string())),
+                Some((touch, d)) => {
+                    Some((touch, &d.lines[0], "owner READY dropped".to_string(), None))
+                }
                 None => pod.states.get(i + 1).and_then(|next| {
-                    let touch = the_mark(s, next)?;
+                    let (touch, unseen) = the_mark(s, next)?;
+                    // The mark was not printed (the capture began after it): the
+                    // failure came before the taint manager's patch, after the state
+                    // began (for a first state, after the pod's creation).
+                    let since = unseen.then(|| s.since_point().unwrap_or(s.from_point()));
                     let lost = left_by_a_lost_node(s, next)
                         || rebooted_through(s, next, pod.states.get(i + 2));
                     if !lost || vetoes.veto(pod, node, touch, s, next) {
                         return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
-                    Some((touch, &next.lines[0], why))
+                    Some((touch, &next.lines[0], why, since))
                 }),
             };
-            if let Some((touch, evidence, why)) = found {
+            if let Some((touch, evidence, why, since)) = found {
                 marks.push(Mark {
                     node,
                     touch,
                     evidence,
                     why,
+                    since,
                 });
             }
         }
@@ -165,6 +195,9 @@ struct Mark<'a> {
     touch: &'a Touch,
     evidence: &'a LineRef,
     why: String,
+    /// When the mark itself was not seen (`touch` is the taint manager's patch): the
+    /// earliest point the failure can be.
+    since: Option<Point>,
 }
 
 /// Lines of one source by number; of different sources by source name (they have no
@@ -192,18 +225,32 @@ fn same_failure(kubelet: &KubeletWrites, node: &str, first: &Touch, later: &Touc
 /// state after it: with a lost node nothing but the controllers touch the pod, so it
 /// is the state's last touch — unless that touch is the taint manager's
 /// `DisruptionTarget` patch printed just before the eviction (FORMAT.md §4.5, §4.10),
-/// when the mark is the touch before it.
-fn the_mark<'a>(s: &'a State, next: &State) -> Option<&'a Touch> {
+/// when the mark is the touch before it. With no touch before the patch the mark was
+/// not seen (the capture began after it): the patch stands in, said `true`.
+fn the_mark<'a>(s: &'a State, next: &State) -> Option<(&'a Touch, bool)> {
     let last = s.touches.last()?;
     let evicted = eviction_kind(Some(s), next).is_some_and(|k| k != EvictionKind::Failed);
     let just_before = next.lines.first().is_some_and(|l| {
         l.source == last.line.source && l.line.saturating_sub(last.line.line) <= DISRUPTION_LINES
     });
     match s.touches.len() {
-        n if n >= 2 && evicted && just_before => s.touches.get(n - 2),
-        _ => Some(last),
+        n if n >= 2 && evicted && just_before => Some((&s.touches[n - 2], false)),
+        // The patch alone (seconds before the eviction, not provably minutes as a
+        // mark a toleration before it would be): the mark came before the state's
+        // first line.
+        1 if evicted
+            && just_before
+            && Interval::minus(next.from, last.at).min_ms <= DISRUPTION_MS =>
+        {
+            Some((last, true))
+        }
+        _ => Some((last, false)),
     }
 }
+
+/// How long before the deletion the taint manager's `DisruptionTarget` patch may be
+/// printed (the two writes are milliseconds apart; seconds of slack for the watch).
+const DISRUPTION_MS: i64 = 10_000;
 
 /// How many lines of a busy watch may come between the taint manager's
 /// `DisruptionTarget` patch and the deletion it precedes (the two writes are

@@ -93,6 +93,52 @@ fn a_touch_then_eviction_is_a_node_failure_with_both_lines_as_evidence() {
     let f = a.incidents[0].phases.F.as_ref().expect("a failure phase");
     assert!(f.what.contains("then Terminating"), "{}", f.what);
     assert_eq!(f.evidence.len(), 2);
+    // Minutes before the eviction by AGE (6m, then 11m): the mark itself.
+    assert_eq!(f.since, None);
+}
+
+/// A node failing right after a pod was bound to it: the pod never runs, so it gets
+/// no mark, but the taint manager's patch and the eviction after it tell the story.
+#[test]
+fn a_pod_still_starting_evicted_after_the_patch_is_a_node_failure() {
+    let a = watch(&[
+        [
+            POD,
+            "0/1",
+            "ContainerCreating",
+            "0",
+            "2s",
+            "<none>",
+            "node-a",
+        ],
+        [
+            POD,
+            "0/1",
+            "ContainerCreating",
+            "0",
+            "6m",
+            "<none>",
+            "node-a",
+        ],
+        [POD, "0/1", "Terminating", "0", "6m", "<none>", "node-a"],
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+}
+
+/// A capture begun after the node controller's mark: the pod's only repeat is the
+/// taint manager's patch, printed with the eviction (same AGE). The failure came
+/// before it, at any time since the pod was created (FORMAT.md §4.5).
+#[test]
+fn a_capture_begun_after_the_mark_bounds_the_failure_by_the_pod_s_creation() {
+    let a = watch(&[
+        RUNNING,
+        [POD, "1/1", "Running", "0", "11m", "10.244.1.5", "node-a"],
+        TERMINATING,
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let f = a.incidents[0].phases.F.as_ref().expect("a failure phase");
+    assert!(f.since.is_some());
+    assert!(f.at.min_ms <= -5 * 60_000, "{:?}", f.at);
 }
 
 #[test]
