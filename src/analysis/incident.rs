@@ -453,12 +453,20 @@ fn follow(
         metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
     flags.extend(metric_flags);
     flags.extend(told.flags);
+    // Each line once, in the order of the phases that cite it (a pod's return can be
+    // both F's corroboration and N).
     let mut evidence: Vec<LineRef> = Vec::new();
-    for p in [&phases.F, &phases.E, &phases.R, &phases.N]
+    for l in [&phases.F, &phases.E, &phases.R, &phases.N]
         .into_iter()
         .flatten()
+        .flat_map(|p| &p.evidence)
     {
-        evidence.extend(p.evidence.iter().cloned());
+        if !evidence
+            .iter()
+            .any(|e| e.line == l.line && e.source == l.source)
+        {
+            evidence.push(l.clone());
+        }
     }
     Incident {
         node,

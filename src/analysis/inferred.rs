@@ -169,12 +169,14 @@ fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
         let mut group: Vec<usize> = Vec::new();
         for &i in idx.iter() {
             let joins = group.first().is_some_and(|&g| {
-                same_failure(
-                    &vetoes.kubelet,
-                    marks[i].node,
-                    marks[g].touch,
-                    marks[i].touch,
-                )
+                let (first, later) = (marks[g].touch, marks[i].touch);
+                same_failure(&vetoes.kubelet, marks[i].node, first, later)
+                    // A mark not seen stands in at the eviction, minutes after the
+                    // failure's other marks: it is theirs unless the node was back
+                    // in between.
+                    || (marks[i].since.is_some()
+                        && first.line.source == later.line.source
+                        && !vetoes.kubelet.between(marks[i].node, &first.line, &later.line))
             });
             if !joins && !group.is_empty() {
                 first_of.push(group.iter().copied().min().expect("not empty"));

@@ -125,6 +125,36 @@ fn a_pod_still_starting_evicted_after_the_patch_is_a_node_failure() {
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
 
+/// The same failure with a marked pod beside: the starting pod's patch is that
+/// failure's eviction, not a failure of its own.
+#[test]
+fn a_starting_pod_s_patch_joins_its_node_s_marked_failure() {
+    const STARTING: &str = "api-5c6d7f8b9-kx2mz";
+    let a = watch(&[
+        RUNNING,
+        pod(
+            STARTING,
+            "0/1",
+            "ContainerCreating",
+            "10s",
+            "<none>",
+            "node-a",
+        ),
+        TOUCHED,
+        pod(
+            STARTING,
+            "0/1",
+            "ContainerCreating",
+            "6m",
+            "<none>",
+            "node-a",
+        ),
+        pod(STARTING, "0/1", "Terminating", "6m", "<none>", "node-a"),
+        TERMINATING,
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.incidents);
+}
+
 /// A capture begun after the node controller's mark: the pod's only repeat is the
 /// taint manager's patch, printed with the eviction (same AGE). The failure came
 /// before it, at any time since the pod was created (FORMAT.md §4.5).
@@ -283,6 +313,29 @@ fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() 
         ],
     ]);
     assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
+/// The restart line is both F's corroboration and N: cited once.
+#[test]
+fn an_incident_cites_each_line_once() {
+    let a = watch(&[
+        RUNNING,
+        TOUCHED,
+        [
+            POD,
+            "1/1",
+            "Running",
+            "1 (5s ago)",
+            "9m",
+            "10.244.1.9",
+            "node-a",
+        ],
+    ]);
+    let ev = &a.incidents[0].evidence;
+    let mut lines: Vec<u64> = ev.iter().map(|l| l.line).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    assert_eq!(lines.len(), ev.len(), "{ev:?}");
 }
 
 #[test]
