@@ -445,7 +445,8 @@ struct KubeletWrites<'a> {
     lines: HashMap<(&'a str, &'a str), Vec<u64>>,
     /// The same, only the writes that are not a rebooted node's return: neither a
     /// container restart (the count up), the runtime's `Unknown`, nor the kubelet
-    /// finishing a pod evicted while it was away (a `Terminating` pod's change).
+    /// finishing a pod evicted while it was away (a `Terminating` pod's change: still
+    /// `Terminating`, or from 1.31 its final status, `0/2 Error`, FORMAT.md §2.1).
     not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
 }
 
@@ -463,8 +464,7 @@ impl<'a> KubeletWrites<'a> {
                     lines.entry(key).or_default().push(line.line);
                     let returned = w[1].restarts > w[0].restarts
                         || meaning(&w[1]) == PodMeaning::RuntimeUnknown
-                        || (meaning(&w[0]) == PodMeaning::Deleting
-                            && meaning(&w[1]) == PodMeaning::Deleting);
+                        || meaning(&w[0]) == PodMeaning::Deleting;
                     if !returned {
                         not_returns.entry(key).or_default().push(line.line);
                     }
