@@ -510,6 +510,9 @@ fn stories(
     let few = affected.len() <= 100 && t.is_small();
     let mut used: HashSet<(ObjectKey, u32)> = HashSet::default();
     let mut all = Stories::default();
+    // The last replacement of the pods whose owner waits for their deletion (see
+    // below).
+    let mut r_after_deletion: Option<Phase> = None;
     for pod in affected {
         let story = pod_story(t, pod, on, f, &fresh, &mut used, few);
         all.by_workload.add(
@@ -524,8 +527,14 @@ fn stories(
             }
         }
         if let Some(ph) = story.replacement {
-            if all.r.as_ref().is_none_or(|x| x.seen_before(&ph)) {
-                all.r = Some(ph);
+            let waits = super::pods::owner_of(pod).is_some_and(|o| o.replaces_after_deletion());
+            let last = if waits {
+                &mut r_after_deletion
+            } else {
+                &mut all.r
+            };
+            if last.as_ref().is_none_or(|x| x.seen_before(&ph)) {
+                *last = Some(ph);
             }
         }
         if let Some(ph) = story.kubelet {
@@ -542,6 +551,10 @@ fn stories(
         }
         all.outcomes.push(story.outcome);
     }
+    // A StatefulSet's pod is recreated only once its node is back: its replacement
+    // says when the incident's migration ended only when no other workload was
+    // replaced (its own outcome keeps its order, `workloads`).
+    all.r = all.r.or(r_after_deletion);
     all
 }
 

@@ -102,6 +102,15 @@ pub(super) struct OwnerOf<'a> {
     name: &'a str,
 }
 
+impl OwnerOf<'_> {
+    /// Whether the owner makes a pod's replacement only once the old pod is gone: a
+    /// StatefulSet keeps at most one pod of an ordinal (FORMAT.md §4.8), so its pod
+    /// on a lost node is recreated after the node is back (or a force delete).
+    pub(super) fn replaces_after_deletion(&self) -> bool {
+        *self.kind == ResourceKind::StatefulSet
+    }
+}
+
 static REPLICA_SET: ResourceKind = ResourceKind::ReplicaSet;
 static STATEFUL_SET: ResourceKind = ResourceKind::StatefulSet;
 

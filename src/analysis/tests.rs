@@ -155,6 +155,53 @@ fn a_starting_pod_s_patch_joins_its_node_s_marked_failure() {
     assert_eq!(a.incidents.len(), 1, "{:?}", a.incidents);
 }
 
+/// A StatefulSet's pod is recreated only once its node is back (the old pod must be
+/// gone, FORMAT.md §4.8): the Deployment's replacement, ready before the return, says
+/// the incident is `post-migration`; the StatefulSet's own outcome stays
+/// `mid-migration`.
+#[test]
+fn a_statefulset_pod_waiting_for_its_node_leaves_the_incident_post_migration() {
+    const DB: &str = "db-0";
+    const NEW: &str = "web-7d9f8b6c4-q7w2n";
+    let a = watch(&[
+        RUNNING,
+        pod(DB, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(DB, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        TERMINATING,
+        pod(DB, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+        pod(NEW, "0/1", "Pending", "0s", "<none>", "node-b"),
+        pod(NEW, "0/1", "ContainerCreating", "1s", "<none>", "node-b"),
+        pod(NEW, "1/1", "Running", "20s", "10.244.2.7", "node-b"),
+        [
+            POD,
+            "0/1",
+            "Terminating",
+            "0",
+            "14m",
+            "10.244.1.5",
+            "node-a",
+        ],
+        pod(DB, "0/1", "Terminating", "14m", "10.244.1.6", "node-a"),
+        pod(DB, "0/1", "Pending", "0s", "<none>", "node-a"),
+        pod(DB, "0/1", "ContainerCreating", "1s", "<none>", "node-a"),
+        pod(DB, "1/1", "Running", "15s", "10.244.1.8", "node-a"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let i = &a.incidents[0];
+    assert_eq!(i.scenario, Scenario::PostMigration, "{:?}", i.phases);
+    let db = i
+        .workloads
+        .iter()
+        .find(|w| w.workload.as_deref() == Some("StatefulSet db"));
+    assert_eq!(
+        db.map(|w| w.scenario),
+        Some(Scenario::MidMigration),
+        "{:?}",
+        i.workloads
+    );
+}
+
 /// A capture begun after the node controller's mark: the pod's only repeat is the
 /// taint manager's patch, printed with the eviction (same AGE). The failure came
 /// before it, at any time since the pod was created (FORMAT.md §4.5).
@@ -272,27 +319,32 @@ fn a_return_burst_of_unknowns_does_not_veto_the_healthy_pod_s_mark() {
 #[test]
 fn an_early_eviction_finished_by_the_returning_kubelet_does_not_veto_the_failure() {
     const EARLY: &str = "api-5c6d7f8b9-kx2mz";
-    let a = watch(&[
-        RUNNING,
-        pod(EARLY, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
-        TOUCHED,
-        pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
-        pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
-        pod(EARLY, "1/1", "Terminating", "6m", "10.244.1.6", "node-a"),
-        pod(EARLY, "0/1", "Terminating", "7m", "10.244.1.6", "node-a"),
-        [POD, "0/1", "Unknown", "0", "7m", "10.244.1.5", "node-a"],
-        [
-            POD,
-            "0/1",
-            "Running",
-            "1 (5s ago)",
-            "7m",
-            "10.244.1.9",
-            "node-a",
-        ],
-    ]);
-    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
-    assert_eq!(a.incidents[0].scenario, Scenario::MidMigration);
+    const BACK: [&str; 7] = [
+        POD,
+        "0/1",
+        "Running",
+        "1 (5s ago)",
+        "7m",
+        "10.244.1.9",
+        "node-a",
+    ];
+    // The finished pod's last line: `Terminating`, or from 1.31 its final status
+    // (FORMAT.md §2.1 rule 6).
+    for last in ["Terminating", "Error"] {
+        let a = watch(&[
+            RUNNING,
+            pod(EARLY, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+            TOUCHED,
+            pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+            pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+            pod(EARLY, "1/1", "Terminating", "6m", "10.244.1.6", "node-a"),
+            pod(EARLY, "0/1", last, "7m", "10.244.1.6", "node-a"),
+            [POD, "0/1", "Unknown", "0", "7m", "10.244.1.5", "node-a"],
+            BACK,
+        ]);
+        assert_eq!(a.incidents.len(), 1, "{last}: {:?}", a.warnings);
+        assert_eq!(a.incidents[0].scenario, Scenario::MidMigration, "{last}");
+    }
 }
 
 /// The same on the old sandbox is a container that crashed and restarted.

@@ -8,6 +8,9 @@
 //! them together — the first eviction of any workload, the last replacement of any —
 //! so a node that returns after one workload's replacement but before another's is
 //! `mid-migration` for the incident while that one workload reads `post-migration`.
+//! A StatefulSet's replacement is left out of the incident's when another workload's
+//! counts: it can only follow the node's return (the old pod must be gone first), so
+//! it would make every such incident `mid-migration`; its own outcome says so.
 
 use serde::Serialize;
 
