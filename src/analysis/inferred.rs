@@ -102,7 +102,10 @@ fn pod_marks<'a>(
                         .get(i + 1)
                         .is_some_and(|n| matches!(the_mark(s, n), Some((_, true))))
             };
-            if !healthy(s) && !rebooted() && !starting_evicted() {
+            // Such a pod only joins a failure its node's marked pods show: alone,
+            // its patch and deletion are also a pod deleted while it started.
+            let starting = !healthy(s) && !rebooted();
+            if starting && !starting_evicted() {
                 continue;
             }
             let Some(node) = s.node.as_deref() else {
@@ -120,6 +123,7 @@ fn pod_marks<'a>(
             let found = match s
                 .touches
                 .iter()
+                .filter(|_| !starting)
                 .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
             {
                 Some((touch, d)) => {
@@ -130,10 +134,21 @@ fn pod_marks<'a>(
                     // The mark was not printed (the capture began after it): the
                     // failure came before the taint manager's patch, after the state
                     // began (for a first state, after the pod's creation).
-                    let since = unseen.then(|| s.since_point().unwrap_or(s.from_point()));
+                    // A pod still starting may have been bound to a node already
+                    // lost: since its creation.
+                    let since = unseen.then(|| match starting {
+                        true => pod.created_point,
+                        false => s.since_point().unwrap_or(s.from_point()),
+                    });
                     let lost = left_by_a_lost_node(s, next)
                         || rebooted_through(s, next, pod.states.get(i + 2));
                     if !lost || vetoes.veto(pod, node, touch, s, next) {
+                        return None;
+                    }
+                    // A lost node's evicted pod stays as it was until the node is
+                    // back; one finished within seconds of its patch had a live
+                    // kubelet: a drain (the eviction API patches it too) or a delete.
+                    if unseen && finished_at_once(t, next, pod.states.get(i + 2), node) {
                         return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
@@ -147,6 +162,7 @@ fn pod_marks<'a>(
                     evidence,
                     why,
                     since,
+                    joins_only: starting,
                 });
             }
         }
@@ -179,16 +195,37 @@ fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
                         && !vetoes.kubelet.between(marks[i].node, &first.line, &later.line))
             });
             if !joins && !group.is_empty() {
-                first_of.push(group.iter().copied().min().expect("not empty"));
+                first_of.extend(told_by(marks, &group));
                 group.clear();
             }
             group.push(i);
         }
-        if let Some(&g) = group.iter().min() {
-            first_of.push(g);
-        }
+        first_of.extend(told_by(marks, &group));
     }
     first_of
+}
+
+/// The mark a failure is told by: the first found of its seen marks, else of the
+/// others; none when every one only joins (pods still starting).
+fn told_by(marks: &[Mark], group: &[usize]) -> Option<usize> {
+    if group.iter().all(|&i| marks[i].joins_only) {
+        return None;
+    }
+    group
+        .iter()
+        .copied()
+        .min_by_key(|&i| (marks[i].since.is_some(), i))
+}
+
+/// Whether an evicted pod (`next`, `Terminating`) was finished on `node` provably
+/// within a minute (its state `after`): by a kubelet that was running (a pod's
+/// grace period is 30 s by default; a minute of slack, as AGE in minutes proves no
+/// less).
+fn finished_at_once(t: &Timelines, next: &State, after: Option<&State>, node: &str) -> bool {
+    after.is_some_and(|a| {
+        a.node.as_deref() == Some(node)
+            && t.difference(next.from_point(), a.from_point()).max_ms <= 60_000
+    })
 }
 
 /// A pod's touch read as its node's failure.
@@ -200,6 +237,8 @@ struct Mark<'a> {
     /// When the mark itself was not seen (`touch` is the taint manager's patch): the
     /// earliest point the failure can be.
     since: Option<Point>,
+    /// A pod still starting: its mark joins a failure, never starts one.
+    joins_only: bool,
 }
 
 /// Lines of one source by number; of different sources by source name (they have no

@@ -97,36 +97,6 @@ fn a_touch_then_eviction_is_a_node_failure_with_both_lines_as_evidence() {
     assert_eq!(f.since, None);
 }
 
-/// A node failing right after a pod was bound to it: the pod never runs, so it gets
-/// no mark, but the taint manager's patch and the eviction after it tell the story.
-#[test]
-fn a_pod_still_starting_evicted_after_the_patch_is_a_node_failure() {
-    let a = watch(&[
-        [
-            POD,
-            "0/1",
-            "ContainerCreating",
-            "0",
-            "2s",
-            "<none>",
-            "node-a",
-        ],
-        [
-            POD,
-            "0/1",
-            "ContainerCreating",
-            "0",
-            "6m",
-            "<none>",
-            "node-a",
-        ],
-        [POD, "0/1", "Terminating", "0", "6m", "<none>", "node-a"],
-    ]);
-    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
-}
-
-/// The same failure with a marked pod beside: the starting pod's patch is that
-/// failure's eviction, not a failure of its own.
 #[test]
 fn a_starting_pod_s_patch_joins_its_node_s_marked_failure() {
     const STARTING: &str = "api-5c6d7f8b9-kx2mz";
@@ -200,6 +170,59 @@ fn a_statefulset_pod_waiting_for_its_node_leaves_the_incident_post_migration() {
         "{:?}",
         i.workloads
     );
+}
+
+/// A pod deleted while it starts: a status write, then `Terminating`, looks like a
+/// starting pod's patch and eviction; alone it is no node failure.
+#[test]
+fn a_pod_deleted_while_it_starts_is_no_node_failure() {
+    let a = watch(&[
+        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
+        [
+            POD,
+            "0/1",
+            "ContainerCreating",
+            "0",
+            "0s",
+            "<none>",
+            "node-a",
+        ],
+        [
+            POD,
+            "0/1",
+            "ContainerCreating",
+            "0",
+            "1s",
+            "<none>",
+            "node-a",
+        ],
+        [POD, "0/1", "Terminating", "0", "4s", "<none>", "node-a"],
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
+/// A drain: the eviction API patches `DisruptionTarget` too (one repeat), and the
+/// node's running kubelet finishes the pod at once. No lost node's eviction does.
+#[test]
+fn a_drained_pod_finished_at_once_is_no_node_failure() {
+    const PROXY: &str = "kube-proxy-ntbvj";
+    let a = watch(&[
+        RUNNING,
+        pod(PROXY, "1/1", "Running", "5m", "10.244.1.7", "node-a"),
+        [POD, "1/1", "Running", "0", "11m", "10.244.1.5", "node-a"],
+        TERMINATING,
+        [
+            POD,
+            "0/1",
+            "Terminating",
+            "0",
+            "11m",
+            "10.244.1.5",
+            "node-a",
+        ],
+        pod(PROXY, "1/1", "Running", "12m", "10.244.1.7", "node-a"),
+    ]);
+    assert!(a.incidents.is_empty(), "{:?}", a.incidents);
 }
 
 /// A capture begun after the node controller's mark: the pod's only repeat is the

@@ -153,6 +153,8 @@ pub struct Tabler {
     next_stream: u32,
     stream: Option<u32>,
     seq: u32,
+    /// Rows since the stream's latest header (see `header`).
+    rows_since_header: u32,
     schema: Option<SchemaRef>,
     /// The `kubectl get` whose output we are in, if any.
     get: Option<GetCommand>,
@@ -170,6 +172,7 @@ impl Tabler {
             next_stream: first_stream,
             stream: None,
             seq: 0,
+            rows_since_header: 0,
             schema: None,
             get: None,
             screen: None,
@@ -188,6 +191,7 @@ impl Tabler {
         self.next_stream += 1;
         self.stream = Some(id);
         self.seq = 0;
+        self.rows_since_header = 0;
         id
     }
 
@@ -274,6 +278,8 @@ impl Tabler {
             self.screen = Some((command.text.clone(), 0));
         }
         self.seq = 0;
+        // Each screen prints its table's header again.
+        self.rows_since_header = 0;
         self.screen_time = time;
         match time {
             Some(time) => Item::Time {
@@ -294,14 +300,14 @@ impl Tabler {
         let line = cl.line;
         let mut schema = schema_from_header(&h, self.get.as_ref());
         apply_label_columns(&mut schema, self.get.as_ref());
-        // The same header again continues the stream only before its rows: kubectl
-        // prints a watch's header once (FORMAT.md §3.3), so the same header after rows
-        // is a watch started again (a loop, or a watch the apiserver closed after
-        // 30–60 min, §3.1) whose initial list re-lists every object — no event of
-        // the old watch. (kubectl ≈1.5 repeated its header: one row a stream then,
-        // each read as a listing.)
+        // The same header again continues the stream only before rows: kubectl prints
+        // a watch's header once (FORMAT.md §3.3), so the same header after rows is a
+        // watch started again (a loop, or a watch the apiserver closed after 30–60
+        // min, §3.1) whose initial list re-lists every object — no event of the old
+        // watch. (kubectl ≈1.5 repeated its header before each event: one row after
+        // each, which continues.)
         let continues = self.stream.is_some()
-            && self.seq < REPEATED_HEADER_ROWS
+            && self.rows_since_header < REPEATED_HEADER_ROWS
             && self
                 .schema
                 .as_ref()
@@ -311,6 +317,7 @@ impl Tabler {
         } else {
             self.new_stream()
         };
+        self.rows_since_header = 0;
         let schema = Arc::new(schema);
         self.schema = Some(schema.clone());
         let note = match (h.note, cl.note) {
@@ -411,9 +418,9 @@ fn headerless_schema(get: &GetCommand) -> Option<SchemaRef> {
     schema_for_kind(kind, Some(get), KindFrom::Command).map(Arc::new)
 }
 
-/// Rows of a stream after which its header printed again starts a new one (see
-/// `Tabler::header`): a header printed twice in a row, or a header, a row and a
-/// header (kubectl ≈1.5), continue it.
+/// Rows after a header past which the same header again starts a new stream (see
+/// `Tabler::header`): a header printed twice in a row, or headers each before one
+/// row (kubectl ≈1.5), continue it.
 const REPEATED_HEADER_ROWS: u32 = 2;
 
 #[cfg(test)]

@@ -130,6 +130,7 @@ impl Tabler {
         };
         let seq = self.seq;
         self.seq = self.seq.saturating_add(1);
+        self.rows_since_header = self.rows_since_header.saturating_add(1);
         Item::Row(Row {
             line,
             stream,

@@ -199,7 +199,10 @@ fn the_same_header_after_rows_starts_a_new_stream() {
     assert_eq!(r[0].stream, r[1].stream);
     assert_ne!(r[1].stream, r[2].stream);
     assert_eq!((r[2].stream, r[2].seq), (r[3].stream, 0));
-    let repeated = format!("{H}{H}a       1/1     Running   0          5m\n{H}b       1/1     Running   0          5m\n");
+    let repeated = format!(
+        "{H}{H}a       1/1     Running   0          5m\n{H}b       1/1     Running   0          5m\n\
+         {H}a       0/1     Running   0          6m\n{H}c       1/1     Running   0          6m\n"
+    );
     let r = rows(&repeated);
-    assert_eq!(r[0].stream, r[1].stream);
+    assert!(r.iter().all(|x| x.stream == r[0].stream));
 }

@@ -313,6 +313,21 @@ mod tests {
         assert_eq!(last_line_latest(unsorted), Interval::UNKNOWN.max_ms);
     }
 
+    /// A pod created after the list whose name sorts after it is no part of the list:
+    /// its first line (AGE `0s`) is not held within a second of t = 0.
+    #[test]
+    fn a_new_pod_sorting_after_the_list_is_not_held_to_it() {
+        let text = "NAME   READY   STATUS    RESTARTS   AGE\n\
+                    a      1/1     Running   0          5h\n\
+                    b      1/1     Running   0          3h\n\
+                    c      1/1     Running   0          20m\n\
+                    d      0/1     Pending   0          0s\n\
+                    c      0/1     Running   1          25m\n";
+        let t = timelines_of(text.as_bytes().to_vec());
+        let d = t.objects.iter().find(|o| o.key.name == "d").unwrap();
+        assert!(d.states[0].from.max_ms > 1000, "{:?}", d.states[0].from);
+    }
+
     /// A watch whose rows are shuffled contradicts itself everywhere: past the rounds
     /// of single drops whole kinds go, and every interval still holds (min ≤ max).
     #[test]

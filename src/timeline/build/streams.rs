@@ -57,7 +57,21 @@ fn initial_list_len(obs: &[Observation], rows: &[usize]) -> usize {
         .take_while(|w| key(w[0]) < key(w[1]))
         .count()
         + 1;
-    let n = ascending.min(rows.len());
+    let mut n = ascending.min(rows.len());
+    // A last row of a pod created just then may be the first event, a pod created
+    // after the list that sorts after it: its AGE `0s` ties it to nothing else, so
+    // nothing would overrule the list's second. Left out (a list's own fresh last
+    // row loses only its second).
+    let fresh = |i: usize| {
+        obs[i]
+            .age
+            .as_ref()
+            .and_then(|a| a.max_s())
+            .is_some_and(|m| m <= 2)
+    };
+    while n > 0 && n < rows.len() && fresh(rows[n - 1]) {
+        n -= 1;
+    }
     if n >= INITIAL_LIST_MIN && obs[rows[0]].snapshot.is_none() {
         n
     } else {
