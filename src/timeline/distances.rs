@@ -30,6 +30,11 @@ const NEAR_MS: Ms = 3 * 60_000;
 /// How far a kept search from a point (the failure's) reaches either way.
 const KEPT_REACH_MS: Ms = 30 * 60_000;
 
+/// Most points a kept search takes either side of the failure's (see
+/// `stn::Network::window_of_points`): a soak of 20 failures an hour has ~7,000 in
+/// `KEPT_REACH_MS`, one of 190 an hour 80,000.
+const KEPT_POINTS: u32 = 20_000;
+
 /// Distances from a few recently asked points (forward, reversed), and on a long
 /// capture the landmarks: the analysis asks many pairs that share one end.
 #[derive(Default)]
@@ -342,7 +347,9 @@ impl Timelines {
             };
         }
         let pa = self.net.feasible_time(a)?;
-        let window = (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS);
+        let window =
+            self.net
+                .window_of_points(a, (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS), KEPT_POINTS);
         // Side by side when there is a second thread; on one, one after the other in
         // one scratch (its distances are a point's 8 bytes: a soak's 15 MB).
         let apart = rayon::current_num_threads() > 1;

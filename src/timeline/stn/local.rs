@@ -255,6 +255,23 @@ impl Network {
         true
     }
 
+    /// `window` around point `p`'s feasible time, narrowed to hold at most `cap`
+    /// points either side of it: a capture dense in time (a soak of many failures an
+    /// hour) puts tens of thousands of points in a half hour, and a search per failure
+    /// over them costs failures × capture. A narrower window may only widen an answer.
+    pub fn window_of_points(&self, p: usize, window: (Ms, Ms), cap: u32) -> (Ms, Ms) {
+        let Some(t) = self.by_time() else {
+            return window;
+        };
+        let Some(&r) = t.rank.get(p) else {
+            return window;
+        };
+        let last = t.time.len().saturating_sub(1);
+        let lo = t.time[(r.saturating_sub(cap) as usize).min(last)];
+        let hi = t.time[(r.saturating_add(cap) as usize).min(last)];
+        (window.0.max(lo), window.1.min(hi))
+    }
+
     /// What the last [`Network::search_within`] found over its `window`, kept: a
     /// window's points are a range of ranks, so the distances are one array over it
     /// (no sorting, a lookup is an index).
@@ -446,6 +463,23 @@ mod tests {
 
     /// On a rigid chain (each step known exactly) the landmarks are on every path,
     /// so the chained bound of any pair, however far, is exact.
+    #[test]
+    fn a_window_of_points_holds_at_most_that_many_either_side() {
+        let mut n = Network::new();
+        let points: Vec<usize> = (0..200).map(|_| n.point()).collect();
+        for (id, w) in points.windows(2).enumerate() {
+            n.constrain(w[0], w[1], 1_000, 1_000, id);
+        }
+        n.check().expect("consistent");
+        let t = |p: usize| n.feasible_time(points[p]).expect("a potential");
+        let all = (-UNBOUNDED, UNBOUNDED);
+        assert_eq!(n.window_of_points(points[100], all, 10), (t(90), t(110)));
+        // At the ends, and where the time window is the narrower one.
+        assert_eq!(n.window_of_points(points[3], all, 10), (t(0), t(13)));
+        let narrow = (t(98), t(103));
+        assert_eq!(n.window_of_points(points[100], narrow, 10), narrow);
+    }
+
     #[test]
     fn a_rigid_chain_is_bounded_exactly_end_to_end() {
         let mut n = Network::new();
