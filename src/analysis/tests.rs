@@ -45,6 +45,16 @@ fn watch_with(rows: &[[&str; 7]], others: &[(&str, &str)]) -> Analysis {
 const POD: &str = "web-7d9f8b6c4-x2x9q";
 const RUNNING: [&str; 7] = [POD, "1/1", "Running", "0", "5m", "10.244.1.5", "node-a"];
 const TOUCHED: [&str; 7] = [POD, "1/1", "Running", "0", "6m", "10.244.1.5", "node-a"];
+/// The pod restarted on a new sandbox (a new IP) on its node: a rebooted node back.
+const NEW_SANDBOX: [&str; 7] = [
+    POD,
+    "0/1",
+    "Running",
+    "1 (5s ago)",
+    "9m",
+    "10.244.1.9",
+    "node-a",
+];
 
 #[test]
 fn a_touch_then_a_container_crash_is_no_node_failure() {
@@ -321,15 +331,7 @@ fn a_return_burst_of_unknowns_does_not_veto_the_healthy_pod_s_mark() {
             "node-a",
         ],
         [POD, "0/1", "Unknown", "0", "8m", "10.244.1.5", "node-a"],
-        [
-            POD,
-            "0/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
+        NEW_SANDBOX,
     ]);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
@@ -697,15 +699,7 @@ fn a_pod_of_the_owner_created_while_the_pod_was_still_there_is_no_replacement() 
             "node-b",
         ),
         pod(SIBLING, "1/1", "Running", "3s", "10.244.2.7", "node-b"),
-        [
-            POD,
-            "0/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
+        NEW_SANDBOX,
     ]);
     one_incident_not_replaced_by(&a, SIBLING);
 }
