@@ -4,15 +4,17 @@
 //! filled in once every point has its interval. An object seen in several streams
 //! waits for the times, which put its lines in order.
 
+mod kept;
+
 use crate::HashMap;
 use std::sync::Arc;
 
-use super::build::age_window;
 use super::links::Track;
 use super::objects::ObjectKey;
 use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
 use crate::Text;
+use kept::{Kept, Look, Shown};
 
 /// The objects read from their rows, their times still to fill.
 pub(super) struct Assembly {
@@ -22,15 +24,24 @@ pub(super) struct Assembly {
     /// By object: the stream of its last line, when its last state held until that
     /// stream ended (a watch prints every change).
     held_until: Vec<Option<u32>>,
-    /// Objects seen in several streams: (object, tracks, rows).
-    waiting: Vec<(usize, Vec<usize>, ObjectRows)>,
+    /// Objects seen in several streams.
+    waiting: Vec<Waiting>,
     /// Each stream's last line: when the stream is known to have run until.
     stream_ends: HashMap<u32, Point>,
     cells: Interner,
 }
 
+/// An object seen in several streams, waiting for the times to order its lines.
+struct Waiting {
+    object: usize,
+    tracks: Vec<usize>,
+    /// Its rows kept in short ([`Kept`]), and what they show.
+    rows: ObjectRows<Kept>,
+    looks: Box<[Look]>,
+}
+
 /// An object's rows with their indices, in descending order.
-type ObjectRows = Vec<(usize, Observation)>;
+type ObjectRows<R = Observation> = Vec<(usize, R)>;
 
 /// Reads the objects of `tracks` from `rows`, freeing the rows object by object; an
 /// object seen in several streams keeps its rows until [`finish`].
@@ -91,11 +102,22 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
             continue;
         }
         if groups[k].len() > 1 {
-            a.waiting
-                .push((k, groups[k].clone(), std::mem::take(&mut current)));
+            let (kept, looks) = kept::keep(&mut current, &mut a.cells);
+            a.waiting.push(Waiting {
+                object: k,
+                tracks: groups[k].clone(),
+                rows: kept,
+                looks,
+            });
         } else {
-            let (o, held) =
-                reader.object(&groups[k], &mut current, None, &mut a.cells, &mut buffers);
+            let (o, held) = reader.object(
+                &groups[k],
+                &mut current,
+                &[],
+                None,
+                &mut a.cells,
+                &mut buffers,
+            );
             a.objects[k] = Some(o);
             a.held_until[k] = held;
         }
@@ -146,8 +168,16 @@ pub(super) fn finish(
 ) -> Vec<ObjectTimeline> {
     let reader = Reader { tracks, points };
     let mut buffers = Buffers::default();
-    for (k, g, mut rows) in std::mem::take(&mut a.waiting) {
-        let (o, held) = reader.object(&g, &mut rows, Some(bounds), &mut a.cells, &mut buffers);
+    for mut w in std::mem::take(&mut a.waiting) {
+        let k = w.object;
+        let (o, held) = reader.object(
+            &w.tracks,
+            &mut w.rows,
+            &w.looks,
+            Some(bounds),
+            &mut a.cells,
+            &mut buffers,
+        );
         a.objects[k] = Some(o);
         a.held_until[k] = held;
     }
@@ -252,17 +282,18 @@ impl Reader<'_> {
     /// (with their indices, in descending order; taken, leaving the list empty), its
     /// times still to fill; and the stream its last state held until. Lines of
     /// several tracks are put in the order of their times, `bounds`.
-    fn object(
+    fn object<R: Shown>(
         &self,
         g: &[usize],
-        rows: &mut ObjectRows,
+        rows: &mut ObjectRows<R>,
+        looks: &[Look],
         bounds: Option<&[Interval]>,
         cells: &mut Interner,
         buffers: &mut Buffers,
     ) -> (ObjectTimeline, Option<u32>) {
         let tracks = self.tracks;
         rows.reverse();
-        let row = |i: usize| -> &Observation {
+        let row = |i: usize| -> &R {
             let k = rows
                 .binary_search_by_key(&i, |r| r.0)
                 .expect("a track's row is in its object's list");
@@ -277,14 +308,14 @@ impl Reader<'_> {
             lines.sort_by_key(|&i| {
                 (
                     bounds[self.points[i]].mid().unwrap_or(0),
-                    row(i).stream,
-                    row(i).seq,
+                    row(i).stream(),
+                    row(i).seq(),
                 )
             });
         }
-        let obs: Vec<&Observation> = lines.iter().map(|&i| row(i)).collect();
-        let states = self.states(first, &lines, &obs, cells, buffers);
-        let end = if obs.last().is_some_and(|o| o.event() == Some("DELETED")) {
+        let obs: Vec<&R> = lines.iter().map(|&i| row(i)).collect();
+        let states = self.states(first, &lines, &obs, looks, cells, buffers);
+        let end = if obs.last().is_some_and(|o| o.deleted()) {
             End::Deleted
         } else {
             End::LastSeen
@@ -293,7 +324,7 @@ impl Reader<'_> {
         let held_until = obs
             .last()
             .filter(|_| end == End::LastSeen)
-            .map(|o| o.stream);
+            .map(|o| o.stream());
         let owner = first.owner.map(|o| tracks[o].key.clone());
         let o = ObjectTimeline {
             key: first.key.clone(),
@@ -311,11 +342,12 @@ impl Reader<'_> {
 
     /// The states of an object whose lines (in time order) are `lines`, their rows
     /// `obs`, with the points of their times.
-    fn states(
+    fn states<R: Shown>(
         &self,
         first: &Track,
         lines: &[usize],
-        obs: &[&Observation],
+        obs: &[&R],
+        looks: &[Look],
         cells: &mut Interner,
         buffers: &mut Buffers,
     ) -> Vec<State> {
@@ -326,28 +358,17 @@ impl Reader<'_> {
         for (n, &i) in lines.iter().enumerate() {
             let o = obs[n];
             let p = self.points[i];
-            let lr = LineRef {
-                source: o.source.clone(),
-                line: o.line,
-                text: o.text().clone(),
-            };
-            let same = n > 0 && obs[n - 1].same_state(o);
+            let lr = o.line_ref();
+            let same = n > 0 && o.same_state(obs[n - 1]);
             // A watch's line after the object's line in the same stream is an event:
             // the change happened as it was printed. Any other line (a listing, a
             // watch's initial list) shows the object as it was then: a change it
             // shows happened since the object's previous line, and a line the same
             // as that one is the object seen again, not a hidden update.
-            let event = n > 0
-                && obs[n - 1].stream == o.stream
-                && o.listing != Some(true)
-                && o.snapshot.is_none();
+            let event = n > 0 && obs[n - 1].stream() == o.stream() && !o.listed() && !o.on_screen();
             // The line's own AGE: how long after the creationTimestamp it was printed.
-            let since_created = o
-                .age
-                .as_ref()
-                .and_then(age_window)
-                .map(|(lo, hi)| Interval::new(lo, hi));
-            if same && (o.snapshot.is_some() || !event) {
+            let since_created = o.since_created();
+            if same && (o.on_screen() || !event) {
                 // A `watch` screen prints every object again: the same state, seen
                 // later, not a hidden update.
                 let s = states.last_mut().expect("a previous state exists");
@@ -378,7 +399,13 @@ impl Reader<'_> {
             if let Some(s) = states.last_mut() {
                 s.touches = touches.drain(..).collect();
             }
-            states.push(new_state(o, p, since_point, since_created, lr, cells));
+            states.push(new_state(
+                o.look(looks, cells),
+                p,
+                since_point,
+                since_created,
+                lr,
+            ));
         }
         if let Some(s) = states.last_mut() {
             s.touches = touches.drain(..).collect();
@@ -392,43 +419,23 @@ impl Reader<'_> {
     }
 }
 
-/// A state as its first line `o` (at point `p`) shows it, begun since `since_point`
-/// when that is a range; its times are filled in later.
+/// A state showing `look`, its first line `lr` at point `p`, begun since
+/// `since_point` when that is a range; its times are filled in later.
 fn new_state(
-    o: &Observation,
+    look: Look,
     p: Point,
     since_point: Option<Point>,
     since_created: Option<Interval>,
     lr: LineRef,
-    cells: &mut Interner,
 ) -> State {
-    let other: Vec<(Arc<str>, Text)> = o
-        .cells
-        .iter()
-        .filter(|&(h, _)| {
-            !matches!(
-                &**h,
-                "NAME"
-                    | "NAMESPACE"
-                    | "EVENT"
-                    | "AGE"
-                    | "STATUS"
-                    | "READY"
-                    | "RESTARTS"
-                    | "IP"
-                    | "NODE"
-            )
-        })
-        .map(|(h, v)| (h.clone(), Text::from(v)))
-        .collect();
     let (from_point, since) = State::at_points(p, since_point);
     State {
-        status: o.status().map(|v| cells.value(v)),
-        ready: o.ready,
-        restarts: o.restarts.as_ref().map(|r| r.count),
-        ip: o.ip().map(|v| cells.value(v)),
-        node: o.node().map(|v| cells.value(v)),
-        cells: cells.cells(other),
+        status: look.status,
+        ready: look.ready,
+        restarts: look.restarts,
+        ip: look.ip,
+        node: look.node,
+        cells: look.cells,
         from: Interval::UNKNOWN,
         from_point,
         since_point: since,

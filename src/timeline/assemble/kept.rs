@@ -1,0 +1,255 @@
+//! What reading an object's states needs of each of its rows ([`Shown`]), and the
+//! rows of an object seen in several streams kept in that form ([`Kept`]) until the
+//! times put its lines in order.
+//!
+//! Such an object's rows wait for the solving; kept whole (280 bytes a row, and the
+//! cells' headers) they were the largest thing then alive on a soak whose watch is
+//! re-listed every half hour, where every pod is seen in many streams: a 104 MB soak
+//! of that shape held 206 MB of waiting rows. A kept row is the line, its times, and
+//! the index of what it shows among its object's: what the states are read from,
+//! nothing else.
+
+use std::sync::Arc;
+
+use super::{Interner, ObjectRows, OtherCells};
+use crate::observe::Observation;
+use crate::timeline::build::age_window;
+use crate::timeline::{Interval, LineRef};
+use crate::Text;
+
+/// What a state shows, as it keeps it (shared between the states that print the same).
+#[derive(Debug, Clone)]
+pub(super) struct Look {
+    pub(super) status: Option<Arc<str>>,
+    pub(super) ready: Option<[u32; 2]>,
+    pub(super) restarts: Option<u32>,
+    pub(super) ip: Option<Arc<str>>,
+    pub(super) node: Option<Arc<str>>,
+    pub(super) cells: OtherCells,
+}
+
+/// A row as the reading of states sees it.
+pub(super) trait Shown {
+    /// The line, for evidence.
+    fn line_ref(&self) -> LineRef;
+    /// Whether the row shows the same state as `before` (see
+    /// [`Observation::same_state`]).
+    fn same_state(&self, before: &Self) -> bool;
+    /// The stream the row belongs to, and its order there.
+    fn stream(&self) -> u32;
+    fn seq(&self) -> u32;
+    /// Whether the row is in a plain listing, as its command says.
+    fn listed(&self) -> bool;
+    /// Whether the row is on a `watch` screen.
+    fn on_screen(&self) -> bool;
+    /// How long after the creationTimestamp the row was printed (its AGE).
+    fn since_created(&self) -> Option<Interval>;
+    /// Whether the row is a watch's DELETED event.
+    fn deleted(&self) -> bool;
+    /// What the row shows, as a state keeps it (`looks`: what its object's kept rows
+    /// show, by index).
+    fn look(&self, looks: &[Look], cells: &mut Interner) -> Look;
+}
+
+impl Shown for Observation {
+    fn line_ref(&self) -> LineRef {
+        LineRef {
+            source: self.source.clone(),
+            line: self.line,
+            text: self.text().clone(),
+        }
+    }
+
+    fn same_state(&self, before: &Self) -> bool {
+        Observation::same_state(before, self)
+    }
+
+    fn stream(&self) -> u32 {
+        self.stream
+    }
+
+    fn seq(&self) -> u32 {
+        self.seq
+    }
+
+    fn listed(&self) -> bool {
+        self.listing == Some(true)
+    }
+
+    fn on_screen(&self) -> bool {
+        self.snapshot.is_some()
+    }
+
+    fn since_created(&self) -> Option<Interval> {
+        self.age
+            .as_ref()
+            .and_then(age_window)
+            .map(|(lo, hi)| Interval::new(lo, hi))
+    }
+
+    fn deleted(&self) -> bool {
+        self.event() == Some("DELETED")
+    }
+
+    fn look(&self, _: &[Look], cells: &mut Interner) -> Look {
+        let other: Vec<(Arc<str>, Text)> = self
+            .cells
+            .iter()
+            .filter(|&(h, _)| {
+                !matches!(
+                    &**h,
+                    "NAME"
+                        | "NAMESPACE"
+                        | "EVENT"
+                        | "AGE"
+                        | "STATUS"
+                        | "READY"
+                        | "RESTARTS"
+                        | "IP"
+                        | "NODE"
+                )
+            })
+            .map(|(h, v)| (h.clone(), Text::from(v)))
+            .collect();
+        Look {
+            status: self.status().map(|v| cells.value(v)),
+            ready: self.ready,
+            restarts: self.restarts.as_ref().map(|r| r.count),
+            ip: self.ip().map(|v| cells.value(v)),
+            node: self.node().map(|v| cells.value(v)),
+            cells: cells.cells(other),
+        }
+    }
+}
+
+/// A row kept for reading once the times are known: ~80 bytes.
+pub(super) struct Kept {
+    line: LineRef,
+    /// What the row shows, by its index among its object's ([`keep`]): two rows show
+    /// the same state exactly when they share it.
+    shows: u32,
+    since_created: Option<Interval>,
+    stream: u32,
+    seq: u32,
+    listed: bool,
+    on_screen: bool,
+    deleted: bool,
+}
+
+/// An object's rows kept ([`Kept`]), and what they show, by index.
+pub(super) fn keep(rows: &mut ObjectRows, cells: &mut Interner) -> (ObjectRows<Kept>, Box<[Look]>) {
+    let mut index: crate::HashMap<Vec<(&str, &str)>, u32> = crate::HashMap::default();
+    let mut looks = Vec::new();
+    let mut shows = Vec::with_capacity(rows.len());
+    for (_, o) in rows.iter() {
+        let n = index.len() as u32;
+        let k = *index.entry(o.state_cells().collect()).or_insert_with(|| {
+            looks.push(o.look(&[], cells));
+            n
+        });
+        shows.push(k);
+    }
+    drop(index);
+    let kept = rows
+        .drain(..)
+        .zip(shows)
+        .map(|((i, o), shows)| {
+            let k = Kept {
+                line: Shown::line_ref(&o),
+                shows,
+                since_created: Shown::since_created(&o),
+                stream: o.stream,
+                seq: o.seq,
+                listed: Shown::listed(&o),
+                on_screen: Shown::on_screen(&o),
+                deleted: Shown::deleted(&o),
+            };
+            (i, k)
+        })
+        .collect();
+    (kept, looks.into())
+}
+
+impl Shown for Kept {
+    fn line_ref(&self) -> LineRef {
+        self.line.clone()
+    }
+
+    fn same_state(&self, before: &Self) -> bool {
+        self.shows == before.shows
+    }
+
+    fn stream(&self) -> u32 {
+        self.stream
+    }
+
+    fn seq(&self) -> u32 {
+        self.seq
+    }
+
+    fn listed(&self) -> bool {
+        self.listed
+    }
+
+    fn on_screen(&self) -> bool {
+        self.on_screen
+    }
+
+    fn since_created(&self) -> Option<Interval> {
+        self.since_created
+    }
+
+    fn deleted(&self) -> bool {
+        self.deleted
+    }
+
+    fn look(&self, looks: &[Look], _: &mut Interner) -> Look {
+        looks[self.shows as usize].clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Origin, Source};
+
+    fn rows(text: &str) -> ObjectRows {
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.as_bytes().to_vec().into()),
+        };
+        let ing = crate::ingest::ingest(&[source]).expect("ingested");
+        ing.observations.into_iter().enumerate().collect()
+    }
+
+    /// Rows showing the same cells but for the time ones share what they show; a
+    /// change of any other cell (here RESTARTS and then STATUS) does not, and each
+    /// look is what a state of that row shows.
+    #[test]
+    fn kept_rows_share_what_they_show_exactly_when_their_states_are_the_same() {
+        let mut rows = rows(
+            "NAME    READY   STATUS    RESTARTS   AGE\n\
+             web-1   1/1     Running   0          5m\n\
+             web-1   1/1     Running   0          6m\n\
+             web-1   1/1     Running   1 (3s ago)   7m\n\
+             web-1   0/1     Unknown   1 (9m ago)   16m\n\
+             web-1   1/1     Running   1 (2m ago)   9m\n",
+        );
+        assert_eq!(rows.len(), 5);
+        let mut cells = Interner::default();
+        let (kept, looks) = keep(&mut rows, &mut cells);
+        assert!(rows.is_empty(), "the rows are taken");
+        let shows: Vec<u32> = kept.iter().map(|(_, k)| k.shows).collect();
+        assert_eq!(shows, [0, 0, 1, 2, 1]);
+        let status: Vec<&str> = looks.iter().map(|l| l.status.as_deref().unwrap()).collect();
+        assert_eq!(status, ["Running", "Running", "Unknown"]);
+        assert_eq!(looks[1].restarts, Some(1));
+        assert!(kept[1].1.same_state(&kept[0].1) && !kept[2].1.same_state(&kept[1].1));
+        assert_eq!(kept[4].1.line_ref().line, 6);
+        let ages: Vec<_> = kept
+            .iter()
+            .map(|(_, k)| k.since_created.map(|i| i.min_ms))
+            .collect();
+        assert_eq!(ages[1], Some(360_000));
+    }
+}
