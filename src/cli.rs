@@ -307,6 +307,11 @@ pub struct SimulateArgs {
     /// as `nodes.log` (the pods' lines are the same with or without it).
     #[arg(long, requires_all = ["failures", "output"])]
     pub node_stream: bool,
+    /// With `--failures`: the pods' watch run again each time the apiserver ends it
+    /// (after 30–60 min, as a loop around `kubectl get pods -w` captures a soak of
+    /// hours): a new header and initial list each time.
+    #[arg(long, requires = "failures")]
+    pub relist: bool,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -16,6 +16,8 @@ enum Capture {
     PodsOnly,
     /// The pods' watch and, in a second terminal, the nodes' (`nodes.log`).
     WithNodeStream,
+    /// The pods' watch run again by a loop each time the apiserver ends it.
+    Relisted,
 }
 
 fn soak(
@@ -29,6 +31,7 @@ fn soak(
     let cfg = SoakConfig::new(seed, bytes, pods, failures);
     let truth = match capture {
         Capture::PodsOnly => Soak::new(cfg).write(&mut text),
+        Capture::Relisted => Soak::new(cfg.with_relists()).write(&mut text),
         Capture::WithNodeStream => {
             Soak::new(cfg.with_node_stream()).write_with_nodes(&mut text, &mut nodes)
         }
@@ -78,6 +81,24 @@ fn a_soak_answered_by_local_searches_scores_the_same() {
     let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::PodsOnly);
     eprintln!("{report}");
     assert!(!a.timelines.is_small(), "the local path is what this tests");
+}
+
+/// The same soak captured by a loop around the watch, which the apiserver ends every
+/// 30–60 minutes: each run opens with its header and initial list, so every pod is
+/// seen in several streams, whose lines only the times put in order.
+#[test]
+fn a_soak_of_relisted_watches_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::Relisted);
+    eprintln!("{report}");
+    assert!(!a.timelines.is_small(), "the local path is what this tests");
+    let mut text = Vec::new();
+    let cfg = SoakConfig::new(3, 3_000_000, 300, 60).with_relists();
+    Soak::new(cfg).write(&mut text).expect("in memory");
+    let headers = text
+        .split(|&b| b == b'\n')
+        .filter(|l| l.starts_with(b"NAME "))
+        .count();
+    assert!(headers >= 3, "{headers} runs of the watch");
 }
 
 /// The same soak watched with a nodes watch beside: each failure's F is its node's
@@ -198,7 +219,8 @@ fn every_failure_of_a_soak_is_an_incident_with_its_scenario() {
 /// A long soak, as large as asked: `WATCHTRAIL_SOAK_MB=50 cargo test --release --test
 /// soak -- --ignored --nocapture` (10 failures a MB, 2,000 pods, as the soak).
 /// Other shapes with `WATCHTRAIL_SOAK_PODS`, `WATCHTRAIL_SOAK_FAILURES` and
-/// `WATCHTRAIL_SOAK_SEED`; a nodes watch beside with `WATCHTRAIL_SOAK_NODES=1`.
+/// `WATCHTRAIL_SOAK_SEED`; a nodes watch beside with `WATCHTRAIL_SOAK_NODES=1`; the
+/// watch run again each time it ends with `WATCHTRAIL_SOAK_RELIST=1`.
 #[test]
 #[ignore = "minutes in a debug build; run in release with WATCHTRAIL_SOAK_MB"]
 fn a_long_soak_scores_as_a_short_one() {
@@ -215,6 +237,8 @@ fn a_long_soak_scores_as_a_short_one() {
     let started = std::time::Instant::now();
     let capture = if std::env::var_os("WATCHTRAIL_SOAK_NODES").is_some() {
         Capture::WithNodeStream
+    } else if std::env::var_os("WATCHTRAIL_SOAK_RELIST").is_some() {
+        Capture::Relisted
     } else {
         Capture::PodsOnly
     };

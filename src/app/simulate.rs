@@ -133,6 +133,9 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.node_stream {
         cfg = cfg.with_node_stream();
     }
+    if args.relist {
+        cfg = cfg.with_relists();
+    }
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

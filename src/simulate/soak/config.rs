@@ -17,6 +17,11 @@ pub struct SoakConfig {
     pub failures: usize,
     /// Whether a node stream (`kubectl get nodes --watch`) is written beside.
     pub node_stream: bool,
+    /// Whether the watch is run again each time it ends: the apiserver closes a
+    /// watch after 30–60 min and kubectl exits (FORMAT.md §3.1), so a soak of hours
+    /// captured by a loop is a run of watches, each opening with its header and
+    /// initial list.
+    pub relist: bool,
 }
 
 impl SoakConfig {
@@ -29,6 +34,16 @@ impl SoakConfig {
             nodes: 34,
             failures,
             node_stream: false,
+            relist: false,
+        }
+    }
+
+    /// The same soak captured by a loop that runs the watch again each time the
+    /// apiserver ends it (see [`SoakConfig::relist`]).
+    pub fn with_relists(self) -> SoakConfig {
+        SoakConfig {
+            relist: true,
+            ..self
         }
     }
 

@@ -79,6 +79,8 @@ enum Event {
     Return(usize),
     /// The kubelet's DELETED of a pod that finished terminating.
     Gone(usize, u32),
+    /// The apiserver ended the watch; the loop runs it again (a new header and list).
+    Relist,
 }
 
 /// A fact of a failure's truth, kept once its line is written.

@@ -283,6 +283,10 @@ impl Soak {
                 }
             }
             Event::Return(f) => self.come_back(f),
+            Event::Relist => {
+                self.list();
+                self.next_relist();
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 use crate::duration::format_human;
 
 use super::super::churn::HEADER;
+use super::super::tabwriter::{Era, TabWriter};
 use super::{Event, Fact, FailureTruth, Pod, Soak, SoakTruth};
 
 impl Soak {
@@ -29,6 +30,30 @@ impl Soak {
             none(),
             none(),
         ]
+    }
+
+    /// A watch's start: its header and initial list, every pod as it is now, in the
+    /// apiserver's storage order (by name), printed at once by a new kubectl (whose
+    /// tabwriter remembers no widths yet).
+    pub(super) fn list(&mut self) {
+        self.tw = TabWriter::new(Era::Remember);
+        let mut rows = vec![HEADER.map(String::from).to_vec()];
+        let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
+        listed.sort_by(|a, b| a.name.cmp(&b.name));
+        rows.extend(listed.into_iter().map(|p| self.cells(p)));
+        let lines = self.tw.flush(&rows);
+        self.pending_at
+            .extend(std::iter::repeat_n(self.now_ms, lines.len()));
+        self.pending.extend(lines);
+    }
+
+    /// With relists, when the apiserver ends this watch: 30 to 60 minutes on
+    /// (`minRequestTimeout × (1 + rand)`, FORMAT.md §3.1).
+    pub(super) fn next_relist(&mut self) {
+        if self.cfg.relist {
+            let after_s = self.rng.int(1_800, 3_600) as i64;
+            self.at(after_s * 1000, Event::Relist);
+        }
     }
 
     pub(super) fn emit(&mut self, slot: usize) {
@@ -128,17 +153,10 @@ impl Iterator for Soak {
     fn next(&mut self) -> Option<String> {
         if !self.started {
             self.started = true;
-            let mut rows = vec![HEADER.map(String::from).to_vec()];
-            // The initial list comes in the apiserver's storage order: by name.
-            let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
-            listed.sort_by(|a, b| a.name.cmp(&b.name));
-            rows.extend(listed.into_iter().map(|p| self.cells(p)));
-            let lines = self.tw.flush(&rows);
-            self.pending_at
-                .extend(std::iter::repeat_n(self.now_ms, lines.len()));
-            self.pending.extend(lines);
+            self.list();
             self.list_nodes();
             self.at(1_000, Event::Background);
+            self.next_relist();
         }
         while self.pending.is_empty() {
             if self.queue.is_empty() {
