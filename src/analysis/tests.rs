@@ -372,6 +372,100 @@ fn an_early_eviction_finished_by_the_returning_kubelet_does_not_veto_the_failure
     }
 }
 
+/// A rebooted node's burst comes in any order: the kubelet finishing the early-evicted
+/// pod, then the other pod's lost container (`Error` on its old sandbox, FORMAT.md
+/// §4.7) before its new sandbox. The finishing is part of the same return, and vetoes
+/// nothing.
+#[test]
+fn a_lost_container_after_the_return_s_other_writes_is_still_the_node_back() {
+    const EARLY: &str = "api-5c6d7f8b9-kx2mz";
+    let a = watch(&[
+        RUNNING,
+        pod(EARLY, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(EARLY, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        pod(EARLY, "1/1", "Terminating", "6m", "10.244.1.6", "node-a"),
+        pod(EARLY, "0/1", "Terminating", "7m", "10.244.1.6", "node-a"),
+        pod(POD, "0/1", "Error", "7m", "10.244.1.5", "node-a"),
+        NEW_SANDBOX,
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert_eq!(a.incidents[0].scenario, Scenario::MidMigration);
+}
+
+/// A returning kubelet re-posts its pods' statuses: a pod's line that changes
+/// nothing, printed in the burst after another pod's `Unknown`, is no mark of a second
+/// loss. The pod's mark is the node controller's, before.
+#[test]
+fn a_line_re_posted_by_the_returning_kubelet_is_no_second_failure() {
+    let a = watch(&[
+        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
+        pod(PEER, "0/1", "Pending", "0s", "<none>", "node-a"),
+        [POD, "1/1", "Running", "0", "10s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "10s", "10.244.1.6", "node-a"),
+        [POD, "1/1", "Running", "0", "75s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "75s", "10.244.1.6", "node-a"),
+        pod(PEER, "0/1", "Unknown", "2m", "10.244.1.6", "node-a"),
+        [POD, "1/1", "Running", "0", "2m", "10.244.1.5", "node-a"],
+        [POD, "0/1", "Error", "0", "2m", "10.244.1.5", "node-a"],
+        [
+            POD,
+            "0/1",
+            "Running",
+            "1 (1s ago)",
+            "2m5s",
+            "10.244.1.9",
+            "node-a",
+        ],
+        [
+            PEER,
+            "0/1",
+            "Running",
+            "1 (1s ago)",
+            "2m5s",
+            "10.244.1.8",
+            "node-a",
+        ],
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.incidents);
+    assert_eq!(a.incidents[0].scenario, Scenario::InPlace);
+}
+
+/// A pod not ready when its node was lost (one of two containers ready: no mark)
+/// shows its lost container first (`ContainerStatusUnknown`, then a new sandbox): a
+/// write of the same return, which does not veto the healthy pod's `Unknown` printed
+/// after it.
+#[test]
+fn an_unready_pod_s_lost_container_does_not_veto_the_healthy_pod_s_unknown() {
+    const HALF: &str = "api-5c6d7f8b9-kx2mz";
+    let a = watch(&[
+        RUNNING,
+        pod(HALF, "1/2", "Running", "20s", "10.244.1.6", "node-a"),
+        TOUCHED,
+        pod(
+            HALF,
+            "0/2",
+            "ContainerStatusUnknown",
+            "2m",
+            "10.244.1.6",
+            "node-a",
+        ),
+        [POD, "0/1", "Unknown", "0", "7m", "10.244.1.5", "node-a"],
+        [
+            HALF,
+            "0/2",
+            "Running",
+            "1 (3s ago)",
+            "2m",
+            "10.244.1.8",
+            "node-a",
+        ],
+        NEW_SANDBOX,
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert_eq!(a.incidents[0].scenario, Scenario::InPlace);
+}
+
 /// The same on the old sandbox is a container that crashed and restarted.
 #[test]
 fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() {
@@ -498,6 +592,36 @@ fn a_pod_deleted_while_another_on_its_node_runs_on_is_no_node_failure() {
         pod(PEER, "0/1", "Error", "13m", "10.244.1.6", "node-a"),
     ]);
     assert!(a.incidents.is_empty(), "{:?}", a.incidents);
+}
+
+/// A lost node's pods marked together: one evicted at its own short
+/// `tolerationSeconds`, the other living on because the node came back first (a
+/// partition healed: no restart, the returning kubelet finishing the evicted pod).
+/// A failure, not a deletion of one pod.
+#[test]
+fn pods_marked_together_then_one_evicted_while_the_other_lives_on_is_a_node_failure() {
+    // Both pods created in the capture: their AGEs put every line on one clock.
+    let a = watch(&[
+        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
+        pod(PEER, "0/1", "Pending", "0s", "<none>", "node-a"),
+        [POD, "1/1", "Running", "0", "10s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "10s", "10.244.1.6", "node-a"),
+        [POD, "1/1", "Running", "0", "75s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "75s", "10.244.1.6", "node-a"),
+        [
+            POD,
+            "1/1",
+            "Terminating",
+            "0",
+            "105s",
+            "10.244.1.5",
+            "node-a",
+        ],
+        [POD, "0/1", "Terminating", "0", "2m", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "2m", "10.244.1.6", "node-a"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert_eq!(a.incidents[0].scenario, Scenario::MidMigration);
 }
 
 #[test]

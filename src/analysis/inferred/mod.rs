@@ -1,5 +1,7 @@
 //! Node failures read from pods and owners alone, when the capture has no node stream.
 
+mod peers;
+
 use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
@@ -7,7 +9,9 @@ use super::pods::{eviction_kind, healthy, kubelet_written, meaning, EvictionKind
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
+use crate::timeline::stn::Ms;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines, Touch};
+use peers::Peers;
 
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
 /// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
@@ -97,10 +101,12 @@ fn pod_marks<'a>(
             // manager's patch before its eviction tells the same story.
             let starting_evicted = || {
                 meaning(s) == PodMeaning::Starting
-                    && pod
-                        .states
-                        .get(i + 1)
-                        .is_some_and(|n| matches!(the_mark(s, n), Some((_, true))))
+                    && pod.states.get(i + 1).is_some_and(|n| {
+                        matches!(
+                            the_mark(s, &s.touches.iter().collect::<Vec<_>>(), n),
+                            Some((_, true))
+                        )
+                    })
             };
             // Such a pod only joins a failure its node's marked pods show: alone,
             // its patch and deletion are also a pod deleted while it started.
@@ -130,7 +136,14 @@ fn pod_marks<'a>(
                     Some((touch, &d.lines[0], "owner READY dropped".to_string(), None))
                 }
                 None => pod.states.get(i + 1).and_then(|next| {
-                    let (touch, unseen) = the_mark(s, next)?;
+                    // A returning kubelet re-posts its pods' statuses: such a line is
+                    // no mark of the loss.
+                    let touches: Vec<&Touch> = s
+                        .touches
+                        .iter()
+                        .filter(|t| !vetoes.kubelet.returning_at(node, t))
+                        .collect();
+                    let (touch, unseen) = the_mark(s, &touches, next)?;
                     // The mark was not printed (the capture began after it): the
                     // failure came before the taint manager's patch, after the state
                     // began (for a first state, after the pod's creation).
@@ -142,7 +155,8 @@ fn pod_marks<'a>(
                     });
                     let lost = left_by_a_lost_node(s, next)
                         || rebooted_through(s, next, pod.states.get(i + 2));
-                    if !lost || vetoes.veto(pod, node, touch, s, next) {
+                    let after = pod.states.get(i + 2);
+                    if !lost || vetoes.veto(pod, node, touch, s, next, after) {
                         return None;
                     }
                     // A lost node's evicted pod stays as it was until the node is
@@ -262,20 +276,21 @@ fn same_failure(kubelet: &KubeletWrites, node: &str, first: &Touch, later: &Touc
         && Interval::minus(later.at, first.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
 }
 
-/// The touch of a healthy state `s` that is the node controller's mark, given the
-/// state after it: with a lost node nothing but the controllers touch the pod, so it
-/// is the state's last touch — unless that touch is the taint manager's
+/// The touch of a healthy state `prev` that is the node controller's mark, of its
+/// `touches` (all, or those a returning kubelet did not print), given the state
+/// after it: with a lost node nothing but the controllers touch the pod, so it is the
+/// last — unless that touch is the taint manager's
 /// `DisruptionTarget` patch printed just before the eviction (FORMAT.md §4.5, §4.10),
 /// when the mark is the touch before it. With no touch before the patch the mark was
 /// not seen (the capture began after it): the patch stands in, said `true`.
-fn the_mark<'a>(s: &'a State, next: &State) -> Option<(&'a Touch, bool)> {
-    let last = s.touches.last()?;
-    let evicted = eviction_kind(Some(s), next).is_some_and(|k| k != EvictionKind::Failed);
+fn the_mark<'a>(prev: &State, touches: &[&'a Touch], next: &State) -> Option<(&'a Touch, bool)> {
+    let last = *touches.last()?;
+    let evicted = eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed);
     let just_before = next.lines.first().is_some_and(|l| {
         l.source == last.line.source && l.line.saturating_sub(last.line.line) <= DISRUPTION_LINES
     });
-    match s.touches.len() {
-        n if n >= 2 && evicted && just_before => Some((&s.touches[n - 2], false)),
+    match touches.len() {
+        n if n >= 2 && evicted && just_before => Some((touches[n - 2], false)),
         // The patch alone (seconds before the eviction, not provably minutes as a
         // mark a toleration before it would be): the mark came before the state's
         // first line.
@@ -320,8 +335,10 @@ impl<'a> Vetoes<'a> {
     /// node's kubelet wrote a pod change after the touch (a lost node's kubelet writes
     /// nothing from before the mark until it is back); or, for a `Terminating`, another
     /// pod on the node lives on past this one's eviction (the taint manager evicts a
-    /// lost node's pods together), so this was a deletion of one pod. (A node back
-    /// before the eviction restarts all its pods: its peers living on says nothing.)
+    /// lost node's pods together), so this was a deletion of one pod — unless the
+    /// node's pods were marked together (a lost node's pods go at their own
+    /// `tolerationSeconds`). (A node back before the eviction restarts all its pods:
+    /// its peers living on says nothing.)
     fn veto(
         &self,
         pod: &ObjectTimeline,
@@ -329,14 +346,18 @@ impl<'a> Vetoes<'a> {
         touch: &Touch,
         prev: &State,
         next: &State,
+        after: Option<&State>,
     ) -> bool {
         let at = &next.lines[0];
         let terminating = next.status.as_deref() == Some("Terminating");
-        // A new sandbox, or the runtime's `Unknown`, is the node back from a reboot:
-        // its kubelet's other restarts and `Unknown`s printed just before, and its
-        // finishing of pods evicted meanwhile, are the same return, not a sign it
+        // A new sandbox, the runtime's `Unknown`, or a lost container's last status
+        // before one, is the node back from a reboot: its kubelet's other restarts
+        // and `Unknown`s printed just before, and its finishing of pods evicted
+        // meanwhile, are the same return (one burst, in any order), not a sign it
         // never left.
-        let back = new_sandbox(prev, next) || meaning(next) == PodMeaning::RuntimeUnknown;
+        let back = new_sandbox(prev, next)
+            || meaning(next) == PodMeaning::RuntimeUnknown
+            || rebooted_through(prev, next, after);
         let kubelet_wrote = if back {
             self.kubelet
                 .between_other_than_return(node, &touch.line, at)
@@ -345,7 +366,7 @@ impl<'a> Vetoes<'a> {
         };
         (terminating && self.templates.replace(pod))
             || kubelet_wrote
-            || (terminating && self.peers.outlive(node, at))
+            || (terminating && self.peers.outlive(node, at, touch))
     }
 }
 
@@ -483,18 +504,28 @@ const CREATION_LINE_MAX_MS: i64 = 3_000;
 struct KubeletWrites<'a> {
     lines: HashMap<(&'a str, &'a str), Vec<u64>>,
     /// The same, only the writes that are not a rebooted node's return: neither a
-    /// container restart (the count up), the runtime's `Unknown`, nor the kubelet
-    /// finishing a pod evicted while it was away (a `Terminating` pod's change: still
-    /// `Terminating`, or from 1.31 its final status, `0/2 Error`, FORMAT.md §2.1).
+    /// container restart (the count up), the runtime's `Unknown`, a lost container's
+    /// last status before its new sandbox (`ContainerStatusUnknown`, `Error`, FORMAT.md
+    /// §4.7), nor the kubelet finishing a pod evicted while it was away (a
+    /// `Terminating` pod's change: still `Terminating`, or from 1.31 its final status,
+    /// `0/2 Error`, FORMAT.md §2.1).
     not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
+    /// The rest, a return's writes, with when each was printed (the middle of its
+    /// interval), by line.
+    returns: HashMap<(&'a str, &'a str), Vec<(u64, Ms)>>,
 }
+
+/// How long a returning kubelet's burst of writes lasts: the pods' lines printed
+/// within it that look like marks are its re-posted statuses (FORMAT.md §4.7).
+const RETURN_BURST_MS: Ms = 30_000;
 
 impl<'a> KubeletWrites<'a> {
     fn of(t: &'a Timelines) -> KubeletWrites<'a> {
         let mut lines: HashMap<_, Vec<u64>> = HashMap::default();
         let mut not_returns: HashMap<_, Vec<u64>> = HashMap::default();
+        let mut returns: HashMap<_, Vec<(u64, Ms)>> = HashMap::default();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-            for w in pod.states.windows(2) {
+            for (k, w) in pod.states.windows(2).enumerate() {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
                     continue;
                 };
@@ -503,9 +534,12 @@ impl<'a> KubeletWrites<'a> {
                     lines.entry(key).or_default().push(line.line);
                     let returned = w[1].restarts > w[0].restarts
                         || meaning(&w[1]) == PodMeaning::RuntimeUnknown
-                        || meaning(&w[0]) == PodMeaning::Deleting;
+                        || meaning(&w[0]) == PodMeaning::Deleting
+                        || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
                     if !returned {
                         not_returns.entry(key).or_default().push(line.line);
+                    } else if let Some(mid) = w[1].from.mid() {
+                        returns.entry(key).or_default().push((line.line, mid));
                     }
                 }
             }
@@ -513,7 +547,33 @@ impl<'a> KubeletWrites<'a> {
         for v in lines.values_mut().chain(not_returns.values_mut()) {
             v.sort_unstable();
         }
-        KubeletWrites { lines, not_returns }
+        for v in returns.values_mut() {
+            v.sort_unstable();
+        }
+        KubeletWrites {
+            lines,
+            not_returns,
+            returns,
+        }
+    }
+
+    /// Whether `touch` (a line on `node` that changes nothing) came within a
+    /// returning kubelet's burst: another pod's return write on the node printed
+    /// before it, at most [`RETURN_BURST_MS`] earlier. It is the kubelet re-posting
+    /// the pod's status as it comes back, not the node controller's mark of a loss.
+    fn returning_at(&self, node: &str, touch: &Touch) -> bool {
+        let (Some(v), Some(at)) = (
+            self.returns.get(&(&*touch.line.source, node)),
+            touch.at.mid(),
+        ) else {
+            return false;
+        };
+        let before = v.partition_point(|w| w.0 < touch.line.line);
+        v[..before]
+            .iter()
+            .rev()
+            .take_while(|w| w.1 >= at - RETURN_BURST_MS)
+            .any(|w| w.1 <= at)
     }
 
     /// [`KubeletWrites::between`], counting only writes that are not a return: a
@@ -539,71 +599,5 @@ impl<'a> KubeletWrites<'a> {
             let i = v.partition_point(|&l| l <= after.line);
             v.get(i).is_some_and(|&l| l < before.line)
         })
-    }
-}
-
-/// The healthy states of Deployment pods, by source and node, in the order of their
-/// first lines: which pods were running on a node at a given line.
-struct Peers<'a> {
-    /// By (source, node): the healthy states of Deployment pods there whose next
-    /// change is not `Terminating`, as (first line, the line it lasts until), sorted
-    /// by first line, with the running maximum of the second: "was one running at line
-    /// L" is then a binary search, not a scan (a long watch has thousands).
-    states: HashMap<(&'a str, &'a str), Vec<(u64, u64)>>,
-}
-
-impl<'a> Peers<'a> {
-    fn of(t: &'a Timelines) -> Peers<'a> {
-        let mut states: HashMap<_, Vec<(u64, u64)>> = HashMap::default();
-        let pods = t.objects.iter().filter(|o| {
-            o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
-        });
-        for pod in pods {
-            for (i, s) in pod.states.iter().enumerate() {
-                let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {
-                    continue;
-                };
-                let next = pod.states.get(i + 1);
-                if !healthy(s) || next.is_some_and(|n| n.status.as_deref() == Some("Terminating")) {
-                    continue;
-                }
-                // Until the next state, or (the last state) its last line.
-                let end = match next.and_then(|n| n.lines.first()) {
-                    Some(l) => l,
-                    None => s.touches.last().map_or(first, |t| &t.line),
-                };
-                if end.source == first.source {
-                    states
-                        .entry((&*first.source, node))
-                        .or_default()
-                        .push((first.line, end.line));
-                }
-            }
-        }
-        for v in states.values_mut() {
-            v.sort_unstable();
-            let mut reach = 0;
-            for s in v.iter_mut() {
-                reach = reach.max(s.1);
-                s.1 = reach;
-            }
-        }
-        Peers { states }
-    }
-
-    /// Whether a Deployment pod on `node` was running at line `at`, where one turned
-    /// `Terminating`, and its next change (or, if none, the capture's end with it
-    /// still shown running after `at`) was not its own eviction: the taint manager
-    /// evicts every such pod of a lost node at once (all share the default
-    /// `tolerationSeconds`, FORMAT.md §4.5), so the one at `at` was deleted on its
-    /// own. (The pod at `at` is not such a one: its next change is that
-    /// `Terminating`.) A pod given a shorter `tolerationSeconds` is evicted before the
-    /// others: if the capture ends before they are, this says "deleted on its own".
-    fn outlive(&self, node: &str, at: &LineRef) -> bool {
-        let Some(v) = self.states.get(&(&*at.source, node)) else {
-            return false;
-        };
-        let before = v.partition_point(|s| s.0 < at.line);
-        before > 0 && v[before - 1].1 > at.line
     }
 }

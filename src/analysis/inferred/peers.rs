@@ -1,0 +1,111 @@
+//! Which pods ran on a node beside one that turned `Terminating`: a lost node's pods
+//! are evicted together, so a peer living on says the pod was deleted on its own —
+//! unless the peers were marked with it, as a lost node's pods are.
+
+use crate::HashMap;
+
+use crate::analysis::pods::healthy;
+use crate::tables::ResourceKind;
+use crate::timeline::links::deployment_template;
+use crate::timeline::stn::Ms;
+use crate::timeline::{Interval, LineRef, State, Timelines, Touch};
+
+/// The healthy states of Deployment pods, by source and node, in the order of their
+/// first lines: which pods were running on a node at a given line.
+pub(super) struct Peers<'a> {
+    /// By (source, node): the healthy states of Deployment pods there whose next
+    /// change is not `Terminating`, sorted by first line.
+    states: HashMap<(&'a str, &'a str), Vec<Peer<'a>>>,
+}
+
+/// A healthy state of a Deployment pod on a node, as [`Peers`] keeps it.
+struct Peer<'a> {
+    first: u64,
+    /// The line it lasts until: its next state's, or (the last state) its last line.
+    end: u64,
+    /// The running maximum of `end` over the node's states up to this one: "was one
+    /// running at line L" is then a binary search, not a scan (a long watch has
+    /// thousands).
+    reach: u64,
+    state: &'a State,
+}
+
+/// How close in time two pods' touches are one node-wide mark: the node controller
+/// marks a lost node's pods not ready in one pass (FORMAT.md §4.4).
+const MARKED_TOGETHER_MS: Ms = 5_000;
+
+impl<'a> Peers<'a> {
+    pub(super) fn of(t: &'a Timelines) -> Peers<'a> {
+        let mut states: HashMap<_, Vec<Peer>> = HashMap::default();
+        let pods = t.objects.iter().filter(|o| {
+            o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
+        });
+        for pod in pods {
+            for (i, s) in pod.states.iter().enumerate() {
+                let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {
+                    continue;
+                };
+                let next = pod.states.get(i + 1);
+                if !healthy(s) || next.is_some_and(|n| n.status.as_deref() == Some("Terminating")) {
+                    continue;
+                }
+                let end = match next.and_then(|n| n.lines.first()) {
+                    Some(l) => l,
+                    None => s.touches.last().map_or(first, |t| &t.line),
+                };
+                if end.source == first.source {
+                    states
+                        .entry((&*first.source, node))
+                        .or_default()
+                        .push(Peer {
+                            first: first.line,
+                            end: end.line,
+                            reach: 0,
+                            state: s,
+                        });
+                }
+            }
+        }
+        for v in states.values_mut() {
+            v.sort_unstable_by_key(|p| (p.first, p.end));
+            let mut reach = 0;
+            for p in v.iter_mut() {
+                reach = reach.max(p.end);
+                p.reach = reach;
+            }
+        }
+        Peers { states }
+    }
+
+    /// Whether a Deployment pod on `node` was running at line `at`, where one turned
+    /// `Terminating` after its mark `touch`, and its next change (or, if none, the
+    /// capture's end with it still shown running after `at`) was not its own
+    /// eviction — and it was not marked with that pod. The taint manager evicts
+    /// every pod of a lost node that shares the default `tolerationSeconds`
+    /// (FORMAT.md §4.5) at once, so the one at `at` was deleted on its own; but a
+    /// peer the node controller marked together with it was lost too, one with a
+    /// longer toleration, or one the node came back for in time. (The pod at `at` is
+    /// not such a peer: its next change is that `Terminating`.)
+    pub(super) fn outlive(&self, node: &str, at: &LineRef, touch: &Touch) -> bool {
+        let Some(v) = self.states.get(&(&*at.source, node)) else {
+            return false;
+        };
+        let before = v.partition_point(|p| p.first < at.line);
+        if before == 0 || v[before - 1].reach <= at.line {
+            return false;
+        }
+        v[..before]
+            .iter()
+            .filter(|p| p.end > at.line)
+            .any(|p| !marked_with(p.state, touch))
+    }
+}
+
+/// Whether `s` was touched within seconds of `touch`, as far as their intervals tell.
+fn marked_with(s: &State, touch: &Touch) -> bool {
+    let near = |t: &Touch| {
+        let d = Interval::minus(t.at, touch.at);
+        d.min_ms <= MARKED_TOGETHER_MS && d.max_ms >= -MARKED_TOGETHER_MS
+    };
+    s.touches.iter().any(near)
+}
