@@ -510,14 +510,18 @@ struct KubeletWrites<'a> {
     /// `Terminating` pod's change: still `Terminating`, or from 1.31 its final status,
     /// `0/2 Error`, FORMAT.md §2.1).
     not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
-    /// The rest, a return's writes, with when each was printed (the middle of its
-    /// interval), by line.
+    /// The rest but restarts on the old sandbox (a crash under a live kubelet too): a
+    /// return's writes, with when each was printed (the middle of its interval), by
+    /// line.
     returns: HashMap<(&'a str, &'a str), Vec<(u64, Ms)>>,
 }
 
 /// How long a returning kubelet's burst of writes lasts: the pods' lines printed
 /// within it that look like marks are its re-posted statuses (FORMAT.md §4.7).
-const RETURN_BURST_MS: Ms = 30_000;
+/// Shorter than the node controller's grace before its marks (40 s by default,
+/// FORMAT.md §4.4, and 20 s in clusters that shorten it): a live kubelet's write
+/// just before a failure must not hide the marks that follow.
+const RETURN_BURST_MS: Ms = 10_000;
 
 impl<'a> KubeletWrites<'a> {
     fn of(t: &'a Timelines) -> KubeletWrites<'a> {
@@ -536,9 +540,12 @@ impl<'a> KubeletWrites<'a> {
                         || meaning(&w[1]) == PodMeaning::RuntimeUnknown
                         || meaning(&w[0]) == PodMeaning::Deleting
                         || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
+                    // A restart on the old sandbox is also a crash under a live kubelet.
+                    let back =
+                        returned && (w[1].restarts <= w[0].restarts || new_sandbox(&w[0], &w[1]));
                     if !returned {
                         not_returns.entry(key).or_default().push(line.line);
-                    } else if let Some(mid) = w[1].from.mid() {
+                    } else if let (true, Some(mid)) = (back, w[1].from.mid()) {
                         returns.entry(key).or_default().push((line.line, mid));
                     }
                 }
