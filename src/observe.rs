@@ -29,13 +29,13 @@ mod line_text;
 pub use cells::Cells;
 pub use line_text::LineText;
 
-/// A duration cell read as an interval of seconds (closed bounds; see `duration`).
-/// Serialized as `{text, min_s, max_s, formatter}`. The bounds are kept with a
-/// sentinel for "none" (48 bytes instead of 64: every kept row has an AGE).
-#[derive(Debug, Clone, PartialEq)]
+/// A duration cell read as an interval of seconds (closed bounds; see `duration`), with
+/// the formatter it was read with. The text is not kept: it is the row's own cell (AGE,
+/// or the `(X ago)` of RESTARTS), read from the cells when printed ([`Observation::age_text`]),
+/// since a long capture keeps a row per state change and the copy was 24 of its bytes.
+/// The bounds are kept with a sentinel for "none" (24 bytes instead of 40).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DurationCell {
-    /// The cell as printed (`9m3s`, `<invalid>`).
-    pub text: Text,
     min: i64,
     max: i64,
     /// The formatter the text was read with.
@@ -47,9 +47,8 @@ const NO_BOUND: i64 = i64::MIN;
 
 impl DurationCell {
     /// A cell read as `[min_s, max_s)` by `formatter` (None: unbounded on that side).
-    pub fn new(text: Text, min_s: Option<i64>, max_s: Option<i64>, formatter: Formatter) -> Self {
+    pub fn new(min_s: Option<i64>, max_s: Option<i64>, formatter: Formatter) -> Self {
         DurationCell {
-            text,
             min: min_s.unwrap_or(NO_BOUND),
             max: max_s.unwrap_or(NO_BOUND),
             formatter,
@@ -67,25 +66,49 @@ impl DurationCell {
     }
 }
 
-impl Serialize for DurationCell {
+/// A [`DurationCell`] with its text as printed, for the JSON form
+/// `{text, min_s, max_s, formatter}`.
+struct PrintedDuration<'a> {
+    text: &'a str,
+    cell: &'a DurationCell,
+}
+
+impl Serialize for PrintedDuration<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("DurationCell", 4)?;
-        st.serialize_field("text", &self.text)?;
-        st.serialize_field("min_s", &self.min_s())?;
-        st.serialize_field("max_s", &self.max_s())?;
-        st.serialize_field("formatter", &self.formatter)?;
+        st.serialize_field("text", self.text)?;
+        st.serialize_field("min_s", &self.cell.min_s())?;
+        st.serialize_field("max_s", &self.cell.max_s())?;
+        st.serialize_field("formatter", &self.cell.formatter)?;
         st.end()
     }
 }
 
 /// RESTARTS: the count and, when printed, how long ago the last restart was.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Serialized (by [`Observation`], which has the text) as `{count, last_ago}`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RestartsCell {
     /// The restart count.
     pub count: u32,
     /// Boxed: most rows print no `(X ago)`, and a row is kept per state change.
     pub last_ago: Option<Box<DurationCell>>,
+}
+
+/// A row's [`RestartsCell`] with the `(X ago)` text, for the JSON form.
+struct PrintedRestarts<'a> {
+    cell: &'a RestartsCell,
+    ago: Option<PrintedDuration<'a>>,
+}
+
+impl Serialize for PrintedRestarts<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("RestartsCell", 2)?;
+        st.serialize_field("count", &self.cell.count)?;
+        st.serialize_field("last_ago", &self.ago)?;
+        st.end()
+    }
 }
 
 /// One table row, typed. Serialized as one JSON Lines record of `watchtrail parse`
@@ -118,7 +141,7 @@ pub struct Observation {
     pub ready: Option<[u32; 2]>,
     /// RESTARTS (pods), else null.
     pub restarts: Option<RestartsCell>,
-    /// AGE as an interval.
+    /// AGE as an interval (its text: [`Observation::age_text`]).
     pub age: Option<DurationCell>,
     /// Absolute time of the line when the capture has one (`ts` prefix, watch screen);
     /// serialized as `time`, ISO 8601 as far as known ([`wall_clock_text`]).
@@ -299,6 +322,19 @@ impl Observation {
     pub fn text(&self) -> &LineText {
         &self.cells.text
     }
+
+    /// AGE as printed, when it was read as a duration ([`Observation::age`]): the AGE
+    /// cell, which [`Observer::observe`] read it from.
+    pub fn age_text(&self) -> Option<&str> {
+        self.age.as_ref()?;
+        self.cells.get("AGE")
+    }
+
+    /// The `(X ago)` of RESTARTS as printed (`53s`), when it was read as a duration.
+    pub fn restarts_ago_text(&self) -> Option<&str> {
+        self.restarts.as_ref()?.last_ago.as_ref()?;
+        restarts(self.cells.get("RESTARTS")?)?.ago
+    }
 }
 
 impl Serialize for Observation {
@@ -318,10 +354,21 @@ impl Serialize for Observation {
         st.serialize_field("name", self.name())?;
         st.serialize_field("status", &self.status())?;
         st.serialize_field("ready", &self.ready)?;
-        st.serialize_field("restarts", &self.restarts)?;
+        let restarts = self.restarts.as_ref().map(|cell| PrintedRestarts {
+            cell,
+            ago: cell.last_ago.as_deref().map(|cell| PrintedDuration {
+                text: self.restarts_ago_text().unwrap_or(""),
+                cell,
+            }),
+        });
+        st.serialize_field("restarts", &restarts)?;
         st.serialize_field("ip", &self.ip())?;
         st.serialize_field("node", &self.node())?;
-        st.serialize_field("age", &self.age)?;
+        let age = self.age.as_ref().map(|cell| PrintedDuration {
+            text: self.age_text().unwrap_or(""),
+            cell,
+        });
+        st.serialize_field("age", &age)?;
         st.serialize_field("time", &self.wall.as_deref().map(wall_clock_text))?;
         st.serialize_field("event", &self.event())?;
         st.serialize_field("cells", &self.cells)?;
@@ -458,7 +505,7 @@ impl Observer {
             Reading::Invalid => (None, Some(-2)),
             Reading::Unknown => (None, None),
         };
-        Some(DurationCell::new(text.into(), min_s, max_s, formatter))
+        Some(DurationCell::new(min_s, max_s, formatter))
     }
 
     /// One observation from one row.
@@ -525,5 +572,16 @@ impl Observer {
             cells,
             note: row.note.map(String::into_boxed_str),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long capture keeps a row per state change: its size is the peak memory.
+    #[test]
+    fn an_observation_stays_small() {
+        assert!(std::mem::size_of::<Observation>() <= 256);
     }
 }

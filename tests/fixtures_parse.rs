@@ -49,11 +49,7 @@ fn check_case(log: &Path) -> Result<(), String> {
             &want["status"],
         );
         if !want["age"].is_null() {
-            diff(
-                "age",
-                Value::from(o.age.as_ref().map(|a| a.text.as_str())),
-                &want["age"],
-            );
+            diff("age", Value::from(o.age_text()), &want["age"]);
         }
         if let Some(ev) = want.get("event") {
             diff("event", serde_json::to_value(o.event()).unwrap(), ev);

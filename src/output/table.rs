@@ -38,12 +38,12 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                     .unwrap_or_else(|| "-".into()),
                 o.restarts
                     .as_ref()
-                    .map(|r| match &r.last_ago {
-                        Some(a) => format!("{} ({} ago)", r.count, a.text),
+                    .map(|r| match o.restarts_ago_text() {
+                        Some(ago) => format!("{} ({ago} ago)", r.count),
                         None => r.count.to_string(),
                     })
                     .unwrap_or_else(|| "-".into()),
-                o.age.as_ref().map_or("-", |a| a.text.as_str()).to_string(),
+                o.age_text().unwrap_or("-").to_string(),
                 o.age
                     .as_ref()
                     .map(|a| match (a.min_s(), a.max_s()) {
