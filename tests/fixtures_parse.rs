@@ -37,7 +37,7 @@ fn check_case(log: &Path) -> Result<(), String> {
                 errors.push(format!("line {line} {field}: got {got}, want {want}"));
             }
         };
-        diff("kind", Value::from(o.kind.as_str()), &want["kind"]);
+        diff("kind", Value::from(o.kind().as_str()), &want["kind"]);
         diff(
             "namespace",
             serde_json::to_value(&o.namespace).unwrap(),

@@ -107,8 +107,8 @@ fn check_row(o: Option<&Observation>, kind: &str, name: &str, cells: &str) -> Op
         return Some("no row".into());
     };
     let mut wrong = Vec::new();
-    if o.kind.as_str() != kind {
-        wrong.push(format!("kind {}", o.kind));
+    if o.kind().as_str() != kind {
+        wrong.push(format!("kind {}", o.kind()));
     }
     if o.name() != name {
         wrong.push(format!("name {:?}", o.name()));

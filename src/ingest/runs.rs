@@ -142,14 +142,14 @@ impl RunFolder {
 /// and 64 bits make one unlikely even among millions of objects.
 fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation) -> u64 {
     use std::hash::BuildHasher;
-    seed.hash_one((o.stream, &o.kind, &o.namespace, o.name()))
+    seed.hash_one((o.stream, o.kind(), &o.namespace, o.name()))
 }
 
 /// Whether `next` repeats `prev`'s state: same object and stream, same state cells,
 /// same incarnation.
 fn continues_run(prev: &Observation, next: &Observation) -> bool {
     prev.stream == next.stream
-        && prev.kind == next.kind
+        && prev.kind() == next.kind()
         && prev.namespace == next.namespace
         && prev.name() == next.name()
         && prev.same_state(next)

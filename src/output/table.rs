@@ -27,7 +27,7 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
             [
                 format!("{}:{}", o.source, o.line),
                 o.stream.to_string(),
-                o.kind.to_string(),
+                o.kind().to_string(),
                 match &o.namespace {
                     Some(ns) => format!("{ns}/{}", o.name()),
                     None => o.name().to_string(),

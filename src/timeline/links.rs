@@ -137,7 +137,7 @@ fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
 /// ReplicaSet/DaemonSet CURRENT).
 fn created_count(o: &Observation) -> Option<u32> {
     let cell = |h: &str| o.cells.get(h).and_then(|v| v.parse().ok());
-    match o.kind {
+    match o.kind() {
         ResourceKind::Deployment => cell("UP-TO-DATE"),
         ResourceKind::ReplicaSet
         | ResourceKind::ReplicationController

@@ -26,7 +26,7 @@ impl ObjectKey {
     /// The key of the object an observation shows.
     pub fn of(o: &Observation) -> ObjectKey {
         ObjectKey {
-            kind: o.kind.clone(),
+            kind: o.kind().clone(),
             namespace: o.namespace.clone(),
             name: Text::from(o.name()),
         }

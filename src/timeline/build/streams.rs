@@ -37,7 +37,7 @@ fn is_listing(obs: &[Observation], rows: &[usize]) -> bool {
         None => {
             let mut seen = crate::HashSet::default();
             rows.iter()
-                .all(|&i| obs[i].snapshot.is_none() && seen.insert((&obs[i].kind, obs[i].name())))
+                .all(|&i| obs[i].snapshot.is_none() && seen.insert((obs[i].kind(), obs[i].name())))
         }
     }
 }
