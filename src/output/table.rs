@@ -37,10 +37,9 @@ pub fn write_observations(out: &mut dyn Write, obs: &[Observation]) -> io::Resul
                     .map(|[n, m]| format!("{n}/{m}"))
                     .unwrap_or_else(|| "-".into()),
                 o.restarts
-                    .as_ref()
-                    .map(|r| match o.restarts_ago_text() {
-                        Some(ago) => format!("{} ({ago} ago)", r.count),
-                        None => r.count.to_string(),
+                    .map(|count| match o.restarts_ago_text() {
+                        Some(ago) => format!("{count} ({ago} ago)"),
+                        None => count.to_string(),
                     })
                     .unwrap_or_else(|| "-".into()),
                 o.age_text().unwrap_or("-").to_string(),

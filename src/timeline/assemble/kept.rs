@@ -114,7 +114,7 @@ impl Shown for Observation {
         Look {
             status: self.status().map(|v| cells.value(v)),
             ready: self.ready,
-            restarts: self.restarts.as_ref().map(|r| r.count),
+            restarts: self.restarts,
             ip: self.ip().map(|v| cells.value(v)),
             node: self.node().map(|v| cells.value(v)),
             cells: cells.cells(other),

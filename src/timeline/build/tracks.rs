@@ -107,13 +107,13 @@ fn restarts(b: &mut Builder, tracks: &[Track], points: &[Point]) {
     for t in tracks {
         let mut restart_points: HashMap<u32, Point> = HashMap::default();
         for &i in &t.obs {
-            let Some(r) = &obs[i].restarts else { continue };
-            let Some((lo, hi)) = r.last_ago.as_deref().and_then(age_window) else {
+            let Some(count) = obs[i].restarts else {
                 continue;
             };
-            let p = *restart_points
-                .entry(r.count)
-                .or_insert_with(|| b.net.point());
+            let Some((lo, hi)) = obs[i].restarts_ago.as_deref().and_then(age_window) else {
+                continue;
+            };
+            let p = *restart_points.entry(count).or_insert_with(|| b.net.point());
             b.add(p, points[i], lo, hi, Strength::RestartAgo, &[i]);
         }
     }

@@ -217,8 +217,7 @@ fn node_back_links(
         let o = &obs[i];
         crate::kube::status::is_healthy(o.status(), o.ready)
             && o.node() == Some(&*node.key.name)
-            && o.restarts.as_ref().map(|r| r.count)
-                > obs[pod.obs[start]].restarts.as_ref().map(|r| r.count)
+            && o.restarts > obs[pod.obs[start]].restarts
     });
     if let (Some(r), Some(p)) = (node_ready, runs_again) {
         links.push(Link {
@@ -256,10 +255,8 @@ fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<us
         let runtime_unknown = a.status() != b.status()
             && crate::kube::pod_status(b.status().unwrap_or(""), b.ready)
                 == crate::kube::PodMeaning::RuntimeUnknown;
-        let changed = a.ip() != b.ip()
-            || a.ready != b.ready
-            || a.restarts.as_ref().map(|r| r.count) != b.restarts.as_ref().map(|r| r.count)
-            || runtime_unknown;
+        let changed =
+            a.ip() != b.ip() || a.ready != b.ready || a.restarts != b.restarts || runtime_unknown;
         (changed && b.node() == Some(node)).then_some(p[1])
     })
 }
