@@ -107,7 +107,7 @@ impl Serialize for PrintedRestarts<'_> {
 /// The typed values that are a cell as printed (name, STATUS, IP, node, EVENT) are
 /// read from the cells when asked for rather than kept twice: a long capture keeps
 /// hundreds of thousands of rows.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Observation {
     /// The source as named on the command line (`pods.log`, `-`).
     pub source: Arc<str>,
