@@ -163,11 +163,12 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     for e in &mut events {
         e.at = clock.bounds[e.point];
     }
+    // The network is asked no more whole-network questions: kept for the windows
+    // only before the states waiting for the times are read (a re-listed soak's are
+    // all of them, and this was its peak).
+    super::distances::ready_for_questions(&mut b.net);
     let objects = assemble::finish(objects, &tracks, &points, &clock.bounds);
-    let Builder {
-        mut net, warnings, ..
-    } = b;
-    super::distances::ready_for_questions(&mut net);
+    let Builder { net, warnings, .. } = b;
     let warnings = node_only_warning(warnings, &tracks);
     let (injections, node_commands) = node_commands(commands, &clock.bounds);
     Timelines {
