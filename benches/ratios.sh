@@ -12,7 +12,8 @@ bin=target/release/watchtrail
 file="$dir/watchtrail-churn-$size.log"
 [ -s "$file" ] || "$bin" simulate --churn "$size" --seed 1 > "$file"
 # the hard case (WATCHTRAIL_SOAK=1): a chaos soak of the same size, 2,000 pods, one
-# failure per 100 KB (and WATCHTRAIL_SOAK_NODES=1: with a nodes watch beside)
+# failure per 100 KB (and WATCHTRAIL_SOAK_NODES=1: with a nodes watch beside;
+# WATCHTRAIL_SOAK_RELIST=1: captured as a loop around the watch, re-listed each run)
 soak="$dir/watchtrail-soak-$size"
 if [ -n "${WATCHTRAIL_SOAK:-}" ] && [ ! -s "$soak/pods.log" ]; then
     bytes=$(stat -c %s "$file")
@@ -68,6 +69,18 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
         fi
         echo "soak with a nodes watch: $nodes ($(wc -l < "$nodes/nodes.log") node lines)"
         measure "soak_nodes_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$nodes"
+    fi
+    # the same size captured as a loop around the watch (WATCHTRAIL_SOAK_RELIST=1):
+    # the apiserver ends a watch after 30-60 min, each run lists every pod again
+    relisted="$dir/watchtrail-soak-relist-$size"
+    if [ -n "${WATCHTRAIL_SOAK_RELIST:-}" ]; then
+        if [ ! -s "$relisted/pods.log" ]; then
+            bytes=$(stat -c %s "$file")
+            "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
+                --relist -o "$relisted"
+        fi
+        echo "soak relisted: $relisted ($(grep -c '^NAME ' "$relisted/pods.log") runs of the watch)"
+        measure "soak_relist_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$relisted/pods.log"
     fi
 fi
 echo
