@@ -30,6 +30,11 @@ struct Peer<'a> {
     state: &'a State,
 }
 
+/// How many of a node's states before an eviction are asked whether they are a peer
+/// marked with it (a node runs tens of pods, each a few states a failure; a bound on
+/// what one eviction costs).
+const PEERS_ASKED: usize = 4_096;
+
 /// How close in time two pods' touches are one node-wide mark: the node controller
 /// marks a lost node's pods not ready in one pass (FORMAT.md §4.4).
 const MARKED_TOGETHER_MS: Ms = 5_000;
@@ -94,10 +99,15 @@ impl<'a> Peers<'a> {
         if before == 0 || v[before - 1].reach <= at.line {
             return false;
         }
-        v[..before]
+        // The node's latest states only, at most so many: a peer living on from
+        // before them is taken as such, unasked (as before the marks were asked), so
+        // that no capture costs states × evictions.
+        let start = before.saturating_sub(PEERS_ASKED);
+        v[start..before]
             .iter()
             .filter(|p| p.end > at.line)
             .any(|p| !marked_with(p.state, touch))
+            || (start > 0 && v[start - 1].reach > at.line)
     }
 }
 
