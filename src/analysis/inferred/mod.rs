@@ -1,16 +1,17 @@
 //! Node failures read from pods and owners alone, when the capture has no node stream.
 
+mod kubelet;
 mod peers;
 
 use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
-use super::pods::{eviction_kind, healthy, kubelet_written, meaning, EvictionKind};
+use super::pods::{eviction_kind, healthy, meaning, EvictionKind};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
-use crate::timeline::stn::Ms;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines, Touch};
+use kubelet::KubeletWrites;
 use peers::Peers;
 
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
@@ -153,16 +154,15 @@ fn pod_marks<'a>(
                         true => pod.created_point,
                         false => s.since_point().unwrap_or(s.from_point()),
                     });
-                    let lost = left_by_a_lost_node(s, next)
-                        || rebooted_through(s, next, pod.states.get(i + 2));
                     let after = pod.states.get(i + 2);
+                    let lost = left_by_a_lost_node(s, next) || rebooted_through(s, next, after);
                     if !lost || vetoes.veto(pod, node, touch, s, next, after) {
                         return None;
                     }
                     // A lost node's evicted pod stays as it was until the node is
                     // back; one finished within seconds of its patch had a live
                     // kubelet: a drain (the eviction API patches it too) or a delete.
-                    if unseen && finished_at_once(t, next, pod.states.get(i + 2), node) {
+                    if unseen && finished_at_once(t, next, after, node) {
                         return None;
                     }
                     let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
@@ -498,113 +498,3 @@ impl<'a> NewTemplates<'a> {
 
 /// A pod line printed at its creation shows AGE `0s`–`2s` (watch latency included).
 const CREATION_LINE_MAX_MS: i64 = 3_000;
-
-/// The lines where some pod shows a change its node's kubelet wrote (READY, IP,
-/// restarts: see `kubelet_written`), by source and node, in line order.
-struct KubeletWrites<'a> {
-    lines: HashMap<(&'a str, &'a str), Vec<u64>>,
-    /// The same, only the writes that are not a rebooted node's return: neither a
-    /// container restart (the count up), the runtime's `Unknown`, a lost container's
-    /// last status before its new sandbox (`ContainerStatusUnknown`, `Error`, FORMAT.md
-    /// §4.7), nor the kubelet finishing a pod evicted while it was away (a
-    /// `Terminating` pod's change: still `Terminating`, or from 1.31 its final status,
-    /// `0/2 Error`, FORMAT.md §2.1).
-    not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
-    /// The rest but restarts on the old sandbox (a crash under a live kubelet too): a
-    /// return's writes, with when each was printed (the middle of its interval), by
-    /// line.
-    returns: HashMap<(&'a str, &'a str), Vec<(u64, Ms)>>,
-}
-
-/// How long a returning kubelet's burst of writes lasts: the pods' lines printed
-/// within it that look like marks are its re-posted statuses (FORMAT.md §4.7).
-/// Shorter than the node controller's grace before its marks (40 s by default,
-/// FORMAT.md §4.4, and 20 s in clusters that shorten it): a live kubelet's write
-/// just before a failure must not hide the marks that follow.
-const RETURN_BURST_MS: Ms = 10_000;
-
-impl<'a> KubeletWrites<'a> {
-    fn of(t: &'a Timelines) -> KubeletWrites<'a> {
-        let mut lines: HashMap<_, Vec<u64>> = HashMap::default();
-        let mut not_returns: HashMap<_, Vec<u64>> = HashMap::default();
-        let mut returns: HashMap<_, Vec<(u64, Ms)>> = HashMap::default();
-        for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-            for (k, w) in pod.states.windows(2).enumerate() {
-                let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
-                    continue;
-                };
-                if kubelet_written(&w[0], &w[1], Some(node)) {
-                    let key = (&*line.source, node);
-                    lines.entry(key).or_default().push(line.line);
-                    let returned = w[1].restarts > w[0].restarts
-                        || meaning(&w[1]) == PodMeaning::RuntimeUnknown
-                        || meaning(&w[0]) == PodMeaning::Deleting
-                        || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
-                    // A restart on the old sandbox is also a crash under a live kubelet.
-                    let back =
-                        returned && (w[1].restarts <= w[0].restarts || new_sandbox(&w[0], &w[1]));
-                    if !returned {
-                        not_returns.entry(key).or_default().push(line.line);
-                    } else if let (true, Some(mid)) = (back, w[1].from.mid()) {
-                        returns.entry(key).or_default().push((line.line, mid));
-                    }
-                }
-            }
-        }
-        for v in lines.values_mut().chain(not_returns.values_mut()) {
-            v.sort_unstable();
-        }
-        for v in returns.values_mut() {
-            v.sort_unstable();
-        }
-        KubeletWrites {
-            lines,
-            not_returns,
-            returns,
-        }
-    }
-
-    /// Whether `touch` (a line on `node` that changes nothing) came within a
-    /// returning kubelet's burst: another pod's return write on the node printed
-    /// before it, at most [`RETURN_BURST_MS`] earlier. It is the kubelet re-posting
-    /// the pod's status as it comes back, not the node controller's mark of a loss.
-    fn returning_at(&self, node: &str, touch: &Touch) -> bool {
-        let (Some(v), Some(at)) = (
-            self.returns.get(&(&*touch.line.source, node)),
-            touch.at.mid(),
-        ) else {
-            return false;
-        };
-        let before = v.partition_point(|w| w.0 < touch.line.line);
-        v[..before]
-            .iter()
-            .rev()
-            .take_while(|w| w.1 >= at - RETURN_BURST_MS)
-            .any(|w| w.1 <= at)
-    }
-
-    /// [`KubeletWrites::between`], counting only writes that are not a return: a
-    /// rebooted node's kubelet writes its pods' `Unknown`s and restarts in one burst,
-    /// in any order.
-    fn between_other_than_return(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
-        after.source == before.source && Self::any_between(&self.not_returns, node, after, before)
-    }
-
-    /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one
-    /// source (lines of different sources have no order to compare: false).
-    fn between(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
-        after.source == before.source && Self::any_between(&self.lines, node, after, before)
-    }
-
-    fn any_between(
-        lines: &HashMap<(&str, &str), Vec<u64>>,
-        node: &str,
-        after: &LineRef,
-        before: &LineRef,
-    ) -> bool {
-        lines.get(&(&*after.source, node)).is_some_and(|v| {
-            let i = v.partition_point(|&l| l <= after.line);
-            v.get(i).is_some_and(|&l| l < before.line)
-        })
-    }
-}
