@@ -110,20 +110,33 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
 /// network has two million points, a window fifteen thousand).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Labels of ranks `first..first + dist.len()`.
+    /// Distances of ranks `first..first + dist.len()`, once a search is over
+    /// ([`Network::search_within`]).
     dist: Vec<Ms>,
+    /// Reduced distances while a search runs, in 32 bits (half the bytes of a label
+    /// and of a queue entry: a search waits on memory more than it computes). A
+    /// reduced distance past `u32::MAX` ms (a path 49 days slacker than the schedule)
+    /// is left unreached, which may only widen an answer.
+    label: Vec<u32>,
+    /// The labels of a search back from the far end ([`local::meet`]).
+    back: Vec<u32>,
     first: u32,
     /// The queue, kept for its buckets' room (a soak asks tens of thousands of
     /// short searches).
-    queue: Buckets,
+    queue: Buckets<u32>,
+    back_queue: Buckets<u32>,
 }
+
+/// No label yet.
+const UNREACHED: u32 = u32::MAX;
 
 impl Scratch {
     /// Ready for a search over the ranks `span`, none reached.
     fn reset(&mut self, span: std::ops::Range<u32>) {
         self.first = span.start;
         self.dist.clear();
-        self.dist.resize(span.len(), UNBOUNDED);
+        self.label.clear();
+        self.label.resize(span.len(), UNREACHED);
         self.queue.clear();
     }
 
@@ -136,68 +149,110 @@ impl Scratch {
     }
 }
 
+/// A key of [`Buckets`]: an unsigned integer.
+trait Key: Copy + Ord + Default + std::ops::BitXor<Output = Self> {
+    /// The number of bits above the highest set one.
+    fn leading_zeros(self) -> u32;
+    const BITS: u32;
+}
+
+impl Key for u64 {
+    fn leading_zeros(self) -> u32 {
+        u64::leading_zeros(self)
+    }
+    const BITS: u32 = 64;
+}
+
+impl Key for u32 {
+    fn leading_zeros(self) -> u32 {
+        u32::leading_zeros(self)
+    }
+    const BITS: u32 = 32;
+}
+
 /// A monotone priority queue of integer keys (a radix heap: Ahuja, Mehlhorn, Orlin
 /// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
 /// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
 /// each entry moves down at most 64 buckets; no comparisons of a binary heap.
 #[derive(Debug)]
-struct Buckets {
-    last: u64,
+struct Buckets<K> {
+    last: K,
     len: usize,
-    buckets: [Vec<(u64, u32)>; 65],
+    buckets: [Vec<(K, u32)>; 65],
 }
 
-impl Default for Buckets {
-    fn default() -> Buckets {
+impl<K: Key> Default for Buckets<K> {
+    fn default() -> Buckets<K> {
         Buckets {
-            last: 0,
+            last: K::default(),
             len: 0,
             buckets: std::array::from_fn(|_| Vec::new()),
         }
     }
 }
 
-impl Buckets {
+impl<K: Key> Buckets<K> {
     /// Empties the queue, keeping its room.
     fn clear(&mut self) {
         if self.len > 0 {
             self.buckets.iter_mut().for_each(Vec::clear);
         }
-        self.last = 0;
+        self.last = K::default();
         self.len = 0;
     }
 
-    fn bucket(&self, key: u64) -> usize {
-        (64 - (key ^ self.last).leading_zeros()) as usize
+    #[inline(always)]
+    fn bucket(&self, key: K) -> usize {
+        (K::BITS - (key ^ self.last).leading_zeros()) as usize
     }
 
-    /// Keys are non-negative reduced distances, never below the last one taken.
-    fn push(&mut self, key: Ms, v: u32) {
-        let key = key.max(0) as u64;
+    /// Keys are never below the last one taken.
+    #[inline(always)]
+    fn push(&mut self, key: K, v: u32) {
         debug_assert!(key >= self.last);
         let b = self.bucket(key);
         self.buckets[b].push((key, v));
         self.len += 1;
     }
 
-    fn pop(&mut self) -> Option<(Ms, u32)> {
+    /// The least key in the queue.
+    #[inline(always)]
+    fn peek(&mut self) -> Option<K> {
         if self.len == 0 {
             return None;
         }
         if self.buckets[0].is_empty() {
-            let i = (1..65).find(|&i| !self.buckets[i].is_empty())?;
-            let moved = std::mem::take(&mut self.buckets[i]);
-            self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
-            for (k, v) in &moved {
-                let b = self.bucket(*k);
-                self.buckets[b].push((*k, *v));
-            }
-            let mut moved = moved;
-            moved.clear();
-            self.buckets[i] = moved;
+            self.refill();
+        }
+        Some(self.last)
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) -> Option<(K, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            self.refill();
         }
         self.len -= 1;
-        self.buckets[0].pop().map(|(k, v)| (k as Ms, v))
+        self.buckets[0].pop()
+    }
+
+    /// Moves the lowest non-empty bucket's entries down, the least of them to bucket 0.
+    #[inline(never)]
+    fn refill(&mut self) {
+        let Some(i) = (1..65).find(|&i| !self.buckets[i].is_empty()) else {
+            return;
+        };
+        let mut moved = std::mem::take(&mut self.buckets[i]);
+        self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
+        for &(k, v) in &moved {
+            let b = self.bucket(k);
+            self.buckets[b].push((k, v));
+        }
+        moved.clear();
+        self.buckets[i] = moved;
     }
 }
 
@@ -420,11 +475,11 @@ impl Network {
         let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
         let mut done = vec![false; n];
-        let mut queue = Buckets::default();
+        let mut queue = Buckets::<u64>::default();
         dist[src] = 0;
         queue.push(0, src as u32);
         while let Some((d, u)) = queue.pop() {
-            let u = u as usize;
+            let (d, u) = (d as Ms, u as usize);
             if done[u] {
                 continue;
             }
@@ -435,7 +490,7 @@ impl Network {
                 let nd = d + reduced.max(0);
                 if nd < dist[e.to()] {
                     dist[e.to()] = nd;
-                    queue.push(nd, e.to() as u32);
+                    queue.push(nd as u64, e.to() as u32);
                 }
             }
         }
