@@ -14,6 +14,7 @@ pub mod incident;
 mod inferred;
 mod local;
 pub mod metrics;
+mod pod_groups;
 mod pods;
 pub mod scenario;
 mod story;
@@ -63,8 +64,9 @@ impl Analysis {
 }
 
 /// Analyses one experiment's ingested transcripts.
-pub fn analyze(experiment: &str, ing: &Ingested, timelines: Timelines) -> Analysis {
+pub fn analyze(experiment: &str, ing: &Ingested, mut timelines: Timelines) -> Analysis {
     let mut warnings = timelines.warnings.clone();
+    warnings.extend(pod_groups::nodes_from_marks(&mut timelines));
     let (incidents, variant, notes) = incident::find(&timelines, ing);
     warnings.extend(notes);
     for acc in &ing.accounts {

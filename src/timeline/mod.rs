@@ -71,6 +71,10 @@ pub struct Touch {
     pub point: Point,
     /// The repeated line.
     pub line: LineRef,
+    /// Printed in one pass of the node controller over a node's pods, as the
+    /// analysis tells it where no line names a node (`analysis::pod_groups`).
+    #[serde(skip)]
+    pub in_pass: bool,
 }
 
 /// One state of an object: what its lines said, from when to when.

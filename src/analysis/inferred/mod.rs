@@ -6,6 +6,7 @@ mod peers;
 use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
+use super::pod_groups;
 use super::pods::{eviction_kind, healthy, meaning, EvictionKind};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -156,7 +157,11 @@ fn pod_marks<'a>(
                     });
                     let after = pod.states.get(i + 2);
                     let lost = left_by_a_lost_node(s, next) || rebooted_through(s, next, after);
-                    if !lost || vetoes.veto(pod, node, touch, s, next, after) {
+                    // On a node told by its pods' marks, only a mark printed in a
+                    // pass over them is one (a crash's restart after any other
+                    // reprint looks like a reboot where no IP is printed).
+                    let unpassed = pod_groups::is_group(node) && !touch.in_pass;
+                    if !lost || unpassed || vetoes.veto(pod, node, touch, s, next, after) {
                         return None;
                     }
                     // A lost node's evicted pod stays as it was until the node is
@@ -410,9 +415,23 @@ fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
         && new_sandbox(prev, after)
 }
 
-/// A new sandbox: the IP changed as the restart count went up.
+/// A new sandbox: the IP changed as the restart count went up. Where no IP is
+/// printed (no `-o wide`), a restart on a node told by its pods' marks (see
+/// [`narrow_restart`]).
 fn new_sandbox(prev: &State, next: &State) -> bool {
-    next.ip.is_some() && next.ip != prev.ip && next.restarts > prev.restarts
+    next.restarts > prev.restarts
+        && ((next.ip.is_some() && next.ip != prev.ip) || narrow_restart(prev, next))
+}
+
+/// A restart where no IP is printed, on a node the analysis named from its pods'
+/// marks (`pod_groups`): a crash's restart or a reboot's new sandbox, which only
+/// the mark before it, printed in a pass over the node's pods, tells apart.
+fn narrow_restart(prev: &State, next: &State) -> bool {
+    prev.ip.is_none()
+        && next.ip.is_none()
+        && next.restarts > prev.restarts
+        && next.node == prev.node
+        && next.node.as_deref().is_some_and(pod_groups::is_group)
 }
 
 /// The pods of each Deployment (by namespace and name) created during the capture,

@@ -22,6 +22,8 @@ pub struct SoakConfig {
     /// captured by a loop is a run of watches, each opening with its header and
     /// initial list.
     pub relist: bool,
+    /// Whether the watch is printed without `-o wide`: no IP, no NODE.
+    pub narrow: bool,
 }
 
 impl SoakConfig {
@@ -35,6 +37,16 @@ impl SoakConfig {
             failures,
             node_stream: false,
             relist: false,
+            narrow: false,
+        }
+    }
+
+    /// The same soak printed without `-o wide` (`kubectl get pods --watch`): the
+    /// five columns up to AGE, no node named anywhere.
+    pub fn without_wide(self) -> SoakConfig {
+        SoakConfig {
+            narrow: true,
+            ..self
         }
     }
 

@@ -19,7 +19,7 @@ impl Soak {
             "0".to_string()
         };
         let none = || "<none>".to_string();
-        vec![
+        let mut cells = vec![
             pod.name.clone(),
             format!("{}/1", u8::from(pod.ready)),
             pod.status.to_string(),
@@ -29,7 +29,19 @@ impl Soak {
             pod.node.map_or_else(none, |n| self.node_names[n].clone()),
             none(),
             none(),
-        ]
+        ];
+        cells.truncate(self.columns());
+        cells
+    }
+
+    /// How many of the header's columns are printed: all with `-o wide`, else up
+    /// to AGE.
+    fn columns(&self) -> usize {
+        if self.cfg.narrow {
+            5
+        } else {
+            HEADER.len()
+        }
     }
 
     /// A watch's start: its header and initial list, every pod as it is now, in the
@@ -37,7 +49,10 @@ impl Soak {
     /// tabwriter remembers no widths yet).
     pub(super) fn list(&mut self) {
         self.tw = TabWriter::new(Era::Remember);
-        let mut rows = vec![HEADER.map(String::from).to_vec()];
+        let mut rows = vec![HEADER[..self.columns()]
+            .iter()
+            .map(|h| h.to_string())
+            .collect()];
         let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
         listed.sort_by(|a, b| a.name.cmp(&b.name));
         rows.extend(listed.into_iter().map(|p| self.cells(p)));

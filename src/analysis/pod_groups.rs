@@ -1,0 +1,294 @@
+//! Which pods shared a node, when no line prints a node: told by the node controller's
+//! marks.
+//!
+//! A pods-only watch without `-o wide` names no node, and the inference of failures
+//! from pod lines (`inferred`) goes node by node. But a lost node's pods are marked
+//! not ready in one pass of the node controller (FORMAT.md §4.4): each mark is a
+//! MODIFIED event printing the pod's line again unchanged, so a failure shows as a
+//! burst of such reprints, one per pod of the node, within lines and seconds of each
+//! other; the returning kubelet's re-posts and the taint manager's patches come in
+//! bursts of one node's pods too. Pods reprinted in one burst shared a node, and a
+//! pod seen in two bursts joins them: each class is a node, named so that no one
+//! takes it for a node's real name.
+
+use std::sync::Arc;
+
+use crate::tables::ResourceKind;
+use crate::timeline::{Interval, Timelines, Touch};
+
+use super::pods::healthy;
+
+/// How many lines may come between two marks of one pass, or two of the changes
+/// that confirm it, in a busy watch (other pods' events interleave; a generated soak
+/// of 2,000 pods: mostly 1 to 4, at most 8 but for 1 in 300). A pass of reprints
+/// that met by chance in a watch where every line is an event is as close only
+/// rarely, and the changes after it are not.
+const BURST_LINES: u64 = 8;
+
+/// How far apart two marks of one pass may provably be (the pass takes milliseconds
+/// a pod; seconds of slack for the watch).
+const BURST_MS: i64 = 5_000;
+
+/// Fewer pods than this reprinted together tell nothing: a pod's own update, two
+/// updates that happen to meet.
+const BURST_PODS: usize = 2;
+
+/// The name given to the `k`-th node found (from 1): parenthesised, as no node's
+/// name can be.
+pub(super) fn group_name(k: usize) -> String {
+    format!("(unnamed node {k})")
+}
+
+/// Whether `node` is a name [`group_name`] gave.
+pub(super) fn is_group(node: &str) -> bool {
+    node.starts_with("(unnamed node ")
+}
+
+/// Gives the pods of a capture without any node (no node stream, no NODE printed) the
+/// node their marks tell, in their states' `node`, and flags the touches of each
+/// pass; a warning saying so, or `None` when the capture names nodes or no pass was
+/// found.
+pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
+    let names_nodes = t
+        .objects
+        .iter()
+        .any(|o| o.key.kind == ResourceKind::Node || o.states.iter().any(|s| s.node.is_some()));
+    if names_nodes {
+        return None;
+    }
+    let pods: Vec<usize> = (0..t.objects.len())
+        .filter(|&i| t.objects[i].key.kind == ResourceKind::Pod)
+        .collect();
+    let mut classes = Classes::new(pods.len());
+    let mut in_pass: Vec<Place> = Vec::new();
+    {
+        let touches = reprints(t, &pods);
+        for pass in bursts(&touches) {
+            let pass = &touches[pass];
+            if confirmed(t, pass) {
+                let pods: Vec<usize> = pass.iter().map(|r| r.pod).collect();
+                classes.join_burst(&pods);
+                in_pass.extend(pass.iter().map(|r| r.at));
+            }
+        }
+    }
+    for [i, j, n] in in_pass {
+        t.objects[i].states[j].touches[n].in_pass = true;
+    }
+    let found = name_classes(t, &pods, &mut classes);
+    (found > 0).then(|| {
+        format!(
+            "no line names a node: pods are grouped into {found} node(s) by the node \
+             controller's marks (reprinted together), named \"{}\" and on",
+            group_name(1)
+        )
+    })
+}
+
+/// Where a touch is: object, state, touch.
+type Place = [usize; 3];
+
+/// A healthy pod's reprint, as the passes are looked for among them.
+struct Reprint<'a> {
+    touch: &'a Touch,
+    /// The pod's place in the capture's pods.
+    pod: usize,
+    at: Place,
+}
+
+/// Every healthy state's reprints but the taint manager's patches, in line order.
+fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
+    let mut out = Vec::new();
+    for (k, &i) in pods.iter().enumerate() {
+        let states = &t.objects[i].states;
+        for (j, s) in states.iter().enumerate().filter(|(_, s)| healthy(s)) {
+            let patched = |touch: &Touch| states.get(j + 1).is_some_and(|n| patch_before(touch, n));
+            out.extend(
+                (s.touches.iter().enumerate())
+                    .filter(|(_, touch)| !patched(touch))
+                    .map(|(n, touch)| Reprint {
+                        touch,
+                        pod: k,
+                        at: [i, j, n],
+                    }),
+            );
+        }
+    }
+    out.sort_by(|a, b| {
+        let key = |r: &Reprint| (r.touch.line.source.clone(), r.touch.line.line);
+        key(a).cmp(&key(b))
+    });
+    out
+}
+
+/// The runs of reprints that may be one pass: each within lines and seconds of the
+/// one before, of distinct pods (a pass marks a pod once), at least [`BURST_PODS`].
+fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for n in 1..=reprints.len() {
+        let joins = n < reprints.len()
+            && same_pass(reprints[n - 1].touch, reprints[n].touch)
+            && !reprints[start..n].iter().any(|r| r.pod == reprints[n].pod);
+        if !joins {
+            if n - start >= BURST_PODS {
+                out.push(start..n);
+            }
+            start = n;
+        }
+    }
+    out
+}
+
+/// Whether a burst of reprints was a node controller's pass: most of its pods (two
+/// in three, at least two) then changed as a lost node's pods do, together — evicted
+/// by the taint manager in one go, or shown `Unknown` or restarted by the returning
+/// kubelet in bursts (each change within lines of another), and not all of one
+/// owner. Reprints that met by chance are followed by each pod's own next change,
+/// wherever it falls.
+fn confirmed(t: &Timelines, pass: &[Reprint]) -> bool {
+    // (source, line) of each lost-like next change, with the pod's place.
+    let mut next: Vec<(&str, u64, usize)> = pass
+        .iter()
+        .filter_map(|r| {
+            let [i, j, _] = r.at;
+            let states = &t.objects[i].states;
+            let (s, n) = (&states[j], states.get(j + 1)?);
+            let evicted = super::pods::eviction_kind(Some(s), n)
+                .is_some_and(|k| k != super::pods::EvictionKind::Failed);
+            let lost = evicted || n.status.as_deref() == Some("Unknown") || n.restarts > s.restarts;
+            let line = n.lines.first()?;
+            lost.then_some((&*line.source, line.line, i))
+        })
+        .collect();
+    next.sort_unstable();
+    // The changes within lines of another (one node's pods, changed in one go or
+    // in bursts as the kubelet restarts them).
+    let close = |k: usize, l: usize| {
+        let (a, b) = (next[k.min(l)], next[k.max(l)]);
+        a.0 == b.0 && b.1 - a.1 <= BURST_LINES
+    };
+    let together: Vec<usize> = (0..next.len())
+        .filter(|&k| (k > 0 && close(k - 1, k)) || (k + 1 < next.len() && close(k, k + 1)))
+        .map(|k| next[k].2)
+        .collect();
+    // One owner's pods deleted together is a rollout or a scale-down, whatever
+    // node they ran on.
+    let owners = |k: &usize| t.objects[*k].owner.as_ref();
+    let several_owners = together
+        .iter()
+        .any(|k| owners(k) != together.first().and_then(owners) || owners(k).is_none());
+    together.len() >= 3 && together.len() * 3 >= pass.len() * 2 && several_owners
+}
+
+/// Names the classes in the order of their first pod, and writes each name into its
+/// pods' states (pods in none keep no node): how many.
+fn name_classes(t: &mut Timelines, pods: &[usize], classes: &mut Classes) -> usize {
+    let mut names: Vec<Option<Arc<str>>> = vec![None; pods.len()];
+    let mut found = 0;
+    for (k, &pod) in pods.iter().enumerate() {
+        if !classes.grouped[k] {
+            continue;
+        }
+        let root = classes.root(k);
+        if names[root].is_none() {
+            found += 1;
+            names[root] = Some(group_name(found).into());
+        }
+        let name = names[root].clone();
+        for s in &mut t.objects[pod].states {
+            s.node = name.clone();
+        }
+    }
+    found
+}
+
+/// Whether `touch` is the taint manager's `DisruptionTarget` patch, printed just
+/// before the eviction `next` (FORMAT.md §4.10): its burst comes minutes after the
+/// node's marks, as another node's pass may be printing, and is left out.
+fn patch_before(touch: &Touch, next: &crate::timeline::State) -> bool {
+    next.lines.first().is_some_and(|l| {
+        l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= PATCH_LINES
+    }) && super::pods::eviction_kind(None, next).is_some()
+}
+
+/// How many lines of a busy watch may come between the taint manager's patch and the
+/// deletion it precedes (the two writes are milliseconds apart).
+const PATCH_LINES: u64 = 8;
+
+/// Whether `b` may be printed in the same pass of the node controller as `a` (the
+/// line before it among the reprints).
+fn same_pass(a: &Touch, b: &Touch) -> bool {
+    a.line.source == b.line.source
+        && b.line.line.saturating_sub(a.line.line) <= BURST_LINES
+        && Interval::minus(b.at, a.at).min_ms <= BURST_MS
+}
+
+/// Pods joined into classes (union–find by size).
+struct Classes {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+    /// Whether the pod was in a burst.
+    grouped: Vec<bool>,
+}
+
+impl Classes {
+    fn new(n: usize) -> Classes {
+        Classes {
+            parent: (0..n).collect(),
+            size: vec![1; n],
+            grouped: vec![false; n],
+        }
+    }
+
+    fn root(&mut self, mut k: usize) -> usize {
+        while self.parent[k] != k {
+            self.parent[k] = self.parent[self.parent[k]];
+            k = self.parent[k];
+        }
+        k
+    }
+
+    /// Whether pod `k` is in a class of a whole burst.
+    fn established(&mut self, k: usize) -> Option<usize> {
+        let root = self.root(k);
+        (self.grouped[k] && self.size[root] >= BURST_PODS).then_some(root)
+    }
+
+    /// The pods of a pass joined. Two nodes' passes may
+    /// follow each other within a burst: where its pods already belong to two
+    /// classes, it is cut where the second begins (a pass prints one node's pods
+    /// together), and never merges them.
+    fn join_burst(&mut self, burst: &[usize]) {
+        let mut start = 0;
+        let mut class: Option<usize> = None;
+        for i in 0..burst.len() {
+            match (class, self.established(burst[i])) {
+                (Some(c), Some(d)) if c != d => {
+                    self.join(&burst[start..i]);
+                    start = i;
+                    class = Some(d);
+                }
+                (None, d) => class = d,
+                _ => {}
+            }
+        }
+        self.join(&burst[start..]);
+    }
+
+    fn join(&mut self, pods: &[usize]) {
+        for &k in pods {
+            self.grouped[k] = true;
+            let (a, b) = (self.root(pods[0]), self.root(k));
+            if a != b {
+                let (big, small) = if self.size[a] >= self.size[b] {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                self.parent[small] = big;
+                self.size[big] += self.size[small];
+            }
+        }
+    }
+}
