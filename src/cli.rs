@@ -312,6 +312,10 @@ pub struct SimulateArgs {
     /// hours): a new header and initial list each time.
     #[arg(long, requires = "failures")]
     pub relist: bool,
+    /// With `--failures`: the pods' watch printed without `-o wide` (no IP, no NODE),
+    /// as `kubectl get pods --watch` prints it.
+    #[arg(long, requires = "failures", conflicts_with = "node_stream")]
+    pub no_wide: bool,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -136,6 +136,9 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.relist {
         cfg = cfg.with_relists();
     }
+    if args.no_wide {
+        cfg = cfg.without_wide();
+    }
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {
