@@ -65,10 +65,10 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
         let touches = reprints(t, &pods);
         for pass in bursts(&touches) {
             let pass = &touches[pass];
-            if confirmed(t, pass) {
-                let pods: Vec<usize> = pass.iter().map(|r| r.pod).collect();
+            for lost in lost_together(t, pass) {
+                let pods: Vec<usize> = lost.iter().map(|&k| pass[k].pod).collect();
                 classes.join_burst(&pods);
-                in_pass.extend(pass.iter().map(|r| r.at));
+                in_pass.extend(lost.iter().map(|&k| pass[k].at));
             }
         }
     }
@@ -140,17 +140,24 @@ fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Whether a burst of reprints was a node controller's pass: most of its pods (two
-/// in three, at least two) then changed as a lost node's pods do, together — evicted
-/// by the taint manager in one go, or shown `Unknown` or restarted by the returning
-/// kubelet in bursts (each change within lines of another), and not all of one
-/// owner. Reprints that met by chance are followed by each pod's own next change,
-/// wherever it falls.
-fn confirmed(t: &Timelines, pass: &[Reprint]) -> bool {
-    // (source, line) of each lost-like next change, with the pod's place.
+/// How far apart two nodes' evictions (or returns) are told apart: one node's pods
+/// change within lines of each other, another failure's minutes away.
+const CLUSTER_LINES: u64 = 64;
+
+/// The pods of a burst of reprints that a node controller's pass marked, by node
+/// (places in `pass`, in order): none unless most of its pods (two in three, at least
+/// three) then changed as a lost node's pods do, together — evicted by the taint
+/// manager in one go, or shown `Unknown` or restarted by the returning kubelet in
+/// bursts (each change within lines of another) — and not all of one owner.
+/// Reprints that met by chance are followed by each pod's own next change, wherever
+/// it falls. Two nodes' passes printed back to back are one burst: their pods are
+/// told apart by when they then changed.
+fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
+    // (source, line) of each lost-like next change, with the place in `pass`.
     let mut next: Vec<(&str, u64, usize)> = pass
         .iter()
-        .filter_map(|r| {
+        .enumerate()
+        .filter_map(|(k, r)| {
             let [i, j, _] = r.at;
             let states = &t.objects[i].states;
             let (s, n) = (&states[j], states.get(j + 1)?);
@@ -158,27 +165,42 @@ fn confirmed(t: &Timelines, pass: &[Reprint]) -> bool {
                 .is_some_and(|k| k != super::pods::EvictionKind::Failed);
             let lost = evicted || n.status.as_deref() == Some("Unknown") || n.restarts > s.restarts;
             let line = n.lines.first()?;
-            lost.then_some((&*line.source, line.line, i))
+            lost.then_some((&*line.source, line.line, k))
         })
         .collect();
     next.sort_unstable();
-    // The changes within lines of another (one node's pods, changed in one go or
-    // in bursts as the kubelet restarts them).
-    let close = |k: usize, l: usize| {
-        let (a, b) = (next[k.min(l)], next[k.max(l)]);
-        a.0 == b.0 && b.1 - a.1 <= BURST_LINES
+    let within = |k: usize, lines: u64| {
+        let (a, b) = (next[k - 1], next[k]);
+        a.0 == b.0 && b.1 - a.1 <= lines
     };
+    // The changes within lines of another (one node's pods, changed in one go or in
+    // bursts as the kubelet restarts them).
     let together: Vec<usize> = (0..next.len())
-        .filter(|&k| (k > 0 && close(k - 1, k)) || (k + 1 < next.len() && close(k, k + 1)))
+        .filter(|&k| {
+            (k > 0 && within(k, BURST_LINES)) || (k + 1 < next.len() && within(k + 1, BURST_LINES))
+        })
         .map(|k| next[k].2)
         .collect();
     // One owner's pods deleted together is a rollout or a scale-down, whatever
     // node they ran on.
-    let owners = |k: &usize| t.objects[*k].owner.as_ref();
+    let owner = |k: &usize| t.objects[pass[*k].at[0]].owner.as_ref();
+    let first_owner = together.first().and_then(owner);
     let several_owners = together
         .iter()
-        .any(|k| owners(k) != together.first().and_then(owners) || owners(k).is_none());
-    together.len() >= 3 && together.len() * 3 >= pass.len() * 2 && several_owners
+        .any(|k| owner(k).is_none() || owner(k) != first_owner);
+    if together.len() < 3 || together.len() * 3 < pass.len() * 2 || !several_owners {
+        return Vec::new();
+    }
+    let mut clusters: Vec<Vec<usize>> = Vec::new();
+    for (k, change) in next.iter().enumerate() {
+        if k == 0 || !within(k, CLUSTER_LINES) {
+            clusters.push(Vec::new());
+        }
+        clusters.last_mut().expect("one pushed").push(change.2);
+    }
+    clusters.retain(|c| c.len() >= 2);
+    clusters.iter_mut().for_each(|c| c.sort_unstable());
+    clusters
 }
 
 /// Names the classes in the order of their first pod, and writes each name into its
@@ -290,5 +312,87 @@ impl Classes {
                 self.size[big] += self.size[small];
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{Origin, Source};
+    use crate::simulate::tabwriter::{layout_watch, Era};
+
+    /// `kubectl get pods --watch` (no `-o wide`) with these rows after the header:
+    /// the pods' states as the analysis leaves them, by pod name.
+    fn nodes_of(rows: &[[&str; 5]]) -> Vec<(String, Option<String>)> {
+        let row = |r: &[&str; 5]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        let header = row(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+        let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
+        let mut text = layout_watch(Era::Remember, &[header, row(&rows[0])], &events).join("\n");
+        text.push('\n');
+        let sources = [Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.into_bytes().into()),
+        }];
+        let a = crate::analyze(&sources, &crate::Options::new("test")).unwrap();
+        a.timelines
+            .objects
+            .iter()
+            .map(|o| {
+                let node = o.states[0].node.as_deref().map(str::to_string);
+                (o.key.name.to_string(), node)
+            })
+            .collect()
+    }
+
+    /// Two nodes' passes printed back to back are one run of reprints; their pods are
+    /// told apart by when they were then evicted (minutes apart), not merged into one
+    /// node. Pods of other owners, so that no rollout explains the deletions.
+    #[test]
+    fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
+        let a = [
+            "api-5d8f7c9b4-aaaa1",
+            "db-6c7d8e9f5-aaaa2",
+            "web-7e8f9a1b6-aaaa3",
+        ];
+        let b = [
+            "api-5d8f7c9b4-bbbb1",
+            "db-6c7d8e9f5-bbbb2",
+            "web-7e8f9a1b6-bbbb3",
+        ];
+        let filler = "queue-8f9a1b2c7-zzzz9";
+        let mut rows: Vec<[&str; 5]> = Vec::new();
+        for p in a.iter().chain(&b) {
+            rows.push([p, "1/1", "Running", "0", "5m"]);
+        }
+        rows.push([filler, "1/1", "Running", "0", "4m"]);
+        for p in a.iter().chain(&b) {
+            rows.push([p, "1/1", "Running", "0", "6m"]);
+        }
+        let busy = |rows: &mut Vec<[&str; 5]>, age: &'static str| {
+            for k in 0..80 {
+                let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
+                rows.push([filler, ready, "Running", "0", age]);
+            }
+        };
+        busy(&mut rows, "8m");
+        for p in &a {
+            rows.push([p, "1/1", "Terminating", "0", "11m"]);
+        }
+        busy(&mut rows, "13m");
+        for p in &b {
+            rows.push([p, "1/1", "Terminating", "0", "16m"]);
+        }
+        let nodes = nodes_of(&rows);
+        let node = |name: &str| {
+            nodes
+                .iter()
+                .find(|(n, _)| n == name)
+                .and_then(|(_, node)| node.clone())
+        };
+        let (na, nb) = (node(a[0]), node(b[0]));
+        assert!(na.is_some() && nb.is_some(), "{nodes:?}");
+        assert_ne!(na, nb, "{nodes:?}");
+        assert!(a.iter().all(|p| node(p) == na), "{nodes:?}");
+        assert!(b.iter().all(|p| node(p) == nb), "{nodes:?}");
+        assert_eq!(node(filler), None, "never reprinted: {nodes:?}");
     }
 }
