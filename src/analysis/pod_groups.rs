@@ -44,9 +44,15 @@ pub(super) fn is_group(node: &str) -> bool {
     node.starts_with("(unnamed node ")
 }
 
+/// Whether `touch` was printed in a pass over its node's pods (found by
+/// [`nodes_from_marks`]).
+pub(super) fn in_pass(t: &Timelines, touch: &Touch) -> bool {
+    t.passes.binary_search(&touch.point).is_ok()
+}
+
 /// Gives the pods of a capture without any node (no node stream, no NODE printed) the
-/// node their marks tell, in their states' `node`, and flags the touches of each
-/// pass; a warning saying so, or `None` when the capture names nodes or no pass was
+/// node their marks tell, in their states' `node`, and keeps the points of the
+/// passes' touches (`Timelines::passes`); a warning saying so, or `None` when the capture names nodes or no pass was
 /// found.
 pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
     let names_nodes = t
@@ -72,9 +78,11 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
             }
         }
     }
-    for [i, j, n] in in_pass {
-        t.objects[i].states[j].touches[n].in_pass = true;
-    }
+    t.passes = in_pass
+        .into_iter()
+        .map(|[i, j, n]| t.objects[i].states[j].touches[n].point)
+        .collect();
+    t.passes.sort_unstable();
     let found = name_classes(t, &pods, &mut classes);
     (found > 0).then(|| {
         format!(

@@ -187,6 +187,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
         origin_point: clock.origin,
         bounds: clock.bounds,
         cache: Default::default(),
+        passes: Vec::new(),
     }
 }
 

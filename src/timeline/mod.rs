@@ -71,10 +71,6 @@ pub struct Touch {
     pub point: Point,
     /// The repeated line.
     pub line: LineRef,
-    /// Printed in one pass of the node controller over a node's pods, as the
-    /// analysis tells it where no line names a node (`analysis::pod_groups`).
-    #[serde(skip)]
-    pub in_pass: bool,
 }
 
 /// One state of an object: what its lines said, from when to when.
@@ -340,6 +336,11 @@ pub struct Timelines {
     pub(crate) bounds: Vec<Interval>,
     #[serde(skip)]
     pub(crate) cache: DistanceCache,
+    /// The points of the touches printed in a pass of the node controller over a
+    /// node's pods, sorted, as the analysis tells them where no line names a node
+    /// (`analysis::pod_groups`); empty elsewhere.
+    #[serde(skip)]
+    pub passes: Vec<Point>,
 }
 
 impl Timelines {

@@ -160,7 +160,7 @@ fn pod_marks<'a>(
                     // On a node told by its pods' marks, only a mark printed in a
                     // pass over them is one (a crash's restart after any other
                     // reprint looks like a reboot where no IP is printed).
-                    let unpassed = pod_groups::is_group(node) && !touch.in_pass;
+                    let unpassed = pod_groups::is_group(node) && !pod_groups::in_pass(t, touch);
                     if !lost || unpassed || vetoes.veto(pod, node, touch, s, next, after) {
                         return None;
                     }

@@ -381,7 +381,6 @@ impl Reader<'_> {
                     since_created,
                     point: p,
                     line: lr,
-                    in_pass: false,
                 });
                 let s = states.last_mut().expect("a previous state exists");
                 s.set_last_point(p);
