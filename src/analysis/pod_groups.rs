@@ -30,8 +30,9 @@ const BURST_LINES: u64 = 8;
 const BURST_MS: i64 = 5_000;
 
 /// Fewer pods than this reprinted together tell nothing: a pod's own update, two
-/// updates that happen to meet.
-const BURST_PODS: usize = 2;
+/// updates that happen to meet (a pass is also confirmed by three of its pods lost
+/// together, [`lost_together`]).
+const BURST_PODS: usize = 3;
 
 /// The name given to the `k`-th node found (from 1): parenthesised, as no node's
 /// name can be.
@@ -52,8 +53,8 @@ pub(super) fn in_pass(t: &Timelines, touch: &Touch) -> bool {
 
 /// Gives the pods of a capture without any node (no node stream, no NODE printed) the
 /// node their marks tell, in their states' `node`, and keeps the points of the
-/// passes' touches (`Timelines::passes`); a warning saying so, or `None` when the capture names nodes or no pass was
-/// found.
+/// passes' touches (`Timelines::passes`); a warning saying so, or `None` when the
+/// capture names nodes or no pass was found.
 pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
     let names_nodes = t
         .objects
