@@ -124,8 +124,8 @@ fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
         }
     }
     out.sort_by(|a, b| {
-        let key = |r: &Reprint| (r.touch.line.source.clone(), r.touch.line.line);
-        key(a).cmp(&key(b))
+        let (a, b) = (&a.touch.line, &b.touch.line);
+        (&*a.source, a.line).cmp(&(&*b.source, b.line))
     });
     out
 }
