@@ -162,6 +162,9 @@ const CLUSTER_LINES: u64 = 64;
 /// it falls. Two nodes' passes printed back to back are one burst: their pods are
 /// told apart by when they then changed.
 fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
+    // Per place in `pass`: its loss an eviction provably before the default
+    // toleration ran out after its mark.
+    let mut early = vec![false; pass.len()];
     // (source, line) of each lost-like next change, with the place in `pass`.
     let mut next: Vec<(&str, u64, usize)> = pass
         .iter()
@@ -172,7 +175,19 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
             let (s, n) = (&states[j], states.get(j + 1)?);
             let evicted = super::pods::eviction_kind(Some(s), n)
                 .is_some_and(|k| k != super::pods::EvictionKind::Failed);
-            let lost = evicted || n.status.as_deref() == Some("Unknown") || n.restarts > s.restarts;
+            // A rebooted node's kubelet may first print a lost container's status
+            // before the restart (FORMAT.md §4.7): `ContainerStatusUnknown` counts,
+            // `Error` not (a crash prints it too, and a busy watch has many).
+            let restarted_through = n.status.as_deref() == Some("ContainerStatusUnknown")
+                && states.get(j + 2).is_some_and(|a| a.restarts > s.restarts);
+            let lost = evicted
+                || n.status.as_deref() == Some("Unknown")
+                || n.restarts > s.restarts
+                || restarted_through;
+            // Asked of the network for the pair (the two lines' own bounds are a
+            // minute wide each in a watch of AGE in minutes).
+            early[k] =
+                evicted && t.difference(r.touch.point, n.from_point()).max_ms < EARLY_EVICTION_MS;
             let line = n.lines.first()?;
             lost.then_some((&*line.source, line.line, k))
         })
@@ -209,7 +224,37 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     }
     clusters.retain(|c| c.len() >= 2);
     clusters.iter_mut().for_each(|c| c.sort_unstable());
-    clusters
+    interleaved_merged(clusters, &early)
+}
+
+/// How soon after its mark a pod evicted by the default toleration can be: 300 s
+/// (FORMAT.md §4.5), less a margin for the taint manager and the watch.
+const EARLY_EVICTION_MS: i64 = 280_000;
+
+/// Clusters of a pass (places in it, each sorted), a cluster of early evictions
+/// (`early`: provably before the default toleration) merged into the clusters whose
+/// places it interleaves with. Pods with a short `tolerationSeconds` are evicted
+/// first, their node's others minutes later, and the node controller marked them in
+/// any order; two nodes whose marks interleave (marked in one cycle) are both evicted
+/// after the default toleration, and stay apart.
+fn interleaved_merged(mut clusters: Vec<Vec<usize>>, early: &[bool]) -> Vec<Vec<usize>> {
+    clusters.sort_by_key(|c| c[0]);
+    let is_early = |c: &[usize]| c.iter().all(|&k| early[k]);
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    for c in clusters {
+        let merge = out.iter().position(|o| {
+            let overlap = o[0] < c[c.len() - 1] && c[0] < o[o.len() - 1];
+            overlap && (is_early(o) || is_early(&c))
+        });
+        match merge {
+            Some(i) => {
+                out[i].extend(c);
+                out[i].sort_unstable();
+            }
+            None => out.push(c),
+        }
+    }
+    out
 }
 
 /// Names the classes in the order of their first pod, and writes each name into its
@@ -403,5 +448,95 @@ mod tests {
         assert!(a.iter().all(|p| node(p) == na), "{nodes:?}");
         assert!(b.iter().all(|p| node(p) == nb), "{nodes:?}");
         assert_eq!(node(filler), None, "never reprinted: {nodes:?}");
+    }
+
+    /// The node of each of `pods` in `nodes`.
+    fn nodes_named<'a>(
+        nodes: &'a [(String, Option<String>)],
+        pods: &[&str],
+    ) -> Vec<Option<&'a str>> {
+        pods.iter()
+            .map(|p| {
+                nodes
+                    .iter()
+                    .find(|(n, _)| n == p)
+                    .and_then(|(_, node)| node.as_deref())
+            })
+            .collect()
+    }
+
+    /// One node's pods with tolerations of 60 s and of 300 s, marked in any order:
+    /// evicted in two bursts minutes apart, interleaved in the pass, still one node.
+    #[test]
+    fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
+        let pods = [
+            "api-5d8f7c9b4-aaaa1",
+            "db-6c7d8e9f5-aaaa2",
+            "web-7e8f9a1b6-aaaa3",
+            "cart-8f9a1b2c7-aaaa4",
+            "mail-9a1b2c3d8-aaaa5",
+            "shop-1b2c3d4e9-aaaa6",
+        ];
+        let filler = "queue-8f9a1b2c7-zzzz9";
+        let mut rows: Vec<[&str; 5]> = pods
+            .iter()
+            .map(|p| [*p, "1/1", "Running", "0", "5m"])
+            .collect();
+        rows.push([filler, "1/1", "Running", "0", "4m"]);
+        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        // The short tolerations first (every other pod of the pass), a minute on,
+        // other events between (the taint manager's patch is the line before each).
+        for k in 0..10 {
+            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
+            rows.push([filler, ready, "Running", "0", "6m"]);
+        }
+        rows.extend(
+            pods.iter()
+                .step_by(2)
+                .map(|p| [*p, "1/1", "Terminating", "0", "7m"]),
+        );
+        for k in 0..80 {
+            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
+            rows.push([filler, ready, "Running", "0", "8m"]);
+        }
+        rows.extend(
+            pods.iter()
+                .skip(1)
+                .step_by(2)
+                .map(|p| [*p, "1/1", "Terminating", "0", "11m"]),
+        );
+        let nodes = nodes_of(&rows);
+        let named = nodes_named(&nodes, &pods);
+        assert!(named[0].is_some(), "{nodes:?}");
+        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    }
+
+    /// A rebooted node's kubelet first prints its pods' lost containers as
+    /// `ContainerStatusUnknown`, then restarts them: that is their loss, and tells
+    /// the pass (no IP printed to show the new sandbox).
+    #[test]
+    fn lost_containers_then_restarts_confirm_a_pass() {
+        let pods = [
+            "api-5d8f7c9b4-aaaa1",
+            "db-6c7d8e9f5-aaaa2",
+            "web-7e8f9a1b6-aaaa3",
+        ];
+        let mut rows: Vec<[&str; 5]> = pods
+            .iter()
+            .map(|p| [*p, "1/1", "Running", "0", "5m"])
+            .collect();
+        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        rows.extend(
+            pods.iter()
+                .map(|p| [*p, "0/1", "ContainerStatusUnknown", "0", "8m"]),
+        );
+        rows.extend(
+            pods.iter()
+                .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
+        );
+        let nodes = nodes_of(&rows);
+        let named = nodes_named(&nodes, &pods);
+        assert!(named[0].is_some(), "{nodes:?}");
+        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
     }
 }
