@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, Timelines, Touch};
+use crate::timeline::{Interval, Point, Timelines, Touch};
 
 use super::pods::healthy;
 
@@ -67,23 +67,19 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
         .filter(|&i| t.objects[i].key.kind == ResourceKind::Pod)
         .collect();
     let mut classes = Classes::new(pods.len());
-    let mut in_pass: Vec<Place> = Vec::new();
-    {
-        let touches = reprints(t, &pods);
-        for pass in bursts(&touches) {
-            let pass = &touches[pass];
-            for lost in lost_together(t, pass) {
-                let pods: Vec<usize> = lost.iter().map(|&k| pass[k].pod).collect();
-                classes.join_burst(&pods);
-                in_pass.extend(lost.iter().map(|&k| pass[k].at));
-            }
+    let mut passes: Vec<Point> = Vec::new();
+    let touches = reprints(t, &pods);
+    for pass in bursts(&touches) {
+        let pass = &touches[pass];
+        for lost in lost_together(t, pass) {
+            let pods: Vec<usize> = lost.iter().map(|&k| pass[k].pod).collect();
+            classes.join_burst(&pods);
+            passes.extend(lost.iter().map(|&k| pass[k].touch.point));
         }
     }
-    t.passes = in_pass
-        .into_iter()
-        .map(|[i, j, n]| t.objects[i].states[j].touches[n].point)
-        .collect();
-    t.passes.sort_unstable();
+    drop(touches);
+    passes.sort_unstable();
+    t.passes = passes;
     let found = name_classes(t, &pods, &mut classes);
     (found > 0).then(|| {
         format!(
@@ -94,15 +90,13 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
     })
 }
 
-/// Where a touch is: object, state, touch.
-type Place = [usize; 3];
-
 /// A healthy pod's reprint, as the passes are looked for among them.
 struct Reprint<'a> {
     touch: &'a Touch,
     /// The pod's place in the capture's pods.
     pod: usize,
-    at: Place,
+    /// Where the touch is: the object and the state.
+    at: [usize; 2],
 }
 
 /// Every healthy state's reprints but the taint manager's patches, in line order.
@@ -113,12 +107,12 @@ fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
         for (j, s) in states.iter().enumerate().filter(|(_, s)| healthy(s)) {
             let patched = |touch: &Touch| states.get(j + 1).is_some_and(|n| patch_before(touch, n));
             out.extend(
-                (s.touches.iter().enumerate())
-                    .filter(|(_, touch)| !patched(touch))
-                    .map(|(n, touch)| Reprint {
+                (s.touches.iter())
+                    .filter(|touch| !patched(touch))
+                    .map(|touch| Reprint {
                         touch,
                         pod: k,
-                        at: [i, j, n],
+                        at: [i, j],
                     }),
             );
         }
@@ -170,7 +164,7 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
         .iter()
         .enumerate()
         .filter_map(|(k, r)| {
-            let [i, j, _] = r.at;
+            let [i, j] = r.at;
             let states = &t.objects[i].states;
             let (s, n) = (&states[j], states.get(j + 1)?);
             let evicted = super::pods::eviction_kind(Some(s), n)
