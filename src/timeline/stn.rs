@@ -21,6 +21,7 @@ use std::collections::VecDeque;
 use std::sync::OnceLock;
 
 mod adjacency;
+mod buckets;
 mod by_time;
 mod local;
 mod settle;
@@ -28,6 +29,7 @@ mod settle;
 pub use local::{Found, Landmarks};
 
 use adjacency::Adjacency;
+use buckets::Buckets;
 use by_time::ByTime;
 
 /// Milliseconds: the unit of every time in the network.
@@ -146,113 +148,6 @@ impl Scratch {
             .and_then(|i| self.dist.get(i as usize))
             .copied()
             .unwrap_or(UNBOUNDED)
-    }
-}
-
-/// A key of [`Buckets`]: an unsigned integer.
-trait Key: Copy + Ord + Default + std::ops::BitXor<Output = Self> {
-    /// The number of bits above the highest set one.
-    fn leading_zeros(self) -> u32;
-    const BITS: u32;
-}
-
-impl Key for u64 {
-    fn leading_zeros(self) -> u32 {
-        u64::leading_zeros(self)
-    }
-    const BITS: u32 = 64;
-}
-
-impl Key for u32 {
-    fn leading_zeros(self) -> u32 {
-        u32::leading_zeros(self)
-    }
-    const BITS: u32 = 32;
-}
-
-/// A monotone priority queue of integer keys (a radix heap: Ahuja, Mehlhorn, Orlin
-/// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
-/// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
-/// each entry moves down at most 64 buckets; no comparisons of a binary heap.
-#[derive(Debug)]
-struct Buckets<K> {
-    last: K,
-    len: usize,
-    buckets: [Vec<(K, u32)>; 65],
-}
-
-impl<K: Key> Default for Buckets<K> {
-    fn default() -> Buckets<K> {
-        Buckets {
-            last: K::default(),
-            len: 0,
-            buckets: std::array::from_fn(|_| Vec::new()),
-        }
-    }
-}
-
-impl<K: Key> Buckets<K> {
-    /// Empties the queue, keeping its room.
-    fn clear(&mut self) {
-        if self.len > 0 {
-            self.buckets.iter_mut().for_each(Vec::clear);
-        }
-        self.last = K::default();
-        self.len = 0;
-    }
-
-    #[inline(always)]
-    fn bucket(&self, key: K) -> usize {
-        (K::BITS - (key ^ self.last).leading_zeros()) as usize
-    }
-
-    /// Keys are never below the last one taken.
-    #[inline(always)]
-    fn push(&mut self, key: K, v: u32) {
-        debug_assert!(key >= self.last);
-        let b = self.bucket(key);
-        self.buckets[b].push((key, v));
-        self.len += 1;
-    }
-
-    /// The least key in the queue.
-    #[inline(always)]
-    fn peek(&mut self) -> Option<K> {
-        if self.len == 0 {
-            return None;
-        }
-        if self.buckets[0].is_empty() {
-            self.refill();
-        }
-        Some(self.last)
-    }
-
-    #[inline(always)]
-    fn pop(&mut self) -> Option<(K, u32)> {
-        if self.len == 0 {
-            return None;
-        }
-        if self.buckets[0].is_empty() {
-            self.refill();
-        }
-        self.len -= 1;
-        self.buckets[0].pop()
-    }
-
-    /// Moves the lowest non-empty bucket's entries down, the least of them to bucket 0.
-    #[inline(never)]
-    fn refill(&mut self) {
-        let Some(i) = (1..65).find(|&i| !self.buckets[i].is_empty()) else {
-            return;
-        };
-        let mut moved = std::mem::take(&mut self.buckets[i]);
-        self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
-        for &(k, v) in &moved {
-            let b = self.bucket(k);
-            self.buckets[b].push((k, v));
-        }
-        moved.clear();
-        self.buckets[i] = moved;
     }
 }
 
