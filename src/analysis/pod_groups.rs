@@ -415,17 +415,11 @@ mod tests {
         for p in a.iter().chain(&b) {
             rows.push([p, "1/1", "Running", "0", "6m"]);
         }
-        let busy = |rows: &mut Vec<[&str; 5]>, age: &'static str| {
-            for k in 0..80 {
-                let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
-                rows.push([filler, ready, "Running", "0", age]);
-            }
-        };
-        busy(&mut rows, "8m");
+        busy(&mut rows, filler, 80, "8m");
         for p in &a {
             rows.push([p, "1/1", "Terminating", "0", "11m"]);
         }
-        busy(&mut rows, "13m");
+        busy(&mut rows, filler, 80, "13m");
         for p in &b {
             rows.push([p, "1/1", "Terminating", "0", "16m"]);
         }
@@ -442,6 +436,15 @@ mod tests {
         assert!(a.iter().all(|p| node(p) == na), "{nodes:?}");
         assert!(b.iter().all(|p| node(p) == nb), "{nodes:?}");
         assert_eq!(node(filler), None, "never reprinted: {nodes:?}");
+    }
+
+    /// `n` events of another pod (its readiness flapping) between the lines that
+    /// matter: a busy watch, where minutes hold many lines.
+    fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) {
+        for k in 0..n {
+            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
+            rows.push([pod, ready, "Running", "0", age]);
+        }
     }
 
     /// The node of each of `pods` in `nodes`.
@@ -480,19 +483,13 @@ mod tests {
         rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
         // The short tolerations first (every other pod of the pass), a minute on,
         // other events between (the taint manager's patch is the line before each).
-        for k in 0..10 {
-            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
-            rows.push([filler, ready, "Running", "0", "6m"]);
-        }
+        busy(&mut rows, filler, 10, "6m");
         rows.extend(
             pods.iter()
                 .step_by(2)
                 .map(|p| [*p, "1/1", "Terminating", "0", "7m"]),
         );
-        for k in 0..80 {
-            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
-            rows.push([filler, ready, "Running", "0", "8m"]);
-        }
+        busy(&mut rows, filler, 80, "8m");
         rows.extend(
             pods.iter()
                 .skip(1)
