@@ -71,6 +71,7 @@ pub(super) fn from_nodes(t: &Timelines) -> Vec<Failure> {
                 node: o.key.name.to_string(),
                 f,
                 node_state: Some((oi, si)),
+                back: None,
             });
         }
     }
@@ -102,6 +103,7 @@ pub(super) fn from_other_evidence(
                 node,
                 f,
                 node_state: None,
+                back: None,
             });
         }
     };

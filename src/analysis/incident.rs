@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::HashSet;
 
 use super::failures;
+use super::inferred::Back;
 use super::metrics::{self, Metrics};
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
@@ -324,6 +325,9 @@ pub(super) struct Failure {
     pub(super) f: Phase,
     /// The node's timeline and index of its NotReady state, when there is a node stream.
     pub(super) node_state: Option<(usize, usize)>,
+    /// The node back as a pass of its kubelet's re-posts showed it, when that is all
+    /// that shows it (`inferred::partitions`).
+    pub(super) back: Option<Back>,
 }
 
 /// Finds every incident. Returns them, the experiment's variant, and warnings.
@@ -403,8 +407,8 @@ fn follow(
     let Stories {
         mut e,
         mut r,
-        n_kubelet,
-        outcomes,
+        mut n_kubelet,
+        mut outcomes,
         variant,
         by_workload,
         pending,
@@ -425,6 +429,11 @@ fn follow(
             x.at = Interval::new(f0.min_ms.min(x.at.max_ms), x.at.max_ms);
             x.since = Some(fail.f.earliest());
         }
+    }
+    if let Some(back) = &fail.back {
+        // Nothing of the node's pods changed: each was back when re-posted.
+        n_kubelet = Some(back.phase.clone());
+        recovered_when_reposted(t, &fail.f, back, &affected, &mut outcomes);
     }
     let node_ready = node_ready_again(t, &fail).or(told.node_back);
     // N for the order of phases: the returning kubelet's first write to an affected pod
@@ -483,6 +492,31 @@ fn follow(
         metrics,
         flags,
         evidence,
+    }
+}
+
+/// The pods of a failure told by its return pass (`inferred::partitions`) that stayed
+/// as they were: recovered in place when the kubelet re-posted them.
+fn recovered_when_reposted(
+    t: &Timelines,
+    f: &Phase,
+    back: &Back,
+    affected: &[&ObjectTimeline],
+    outcomes: &mut [PodOutcome],
+) {
+    for (pod, out) in affected.iter().zip(outcomes.iter_mut()) {
+        if out.outcome != PodFate::NotEvicted {
+            continue;
+        }
+        let reposted = pod
+            .states
+            .iter()
+            .flat_map(|s| s.touches.iter())
+            .find(|touch| back.points.binary_search(&touch.point).is_ok());
+        if let Some(touch) = reposted {
+            out.outcome = PodFate::RecoveredInPlace;
+            out.total_recovery_s = Some(f.until(t, touch.point));
+        }
     }
 }
 

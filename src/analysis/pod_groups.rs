@@ -32,7 +32,7 @@ const BURST_MS: i64 = 5_000;
 /// Fewer pods than this reprinted together tell nothing: a pod's own update, two
 /// updates that happen to meet (a pass is also confirmed by three of its pods lost
 /// together, [`lost_together`]).
-const BURST_PODS: usize = 3;
+pub(super) const BURST_PODS: usize = 3;
 
 /// The name given to the `k`-th node found (from 1): parenthesised, as no node's
 /// name can be.
@@ -91,16 +91,17 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
 }
 
 /// A healthy pod's reprint, as the passes are looked for among them.
-struct Reprint<'a> {
-    touch: &'a Touch,
+#[derive(Clone, Copy)]
+pub(super) struct Reprint<'a> {
+    pub(super) touch: &'a Touch,
     /// The pod's place in the capture's pods.
     pod: usize,
     /// Where the touch is: the object and the state.
-    at: [usize; 2],
+    pub(super) at: [usize; 2],
 }
 
 /// Every healthy state's reprints but the taint manager's patches, in line order.
-fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
+pub(super) fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
     let mut out = Vec::new();
     for (k, &i) in pods.iter().enumerate() {
         let states = &t.objects[i].states;
@@ -126,7 +127,7 @@ fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>> {
 
 /// The runs of reprints that may be one pass: each within lines and seconds of the
 /// one before, of distinct pods (a pass marks a pod once), at least [`BURST_PODS`].
-fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
+pub(super) fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for n in 1..=reprints.len() {

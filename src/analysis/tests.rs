@@ -10,7 +10,7 @@ use crate::timeline::LinkOptions;
 /// A `kubectl get pods -o wide --watch` with these rows (after the header), laid out
 /// by the simulator's tabwriter (kubectl ≥ 1.14: the header and first row one flush,
 /// each later event its own with remembered widths).
-fn watch(rows: &[[&str; 7]]) -> Analysis {
+pub(super) fn watch(rows: &[[&str; 7]]) -> Analysis {
     watch_with(rows, &[])
 }
 

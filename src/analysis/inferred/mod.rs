@@ -1,7 +1,10 @@
 //! Node failures read from pods and owners alone, when the capture has no node stream.
 
 mod kubelet;
+mod partitions;
 mod peers;
+
+pub(super) use partitions::Back;
 
 use crate::HashMap;
 
@@ -21,14 +24,15 @@ use peers::Peers;
 /// template. A node may fail many times in one capture (a chaos soak): every such
 /// mark is a candidate, and a node's candidates are one failure until the node is
 /// seen back in between ([`same_failure`]). Failures come in the order their first
-/// candidate was found.
+/// candidate was found; then those a node's marks and return show when nothing else
+/// of them does (`partitions`).
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let vetoes = Vetoes::of(t);
     let drops = owner_drops(t);
     let marks = pod_marks(t, &drops, &vetoes);
     let mut first_of = failure_starts(&marks, &vetoes);
     first_of.sort_unstable();
-    first_of
+    let mut failures: Vec<Failure> = first_of
         .into_iter()
         .map(|i| {
             let m = &marks[i];
@@ -57,9 +61,13 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
                     since: m.since,
                 },
                 node_state: None,
+                back: None,
             }
         })
-        .collect()
+        .collect();
+    let partitions = partitions::partitions(t, &vetoes.kubelet, &failures);
+    failures.extend(partitions);
+    failures
 }
 
 /// Each owner's READY drops (the state after the drop), in time order.

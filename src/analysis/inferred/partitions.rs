@@ -1,0 +1,457 @@
+//! A node lost and back before any of its pods was evicted — a network partition
+//! shorter than the pods' toleration, a kubelet stopped and started — read from pod
+//! lines alone.
+//!
+//! Nothing about such a pod changes: the node controller marks the lost node's pods
+//! not ready in one pass (FORMAT.md §4.4), and the returning kubelet re-posts their
+//! statuses in one pass too (§4.7), each a MODIFIED event that prints the pod's line
+//! again unchanged. So the failure shows as two passes over the node's pods, and
+//! between them not one write of its kubelet. It is claimed only when both are there:
+//! one pass alone is also what any update of many pods at once looks like, and a
+//! pass of every pod of a namespace (a label added) touches the pods of every node.
+
+use crate::HashMap;
+
+use super::kubelet::KubeletWrites;
+use crate::analysis::incident::{ev, Failure, Phase};
+use crate::analysis::pod_groups::{bursts, reprints, Reprint, BURST_PODS};
+use crate::analysis::pods::healthy;
+use crate::tables::ResourceKind;
+use crate::timeline::{Interval, LineRef, Point, Timelines};
+
+/// What a failure's return pass tells: when the node was back, and when each pod
+/// was re-posted by its kubelet (its own return, in place).
+#[derive(Debug, Clone)]
+pub(in crate::analysis) struct Back {
+    /// N: the first re-post of the pass.
+    pub(in crate::analysis) phase: Phase,
+    /// Every re-post's point, sorted.
+    pub(in crate::analysis) points: Vec<Point>,
+}
+
+/// How far after a failure's first mark another pass over its node's pods is more of
+/// its marks (as `same_failure` groups marks), not its return.
+const MARKS_OF_ONE_FAILURE_MS: i64 = 60_000;
+
+/// The failures shown by a mark pass and a return pass over one node's pods, the
+/// node's kubelet silent between them, on nodes where `found` (the failures told
+/// otherwise) does not already account for the passes.
+pub(super) fn partitions(
+    t: &Timelines,
+    kubelet: &KubeletWrites,
+    found: &[Failure],
+) -> Vec<Failure> {
+    let pods: Vec<usize> = (0..t.objects.len())
+        .filter(|&i| t.objects[i].key.kind == ResourceKind::Pod)
+        .collect();
+    let all = reprints(t, &pods);
+    let healthy_pods = HealthySpans::of(t, &pods);
+    let printed = Printed::of(&all);
+    let mut by_node: HashMap<(&str, &str), Vec<Reprint>> = HashMap::default();
+    for r in &all {
+        let [i, j] = r.at;
+        if let Some(node) = t.objects[i].states[j].node.as_deref() {
+            by_node
+                .entry((&*r.touch.line.source, node))
+                .or_default()
+                .push(*r);
+        }
+    }
+    let mut marks: HashMap<(&str, &str), Vec<&Phase>> = HashMap::default();
+    for f in found {
+        if let Some(l) = f.f.first_line() {
+            marks.entry((&*l.source, &*f.node)).or_default().push(&f.f);
+        }
+    }
+    let mut keys: Vec<_> = by_node.keys().copied().collect();
+    keys.sort_unstable();
+    let mut out = Vec::new();
+    for key in keys {
+        let node_reprints = &by_node[&key];
+        let passes: Vec<Pass> = bursts(node_reprints)
+            .into_iter()
+            .map(|r| Pass(&node_reprints[r]))
+            .filter(|p| p.covers_node(&healthy_pods, key) && p.is_the_node_s(&printed))
+            .collect();
+        let mut existing = marks.remove(&key).unwrap_or_default();
+        existing.sort_by_key(|f| f.first_line().map(|l| l.line));
+        let walk = Walk {
+            node: key.1,
+            kubelet,
+        };
+        out.extend(walk.failures(&passes, &existing));
+    }
+    out
+}
+
+/// A run of one node's healthy pods reprinted together (places in line order).
+#[derive(Clone, Copy)]
+struct Pass<'p, 'a>(&'p [Reprint<'a>]);
+
+impl<'a> Pass<'_, 'a> {
+    fn first(&self) -> &'a LineRef {
+        &self.0[0].touch.line
+    }
+
+    fn last(&self) -> &'a LineRef {
+        &self.0[self.0.len() - 1].touch.line
+    }
+
+    /// Whether the pass holds most of the node's healthy pods (two in three): the
+    /// node controller marks every one.
+    fn covers_node(&self, healthy: &HealthySpans, key: (&str, &str)) -> bool {
+        self.0.len() * 3 >= healthy.at(key, self.first().line) * 2
+    }
+
+    /// Whether a third at least of the reprints printed from the pass's first line to
+    /// its last are of its node's pods: an update of many pods at once (a label on
+    /// every pod of a namespace) reprints those of every node, interleaved. (Not
+    /// most: the node controller marks several lost nodes side by side, and kubelets
+    /// back at once re-post side by side.)
+    fn is_the_node_s(&self, printed: &Printed) -> bool {
+        self.0.len() * 3 >= printed.between(self.first(), self.last())
+    }
+
+    /// Whether `later` re-posts most of this pass's pods (two in three, at least
+    /// [`BURST_PODS`]).
+    fn returned_by(&self, later: &Pass) -> bool {
+        let again = self
+            .0
+            .iter()
+            .filter(|r| later.0.iter().any(|q| q.at[0] == r.at[0]))
+            .count();
+        again >= BURST_PODS && again * 3 >= self.0.len() * 2
+    }
+}
+
+/// One node's passes read in line order, with what else is known of the node: its
+/// kubelet's writes, and the failures told otherwise.
+struct Walk<'k, 'a> {
+    node: &'a str,
+    kubelet: &'k KubeletWrites<'a>,
+}
+
+/// Where the node stands as its passes are read.
+enum Down<'p, 'a> {
+    /// Up, as far as the passes show.
+    Up,
+    /// Lost, as a pass marked it: the pass.
+    Marked(Pass<'p, 'a>),
+    /// Lost, as a failure found otherwise shows: its phase F.
+    Found(&'p Phase),
+}
+
+impl<'k, 'a> Walk<'k, 'a> {
+    fn failures<'p>(&self, passes: &[Pass<'p, 'a>], found: &[&'p Phase]) -> Vec<Failure> {
+        let mut out = Vec::new();
+        let mut down = Down::Up;
+        let mut next_found = found.iter().peekable();
+        for pass in passes {
+            // A failure found otherwise whose mark came before this pass: the node was
+            // lost then (a pass marking it that way is its own).
+            while let Some(f) =
+                next_found.next_if(|f| f.first_line().is_some_and(|l| l.line <= pass.last().line))
+            {
+                down = Down::Found(f);
+            }
+            down = match down {
+                Down::Found(f) if self.marks_of(f, pass) => Down::Found(f),
+                Down::Found(f) if self.returns_after(f.first_line(), pass) => Down::Up,
+                Down::Marked(mark) if self.returns_after(Some(mark.first()), pass) => {
+                    if mark.returned_by(pass) {
+                        out.push(self.failure(mark, *pass));
+                        Down::Up
+                    } else {
+                        self.on_up(*pass)
+                    }
+                }
+                _ => self.on_up(*pass),
+            };
+        }
+        out
+    }
+
+    /// A pass over an up node: its marks, unless the kubelet printed it as it came
+    /// back (re-posts among its pods' restarts).
+    fn on_up<'p>(&self, pass: Pass<'p, 'a>) -> Down<'p, 'a> {
+        if self.kubelet.returning_at(self.node, pass.0[0].touch) {
+            Down::Up
+        } else {
+            Down::Marked(pass)
+        }
+    }
+
+    /// Whether `pass` is more marks of the failure `f` (not provably a minute after
+    /// its mark, nothing of the kubelet's between).
+    fn marks_of(&self, f: &Phase, pass: &Pass) -> bool {
+        let silent = f
+            .first_line()
+            .is_some_and(|l| !self.kubelet.between(self.node, l, pass.first()));
+        silent && Interval::minus(pass.0[0].touch.at, f.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
+    }
+
+    /// Whether `pass` can be the return of a node lost at `since`: its kubelet wrote
+    /// nothing between (a node back writes its pods' restarts, and then it is up), or
+    /// the pass came with such writes (a return's burst).
+    fn returns_after(&self, since: Option<&LineRef>, pass: &Pass) -> bool {
+        let Some(since) = since else { return false };
+        !self.kubelet.between(self.node, since, pass.first())
+            || self.kubelet.returning_at(self.node, pass.0[0].touch)
+    }
+
+    fn failure(&self, mark: Pass, back: Pass) -> Failure {
+        let (m, b) = (mark.0[0].touch, back.0[0].touch);
+        let mut points: Vec<Point> = back.0.iter().map(|r| r.touch.point).collect();
+        points.sort_unstable();
+        Failure {
+            node: self.node.to_string(),
+            f: Phase {
+                at: m.at,
+                what: format!(
+                    "pods on {} marked not ready ({} in one pass), nothing of them changed \
+                     until the kubelet re-posted them",
+                    self.node,
+                    mark.0.len()
+                ),
+                evidence: vec![ev(&m.line), ev(&b.line)],
+                point: m.point,
+                alternatives: Vec::new(),
+                since: None,
+            },
+            node_state: None,
+            back: Some(Back {
+                phase: Phase {
+                    at: b.at,
+                    what: format!(
+                        "pods on {} re-posted unchanged by the returning kubelet ({} in one pass)",
+                        self.node,
+                        back.0.len()
+                    ),
+                    evidence: vec![ev(&b.line)],
+                    point: b.point,
+                    alternatives: Vec::new(),
+                    since: None,
+                },
+                points,
+            }),
+        }
+    }
+}
+
+/// How many of a node's pods were healthy at a line: the line ranges of their healthy
+/// states, by source and node.
+struct HealthySpans<'a> {
+    spans: HashMap<(&'a str, &'a str), Spans>,
+}
+
+/// Where spans of lines start, and where they end (each sorted).
+#[derive(Default)]
+struct Spans {
+    starts: Vec<u64>,
+    ends: Vec<u64>,
+}
+
+impl<'a> HealthySpans<'a> {
+    fn of(t: &'a Timelines, pods: &[usize]) -> HealthySpans<'a> {
+        let mut spans: HashMap<_, Spans> = HashMap::default();
+        for &i in pods {
+            let states = &t.objects[i].states;
+            for (j, s) in states.iter().enumerate().filter(|(_, s)| healthy(s)) {
+                let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {
+                    continue;
+                };
+                // Until the next state's line; to the end of the source when that is
+                // in another one (an over-count only makes a pass harder to claim).
+                let end = states
+                    .get(j + 1)
+                    .and_then(|n| n.lines.first())
+                    .filter(|l| l.source == first.source)
+                    .map_or(u64::MAX, |l| l.line);
+                let e = spans.entry((&*first.source, node)).or_default();
+                e.starts.push(first.line);
+                e.ends.push(end);
+            }
+        }
+        for s in spans.values_mut() {
+            s.starts.sort_unstable();
+            s.ends.sort_unstable();
+        }
+        HealthySpans { spans }
+    }
+
+    fn at(&self, key: (&str, &str), line: u64) -> usize {
+        self.spans.get(&key).map_or(0, |s| {
+            // (A state's next one printed before it — streams of a file out of order —
+            // must not make the count wrap.)
+            (s.starts.partition_point(|&l| l <= line))
+                .saturating_sub(s.ends.partition_point(|&l| l <= line))
+        })
+    }
+}
+
+/// The lines of every healthy pod's reprint, by source.
+struct Printed<'a> {
+    lines: HashMap<&'a str, Vec<u64>>,
+}
+
+impl<'a> Printed<'a> {
+    fn of(all: &[Reprint<'a>]) -> Printed<'a> {
+        let mut lines: HashMap<&str, Vec<u64>> = HashMap::default();
+        for r in all {
+            let l = &r.touch.line;
+            lines.entry(&*l.source).or_default().push(l.line);
+        }
+        Printed { lines }
+    }
+
+    /// How many reprints from `a` to `b` (inclusive, one source).
+    fn between(&self, a: &LineRef, b: &LineRef) -> usize {
+        self.lines.get(&*a.source).map_or(0, |v| {
+            (v.partition_point(|&l| l <= b.line)).saturating_sub(v.partition_point(|&l| l < a.line))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::tests::watch;
+    use crate::analysis::{Analysis, PodFate, Scenario};
+
+    /// The pods `{node}-{k}` (k from 1) and their IPs, as `(name, ip)`.
+    fn pods_of(node: &str, n: usize) -> Vec<(String, String)> {
+        let net = node.bytes().last().unwrap_or(b'0');
+        (1..=n)
+            .map(|k| {
+                (
+                    format!("web-7d9f8b6c4-{node}{k}"),
+                    format!("10.244.{net}.{k}"),
+                )
+            })
+            .collect()
+    }
+
+    /// Rows of `pods` on `node`, all `1/1 Running` at `age`.
+    fn running<'a>(pods: &'a [(String, String)], node: &'a str, age: &'a str) -> Vec<[&'a str; 7]> {
+        pods.iter()
+            .map(|(name, ip)| [name.as_str(), "1/1", "Running", "0", age, ip.as_str(), node])
+            .collect()
+    }
+
+    /// A pod of another node whose readiness flaps `n` times: a busy watch.
+    fn busy(n: usize, age: &str) -> Vec<[&str; 7]> {
+        (0..n)
+            .map(|k| {
+                let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
+                [
+                    "api-5c6d7f8b9-kx2mz",
+                    ready,
+                    "Running",
+                    "0",
+                    age,
+                    "10.244.9.1",
+                    "node-z",
+                ]
+            })
+            .collect()
+    }
+
+    fn node_a() -> Vec<(String, String)> {
+        pods_of("node-a", 4)
+    }
+
+    /// node-a's pods listed, then `between` (after a mark pass over them), then a
+    /// second pass over them, then more of the busy pod.
+    fn marked_and_back(between: &[[&str; 7]]) -> Analysis {
+        let a = node_a();
+        let mut rows = running(&a, "node-a", "5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(running(&a, "node-a", "6m"));
+        rows.extend(busy(20, "7m"));
+        rows.extend_from_slice(between);
+        rows.extend(running(&a, "node-a", "8m"));
+        rows.extend(busy(20, "9m"));
+        watch(&rows)
+    }
+
+    #[test]
+    fn a_node_s_pods_marked_then_re_posted_unchanged_is_a_failure_in_place() {
+        let a = marked_and_back(&[]);
+        assert_eq!(a.incidents.len(), 1, "{:#?}", a.incidents);
+        let inc = &a.incidents[0];
+        assert_eq!(inc.node, "node-a");
+        assert_eq!(inc.scenario, Scenario::InPlace);
+        let line = |p: &Option<crate::analysis::Phase>| p.as_ref().map(|p| p.evidence[0].line);
+        // The header is line 1, the list lines 2–5, 3 busy lines: the mark pass from 9,
+        // 20 busy lines, the return pass from 33.
+        assert_eq!(line(&inc.phases.F), Some(9));
+        assert_eq!(line(&inc.phases.N), Some(33));
+        assert!(inc.phases.E.is_none() && inc.phases.R.is_none());
+        assert_eq!(inc.pods.len(), 4);
+        assert!(inc
+            .pods
+            .iter()
+            .all(|p| p.outcome == PodFate::RecoveredInPlace));
+    }
+
+    #[test]
+    fn one_pass_alone_is_no_failure() {
+        let a = node_a();
+        let mut rows = running(&a, "node-a", "5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(running(&a, "node-a", "6m"));
+        rows.extend(busy(40, "9m"));
+        assert!(watch(&rows).incidents.is_empty());
+    }
+
+    /// A pod of node-a restarted (a crash, the same sandbox) between the passes: its
+    /// kubelet was there.
+    #[test]
+    fn a_kubelet_write_between_the_passes_is_no_failure() {
+        let a = node_a();
+        let (name, ip) = (&a[0].0, &a[0].1);
+        let crash = [
+            name.as_str(),
+            "0/1",
+            "Error",
+            "1 (1s ago)",
+            "7m",
+            ip.as_str(),
+            "node-a",
+        ];
+        assert!(marked_and_back(&[crash]).incidents.is_empty());
+    }
+
+    /// Every pod of six nodes reprinted twice, interleaved (a label added to every pod
+    /// and removed): each node's pods are a third or less of the reprints around them.
+    #[test]
+    fn every_node_s_pods_reprinted_twice_together_is_no_failure() {
+        let nodes: Vec<String> = (1..=6).map(|k| format!("node-{k}")).collect();
+        let pods: Vec<Vec<(String, String)>> = nodes.iter().map(|n| pods_of(n, 3)).collect();
+        let pass = |age| -> Vec<[&str; 7]> {
+            (0..3)
+                .flat_map(|k| {
+                    let pods = &pods;
+                    nodes.iter().enumerate().map(move |(i, n)| {
+                        let (name, ip) = &pods[i][k];
+                        [
+                            name.as_str(),
+                            "1/1",
+                            "Running",
+                            "0",
+                            age,
+                            ip.as_str(),
+                            n.as_str(),
+                        ]
+                    })
+                })
+                .collect()
+        };
+        let mut rows = pass("5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(pass("6m"));
+        rows.extend(busy(20, "7m"));
+        rows.extend(pass("8m"));
+        rows.extend(busy(20, "9m"));
+        assert!(watch(&rows).incidents.is_empty());
+    }
+}
