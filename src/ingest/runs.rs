@@ -5,11 +5,14 @@ use crate::observe::Observation;
 
 /// The longest state run kept line by line. Each repeat in a watch stream is a
 /// *touch*, evidence of a hidden update (FORMAT.md §4.4), and a real experiment shows a
-/// handful per state (the node controller's mark, the taint manager's condition). A
-/// run longer than this is something writing the object over and over (a status
+/// handful per state (the node controller's mark, the taint manager's condition); a
+/// chaos soak two for each failure of its node a pod lives through in place (the
+/// mark, the returning kubelet's re-post): 32 holds fifteen (with 8 a pod's fifth
+/// partition lost every touch, and with it the held-out soaks' failures). A run
+/// longer than this is something writing the object over and over (a status
 /// heartbeat, a `watch` screen): its repeats are no evidence, so it keeps its first
 /// line and its latest only.
-pub const RUN_HEAD: usize = 8;
+pub const RUN_HEAD: usize = 32;
 
 /// Keeps state runs, not lines. An object's line that repeats its previous state in
 /// the same stream (AGE and other time-only cells aside) adds no state. A run of up
@@ -276,13 +279,17 @@ mod tests {
     #[test]
     fn past_the_budget_rows_are_counted_and_reported_with_their_line() {
         // `a` repeats (lines 2, 4, ...), `b` changes (3, 5, ...): five kept, then
-        // nothing new is, though `a`'s run grows long and gives up a slot.
-        let ing = ingest_with_limit(&[source(transcript(10))], 5).unwrap();
+        // nothing new is, though `a`'s run grows long and gives up a slot. Of the
+        // rows not kept: `b`'s from line 7 on, and `a`'s from line 8 to the end of
+        // its run's head.
+        let n = RUN_HEAD as u64 + 2;
+        let ing = ingest_with_limit(&[source(transcript(n as u32))], 5).unwrap();
         let lines: Vec<u64> = ing.observations.iter().map(|o| o.line).collect();
-        assert_eq!(lines, [2, 3, 5, 20]);
+        assert_eq!(lines, [2, 3, 5, 2 * n]);
         let acc = &ing.accounts[0];
-        assert_eq!((acc.not_kept, acc.folded), (13, 3));
-        assert_eq!(acc.rows, 4 + 13 + 3);
+        let not_kept = (n - 2) + (RUN_HEAD as u64 - 3);
+        assert_eq!((acc.not_kept, acc.folded), (not_kept, 3));
+        assert_eq!(acc.rows, 4 + not_kept + 3);
         assert_eq!(acc.first_not_kept, Some(7));
         let e = acc.error.as_deref().unwrap();
         assert!(e.starts_with("line 7: more than 5 table rows"), "{e}");

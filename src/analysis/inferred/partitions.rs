@@ -393,6 +393,26 @@ mod tests {
             .all(|p| p.outcome == PodFate::RecoveredInPlace));
     }
 
+    /// A chaos soak partitions the node again and again; its pods live through each
+    /// in place, so each pass is another reprint of the same state: every failure is
+    /// still told (the ingest keeps a state's reprints for fifteen such failures).
+    #[test]
+    fn a_node_partitioned_five_times_is_five_failures() {
+        let a = node_a();
+        let ages = [
+            "6m", "8m", "10m", "12m", "14m", "16m", "18m", "20m", "22m", "24m",
+        ];
+        let mut rows = running(&a, "node-a", "5m");
+        for age in ages {
+            rows.extend(busy(3, age));
+            rows.extend(running(&a, "node-a", age));
+            rows.extend(busy(20, age));
+        }
+        let incidents = watch(&rows).incidents;
+        assert_eq!(incidents.len(), 5, "{incidents:#?}");
+        assert!(incidents.iter().all(|i| i.scenario == Scenario::InPlace));
+    }
+
     #[test]
     fn one_pass_alone_is_no_failure() {
         let a = node_a();
