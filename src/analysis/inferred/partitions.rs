@@ -70,8 +70,15 @@ pub(super) fn partitions(
         let node_reprints = &by_node[&key];
         let passes: Vec<Pass> = bursts(node_reprints)
             .into_iter()
-            .map(|r| Pass(&node_reprints[r]))
-            .filter(|p| p.covers_node(&healthy_pods, key) && p.is_the_node_s(&printed))
+            .map(|r| {
+                let reprints = &node_reprints[r];
+                let pass = Pass {
+                    reprints,
+                    whole: false,
+                };
+                let whole = pass.covers_node(&healthy_pods, key) && pass.is_the_node_s(&printed);
+                Pass { reprints, whole }
+            })
             .collect();
         let mut existing = marks.remove(&key).unwrap_or_default();
         existing.sort_by_key(|f| f.first_line().map(|l| l.line));
@@ -84,23 +91,34 @@ pub(super) fn partitions(
     out
 }
 
+/// How long the returning kubelet's re-posts may be spread (it re-posts each pod as
+/// it syncs it, within seconds; a generated soak spreads them over 12 s): a pass
+/// provably later than this after the first re-post starts the return afresh.
+const RETURN_SPREAD_MS: i64 = 30_000;
+
 /// A run of one node's healthy pods reprinted together (places in line order).
 #[derive(Clone, Copy)]
-struct Pass<'p, 'a>(&'p [Reprint<'a>]);
+struct Pass<'p, 'a> {
+    reprints: &'p [Reprint<'a>],
+    /// Whether it is a pass over the whole node, as the node controller's mark is
+    /// ([`Pass::covers_node`], [`Pass::is_the_node_s`]); a returning kubelet's
+    /// re-posts may come in several, other lines between.
+    whole: bool,
+}
 
 impl<'a> Pass<'_, 'a> {
     fn first(&self) -> &'a LineRef {
-        &self.0[0].touch.line
+        &self.reprints[0].touch.line
     }
 
     fn last(&self) -> &'a LineRef {
-        &self.0[self.0.len() - 1].touch.line
+        &self.reprints[self.reprints.len() - 1].touch.line
     }
 
     /// Whether the pass holds most of the node's healthy pods (two in three): the
     /// node controller marks every one.
     fn covers_node(&self, healthy: &HealthySpans, key: (&str, &str)) -> bool {
-        self.0.len() * 3 >= healthy.at(key, self.first().line) * 2
+        self.reprints.len() * 3 >= healthy.at(key, self.first().line) * 2
     }
 
     /// Whether a third at least of the reprints printed from the pass's first line to
@@ -109,18 +127,22 @@ impl<'a> Pass<'_, 'a> {
     /// most: the node controller marks several lost nodes side by side, and kubelets
     /// back at once re-post side by side.)
     fn is_the_node_s(&self, printed: &Printed) -> bool {
-        self.0.len() * 3 >= printed.between(self.first(), self.last())
+        self.reprints.len() * 3 >= printed.between(self.first(), self.last())
     }
 
-    /// Whether `later` re-posts most of this pass's pods (two in three, at least
-    /// [`BURST_PODS`]).
-    fn returned_by(&self, later: &Pass) -> bool {
+    /// Whether the passes `later` re-post most of this pass's pods (two in three, at
+    /// least [`BURST_PODS`]).
+    fn returned_by(&self, later: &[Pass]) -> bool {
         let again = self
-            .0
+            .reprints
             .iter()
-            .filter(|r| later.0.iter().any(|q| q.at[0] == r.at[0]))
+            .filter(|r| {
+                later
+                    .iter()
+                    .any(|p| p.reprints.iter().any(|q| q.at[0] == r.at[0]))
+            })
             .count();
-        again >= BURST_PODS && again * 3 >= self.0.len() * 2
+        again >= BURST_PODS && again * 3 >= self.reprints.len() * 2
     }
 }
 
@@ -135,8 +157,12 @@ struct Walk<'k, 'a> {
 enum Down<'p, 'a> {
     /// Up, as far as the passes show.
     Up,
-    /// Lost, as a pass marked it: the pass.
-    Marked(Pass<'p, 'a>),
+    /// Lost, as a pass over the whole node marked it; with the passes since that
+    /// may be its return's re-posts.
+    Marked {
+        mark: Pass<'p, 'a>,
+        back: Vec<Pass<'p, 'a>>,
+    },
     /// Lost, as a failure found otherwise shows: its phase F.
     Found(&'p Phase),
 }
@@ -146,7 +172,7 @@ impl<'k, 'a> Walk<'k, 'a> {
         let mut out = Vec::new();
         let mut down = Down::Up;
         let mut next_found = found.iter().peekable();
-        for pass in passes {
+        for &pass in passes {
             // A failure found otherwise whose mark came before this pass: the node was
             // lost then (a pass marking it that way is its own).
             while let Some(f) =
@@ -155,29 +181,44 @@ impl<'k, 'a> Walk<'k, 'a> {
                 down = Down::Found(f);
             }
             down = match down {
-                Down::Found(f) if self.marks_of(f, pass) => Down::Found(f),
-                Down::Found(f) if self.returns_after(f.first_line(), pass) => Down::Up,
-                Down::Marked(mark) if self.returns_after(Some(mark.first()), pass) => {
-                    if mark.returned_by(pass) {
-                        out.push(self.failure(mark, *pass));
+                Down::Found(f) if self.marks_of(f, &pass) => Down::Found(f),
+                Down::Found(f) if self.returns_after(f.first_line(), &pass) => Down::Up,
+                Down::Marked { mark, mut back }
+                    if self.returns_after(Some(mark.first()), &pass) =>
+                {
+                    let stale = back.first().is_some_and(|b| {
+                        let since =
+                            Interval::minus(pass.reprints[0].touch.at, b.reprints[0].touch.at);
+                        since.min_ms > RETURN_SPREAD_MS
+                    });
+                    if stale {
+                        back.clear();
+                    }
+                    back.push(pass);
+                    if mark.returned_by(&back) {
+                        out.push(self.failure(mark, &back));
                         Down::Up
                     } else {
-                        self.on_up(*pass)
+                        Down::Marked { mark, back }
                     }
                 }
-                _ => self.on_up(*pass),
+                _ => self.on_up(pass),
             };
         }
         out
     }
 
-    /// A pass over an up node: its marks, unless the kubelet printed it as it came
-    /// back (re-posts among its pods' restarts).
+    /// A pass over an up node: the marks of a failure if it is over the whole node,
+    /// unless the kubelet printed it as it came back (re-posts among its pods'
+    /// restarts).
     fn on_up<'p>(&self, pass: Pass<'p, 'a>) -> Down<'p, 'a> {
-        if self.kubelet.returning_at(self.node, pass.0[0].touch) {
+        if !pass.whole || self.kubelet.returning_at(self.node, pass.reprints[0].touch) {
             Down::Up
         } else {
-            Down::Marked(pass)
+            Down::Marked {
+                mark: pass,
+                back: Vec::new(),
+            }
         }
     }
 
@@ -187,21 +228,24 @@ impl<'k, 'a> Walk<'k, 'a> {
         let silent = f
             .first_line()
             .is_some_and(|l| !self.kubelet.between(self.node, l, pass.first()));
-        silent && Interval::minus(pass.0[0].touch.at, f.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
+        silent && Interval::minus(pass.reprints[0].touch.at, f.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
     }
 
-    /// Whether `pass` can be the return of a node lost at `since`: its kubelet wrote
-    /// nothing between (a node back writes its pods' restarts, and then it is up), or
-    /// the pass came with such writes (a return's burst).
+    /// Whether `pass` can be (part of) the return of a node lost at `since`: its
+    /// kubelet wrote nothing between (a node back writes its pods' restarts, and then
+    /// it is up), or the pass came with such writes (a return's burst).
     fn returns_after(&self, since: Option<&LineRef>, pass: &Pass) -> bool {
         let Some(since) = since else { return false };
         !self.kubelet.between(self.node, since, pass.first())
-            || self.kubelet.returning_at(self.node, pass.0[0].touch)
+            || self.kubelet.returning_at(self.node, pass.reprints[0].touch)
     }
 
-    fn failure(&self, mark: Pass, back: Pass) -> Failure {
-        let (m, b) = (mark.0[0].touch, back.0[0].touch);
-        let mut points: Vec<Point> = back.0.iter().map(|r| r.touch.point).collect();
+    fn failure(&self, mark: Pass, back: &[Pass]) -> Failure {
+        let (m, b) = (mark.reprints[0].touch, back[0].reprints[0].touch);
+        let mut points: Vec<Point> = back
+            .iter()
+            .flat_map(|p| p.reprints.iter().map(|r| r.touch.point))
+            .collect();
         points.sort_unstable();
         Failure {
             node: self.node.to_string(),
@@ -211,7 +255,7 @@ impl<'k, 'a> Walk<'k, 'a> {
                     "pods on {} marked not ready ({} in one pass), nothing of them changed \
                      until the kubelet re-posted them",
                     self.node,
-                    mark.0.len()
+                    mark.reprints.len()
                 ),
                 evidence: vec![ev(&m.line), ev(&b.line)],
                 point: m.point,
@@ -223,9 +267,9 @@ impl<'k, 'a> Walk<'k, 'a> {
                 phase: Phase {
                     at: b.at,
                     what: format!(
-                        "pods on {} re-posted unchanged by the returning kubelet ({} in one pass)",
+                        "pods on {} re-posted unchanged by the returning kubelet ({} of them)",
                         self.node,
-                        back.0.len()
+                        points.len()
                     ),
                     evidence: vec![ev(&b.line)],
                     point: b.point,
@@ -411,6 +455,45 @@ mod tests {
         let incidents = watch(&rows).incidents;
         assert_eq!(incidents.len(), 5, "{incidents:#?}");
         assert!(incidents.iter().all(|i| i.scenario == Scenario::InPlace));
+    }
+
+    /// The returning kubelet re-posts its pods as it syncs each, other lines between:
+    /// the return comes in pieces, none of them most of the node's pods.
+    #[test]
+    fn a_return_re_posted_in_pieces_is_still_the_node_back() {
+        let a = pods_of("node-a", 6);
+        let mut rows = running(&a, "node-a", "5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(running(&a, "node-a", "6m"));
+        rows.extend(busy(20, "7m"));
+        rows.extend(running(&a[..3], "node-a", "8m"));
+        rows.extend(busy(12, "8m"));
+        rows.extend(running(&a[3..], "node-a", "8m"));
+        rows.extend(busy(20, "9m"));
+        let incidents = watch(&rows).incidents;
+        assert_eq!(incidents.len(), 1, "{incidents:#?}");
+        let inc = &incidents[0];
+        assert_eq!(inc.scenario, Scenario::InPlace);
+        // The list 2–7, 3 busy lines, the marks 11–16, 20 busy lines: back from 37.
+        assert_eq!(inc.phases.N.as_ref().map(|n| n.evidence[0].line), Some(37));
+        assert!(inc
+            .pods
+            .iter()
+            .all(|p| p.outcome == PodFate::RecoveredInPlace));
+    }
+
+    /// Three of a node's nine pods reprinted together, and again later: updates of
+    /// those pods (their owner's, say), not the node controller, which marks all.
+    #[test]
+    fn a_few_of_a_node_s_pods_reprinted_twice_is_no_failure() {
+        let a = pods_of("node-a", 9);
+        let mut rows = running(&a, "node-a", "5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(running(&a[..3], "node-a", "6m"));
+        rows.extend(busy(20, "7m"));
+        rows.extend(running(&a[..3], "node-a", "8m"));
+        rows.extend(busy(20, "9m"));
+        assert!(watch(&rows).incidents.is_empty());
     }
 
     #[test]
