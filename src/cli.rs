@@ -316,6 +316,11 @@ pub struct SimulateArgs {
     /// as `kubectl get pods --watch` prints it.
     #[arg(long, requires = "failures", conflicts_with = "node_stream")]
     pub no_wide: bool,
+    /// With `--failures`: nodes lost to network partitions, not power-offs: a node
+    /// back before the eviction re-posts its pods unchanged instead of restarting
+    /// them.
+    #[arg(long, requires = "failures")]
+    pub partitions: bool,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -20,6 +20,9 @@ enum Capture {
     Relisted,
     /// The pods' watch without `-o wide`: no line names a node.
     Narrow,
+    /// The pods' watch of a soak whose nodes are lost to network partitions: a node
+    /// back in place re-posts its pods unchanged.
+    Partitioned,
 }
 
 fn soak(
@@ -35,6 +38,7 @@ fn soak(
         Capture::PodsOnly => Soak::new(cfg).write(&mut text),
         Capture::Relisted => Soak::new(cfg.with_relists()).write(&mut text),
         Capture::Narrow => Soak::new(cfg.without_wide()).write(&mut text),
+        Capture::Partitioned => Soak::new(cfg.with_partitions()).write(&mut text),
         Capture::WithNodeStream => {
             Soak::new(cfg.with_node_stream()).write_with_nodes(&mut text, &mut nodes)
         }
@@ -121,6 +125,21 @@ fn a_soak_without_a_node_column_scores_the_same() {
         "{:?}",
         a.warnings
     );
+}
+
+/// The same soak with its nodes lost to partitions: a node back before the eviction
+/// kept its pods running and re-posts them unchanged, so such a failure shows only as
+/// two passes over the node's pods (the marks, the re-posts) with nothing between.
+#[test]
+fn a_soak_of_partitions_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::Partitioned);
+    eprintln!("{report}");
+    let in_place = |what: &str| what.contains("until the kubelet re-posted them");
+    let told = a
+        .incidents
+        .iter()
+        .filter(|c| c.phases.F.as_ref().is_some_and(|f| in_place(&f.what)));
+    assert!(told.count() >= 10, "{report}");
 }
 
 /// The same soak watched with a nodes watch beside: each failure's F is its node's

@@ -408,11 +408,11 @@ fn follow(
         mut e,
         mut r,
         mut n_kubelet,
-        mut outcomes,
+        outcomes,
         variant,
         by_workload,
         pending,
-    } = stories(t, pods, &affected, on, &fail.f);
+    } = stories(t, pods, &affected, on, &fail.f, fail.back.as_ref());
     let told = super::told::by_events_and_commands(t, &node, f, &affected);
     if affected.is_empty() && told.is_empty() {
         warnings.push(format!(
@@ -431,9 +431,8 @@ fn follow(
         }
     }
     if let Some(back) = &fail.back {
-        // Nothing of the node's pods changed: each was back when re-posted.
+        // Nothing of the node's pods changed: the node was back at the re-posts.
         n_kubelet = Some(back.phase.clone());
-        recovered_when_reposted(t, &fail.f, back, &affected, &mut outcomes);
     }
     let node_ready = node_ready_again(t, &fail).or(told.node_back);
     // N for the order of phases: the returning kubelet's first write to an affected pod
@@ -495,31 +494,6 @@ fn follow(
     }
 }
 
-/// The pods of a failure told by its return pass (`inferred::partitions`) that stayed
-/// as they were: recovered in place when the kubelet re-posted them.
-fn recovered_when_reposted(
-    t: &Timelines,
-    f: &Phase,
-    back: &Back,
-    affected: &[&ObjectTimeline],
-    outcomes: &mut [PodOutcome],
-) {
-    for (pod, out) in affected.iter().zip(outcomes.iter_mut()) {
-        if out.outcome != PodFate::NotEvicted {
-            continue;
-        }
-        let reposted = pod
-            .states
-            .iter()
-            .flat_map(|s| s.touches.iter())
-            .find(|touch| back.points.binary_search(&touch.point).is_ok());
-        if let Some(touch) = reposted {
-            out.outcome = PodFate::RecoveredInPlace;
-            out.total_recovery_s = Some(f.until(t, touch.point));
-        }
-    }
-}
-
 /// What the affected pods' stories add up to: the first eviction, the last
 /// replacement ready, the kubelet's first write, each pod's fate, the variant.
 #[derive(Default)]
@@ -539,6 +513,7 @@ fn stories(
     affected: &[&ObjectTimeline],
     on: Option<&str>,
     f: &Phase,
+    back: Option<&Back>,
 ) -> Stories {
     let fresh = fresh_by_owner(t, pods, affected, f.earliest());
     let few = affected.len() <= 100 && t.is_small();
@@ -548,7 +523,8 @@ fn stories(
     // below).
     let mut r_after_deletion: Option<Phase> = None;
     for pod in affected {
-        let story = pod_story(t, pod, on, f, &fresh, &mut used, few);
+        let reposted = back.and_then(|b| b.re_post_of(pod));
+        let story = pod_story(t, pod, on, f, &fresh, &mut used, few, reposted);
         all.by_workload.add(
             story.outcome.owner.as_deref(),
             story.eviction.as_ref().map(|(p, _)| p),

@@ -213,8 +213,15 @@ pub(super) fn pod_story(
     fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
     used: &mut HashSet<(ObjectKey, u32)>,
     few: bool,
+    reposted: Option<(usize, Point)>,
 ) -> PodStory {
-    let ev_state = find_eviction(t, pod, fphase);
+    // Re-posted unchanged by its node's returning kubelet (a partition's return,
+    // `inferred::partitions`, state and point): it never stopped serving there, and a
+    // deletion after that is no eviction (the taint manager evicts only while the
+    // node is away): someone deleted it.
+    let ev_state = find_eviction(t, pod, fphase)
+        .filter(|&(i, _)| reposted.is_none_or(|(state, _)| i <= state));
+    let reposted = reposted.filter(|_| ev_state.is_none()).map(|(_, p)| p);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
         let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
@@ -229,7 +236,7 @@ pub(super) fn pod_story(
         s.since_point().unwrap_or(s.from_point())
     });
     let deleted_by = deleted_by(pod, evicted_at);
-    let in_place = not_replaced(t, pod, back_ready, deleted_by);
+    let in_place = reposted.is_some() || not_replaced(t, pod, back_ready, deleted_by);
     // A pod deleted before the failure (by hand, a rollout) had its replacement made
     // then (FORMAT.md §4.8): a pod of its owner created after is another's (a sibling's
     // evicted by this failure took its replacement, and was left the replacement of a
@@ -285,6 +292,9 @@ pub(super) fn pod_story(
     } else if let Some(s) = back_ready {
         out.outcome = PodFate::RecoveredInPlace;
         out.total_recovery_s = Some(fphase.until(t, s.from_point()));
+    } else if let Some(p) = reposted {
+        out.outcome = PodFate::RecoveredInPlace;
+        out.total_recovery_s = Some(fphase.until(t, p));
     } else if ev_state.is_some() {
         out.outcome = PodFate::EvictedNotReplaced;
     } else {

@@ -139,6 +139,9 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.no_wide {
         cfg = cfg.without_wide();
     }
+    if args.partitions {
+        cfg = cfg.with_partitions();
+    }
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

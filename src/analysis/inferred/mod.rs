@@ -65,7 +65,8 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             }
         })
         .collect();
-    let partitions = partitions::partitions(t, &vetoes.kubelet, &failures);
+    let (partitions, explained) = partitions::partitions(t, &vetoes.kubelet, &failures);
+    failures.retain(|f| !explained.contains(&f.f.point));
     failures.extend(partitions);
     failures
 }

@@ -17,7 +17,7 @@ use crate::analysis::incident::{ev, Failure, Phase};
 use crate::analysis::pod_groups::{bursts, reprints, Reprint, BURST_PODS};
 use crate::analysis::pods::healthy;
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, LineRef, Point, Timelines};
+use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, Timelines};
 
 /// What a failure's return pass tells: when the node was back, and when each pod
 /// was re-posted by its kubelet (its own return, in place).
@@ -29,18 +29,32 @@ pub(in crate::analysis) struct Back {
     pub(in crate::analysis) points: Vec<Point>,
 }
 
+impl Back {
+    /// Where `pod` was re-posted, if it was: its state (by index) and the point.
+    pub(in crate::analysis) fn re_post_of(&self, pod: &ObjectTimeline) -> Option<(usize, Point)> {
+        pod.states.iter().enumerate().find_map(|(i, s)| {
+            s.touches
+                .iter()
+                .map(|touch| touch.point)
+                .find(|p| self.points.binary_search(p).is_ok())
+                .map(|p| (i, p))
+        })
+    }
+}
+
 /// How far after a failure's first mark another pass over its node's pods is more of
 /// its marks (as `same_failure` groups marks), not its return.
 const MARKS_OF_ONE_FAILURE_MS: i64 = 60_000;
 
 /// The failures shown by a mark pass and a return pass over one node's pods, the
 /// node's kubelet silent between them, on nodes where `found` (the failures told
-/// otherwise) does not already account for the passes.
+/// otherwise) does not already account for the passes; and the points of the marks
+/// of failures in `found` that such a return explains (see [`Walk::failures`]).
 pub(super) fn partitions(
     t: &Timelines,
     kubelet: &KubeletWrites,
     found: &[Failure],
-) -> Vec<Failure> {
+) -> (Vec<Failure>, Vec<Point>) {
     let pods: Vec<usize> = (0..t.objects.len())
         .filter(|&i| t.objects[i].key.kind == ResourceKind::Pod)
         .collect();
@@ -66,6 +80,7 @@ pub(super) fn partitions(
     let mut keys: Vec<_> = by_node.keys().copied().collect();
     keys.sort_unstable();
     let mut out = Vec::new();
+    let mut explained_marks = Vec::new();
     for key in keys {
         let node_reprints = &by_node[&key];
         let passes: Vec<Pass> = bursts(node_reprints)
@@ -86,9 +101,11 @@ pub(super) fn partitions(
             node: key.1,
             kubelet,
         };
-        out.extend(walk.failures(&passes, &existing));
+        let (failures, explained) = walk.failures(&passes, &existing);
+        out.extend(failures);
+        explained_marks.extend(explained);
     }
-    out
+    (out, explained_marks)
 }
 
 /// How long the returning kubelet's re-posts may be spread (it re-posts each pod as
@@ -168,33 +185,45 @@ enum Down<'p, 'a> {
 }
 
 impl<'k, 'a> Walk<'k, 'a> {
-    fn failures<'p>(&self, passes: &[Pass<'p, 'a>], found: &[&'p Phase]) -> Vec<Failure> {
+    /// The failures the passes show, and the marks of failures found otherwise that
+    /// a partition's return explains (a re-post taken for a mark, its pod deleted by
+    /// hand minutes later): those are not failures.
+    fn failures<'p>(
+        &self,
+        passes: &[Pass<'p, 'a>],
+        found: &[&'p Phase],
+    ) -> (Vec<Failure>, Vec<Point>) {
         let mut out = Vec::new();
+        let mut explained = Vec::new();
         let mut down = Down::Up;
         let mut next_found = found.iter().peekable();
         for &pass in passes {
             // A failure found otherwise whose mark came before this pass: the node was
-            // lost then (a pass marking it that way is its own).
+            // lost then (a pass marking it that way is its own) — unless its mark is
+            // in this pass, and this pass is the return of the node's last mark.
             while let Some(f) =
                 next_found.next_if(|f| f.first_line().is_some_and(|l| l.line <= pass.last().line))
             {
-                down = Down::Found(f);
+                let within = f.first_line().is_some_and(|l| l.line >= pass.first().line);
+                let returns = match &down {
+                    Down::Marked { mark, back } => {
+                        within
+                            && self.returns_after(Some(mark.first()), &pass)
+                            && mark.returned_by(&with_return(back.clone(), pass))
+                    }
+                    _ => false,
+                };
+                if returns {
+                    explained.push(f.point);
+                } else {
+                    down = Down::Found(f);
+                }
             }
             down = match down {
                 Down::Found(f) if self.marks_of(f, &pass) => Down::Found(f),
                 Down::Found(f) if self.returns_after(f.first_line(), &pass) => Down::Up,
-                Down::Marked { mark, mut back }
-                    if self.returns_after(Some(mark.first()), &pass) =>
-                {
-                    let stale = back.first().is_some_and(|b| {
-                        let since =
-                            Interval::minus(pass.reprints[0].touch.at, b.reprints[0].touch.at);
-                        since.min_ms > RETURN_SPREAD_MS
-                    });
-                    if stale {
-                        back.clear();
-                    }
-                    back.push(pass);
+                Down::Marked { mark, back } if self.returns_after(Some(mark.first()), &pass) => {
+                    let back = with_return(back, pass);
                     if mark.returned_by(&back) {
                         out.push(self.failure(mark, &back));
                         Down::Up
@@ -205,7 +234,7 @@ impl<'k, 'a> Walk<'k, 'a> {
                 _ => self.on_up(pass),
             };
         }
-        out
+        (out, explained)
     }
 
     /// A pass over an up node: the marks of a failure if it is over the whole node,
@@ -280,6 +309,20 @@ impl<'k, 'a> Walk<'k, 'a> {
             }),
         }
     }
+}
+
+/// The passes of a return so far, `pass` added: started afresh when it is provably
+/// more than [`RETURN_SPREAD_MS`] after the first.
+fn with_return<'p, 'a>(mut back: Vec<Pass<'p, 'a>>, pass: Pass<'p, 'a>) -> Vec<Pass<'p, 'a>> {
+    let stale = back.first().is_some_and(|b| {
+        let since = Interval::minus(pass.reprints[0].touch.at, b.reprints[0].touch.at);
+        since.min_ms > RETURN_SPREAD_MS
+    });
+    if stale {
+        back.clear();
+    }
+    back.push(pass);
+    back
 }
 
 /// How many of a node's pods were healthy at a line: the line ranges of their healthy
@@ -494,6 +537,44 @@ mod tests {
         rows.extend(running(&a[..3], "node-a", "8m"));
         rows.extend(busy(20, "9m"));
         assert!(watch(&rows).incidents.is_empty());
+    }
+
+    /// A pod deleted by hand soon after the node is back: its re-post then its
+    /// `Terminating` look like a mark and an eviction, but the return explains the
+    /// re-post, and the failure is the one in place. (Deleted within lines of its
+    /// re-post, that would read as the taint manager's patch and eviction.)
+    #[test]
+    fn a_pod_deleted_after_its_re_post_leaves_the_failure_in_place() {
+        let a = node_a();
+        let (name, ip) = (&a[0].0, &a[0].1);
+        let mut rows = running(&a, "node-a", "5m");
+        rows.extend(busy(3, "5m"));
+        rows.extend(running(&a, "node-a", "6m"));
+        rows.extend(busy(20, "7m"));
+        rows.extend(running(&a, "node-a", "8m"));
+        rows.extend(busy(20, "8m"));
+        rows.push([
+            name.as_str(),
+            "1/1",
+            "Terminating",
+            "0",
+            "9m",
+            ip.as_str(),
+            "node-a",
+        ]);
+        rows.extend(busy(20, "9m"));
+        let incidents = watch(&rows).incidents;
+        assert_eq!(incidents.len(), 1, "{incidents:#?}");
+        assert_eq!(
+            incidents[0].scenario,
+            Scenario::InPlace,
+            "{:#?}",
+            incidents[0].phases
+        );
+        assert_eq!(
+            incidents[0].phases.F.as_ref().map(|f| f.evidence[0].line),
+            Some(9)
+        );
     }
 
     #[test]

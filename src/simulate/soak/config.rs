@@ -24,6 +24,10 @@ pub struct SoakConfig {
     pub relist: bool,
     /// Whether the watch is printed without `-o wide`: no IP, no NODE.
     pub narrow: bool,
+    /// Whether a node is lost to a network partition rather than powered off: its
+    /// kubelet keeps the pods running, so one back before the eviction re-posts their
+    /// statuses unchanged (FORMAT.md §4.7) instead of restarting them.
+    pub partitions: bool,
 }
 
 impl SoakConfig {
@@ -38,6 +42,7 @@ impl SoakConfig {
             node_stream: false,
             relist: false,
             narrow: false,
+            partitions: false,
         }
     }
 
@@ -46,6 +51,15 @@ impl SoakConfig {
     pub fn without_wide(self) -> SoakConfig {
         SoakConfig {
             narrow: true,
+            ..self
+        }
+    }
+
+    /// The same soak with nodes lost to partitions, not power-offs (see
+    /// [`SoakConfig::partitions`]): the same events but for a node back in place.
+    pub fn with_partitions(self) -> SoakConfig {
+        SoakConfig {
+            partitions: true,
             ..self
         }
     }

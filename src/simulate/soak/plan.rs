@@ -215,6 +215,11 @@ impl Soak {
         for slot in self.on_node(node) {
             self.now_ms += self.rng.int(50, 800) as i64;
             let gen = self.gens[slot];
+            let terminating = self.pods[slot].as_ref().map(|p| p.phase) == Some(Phase::Terminating);
+            if self.cfg.partitions && !terminating {
+                self.re_post(f, slot);
+                continue;
+            }
             let p = self.pod_mut(slot);
             if p.phase == Phase::Terminating {
                 // The kubelet's final status, then the DELETED line (printed alike).
@@ -240,6 +245,28 @@ impl Soak {
         }
         // The node controller removes the taints: the node's line again.
         self.node_line(node);
+    }
+
+    /// A partitioned node's kubelet back: it kept the pod as it was and re-posts its
+    /// status, printed unchanged (the node controller had marked it not ready); a pod
+    /// still starting goes on from where it was.
+    fn re_post(&mut self, f: usize, slot: usize) {
+        self.emit(slot);
+        self.note(f, Fact::Returned);
+        let gen = self.gens[slot];
+        let p = self.pod_mut(slot);
+        p.phase = match (p.status, p.ready, p.node.is_some()) {
+            ("Running", true, _) => Phase::Live,
+            ("Running", false, _) => Phase::Started,
+            ("ContainerCreating", _, _) => Phase::Creating,
+            ("Error", _, _) => Phase::Crashed,
+            (_, _, true) => Phase::Bound,
+            _ => Phase::Created,
+        };
+        if p.phase != Phase::Live {
+            let d = self.rng.int(500, 5_000) as i64;
+            self.at(d, Event::Step(slot, gen));
+        }
     }
 
     pub(super) fn gone(&mut self, slot: usize) {
