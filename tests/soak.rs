@@ -23,6 +23,8 @@ enum Capture {
     /// The pods' watch of a soak whose nodes are lost to network partitions: a node
     /// back in place re-posts its pods unchanged.
     Partitioned,
+    /// The same, with the nodes' watch beside.
+    PartitionedWithNodeStream,
 }
 
 fn soak(
@@ -39,6 +41,8 @@ fn soak(
         Capture::Relisted => Soak::new(cfg.with_relists()).write(&mut text),
         Capture::Narrow => Soak::new(cfg.without_wide()).write(&mut text),
         Capture::Partitioned => Soak::new(cfg.with_partitions()).write(&mut text),
+        Capture::PartitionedWithNodeStream => Soak::new(cfg.with_partitions().with_node_stream())
+            .write_with_nodes(&mut text, &mut nodes),
         Capture::WithNodeStream => {
             Soak::new(cfg.with_node_stream()).write_with_nodes(&mut text, &mut nodes)
         }
@@ -49,7 +53,10 @@ fn soak(
         origin: Origin::Bytes(Arc::from(bytes)),
     };
     let mut sources = vec![source("pods.log", &text)];
-    if capture == Capture::WithNodeStream {
+    if matches!(
+        capture,
+        Capture::WithNodeStream | Capture::PartitionedWithNodeStream
+    ) {
         assert!(!nodes.is_empty(), "a node stream is written");
         sources.push(source("nodes.log", &nodes));
     }
@@ -140,6 +147,21 @@ fn a_soak_of_partitions_scores_the_same() {
         .iter()
         .filter(|c| c.phases.F.as_ref().is_some_and(|f| in_place(&f.what)));
     assert!(told.count() >= 10, "{report}");
+}
+
+/// The soak of partitions with the nodes' watch beside: a node back from a partition
+/// writes nothing of its pods that changes, and its `Ready` line is linked to their
+/// re-posts, without contradiction.
+#[test]
+fn a_soak_of_partitions_with_a_node_stream_beside_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::PartitionedWithNodeStream);
+    eprintln!("{report}");
+    let conflicts: Vec<&String> = a
+        .warnings
+        .iter()
+        .filter(|w| w.contains("conflicting"))
+        .collect();
+    assert!(conflicts.is_empty(), "{conflicts:#?}");
 }
 
 /// The same soak watched with a nodes watch beside: each failure's F is its node's

@@ -9,7 +9,9 @@ use super::inferred::Back;
 use super::metrics::{self, Metrics};
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
-use super::story::{affected_pods, fresh_by_owner, node_filter, pod_story, state_phase};
+use super::story::{
+    affected_pods, fresh_by_owner, node_filter, pod_story, state_phase, NodeReturn,
+};
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines};
@@ -404,6 +406,12 @@ fn follow(
     // Most questions below are about the failure's point: search from it once.
     t.keep_searches_from(f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
+    let told = super::told::by_events_and_commands(t, &node, f, &affected);
+    let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
+    let back = NodeReturn {
+        re_posts: fail.back.as_ref(),
+        ready: node_ready.as_ref().map(|r| r.point),
+    };
     let Stories {
         mut e,
         mut r,
@@ -412,8 +420,7 @@ fn follow(
         variant,
         by_workload,
         pending,
-    } = stories(t, pods, &affected, on, &fail.f, fail.back.as_ref());
-    let told = super::told::by_events_and_commands(t, &node, f, &affected);
+    } = stories(t, pods, &affected, on, &fail.f, back);
     if affected.is_empty() && told.is_empty() {
         warnings.push(format!(
             "node {node}: no pod seen running on it (no pod stream, or no -o wide NODE column)"
@@ -434,12 +441,11 @@ fn follow(
         // Nothing of the node's pods changed: the node was back at the re-posts.
         n_kubelet = Some(back.phase.clone());
     }
-    let node_ready = node_ready_again(t, &fail).or(told.node_back);
     // N for the order of phases: the returning kubelet's first write to an affected pod
     // when there is one — it sits in the pods' own stream, so its order against E and R
     // is proven by line order — else the node's Ready line. The node's Ready line stays
     // evidence either way, and `node_down_s` is measured to it.
-    let n = node_back(n_kubelet, &node_ready);
+    let n = node_back(t, n_kubelet, &node_ready);
     let mut flags = Vec::new();
     let candidates = scenarios(t, ing, [&e, &r, &n], pending.as_deref(), &mut flags);
     let workloads = by_workload.outcomes(n.is_some(), |x| match &n {
@@ -513,7 +519,7 @@ fn stories(
     affected: &[&ObjectTimeline],
     on: Option<&str>,
     f: &Phase,
-    back: Option<&Back>,
+    back: NodeReturn,
 ) -> Stories {
     let fresh = fresh_by_owner(t, pods, affected, f.earliest());
     let few = affected.len() <= 100 && t.is_small();
@@ -523,8 +529,7 @@ fn stories(
     // below).
     let mut r_after_deletion: Option<Phase> = None;
     for pod in affected {
-        let reposted = back.and_then(|b| b.re_post_of(pod));
-        let story = pod_story(t, pod, on, f, &fresh, &mut used, few, reposted);
+        let story = pod_story(t, pod, on, f, &fresh, &mut used, few, back);
         all.by_workload.add(
             story.outcome.owner.as_deref(),
             story.eviction.as_ref().map(|(p, _)| p),
@@ -569,8 +574,16 @@ fn stories(
 }
 
 /// N: the returning kubelet's first pod write, with the node's Ready line as further
-/// evidence, else the Ready line alone.
-fn node_back(kubelet: Option<Phase>, node_ready: &Option<Phase>) -> Option<Phase> {
+/// evidence, else the Ready line alone. A write provably more than a minute after the
+/// Ready line is not the return's: a kubelet back from a partition kept its pods and
+/// writes nothing of them that changes (FORMAT.md §4.7), and its pods' next writes
+/// are later news.
+fn node_back(t: &Timelines, kubelet: Option<Phase>, node_ready: &Option<Phase>) -> Option<Phase> {
+    let kubelet = kubelet.filter(|k| {
+        node_ready
+            .as_ref()
+            .is_none_or(|r| !t.proves(r.point, k.point, |d| d.min_ms > RETURN_WRITES_MS))
+    });
     match (kubelet, node_ready) {
         (Some(mut k), Some(r)) => {
             k.evidence.extend(r.evidence.iter().cloned());
@@ -581,6 +594,10 @@ fn node_back(kubelet: Option<Phase>, node_ready: &Option<Phase>) -> Option<Phase
         (k, r) => k.or_else(|| r.clone()),
     }
 }
+
+/// How long after its node's Ready line a returning kubelet's first write to a pod
+/// can come: the two are linked within a minute (`timeline::links::node`).
+const RETURN_WRITES_MS: i64 = 60_000;
 
 /// The scenarios the order of E, R and N allows ([`decide`]); a replacement created
 /// but not running while the node is away is still a migration, flagged.

@@ -5,6 +5,7 @@ use crate::{HashMap, HashSet};
 
 use super::failures::UNNAMED_NODE;
 use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
+use super::inferred::Back;
 use super::pods::{
     eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
     restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
@@ -203,6 +204,63 @@ pub(super) fn kubelet_return<'a>(
     (n, back_ready)
 }
 
+/// What is known of the node's return before its pods' stories are read.
+#[derive(Clone, Copy, Default)]
+pub(super) struct NodeReturn<'a> {
+    /// The re-posts of a partition's return (`inferred::partitions`).
+    pub(super) re_posts: Option<&'a Back>,
+    /// The node's Ready line after the failure (a node stream, an event).
+    pub(super) ready: Option<Point>,
+}
+
+/// The re-post of `pod` by its node's kubelet back from a partition, where the node's
+/// Ready line (`ready`) says when it was back: a touch of the healthy state the pod was
+/// in at the failure (`f`), after its mark and not provably before the Ready line, and not
+/// the taint manager's patch (the pod's deletion follows that within lines, FORMAT.md
+/// §4.5). Its state and point.
+fn re_post_after_ready(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    f: Point,
+    ready: Point,
+) -> Option<(usize, Point)> {
+    let i = pod.states.iter().position(|s| {
+        healthy(s)
+            && s.touches
+                .iter()
+                .any(|m| !t.proves(f, m.point, |d| d.max_ms < 0))
+    })?;
+    let s = &pod.states[i];
+    let after_mark = s
+        .touches
+        .iter()
+        .skip_while(|m| t.proves(f, m.point, |d| d.max_ms < 0))
+        .skip(1);
+    // The state's last touch in a copy cut before what follows it (`End::Continues`)
+    // may be the patch: what follows is not known.
+    let last = s.touches.last().map(|x| x.point);
+    let cut = pod.states.len() == i + 1 && pod.end == End::Continues;
+    let patch = |touch: &crate::timeline::Touch| {
+        let before_deletion = pod
+            .states
+            .get(i + 1)
+            .and_then(|n| n.lines.first())
+            .is_some_and(|l| {
+                l.source == touch.line.source
+                    && l.line.saturating_sub(touch.line.line) <= PATCH_LINES
+            });
+        before_deletion || (cut && Some(touch.point) == last)
+    };
+    after_mark
+        .filter(|r| !t.proves(ready, r.point, |d| d.max_ms < 0) && !patch(r))
+        .map(|r| (i, r.point))
+        .next()
+}
+
+/// How many lines of a busy watch may come between the taint manager's patch and the
+/// deletion it precedes (the two writes are milliseconds apart).
+const PATCH_LINES: u64 = 8;
+
 /// Follows one pod of the incident.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pod_story(
@@ -213,12 +271,18 @@ pub(super) fn pod_story(
     fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
     used: &mut HashSet<(ObjectKey, u32)>,
     few: bool,
-    reposted: Option<(usize, Point)>,
+    back: NodeReturn,
 ) -> PodStory {
-    // Re-posted unchanged by its node's returning kubelet (a partition's return,
-    // `inferred::partitions`, state and point): it never stopped serving there, and a
-    // deletion after that is no eviction (the taint manager evicts only while the
-    // node is away): someone deleted it.
+    // Re-posted unchanged by its node's returning kubelet (a partition's return, from
+    // `inferred::partitions` or after the node's Ready line; state and point): it never
+    // stopped serving there. A deletion after that is no eviction (the taint manager
+    // evicts only while the node is away): someone deleted it.
+    let reposted = match back.re_posts {
+        Some(b) => b.re_post_of(pod),
+        None => back
+            .ready
+            .and_then(|r| re_post_after_ready(t, pod, fphase.earliest(), r)),
+    };
     let ev_state = find_eviction(t, pod, fphase)
         .filter(|&(i, _)| reposted.is_none_or(|(state, _)| i <= state));
     let reposted = reposted.filter(|_| ev_state.is_none()).map(|(_, p)| p);

@@ -15,7 +15,7 @@ pub(super) fn watch(rows: &[[&str; 7]]) -> Analysis {
 }
 
 /// [`watch`], with other sources beside it (`(name, text)`).
-fn watch_with(rows: &[[&str; 7]], others: &[(&str, &str)]) -> Analysis {
+pub(super) fn watch_with(rows: &[[&str; 7]], others: &[(&str, &str)]) -> Analysis {
     let row = |r: &[&str; 7]| -> Vec<String> {
         r.iter()
             .chain(&["<none>", "<none>"])

@@ -248,15 +248,26 @@ fn node_back_links(
 /// The first line of `lines` (a pod's, from the node controller's mark on) that only
 /// the kubelet of `node` writes: container readiness, IP, restart count, or the
 /// runtime's `Unknown` (READY 0). The node controller's NodeLost `Unknown` keeps READY
-/// and IP as they were.
+/// and IP as they were. Or the kubelet's re-post of the pod's status unchanged, as a
+/// node back from a partition writes it (FORMAT.md §4.7): a repeat of the marked
+/// line that is not the taint manager's patch, which the pod's deletion follows.
 fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<usize> {
-    lines.windows(2).find_map(|p| {
-        let (a, b) = (&obs[p[0]], &obs[p[1]]);
+    let deleting = |i: &usize| {
+        let o = &obs[*i];
+        crate::kube::pod_status(o.status().unwrap_or(""), o.ready)
+            == crate::kube::PodMeaning::Deleting
+    };
+    (1..lines.len()).find_map(|k| {
+        let (a, b) = (&obs[lines[k - 1]], &obs[lines[k]]);
         let runtime_unknown = a.status() != b.status()
             && crate::kube::pod_status(b.status().unwrap_or(""), b.ready)
                 == crate::kube::PodMeaning::RuntimeUnknown;
         let changed =
             a.ip() != b.ip() || a.ready != b.ready || a.restarts != b.restarts || runtime_unknown;
-        (changed && b.node() == Some(node)).then_some(p[1])
+        let re_post = k == 1
+            && b.snapshot.is_none()
+            && a.same_state(b)
+            && !lines.get(2).is_some_and(deleting);
+        ((changed || re_post) && b.node() == Some(node)).then_some(lines[k])
     })
 }
