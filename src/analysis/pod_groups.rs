@@ -69,12 +69,30 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
     let mut classes = Classes::new(pods.len());
     let mut passes: Vec<Point> = Vec::new();
     let touches = reprints(t, &pods);
-    for pass in bursts(&touches) {
-        let pass = &touches[pass];
-        for lost in lost_together(t, pass) {
+    let runs = bursts(&touches);
+    // The runs taken for a partition's re-posts: no marks.
+    let mut returns = vec![false; runs.len()];
+    for (k, run) in runs.iter().enumerate() {
+        let pass = &touches[run.clone()];
+        let losses = lost_together(t, pass);
+        for lost in &losses {
             let pods: Vec<usize> = lost.iter().map(|&k| pass[k].pod).collect();
             classes.join_burst(&pods);
             passes.extend(lost.iter().map(|&k| pass[k].touch.point));
+        }
+        if !losses.is_empty() || returns[k] {
+            continue;
+        }
+        // Nothing lost: a node lost to a partition and back in place, if the same
+        // pods are re-posted unchanged (`inferred::partitions`).
+        let found = super::inferred::re_posted_in_place(&touches, run.clone(), &runs[k + 1..]);
+        if let Some((marked, re_posts)) = found {
+            let pods: Vec<usize> = marked.iter().map(|&i| touches[i].pod).collect();
+            classes.join_burst(&pods);
+            passes.extend(marked.iter().map(|&i| touches[i].touch.point));
+            for j in re_posts {
+                returns[k + 1 + j] = true;
+            }
         }
     }
     drop(touches);
@@ -501,6 +519,33 @@ mod tests {
         let named = nodes_named(&nodes, &pods);
         assert!(named[0].is_some(), "{nodes:?}");
         assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    }
+
+    /// A node lost to a partition and back in place: its pods marked in one pass and
+    /// re-posted unchanged in another minutes later, nothing lost. They shared a node.
+    #[test]
+    fn pods_marked_then_re_posted_unchanged_are_one_node() {
+        let pods = [
+            "api-5d8f7c9b4-aaaa1",
+            "db-6c7d8e9f5-aaaa2",
+            "web-7e8f9a1b6-aaaa3",
+            "cart-8f9a1b2c7-aaaa4",
+        ];
+        let filler = "queue-8f9a1b2c7-zzzz9";
+        let mut rows: Vec<[&str; 5]> = pods
+            .iter()
+            .map(|p| [*p, "1/1", "Running", "0", "5m"])
+            .collect();
+        rows.push([filler, "1/1", "Running", "0", "4m"]);
+        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        busy(&mut rows, filler, 40, "7m");
+        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
+        busy(&mut rows, filler, 40, "9m");
+        let nodes = nodes_of(&rows);
+        let named = nodes_named(&nodes, &pods);
+        assert!(named[0].is_some(), "{nodes:?}");
+        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+        assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
     }
 
     /// A rebooted node's kubelet first prints its pods' lost containers as

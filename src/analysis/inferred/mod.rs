@@ -4,7 +4,7 @@ mod kubelet;
 mod partitions;
 mod peers;
 
-pub(super) use partitions::Back;
+pub(super) use partitions::{re_posted_in_place, Back};
 
 use crate::HashMap;
 

@@ -10,6 +10,8 @@
 //! one pass alone is also what any update of many pods at once looks like, and a
 //! pass of every pod of a namespace (a label added) touches the pods of every node.
 
+use std::ops::Range;
+
 use crate::HashMap;
 
 use super::kubelet::KubeletWrites;
@@ -323,6 +325,48 @@ fn with_return<'p, 'a>(mut back: Vec<Pass<'p, 'a>>, pass: Pass<'p, 'a>) -> Vec<P
     }
     back.push(pass);
     back
+}
+
+/// How long after its marks a node lost to a partition can be back with every pod in
+/// place: before the default toleration runs out (300 s, FORMAT.md §4.5), with slack.
+const IN_PLACE_MS: i64 = 330_000;
+
+/// Without a node named: of a run of reprints (`reprints[pass]`) that lost nothing
+/// together, the pods re-posted later in the state they were marked in — the return
+/// of a node lost to a partition — as places in `reprints` of their marks, and the
+/// runs of `later` (by index) that re-post them; none unless two thirds of the run's
+/// pods (at least three) are. The re-posts are looked
+/// for in the runs `later`, from the first not provably more than [`IN_PLACE_MS`]
+/// after the run. With no node to weigh them against (`Pass::covers_node`), the
+/// marks and the re-posts are all that is asked: both runs of the same pods, each
+/// unchanged between.
+pub(in crate::analysis) fn re_posted_in_place(
+    reprints: &[Reprint],
+    pass: Range<usize>,
+    later: &[Range<usize>],
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    let first = reprints[pass.start].touch.at;
+    let mut back = vec![false; pass.len()];
+    let mut runs = Vec::new();
+    for (j, q) in later.iter().enumerate() {
+        if Interval::minus(reprints[q.start].touch.at, first).min_ms > IN_PLACE_MS {
+            break;
+        }
+        for r in &reprints[q.clone()] {
+            if let Some(k) = reprints[pass.clone()].iter().position(|m| m.at == r.at) {
+                back[k] = true;
+                if runs.last() != Some(&j) {
+                    runs.push(j);
+                }
+            }
+        }
+        let again = back.iter().filter(|&&b| b).count();
+        if again >= BURST_PODS && again * 3 >= pass.len() * 2 {
+            let marked = (0..pass.len()).filter(|&k| back[k]).map(|k| pass.start + k);
+            return Some((marked.collect(), runs));
+        }
+    }
+    None
 }
 
 /// How many of a node's pods were healthy at a line: the line ranges of their healthy
