@@ -23,9 +23,8 @@ use peers::Peers;
 /// later evicted or restarted on a new sandbox — unless a rollout is replacing its
 /// template. A node may fail many times in one capture (a chaos soak): every such
 /// mark is a candidate, and a node's candidates are one failure until the node is
-/// seen back in between ([`same_failure`]). Failures come in the order their first
-/// candidate was found; then those a node's marks and return show when nothing else
-/// of them does (`partitions`).
+/// seen back in between ([`same_failure`]). With them, those a node's marks and
+/// return show when nothing else of them does (`partitions`); all in line order.
 pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let vetoes = Vetoes::of(t);
     let drops = owner_drops(t);
@@ -68,6 +67,11 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     let (partitions, explained) = partitions::partitions(t, &vetoes.kubelet, &failures);
     failures.retain(|f| !explained.contains(&f.f.point));
     failures.extend(partitions);
+    // In the order they happened, as far as the lines of each source tell.
+    failures.sort_by(|a, b| match (a.f.first_line(), b.f.first_line()) {
+        (Some(a), Some(b)) => line_order(a, b),
+        _ => std::cmp::Ordering::Equal,
+    });
     failures
 }
 
