@@ -320,3 +320,34 @@ node-a   Ready      <none>   10d   v1.29.3
         "{n:#?}"
     );
 }
+
+/// A partition of node-a, then node-b lost and its pods evicted: the incidents in the
+/// order they happened, whichever rule told each.
+#[test]
+fn incidents_come_in_the_order_they_happened() {
+    let (a, b) = (node_a(), pods_of("node-b", 3));
+    let mut rows = running(&a, "node-a", "5m");
+    rows.extend(running(&b, "node-b", "5m"));
+    rows.extend(busy(3, "5m"));
+    rows.extend(running(&a, "node-a", "6m"));
+    rows.extend(busy(20, "7m"));
+    rows.extend(running(&a, "node-a", "8m"));
+    rows.extend(busy(20, "9m"));
+    rows.extend(running(&b, "node-b", "10m"));
+    rows.extend(busy(20, "12m"));
+    rows.extend(b.iter().map(|(name, ip)| {
+        [
+            name.as_str(),
+            "1/1",
+            "Terminating",
+            "0",
+            "15m",
+            ip.as_str(),
+            "node-b",
+        ]
+    }));
+    rows.extend(busy(20, "16m"));
+    let incidents = watch(&rows).incidents;
+    let nodes: Vec<&str> = incidents.iter().map(|i| i.node.as_str()).collect();
+    assert_eq!(nodes, ["node-a", "node-b"], "{incidents:#?}");
+}
