@@ -466,6 +466,18 @@ mod tests {
         }
     }
 
+    /// `pods` listed (and `filler`, another pod), then reprinted in one pass a minute
+    /// later: a node controller's marks.
+    fn listed_and_marked<'a>(pods: &[&'a str], filler: &'a str) -> Vec<[&'a str; 5]> {
+        let mut rows: Vec<[&str; 5]> = pods
+            .iter()
+            .map(|p| [*p, "1/1", "Running", "0", "5m"])
+            .collect();
+        rows.push([filler, "1/1", "Running", "0", "4m"]);
+        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        rows
+    }
+
     /// The node of each of `pods` in `nodes`.
     fn nodes_named<'a>(
         nodes: &'a [(String, Option<String>)],
@@ -494,12 +506,7 @@ mod tests {
             "shop-1b2c3d4e9-aaaa6",
         ];
         let filler = "queue-8f9a1b2c7-zzzz9";
-        let mut rows: Vec<[&str; 5]> = pods
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "0", "5m"])
-            .collect();
-        rows.push([filler, "1/1", "Running", "0", "4m"]);
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        let mut rows = listed_and_marked(&pods, filler);
         // The short tolerations first (every other pod of the pass), a minute on,
         // other events between (the taint manager's patch is the line before each).
         busy(&mut rows, filler, 10, "6m");
@@ -532,12 +539,7 @@ mod tests {
             "cart-8f9a1b2c7-aaaa4",
         ];
         let filler = "queue-8f9a1b2c7-zzzz9";
-        let mut rows: Vec<[&str; 5]> = pods
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "0", "5m"])
-            .collect();
-        rows.push([filler, "1/1", "Running", "0", "4m"]);
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+        let mut rows = listed_and_marked(&pods, filler);
         busy(&mut rows, filler, 40, "7m");
         rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
         busy(&mut rows, filler, 40, "9m");

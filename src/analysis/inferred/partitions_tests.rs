@@ -45,14 +45,21 @@ fn node_a() -> Vec<(String, String)> {
     pods_of("node-a", 4)
 }
 
+/// `pods` of node-a listed, then marked in one pass a minute later, the busy pod
+/// around: a failure's first lines.
+fn listed_and_marked(pods: &[(String, String)]) -> Vec<[&str; 7]> {
+    let mut rows = running(pods, "node-a", "5m");
+    rows.extend(busy(3, "5m"));
+    rows.extend(running(pods, "node-a", "6m"));
+    rows.extend(busy(20, "7m"));
+    rows
+}
+
 /// node-a's pods listed, then `between` (after a mark pass over them), then a
 /// second pass over them, then more of the busy pod.
 fn marked_and_back(between: &[[&str; 7]]) -> Analysis {
     let a = node_a();
-    let mut rows = running(&a, "node-a", "5m");
-    rows.extend(busy(3, "5m"));
-    rows.extend(running(&a, "node-a", "6m"));
-    rows.extend(busy(20, "7m"));
+    let mut rows = listed_and_marked(&a);
     rows.extend_from_slice(between);
     rows.extend(running(&a, "node-a", "8m"));
     rows.extend(busy(20, "9m"));
@@ -104,10 +111,7 @@ fn a_node_partitioned_five_times_is_five_failures() {
 #[test]
 fn a_return_re_posted_in_pieces_is_still_the_node_back() {
     let a = pods_of("node-a", 6);
-    let mut rows = running(&a, "node-a", "5m");
-    rows.extend(busy(3, "5m"));
-    rows.extend(running(&a, "node-a", "6m"));
-    rows.extend(busy(20, "7m"));
+    let mut rows = listed_and_marked(&a);
     rows.extend(running(&a[..3], "node-a", "8m"));
     rows.extend(busy(12, "8m"));
     rows.extend(running(&a[3..], "node-a", "8m"));
@@ -146,10 +150,7 @@ fn a_few_of_a_node_s_pods_reprinted_twice_is_no_failure() {
 fn a_pod_deleted_after_its_re_post_leaves_the_failure_in_place() {
     let a = node_a();
     let (name, ip) = (&a[0].0, &a[0].1);
-    let mut rows = running(&a, "node-a", "5m");
-    rows.extend(busy(3, "5m"));
-    rows.extend(running(&a, "node-a", "6m"));
-    rows.extend(busy(20, "7m"));
+    let mut rows = listed_and_marked(&a);
     rows.extend(running(&a, "node-a", "8m"));
     rows.extend(busy(20, "8m"));
     rows.push([
@@ -179,10 +180,8 @@ fn a_pod_deleted_after_its_re_post_leaves_the_failure_in_place() {
 #[test]
 fn one_pass_alone_is_no_failure() {
     let a = node_a();
-    let mut rows = running(&a, "node-a", "5m");
-    rows.extend(busy(3, "5m"));
-    rows.extend(running(&a, "node-a", "6m"));
-    rows.extend(busy(40, "9m"));
+    let mut rows = listed_and_marked(&a);
+    rows.extend(busy(20, "9m"));
     assert!(watch(&rows).incidents.is_empty());
 }
 
@@ -326,11 +325,8 @@ node-a   Ready      <none>   10d   v1.29.3
 #[test]
 fn incidents_come_in_the_order_they_happened() {
     let (a, b) = (node_a(), pods_of("node-b", 3));
-    let mut rows = running(&a, "node-a", "5m");
-    rows.extend(running(&b, "node-b", "5m"));
-    rows.extend(busy(3, "5m"));
-    rows.extend(running(&a, "node-a", "6m"));
-    rows.extend(busy(20, "7m"));
+    let mut rows = running(&b, "node-b", "5m");
+    rows.extend(listed_and_marked(&a));
     rows.extend(running(&a, "node-a", "8m"));
     rows.extend(busy(20, "9m"));
     rows.extend(running(&b, "node-b", "10m"));
