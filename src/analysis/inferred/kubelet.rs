@@ -13,7 +13,8 @@ use crate::timeline::{LineRef, Timelines, Touch};
 /// The lines where some pod shows a change its node's kubelet wrote (READY, IP,
 /// restarts: see `kubelet_written`), by source and node, in line order.
 pub(super) struct KubeletWrites<'a> {
-    lines: HashMap<(&'a str, &'a str), Vec<u64>>,
+    /// With when each was printed (the middle of its interval, if bounded).
+    lines: HashMap<(&'a str, &'a str), Vec<Timed>>,
     /// The same, only the writes that are not a rebooted node's return: neither a
     /// container restart (the count up), the runtime's `Unknown`, a lost container's
     /// last status before its new sandbox (`ContainerStatusUnknown`, `Error`, FORMAT.md
@@ -27,6 +28,9 @@ pub(super) struct KubeletWrites<'a> {
     returns: HashMap<(&'a str, &'a str), Vec<(u64, Ms)>>,
 }
 
+/// A write's line, and when it was printed (the middle of its interval, if bounded).
+type Timed = (u64, Option<Ms>);
+
 /// How long a returning kubelet's burst of writes lasts: the pods' lines printed
 /// within it that look like marks are its re-posted statuses (FORMAT.md §4.7).
 /// Shorter than the node controller's grace before its marks (40 s by default,
@@ -36,7 +40,7 @@ const RETURN_BURST_MS: Ms = 10_000;
 
 impl<'a> KubeletWrites<'a> {
     pub(super) fn of(t: &'a Timelines) -> KubeletWrites<'a> {
-        let mut lines: HashMap<_, Vec<u64>> = HashMap::default();
+        let mut lines: HashMap<_, Vec<Timed>> = HashMap::default();
         let mut not_returns: HashMap<_, Vec<u64>> = HashMap::default();
         let mut returns: HashMap<_, Vec<(u64, Ms)>> = HashMap::default();
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
@@ -46,7 +50,10 @@ impl<'a> KubeletWrites<'a> {
                 };
                 if kubelet_written(&w[0], &w[1], Some(node)) {
                     let key = (&*line.source, node);
-                    lines.entry(key).or_default().push(line.line);
+                    lines
+                        .entry(key)
+                        .or_default()
+                        .push((line.line, w[1].from.mid()));
                     let returned = w[1].restarts > w[0].restarts
                         || meaning(&w[1]) == PodMeaning::RuntimeUnknown
                         || meaning(&w[0]) == PodMeaning::Deleting
@@ -62,7 +69,10 @@ impl<'a> KubeletWrites<'a> {
                 }
             }
         }
-        for v in lines.values_mut().chain(not_returns.values_mut()) {
+        for v in lines.values_mut() {
+            v.sort_unstable_by_key(|w| w.0);
+        }
+        for v in not_returns.values_mut() {
             v.sort_unstable();
         }
         for v in returns.values_mut() {
@@ -109,7 +119,35 @@ impl<'a> KubeletWrites<'a> {
     /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one
     /// source (lines of different sources have no order to compare: false).
     pub(super) fn between(&self, node: &str, after: &LineRef, before: &LineRef) -> bool {
-        after.source == before.source && Self::any_between(&self.lines, node, after, before)
+        self.first_between(node, after, before).is_some()
+    }
+
+    /// Whether the writes of `node`'s kubelet strictly between two lines of one source
+    /// were all printed at most `window` before `until` (the first of them is the
+    /// earliest): a node back from a partition posts what its pods did meanwhile (a
+    /// container restarted) with its re-posts. True when there is none.
+    pub(super) fn only_just_before(
+        &self,
+        node: &str,
+        after: &LineRef,
+        before: &LineRef,
+        until: Ms,
+        window: Ms,
+    ) -> bool {
+        match self.first_between(node, after, before) {
+            None => true,
+            Some((_, at)) => at.is_some_and(|at| at >= until - window),
+        }
+    }
+
+    /// The first write of `node`'s kubelet strictly between two lines of one source.
+    fn first_between(&self, node: &str, after: &LineRef, before: &LineRef) -> Option<Timed> {
+        if after.source != before.source {
+            return None;
+        }
+        let v = self.lines.get(&(&*after.source, node))?;
+        let i = v.partition_point(|w| w.0 <= after.line);
+        v.get(i).copied().filter(|w| w.0 < before.line)
     }
 
     fn any_between(

@@ -264,11 +264,23 @@ impl<'k, 'a> Walk<'k, 'a> {
 
     /// Whether `pass` can be (part of) the return of a node lost at `since`: its
     /// kubelet wrote nothing between (a node back writes its pods' restarts, and then
-    /// it is up), or the pass came with such writes (a return's burst).
+    /// it is up) but within [`RETURN_SPREAD_MS`] before the pass (what the pods did
+    /// while the node was cut off, a container restarted, posted as it comes back),
+    /// or the pass came with a reboot's writes (a return's burst).
     fn returns_after(&self, since: Option<&LineRef>, pass: &Pass) -> bool {
         let Some(since) = since else { return false };
-        !self.kubelet.between(self.node, since, pass.first())
-            || self.kubelet.returning_at(self.node, pass.reprints[0].touch)
+        let first = pass.reprints[0].touch;
+        let quiet = match first.at.mid() {
+            Some(at) => (self.kubelet).only_just_before(
+                self.node,
+                since,
+                pass.first(),
+                at,
+                RETURN_SPREAD_MS,
+            ),
+            None => !self.kubelet.between(self.node, since, pass.first()),
+        };
+        quiet || self.kubelet.returning_at(self.node, first)
     }
 
     fn failure(&self, mark: Pass, back: &[Pass]) -> Failure {

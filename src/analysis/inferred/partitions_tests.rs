@@ -347,3 +347,29 @@ fn incidents_come_in_the_order_they_happened() {
     let nodes: Vec<&str> = incidents.iter().map(|i| i.node.as_str()).collect();
     assert_eq!(nodes, ["node-a", "node-b"], "{incidents:#?}");
 }
+
+/// A container of node-a crashed while the node was cut off: its kubelet restarted it
+/// and posts that (the count up, the same sandbox) as it comes back, just before the
+/// other pods' re-posts. The node was away all the same.
+#[test]
+fn a_restart_posted_with_the_return_is_still_a_partition() {
+    let a = node_a();
+    let (name, ip) = (&a[0].0, &a[0].1);
+    let mut rows = listed_and_marked(&a);
+    rows.extend(busy(20, "8m"));
+    let restarted = [
+        name.as_str(),
+        "1/1",
+        "Running",
+        "1 (40s ago)",
+        "9m",
+        ip.as_str(),
+        "node-a",
+    ];
+    rows.push(restarted);
+    rows.extend(running(&a[1..], "node-a", "9m"));
+    rows.extend(busy(20, "10m"));
+    let incidents = watch(&rows).incidents;
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+    assert_eq!(incidents[0].scenario, Scenario::InPlace);
+}
