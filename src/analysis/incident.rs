@@ -440,6 +440,8 @@ fn follow(
     if let Some(back) = &fail.back {
         // Nothing of the node's pods changed: the node was back at the re-posts.
         n_kubelet = Some(back.phase.clone());
+    } else if n_kubelet.is_none() && node_ready.is_none() && fail.node_state.is_none() {
+        n_kubelet = super::inferred::re_post_with_owner(t, &affected, &fail.f);
     }
     // N for the order of phases: the returning kubelet's first write to an affected pod
     // when there is one — it sits in the pods' own stream, so its order against E and R

@@ -4,7 +4,7 @@ mod kubelet;
 mod partitions;
 mod peers;
 
-pub(super) use partitions::{re_posted_in_place, Back};
+pub(super) use partitions::{re_post_with_owner, re_posted_in_place, Back};
 
 use crate::HashMap;
 
@@ -394,7 +394,7 @@ impl<'a> Vetoes<'a> {
 /// `d` is the difference of the two times' intervals, not the network's tighter
 /// answer for the pair: that is a search over the whole network, and a long watch has
 /// thousands of touches.
-fn owner_drop_follows_mark(d: Interval) -> bool {
+pub(super) fn owner_drop_follows_mark(d: Interval) -> bool {
     d.max_ms >= -5_000 && d.min_ms <= 60_000
 }
 

@@ -373,3 +373,25 @@ fn a_restart_posted_with_the_return_is_still_a_partition() {
     assert_eq!(incidents.len(), 1, "{incidents:#?}");
     assert_eq!(incidents[0].scenario, Scenario::InPlace);
 }
+
+/// The simulator's network partition watched as pods and Deployments, no nodes: the
+/// one pod of the lost node marked as its owner's READY drops, and re-posted as it
+/// rises again. The node is back in place, not still away.
+#[test]
+fn a_partition_watched_as_pods_and_deployments_is_in_place() {
+    use crate::input::{Origin, Source};
+    use crate::simulate::{run, Config, Variant};
+    for seed in 0..5 {
+        let e = run(&Config::new(seed, Variant::NetworkPartition));
+        let sources: Vec<Source> = (e.files.iter())
+            .filter(|f| f.name != "nodes.log")
+            .map(|f| Source {
+                name: f.name.as_str().into(),
+                origin: Origin::Bytes(f.text.as_bytes().into()),
+            })
+            .collect();
+        assert_eq!(sources.len(), 2, "pods and deployments");
+        let a = crate::analyze(&sources, &crate::Options::new("test")).unwrap();
+        assert_eq!(a.scenario, Scenario::InPlace, "seed {seed}: {}", a.verdict);
+    }
+}
