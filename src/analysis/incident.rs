@@ -408,8 +408,13 @@ fn follow(
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
     let told = super::told::by_events_and_commands(t, &node, f, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
+    // Nothing shows the node back but its pods re-posted as their owners count them
+    // ready again (pods and workloads watched, no nodes).
+    let owner_back = (fail.back.is_none() && node_ready.is_none() && fail.node_state.is_none())
+        .then(|| super::inferred::re_post_with_owner(t, &affected, &fail.f))
+        .flatten();
     let back = NodeReturn {
-        re_posts: fail.back.as_ref(),
+        re_posts: fail.back.as_ref().or(owner_back.as_ref()),
         ready: node_ready.as_ref().map(|r| r.point),
     };
     let Stories {
@@ -440,8 +445,8 @@ fn follow(
     if let Some(back) = &fail.back {
         // Nothing of the node's pods changed: the node was back at the re-posts.
         n_kubelet = Some(back.phase.clone());
-    } else if n_kubelet.is_none() && node_ready.is_none() && fail.node_state.is_none() {
-        n_kubelet = super::inferred::re_post_with_owner(t, &affected, &fail.f);
+    } else if let (None, Some(back)) = (&n_kubelet, &owner_back) {
+        n_kubelet = Some(back.phase.clone());
     }
     // N for the order of phases: the returning kubelet's first write to an affected pod
     // when there is one — it sits in the pods' own stream, so its order against E and R

@@ -381,63 +381,78 @@ pub(in crate::analysis) fn re_posted_in_place(
     None
 }
 
-/// N of a failure nothing else shows back, from its pods and their owners: a pod's
-/// re-post after its mark — a later touch of the healthy state it was marked in, not
-/// the taint manager's patch before a deletion — while its owner's READY rises (the
-/// controllers count the pod ready again, as its owner's drop followed the mark): a
-/// partition's return in a watch of pods and workloads without nodes. The earliest.
+/// The return of a failure nothing else shows back, from its pods and their owners:
+/// a pod's re-post after its mark — a later touch of the healthy state it was marked
+/// in, not the taint manager's patch before a deletion — while its owner's READY rises
+/// (the controllers count the pod ready again, as its owner's drop followed the mark):
+/// a partition's return in a watch of pods and workloads without nodes. N is the
+/// earliest re-post.
 pub(in crate::analysis) fn re_post_with_owner(
     t: &Timelines,
     affected: &[&ObjectTimeline],
     f: &Phase,
-) -> Option<Phase> {
+) -> Option<Back> {
+    // The workloads watched (none in a pods-only capture: nothing to do).
+    let workloads: Vec<&ObjectTimeline> = (t.objects.iter())
+        .filter(|o| !matches!(o.key.kind, ResourceKind::Pod | ResourceKind::Node))
+        .collect();
+    if workloads.is_empty() {
+        return None;
+    }
     let mut best: Option<Phase> = None;
+    let mut points = Vec::new();
     for pod in affected {
         let Some(owner) = pod.owner.as_ref() else {
             continue;
         };
-        let Some(o) =
-            (t.objects.iter()).find(|o| o.key.kind != ResourceKind::Pod && o.key == *owner)
-        else {
+        let Some(o) = workloads.iter().find(|o| o.key == *owner) else {
             continue;
         };
         let rises: Vec<&crate::timeline::State> = (o.states.windows(2))
             .filter(|w| matches!((w[0].ready, w[1].ready), (Some([a, _]), Some([b, _])) if b > a))
             .map(|w| &w[1])
             .collect();
-        for (i, s) in pod.states.iter().enumerate().filter(|(_, s)| healthy(s)) {
-            let deletion = pod.states.get(i + 1).and_then(|n| n.lines.first());
-            let after_mark = (s.touches.iter())
-                .skip_while(|m| t.proves(f.point, m.point, |d| d.max_ms < 0))
-                .skip(1);
-            for touch in after_mark {
-                let patch = deletion.is_some_and(|l| {
-                    l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= 8
-                });
-                let rise = rises
-                    .iter()
-                    .find(|r| super::owner_drop_follows_mark(Interval::minus(r.from, touch.at)));
-                let (Some(rise), false) = (rise, patch) else {
-                    continue;
-                };
-                if best.as_ref().is_some_and(|b| b.point <= touch.point) {
-                    continue;
-                }
-                best = Some(Phase {
-                    at: touch.at,
-                    what: format!(
-                        "pod {} re-posted unchanged as {owner} counted it ready again",
-                        pod.key.name,
-                    ),
-                    evidence: vec![ev(&touch.line), ev(&rise.lines[0])],
-                    point: touch.point,
-                    alternatives: Vec::new(),
-                    since: None,
-                });
+        // The state the pod was marked in: the first healthy one touched after F.
+        let not_before_f =
+            |m: &&crate::timeline::Touch| !t.proves(f.point, m.point, |d| d.max_ms < 0);
+        let Some(i) = (pod.states.iter())
+            .position(|s| healthy(s) && s.touches.iter().any(|m| not_before_f(&m)))
+        else {
+            continue;
+        };
+        let deletion = pod.states.get(i + 1).and_then(|n| n.lines.first());
+        let after_mark = (pod.states[i].touches.iter())
+            .skip_while(|m| !not_before_f(m))
+            .skip(1);
+        for touch in after_mark {
+            let patch = deletion.is_some_and(|l| {
+                l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= 8
+            });
+            let rise = rises
+                .iter()
+                .find(|r| super::owner_drop_follows_mark(Interval::minus(r.from, touch.at)));
+            let (Some(rise), false) = (rise, patch) else {
+                continue;
+            };
+            points.push(touch.point);
+            if best.as_ref().is_some_and(|b| b.point <= touch.point) {
+                continue;
             }
+            best = Some(Phase {
+                at: touch.at,
+                what: format!(
+                    "pod {} re-posted unchanged as {owner} counted it ready again",
+                    pod.key.name,
+                ),
+                evidence: vec![ev(&touch.line), ev(&rise.lines[0])],
+                point: touch.point,
+                alternatives: Vec::new(),
+                since: None,
+            });
         }
     }
-    best
+    points.sort_unstable();
+    best.map(|phase| Back { phase, points })
 }
 
 /// How many of a node's pods were healthy at a line: the line ranges of their healthy

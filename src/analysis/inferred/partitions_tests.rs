@@ -376,7 +376,7 @@ fn a_restart_posted_with_the_return_is_still_a_partition() {
 
 /// The simulator's network partition watched as pods and Deployments, no nodes: the
 /// one pod of the lost node marked as its owner's READY drops, and re-posted as it
-/// rises again. The node is back in place, not still away.
+/// rises again. The node is back in place, not still away, and the pod recovered.
 #[test]
 fn a_partition_watched_as_pods_and_deployments_is_in_place() {
     use crate::input::{Origin, Source};
@@ -393,5 +393,10 @@ fn a_partition_watched_as_pods_and_deployments_is_in_place() {
         assert_eq!(sources.len(), 2, "pods and deployments");
         let a = crate::analyze(&sources, &crate::Options::new("test")).unwrap();
         assert_eq!(a.scenario, Scenario::InPlace, "seed {seed}: {}", a.verdict);
+        let fates: Vec<PodFate> = a.incidents[0].pods.iter().map(|p| p.outcome).collect();
+        assert!(
+            fates.iter().all(|&o| o == PodFate::RecoveredInPlace),
+            "seed {seed}: {fates:?}"
+        );
     }
 }
