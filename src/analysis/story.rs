@@ -12,7 +12,7 @@ use super::pods::{
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
 pub(super) fn find_eviction(
@@ -214,47 +214,48 @@ pub(super) struct NodeReturn<'a> {
 }
 
 /// The re-post of `pod` by its node's kubelet back from a partition, where the node's
-/// Ready line (`ready`) says when it was back: a touch of the healthy state the pod was
-/// in at the failure (`f`), after its mark and not provably before the Ready line, and not
-/// the taint manager's patch (the pod's deletion follows that within lines, FORMAT.md
-/// §4.5). Its state and point.
+/// Ready line (`ready`) says when it was back: one of [`re_posts_after_mark`] not
+/// provably before that line. Its state and point.
 fn re_post_after_ready(
     t: &Timelines,
     pod: &ObjectTimeline,
     f: Point,
     ready: Point,
 ) -> Option<(usize, Point)> {
-    let i = pod.states.iter().position(|s| {
-        healthy(s)
-            && s.touches
-                .iter()
-                .any(|m| !t.proves(f, m.point, |d| d.max_ms < 0))
-    })?;
+    let (i, touches) = re_posts_after_mark(t, pod, f)?;
+    touches
+        .into_iter()
+        .find(|r| !t.proves(ready, r.point, |d| d.max_ms < 0))
+        .map(|r| (i, r.point))
+}
+
+/// The touches of `pod` that may be its kubelet's re-posts after the failure `f`: the
+/// later touches of the healthy state it was marked in (its first touch not provably
+/// before `f` is the mark), but the taint manager's patch (the pod's deletion follows
+/// that within lines, FORMAT.md §4.5; in a copy cut before what follows its state,
+/// `End::Continues`, the state's last touch may be it). The state's index and those.
+pub(super) fn re_posts_after_mark<'a>(
+    t: &Timelines,
+    pod: &'a ObjectTimeline,
+    f: Point,
+) -> Option<(usize, Vec<&'a Touch>)> {
+    let not_before_f = |m: &Touch| !t.proves(f, m.point, |d| d.max_ms < 0);
+    let i = (pod.states.iter()).position(|s| healthy(s) && s.touches.iter().any(not_before_f))?;
     let s = &pod.states[i];
-    let after_mark = s
-        .touches
-        .iter()
-        .skip_while(|m| t.proves(f, m.point, |d| d.max_ms < 0))
-        .skip(1);
-    // The state's last touch in a copy cut before what follows it (`End::Continues`)
-    // may be the patch: what follows is not known.
     let last = s.touches.last().map(|x| x.point);
     let cut = pod.states.len() == i + 1 && pod.end == End::Continues;
-    let patch = |touch: &crate::timeline::Touch| {
-        let before_deletion = pod
-            .states
-            .get(i + 1)
-            .and_then(|n| n.lines.first())
-            .is_some_and(|l| {
-                l.source == touch.line.source
-                    && l.line.saturating_sub(touch.line.line) <= PATCH_LINES
-            });
+    let deletion = pod.states.get(i + 1).and_then(|n| n.lines.first());
+    let patch = |touch: &Touch| {
+        let before_deletion = deletion.is_some_and(|l| {
+            l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= PATCH_LINES
+        });
         before_deletion || (cut && Some(touch.point) == last)
     };
-    after_mark
-        .filter(|r| !t.proves(ready, r.point, |d| d.max_ms < 0) && !patch(r))
-        .map(|r| (i, r.point))
-        .next()
+    let after_mark = (s.touches.iter())
+        .skip_while(|m| !not_before_f(m))
+        .skip(1)
+        .filter(|r| !patch(r));
+    Some((i, after_mark.collect()))
 }
 
 /// How many lines of a busy watch may come between the taint manager's patch and the

@@ -382,8 +382,8 @@ pub(in crate::analysis) fn re_posted_in_place(
 }
 
 /// The return of a failure nothing else shows back, from its pods and their owners:
-/// a pod's re-post after its mark — a later touch of the healthy state it was marked
-/// in, not the taint manager's patch before a deletion — while its owner's READY rises
+/// a pod's re-post after its mark (`story::re_posts_after_mark`) while its owner's
+/// READY rises
 /// (the controllers count the pod ready again, as its owner's drop followed the mark):
 /// a partition's return in a watch of pods and workloads without nodes. N is the
 /// earliest re-post.
@@ -412,26 +412,15 @@ pub(in crate::analysis) fn re_post_with_owner(
             .filter(|w| matches!((w[0].ready, w[1].ready), (Some([a, _]), Some([b, _])) if b > a))
             .map(|w| &w[1])
             .collect();
-        // The state the pod was marked in: the first healthy one touched after F.
-        let not_before_f =
-            |m: &&crate::timeline::Touch| !t.proves(f.point, m.point, |d| d.max_ms < 0);
-        let Some(i) = (pod.states.iter())
-            .position(|s| healthy(s) && s.touches.iter().any(|m| not_before_f(&m)))
+        let Some((_, re_posts)) = crate::analysis::story::re_posts_after_mark(t, pod, f.point)
         else {
             continue;
         };
-        let deletion = pod.states.get(i + 1).and_then(|n| n.lines.first());
-        let after_mark = (pod.states[i].touches.iter())
-            .skip_while(|m| !not_before_f(m))
-            .skip(1);
-        for touch in after_mark {
-            let patch = deletion.is_some_and(|l| {
-                l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= 8
-            });
+        for touch in re_posts {
             let rise = rises
                 .iter()
                 .find(|r| super::owner_drop_follows_mark(Interval::minus(r.from, touch.at)));
-            let (Some(rise), false) = (rise, patch) else {
+            let Some(rise) = rise else {
                 continue;
             };
             points.push(touch.point);
