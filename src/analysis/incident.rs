@@ -364,9 +364,13 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
     // created meanwhile: lookups, not every pod of a long capture (`local`).
     let index = super::local::PodIndex::new(t, &pods, &nodes);
     let next = super::local::next_failures(t, &failures);
+    let watched = Watched {
+        nodes: &nodes,
+        workloads: super::inferred::Workloads::of(t),
+    };
     for (fail, until) in failures.into_iter().zip(next) {
         let near = index.near(t, &fail, until);
-        let inc = follow(t, ing, &near.pods(), &nodes, fail, &mut warnings);
+        let inc = follow(t, ing, &near.pods(), &watched, fail, &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -391,14 +395,21 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
         .map(|s| state_phase(format!("node {} Ready", fail.node), s))
 }
 
+/// What the capture holds beside the pods, found once and asked for each incident.
+struct Watched<'a> {
+    nodes: &'a PodNodes,
+    workloads: super::inferred::Workloads<'a>,
+}
+
 fn follow(
     t: &Timelines,
     ing: &Ingested,
     pods: &[&ObjectTimeline],
-    nodes: &PodNodes,
+    watched: &Watched,
     fail: Failure,
     warnings: &mut Vec<String>,
 ) -> Incident {
+    let nodes = watched.nodes;
     let node = fail.node.clone();
     let on = node_filter(&node);
     // "Possibly after the failure" is asked from the earliest moment it can be.
@@ -411,7 +422,7 @@ fn follow(
     // Nothing shows the node back but its pods re-posted as their owners count them
     // ready again (pods and workloads watched, no nodes).
     let owner_back = (fail.back.is_none() && node_ready.is_none() && fail.node_state.is_none())
-        .then(|| super::inferred::re_post_with_owner(t, &affected, &fail.f))
+        .then(|| super::inferred::re_post_with_owner(t, &watched.workloads, &affected, &fail.f))
         .flatten();
     let back = NodeReturn {
         re_posts: fail.back.as_ref().or(owner_back.as_ref()),

@@ -4,7 +4,7 @@ mod kubelet;
 mod partitions;
 mod peers;
 
-pub(super) use partitions::{re_post_with_owner, re_posted_in_place, Back};
+pub(super) use partitions::{re_post_with_owner, re_posted_in_place, Back, Workloads};
 
 use crate::HashMap;
 

@@ -19,7 +19,7 @@ use crate::analysis::incident::{ev, Failure, Phase};
 use crate::analysis::pod_groups::{bursts, reprints, Reprint, BURST_PODS};
 use crate::analysis::pods::healthy;
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, Timelines};
+use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, Timelines};
 
 /// What a failure's return pass tells: when the node was back, and when each pod
 /// was re-posted by its kubelet (its own return, in place).
@@ -389,14 +389,12 @@ pub(in crate::analysis) fn re_posted_in_place(
 /// earliest re-post.
 pub(in crate::analysis) fn re_post_with_owner(
     t: &Timelines,
+    workloads: &Workloads,
     affected: &[&ObjectTimeline],
     f: &Phase,
 ) -> Option<Back> {
     // The workloads watched (none in a pods-only capture: nothing to do).
-    let workloads: Vec<&ObjectTimeline> = (t.objects.iter())
-        .filter(|o| !matches!(o.key.kind, ResourceKind::Pod | ResourceKind::Node))
-        .collect();
-    if workloads.is_empty() {
+    if workloads.by_key.is_empty() {
         return None;
     }
     let mut best: Option<Phase> = None;
@@ -405,7 +403,7 @@ pub(in crate::analysis) fn re_post_with_owner(
         let Some(owner) = pod.owner.as_ref() else {
             continue;
         };
-        let Some(o) = workloads.iter().find(|o| o.key == *owner) else {
+        let Some(o) = workloads.by_key.get(owner) else {
             continue;
         };
         let rises: Vec<&crate::timeline::State> = (o.states.windows(2))
@@ -442,6 +440,22 @@ pub(in crate::analysis) fn re_post_with_owner(
     }
     points.sort_unstable();
     best.map(|phase| Back { phase, points })
+}
+
+/// The workloads watched, by key: found once for a capture, asked for each incident
+/// (a pods-only soak has none, and thousands of incidents).
+pub(in crate::analysis) struct Workloads<'a> {
+    by_key: HashMap<&'a ObjectKey, &'a ObjectTimeline>,
+}
+
+impl<'a> Workloads<'a> {
+    pub(in crate::analysis) fn of(t: &'a Timelines) -> Workloads<'a> {
+        let by_key = (t.objects.iter())
+            .filter(|o| !matches!(o.key.kind, ResourceKind::Pod | ResourceKind::Node))
+            .map(|o| (&o.key, o))
+            .collect();
+        Workloads { by_key }
+    }
 }
 
 /// How many of a node's pods were healthy at a line: the line ranges of their healthy
