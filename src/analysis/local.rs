@@ -100,10 +100,7 @@ impl<'a> PodIndex<'a> {
         let mut kubelet_reach =
             HashMap::with_capacity_and_hasher(kubelet.len(), Default::default());
         for (&n, v) in kubelet.iter_mut() {
-            v.sort_by(|a, b| {
-                let (a, b) = (line(a), line(b));
-                (&*a.source, a.line).cmp(&(&*b.source, b.line))
-            });
+            v.sort_by(|a, b| line(a).position_cmp(line(b)));
             v.shrink_to_fit();
             let mut reach = i64::MIN;
             let blocks = v

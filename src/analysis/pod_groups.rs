@@ -136,10 +136,7 @@ pub(super) fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>>
             );
         }
     }
-    out.sort_by(|a, b| {
-        let (a, b) = (&a.touch.line, &b.touch.line);
-        (&*a.source, a.line).cmp(&(&*b.source, b.line))
-    });
+    out.sort_by(|a, b| a.touch.line.position_cmp(&b.touch.line));
     out
 }
 

@@ -44,6 +44,19 @@ pub struct LineRef {
     pub text: crate::observe::LineText,
 }
 
+impl LineRef {
+    /// Lines of one source by number; of different sources by source name (they have
+    /// no order to compare: callers keep them apart). One source's lines share their
+    /// name's allocation, so the common case compares numbers only.
+    pub fn position_cmp(&self, other: &LineRef) -> std::cmp::Ordering {
+        if Arc::ptr_eq(&self.source, &other.source) {
+            self.line.cmp(&other.line)
+        } else {
+            (&*self.source, self.line).cmp(&(&*other.source, other.line))
+        }
+    }
+}
+
 impl std::fmt::Display for LineRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}:{}: {}", self.source, self.line, self.text)

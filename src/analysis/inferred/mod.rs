@@ -69,7 +69,7 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
     failures.extend(partitions);
     // In the order they happened, as far as the lines of each source tell.
     failures.sort_by(|a, b| match (a.f.first_line(), b.f.first_line()) {
-        (Some(a), Some(b)) => line_order(a, b),
+        (Some(a), Some(b)) => a.position_cmp(b),
         _ => std::cmp::Ordering::Equal,
     });
     failures
@@ -212,7 +212,11 @@ fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
     let mut first_of: Vec<usize> = Vec::new();
     for idx in by_node.values_mut() {
         idx.sort_by(|&a, &b| {
-            line_order(&marks[a].touch.line, &marks[b].touch.line).then(a.cmp(&b))
+            marks[a]
+                .touch
+                .line
+                .position_cmp(&marks[b].touch.line)
+                .then(a.cmp(&b))
         });
         let mut group: Vec<usize> = Vec::new();
         for &i in idx.iter() {
@@ -271,12 +275,6 @@ struct Mark<'a> {
     since: Option<Point>,
     /// A pod still starting: its mark joins a failure, never starts one.
     joins_only: bool,
-}
-
-/// Lines of one source by number; of different sources by source name (they have no
-/// order to compare: grouping keeps them apart).
-fn line_order(a: &LineRef, b: &LineRef) -> std::cmp::Ordering {
-    (&*a.source, a.line).cmp(&(&*b.source, b.line))
 }
 
 /// How far apart the node controller's marks of one failure can be: it marks the
