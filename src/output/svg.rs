@@ -473,7 +473,7 @@ impl super::Render for Svg {
 fn lanes(svg: &mut String, a: &View<'_>, sc: &Scale, lanes_top: f64) {
     let mut y = lanes_top;
     let mut shade = false;
-    for r in &a.lanes {
+    for r in a.lanes() {
         match r {
             Row::Heading(h) => {
                 let _ = writeln!(
@@ -521,7 +521,7 @@ pub fn render(a: &Analysis) -> String {
 /// Renders the picture of a view.
 pub fn render_view(a: &View<'_>) -> String {
     let sc = scale(a);
-    let rows = &a.lanes;
+    let rows = a.lanes();
     let titles = title_lines(a);
     // Title lines wrapped at words to fit the width (DejaVu Sans: about 0.62 em a
     // character in bold, 0.56 em plain), so none is clipped.

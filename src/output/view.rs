@@ -153,8 +153,9 @@ pub struct View<'a> {
     pub inputs: &'a [InputAccount],
     /// Every object's timeline (states only; no network behind them).
     pub objects: &'a [ObjectTimeline],
-    /// The picture's rows, in order.
-    pub lanes: Vec<Row<'a>>,
+    /// The picture's rows, in order: made when a picture asks for them (a long
+    /// capture's are thousands of lanes, and the text views draw none).
+    lanes: std::cell::OnceCell<Vec<Row<'a>>>,
     /// When the capture certainly still ran: the latest stream end (each object's last
     /// state holds until its stream ended, the timeline's `to`).
     pub capture_end: Option<i64>,
@@ -187,9 +188,15 @@ impl<'a> View<'a> {
             warnings: &a.warnings,
             inputs: &a.inputs,
             objects,
-            lanes: lanes::rows(objects, &a.incidents),
+            lanes: std::cell::OnceCell::new(),
             document: a,
         }
+    }
+
+    /// The picture's rows, in order.
+    pub fn lanes(&self) -> &[Row<'a>] {
+        self.lanes
+            .get_or_init(|| lanes::rows(self.objects, self.incidents))
     }
 
     /// The analysis as the JSON document serializes it (the JSON writer only).
