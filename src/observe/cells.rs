@@ -71,7 +71,7 @@ impl Cells {
     }
 
     /// `(header, value)` in printed order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &str)> + '_ {
+    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &str)> + Clone + '_ {
         let headers = self.schema.columns.iter().map(|c| &c.header);
         headers.zip((0..self.spans.len()).map(|i| self.value(i).unwrap_or("")))
     }
@@ -84,7 +84,8 @@ impl Cells {
 
     /// The value under the first column named `header`.
     pub fn get(&self, header: &str) -> Option<&str> {
-        self.iter().find(|(h, _)| &***h == header).map(|(_, v)| v)
+        let i = (self.schema.columns.iter()).position(|c| &*c.header == header)?;
+        Some(self.value(i).unwrap_or(""))
     }
 
     /// How many cells.

@@ -15,7 +15,6 @@ use super::{Interner, ObjectRows, OtherCells};
 use crate::observe::Observation;
 use crate::timeline::build::age_window;
 use crate::timeline::{Interval, LineRef};
-use crate::Text;
 
 /// What a state shows, as it keeps it (shared between the states that print the same).
 #[derive(Debug, Clone)]
@@ -92,32 +91,27 @@ impl Shown for Observation {
     }
 
     fn look(&self, _: &[Look], cells: &mut Interner) -> Look {
-        let other: Vec<(Arc<str>, Text)> = self
-            .cells
-            .iter()
-            .filter(|&(h, _)| {
-                !matches!(
-                    &**h,
-                    "NAME"
-                        | "NAMESPACE"
-                        | "EVENT"
-                        | "AGE"
-                        | "STATUS"
-                        | "READY"
-                        | "RESTARTS"
-                        | "IP"
-                        | "NODE"
-                )
-            })
-            .map(|(h, v)| (h.clone(), Text::from(v)))
-            .collect();
+        let other = self.cells.iter().filter(|&(h, _)| {
+            !matches!(
+                &**h,
+                "NAME"
+                    | "NAMESPACE"
+                    | "EVENT"
+                    | "AGE"
+                    | "STATUS"
+                    | "READY"
+                    | "RESTARTS"
+                    | "IP"
+                    | "NODE"
+            )
+        });
         Look {
             status: self.status().map(|v| cells.value(v)),
             ready: self.ready,
             restarts: self.restarts,
             ip: self.ip().map(|v| cells.value(v)),
             node: self.node().map(|v| cells.value(v)),
-            cells: cells.cells(other),
+            cells: cells.cells_of(other),
         }
     }
 }

@@ -228,12 +228,32 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
 struct Interner {
     cells: crate::HashSet<OtherCells>,
     values: crate::HashSet<Arc<str>>,
+    /// The cells interned last: most rows print what the row before printed (a pod's
+    /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
+    last: Option<OtherCells>,
 }
 
 /// A state's other cells, shared between the states that print the same.
 type OtherCells = Arc<[(Arc<str>, Text)]>;
 
 impl Interner {
+    /// The shared copy of a row's other cells (`(header, value)` in printed order).
+    fn cells_of<'c>(
+        &mut self,
+        row: impl Iterator<Item = (&'c Arc<str>, &'c str)> + Clone,
+    ) -> OtherCells {
+        if let Some(last) = &self.last {
+            let same = (last.iter().map(|(h, v)| (&**h, v.as_str())))
+                .eq(row.clone().map(|(h, v)| (&**h, v)));
+            if same {
+                return last.clone();
+            }
+        }
+        let c = self.cells(row.map(|(h, v)| (h.clone(), Text::from(v))).collect());
+        self.last = Some(c.clone());
+        c
+    }
+
     fn cells(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
         if let Some(c) = self.cells.get(&cells[..]) {
             return c.clone();
