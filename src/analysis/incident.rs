@@ -367,10 +367,11 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
     let watched = Watched {
         nodes: &nodes,
         workloads: super::inferred::Workloads::of(t),
+        events: super::told::Events::of(t),
     };
     for (fail, until) in failures.into_iter().zip(next) {
         let near = index.near(t, &fail, until);
-        let inc = follow(t, ing, &near.pods(), &watched, fail, &mut warnings);
+        let inc = follow(t, ing, &near.pods(), &watched, (fail, until), &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -399,6 +400,7 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
 struct Watched<'a> {
     nodes: &'a PodNodes,
     workloads: super::inferred::Workloads<'a>,
+    events: super::told::Events<'a>,
 }
 
 fn follow(
@@ -406,7 +408,7 @@ fn follow(
     ing: &Ingested,
     pods: &[&ObjectTimeline],
     watched: &Watched,
-    fail: Failure,
+    (fail, until): (Failure, Option<Point>),
     warnings: &mut Vec<String>,
 ) -> Incident {
     let nodes = watched.nodes;
@@ -417,7 +419,7 @@ fn follow(
     // Most questions below are about the failure's point: search from it once.
     t.keep_searches_from(f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
-    let told = super::told::by_events_and_commands(t, &node, f, &affected);
+    let told = super::told::by_events_and_commands(t, &watched.events, &node, f, until, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
     // Nothing shows the node back but its pods re-posted as their owners count them
     // ready again (pods and workloads watched, no nodes).

@@ -5,7 +5,7 @@
 //! Used where the pod rows do not show a phase themselves: a capture of
 //! `kubectl get events` alone, or listings without the replacement.
 
-use crate::HashSet;
+use crate::{HashMap, HashSet};
 
 use super::incident::{ev, Phase};
 use crate::kube::events::scheduled_to;
@@ -44,48 +44,177 @@ fn after(t: &Timelines, f: Point, p: Point) -> bool {
     t.allows(f, p, |d| d.max_ms >= 0)
 }
 
-/// Pods known to have run on the node: affected pods, pods whose NodeNotReady event
-/// names them, pods scheduled there before the failure.
-fn lost_pods(t: &Timelines, node: &str, f: Point, affected: &[&ObjectTimeline]) -> HashSet<String> {
-    let mut lost: HashSet<String> = affected.iter().map(|p| p.key.name.to_string()).collect();
-    for e in t.events.iter().filter(|e| e.object_kind == "pod") {
-        let on_node = match e.meaning {
-            EventMeaning::NodeNotReady => true,
-            EventMeaning::PodScheduled => {
-                scheduled_to(&e.message) == Some(node) && t.allows(f, e.point, |d| d.min_ms <= 0)
-            }
-            _ => false,
+/// The capture's events, filed by what they are about: an incident reads the events
+/// of its own pods, owners and node, not every event of a long capture (a soak watched
+/// with `kubectl get events -w` beside it has hundreds of thousands, and thousands of
+/// incidents: read whole for each, every binding's pod checked against every lost pod,
+/// a 50 MB soak with 120,000 events ran for more than ten minutes). Filed by object,
+/// not only by time: an events watch beside a pods watch may be placed on the clock
+/// only loosely, and then every event is possibly in every incident's span.
+pub(super) struct Events<'a> {
+    all: &'a [EventMark],
+    /// The NodeNotReady events of pods (they name no node): `(earliest, running
+    /// maximum of the latest, index)` by earliest, so that those possibly after a
+    /// moment are past a binary search.
+    not_ready: Vec<(i64, i64, u32)>,
+    /// Pod events by pod, in capture order.
+    by_pod: HashMap<&'a str, Vec<u32>>,
+    /// Pod bindings ("Successfully assigned ns/pod to node") by the pod's owner (by
+    /// name), and by the node they name.
+    scheduled_by_owner: HashMap<(&'a str, &'a str), Vec<u32>>,
+    scheduled_to: HashMap<&'a str, Vec<u32>>,
+    /// Node events by node.
+    by_node: HashMap<&'a str, Vec<u32>>,
+}
+
+impl<'a> Events<'a> {
+    pub(super) fn of(t: &'a Timelines) -> Events<'a> {
+        let mut events = Events {
+            all: &t.events,
+            not_ready: Vec::new(),
+            by_pod: HashMap::default(),
+            scheduled_by_owner: HashMap::default(),
+            scheduled_to: HashMap::default(),
+            by_node: HashMap::default(),
         };
-        if on_node {
-            lost.insert(e.object.clone());
+        for (i, e) in t.events.iter().enumerate() {
+            let i = u32::try_from(i).expect("fewer than 2^32 events");
+            match e.object_kind.as_str() {
+                "pod" => events.by_pod.entry(&e.object).or_default().push(i),
+                "node" => events.by_node.entry(&e.object).or_default().push(i),
+                _ => continue,
+            }
+            if e.object_kind != "pod" {
+                continue;
+            }
+            match e.meaning {
+                EventMeaning::NodeNotReady => events.not_ready.push((e.at.min_ms, e.at.max_ms, i)),
+                EventMeaning::PodScheduled => {
+                    if let Some(to) = scheduled_to(&e.message) {
+                        events.scheduled_to.entry(to).or_default().push(i);
+                    }
+                    if let Some(k) = owner_from_name(&e.object).key() {
+                        events.scheduled_by_owner.entry(k).or_default().push(i);
+                    }
+                }
+                _ => {}
+            }
         }
+        events.not_ready.sort_by_key(|e| (e.0, e.2));
+        let mut reach = i64::MIN;
+        for e in &mut events.not_ready {
+            reach = reach.max(e.1);
+            e.1 = reach;
+        }
+        events
+    }
+
+    fn at(&self, i: u32) -> &'a EventMark {
+        &self.all[i as usize]
+    }
+
+    /// The events of `lost` pods, of the bindings of their owners' pods (and those
+    /// pods' own), and of `node`: every event the incident reads, in capture order.
+    fn of_incident(
+        &self,
+        lost: &HashSet<String>,
+        owners: &HashSet<(&str, &str)>,
+        node: &str,
+    ) -> Vec<u32> {
+        let pod = |name: &str| self.by_pod.get(name).map_or(&[][..], Vec::as_slice);
+        let mut found: Vec<u32> = Vec::new();
+        for p in lost {
+            found.extend(pod(p));
+        }
+        for k in owners {
+            for &i in self
+                .scheduled_by_owner
+                .get(k)
+                .map_or(&[][..], Vec::as_slice)
+            {
+                found.extend(pod(&self.at(i).object));
+            }
+        }
+        found.extend(self.by_node.get(node).map_or(&[][..], Vec::as_slice));
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
+}
+
+/// How long past the node's next failure an event may still be this incident's: a
+/// replacement is scheduled as its pod is evicted, before the node is back (ten
+/// minutes of slack for a busy scheduler and the watch, as `local`'s).
+const AFTER_NEXT_FAILURE_MS: i64 = 10 * 60_000;
+
+/// Pods known to have run on the node: the affected pods, as the pod rows tell them;
+/// without them (a capture of events alone), pods whose NodeNotReady event (possibly
+/// in the incident's span: `in_span`) names them and pods scheduled there before the
+/// failure. Not both: beside a long pods watch, the bindings to a node are every pod
+/// it ever ran, and an events watch placed loosely on the clock makes every
+/// NodeNotReady event possibly this incident's.
+fn lost_pods(
+    t: &Timelines,
+    events: &Events,
+    in_span: impl Fn(&EventMark) -> bool,
+    node: &str,
+    f: Point,
+    affected: &[&ObjectTimeline],
+) -> HashSet<String> {
+    let mut lost: HashSet<String> = affected.iter().map(|p| p.key.name.to_string()).collect();
+    if !lost.is_empty() {
+        return lost;
+    }
+    let from = t.at(f).min_ms;
+    let start = events.not_ready.partition_point(|e| e.1 < from);
+    let not_ready = (events.not_ready[start..].iter())
+        .map(|e| events.at(e.2))
+        .filter(|e| in_span(e));
+    let scheduled_here = (events.scheduled_to.get(node).into_iter().flatten())
+        .map(|&i| events.at(i))
+        .filter(|e| t.allows(f, e.point, |d| d.min_ms <= 0));
+    for e in not_ready.chain(scheduled_here) {
+        lost.insert(e.object.clone());
     }
     lost
 }
 
 /// Whether `pod` takes the place of one of the lost pods: the same name (a
-/// StatefulSet's) or the same owner and template by name.
-fn replaces(pod: &str, lost: &HashSet<String>) -> bool {
+/// StatefulSet's) or the same owner and template by name (`owners`: the lost pods').
+fn replaces(pod: &str, lost: &HashSet<String>, owners: &HashSet<(&str, &str)>) -> bool {
     lost.contains(pod)
         || owner_from_name(pod)
             .key()
-            .is_some_and(|k| lost.iter().any(|l| owner_from_name(l).key() == Some(k)))
+            .is_some_and(|k| owners.contains(&k))
 }
 
-/// Reads the events and commands about one incident's node after its failure `f`.
+/// Reads the events and commands about one incident's node after its failure `f`,
+/// up to (with slack) the node's next failure `until`: later events are the next
+/// incident's.
 pub(super) fn by_events_and_commands(
     t: &Timelines,
+    events: &Events,
     node: &str,
     f: Point,
+    until: Option<Point>,
     affected: &[&ObjectTimeline],
 ) -> Told {
     let mut told = Told::default();
-    let lost = lost_pods(t, node, f, affected);
-    let mut moved: Vec<(&EventMark, &str)> = Vec::new();
-    for e in &t.events {
-        if !after(t, f, e.point) {
-            continue;
-        }
+    let from = t.at(f).min_ms;
+    let to = until.map(|u| t.at(u).max_ms.saturating_add(AFTER_NEXT_FAILURE_MS));
+    let in_span = |e: &EventMark| {
+        e.at.max_ms >= from && to.is_none_or(|to| e.at.min_ms <= to) && after(t, f, e.point)
+    };
+    let lost = lost_pods(t, events, in_span, node, f, affected);
+    let owners: HashSet<(&str, &str)> = (lost.iter())
+        .filter_map(|l| owner_from_name(l).key())
+        .collect();
+    // Pods scheduled elsewhere in the lost pods' place, by pod: where to.
+    let mut moved: HashMap<&str, Vec<(&EventMark, &str)>> = HashMap::default();
+    let read = (events.of_incident(&lost, &owners, node).into_iter())
+        .map(|i| events.at(i))
+        .filter(|e| in_span(e));
+    for e in read {
         match (e.meaning, e.object_kind.as_str()) {
             (EventMeaning::Eviction, "pod") if lost.contains(&e.object) => {
                 told.eviction.get_or_insert_with(|| {
@@ -94,20 +223,17 @@ pub(super) fn by_events_and_commands(
             }
             (EventMeaning::PodScheduled, "pod") => {
                 if let Some(to) = scheduled_to(&e.message).filter(|to| *to != node) {
-                    if replaces(&e.object, &lost) {
-                        moved.push((e, to));
+                    if replaces(&e.object, &lost, &owners) {
+                        moved.entry(&e.object).or_default().push((e, to));
                     }
                 }
             }
             (EventMeaning::ContainerStarted, "pod") => {
-                let started_after_move = moved.iter().any(|(m, _)| {
-                    m.object == e.object && t.allows(m.point, e.point, |d| d.max_ms >= 0)
-                });
+                let moves = moved.get(e.object.as_str()).map_or(&[][..], Vec::as_slice);
+                let started_after_move =
+                    (moves.iter()).any(|(m, _)| t.allows(m.point, e.point, |d| d.max_ms >= 0));
                 if started_after_move && told.replacement.is_none() {
-                    let to = moved
-                        .iter()
-                        .find(|(m, _)| m.object == e.object)
-                        .map_or("", |m| m.1);
+                    let to = moves.first().map_or("", |m| m.1);
                     told.replacement = Some(event_phase(
                         format!("replacement {} started on {to} (events)", e.object),
                         e,

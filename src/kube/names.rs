@@ -56,9 +56,9 @@ pub enum OwnerGuess<'a> {
     Unknown,
 }
 
-impl OwnerGuess<'_> {
+impl<'a> OwnerGuess<'a> {
     /// The owner's identity for grouping pods: name and template, when known.
-    pub fn key(&self) -> Option<(&str, &str)> {
+    pub fn key(&self) -> Option<(&'a str, &'a str)> {
         match *self {
             OwnerGuess::Deployment { deployment, hash } => Some((deployment, hash)),
             OwnerGuess::Generated { owner } => Some((owner, "")),
