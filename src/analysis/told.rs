@@ -289,3 +289,48 @@ fn commands(t: &Timelines, node: &str, f: Point, told: &mut Told) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Origin, Source};
+
+    fn events_watch(rows: &str) -> Timelines {
+        let text = format!(
+            "$ kubectl get events -w\n\
+             LAST SEEN   TYPE     REASON      OBJECT                     MESSAGE\n{rows}"
+        );
+        let source = Source {
+            name: "events.log".into(),
+            origin: Origin::Bytes(text.into_bytes().into()),
+        };
+        let mut ing = crate::ingest::ingest(&[source]).unwrap();
+        crate::timeline::build::build(&mut ing, Default::default())
+    }
+
+    /// An incident reads the events of its lost pods, of its owners' other pods (a
+    /// replacement's binding and start) and of its node; not another owner's pods'
+    /// nor another node's.
+    #[test]
+    fn an_incident_reads_the_events_of_its_pods_owners_and_node_only() {
+        let t = events_watch(
+            "0s          Normal   Scheduled   pod/web-7d4b9c8f6d-aaaaa   Successfully assigned default/web-7d4b9c8f6d-aaaaa to w1\n\
+             0s          Normal   Scheduled   pod/web-7d4b9c8f6d-bbbbb   Successfully assigned default/web-7d4b9c8f6d-bbbbb to w2\n\
+             0s          Normal   Started     pod/web-7d4b9c8f6d-bbbbb   Started container app\n\
+             0s          Normal   Scheduled   pod/db-5f6c4bb78d-ccccc    Successfully assigned default/db-5f6c4bb78d-ccccc to w2\n\
+             0s          Normal   Started     pod/db-5f6c4bb78d-ccccc    Started container app\n\
+             0s          Normal   NodeReady   node/w1                    Node w1 status is now: NodeReady\n\
+             0s          Normal   NodeReady   node/w3                    Node w3 status is now: NodeReady\n",
+        );
+        assert_eq!(t.events.len(), 7, "{:?}", t.warnings);
+        let events = Events::of(&t);
+        let lost: HashSet<String> = ["web-7d4b9c8f6d-aaaaa".to_string()].into_iter().collect();
+        let owners: HashSet<(&str, &str)> = [("web", "7d4b9c8f6d")].into_iter().collect();
+        assert_eq!(events.of_incident(&lost, &owners, "w1"), [0, 1, 2, 5]);
+        // The bindings to a node, for a capture without pod rows.
+        let to_w2: Vec<&str> = (events.scheduled_to["w2"].iter())
+            .map(|&i| events.at(i).object.as_str())
+            .collect();
+        assert_eq!(to_w2, ["web-7d4b9c8f6d-bbbbb", "db-5f6c4bb78d-ccccc"]);
+    }
+}
