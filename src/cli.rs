@@ -307,6 +307,10 @@ pub struct SimulateArgs {
     /// as `nodes.log` (the pods' lines are the same with or without it).
     #[arg(long, requires_all = ["failures", "output"])]
     pub node_stream: bool,
+    /// With `--failures --output DIR`: also a `kubectl get events -w` run beside, as
+    /// `events.log` (the pods' lines and the truth are the same with or without it).
+    #[arg(long, requires_all = ["failures", "output"])]
+    pub events: bool,
     /// With `--failures`: the pods' watch run again each time the apiserver ends it
     /// (after 30–60 min, as a loop around `kubectl get pods -w` captures a soak of
     /// hours): a new header and initial list each time.

@@ -254,6 +254,49 @@ fn simulate_writes_an_experiment_that_analyze_reads() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `simulate --churn --failures --events -o DIR`: an events watch beside the soak's
+/// pods, written as `events.log` (the pods' lines and the truth as without it), and
+/// a directory `analyze` reads whole.
+#[test]
+fn a_soak_with_events_writes_an_events_watch_that_analyze_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let soak = |name: &str, extra: &[&str]| {
+        let d = tmp.path().join(name).to_string_lossy().to_string();
+        let mut args = vec![
+            "simulate",
+            "--churn",
+            "300K",
+            "--failures",
+            "3",
+            "--pods",
+            "100",
+        ];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["-o", &d]);
+        let out = watchtrail(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        d
+    };
+    let (with, without) = (soak("with", &["--events"]), soak("without", &[]));
+    let read = |d: &str, f: &str| std::fs::read(Path::new(d).join(f)).unwrap();
+    assert_eq!(read(&with, "pods.log"), read(&without, "pods.log"));
+    assert_eq!(read(&with, "truth.json"), read(&without, "truth.json"));
+    let events = String::from_utf8(read(&with, "events.log")).unwrap();
+    assert!(events.starts_with("$ kubectl get events -w\nLAST SEEN   TYPE "));
+    assert!(!Path::new(&without).join("events.log").exists());
+    let a = analysis(&[&with]);
+    let inputs = a["inputs"].as_array().unwrap();
+    assert!(inputs
+        .iter()
+        .any(|i| i["source"].as_str().unwrap().ends_with("events.log")));
+    let out = watchtrail(&["simulate", "--churn", "300K", "--failures", "3", "--events"]);
+    assert_eq!(out.status.code(), Some(2), "--events needs --output");
+}
+
 /// Issue 17.3: the steps in the order they happened (mid-migration reads N before R),
 /// each with its interval and how sure it is, under a one-line legend.
 #[test]

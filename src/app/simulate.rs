@@ -125,13 +125,17 @@ pub(super) fn simulate(args: crate::cli::SimulateArgs, ui: crate::cli::UiArgs) -
 }
 
 /// `simulate --churn SIZE --failures K`: a chaos soak, to stdout or as `pods.log` and
-/// `truth.json` in `--output DIR` (and `nodes.log` with `--node-stream`).
+/// `truth.json` in `--output DIR` (and `nodes.log` with `--node-stream`, `events.log`
+/// with `--events`).
 fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCode> {
     use crate::simulate::soak::{Soak, SoakConfig};
     use anyhow::Context;
     let mut cfg = SoakConfig::new(args.seed, bytes, args.pods, k);
     if args.node_stream {
         cfg = cfg.with_node_stream();
+    }
+    if args.events {
+        cfg = cfg.with_events();
     }
     if args.relist {
         cfg = cfg.with_relists();
@@ -151,18 +155,29 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
             let file = std::fs::File::create(&path)
                 .with_context(|| format!("{}: cannot write", path.display()))?;
             let mut out = io::BufWriter::new(file);
-            let truth = if args.node_stream {
-                let path = dir.join("nodes.log");
+            let beside = |wanted: bool, name: &str| -> Result<Option<io::BufWriter<_>>> {
+                if !wanted {
+                    return Ok(None);
+                }
+                let path = dir.join(name);
                 let file = std::fs::File::create(&path)
                     .with_context(|| format!("{}: cannot write", path.display()))?;
-                let mut nodes = io::BufWriter::new(file);
-                let truth = soak.write_with_nodes(&mut out, &mut nodes)?;
-                nodes.flush()?;
-                truth
-            } else {
-                soak.write(&mut out)?
+                Ok(Some(io::BufWriter::new(file)))
             };
-            out.flush()?;
+            let mut nodes = beside(args.node_stream, "nodes.log")?;
+            let mut events = beside(args.events, "events.log")?;
+            let truth = soak.write_beside(
+                &mut out,
+                nodes.as_mut().map(|w| w as &mut dyn Write),
+                events.as_mut().map(|w| w as &mut dyn Write),
+            )?;
+            for w in [&mut out]
+                .into_iter()
+                .chain(nodes.as_mut())
+                .chain(events.as_mut())
+            {
+                w.flush()?;
+            }
             let path = dir.join("truth.json");
             std::fs::write(&path, serde_json::to_string_pretty(&truth)? + "\n")
                 .with_context(|| format!("{}: cannot write", path.display()))?;

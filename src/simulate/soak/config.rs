@@ -17,6 +17,8 @@ pub struct SoakConfig {
     pub failures: usize,
     /// Whether a node stream (`kubectl get nodes --watch`) is written beside.
     pub node_stream: bool,
+    /// Whether an events stream (`kubectl get events -w`) is written beside.
+    pub events: bool,
     /// Whether the watch is run again each time it ends: the apiserver closes a
     /// watch after 30–60 min and kubectl exits (FORMAT.md §3.1), so a soak of hours
     /// captured by a loop is a run of watches, each opening with its header and
@@ -40,6 +42,7 @@ impl SoakConfig {
             nodes: 34,
             failures,
             node_stream: false,
+            events: false,
             relist: false,
             narrow: false,
             partitions: false,
@@ -78,6 +81,15 @@ impl SoakConfig {
     pub fn with_node_stream(self) -> SoakConfig {
         SoakConfig {
             node_stream: true,
+            ..self
+        }
+    }
+
+    /// The same soak with an events stream beside its pods' (`events.log`); the
+    /// pods' lines and the truth do not change.
+    pub fn with_events(self) -> SoakConfig {
+        SoakConfig {
+            events: true,
             ..self
         }
     }

@@ -23,6 +23,7 @@
 //! capture ends is `migrated-no-return` (or `ongoing`).
 
 mod config;
+mod events;
 mod nodes;
 mod plan;
 mod write;
@@ -126,6 +127,7 @@ pub struct Soak {
     last_line_ms: i64,
     started: bool,
     node_stream: Option<nodes::NodeStream>,
+    event_stream: Option<events::EventStream>,
 }
 
 impl Soak {
@@ -161,6 +163,7 @@ impl Soak {
             last_line_ms: 0,
             started: false,
             node_stream: cfg.node_stream.then(|| nodes::NodeStream::new(cfg.nodes)),
+            event_stream: cfg.events.then(|| events::EventStream::new(cfg.seed)),
         };
         let mut left = cfg.pods;
         let mut d = 0;

@@ -83,6 +83,7 @@ impl Soak {
                 return;
             }
         }
+        let from = self.pods[slot].as_ref().map_or(Phase::Live, |p| p.phase);
         let next_in: Option<(u64, u64)>;
         {
             let node = self.pods[slot].as_ref().and_then(|p| p.node);
@@ -122,6 +123,7 @@ impl Soak {
             };
         }
         self.emit(slot);
+        self.pod_step_events(slot, from);
         let p = self.pod_mut(slot);
         if p.phase == Phase::Live && p.ready {
             if let Some(f) = p.replaces.take() {
@@ -177,8 +179,10 @@ impl Soak {
         // The node controller's pass: the node NotReady, then its pods' marks; the
         // taint manager's taint (the node's line again) after them.
         self.node_line(node);
+        self.node_not_ready_event(node);
         for slot in self.on_node(node) {
             self.now_ms += self.rng.int(0, 40) as i64;
+            self.pod_not_ready_event(slot);
             self.emit(slot);
             self.note(f, Fact::Marked);
         }
@@ -192,7 +196,9 @@ impl Soak {
                 continue;
             }
             self.now_ms += self.rng.int(0, 40) as i64;
-            // DisruptionTarget (an identical line), then the deletion.
+            // The event as the taint manager fires, DisruptionTarget (an identical
+            // line), then the deletion.
+            self.eviction_event(slot);
             self.emit(slot);
             self.now_ms += self.rng.int(1, 30) as i64;
             let p = self.pod_mut(slot);
@@ -212,6 +218,7 @@ impl Soak {
         // The kubelet posts Ready before it syncs its pods.
         self.node_line(node);
         let boot_s = self.now_ms.div_euclid(1000) - self.rng.int(5, 20) as i64;
+        self.node_back_events(node, boot_s);
         for slot in self.on_node(node) {
             self.now_ms += self.rng.int(50, 800) as i64;
             let gen = self.gens[slot];

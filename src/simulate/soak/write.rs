@@ -136,14 +136,40 @@ impl Soak {
     /// [`Soak::write`], and the node stream (configured with
     /// [`SoakConfig::with_node_stream`]) up to the pods' last line into `nodes`.
     pub fn write_with_nodes(
-        mut self,
+        self,
         pods: &mut impl std::io::Write,
         nodes: &mut impl std::io::Write,
     ) -> std::io::Result<SoakTruth> {
+        self.write_beside(pods, Some(nodes), None)
+    }
+
+    /// [`Soak::write`], and the events stream (configured with
+    /// [`SoakConfig::with_events`]) up to the pods' last line into `events`.
+    pub fn write_with_events(
+        self,
+        pods: &mut impl std::io::Write,
+        events: &mut impl std::io::Write,
+    ) -> std::io::Result<SoakTruth> {
+        self.write_beside(pods, None, Some(events))
+    }
+
+    /// [`Soak::write`], and each stream configured beside the pods' that is given a
+    /// writer, up to the pods' last line: the watches were stopped together.
+    pub fn write_beside(
+        mut self,
+        pods: &mut impl std::io::Write,
+        nodes: Option<&mut dyn std::io::Write>,
+        events: Option<&mut dyn std::io::Write>,
+    ) -> std::io::Result<SoakTruth> {
         self.write_pods(pods)?;
-        for line in self.node_lines_until(self.last_line_ms) {
-            nodes.write_all(line.as_bytes())?;
-            nodes.write_all(b"\n")?;
+        if let Some(nodes) = nodes {
+            for line in self.node_lines_until(self.last_line_ms) {
+                nodes.write_all(line.as_bytes())?;
+                nodes.write_all(b"\n")?;
+            }
+        }
+        if let Some(mut events) = events {
+            self.write_events(self.last_line_ms, &mut events)?;
         }
         Ok(self.truth())
     }
@@ -170,6 +196,7 @@ impl Iterator for Soak {
             self.started = true;
             self.list();
             self.list_nodes();
+            self.list_events();
             self.at(1_000, Event::Background);
             self.next_relist();
         }
