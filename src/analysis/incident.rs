@@ -364,14 +364,16 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
     // created meanwhile: lookups, not every pod of a long capture (`local`).
     let index = super::local::PodIndex::new(t, &pods, &nodes);
     let next = super::local::next_failures(t, &failures);
+    let previous = super::local::previous_failures(t, &failures);
     let watched = Watched {
         nodes: &nodes,
         workloads: super::inferred::Workloads::of(t),
         events: super::told::Events::of(t),
     };
-    for (fail, until) in failures.into_iter().zip(next) {
+    for ((fail, until), since) in failures.into_iter().zip(next).zip(previous) {
         let near = index.near(t, &fail, until);
-        let inc = follow(t, ing, &near.pods(), &watched, (fail, until), &mut warnings);
+        let span = Span { since, until };
+        let inc = follow(t, ing, &near.pods(), &watched, (fail, span), &mut warnings);
         if let Some(v) = &inc.variant {
             variants.push(v.clone());
         }
@@ -396,6 +398,14 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
         .map(|s| state_phase(format!("node {} Ready", fail.node), s))
 }
 
+/// Where an incident's node failed before and fails next (the points), if it does:
+/// what lies outside is those failures'.
+#[derive(Clone, Copy)]
+pub(super) struct Span {
+    pub(super) since: Option<Point>,
+    pub(super) until: Option<Point>,
+}
+
 /// What the capture holds beside the pods, found once and asked for each incident.
 struct Watched<'a> {
     nodes: &'a PodNodes,
@@ -408,7 +418,7 @@ fn follow(
     ing: &Ingested,
     pods: &[&ObjectTimeline],
     watched: &Watched,
-    (fail, until): (Failure, Option<Point>),
+    (fail, span): (Failure, Span),
     warnings: &mut Vec<String>,
 ) -> Incident {
     let nodes = watched.nodes;
@@ -419,7 +429,7 @@ fn follow(
     // Most questions below are about the failure's point: search from it once.
     t.keep_searches_from(f);
     let affected = affected_pods(t, pods, nodes, on, &fail.f);
-    let told = super::told::by_events_and_commands(t, &watched.events, &node, f, until, &affected);
+    let told = super::told::by_events_and_commands(t, &watched.events, &node, f, span, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
     // Nothing shows the node back but its pods re-posted as their owners count them
     // ready again (pods and workloads watched, no nodes).

@@ -189,21 +189,35 @@ fn replaces(pod: &str, lost: &HashSet<String>, owners: &HashSet<(&str, &str)>) -
 }
 
 /// Reads the events and commands about one incident's node after its failure `f`,
-/// up to (with slack) the node's next failure `until`: later events are the next
-/// incident's.
+/// up to (with slack) the node's next failure: later events are the next incident's.
+/// When the node fails more than once, an event is read only where the network
+/// places it after the node's previous failure and before its next (a bound known
+/// without a search): an events watch that shares no clock with the pods' would
+/// otherwise give every failure of the node its other failures' evictions, returns
+/// and replacements, with no time (a soak's in-place failures came out
+/// `inconclusive`).
 pub(super) fn by_events_and_commands(
     t: &Timelines,
     events: &Events,
     node: &str,
     f: Point,
-    until: Option<Point>,
+    span: super::incident::Span,
     affected: &[&ObjectTimeline],
 ) -> Told {
     let mut told = Told::default();
     let from = t.at(f).min_ms;
-    let to = until.map(|u| t.at(u).max_ms.saturating_add(AFTER_NEXT_FAILURE_MS));
+    let to = (span.until).map(|u| t.at(u).max_ms.saturating_add(AFTER_NEXT_FAILURE_MS));
+    let placed = |e: &EventMark| {
+        let after_previous = (span.since).is_none_or(|s| t.difference_known(s, e.point).min_ms > 0);
+        let before_next = (span.until)
+            .is_none_or(|u| t.difference_known(e.point, u).min_ms > -AFTER_NEXT_FAILURE_MS);
+        after_previous && before_next
+    };
     let in_span = |e: &EventMark| {
-        e.at.max_ms >= from && to.is_none_or(|to| e.at.min_ms <= to) && after(t, f, e.point)
+        e.at.max_ms >= from
+            && to.is_none_or(|to| e.at.min_ms <= to)
+            && placed(e)
+            && after(t, f, e.point)
     };
     let lost = lost_pods(t, events, in_span, node, f, affected);
     let owners: HashSet<(&str, &str)> = (lost.iter())
