@@ -363,14 +363,13 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
     // Each incident sees its node's pods up to the node's next failure, and the pods
     // created meanwhile: lookups, not every pod of a long capture (`local`).
     let index = super::local::PodIndex::new(t, &pods, &nodes);
-    let next = super::local::next_failures(t, &failures);
-    let previous = super::local::previous_failures(t, &failures);
+    let neighbours = super::local::neighbour_failures(t, &failures);
     let watched = Watched {
         nodes: &nodes,
         workloads: super::inferred::Workloads::of(t),
         events: super::told::Events::of(t),
     };
-    for ((fail, until), since) in failures.into_iter().zip(next).zip(previous) {
+    for (fail, (since, until)) in failures.into_iter().zip(neighbours) {
         let near = index.near(t, &fail, until);
         let span = Span { since, until };
         let inc = follow(t, ing, &near.pods(), &watched, (fail, span), &mut warnings);

@@ -326,16 +326,20 @@ fn cut_at(
     })
 }
 
-/// For each failure, its node's previous failure's point (the latest it can be),
-/// if any: what happened before it is that failure's.
-pub(super) fn previous_failures(t: &Timelines, failures: &[Failure]) -> Vec<Option<Point>> {
+/// For each failure, its node's previous failure (the latest it can be: what happened
+/// before is that failure's) and next failure (its earliest point: where the
+/// incident's pods are cut), if any.
+pub(super) fn neighbour_failures(
+    t: &Timelines,
+    failures: &[Failure],
+) -> Vec<(Option<Point>, Option<Point>)> {
     let mut by_node: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, f) in failures.iter().enumerate() {
         if f.node != UNNAMED_NODE {
             by_node.entry(&f.node).or_default().push(i);
         }
     }
-    let mut out = vec![None; failures.len()];
+    let mut out = vec![(None, None); failures.len()];
     for idx in by_node.values_mut() {
         let key = |i: &usize| {
             let a = t.at(failures[*i].f.point);
@@ -343,30 +347,8 @@ pub(super) fn previous_failures(t: &Timelines, failures: &[Failure]) -> Vec<Opti
         };
         idx.sort_by_key(key);
         for w in idx.windows(2) {
-            out[w[1]] = Some(failures[w[0]].f.point);
-        }
-    }
-    out
-}
-
-/// For each failure, the next failure of the same node (its earliest point): where
-/// the incident's pods are cut.
-pub(super) fn next_failures(t: &Timelines, failures: &[Failure]) -> Vec<Option<Point>> {
-    let mut by_node: HashMap<&str, Vec<usize>> = HashMap::default();
-    for (i, f) in failures.iter().enumerate() {
-        if f.node != UNNAMED_NODE {
-            by_node.entry(&f.node).or_default().push(i);
-        }
-    }
-    let mut out = vec![None; failures.len()];
-    for idx in by_node.values_mut() {
-        let key = |i: &usize| {
-            let a = t.at(failures[*i].f.point);
-            (a.min_ms, a.max_ms, *i)
-        };
-        idx.sort_by_key(key);
-        for w in idx.windows(2) {
-            out[w[0]] = Some(failures[w[1]].f.earliest());
+            out[w[0]].1 = Some(failures[w[1]].f.earliest());
+            out[w[1]].0 = Some(failures[w[0]].f.point);
         }
     }
     out
