@@ -81,11 +81,11 @@ impl<'a> Events<'a> {
             let i = u32::try_from(i).expect("fewer than 2^32 events");
             match e.object_kind.as_str() {
                 "pod" => events.by_pod.entry(&e.object).or_default().push(i),
-                "node" => events.by_node.entry(&e.object).or_default().push(i),
+                "node" => {
+                    events.by_node.entry(&e.object).or_default().push(i);
+                    continue;
+                }
                 _ => continue,
-            }
-            if e.object_kind != "pod" {
-                continue;
             }
             match e.meaning {
                 EventMeaning::NodeNotReady => events.not_ready.push((e.at.min_ms, e.at.max_ms, i)),
