@@ -14,6 +14,7 @@ pub mod incident;
 mod inferred;
 mod local;
 pub mod metrics;
+mod phase;
 mod pod_groups;
 mod pods;
 pub mod scenario;
