@@ -13,6 +13,7 @@ file="$dir/watchtrail-churn-$size.log"
 [ -s "$file" ] || "$bin" simulate --churn "$size" --seed 1 > "$file"
 # the hard case (WATCHTRAIL_SOAK=1): a chaos soak of the same size, 2,000 pods, one
 # failure per 100 KB (and WATCHTRAIL_SOAK_NODES=1: with a nodes watch beside;
+# WATCHTRAIL_SOAK_EVENTS=1: with an events watch beside;
 # WATCHTRAIL_SOAK_RELIST=1: captured as a loop around the watch, re-listed each run)
 soak="$dir/watchtrail-soak-$size"
 if [ -n "${WATCHTRAIL_SOAK:-}" ] && [ ! -s "$soak/pods.log" ]; then
@@ -69,6 +70,18 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
         fi
         echo "soak with a nodes watch: $nodes ($(wc -l < "$nodes/nodes.log") node lines)"
         measure "soak_nodes_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$nodes"
+    fi
+    # the same soak with an events watch beside (WATCHTRAIL_SOAK_EVENTS=1): its pods'
+    # lines are the same, events.log is new (bindings, starts, NodeNotReady, evictions)
+    events="$dir/watchtrail-soak-events-$size"
+    if [ -n "${WATCHTRAIL_SOAK_EVENTS:-}" ]; then
+        if [ ! -s "$events/events.log" ]; then
+            bytes=$(stat -c %s "$file")
+            "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
+                --events -o "$events"
+        fi
+        echo "soak with an events watch: $events ($(wc -l < "$events/events.log") event lines)"
+        measure "soak_events_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$events"
     fi
     # the same size captured as a loop around the watch (WATCHTRAIL_SOAK_RELIST=1):
     # the apiserver ends a watch after 30-60 min, each run lists every pod again
