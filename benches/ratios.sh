@@ -59,42 +59,29 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
     awk -v awk_="$t_soak_awk" -v a1="$t_soak_analyze_1" 'BEGIN {
         printf "soak: awk / analyze (1 thread): %.4fx  (target >= 0.3x)\n", awk_ / a1
     }'
-    # the same soak with a nodes watch beside (WATCHTRAIL_SOAK_NODES=1): its pods'
-    # lines are the same, nodes.log is new
-    nodes="$dir/watchtrail-soak-nodes-$size"
-    if [ -n "${WATCHTRAIL_SOAK_NODES:-}" ]; then
-        if [ ! -s "$nodes/nodes.log" ]; then
+    # the same soak with a watch beside it or captured otherwise, when its variable
+    # is set: NAME, the variable, the simulate flag, the file to analyse in its dir
+    variant() {
+        local name=$1 wanted=$2 flag=$3 input=$4
+        [ -n "$wanted" ] || return 0
+        local d="$dir/watchtrail-soak-$name-$size"
+        if [ ! -s "$d/$input" ]; then
             bytes=$(stat -c %s "$file")
             "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
-                --node-stream -o "$nodes"
+                "$flag" -o "$d"
         fi
-        echo "soak with a nodes watch: $nodes ($(wc -l < "$nodes/nodes.log") node lines)"
-        measure "soak_nodes_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$nodes"
-    fi
-    # the same soak with an events watch beside (WATCHTRAIL_SOAK_EVENTS=1): its pods'
-    # lines are the same, events.log is new (bindings, starts, NodeNotReady, evictions)
-    events="$dir/watchtrail-soak-events-$size"
-    if [ -n "${WATCHTRAIL_SOAK_EVENTS:-}" ]; then
-        if [ ! -s "$events/events.log" ]; then
-            bytes=$(stat -c %s "$file")
-            "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
-                --events -o "$events"
-        fi
-        echo "soak with an events watch: $events ($(wc -l < "$events/events.log") event lines)"
-        measure "soak_events_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$events"
-    fi
-    # the same size captured as a loop around the watch (WATCHTRAIL_SOAK_RELIST=1):
-    # the apiserver ends a watch after 30-60 min, each run lists every pod again
-    relisted="$dir/watchtrail-soak-relist-$size"
-    if [ -n "${WATCHTRAIL_SOAK_RELIST:-}" ]; then
-        if [ ! -s "$relisted/pods.log" ]; then
-            bytes=$(stat -c %s "$file")
-            "$bin" simulate --churn "$size" --failures $((bytes / 102400)) --pods 2000 --seed 1 \
-                --relist -o "$relisted"
-        fi
-        echo "soak relisted: $relisted ($(grep -c '^NAME ' "$relisted/pods.log") runs of the watch)"
-        measure "soak_relist_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$relisted/pods.log"
-    fi
+        echo "soak ($name): $d ($(wc -l < "$d/$input") lines of $input)"
+        local what="$d"
+        [ "$input" = pods.log ] && what="$d/pods.log"
+        measure "soak_${name}_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$what"
+    }
+    # a nodes watch beside (its pods' lines are the same, nodes.log is new)
+    variant nodes "${WATCHTRAIL_SOAK_NODES:-}" --node-stream nodes.log
+    # an events watch beside (bindings, starts, NodeNotReady, evictions)
+    variant events "${WATCHTRAIL_SOAK_EVENTS:-}" --events events.log
+    # captured as a loop around the watch: the apiserver ends a watch after 30-60
+    # min, each run lists every pod again
+    variant relist "${WATCHTRAIL_SOAK_RELIST:-}" --relist pods.log
 fi
 echo
 awk -v wc="$t_wc" -v awk_="$t_awk" -v a1="$t_analyze_1" -v aa="$t_analyze_all" 'BEGIN {
