@@ -95,6 +95,14 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
             }
         }
     }
+    for run in bursts_of(&touches, 1) {
+        let pass = &touches[run];
+        if pass.len() < BURST_PODS && evicted_on_toleration(t, pass) {
+            let pods: Vec<usize> = pass.iter().map(|r| r.pod).collect();
+            classes.join_burst(&pods);
+            passes.extend(pass.iter().map(|r| r.touch.point));
+        }
+    }
     drop(touches);
     passes.sort_unstable();
     t.passes = passes;
@@ -143,6 +151,11 @@ pub(super) fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>>
 /// The runs of reprints that may be one pass: each within lines and seconds of the
 /// one before, of distinct pods (a pass marks a pod once), at least [`BURST_PODS`].
 pub(super) fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
+    bursts_of(reprints, BURST_PODS)
+}
+
+/// The runs of reprints that may be one pass, of at least `min_pods` pods.
+fn bursts_of(reprints: &[Reprint], min_pods: usize) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for n in 1..=reprints.len() {
@@ -150,7 +163,7 @@ pub(super) fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
             && same_pass(reprints[n - 1].touch, reprints[n].touch)
             && !reprints[start..n].iter().any(|r| r.pod == reprints[n].pod);
         if !joins {
-            if n - start >= BURST_PODS {
+            if n - start >= min_pods {
                 out.push(start..n);
             }
             start = n;
@@ -236,6 +249,44 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     clusters.iter_mut().for_each(|c| c.sort_unstable());
     interleaved_merged(clusters, &early)
 }
+
+/// Whether the pods of a pass too small to tell anything by itself (one or two
+/// reprints: a node with few pods) were each evicted next, when the default
+/// toleration ran out after the mark (provably within [`EARLY_EVICTION_MS`] and
+/// [`LATE_EVICTION_MS`]), and together: the taint manager's signature (FORMAT.md
+/// §4.5). A pod's own update followed by its deletion five minutes later, to the
+/// second, and its companion's too, is not how a rollout or a user deletes.
+fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
+    let mut lines: Vec<(&str, u64)> = Vec::with_capacity(pass.len());
+    for r in pass {
+        let [i, j] = r.at;
+        let states = &t.objects[i].states;
+        let Some(n) = states.get(j + 1) else {
+            return false;
+        };
+        let evicted = super::pods::eviction_kind(Some(&states[j]), n)
+            .is_some_and(|k| k != super::pods::EvictionKind::Failed);
+        let Some(line) = n.lines.first() else {
+            return false;
+        };
+        if !evicted {
+            return false;
+        }
+        let after = t.difference(r.touch.point, n.from_point());
+        if after.min_ms < EARLY_EVICTION_MS || after.max_ms > LATE_EVICTION_MS {
+            return false;
+        }
+        lines.push((&line.source, line.line));
+    }
+    lines.sort_unstable();
+    lines
+        .windows(2)
+        .all(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 <= BURST_LINES)
+}
+
+/// How late after its mark a pod evicted by the default toleration can be: 300 s
+/// (FORMAT.md §4.5), and a margin for the taint manager's queue and the watch.
+const LATE_EVICTION_MS: i64 = 330_000;
 
 /// How soon after its mark a pod evicted by the default toleration can be: 300 s
 /// (FORMAT.md §4.5), less a margin for the taint manager and the watch.
@@ -488,6 +539,47 @@ mod tests {
                     .and_then(|(_, node)| node.as_deref())
             })
             .collect()
+    }
+
+    /// A node of two pods (or one): its pass too small to tell by itself, but each
+    /// pod evicted next, together, when the default toleration ran out (300 s after
+    /// the marks, to the second: AGE in seconds). The same pods deleted two minutes
+    /// or seven minutes after being reprinted are a rollout or a user, no node.
+    #[test]
+    fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
+        let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
+        let filler = "queue-8f9a1b2c7-zzzz9";
+        let deleted_at = |age: &'static str, pods: &[&'static str]| {
+            let mut rows: Vec<[&str; 5]> = pods
+                .iter()
+                .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
+                .collect();
+            rows.push([filler, "1/1", "Running", "0", "3m"]);
+            rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+            busy(&mut rows, filler, 40, "5m");
+            rows.extend(pods.iter().map(|p| [*p, "1/1", "Terminating", "0", age]));
+            let nodes = nodes_of(&rows);
+            let named: Vec<Option<String>> = nodes_named(&nodes, pods)
+                .into_iter()
+                .map(|n| n.map(str::to_string))
+                .collect();
+            assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
+            named
+        };
+        let on_toleration = deleted_at("7m30s", &pods);
+        assert!(on_toleration[0].is_some(), "{on_toleration:?}");
+        assert_eq!(on_toleration[0], on_toleration[1]);
+        assert!(deleted_at("7m31s", &pods[..1])[0].is_some(), "one pod");
+        assert_eq!(
+            deleted_at("4m30s", &pods),
+            [None, None],
+            "two minutes after"
+        );
+        assert_eq!(
+            deleted_at("9m30s", &pods),
+            [None, None],
+            "seven minutes after"
+        );
     }
 
     /// One node's pods with tolerations of 60 s and of 300 s, marked in any order:
