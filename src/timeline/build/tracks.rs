@@ -32,10 +32,11 @@ fn stream_tracks(
     tracks: &mut Vec<Track>,
 ) {
     let obs = b.obs;
-    let mut current: HashMap<ObjectKey, usize> = HashMap::default();
-    let mut incarnations: HashMap<ObjectKey, u32> = HashMap::default();
+    // Keyed by the rows' own cells: a key is built only for a new track.
+    let mut current: HashMap<KeyRef, usize> = HashMap::default();
+    let mut incarnations: HashMap<KeyRef, u32> = HashMap::default();
     for &i in rows {
-        let key = ObjectKey::of(&obs[i]);
+        let key = KeyRef::of(&obs[i]);
         let known = current.get(&key).copied().filter(|&t| {
             !is_new_incarnation(
                 &obs[*tracks[t].obs.last().expect("track has a line")],
@@ -45,10 +46,10 @@ fn stream_tracks(
         let t = match known {
             Some(t) => t,
             None => {
-                let inc = incarnations.entry(key.clone()).or_insert(0);
+                let inc = incarnations.entry(key).or_insert(0);
                 let created = b.net.point();
                 tracks.push(Track {
-                    key: key.clone(),
+                    key: ObjectKey::of(&obs[i]),
                     stream,
                     incarnation: *inc,
                     obs: vec![],
@@ -63,6 +64,24 @@ fn stream_tracks(
         tracks[t].obs.push(i);
         if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
             b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
+        }
+    }
+}
+
+/// An [`ObjectKey`] borrowed from a row.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct KeyRef<'a> {
+    kind: &'a crate::tables::ResourceKind,
+    namespace: Option<&'a str>,
+    name: &'a str,
+}
+
+impl<'a> KeyRef<'a> {
+    fn of(o: &'a crate::observe::Observation) -> KeyRef<'a> {
+        KeyRef {
+            kind: o.kind(),
+            namespace: o.namespace.as_deref(),
+            name: o.name(),
         }
     }
 }
