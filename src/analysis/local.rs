@@ -100,7 +100,11 @@ impl<'a> PodIndex<'a> {
         let mut kubelet_reach =
             HashMap::with_capacity_and_hasher(kubelet.len(), Default::default());
         for (&n, v) in kubelet.iter_mut() {
-            v.sort_by(|a, b| line(a).position_cmp(line(b)));
+            // Each write's line looked up once, not at every comparison.
+            v.sort_by_cached_key(|w| {
+                let l = line(w);
+                (&*l.source, l.line)
+            });
             v.shrink_to_fit();
             let mut reach = i64::MIN;
             let blocks = v
