@@ -76,6 +76,16 @@ impl Cells {
         headers.zip((0..self.spans.len()).map(|i| self.value(i).unwrap_or("")))
     }
 
+    /// The table's schema: its columns' headers, by position.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    /// `(header, value)` of column `i` (as [`Cells::iter`] gives it).
+    pub fn column(&self, i: usize) -> (&Arc<str>, &str) {
+        (&self.schema.columns[i].header, self.value(i).unwrap_or(""))
+    }
+
     /// The value of column `i`.
     pub fn value(&self, i: usize) -> Option<&str> {
         let (a, b) = self.spans.get(i)?;

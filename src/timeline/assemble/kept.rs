@@ -91,20 +91,8 @@ impl Shown for Observation {
     }
 
     fn look(&self, _: &[Look], cells: &mut Interner) -> Look {
-        let other = self.cells.iter().filter(|&(h, _)| {
-            !matches!(
-                &**h,
-                "NAME"
-                    | "NAMESPACE"
-                    | "EVENT"
-                    | "AGE"
-                    | "STATUS"
-                    | "READY"
-                    | "RESTARTS"
-                    | "IP"
-                    | "NODE"
-            )
-        });
+        let columns = cells.other_columns(self.cells.schema());
+        let other = columns.iter().map(|&i| self.cells.column(i));
         Look {
             status: self.status().map(|v| cells.value(v)),
             ready: self.ready,

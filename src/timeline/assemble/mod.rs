@@ -231,12 +231,44 @@ struct Interner {
     /// The cells interned last: most rows print what the row before printed (a pod's
     /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
     last: Option<OtherCells>,
+    /// The last schema's other columns (positions): found once a table, not by
+    /// comparing every row's headers.
+    other_columns: Option<(crate::tables::SchemaRef, Arc<[usize]>)>,
 }
 
 /// A state's other cells, shared between the states that print the same.
 type OtherCells = Arc<[(Arc<str>, Text)]>;
 
 impl Interner {
+    /// The positions of `schema`'s columns that a state keeps as other cells: all
+    /// but those it keeps as fields, or that are no state's (AGE: the time).
+    fn other_columns(&mut self, schema: &crate::tables::SchemaRef) -> Arc<[usize]> {
+        if let Some((s, cols)) = &self.other_columns {
+            if Arc::ptr_eq(s, schema) {
+                return cols.clone();
+            }
+        }
+        let cols: Arc<[usize]> = (schema.columns.iter().enumerate())
+            .filter(|(_, c)| {
+                !matches!(
+                    &*c.header,
+                    "NAME"
+                        | "NAMESPACE"
+                        | "EVENT"
+                        | "AGE"
+                        | "STATUS"
+                        | "READY"
+                        | "RESTARTS"
+                        | "IP"
+                        | "NODE"
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.other_columns = Some((schema.clone(), cols.clone()));
+        cols
+    }
+
     /// The shared copy of a row's other cells (`(header, value)` in printed order).
     fn cells_of<'c>(
         &mut self,

@@ -93,30 +93,37 @@ impl<'a> KeyRef<'a> {
 /// registered again). Tracks of one incarnation are later joined by the same-object
 /// link; different incarnations never are.
 fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]) {
-    let mut next: HashMap<ObjectKey, u32> = HashMap::default();
-    let mut last: HashMap<(ObjectKey, &str), usize> = HashMap::default();
-    for t in 0..tracks.len() {
-        let key = tracks[t].key.clone();
-        let first = &obs[tracks[t].obs[0]];
-        let inc = match last.get(&(key.clone(), &*first.source)).copied() {
-            None => tracks[t].incarnation,
-            Some(p) => {
-                let prev = &obs[*tracks[p].obs.last().expect("track has a line")];
-                let moved = matches!((prev.node(), first.node()), (Some(a), Some(b)) if a != b);
-                let renewed = tracks[p].stream == tracks[t].stream
-                    || is_new_incarnation(prev, first)
-                    || moved;
-                if renewed {
-                    next.get(&key).copied().unwrap_or(0)
-                } else {
-                    tracks[p].incarnation
+    let mut numbers: Vec<u32> = Vec::with_capacity(tracks.len());
+    {
+        let tracks = &*tracks;
+        let mut next: HashMap<&ObjectKey, u32> = HashMap::default();
+        let mut last: HashMap<(&ObjectKey, &str), usize> = HashMap::default();
+        for (t, track) in tracks.iter().enumerate() {
+            let key = &track.key;
+            let first = &obs[track.obs[0]];
+            let inc = match last.get(&(key, &*first.source)).copied() {
+                None => track.incarnation,
+                Some(p) => {
+                    let prev = &obs[*tracks[p].obs.last().expect("track has a line")];
+                    let moved = matches!((prev.node(), first.node()), (Some(a), Some(b)) if a != b);
+                    let renewed = tracks[p].stream == track.stream
+                        || is_new_incarnation(prev, first)
+                        || moved;
+                    if renewed {
+                        next.get(key).copied().unwrap_or(0)
+                    } else {
+                        numbers[p]
+                    }
                 }
-            }
-        };
-        tracks[t].incarnation = inc;
-        let n = next.entry(key.clone()).or_insert(0);
-        *n = (*n).max(inc + 1);
-        last.insert((key, &*first.source), t);
+            };
+            numbers.push(inc);
+            let n = next.entry(key).or_insert(0);
+            *n = (*n).max(inc + 1);
+            last.insert((key, &*first.source), t);
+        }
+    }
+    for (track, inc) in tracks.iter_mut().zip(numbers) {
+        track.incarnation = inc;
     }
 }
 
