@@ -127,7 +127,12 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
     }
 }
 
-/// RESTARTS (X ago): the restart time, one point per (track, count).
+/// RESTARTS (X ago): the time of the termination it dates, one point per (track,
+/// termination). The suffix is the latest `lastState.terminated.finishedAt` (FORMAT.md
+/// §1.7), and the kubelet moves a crash into `lastState` only once the container
+/// waits to restart: a count's `Error` line and its `Running` line date the crash
+/// before (the one the count's restart followed), its `CrashLoopBackOff` line the
+/// crash just shown, which the next count's lines date too.
 fn restarts(b: &mut Builder, tracks: &[Track], points: &[Point]) {
     let obs = b.obs;
     for t in tracks {
@@ -139,8 +144,54 @@ fn restarts(b: &mut Builder, tracks: &[Track], points: &[Point]) {
             let Some((lo, hi)) = obs[i].restarts_ago.as_deref().and_then(age_window) else {
                 continue;
             };
-            let p = *restart_points.entry(count).or_insert_with(|| b.net.point());
+            let termination = if obs[i].status() == Some("CrashLoopBackOff") {
+                count.saturating_add(1)
+            } else {
+                count
+            };
+            let p = *restart_points
+                .entry(termination)
+                .or_insert_with(|| b.net.point());
             b.add(p, points[i], lo, hi, Strength::RestartAgo, &[i]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::input::{Origin, Source};
+
+    /// A container crash-looping, as kubectl prints it (seconds apart): the count's
+    /// `CrashLoopBackOff` line dates the crash its `Error` line shows, as the next
+    /// count's `Running` line does. Read as the count's own restart, the lines
+    /// conflict (5 s ago, then 1 s ago a second later).
+    #[test]
+    fn a_crash_loop_s_back_off_line_dates_the_crash_it_waits_after() {
+        let text = "NAME   READY   STATUS    RESTARTS   AGE\n\
+                    w      1/1     Running   0          4m10s\n\
+                    w      0/1     Error     0          4m20s\n\
+                    w      1/1     Running   1 (2s ago)   4m22s\n\
+                    w      0/1     Error     1 (5s ago)   4m25s\n\
+                    w      0/1     CrashLoopBackOff   1 (1s ago)   4m26s\n\
+                    w      1/1     Running   2 (12s ago)   4m37s\n";
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.as_bytes().into()),
+        };
+        let a = crate::analyze(&[source], &crate::Options::new("test")).unwrap();
+        let conflicts: Vec<&String> = (a.timelines.warnings.iter())
+            .filter(|w| w.starts_with("conflicting times"))
+            .collect();
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        // The crash at 4m25s is dated by two lines: 1 s before the back-off's line
+        // (so within 1–2 s) and 12 s before the restart's, 11 s after the back-off.
+        let w = &a.timelines.objects[0];
+        let back_off = w
+            .states
+            .iter()
+            .find(|s| s.status.as_deref() == Some("CrashLoopBackOff"));
+        let restarted = w.states.last().unwrap();
+        let gap = crate::timeline::Interval::minus(restarted.from, back_off.unwrap().from);
+        assert!(gap.min_ms >= 9_000 && gap.max_ms <= 13_000, "{gap:?}");
     }
 }
