@@ -247,7 +247,61 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     }
     clusters.retain(|c| c.len() >= 2);
     clusters.iter_mut().for_each(|c| c.sort_unstable());
-    interleaved_merged(clusters, &early)
+    let mut clusters = interleaved_merged(clusters, &early);
+    // The largest is the node the pass was for; another is a second node marked in
+    // the same cycle only if its pods changed as a lost node's do. A busy watch's
+    // pass carries other pods' reprints along, and their own later changes (a crash
+    // restart, a rollout's deletion) met within lines by chance.
+    let largest = (0..clusters.len()).max_by_key(|&i| (clusters[i].len(), std::cmp::Reverse(i)));
+    let mut i = 0;
+    clusters.retain(|c| {
+        i += 1;
+        Some(i - 1) == largest || another_node(t, pass, c, &next)
+    });
+    clusters
+}
+
+/// Whether the pods of `cluster` (places in `pass`), changed within lines of each
+/// other but not the pass's largest group, are a second node marked in the same
+/// cycle: each evicted by its toleration (within [`LATE_EVICTION_MS`] of its mark;
+/// the taint manager evicts each node's pods at once), or at least [`BURST_PODS`]
+/// changed in one go as a returning kubelet changes them — two in three within
+/// [`BURST_LINES`] of another (`next`: the changes' lines, with their places).
+fn another_node(
+    t: &Timelines,
+    pass: &[Reprint],
+    cluster: &[usize],
+    next: &[(&str, u64, usize)],
+) -> bool {
+    let on_toleration = cluster.iter().all(|&k| {
+        let [i, j] = pass[k].at;
+        let states = &t.objects[i].states;
+        states.get(j + 1).is_some_and(|n| {
+            let evicted = super::pods::eviction_kind(Some(&states[j]), n)
+                .is_some_and(|e| e != super::pods::EvictionKind::Failed);
+            let after = || t.difference(pass[k].touch.point, n.from_point());
+            evicted && {
+                let a = after();
+                a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS
+            }
+        })
+    });
+    if on_toleration {
+        return true;
+    }
+    let lines: Vec<(&str, u64)> = (next.iter())
+        .filter(|n| cluster.binary_search(&n.2).is_ok())
+        .map(|n| (n.0, n.1))
+        .collect();
+    let close = (0..lines.len())
+        .filter(|&k| {
+            let near = |o: usize| {
+                lines[o].0 == lines[k].0 && lines[o].1.abs_diff(lines[k].1) <= BURST_LINES
+            };
+            (k > 0 && near(k - 1)) || (k + 1 < lines.len() && near(k + 1))
+        })
+        .count();
+    cluster.len() >= BURST_PODS && close * 3 >= cluster.len() * 2
 }
 
 /// Whether the pods of a pass too small to tell anything by itself (one or two
@@ -431,240 +485,5 @@ impl Classes {
 }
 
 #[cfg(test)]
-mod tests {
-    use crate::input::{Origin, Source};
-    use crate::simulate::tabwriter::{layout_watch, Era};
-
-    /// `kubectl get pods --watch` (no `-o wide`) with these rows after the header:
-    /// the pods' states as the analysis leaves them, by pod name.
-    fn nodes_of(rows: &[[&str; 5]]) -> Vec<(String, Option<String>)> {
-        let row = |r: &[&str; 5]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-        let header = row(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-        let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
-        let mut text = layout_watch(Era::Remember, &[header, row(&rows[0])], &events).join("\n");
-        text.push('\n');
-        let sources = [Source {
-            name: "pods.log".into(),
-            origin: Origin::Bytes(text.into_bytes().into()),
-        }];
-        let a = crate::analyze(&sources, &crate::Options::new("test")).unwrap();
-        a.timelines
-            .objects
-            .iter()
-            .map(|o| {
-                let node = o.states[0].node.as_deref().map(str::to_string);
-                (o.key.name.to_string(), node)
-            })
-            .collect()
-    }
-
-    /// Two nodes' passes printed back to back are one run of reprints; their pods are
-    /// told apart by when they were then evicted (minutes apart), not merged into one
-    /// node. Pods of other owners, so that no rollout explains the deletions.
-    #[test]
-    fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
-        let a = [
-            "api-5d8f7c9b4-aaaa1",
-            "db-6c7d8e9f5-aaaa2",
-            "web-7e8f9a1b6-aaaa3",
-        ];
-        let b = [
-            "api-5d8f7c9b4-bbbb1",
-            "db-6c7d8e9f5-bbbb2",
-            "web-7e8f9a1b6-bbbb3",
-        ];
-        let filler = "queue-8f9a1b2c7-zzzz9";
-        let mut rows: Vec<[&str; 5]> = Vec::new();
-        for p in a.iter().chain(&b) {
-            rows.push([p, "1/1", "Running", "0", "5m"]);
-        }
-        rows.push([filler, "1/1", "Running", "0", "4m"]);
-        for p in a.iter().chain(&b) {
-            rows.push([p, "1/1", "Running", "0", "6m"]);
-        }
-        busy(&mut rows, filler, 80, "8m");
-        for p in &a {
-            rows.push([p, "1/1", "Terminating", "0", "11m"]);
-        }
-        busy(&mut rows, filler, 80, "13m");
-        for p in &b {
-            rows.push([p, "1/1", "Terminating", "0", "16m"]);
-        }
-        let nodes = nodes_of(&rows);
-        let node = |name: &str| {
-            nodes
-                .iter()
-                .find(|(n, _)| n == name)
-                .and_then(|(_, node)| node.clone())
-        };
-        let (na, nb) = (node(a[0]), node(b[0]));
-        assert!(na.is_some() && nb.is_some(), "{nodes:?}");
-        assert_ne!(na, nb, "{nodes:?}");
-        assert!(a.iter().all(|p| node(p) == na), "{nodes:?}");
-        assert!(b.iter().all(|p| node(p) == nb), "{nodes:?}");
-        assert_eq!(node(filler), None, "never reprinted: {nodes:?}");
-    }
-
-    /// `n` events of another pod (its readiness flapping) between the lines that
-    /// matter: a busy watch, where minutes hold many lines.
-    fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) {
-        for k in 0..n {
-            let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
-            rows.push([pod, ready, "Running", "0", age]);
-        }
-    }
-
-    /// `pods` listed (and `filler`, another pod), then reprinted in one pass a minute
-    /// later: a node controller's marks.
-    fn listed_and_marked<'a>(pods: &[&'a str], filler: &'a str) -> Vec<[&'a str; 5]> {
-        let mut rows: Vec<[&str; 5]> = pods
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "0", "5m"])
-            .collect();
-        rows.push([filler, "1/1", "Running", "0", "4m"]);
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
-        rows
-    }
-
-    /// The node of each of `pods` in `nodes`.
-    fn nodes_named<'a>(
-        nodes: &'a [(String, Option<String>)],
-        pods: &[&str],
-    ) -> Vec<Option<&'a str>> {
-        pods.iter()
-            .map(|p| {
-                nodes
-                    .iter()
-                    .find(|(n, _)| n == p)
-                    .and_then(|(_, node)| node.as_deref())
-            })
-            .collect()
-    }
-
-    /// A node of two pods (or one): its pass too small to tell by itself, but each
-    /// pod evicted next, together, when the default toleration ran out (300 s after
-    /// the marks, to the second: AGE in seconds). The same pods deleted two minutes
-    /// or seven minutes after being reprinted are a rollout or a user, no node.
-    #[test]
-    fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
-        let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
-        let filler = "queue-8f9a1b2c7-zzzz9";
-        let deleted_at = |age: &'static str, pods: &[&'static str]| {
-            let mut rows: Vec<[&str; 5]> = pods
-                .iter()
-                .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
-                .collect();
-            rows.push([filler, "1/1", "Running", "0", "3m"]);
-            rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
-            busy(&mut rows, filler, 40, "5m");
-            rows.extend(pods.iter().map(|p| [*p, "1/1", "Terminating", "0", age]));
-            let nodes = nodes_of(&rows);
-            let named: Vec<Option<String>> = nodes_named(&nodes, pods)
-                .into_iter()
-                .map(|n| n.map(str::to_string))
-                .collect();
-            assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
-            named
-        };
-        let on_toleration = deleted_at("7m30s", &pods);
-        assert!(on_toleration[0].is_some(), "{on_toleration:?}");
-        assert_eq!(on_toleration[0], on_toleration[1]);
-        assert!(deleted_at("7m31s", &pods[..1])[0].is_some(), "one pod");
-        assert_eq!(
-            deleted_at("4m30s", &pods),
-            [None, None],
-            "two minutes after"
-        );
-        assert_eq!(
-            deleted_at("9m30s", &pods),
-            [None, None],
-            "seven minutes after"
-        );
-    }
-
-    /// One node's pods with tolerations of 60 s and of 300 s, marked in any order:
-    /// evicted in two bursts minutes apart, interleaved in the pass, still one node.
-    #[test]
-    fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
-        let pods = [
-            "api-5d8f7c9b4-aaaa1",
-            "db-6c7d8e9f5-aaaa2",
-            "web-7e8f9a1b6-aaaa3",
-            "cart-8f9a1b2c7-aaaa4",
-            "mail-9a1b2c3d8-aaaa5",
-            "shop-1b2c3d4e9-aaaa6",
-        ];
-        let filler = "queue-8f9a1b2c7-zzzz9";
-        let mut rows = listed_and_marked(&pods, filler);
-        // The short tolerations first (every other pod of the pass), a minute on,
-        // other events between (the taint manager's patch is the line before each).
-        busy(&mut rows, filler, 10, "6m");
-        rows.extend(
-            pods.iter()
-                .step_by(2)
-                .map(|p| [*p, "1/1", "Terminating", "0", "7m"]),
-        );
-        busy(&mut rows, filler, 80, "8m");
-        rows.extend(
-            pods.iter()
-                .skip(1)
-                .step_by(2)
-                .map(|p| [*p, "1/1", "Terminating", "0", "11m"]),
-        );
-        let nodes = nodes_of(&rows);
-        let named = nodes_named(&nodes, &pods);
-        assert!(named[0].is_some(), "{nodes:?}");
-        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
-    }
-
-    /// A node lost to a partition and back in place: its pods marked in one pass and
-    /// re-posted unchanged in another minutes later, nothing lost. They shared a node.
-    #[test]
-    fn pods_marked_then_re_posted_unchanged_are_one_node() {
-        let pods = [
-            "api-5d8f7c9b4-aaaa1",
-            "db-6c7d8e9f5-aaaa2",
-            "web-7e8f9a1b6-aaaa3",
-            "cart-8f9a1b2c7-aaaa4",
-        ];
-        let filler = "queue-8f9a1b2c7-zzzz9";
-        let mut rows = listed_and_marked(&pods, filler);
-        busy(&mut rows, filler, 40, "7m");
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
-        busy(&mut rows, filler, 40, "9m");
-        let nodes = nodes_of(&rows);
-        let named = nodes_named(&nodes, &pods);
-        assert!(named[0].is_some(), "{nodes:?}");
-        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
-        assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
-    }
-
-    /// A rebooted node's kubelet first prints its pods' lost containers as
-    /// `ContainerStatusUnknown`, then restarts them: that is their loss, and tells
-    /// the pass (no IP printed to show the new sandbox).
-    #[test]
-    fn lost_containers_then_restarts_confirm_a_pass() {
-        let pods = [
-            "api-5d8f7c9b4-aaaa1",
-            "db-6c7d8e9f5-aaaa2",
-            "web-7e8f9a1b6-aaaa3",
-        ];
-        let mut rows: Vec<[&str; 5]> = pods
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "0", "5m"])
-            .collect();
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
-        rows.extend(
-            pods.iter()
-                .map(|p| [*p, "0/1", "ContainerStatusUnknown", "0", "8m"]),
-        );
-        rows.extend(
-            pods.iter()
-                .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
-        );
-        let nodes = nodes_of(&rows);
-        let named = nodes_named(&nodes, &pods);
-        assert!(named[0].is_some(), "{nodes:?}");
-        assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
-    }
-}
+#[path = "pod_groups_tests.rs"]
+mod tests;
