@@ -176,6 +176,12 @@ fn bursts_of(reprints: &[Reprint], min_pods: usize) -> Vec<std::ops::Range<usize
 /// change within lines of each other, another failure's minutes away.
 const CLUSTER_LINES: u64 = 64;
 
+/// How long apart two of one node's changes after its pass may provably be: the
+/// taint manager evicts a node's pods at once, a returning kubelet posts its pods'
+/// restarts within seconds (tens at a low API rate); another node's return is
+/// minutes away.
+const CLUSTER_GAP_MS: i64 = 30_000;
+
 /// The pods of a burst of reprints that a node controller's pass marked, by node
 /// (places in `pass`, in order): none unless most of its pods (two in three, at least
 /// three) then changed as a lost node's pods do, together — evicted by the taint
@@ -238,9 +244,21 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     if together.len() < 3 || together.len() * 3 < pass.len() * 2 || !several_owners {
         return Vec::new();
     }
+    let change_point = |k: usize| {
+        let [i, j] = pass[k].at;
+        t.objects[i].states[j + 1].from_point()
+    };
+    // Within lines, and not provably far apart in time: in a quiet watch another
+    // node's return a minute or two later is only lines away.
+    let joins = |k: usize| {
+        within(k, CLUSTER_LINES)
+            && t.difference(change_point(next[k - 1].2), change_point(next[k].2))
+                .min_ms
+                <= CLUSTER_GAP_MS
+    };
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for (k, change) in next.iter().enumerate() {
-        if k == 0 || !within(k, CLUSTER_LINES) {
+        if k == 0 || !joins(k) {
             clusters.push(Vec::new());
         }
         clusters.last_mut().expect("one pushed").push(change.2);
