@@ -183,8 +183,9 @@ const CLUSTER_LINES: u64 = 64;
 const CLUSTER_GAP_MS: i64 = 30_000;
 
 /// The pods of a burst of reprints that a node controller's pass marked, by node
-/// (places in `pass`, in order): none unless most of its pods (two in three, at least
-/// three) then changed as a lost node's pods do, together — evicted by the taint
+/// (places in `pass`, in order): none unless most of its pods (two in three of those
+/// from the first such pod to the last, at least three) then changed as a lost node's
+/// pods do, together — evicted by the taint
 /// manager in one go, or shown `Unknown` or restarted by the returning kubelet in
 /// bursts (each change within lines of another) — and not all of one owner.
 /// Reprints that met by chance are followed by each pod's own next change, wherever
@@ -241,7 +242,13 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     let several_owners = together
         .iter()
         .any(|k| owner(k).is_none() || owner(k) != first_owner);
-    if together.len() < 3 || together.len() * 3 < pass.len() * 2 || !several_owners {
+    // Of the reprints from the first such pod's to the last: a busy watch's run also
+    // holds other pods' reprints printed just before or after the pass.
+    let span = match (together.iter().min(), together.iter().max()) {
+        (Some(lo), Some(hi)) => hi - lo + 1,
+        _ => 0,
+    };
+    if together.len() < 3 || together.len() * 3 < span * 2 || !several_owners {
         return Vec::new();
     }
     let change_point = |k: usize| {

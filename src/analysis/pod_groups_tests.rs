@@ -115,6 +115,45 @@ fn two_nodes_back_minutes_apart_in_a_quiet_watch_are_told_apart() {
     assert_ne!(na[0], nb[0], "{nodes:?}");
 }
 
+/// A busy watch prints other pods' reprints just before a pass, in the same run:
+/// the pass is the node's pods lost together, not diluted by its neighbours.
+#[test]
+fn reprints_printed_just_before_a_pass_do_not_hide_it() {
+    let node = [
+        "api-5d8f7c9b4-aaaa1",
+        "db-6c7d8e9f5-aaaa2",
+        "web-7e8f9a1b6-aaaa3",
+    ];
+    let others = [
+        "mail-9a1b2c3d8-xxxx1",
+        "shop-1b2c3d4e9-xxxx2",
+        "cart-8f9a1b2c7-xxxx3",
+    ];
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let mut rows: Vec<[&str; 5]> = Vec::new();
+    for p in others.iter().chain(&node) {
+        rows.push([p, "1/1", "Running", "0", "2m10s"]);
+    }
+    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    for p in others.iter().chain(&node) {
+        rows.push([p, "1/1", "Running", "0", "2m30s"]);
+    }
+    busy(&mut rows, filler, 80, "5m");
+    rows.extend(
+        node.iter()
+            .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
+    );
+    let nodes = nodes_of(&rows);
+    let named = nodes_named(&nodes, &node);
+    assert!(named[0].is_some(), "{nodes:?}");
+    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_eq!(
+        nodes_named(&nodes, &others),
+        [None, None, None],
+        "{nodes:?}"
+    );
+}
+
 /// `n` events of another pod (its readiness flapping) between the lines that
 /// matter: a busy watch, where minutes hold many lines.
 fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) {
