@@ -182,6 +182,12 @@ const CLUSTER_LINES: u64 = 64;
 /// minutes away.
 const CLUSTER_GAP_MS: i64 = 30_000;
 
+/// How long apart two evictions of one node's pods may provably be, one after the
+/// other: the taint manager deletes them in one go (milliseconds apart, at the
+/// controller's API rate); the next node's are tainted ten seconds later at the
+/// default eviction rate (FORMAT.md §4.2).
+const EVICTION_GAP_MS: i64 = 5_000;
+
 /// The pods of a burst of reprints that a node controller's pass marked, by node
 /// (places in `pass`, in order): none unless most of its pods (two in three of those
 /// from the first such pod to the last, at least three) then changed as a lost node's
@@ -257,11 +263,19 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     };
     // Within lines, and not provably far apart in time: in a quiet watch another
     // node's return a minute or two later is only lines away.
+    let evicted = |k: usize| {
+        let [i, j] = pass[k].at;
+        let states = &t.objects[i].states;
+        super::pods::eviction_kind(Some(&states[j]), &states[j + 1]).is_some()
+    };
     let joins = |k: usize| {
-        within(k, CLUSTER_LINES)
-            && t.difference(change_point(next[k - 1].2), change_point(next[k].2))
-                .min_ms
-                <= CLUSTER_GAP_MS
+        let (a, b) = (next[k - 1].2, next[k].2);
+        let gap = if evicted(a) && evicted(b) {
+            EVICTION_GAP_MS
+        } else {
+            CLUSTER_GAP_MS
+        };
+        within(k, CLUSTER_LINES) && t.difference(change_point(a), change_point(b)).min_ms <= gap
     };
     let mut clusters: Vec<Vec<usize>> = Vec::new();
     for (k, change) in next.iter().enumerate() {

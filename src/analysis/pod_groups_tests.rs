@@ -154,6 +154,44 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
     );
 }
 
+/// Two nodes marked in one cycle, their marks interleaved, and evicted ten seconds
+/// apart (the tainter's default rate): within lines, but two nodes (AGE in seconds).
+#[test]
+fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
+    let a = [
+        "api-5d8f7c9b4-aaaa1",
+        "db-6c7d8e9f5-aaaa2",
+        "web-7e8f9a1b6-aaaa3",
+    ];
+    let b = [
+        "cart-8f9a1b2c7-bbbb1",
+        "mail-9a1b2c3d8-bbbb2",
+        "shop-1b2c3d4e9-bbbb3",
+    ];
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let mut rows: Vec<[&str; 5]> = Vec::new();
+    for p in a.iter().chain(&b) {
+        rows.push([p, "1/1", "Running", "0", "2m10s"]);
+    }
+    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    for (x, y) in a.iter().zip(&b) {
+        rows.push([x, "1/1", "Running", "0", "2m30s"]);
+        rows.push([y, "1/1", "Running", "0", "2m30s"]);
+    }
+    busy(&mut rows, filler, 80, "5m");
+    rows.extend(a.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
+    busy(&mut rows, filler, 4, "7m35s");
+    rows.extend(b.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m40s"]));
+    let nodes = nodes_of(&rows);
+    let (na, nb) = (nodes_named(&nodes, &a), nodes_named(&nodes, &b));
+    assert!(na[0].is_some() && nb[0].is_some(), "{nodes:?}");
+    assert!(
+        na.iter().all(|n| *n == na[0]) && nb.iter().all(|n| *n == nb[0]),
+        "{nodes:?}"
+    );
+    assert_ne!(na[0], nb[0], "{nodes:?}");
+}
+
 /// `n` events of another pod (its readiness flapping) between the lines that
 /// matter: a busy watch, where minutes hold many lines.
 fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) {
