@@ -191,17 +191,59 @@ const EVICTION_GAP_MS: i64 = 5_000;
 /// The pods of a burst of reprints that a node controller's pass marked, by node
 /// (places in `pass`, in order): none unless most of its pods (two in three of those
 /// from the first such pod to the last, at least three) then changed as a lost node's
-/// pods do, together — evicted by the taint
-/// manager in one go, or shown `Unknown` or restarted by the returning kubelet in
-/// bursts (each change within lines of another) — and not all of one owner.
-/// Reprints that met by chance are followed by each pod's own next change, wherever
-/// it falls. Two nodes' passes printed back to back are one burst: their pods are
-/// told apart by when they then changed.
+/// pods do, together — evicted by the taint manager in one go, or shown `Unknown` or
+/// restarted by the returning kubelet in bursts (each change within lines of another)
+/// — and not all of one owner. Reprints that met by chance are followed by each pod's
+/// own next change, wherever it falls. Two nodes' passes printed back to back are one
+/// burst: their pods are told apart by when they then changed.
 fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
     // Per place in `pass`: its loss an eviction provably before the default
     // toleration ran out after its mark.
     let mut early = vec![false; pass.len()];
-    // (source, line) of each lost-like next change, with the place in `pass`.
+    let next = lost_changes(t, pass, &mut early);
+    let within = |k: usize, lines: u64| {
+        let (a, b) = (next[k - 1], next[k]);
+        a.0 == b.0 && b.1 - a.1 <= lines
+    };
+    // The changes within lines of another (one node's pods, changed in one go or in
+    // bursts as the kubelet restarts them).
+    let mut together: Vec<usize> = (0..next.len())
+        .filter(|&k| {
+            (k > 0 && within(k, BURST_LINES)) || (k + 1 < next.len() && within(k + 1, BURST_LINES))
+        })
+        .map(|k| next[k].2)
+        .collect();
+    together.sort_unstable();
+    let mut clusters = interleaved_merged(bursts_of_changes(t, pass, &next), &early);
+    // The largest is the node the pass was for; another is a second node marked in
+    // the same cycle only if its pods changed as a lost node's do. A busy watch's
+    // pass carries other pods' reprints along, and their own later changes (a crash
+    // restart, a rollout's deletion) met within lines by chance.
+    let largest = (0..clusters.len()).max_by_key(|&i| (clusters[i].len(), std::cmp::Reverse(i)));
+    let largest_a_pass = largest.is_some_and(|i| a_pass(t, pass, &clusters[i], &together));
+    let mut i = 0;
+    clusters.retain(|c| {
+        i += 1;
+        Some(i - 1) == largest || another_node(t, pass, c, &next)
+    });
+    // The largest alone, or with a second node (two nodes marked in one cycle
+    // interleave their marks).
+    let mut lost: Vec<usize> = clusters.iter().flatten().copied().collect();
+    lost.sort_unstable();
+    if !largest_a_pass && !a_pass(t, pass, &lost, &together) {
+        return Vec::new();
+    }
+    clusters
+}
+
+/// The next changes of `pass`'s pods that are what a lost node leaves: `(source,
+/// line, place in pass)`, in line order; `early` set for an eviction provably before
+/// the default toleration ran out after the mark.
+fn lost_changes<'a>(
+    t: &'a Timelines,
+    pass: &[Reprint],
+    early: &mut [bool],
+) -> Vec<(&'a str, u64, usize)> {
     let mut next: Vec<(&str, u64, usize)> = pass
         .iter()
         .enumerate()
@@ -229,75 +271,72 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
         })
         .collect();
     next.sort_unstable();
-    let within = |k: usize, lines: u64| {
-        let (a, b) = (next[k - 1], next[k]);
-        a.0 == b.0 && b.1 - a.1 <= lines
-    };
-    // The changes within lines of another (one node's pods, changed in one go or in
-    // bursts as the kubelet restarts them).
-    let together: Vec<usize> = (0..next.len())
-        .filter(|&k| {
-            (k > 0 && within(k, BURST_LINES)) || (k + 1 < next.len() && within(k + 1, BURST_LINES))
-        })
-        .map(|k| next[k].2)
-        .collect();
-    // One owner's pods deleted together is a rollout or a scale-down, whatever
-    // node they ran on.
-    let owner = |k: &usize| t.objects[pass[*k].at[0]].owner.as_ref();
-    let first_owner = together.first().and_then(owner);
-    let several_owners = together
-        .iter()
-        .any(|k| owner(k).is_none() || owner(k) != first_owner);
-    // Of the reprints from the first such pod's to the last: a busy watch's run also
-    // holds other pods' reprints printed just before or after the pass.
-    let span = match (together.iter().min(), together.iter().max()) {
-        (Some(lo), Some(hi)) => hi - lo + 1,
-        _ => 0,
-    };
-    if together.len() < 3 || together.len() * 3 < span * 2 || !several_owners {
-        return Vec::new();
-    }
-    let change_point = |k: usize| {
-        let [i, j] = pass[k].at;
-        t.objects[i].states[j + 1].from_point()
-    };
-    // Within lines, and not provably far apart in time: in a quiet watch another
-    // node's return a minute or two later is only lines away.
-    let evicted = |k: usize| {
+    next
+}
+
+/// The changes `next` (in line order) in bursts, each a node's: each change within
+/// [`CLUSTER_LINES`] of the one before and not provably far from it in time (in a
+/// quiet watch another node's return a minute or two later is only lines away);
+/// bursts of two or more, as places in `pass`, each sorted.
+fn bursts_of_changes(
+    t: &Timelines,
+    pass: &[Reprint],
+    next: &[(&str, u64, usize)],
+) -> Vec<Vec<usize>> {
+    let change = |k: usize| {
         let [i, j] = pass[k].at;
         let states = &t.objects[i].states;
-        super::pods::eviction_kind(Some(&states[j]), &states[j + 1]).is_some()
+        (&states[j], &states[j + 1])
+    };
+    let evicted = |k: usize| {
+        let (s, n) = change(k);
+        super::pods::eviction_kind(Some(s), n).is_some()
     };
     let joins = |k: usize| {
-        let (a, b) = (next[k - 1].2, next[k].2);
+        let ((a_line, b_line), (a, b)) = ((next[k - 1], next[k]), (next[k - 1].2, next[k].2));
         let gap = if evicted(a) && evicted(b) {
             EVICTION_GAP_MS
         } else {
             CLUSTER_GAP_MS
         };
-        within(k, CLUSTER_LINES) && t.difference(change_point(a), change_point(b)).min_ms <= gap
+        a_line.0 == b_line.0
+            && b_line.1 - a_line.1 <= CLUSTER_LINES
+            && t.difference(change(a).1.from_point(), change(b).1.from_point())
+                .min_ms
+                <= gap
     };
     let mut clusters: Vec<Vec<usize>> = Vec::new();
-    for (k, change) in next.iter().enumerate() {
+    for (k, c) in next.iter().enumerate() {
         if k == 0 || !joins(k) {
             clusters.push(Vec::new());
         }
-        clusters.last_mut().expect("one pushed").push(change.2);
+        clusters.last_mut().expect("one pushed").push(c.2);
     }
     clusters.retain(|c| c.len() >= 2);
     clusters.iter_mut().for_each(|c| c.sort_unstable());
-    let mut clusters = interleaved_merged(clusters, &early);
-    // The largest is the node the pass was for; another is a second node marked in
-    // the same cycle only if its pods changed as a lost node's do. A busy watch's
-    // pass carries other pods' reprints along, and their own later changes (a crash
-    // restart, a rollout's deletion) met within lines by chance.
-    let largest = (0..clusters.len()).max_by_key(|&i| (clusters[i].len(), std::cmp::Reverse(i)));
-    let mut i = 0;
-    clusters.retain(|c| {
-        i += 1;
-        Some(i - 1) == largest || another_node(t, pass, c, &next)
-    });
     clusters
+}
+
+/// Whether the groups of a run's pods lost together (`lost`, places in `pass`,
+/// sorted: the largest, and any other that is a second node) show that the run was a
+/// node controller's pass: at least three of
+/// them changed within [`BURST_LINES`] of another (`together`, sorted), two in three
+/// of the reprints from the first of these to the last (a busy watch's run also holds
+/// other pods' reprints printed before, after or between passes), and not all of one
+/// owner (a rollout or a scale-down deletes one owner's pods together, whatever node
+/// they ran on).
+fn a_pass(t: &Timelines, pass: &[Reprint], lost: &[usize], together: &[usize]) -> bool {
+    let core: Vec<usize> = (lost.iter().copied())
+        .filter(|k| together.binary_search(k).is_ok())
+        .collect();
+    let (Some(&first), Some(&last)) = (core.first(), core.last()) else {
+        return false;
+    };
+    let owner = |k: usize| t.objects[pass[k].at[0]].owner.as_ref();
+    let several_owners = core
+        .iter()
+        .any(|&k| owner(k).is_none() || owner(k) != owner(first));
+    core.len() >= 3 && core.len() * 3 >= (last - first + 1) * 2 && several_owners
 }
 
 /// Whether the pods of `cluster` (places in `pass`), changed within lines of each

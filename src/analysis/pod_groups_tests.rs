@@ -192,6 +192,45 @@ fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
     assert_ne!(na[0], nb[0], "{nodes:?}");
 }
 
+/// A run of reprints holds a node's pass and, after it, other pods' reprints, two
+/// of which restart together much later by chance: the pass is counted over its own
+/// stretch of the run, not stretched to theirs.
+#[test]
+fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
+    let node = [
+        "api-5d8f7c9b4-aaaa1",
+        "db-6c7d8e9f5-aaaa2",
+        "web-7e8f9a1b6-aaaa3",
+    ];
+    let still = [
+        "f1-5d8f7c9b4-ffff1",
+        "f2-6c7d8e9f5-ffff2",
+        "f3-7e8f9a1b6-ffff3",
+        "f4-8f9a1b2c7-ffff4",
+    ];
+    let crashed = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let all: Vec<&str> = node.iter().chain(&still).chain(&crashed).copied().collect();
+    let mut rows: Vec<[&str; 5]> = all
+        .iter()
+        .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
+        .collect();
+    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    rows.extend(all.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    busy(&mut rows, filler, 80, "5m");
+    rows.extend(
+        node.iter()
+            .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
+    );
+    busy(&mut rows, filler, 80, "8m");
+    rows.extend(crashed.iter().map(|p| [*p, "0/1", "Running", "1", "9m"]));
+    let nodes = nodes_of(&rows);
+    let named = nodes_named(&nodes, &node);
+    assert!(named[0].is_some(), "{nodes:?}");
+    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_eq!(nodes_named(&nodes, &crashed), [None, None], "{nodes:?}");
+}
+
 /// `n` events of another pod (its readiness flapping) between the lines that
 /// matter: a busy watch, where minutes hold many lines.
 fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) {
