@@ -89,14 +89,8 @@ fn two_nodes_back_minutes_apart_in_a_quiet_watch_are_told_apart() {
         "shop-1b2c3d4e9-bbbb3",
     ];
     let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows: Vec<[&str; 5]> = Vec::new();
-    for p in a.iter().chain(&b) {
-        rows.push([p, "1/1", "Running", "0", "2m10s"]);
-    }
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
-    for p in a.iter().chain(&b) {
-        rows.push([p, "1/1", "Running", "0", "2m30s"]);
-    }
+    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
+    let mut rows = listed_then_marked(&both, &both, filler);
     busy(&mut rows, filler, 4, "4m");
     for p in &a {
         rows.push([p, "0/1", "Running", "1 (2s ago)", "4m30s"]);
@@ -105,14 +99,7 @@ fn two_nodes_back_minutes_apart_in_a_quiet_watch_are_told_apart() {
     for p in &b {
         rows.push([p, "0/1", "Running", "1 (2s ago)", "6m30s"]);
     }
-    let nodes = nodes_of(&rows);
-    let (na, nb) = (nodes_named(&nodes, &a), nodes_named(&nodes, &b));
-    assert!(na[0].is_some() && nb[0].is_some(), "{nodes:?}");
-    assert!(
-        na.iter().all(|n| *n == na[0]) && nb.iter().all(|n| *n == nb[0]),
-        "{nodes:?}"
-    );
-    assert_ne!(na[0], nb[0], "{nodes:?}");
+    assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
 
 /// A busy watch prints other pods' reprints just before a pass, in the same run:
@@ -130,23 +117,15 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
         "cart-8f9a1b2c7-xxxx3",
     ];
     let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows: Vec<[&str; 5]> = Vec::new();
-    for p in others.iter().chain(&node) {
-        rows.push([p, "1/1", "Running", "0", "2m10s"]);
-    }
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
-    for p in others.iter().chain(&node) {
-        rows.push([p, "1/1", "Running", "0", "2m30s"]);
-    }
+    let all: Vec<&str> = others.iter().chain(&node).copied().collect();
+    let mut rows = listed_then_marked(&all, &all, filler);
     busy(&mut rows, filler, 80, "5m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
     );
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &node);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &node);
     assert_eq!(
         nodes_named(&nodes, &others),
         [None, None, None],
@@ -169,27 +148,14 @@ fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
         "shop-1b2c3d4e9-bbbb3",
     ];
     let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows: Vec<[&str; 5]> = Vec::new();
-    for p in a.iter().chain(&b) {
-        rows.push([p, "1/1", "Running", "0", "2m10s"]);
-    }
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
-    for (x, y) in a.iter().zip(&b) {
-        rows.push([x, "1/1", "Running", "0", "2m30s"]);
-        rows.push([y, "1/1", "Running", "0", "2m30s"]);
-    }
+    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
+    let interleaved: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
+    let mut rows = listed_then_marked(&both, &interleaved, filler);
     busy(&mut rows, filler, 80, "5m");
     rows.extend(a.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
     busy(&mut rows, filler, 4, "7m35s");
     rows.extend(b.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m40s"]));
-    let nodes = nodes_of(&rows);
-    let (na, nb) = (nodes_named(&nodes, &a), nodes_named(&nodes, &b));
-    assert!(na[0].is_some() && nb[0].is_some(), "{nodes:?}");
-    assert!(
-        na.iter().all(|n| *n == na[0]) && nb.iter().all(|n| *n == nb[0]),
-        "{nodes:?}"
-    );
-    assert_ne!(na[0], nb[0], "{nodes:?}");
+    assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
 
 /// A run of reprints holds a node's pass and, after it, other pods' reprints, two
@@ -211,12 +177,7 @@ fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
     let crashed = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
     let filler = "queue-8f9a1b2c7-zzzz9";
     let all: Vec<&str> = node.iter().chain(&still).chain(&crashed).copied().collect();
-    let mut rows: Vec<[&str; 5]> = all
-        .iter()
-        .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
-        .collect();
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
-    rows.extend(all.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    let mut rows = listed_then_marked(&all, &all, filler);
     busy(&mut rows, filler, 80, "5m");
     rows.extend(
         node.iter()
@@ -225,9 +186,7 @@ fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
     busy(&mut rows, filler, 80, "8m");
     rows.extend(crashed.iter().map(|p| [*p, "0/1", "Running", "1", "9m"]));
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &node);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &node);
     assert_eq!(nodes_named(&nodes, &crashed), [None, None], "{nodes:?}");
 }
 
@@ -238,6 +197,40 @@ fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) 
         let ready = if k % 2 == 0 { "0/1" } else { "1/1" };
         rows.push([pod, ready, "Running", "0", age]);
     }
+}
+
+/// `pods` listed two minutes old (and `filler`), then `marked` reprinted in one pass
+/// 20 s later, in that order: AGE in seconds, so that the network proves seconds.
+fn listed_then_marked<'a>(
+    pods: &[&'a str],
+    marked: &[&'a str],
+    filler: &'a str,
+) -> Vec<[&'a str; 5]> {
+    let mut rows: Vec<[&str; 5]> = pods
+        .iter()
+        .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
+        .collect();
+    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    rows.extend(marked.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    rows
+}
+
+/// That `a` and `b` are each one node in `nodes`, and not the same.
+fn assert_two_nodes(nodes: &[(String, Option<String>)], a: &[&str], b: &[&str]) {
+    let (na, nb) = (nodes_named(nodes, a), nodes_named(nodes, b));
+    assert!(na[0].is_some() && nb[0].is_some(), "{nodes:?}");
+    assert!(
+        na.iter().all(|n| *n == na[0]) && nb.iter().all(|n| *n == nb[0]),
+        "{nodes:?}"
+    );
+    assert_ne!(na[0], nb[0], "{nodes:?}");
+}
+
+/// That `pods` are one node in `nodes`.
+fn assert_one_node(nodes: &[(String, Option<String>)], pods: &[&str]) {
+    let named = nodes_named(nodes, pods);
+    assert!(named[0].is_some(), "{nodes:?}");
+    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
 }
 
 /// `pods` listed (and `filler`, another pod), then reprinted in one pass a minute
@@ -273,12 +266,7 @@ fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
     let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
     let filler = "queue-8f9a1b2c7-zzzz9";
     let deleted_at = |age: &'static str, pods: &[&'static str]| {
-        let mut rows: Vec<[&str; 5]> = pods
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
-            .collect();
-        rows.push([filler, "1/1", "Running", "0", "3m"]);
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+        let mut rows = listed_then_marked(pods, pods, filler);
         busy(&mut rows, filler, 40, "5m");
         rows.extend(pods.iter().map(|p| [*p, "1/1", "Terminating", "0", age]));
         let nodes = nodes_of(&rows);
@@ -318,13 +306,9 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
     ];
     let others = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
     let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows: Vec<[&str; 5]> = Vec::new();
-    for p in node.iter().chain(&others) {
-        rows.push([p, "1/1", "Running", "0", "2m10s"]);
-    }
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    let listed: Vec<&str> = node.iter().chain(&others).copied().collect();
     let pass = [node[0], others[0], node[1], node[2], others[1], node[3]];
-    rows.extend(pass.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    let mut rows = listed_then_marked(&listed, &pass, filler);
     busy(&mut rows, filler, 20, "4m");
     for p in &others {
         rows.push([p, "0/1", "Running", "1", "4m"]);
@@ -335,9 +319,7 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
             .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
     );
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &node);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &node);
     assert_eq!(nodes_named(&nodes, &others), [None, None], "{nodes:?}");
 }
 
