@@ -122,6 +122,13 @@ impl<'a> KubeletWrites<'a> {
         self.first_between(node, after, before).is_some()
     }
 
+    /// Whether `node`'s kubelet wrote a pod change after a line (of its source).
+    pub(super) fn after(&self, node: &str, line: &LineRef) -> bool {
+        (self.lines.get(&(&*line.source, node)))
+            .and_then(|v| v.last())
+            .is_some_and(|w| w.0 > line.line)
+    }
+
     /// Whether the writes of `node`'s kubelet strictly between two lines of one source
     /// were all printed at most `window` before `until` (the first of them is the
     /// earliest): a node back from a partition posts what its pods did meanwhile (a

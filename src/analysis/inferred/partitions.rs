@@ -102,6 +102,7 @@ pub(super) fn partitions(
         let walk = Walk {
             node: key.1,
             kubelet,
+            end: t.span().map(|s| s.1),
         };
         let (failures, explained) = walk.failures(&passes, &existing);
         out.extend(failures);
@@ -109,6 +110,10 @@ pub(super) fn partitions(
     }
     (out, explained_marks)
 }
+
+/// The default toleration of a lost node, after which the taint manager evicts its
+/// pods (FORMAT.md §4.5).
+const TOLERATION_MS: i64 = 300_000;
 
 /// How long the returning kubelet's re-posts may be spread (it re-posts each pod as
 /// it syncs it, within seconds; a generated soak spreads them over 12 s): a pass
@@ -170,6 +175,8 @@ impl<'a> Pass<'_, 'a> {
 struct Walk<'k, 'a> {
     node: &'a str,
     kubelet: &'k KubeletWrites<'a>,
+    /// The latest the capture can end: its pods' last sightings' bounds.
+    end: Option<i64>,
 }
 
 /// Where the node stands as its passes are read.
@@ -198,6 +205,9 @@ impl<'k, 'a> Walk<'k, 'a> {
         let mut out = Vec::new();
         let mut explained = Vec::new();
         let mut down = Down::Up;
+        // The last whole pass left unexplained (no return, no loss): then the node
+        // was up, and a pass soon after it is a live kubelet's re-posts too.
+        let mut dropped: Option<Interval> = None;
         let mut next_found = found.iter().peekable();
         for &pass in passes {
             // A failure found otherwise whose mark came before this pass: the node was
@@ -233,10 +243,36 @@ impl<'k, 'a> Walk<'k, 'a> {
                         Down::Marked { mark, back }
                     }
                 }
+                Down::Marked { mark, .. } => {
+                    dropped = Some(mark.reprints[0].touch.at);
+                    self.on_up(pass)
+                }
                 _ => self.on_up(pass),
             };
         }
+        if let Down::Marked { mark, back } = down {
+            let after_dropped = dropped.is_some_and(|d| {
+                Interval::minus(mark.reprints[0].touch.at, d).min_ms <= TOLERATION_MS
+            });
+            if back.is_empty() && !after_dropped && self.still_away(&mark) {
+                out.push(self.marked_only(mark));
+            }
+        }
         (out, explained)
+    }
+
+    /// Whether a node marked by `mark` and not seen back is still away as the capture
+    /// ends: nothing of its kubelet's after the marks, and the capture ending provably
+    /// before the default toleration could evict its pods (FORMAT.md §4.5), so that no
+    /// eviction was to be seen. (Later, with no eviction, the marks were something
+    /// else: a node back from a partition re-posts, a drained one's pods go.)
+    fn still_away(&self, mark: &Pass) -> bool {
+        // The bounds, not the network: a re-listed pod seen unchanged keeps no line,
+        // and the capture's last line may be one.
+        let ends_soon = (self.end)
+            .zip(mark.reprints[0].touch.at.lower())
+            .is_some_and(|(end, at)| end - at <= TOLERATION_MS);
+        ends_soon && !self.kubelet.after(self.node, mark.first())
     }
 
     /// A pass over an up node: the marks of a failure if it is over the whole node,
@@ -281,6 +317,29 @@ impl<'k, 'a> Walk<'k, 'a> {
             None => !self.kubelet.between(self.node, since, pass.first()),
         };
         quiet || self.kubelet.returning_at(self.node, first)
+    }
+
+    /// The failure a pass alone tells, its node still away as the capture ends.
+    fn marked_only(&self, mark: Pass) -> Failure {
+        let m = mark.reprints[0].touch;
+        Failure {
+            node: self.node.to_string(),
+            f: Phase {
+                at: m.at,
+                what: format!(
+                    "pods on {} marked not ready ({} in one pass), nothing of them changed \
+                     until the capture ends, before their toleration",
+                    self.node,
+                    mark.reprints.len()
+                ),
+                evidence: vec![ev(&m.line), ev(&mark.last().clone())],
+                point: m.point,
+                alternatives: Vec::new(),
+                since: None,
+            },
+            node_state: None,
+            back: None,
+        }
     }
 
     fn failure(&self, mark: Pass, back: &[Pass]) -> Failure {

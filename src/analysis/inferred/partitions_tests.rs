@@ -177,12 +177,31 @@ fn a_pod_deleted_after_its_re_post_leaves_the_failure_in_place() {
     );
 }
 
+/// One pass alone, the capture going on past the default toleration with no
+/// eviction: the marks were something else (a node back from a partition
+/// re-posts, a drain deletes), and claim nothing.
 #[test]
-fn one_pass_alone_is_no_failure() {
+fn one_pass_alone_is_no_failure_when_the_capture_goes_on_past_the_toleration() {
     let a = node_a();
     let mut rows = listed_and_marked(&a);
-    rows.extend(busy(20, "9m"));
+    rows.extend(busy(20, "13m"));
     assert!(watch(&rows).incidents.is_empty());
+}
+
+/// One pass as the capture ends, provably before the default toleration could
+/// evict, nothing of the node's kubelet after it: the node is still away.
+#[test]
+fn one_pass_as_the_capture_ends_is_an_ongoing_failure() {
+    let a = node_a();
+    // AGE in seconds: the capture's end provably within the toleration.
+    let mut rows = running(&a, "node-a", "4m10s");
+    rows.extend(busy(3, "4m10s"));
+    rows.extend(running(&a, "node-a", "4m30s"));
+    rows.extend(busy(20, "6m"));
+    let incidents = watch(&rows).incidents;
+    assert_eq!(incidents.len(), 1, "{incidents:#?}");
+    assert_eq!(incidents[0].node, "node-a");
+    assert_eq!(incidents[0].scenario, Scenario::Ongoing);
 }
 
 /// A pod of node-a restarted (a crash, the same sandbox) between the passes: its
