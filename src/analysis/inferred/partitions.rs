@@ -79,6 +79,7 @@ pub(super) fn partitions(
             marks.entry((&*l.source, &*f.node)).or_default().push(&f.f);
         }
     }
+    let end = t.span().map(|s| s.1);
     let mut keys: Vec<_> = by_node.keys().copied().collect();
     keys.sort_unstable();
     let mut out = Vec::new();
@@ -102,7 +103,7 @@ pub(super) fn partitions(
         let walk = Walk {
             node: key.1,
             kubelet,
-            end: t.span().map(|s| s.1),
+            end,
         };
         let (failures, explained) = walk.failures(&passes, &existing);
         out.extend(failures);
