@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, Point, Timelines, Touch};
+use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
 
 use super::pods::healthy;
 
@@ -189,9 +189,9 @@ const CLUSTER_GAP_MS: i64 = 30_000;
 const EVICTION_GAP_MS: i64 = 5_000;
 
 /// The pods of a burst of reprints that a node controller's pass marked, by node
-/// (places in `pass`, in order): none unless most of its pods (two in three of those
-/// from the first such pod to the last, at least three) then changed as a lost node's
-/// pods do, together — evicted by the taint manager in one go, or shown `Unknown` or
+/// (places in `pass`, in order): none unless most of its pods (two in three of the
+/// reprints over the stretch of the largest burst of losses, at least three) then
+/// changed as a lost node's pods do, together — evicted by the taint manager in one go, or shown `Unknown` or
 /// restarted by the returning kubelet in bursts (each change within lines of another)
 /// — and not all of one owner. Reprints that met by chance are followed by each pod's
 /// own next change, wherever it falls. Two nodes' passes printed back to back are one
@@ -352,17 +352,8 @@ fn another_node(
     next: &[(&str, u64, usize)],
 ) -> bool {
     let on_toleration = cluster.iter().all(|&k| {
-        let [i, j] = pass[k].at;
-        let states = &t.objects[i].states;
-        states.get(j + 1).is_some_and(|n| {
-            let evicted = super::pods::eviction_kind(Some(&states[j]), n)
-                .is_some_and(|e| e != super::pods::EvictionKind::Failed);
-            let after = || t.difference(pass[k].touch.point, n.from_point());
-            evicted && {
-                let a = after();
-                a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS
-            }
-        })
+        eviction_after(t, &pass[k])
+            .is_some_and(|(a, _)| a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS)
     });
     if on_toleration {
         return true;
@@ -391,20 +382,9 @@ fn another_node(
 fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     let mut lines: Vec<(&str, u64)> = Vec::with_capacity(pass.len());
     for r in pass {
-        let [i, j] = r.at;
-        let states = &t.objects[i].states;
-        let Some(n) = states.get(j + 1) else {
+        let Some((after, line)) = eviction_after(t, r) else {
             return false;
         };
-        let evicted = super::pods::eviction_kind(Some(&states[j]), n)
-            .is_some_and(|k| k != super::pods::EvictionKind::Failed);
-        let Some(line) = n.lines.first() else {
-            return false;
-        };
-        if !evicted {
-            return false;
-        }
-        let after = t.difference(r.touch.point, n.from_point());
         if after.min_ms < EARLY_EVICTION_MS || after.max_ms > LATE_EVICTION_MS {
             return false;
         }
@@ -414,6 +394,18 @@ fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     lines
         .windows(2)
         .all(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 <= BURST_LINES)
+}
+
+/// When a reprint's pod was evicted next (its next state an eviction, not a graceful
+/// shutdown's), after the reprint, asked of the network; and the eviction's line.
+fn eviction_after<'a>(t: &'a Timelines, r: &Reprint) -> Option<(Interval, &'a LineRef)> {
+    let [i, j] = r.at;
+    let states = &t.objects[i].states;
+    let n = states.get(j + 1)?;
+    let evicted = super::pods::eviction_kind(Some(&states[j]), n)
+        .is_some_and(|k| k != super::pods::EvictionKind::Failed);
+    let line = n.lines.first()?;
+    evicted.then(|| (t.difference(r.touch.point, n.from_point()), line))
 }
 
 /// How late after its mark a pod evicted by the default toleration can be: 300 s
