@@ -78,16 +78,7 @@ fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
 /// they are two nodes (AGE in seconds).
 #[test]
 fn two_nodes_back_minutes_apart_in_a_quiet_watch_are_told_apart() {
-    let a = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-    ];
-    let b = [
-        "cart-8f9a1b2c7-bbbb1",
-        "mail-9a1b2c3d8-bbbb2",
-        "shop-1b2c3d4e9-bbbb3",
-    ];
+    let (a, b) = (NODE_A, NODE_B);
     let filler = "queue-8f9a1b2c7-zzzz9";
     let both: Vec<&str> = a.iter().chain(&b).copied().collect();
     let mut rows = listed_then_marked(&both, &both, filler);
@@ -137,16 +128,7 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
 /// apart (the tainter's default rate): within lines, but two nodes (AGE in seconds).
 #[test]
 fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
-    let a = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-    ];
-    let b = [
-        "cart-8f9a1b2c7-bbbb1",
-        "mail-9a1b2c3d8-bbbb2",
-        "shop-1b2c3d4e9-bbbb3",
-    ];
+    let (a, b) = (NODE_A, NODE_B);
     let filler = "queue-8f9a1b2c7-zzzz9";
     let both: Vec<&str> = a.iter().chain(&b).copied().collect();
     let interleaved: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
@@ -198,6 +180,18 @@ fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) 
         rows.push([pod, ready, "Running", "0", age]);
     }
 }
+
+/// Two nodes' pods, of six owners (no rollout explains their deletions).
+const NODE_A: [&str; 3] = [
+    "api-5d8f7c9b4-aaaa1",
+    "db-6c7d8e9f5-aaaa2",
+    "web-7e8f9a1b6-aaaa3",
+];
+const NODE_B: [&str; 3] = [
+    "cart-8f9a1b2c7-bbbb1",
+    "mail-9a1b2c3d8-bbbb2",
+    "shop-1b2c3d4e9-bbbb3",
+];
 
 /// `pods` listed two minutes old (and `filler`), then `marked` reprinted in one pass
 /// 20 s later, in that order: AGE in seconds, so that the network proves seconds.

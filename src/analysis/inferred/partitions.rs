@@ -322,29 +322,38 @@ impl<'k, 'a> Walk<'k, 'a> {
 
     /// The failure a pass alone tells, its node still away as the capture ends.
     fn marked_only(&self, mark: Pass) -> Failure {
-        let m = mark.reprints[0].touch;
         Failure {
             node: self.node.to_string(),
-            f: Phase {
-                at: m.at,
-                what: format!(
-                    "pods on {} marked not ready ({} in one pass), nothing of them changed \
-                     until the capture ends, before their toleration",
-                    self.node,
-                    mark.reprints.len()
-                ),
-                evidence: vec![ev(&m.line), ev(&mark.last().clone())],
-                point: m.point,
-                alternatives: Vec::new(),
-                since: None,
-            },
+            f: self.marked(
+                mark,
+                "the capture ends, before their toleration",
+                mark.last(),
+            ),
             node_state: None,
             back: None,
         }
     }
 
+    /// F: `mark`'s pods marked, nothing of them changed until `until`, seen at `then`.
+    fn marked(&self, mark: Pass, until: &str, then: &LineRef) -> Phase {
+        let m = mark.reprints[0].touch;
+        Phase {
+            at: m.at,
+            what: format!(
+                "pods on {} marked not ready ({} in one pass), nothing of them changed \
+                 until {until}",
+                self.node,
+                mark.reprints.len()
+            ),
+            evidence: vec![ev(&m.line), ev(then)],
+            point: m.point,
+            alternatives: Vec::new(),
+            since: None,
+        }
+    }
+
     fn failure(&self, mark: Pass, back: &[Pass]) -> Failure {
-        let (m, b) = (mark.reprints[0].touch, back[0].reprints[0].touch);
+        let b = back[0].reprints[0].touch;
         let mut points: Vec<Point> = back
             .iter()
             .flat_map(|p| p.reprints.iter().map(|r| r.touch.point))
@@ -352,19 +361,7 @@ impl<'k, 'a> Walk<'k, 'a> {
         points.sort_unstable();
         Failure {
             node: self.node.to_string(),
-            f: Phase {
-                at: m.at,
-                what: format!(
-                    "pods on {} marked not ready ({} in one pass), nothing of them changed \
-                     until the kubelet re-posted them",
-                    self.node,
-                    mark.reprints.len()
-                ),
-                evidence: vec![ev(&m.line), ev(&b.line)],
-                point: m.point,
-                alternatives: Vec::new(),
-                since: None,
-            },
+            f: self.marked(mark, "the kubelet re-posted them", &b.line),
             node_state: None,
             back: Some(Back {
                 phase: Phase {
