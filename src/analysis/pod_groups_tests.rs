@@ -402,3 +402,44 @@ fn lost_containers_then_restarts_confirm_a_pass() {
     assert!(named[0].is_some(), "{nodes:?}");
     assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
 }
+
+/// Three pods of three nodes reprinted together by chance, nothing lost, and each
+/// reprinted again a minute apart in its own node's pass: those are three nodes'
+/// passes, not one kubelet's return re-posting them (a return re-posts its pods
+/// within seconds), so the three are no node. Re-posted together, they would be
+/// (`pods_marked_then_re_posted_unchanged_are_one_node`).
+#[test]
+fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
+    let nodes = [
+        [
+            "api-5d8f7c9b4-aaaa1",
+            "db-6c7d8e9f5-aaaa2",
+            "web-7e8f9a1b6-aaaa3",
+        ],
+        [
+            "cart-8f9a1b2c7-bbbb1",
+            "mail-9a1b2c3d8-bbbb2",
+            "shop-1b2c3d4e9-bbbb3",
+        ],
+        [
+            "feed-2c3d4e5f1-cccc1",
+            "auth-3d4e5f6a2-cccc2",
+            "cdn-4e5f6a7b3-cccc3",
+        ],
+    ];
+    let chance = [nodes[0][0], nodes[1][0], nodes[2][0]];
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let all: Vec<&str> = nodes.iter().flatten().copied().collect();
+    let mut rows = listed_then_marked(&all, &chance, filler);
+    for (pass, age) in nodes.iter().zip(["3m30s", "4m30s", "5m30s"]) {
+        busy(&mut rows, filler, 20, age);
+        rows.extend(pass.iter().map(|p| [*p, "1/1", "Running", "0", age]));
+    }
+    busy(&mut rows, filler, 20, "6m");
+    let named = nodes_of(&rows);
+    assert_eq!(
+        nodes_named(&named, &chance),
+        [None, None, None],
+        "{named:?}"
+    );
+}

@@ -408,7 +408,10 @@ const IN_PLACE_MS: i64 = 330_000;
 /// for in the runs `later`, from the first not provably more than [`IN_PLACE_MS`]
 /// after the run. With no node to weigh them against (`Pass::covers_node`), the
 /// marks and the re-posts are all that is asked: both runs of the same pods, each
-/// unchanged between.
+/// unchanged between, the re-posts within [`RETURN_SPREAD_MS`] of each other (one
+/// kubelet's return). Re-posts spread wider are other nodes' passes reprinting pods
+/// that met in the run by chance: a busy watch reprints every pod of a node that
+/// fails, so three chance reprints are each reprinted again within minutes.
 pub(in crate::analysis) fn re_posted_in_place(
     reprints: &[Reprint],
     pass: Range<usize>,
@@ -416,10 +419,19 @@ pub(in crate::analysis) fn re_posted_in_place(
 ) -> Option<(Vec<usize>, Vec<usize>)> {
     let first = reprints[pass.start].touch.at;
     let mut back = vec![false; pass.len()];
-    let mut runs = Vec::new();
+    let mut runs: Vec<usize> = Vec::new();
     for (j, q) in later.iter().enumerate() {
-        if Interval::minus(reprints[q.start].touch.at, first).min_ms > IN_PLACE_MS {
+        let at = reprints[q.start].touch.at;
+        if Interval::minus(at, first).min_ms > IN_PLACE_MS {
             break;
+        }
+        let stale = runs.first().is_some_and(|&r| {
+            let since = Interval::minus(at, reprints[later[r].start].touch.at);
+            since.min_ms > RETURN_SPREAD_MS
+        });
+        if stale {
+            back.fill(false);
+            runs.clear();
         }
         for r in &reprints[q.clone()] {
             if let Some(k) = reprints[pass.clone()].iter().position(|m| m.at == r.at) {
