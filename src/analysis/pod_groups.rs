@@ -253,15 +253,8 @@ fn lost_changes<'a>(
             let (s, n) = (&states[j], states.get(j + 1)?);
             let evicted = super::pods::eviction_kind(Some(s), n)
                 .is_some_and(|k| k != super::pods::EvictionKind::Failed);
-            // A rebooted node's kubelet may first print a lost container's status
-            // before the restart (FORMAT.md §4.7): `ContainerStatusUnknown` counts,
-            // `Error` not (a crash prints it too, and a busy watch has many).
-            let restarted_through = n.status.as_deref() == Some("ContainerStatusUnknown")
-                && states.get(j + 2).is_some_and(|a| a.restarts > s.restarts);
-            let lost = evicted
-                || n.status.as_deref() == Some("Unknown")
-                || n.restarts > s.restarts
-                || restarted_through;
+            let lost =
+                evicted || n.status.as_deref() == Some("Unknown") || restarted_next(states, j);
             // Asked of the network for the pair (the two lines' own bounds are a
             // minute wide each in a watch of AGE in minutes).
             early[k] =
@@ -274,10 +267,26 @@ fn lost_changes<'a>(
     next
 }
 
+/// Whether the state after `states[j]` restarts a container — only a live kubelet
+/// does — directly, or through the lost container's status a rebooted node's kubelet
+/// may print first (FORMAT.md §4.7): `ContainerStatusUnknown` counts, `Error` not (a
+/// crash prints it too, and a busy watch has many).
+fn restarted_next(states: &[crate::timeline::State], j: usize) -> bool {
+    let (Some(s), Some(n)) = (states.get(j), states.get(j + 1)) else {
+        return false;
+    };
+    let through = n.status.as_deref() == Some("ContainerStatusUnknown")
+        && states.get(j + 2).is_some_and(|a| a.restarts > s.restarts);
+    n.restarts > s.restarts || through
+}
+
 /// The changes `next` (in line order) in bursts, each a node's: each change within
 /// [`CLUSTER_LINES`] of the one before and not provably far from it in time (in a
-/// quiet watch another node's return a minute or two later is only lines away);
-/// bursts of two or more, as places in `pass`, each sorted.
+/// quiet watch another node's return a minute or two later is only lines away), and
+/// no eviction after a restart: a node's taints go as its kubelet comes back
+/// (FORMAT.md §4.7), so pods evicted after others were restarted are another node's,
+/// marked a minute or two apart and printed as one run; bursts of two or more, as
+/// places in `pass`, each sorted.
 fn bursts_of_changes(
     t: &Timelines,
     pass: &[Reprint],
@@ -305,11 +314,25 @@ fn bursts_of_changes(
                 .min_ms
                 <= gap
     };
+    // Terminating or NodeLost: not a graceful shutdown's `Failed`, which the
+    // kubelet writes itself.
+    let evicted_by_control_plane = |k: usize| {
+        let (s, n) = change(k);
+        super::pods::eviction_kind(Some(s), n)
+            .is_some_and(|e| e != super::pods::EvictionKind::Failed)
+    };
+    let restarted = |k: usize| {
+        let [i, j] = pass[k].at;
+        restarted_next(&t.objects[i].states, j)
+    };
     let mut clusters: Vec<Vec<usize>> = Vec::new();
+    let mut back = false;
     for (k, c) in next.iter().enumerate() {
-        if k == 0 || !joins(k) {
+        if k == 0 || !joins(k) || (back && evicted_by_control_plane(c.2)) {
             clusters.push(Vec::new());
+            back = false;
         }
+        back |= restarted(c.2);
         clusters.last_mut().expect("one pushed").push(c.2);
     }
     clusters.retain(|c| c.len() >= 2);

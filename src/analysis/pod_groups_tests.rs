@@ -443,3 +443,24 @@ fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
         "{named:?}"
     );
 }
+
+/// Two nodes marked in one run: the first back in place (its kubelet restarts its
+/// pods), the second's pods then evicted lines later, in a watch of AGE in minutes
+/// that cannot prove them apart. A node's taints go as its kubelet is back, so pods
+/// evicted after others were restarted are another node's: two nodes, not one.
+#[test]
+fn pods_evicted_after_others_were_restarted_are_another_node() {
+    let (a, b) = (NODE_A, NODE_B);
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
+    let mut rows = listed_and_marked(&both, filler);
+    busy(&mut rows, filler, 4, "9m");
+    for p in &a {
+        rows.push([p, "0/1", "Running", "1 (2s ago)", "10m"]);
+    }
+    for p in &b {
+        rows.push([p, "1/1", "Terminating", "0", "10m"]);
+    }
+    busy(&mut rows, filler, 4, "11m");
+    assert_two_nodes(&nodes_of(&rows), &a, &b);
+}
