@@ -464,3 +464,73 @@ fn pods_evicted_after_others_were_restarted_are_another_node() {
     busy(&mut rows, filler, 4, "11m");
     assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
+
+/// The incidents of `kubectl get pods --watch` (no `-o wide`) with these rows.
+fn incidents_of(rows: &[[&str; 5]]) -> Vec<crate::analysis::Incident> {
+    let row = |r: &[&str; 5]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+    let header = row(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
+    let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
+    let mut text = layout_watch(Era::Remember, &[header, row(&rows[0])], &events).join("\n");
+    text.push('\n');
+    let sources = [Source {
+        name: "pods.log".into(),
+        origin: Origin::Bytes(text.into_bytes().into()),
+    }];
+    crate::analyze(&sources, &crate::Options::new("test"))
+        .unwrap()
+        .incidents
+}
+
+/// A pod of another node restarted by chance with a node's return and so grouped
+/// with it, that lives on unmarked through the node's next failure, is no peer
+/// that shows the node's evictions to be deletions, nor one of the pods the failure
+/// affected: a node told only by its marks holds such pods, and the pods its pass
+/// marked are all it surely holds.
+#[test]
+fn a_pod_grouped_by_chance_living_on_does_not_veto_the_node_s_next_failure() {
+    let node = NODE_A;
+    let other = "mail-7b9c8d5f4-xq2zk";
+    let filler = "queue-8f9a1b2c7-zzzz9";
+    let with_other: Vec<&str> = node.iter().copied().chain([other]).collect();
+    // Marked, the other pod's reprint among the marks, and back in place: all
+    // four restarted together.
+    let mut rows = listed_and_marked(&with_other, filler);
+    busy(&mut rows, filler, 4, "7m");
+    rows.extend(
+        with_other
+            .iter()
+            .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
+    );
+    rows.extend(
+        with_other
+            .iter()
+            .map(|p| [*p, "1/1", "Running", "1 (20s ago)", "8m"]),
+    );
+    busy(&mut rows, filler, 40, "15m");
+    // The node fails again: its pods marked, evicted on the toleration; the other
+    // pod, unmarked, lives on.
+    rows.extend(
+        node.iter()
+            .map(|p| [*p, "1/1", "Running", "1 (12m ago)", "20m"]),
+    );
+    busy(&mut rows, filler, 40, "22m");
+    rows.extend(
+        node.iter()
+            .map(|p| [*p, "1/1", "Terminating", "1 (17m ago)", "25m"]),
+    );
+    busy(&mut rows, filler, 4, "27m");
+    rows.push([other, "0/1", "Running", "1 (19m ago)", "30m"]);
+    let incidents = incidents_of(&rows);
+    let brief: Vec<_> = (incidents.iter())
+        .map(|i| {
+            (
+                i.scenario,
+                i.pods.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    assert_eq!(incidents.len(), 2, "{brief:?}");
+    // Nor is it the node's pod in the second failure: its pass did not mark it.
+    let second: Vec<&str> = incidents[1].pods.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(second, node, "{brief:?}");
+}

@@ -6,13 +6,14 @@ use crate::{HashMap, HashSet};
 use super::failures::UNNAMED_NODE;
 use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
+use super::pod_groups;
 use super::pods::{
     eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
     restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
+use crate::timeline::{End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
 pub(super) fn find_eviction(
@@ -85,12 +86,19 @@ pub(super) fn affected_pods<'a>(
             && t.allows(p.created_point, f.point, |d| d.max_ms >= 0)
             && t.allows(f.earliest(), p.last().last_point(), |d| d.max_ms >= 0)
     };
-    if node.is_some() {
+    if let Some(node) = node {
+        // A node told only by its marks (`pod_groups`) may hold another node's pods
+        // grouped with it by chance; the node controller marks every ready pod of a
+        // lost node, so a healthy one it did not mark was elsewhere.
+        let unmarked = |p: &&ObjectTimeline| {
+            pod_groups::is_group(node) && !marked_near(t, p, f) && p.states.iter().any(healthy)
+        };
         return pods
             .iter()
             .copied()
-            .filter(|p| nodes.of(p) == node)
+            .filter(|p| nodes.of(p) == Some(node))
             .filter(alive)
+            .filter(|p| !unmarked(p))
             .collect();
     }
     let marked: Vec<&ObjectTimeline> = pods
@@ -103,6 +111,20 @@ pub(super) fn affected_pods<'a>(
         return marked;
     }
     pods.iter().copied().filter(alive).collect()
+}
+
+/// How far from a failure's point a pass may mark its node's pods (the node
+/// controller marks them in one go; a minute of slack for the watch).
+const MARKED_NEAR_MS: i64 = 60_000;
+
+/// Whether a pass over its node's pods (`pod_groups::in_pass`) touched `pod` near
+/// failure `f`, as far as the two intervals tell.
+fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
+    let at_f = t.at(f.point);
+    (pod.states.iter().flat_map(|s| &s.touches)).any(|touch| {
+        let d = Interval::minus(touch.at, at_f);
+        pod_groups::in_pass(t, touch) && d.max_ms >= -MARKED_NEAR_MS && d.min_ms <= MARKED_NEAR_MS
+    })
 }
 
 /// Candidate replacements per owner: pods (or later incarnations) of an affected pod's

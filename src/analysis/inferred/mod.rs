@@ -354,7 +354,8 @@ impl<'a> Vetoes<'a> {
     /// lost node's pods together), so this was a deletion of one pod — unless the
     /// node's pods were marked together (a lost node's pods go at their own
     /// `tolerationSeconds`). (A node back before the eviction restarts all its pods:
-    /// its peers living on says nothing.)
+    /// its peers living on says nothing. Nor does a pod living on in a node told only
+    /// by its marks: `pod_groups` may have grouped another node's pod with it.)
     fn veto(
         &self,
         pod: &ObjectTimeline,
@@ -382,7 +383,7 @@ impl<'a> Vetoes<'a> {
         };
         (terminating && self.templates.replace(pod))
             || kubelet_wrote
-            || (terminating && self.peers.outlive(node, at, touch))
+            || (terminating && !pod_groups::is_group(node) && self.peers.outlive(node, at, touch))
     }
 }
 
