@@ -1,5 +1,6 @@
 //! Tests of `pod_groups`: nodes told by the node controller's marks.
 
+use crate::analysis::Scenario;
 use crate::input::{Origin, Source};
 use crate::simulate::tabwriter::{layout_watch, Era};
 
@@ -481,19 +482,15 @@ fn incidents_of(rows: &[[&str; 5]]) -> Vec<crate::analysis::Incident> {
         .incidents
 }
 
-/// A pod of another node restarted by chance with a node's return and so grouped
-/// with it, that lives on unmarked through the node's next failure, is no peer
-/// that shows the node's evictions to be deletions, nor one of the pods the failure
-/// affected: a node told only by its marks holds such pods, and the pods its pass
-/// marked are all it surely holds.
-#[test]
-fn a_pod_grouped_by_chance_living_on_does_not_veto_the_node_s_next_failure() {
+/// NODE_A's pods and a pod of another node (`CHANCE`) marked together and back in
+/// place, all four restarted together (so grouped as one node); then NODE_A fails
+/// again, its pods marked and evicted on the toleration, while `CHANCE`, unmarked,
+/// prints `between` the marks and the evictions and `after` them. The second
+/// failure's incident, with its pods' names.
+fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)> {
     let node = NODE_A;
-    let other = "mail-7b9c8d5f4-xq2zk";
     let filler = "queue-8f9a1b2c7-zzzz9";
-    let with_other: Vec<&str> = node.iter().copied().chain([other]).collect();
-    // Marked, the other pod's reprint among the marks, and back in place: all
-    // four restarted together.
+    let with_other: Vec<&str> = node.iter().copied().chain([CHANCE]).collect();
     let mut rows = listed_and_marked(&with_other, filler);
     busy(&mut rows, filler, 4, "7m");
     rows.extend(
@@ -507,30 +504,44 @@ fn a_pod_grouped_by_chance_living_on_does_not_veto_the_node_s_next_failure() {
             .map(|p| [*p, "1/1", "Running", "1 (20s ago)", "8m"]),
     );
     busy(&mut rows, filler, 40, "15m");
-    // The node fails again: its pods marked, evicted on the toleration; the other
-    // pod, unmarked, lives on.
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Running", "1 (12m ago)", "20m"]),
     );
-    busy(&mut rows, filler, 40, "22m");
+    busy(&mut rows, filler, 20, "21m");
+    rows.push([CHANCE, between, "Running", "1 (13m ago)", "22m"]);
+    busy(&mut rows, filler, 20, "22m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "1 (17m ago)", "25m"]),
     );
     busy(&mut rows, filler, 4, "27m");
-    rows.push([other, "0/1", "Running", "1 (19m ago)", "30m"]);
-    let incidents = incidents_of(&rows);
-    let brief: Vec<_> = (incidents.iter())
-        .map(|i| {
-            (
-                i.scenario,
-                i.pods.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-            )
-        })
-        .collect();
-    assert_eq!(incidents.len(), 2, "{brief:?}");
-    // Nor is it the node's pod in the second failure: its pass did not mark it.
-    let second: Vec<&str> = incidents[1].pods.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(second, node, "{brief:?}");
+    rows.push([CHANCE, after, "Running", "1 (19m ago)", "30m"]);
+    (incidents_of(&rows).iter())
+        .map(|i| (i.scenario, i.pods.iter().map(|p| p.name.clone()).collect()))
+        .collect()
+}
+
+/// A Deployment pod of another node (its name one of a ReplicaSet's).
+const CHANCE: &str = "mail-7b9c8d5f4-xq2zk";
+
+/// A pod of another node restarted by chance with a node's return and so grouped
+/// with it, that lives on unmarked through the node's next failure, is no peer
+/// that shows the node's evictions to be deletions, nor one of the pods the failure
+/// affected: a node told only by its marks holds such pods, and the pods its pass
+/// marked are all it surely holds.
+#[test]
+fn a_pod_grouped_by_chance_living_on_does_not_veto_the_node_s_next_failure() {
+    let incidents = grouped_by_chance("1/1", "0/1");
+    assert_eq!(incidents.len(), 2, "{incidents:?}");
+    assert_eq!(incidents[1].1, NODE_A, "{incidents:?}");
+}
+
+/// Nor is its kubelet's write between the node's marks and evictions the lost
+/// node's kubelet alive: its state then was not one a pass marked.
+#[test]
+fn a_pod_grouped_by_chance_written_meanwhile_does_not_veto_the_node_s_next_failure() {
+    let incidents = grouped_by_chance("0/1", "1/1");
+    assert_eq!(incidents.len(), 2, "{incidents:?}");
+    assert_eq!(incidents[1].1, NODE_A, "{incidents:?}");
 }

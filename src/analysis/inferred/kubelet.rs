@@ -4,6 +4,7 @@
 use crate::HashMap;
 
 use super::{new_sandbox, rebooted_through};
+use crate::analysis::pod_groups;
 use crate::analysis::pods::{kubelet_written, meaning};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -48,7 +49,15 @@ impl<'a> KubeletWrites<'a> {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
                     continue;
                 };
-                if kubelet_written(&w[0], &w[1], Some(node)) {
+                // A node told only by its marks may hold another node's pods
+                // (`pod_groups` grouped them by chance): its kubelet's writes are
+                // those of the pods a pass marked, from the state it marked.
+                let surely_on = !pod_groups::is_group(node)
+                    || w[0]
+                        .touches
+                        .iter()
+                        .any(|touch| pod_groups::in_pass(t, touch));
+                if surely_on && kubelet_written(&w[0], &w[1], Some(node)) {
                     let key = (&*line.source, node);
                     lines
                         .entry(key)
