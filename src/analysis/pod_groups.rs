@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
+use crate::HashMap;
 
 use super::pods::healthy;
 
@@ -509,6 +510,9 @@ fn same_pass(a: &Touch, b: &Touch) -> bool {
 }
 
 /// Pods joined into classes (union–find by size).
+/// How many times two classes' pods must alternate in one pass to be one node's.
+const ALTERNATIONS: usize = 3;
+
 struct Classes {
     parent: Vec<usize>,
     size: Vec<usize>,
@@ -542,8 +546,11 @@ impl Classes {
     /// The pods of a pass joined. Two nodes' passes may
     /// follow each other within a burst: where its pods already belong to two
     /// classes, it is cut where the second begins (a pass prints one node's pods
-    /// together), and never merges them.
+    /// together), and never merges them — unless their pods alternate back and forth
+    /// (two classes that are one node's, split by an earlier cut: the node
+    /// controller marks one node's pods in one loop, never two nodes' mixed).
     fn join_burst(&mut self, burst: &[usize]) {
+        self.merge_alternating(burst);
         let mut start = 0;
         let mut class: Option<usize> = None;
         for i in 0..burst.len() {
@@ -558,6 +565,24 @@ impl Classes {
             }
         }
         self.join(&burst[start..]);
+    }
+
+    /// Merges two established classes whose pods alternate in `burst` at least
+    /// [`ALTERNATIONS`] times (A B A B): not two passes back to back, nor one pod of
+    /// another node reprinted by chance within a pass (A B A).
+    fn merge_alternating(&mut self, burst: &[usize]) {
+        let seq: Vec<usize> = burst.iter().filter_map(|&k| self.established(k)).collect();
+        let mut switches: HashMap<(usize, usize), usize> = HashMap::default();
+        for w in seq.windows(2).filter(|w| w[0] != w[1]) {
+            *switches
+                .entry((w[0].min(w[1]), w[0].max(w[1])))
+                .or_default() += 1;
+        }
+        for ((a, b), n) in switches {
+            if n >= ALTERNATIONS {
+                self.join(&[a, b]);
+            }
+        }
     }
 
     fn join(&mut self, pods: &[usize]) {

@@ -545,3 +545,46 @@ fn a_pod_grouped_by_chance_written_meanwhile_does_not_veto_the_node_s_next_failu
     assert_eq!(incidents.len(), 2, "{incidents:?}");
     assert_eq!(incidents[1].1, NODE_A, "{incidents:?}");
 }
+
+/// `pods` marked (after `rows`) in one pass at `marked` (RESTARTS `restarts`), then
+/// restarted together by their returning kubelet at `back` and ready again (AGE in
+/// minutes).
+fn marked_and_restarted<'a>(
+    rows: &mut Vec<[&'a str; 5]>,
+    pods: &[&'a str],
+    (marked, back): (&'a str, &'a str),
+    (restarts, again): (&'a str, &'a str),
+) {
+    rows.extend(
+        pods.iter()
+            .map(|p| [*p, "1/1", "Running", restarts, marked]),
+    );
+    busy(rows, "queue-8f9a1b2c7-zzzz9", 4, marked);
+    rows.extend(pods.iter().map(|p| [*p, "0/1", "Running", again, back]));
+    rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", again, back]));
+    busy(rows, "queue-8f9a1b2c7-zzzz9", 40, back);
+}
+
+/// One node's pods grouped in two halves (each half lost alone in a pass), later
+/// marked in one pass with the halves alternating: the node controller marks one
+/// node's pods in one loop, so the halves are one node. Two nodes' passes back to
+/// back stay two (`two_nodes_marked_back_to_back_are_told_apart_by_their_evictions`).
+#[test]
+fn two_classes_whose_pods_alternate_in_a_pass_are_one_node() {
+    let (a, b) = (NODE_A, NODE_B);
+    let halves_then = |third: &[&'static str]| {
+        let mut rows: Vec<[&str; 5]> = (a.iter().chain(&b))
+            .map(|p| [*p, "1/1", "Running", "0", "5m"])
+            .collect();
+        rows.push(["queue-8f9a1b2c7-zzzz9", "1/1", "Running", "0", "4m"]);
+        marked_and_restarted(&mut rows, &a, ("6m", "8m"), ("0", "1 (2s ago)"));
+        marked_and_restarted(&mut rows, &b, ("10m", "12m"), ("0", "1 (2s ago)"));
+        let restarts = ("1 (5m ago)", "2 (2s ago)");
+        marked_and_restarted(&mut rows, third, ("14m", "16m"), restarts);
+        nodes_of(&rows)
+    };
+    let alternating: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
+    let all: Vec<&str> = a.iter().chain(&b).copied().collect();
+    assert_one_node(&halves_then(&alternating), &all);
+    assert_two_nodes(&halves_then(&all), &a, &b);
+}
