@@ -348,9 +348,7 @@ fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
             .map(|p| [*p, "1/1", "Terminating", "0", "11m"]),
     );
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &pods);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &pods);
 }
 
 /// A node lost to a partition and back in place: its pods marked in one pass and
@@ -369,9 +367,7 @@ fn pods_marked_then_re_posted_unchanged_are_one_node() {
     rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
     busy(&mut rows, filler, 40, "9m");
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &pods);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &pods);
     assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
 }
 
@@ -399,9 +395,7 @@ fn lost_containers_then_restarts_confirm_a_pass() {
             .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
     );
     let nodes = nodes_of(&rows);
-    let named = nodes_named(&nodes, &pods);
-    assert!(named[0].is_some(), "{nodes:?}");
-    assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+    assert_one_node(&nodes, &pods);
 }
 
 /// Three pods of three nodes reprinted together by chance, nothing lost, and each
