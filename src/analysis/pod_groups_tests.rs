@@ -42,20 +42,19 @@ fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
         "db-6c7d8e9f5-bbbb2",
         "web-7e8f9a1b6-bbbb3",
     ];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let mut rows: Vec<[&str; 5]> = Vec::new();
     for p in a.iter().chain(&b) {
         rows.push([p, "1/1", "Running", "0", "5m"]);
     }
-    rows.push([filler, "1/1", "Running", "0", "4m"]);
+    rows.push([FILLER, "1/1", "Running", "0", "4m"]);
     for p in a.iter().chain(&b) {
         rows.push([p, "1/1", "Running", "0", "6m"]);
     }
-    busy(&mut rows, filler, 80, "8m");
+    busy(&mut rows, FILLER, 80, "8m");
     for p in &a {
         rows.push([p, "1/1", "Terminating", "0", "11m"]);
     }
-    busy(&mut rows, filler, 80, "13m");
+    busy(&mut rows, FILLER, 80, "13m");
     for p in &b {
         rows.push([p, "1/1", "Terminating", "0", "16m"]);
     }
@@ -71,7 +70,7 @@ fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
     assert_ne!(na, nb, "{nodes:?}");
     assert!(a.iter().all(|p| node(p) == na), "{nodes:?}");
     assert!(b.iter().all(|p| node(p) == nb), "{nodes:?}");
-    assert_eq!(node(filler), None, "never reprinted: {nodes:?}");
+    assert_eq!(node(FILLER), None, "never reprinted: {nodes:?}");
 }
 
 /// Two nodes marked back to back in a quiet watch and back in place two minutes
@@ -80,14 +79,13 @@ fn two_nodes_marked_back_to_back_are_told_apart_by_their_evictions() {
 #[test]
 fn two_nodes_back_minutes_apart_in_a_quiet_watch_are_told_apart() {
     let (a, b) = (NODE_A, NODE_B);
-    let filler = "queue-8f9a1b2c7-zzzz9";
-    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
-    let mut rows = listed_then_marked(&both, &both, filler);
-    busy(&mut rows, filler, 4, "4m");
+    let both = both_nodes();
+    let mut rows = listed_then_marked(&both, &both);
+    busy(&mut rows, FILLER, 4, "4m");
     for p in &a {
         rows.push([p, "0/1", "Running", "1 (2s ago)", "4m30s"]);
     }
-    busy(&mut rows, filler, 4, "5m");
+    busy(&mut rows, FILLER, 4, "5m");
     for p in &b {
         rows.push([p, "0/1", "Running", "1 (2s ago)", "6m30s"]);
     }
@@ -108,10 +106,9 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
         "shop-1b2c3d4e9-xxxx2",
         "cart-8f9a1b2c7-xxxx3",
     ];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let all: Vec<&str> = others.iter().chain(&node).copied().collect();
-    let mut rows = listed_then_marked(&all, &all, filler);
-    busy(&mut rows, filler, 80, "5m");
+    let mut rows = listed_then_marked(&all, &all);
+    busy(&mut rows, FILLER, 80, "5m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
@@ -130,13 +127,12 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
 #[test]
 fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
     let (a, b) = (NODE_A, NODE_B);
-    let filler = "queue-8f9a1b2c7-zzzz9";
-    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
+    let both = both_nodes();
     let interleaved: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
-    let mut rows = listed_then_marked(&both, &interleaved, filler);
-    busy(&mut rows, filler, 80, "5m");
+    let mut rows = listed_then_marked(&both, &interleaved);
+    busy(&mut rows, FILLER, 80, "5m");
     rows.extend(a.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
-    busy(&mut rows, filler, 4, "7m35s");
+    busy(&mut rows, FILLER, 4, "7m35s");
     rows.extend(b.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m40s"]));
     assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
@@ -158,15 +154,14 @@ fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
         "f4-8f9a1b2c7-ffff4",
     ];
     let crashed = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let all: Vec<&str> = node.iter().chain(&still).chain(&crashed).copied().collect();
-    let mut rows = listed_then_marked(&all, &all, filler);
-    busy(&mut rows, filler, 80, "5m");
+    let mut rows = listed_then_marked(&all, &all);
+    busy(&mut rows, FILLER, 80, "5m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
     );
-    busy(&mut rows, filler, 80, "8m");
+    busy(&mut rows, FILLER, 80, "8m");
     rows.extend(crashed.iter().map(|p| [*p, "0/1", "Running", "1", "9m"]));
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
@@ -194,18 +189,22 @@ const NODE_B: [&str; 3] = [
     "shop-1b2c3d4e9-bbbb3",
 ];
 
-/// `pods` listed two minutes old (and `filler`), then `marked` reprinted in one pass
+/// NODE_A's pods and NODE_B's.
+fn both_nodes() -> Vec<&'static str> {
+    NODE_A.iter().chain(&NODE_B).copied().collect()
+}
+
+/// A pod of neither node, printed between passes: a busy watch.
+const FILLER: &str = "queue-8f9a1b2c7-zzzz9";
+
+/// `pods` listed two minutes old (and `FILLER`), then `marked` reprinted in one pass
 /// 20 s later, in that order: AGE in seconds, so that the network proves seconds.
-fn listed_then_marked<'a>(
-    pods: &[&'a str],
-    marked: &[&'a str],
-    filler: &'a str,
-) -> Vec<[&'a str; 5]> {
+fn listed_then_marked<'a>(pods: &[&'a str], marked: &[&'a str]) -> Vec<[&'a str; 5]> {
     let mut rows: Vec<[&str; 5]> = pods
         .iter()
         .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
         .collect();
-    rows.push([filler, "1/1", "Running", "0", "3m"]);
+    rows.push([FILLER, "1/1", "Running", "0", "3m"]);
     rows.extend(marked.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
     rows
 }
@@ -228,14 +227,14 @@ fn assert_one_node(nodes: &[(String, Option<String>)], pods: &[&str]) {
     assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
 }
 
-/// `pods` listed (and `filler`, another pod), then reprinted in one pass a minute
+/// `pods` listed (and `FILLER`), then reprinted in one pass a minute
 /// later: a node controller's marks.
-fn listed_and_marked<'a>(pods: &[&'a str], filler: &'a str) -> Vec<[&'a str; 5]> {
+fn listed_and_marked<'a>(pods: &[&'a str]) -> Vec<[&'a str; 5]> {
     let mut rows: Vec<[&str; 5]> = pods
         .iter()
         .map(|p| [*p, "1/1", "Running", "0", "5m"])
         .collect();
-    rows.push([filler, "1/1", "Running", "0", "4m"]);
+    rows.push([FILLER, "1/1", "Running", "0", "4m"]);
     rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
     rows
 }
@@ -259,17 +258,16 @@ fn nodes_named<'a>(nodes: &'a [(String, Option<String>)], pods: &[&str]) -> Vec<
 #[test]
 fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
     let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let deleted_at = |age: &'static str, pods: &[&'static str]| {
-        let mut rows = listed_then_marked(pods, pods, filler);
-        busy(&mut rows, filler, 40, "5m");
+        let mut rows = listed_then_marked(pods, pods);
+        busy(&mut rows, FILLER, 40, "5m");
         rows.extend(pods.iter().map(|p| [*p, "1/1", "Terminating", "0", age]));
         let nodes = nodes_of(&rows);
         let named: Vec<Option<String>> = nodes_named(&nodes, pods)
             .into_iter()
             .map(|n| n.map(str::to_string))
             .collect();
-        assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
+        assert_eq!(nodes_named(&nodes, &[FILLER]), [None], "{nodes:?}");
         named
     };
     let on_toleration = deleted_at("7m30s", &pods);
@@ -300,15 +298,14 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
         "cart-8f9a1b2c7-aaaa4",
     ];
     let others = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let listed: Vec<&str> = node.iter().chain(&others).copied().collect();
     let pass = [node[0], others[0], node[1], node[2], others[1], node[3]];
-    let mut rows = listed_then_marked(&listed, &pass, filler);
-    busy(&mut rows, filler, 20, "4m");
+    let mut rows = listed_then_marked(&listed, &pass);
+    busy(&mut rows, FILLER, 20, "4m");
     for p in &others {
         rows.push([p, "0/1", "Running", "1", "4m"]);
     }
-    busy(&mut rows, filler, 80, "6m");
+    busy(&mut rows, FILLER, 80, "6m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
@@ -330,17 +327,16 @@ fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
         "mail-9a1b2c3d8-aaaa5",
         "shop-1b2c3d4e9-aaaa6",
     ];
-    let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows = listed_and_marked(&pods, filler);
+    let mut rows = listed_and_marked(&pods);
     // The short tolerations first (every other pod of the pass), a minute on,
     // other events between (the taint manager's patch is the line before each).
-    busy(&mut rows, filler, 10, "6m");
+    busy(&mut rows, FILLER, 10, "6m");
     rows.extend(
         pods.iter()
             .step_by(2)
             .map(|p| [*p, "1/1", "Terminating", "0", "7m"]),
     );
-    busy(&mut rows, filler, 80, "8m");
+    busy(&mut rows, FILLER, 80, "8m");
     rows.extend(
         pods.iter()
             .skip(1)
@@ -361,14 +357,13 @@ fn pods_marked_then_re_posted_unchanged_are_one_node() {
         "web-7e8f9a1b6-aaaa3",
         "cart-8f9a1b2c7-aaaa4",
     ];
-    let filler = "queue-8f9a1b2c7-zzzz9";
-    let mut rows = listed_and_marked(&pods, filler);
-    busy(&mut rows, filler, 40, "7m");
+    let mut rows = listed_and_marked(&pods);
+    busy(&mut rows, FILLER, 40, "7m");
     rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
-    busy(&mut rows, filler, 40, "9m");
+    busy(&mut rows, FILLER, 40, "9m");
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &pods);
-    assert_eq!(nodes_named(&nodes, &[filler]), [None], "{nodes:?}");
+    assert_eq!(nodes_named(&nodes, &[FILLER]), [None], "{nodes:?}");
 }
 
 /// A rebooted node's kubelet first prints its pods' lost containers as
@@ -423,14 +418,13 @@ fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
         ],
     ];
     let chance = [nodes[0][0], nodes[1][0], nodes[2][0]];
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let all: Vec<&str> = nodes.iter().flatten().copied().collect();
-    let mut rows = listed_then_marked(&all, &chance, filler);
+    let mut rows = listed_then_marked(&all, &chance);
     for (pass, age) in nodes.iter().zip(["3m30s", "4m30s", "5m30s"]) {
-        busy(&mut rows, filler, 20, age);
+        busy(&mut rows, FILLER, 20, age);
         rows.extend(pass.iter().map(|p| [*p, "1/1", "Running", "0", age]));
     }
-    busy(&mut rows, filler, 20, "6m");
+    busy(&mut rows, FILLER, 20, "6m");
     let named = nodes_of(&rows);
     assert_eq!(
         nodes_named(&named, &chance),
@@ -446,17 +440,16 @@ fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
 #[test]
 fn pods_evicted_after_others_were_restarted_are_another_node() {
     let (a, b) = (NODE_A, NODE_B);
-    let filler = "queue-8f9a1b2c7-zzzz9";
-    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
-    let mut rows = listed_and_marked(&both, filler);
-    busy(&mut rows, filler, 4, "9m");
+    let both = both_nodes();
+    let mut rows = listed_and_marked(&both);
+    busy(&mut rows, FILLER, 4, "9m");
     for p in &a {
         rows.push([p, "0/1", "Running", "1 (2s ago)", "10m"]);
     }
     for p in &b {
         rows.push([p, "1/1", "Terminating", "0", "10m"]);
     }
-    busy(&mut rows, filler, 4, "11m");
+    busy(&mut rows, FILLER, 4, "11m");
     assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
 
@@ -483,10 +476,9 @@ fn incidents_of(rows: &[[&str; 5]]) -> Vec<crate::analysis::Incident> {
 /// failure's incident, with its pods' names.
 fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)> {
     let node = NODE_A;
-    let filler = "queue-8f9a1b2c7-zzzz9";
     let with_other: Vec<&str> = node.iter().copied().chain([CHANCE]).collect();
-    let mut rows = listed_and_marked(&with_other, filler);
-    busy(&mut rows, filler, 4, "7m");
+    let mut rows = listed_and_marked(&with_other);
+    busy(&mut rows, FILLER, 4, "7m");
     rows.extend(
         with_other
             .iter()
@@ -497,19 +489,19 @@ fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)>
             .iter()
             .map(|p| [*p, "1/1", "Running", "1 (20s ago)", "8m"]),
     );
-    busy(&mut rows, filler, 40, "15m");
+    busy(&mut rows, FILLER, 40, "15m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Running", "1 (12m ago)", "20m"]),
     );
-    busy(&mut rows, filler, 20, "21m");
+    busy(&mut rows, FILLER, 20, "21m");
     rows.push([CHANCE, between, "Running", "1 (13m ago)", "22m"]);
-    busy(&mut rows, filler, 20, "22m");
+    busy(&mut rows, FILLER, 20, "22m");
     rows.extend(
         node.iter()
             .map(|p| [*p, "1/1", "Terminating", "1 (17m ago)", "25m"]),
     );
-    busy(&mut rows, filler, 4, "27m");
+    busy(&mut rows, FILLER, 4, "27m");
     rows.push([CHANCE, after, "Running", "1 (19m ago)", "30m"]);
     (incidents_of(&rows).iter())
         .map(|i| (i.scenario, i.pods.iter().map(|p| p.name.clone()).collect()))
@@ -553,10 +545,10 @@ fn marked_and_restarted<'a>(
         pods.iter()
             .map(|p| [*p, "1/1", "Running", restarts, marked]),
     );
-    busy(rows, "queue-8f9a1b2c7-zzzz9", 4, marked);
+    busy(rows, FILLER, 4, marked);
     rows.extend(pods.iter().map(|p| [*p, "0/1", "Running", again, back]));
     rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", again, back]));
-    busy(rows, "queue-8f9a1b2c7-zzzz9", 40, back);
+    busy(rows, FILLER, 40, back);
 }
 
 /// One node's pods grouped in two halves (each half lost alone in a pass), later
@@ -570,7 +562,7 @@ fn two_classes_whose_pods_alternate_in_a_pass_are_one_node() {
         let mut rows: Vec<[&str; 5]> = (a.iter().chain(&b))
             .map(|p| [*p, "1/1", "Running", "0", "5m"])
             .collect();
-        rows.push(["queue-8f9a1b2c7-zzzz9", "1/1", "Running", "0", "4m"]);
+        rows.push([FILLER, "1/1", "Running", "0", "4m"]);
         marked_and_restarted(&mut rows, &a, ("6m", "8m"), ("0", "1 (2s ago)"));
         marked_and_restarted(&mut rows, &b, ("10m", "12m"), ("0", "1 (2s ago)"));
         let restarts = ("1 (5m ago)", "2 (2s ago)");
