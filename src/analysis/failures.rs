@@ -8,10 +8,12 @@
 //! w1`). Each node gets its failures from the strongest kind that shows one; a
 //! weaker kind adds an incident only for a node no stronger one names.
 
-use crate::HashSet;
+use crate::{HashMap, HashSet};
 
 use super::incident::{ev, Failure, Phase};
+use super::pod_groups;
 use super::pods::{meaning, PodNodes};
+use crate::kube::events::scheduled_to;
 use crate::kube::status::{node_status, NodeCondition, JOIN_GRACE_S};
 use crate::kube::EventMeaning;
 use crate::tables::ResourceKind;
@@ -96,6 +98,7 @@ pub(super) fn from_other_evidence(
     known: &[Failure],
 ) -> Vec<Failure> {
     let mut named: HashSet<String> = known.iter().map(|f| f.node.clone()).collect();
+    named.extend(nodes_of_classes(t, nodes, &named));
     let mut out = Vec::new();
     let mut add = |node: String, f: Phase, out: &mut Vec<Failure>| {
         if named.insert(node.clone()) {
@@ -156,6 +159,45 @@ pub(super) fn from_other_evidence(
     if let (Some(f), true) = (unnamed_injection, known.is_empty() && out.is_empty()) {
         add(UNNAMED_NODE.to_string(), f, &mut out);
     }
+    out
+}
+
+/// The nodes, by the names the events give them, of the classes of pods among
+/// `failed` (the nodes `pod_groups` told by the node controller's marks in a capture
+/// that prints no node): a class is the node most of its pods were bound to by the
+/// events' `Scheduled` ("Successfully assigned ns/pod to node"), two thirds of those
+/// the events name. Its failures are that node's: a `NodeNotReady` event of it is one
+/// of them, not another failure (the events' times are placed loosely, so which one
+/// is left to the class's own).
+fn nodes_of_classes(t: &Timelines, nodes: &PodNodes, failed: &HashSet<String>) -> Vec<String> {
+    let mut bound: HashMap<&str, &str> = HashMap::default();
+    for e in &t.events {
+        if e.meaning == EventMeaning::PodScheduled && e.object_kind == "pod" {
+            if let Some(to) = scheduled_to(&e.message) {
+                bound.insert(&e.object, to);
+            }
+        }
+    }
+    let mut votes: HashMap<&str, HashMap<&str, usize>> = HashMap::default();
+    for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
+        let (Some(class), Some(&to)) = (nodes.of(pod), bound.get(&*pod.key.name)) else {
+            continue;
+        };
+        if pod_groups::is_group(class) && failed.contains(class) {
+            *votes.entry(class).or_default().entry(to).or_default() += 1;
+        }
+    }
+    let mut out: Vec<String> = votes
+        .into_values()
+        .filter_map(|v| {
+            let all: usize = v.values().sum();
+            let (node, most) = v
+                .into_iter()
+                .max_by_key(|&(node, n)| (n, std::cmp::Reverse(node)))?;
+            (most * 3 >= all * 2).then(|| node.to_string())
+        })
+        .collect();
+    out.sort_unstable();
     out
 }
 
