@@ -244,8 +244,10 @@ pub(super) fn by_events_and_commands(
             }
             (EventMeaning::ContainerStarted, "pod") => {
                 let moves = moved.get(e.object.as_str()).map_or(&[][..], Vec::as_slice);
+                // Bounds only, no search: a busy pod's events beside a soak are asked
+                // thousands of times, by every incident of its owner.
                 let started_after_move =
-                    (moves.iter()).any(|(m, _)| t.allows(m.point, e.point, |d| d.max_ms >= 0));
+                    (moves.iter()).any(|(m, _)| t.difference_known(m.point, e.point).max_ms >= 0);
                 if started_after_move && told.replacement.is_none() {
                     let to = moves.first().map_or("", |m| m.1);
                     told.replacement = Some(event_phase(
