@@ -115,11 +115,7 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
     );
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
-    assert_eq!(
-        nodes_named(&nodes, &others),
-        [None, None, None],
-        "{nodes:?}"
-    );
+    assert_no_node(&nodes, &others);
 }
 
 /// Two nodes marked in one cycle, their marks interleaved, and evicted ten seconds
@@ -128,7 +124,7 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
 fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
     let (a, b) = (NODE_A, NODE_B);
     let both = both_nodes();
-    let interleaved: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
+    let interleaved = interleaved();
     let mut rows = listed_then_marked(&both, &interleaved);
     busy(&mut rows, FILLER, 80, "5m");
     rows.extend(a.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
@@ -165,7 +161,7 @@ fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
     rows.extend(crashed.iter().map(|p| [*p, "0/1", "Running", "1", "9m"]));
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
-    assert_eq!(nodes_named(&nodes, &crashed), [None, None], "{nodes:?}");
+    assert_no_node(&nodes, &crashed);
 }
 
 /// `n` events of another pod (its readiness flapping) between the lines that
@@ -192,6 +188,15 @@ const NODE_B: [&str; 3] = [
 /// NODE_A's pods and NODE_B's.
 fn both_nodes() -> Vec<&'static str> {
     NODE_A.iter().chain(&NODE_B).copied().collect()
+}
+
+/// NODE_A's pods and NODE_B's, one of each in turn.
+fn interleaved() -> Vec<&'static str> {
+    NODE_A
+        .iter()
+        .zip(&NODE_B)
+        .flat_map(|(x, y)| [*x, *y])
+        .collect()
 }
 
 /// A pod of neither node, printed between passes: a busy watch.
@@ -225,6 +230,12 @@ fn assert_one_node(nodes: &[(String, Option<String>)], pods: &[&str]) {
     let named = nodes_named(nodes, pods);
     assert!(named[0].is_some(), "{nodes:?}");
     assert!(named.iter().all(|n| *n == named[0]), "{nodes:?}");
+}
+
+/// That none of `pods` is in a node in `nodes`.
+fn assert_no_node(nodes: &[(String, Option<String>)], pods: &[&str]) {
+    let named = nodes_named(nodes, pods);
+    assert!(named.iter().all(Option::is_none), "{nodes:?}");
 }
 
 /// `pods` listed (and `FILLER`), then reprinted in one pass a minute
@@ -267,7 +278,7 @@ fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
             .into_iter()
             .map(|n| n.map(str::to_string))
             .collect();
-        assert_eq!(nodes_named(&nodes, &[FILLER]), [None], "{nodes:?}");
+        assert_no_node(&nodes, &[FILLER]);
         named
     };
     let on_toleration = deleted_at("7m30s", &pods);
@@ -312,7 +323,7 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
     );
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
-    assert_eq!(nodes_named(&nodes, &others), [None, None], "{nodes:?}");
+    assert_no_node(&nodes, &others);
 }
 
 /// One node's pods with tolerations of 60 s and of 300 s, marked in any order:
@@ -363,7 +374,7 @@ fn pods_marked_then_re_posted_unchanged_are_one_node() {
     busy(&mut rows, FILLER, 40, "9m");
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &pods);
-    assert_eq!(nodes_named(&nodes, &[FILLER]), [None], "{nodes:?}");
+    assert_no_node(&nodes, &[FILLER]);
 }
 
 /// A rebooted node's kubelet first prints its pods' lost containers as
@@ -426,11 +437,7 @@ fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
     }
     busy(&mut rows, FILLER, 20, "6m");
     let named = nodes_of(&rows);
-    assert_eq!(
-        nodes_named(&named, &chance),
-        [None, None, None],
-        "{named:?}"
-    );
+    assert_no_node(&named, &chance);
 }
 
 /// Two nodes marked in one run: the first back in place (its kubelet restarts its
@@ -569,7 +576,7 @@ fn two_classes_whose_pods_alternate_in_a_pass_are_one_node() {
         marked_and_restarted(&mut rows, third, ("14m", "16m"), restarts);
         nodes_of(&rows)
     };
-    let alternating: Vec<&str> = a.iter().zip(&b).flat_map(|(x, y)| [*x, *y]).collect();
+    let alternating = interleaved();
     let all: Vec<&str> = a.iter().chain(&b).copied().collect();
     assert_one_node(&halves_then(&alternating), &all);
     assert_two_nodes(&halves_then(&all), &a, &b);
