@@ -272,14 +272,18 @@ fn lost_changes<'a>(
 
 /// Whether the state after `states[j]` restarts a container — only a live kubelet
 /// does — directly, or through the lost container's status a rebooted node's kubelet
-/// may print first (FORMAT.md §4.7): `ContainerStatusUnknown` counts, `Error` not (a
-/// crash prints it too, and a busy watch has many).
+/// may print first (FORMAT.md §4.7): `ContainerStatusUnknown` (the kubelet found no
+/// container) and `Unknown` (containerd's reason for a container its restart found
+/// gone) count, `Error` not (a crash prints it too, and a busy watch has many).
 fn restarted_next(states: &[crate::timeline::State], j: usize) -> bool {
     let (Some(s), Some(n)) = (states.get(j), states.get(j + 1)) else {
         return false;
     };
-    let through = n.status.as_deref() == Some("ContainerStatusUnknown")
-        && states.get(j + 2).is_some_and(|a| a.restarts > s.restarts);
+    let lost_container = matches!(
+        n.status.as_deref(),
+        Some("ContainerStatusUnknown" | "Unknown")
+    );
+    let through = lost_container && states.get(j + 2).is_some_and(|a| a.restarts > s.restarts);
     n.restarts > s.restarts || through
 }
 

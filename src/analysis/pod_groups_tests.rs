@@ -446,18 +446,37 @@ fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
 /// evicted after others were restarted are another node's: two nodes, not one.
 #[test]
 fn pods_evicted_after_others_were_restarted_are_another_node() {
-    let (a, b) = (NODE_A, NODE_B);
-    let both = both_nodes();
-    let mut rows = listed_and_marked(&both);
+    assert_two_nodes(&back_then_evicted(false), &NODE_A, &NODE_B);
+}
+
+/// The same, NODE_A's kubelet back from a reboot: each container containerd found
+/// gone is printed `0/1 Unknown` before its restart (FORMAT.md §4.7). That is the
+/// kubelet back as well.
+#[test]
+fn pods_evicted_after_others_printed_unknown_then_restarted_are_another_node() {
+    assert_two_nodes(&back_then_evicted(true), &NODE_A, &NODE_B);
+}
+
+/// NODE_A's and NODE_B's pods marked in one run; NODE_A's restarted in place (first
+/// printed `0/1 Unknown` when `lost_container`), then NODE_B's evicted.
+fn back_then_evicted(lost_container: bool) -> Vec<(String, Option<String>)> {
+    let mut rows = listed_and_marked(&both_nodes());
     busy(&mut rows, FILLER, 4, "9m");
-    for p in &a {
-        rows.push([p, "0/1", "Running", "1 (2s ago)", "10m"]);
+    if lost_container {
+        rows.extend(NODE_A.iter().map(|p| [*p, "0/1", "Unknown", "0", "10m"]));
     }
-    for p in &b {
-        rows.push([p, "1/1", "Terminating", "0", "10m"]);
-    }
+    rows.extend(
+        NODE_A
+            .iter()
+            .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "10m"]),
+    );
+    rows.extend(
+        NODE_B
+            .iter()
+            .map(|p| [*p, "1/1", "Terminating", "0", "10m"]),
+    );
     busy(&mut rows, FILLER, 4, "11m");
-    assert_two_nodes(&nodes_of(&rows), &a, &b);
+    nodes_of(&rows)
 }
 
 /// The incidents of `kubectl get pods --watch` (no `-o wide`) with these rows.
