@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
+use crate::HashSet;
 
 use super::pods::healthy;
 
@@ -98,12 +99,18 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
             }
         }
     }
+    let waves = eviction_lines(t, &touches, &passes);
     for run in bursts_of(&touches, 1) {
         let pass = &touches[run];
-        if pass.len() < BURST_PODS && evicted_on_toleration(t, pass) {
-            let pods: Vec<usize> = pass.iter().map(|r| r.pod).collect();
+        let small = if pass.len() < BURST_PODS {
+            pass.to_vec()
+        } else {
+            alone_among_reprints(t, pass, &waves)
+        };
+        if !small.is_empty() && small.len() < BURST_PODS && evicted_on_toleration(t, &small) {
+            let pods: Vec<usize> = small.iter().map(|r| r.pod).collect();
             classes.join_burst(&pods);
-            passes.extend(pass.iter().map(|r| r.touch.point));
+            passes.extend(small.iter().map(|r| r.touch.point));
         }
     }
     drop(touches);
@@ -424,6 +431,58 @@ fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     lines
         .windows(2)
         .all(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 <= BURST_LINES)
+}
+
+/// The lines where the pods the passes marked were evicted next, sorted: their
+/// nodes' waves of evictions.
+fn eviction_lines<'a>(t: &'a Timelines, touches: &[Reprint], passes: &[Point]) -> Vec<&'a LineRef> {
+    let marked: HashSet<Point> = passes.iter().copied().collect();
+    let mut lines: Vec<&LineRef> = touches
+        .iter()
+        .filter(|r| marked.contains(&r.touch.point))
+        .filter_map(|r| eviction_line(t, r))
+        .collect();
+    lines.sort_unstable_by(|a, b| (&a.source, a.line).cmp(&(&b.source, b.line)));
+    lines
+}
+
+/// The touches of a run no pass took whose pods the taint manager evicted on the
+/// default toleration after them, each alone (no marked pod's eviction within
+/// [`CLUSTER_LINES`]: not one of a known node's wave): a node of one or two pods,
+/// marked while other pods were reprinted for their own reasons. They are then
+/// asked of [`evicted_on_toleration`], as a pass of their own would be.
+fn alone_among_reprints<'a>(
+    t: &Timelines,
+    run: &[Reprint<'a>],
+    waves: &[&LineRef],
+) -> Vec<Reprint<'a>> {
+    let in_a_wave = |l: &LineRef| {
+        let k = waves.partition_point(|w| (&w.source, w.line) < (&l.source, l.line));
+        let near = |w: &&LineRef| w.source == l.source && w.line.abs_diff(l.line) <= CLUSTER_LINES;
+        waves.get(k).is_some_and(near)
+            || k.checked_sub(1)
+                .and_then(|j| waves.get(j))
+                .is_some_and(near)
+    };
+    run.iter()
+        .filter(|r| eviction_line(t, r).is_some_and(|l| !in_a_wave(l)))
+        .filter(|r| {
+            eviction_after(t, r)
+                .is_some_and(|(a, _)| a.min_ms >= EARLY_EVICTION_MS && a.max_ms <= LATE_EVICTION_MS)
+        })
+        .copied()
+        .collect()
+}
+
+/// The line where a reprint's pod was evicted next, if it was (not by a graceful
+/// shutdown).
+fn eviction_line<'a>(t: &'a Timelines, r: &Reprint) -> Option<&'a LineRef> {
+    let [i, j] = r.at;
+    let states = &t.objects[i].states;
+    let n = states.get(j + 1)?;
+    let evicted = super::pods::eviction_kind(Some(&states[j]), n)
+        .is_some_and(|k| k != super::pods::EvictionKind::Failed);
+    evicted.then(|| n.lines.first()).flatten()
 }
 
 /// When a reprint's pod was evicted next (its next state an eviction, not a graceful

@@ -262,41 +262,6 @@ fn nodes_named<'a>(nodes: &'a [(String, Option<String>)], pods: &[&str]) -> Vec<
         .collect()
 }
 
-/// A node of two pods (or one): its pass too small to tell by itself, but each
-/// pod evicted next, together, when the default toleration ran out (300 s after
-/// the marks, to the second: AGE in seconds). The same pods deleted two minutes
-/// or seven minutes after being reprinted are a rollout or a user, no node.
-#[test]
-fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
-    let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
-    let deleted_at = |age: &'static str, pods: &[&'static str]| {
-        let mut rows = listed_then_marked(pods, pods);
-        busy(&mut rows, FILLER, 40, "5m");
-        rows.extend(pods.iter().map(|p| [*p, "1/1", "Terminating", "0", age]));
-        let nodes = nodes_of(&rows);
-        let named: Vec<Option<String>> = nodes_named(&nodes, pods)
-            .into_iter()
-            .map(|n| n.map(str::to_string))
-            .collect();
-        assert_no_node(&nodes, &[FILLER]);
-        named
-    };
-    let on_toleration = deleted_at("7m30s", &pods);
-    assert!(on_toleration[0].is_some(), "{on_toleration:?}");
-    assert_eq!(on_toleration[0], on_toleration[1]);
-    assert!(deleted_at("7m31s", &pods[..1])[0].is_some(), "one pod");
-    assert_eq!(
-        deleted_at("4m30s", &pods),
-        [None, None],
-        "two minutes after"
-    );
-    assert_eq!(
-        deleted_at("9m30s", &pods),
-        [None, None],
-        "seven minutes after"
-    );
-}
-
 /// A busy watch's pass carries other pods' reprints along: two such pods whose
 /// containers then crashed and restarted within lines of each other (minutes
 /// before the node's pods were evicted) are no second node of the pass.
@@ -324,38 +289,6 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
     assert_no_node(&nodes, &others);
-}
-
-/// One node's pods with tolerations of 60 s and of 300 s, marked in any order:
-/// evicted in two bursts minutes apart, interleaved in the pass, still one node.
-#[test]
-fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
-    let pods = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-        "cart-8f9a1b2c7-aaaa4",
-        "mail-9a1b2c3d8-aaaa5",
-        "shop-1b2c3d4e9-aaaa6",
-    ];
-    let mut rows = listed_and_marked(&pods);
-    // The short tolerations first (every other pod of the pass), a minute on,
-    // other events between (the taint manager's patch is the line before each).
-    busy(&mut rows, FILLER, 10, "6m");
-    rows.extend(
-        pods.iter()
-            .step_by(2)
-            .map(|p| [*p, "1/1", "Terminating", "0", "7m"]),
-    );
-    busy(&mut rows, FILLER, 80, "8m");
-    rows.extend(
-        pods.iter()
-            .skip(1)
-            .step_by(2)
-            .map(|p| [*p, "1/1", "Terminating", "0", "11m"]),
-    );
-    let nodes = nodes_of(&rows);
-    assert_one_node(&nodes, &pods);
 }
 
 /// A node lost to a partition and back in place: its pods marked in one pass and
@@ -600,3 +533,6 @@ fn two_classes_whose_pods_alternate_in_a_pass_are_one_node() {
     assert_one_node(&halves_then(&alternating), &all);
     assert_two_nodes(&halves_then(&all), &a, &b);
 }
+
+#[path = "pod_groups_toleration_tests.rs"]
+mod toleration;
