@@ -109,6 +109,9 @@ pub struct LinkArgs {
     /// Do not link a returning node to its pods' kubelet-written lines.
     #[arg(long)]
     pub no_link_node_back: bool,
+    /// Do not link a pod's `Scheduled` event to its pod's lines.
+    #[arg(long)]
+    pub no_link_events: bool,
 }
 
 #[derive(Debug, Args)]

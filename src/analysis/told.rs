@@ -56,12 +56,13 @@ pub(super) struct Events<'a> {
     /// The NodeNotReady events of pods (they name no node): `(earliest, running
     /// maximum of the latest, index)` by earliest, so that those possibly after a
     /// moment are past a binary search.
-    not_ready: Vec<(i64, i64, u32)>,
+    not_ready: Vec<Filed>,
     /// Pod events by pod, in capture order.
     by_pod: HashMap<&'a str, Vec<u32>>,
     /// Pod bindings ("Successfully assigned ns/pod to node") by the pod's owner (by
-    /// name), and by the node they name.
-    scheduled_by_owner: HashMap<(&'a str, &'a str), Vec<u32>>,
+    /// name), filed as `not_ready` is (an owner of a soak has bindings all through
+    /// it, and an incident reads those of its own span), and by the node they name.
+    scheduled_by_owner: HashMap<(&'a str, &'a str), Vec<Filed>>,
     scheduled_to: HashMap<&'a str, Vec<u32>>,
     /// Node events by node.
     by_node: HashMap<&'a str, Vec<u32>>,
@@ -94,18 +95,15 @@ impl<'a> Events<'a> {
                         events.scheduled_to.entry(to).or_default().push(i);
                     }
                     if let Some(k) = owner_from_name(&e.object).key() {
-                        events.scheduled_by_owner.entry(k).or_default().push(i);
+                        let filed = (e.at.min_ms, e.at.max_ms, i);
+                        events.scheduled_by_owner.entry(k).or_default().push(filed);
                     }
                 }
                 _ => {}
             }
         }
-        events.not_ready.sort_by_key(|e| (e.0, e.2));
-        let mut reach = i64::MIN;
-        for e in &mut events.not_ready {
-            reach = reach.max(e.1);
-            e.1 = reach;
-        }
+        by_earliest(&mut events.not_ready);
+        events.scheduled_by_owner.values_mut().for_each(by_earliest);
         events
     }
 
@@ -115,11 +113,15 @@ impl<'a> Events<'a> {
 
     /// The events of `lost` pods, of the bindings of their owners' pods (and those
     /// pods' own), and of `node`: every event the incident reads, in capture order.
+    /// Only bindings possibly within `window` (`[from, to]` on the clock; no `to`:
+    /// to the end) are read: one outside it is no move of this incident, nor are
+    /// its pod's other events.
     fn of_incident(
         &self,
         lost: &HashSet<String>,
         owners: &HashSet<(&str, &str)>,
         node: &str,
+        window: (i64, Option<i64>),
     ) -> Vec<u32> {
         let pod = |name: &str| self.by_pod.get(name).map_or(&[][..], Vec::as_slice);
         let mut found: Vec<u32> = Vec::new();
@@ -127,11 +129,11 @@ impl<'a> Events<'a> {
             found.extend(pod(p));
         }
         for k in owners {
-            for &i in self
+            let filed = self
                 .scheduled_by_owner
                 .get(k)
-                .map_or(&[][..], Vec::as_slice)
-            {
+                .map_or(&[][..], Vec::as_slice);
+            for &(_, _, i) in possibly_within(filed, window) {
                 found.extend(pod(&self.at(i).object));
             }
         }
@@ -140,6 +142,31 @@ impl<'a> Events<'a> {
         found.dedup();
         found
     }
+}
+
+/// An event filed by time: `(earliest, latest, index)`, see [`by_earliest`].
+type Filed = (i64, i64, u32);
+
+/// Sorts `(earliest, latest, index)` by earliest and makes each latest the running
+/// maximum, so that [`possibly_within`] finds a window's events by two binary searches.
+fn by_earliest(filed: &mut Vec<Filed>) {
+    filed.sort_by_key(|e| (e.0, e.2));
+    let mut reach = i64::MIN;
+    for e in filed {
+        reach = reach.max(e.1);
+        e.1 = reach;
+    }
+}
+
+/// The events of `filed` (see [`by_earliest`]) whose interval may meet `[from, to]`,
+/// and any others between them.
+fn possibly_within(
+    filed: &[(i64, i64, u32)],
+    (from, to): (i64, Option<i64>),
+) -> &[(i64, i64, u32)] {
+    let start = filed.partition_point(|e| e.1 < from);
+    let end = to.map_or(filed.len(), |to| filed.partition_point(|e| e.0 <= to));
+    &filed[start..end.max(start)]
 }
 
 /// How long past the node's next failure an event may still be this incident's: a
@@ -225,9 +252,11 @@ pub(super) fn by_events_and_commands(
         .collect();
     // Pods scheduled elsewhere in the lost pods' place, by pod: where to.
     let mut moved: HashMap<&str, Vec<(&EventMark, &str)>> = HashMap::default();
-    let read = (events.of_incident(&lost, &owners, node).into_iter())
-        .map(|i| events.at(i))
-        .filter(|e| in_span(e));
+    let read = (events
+        .of_incident(&lost, &owners, node, (from, to))
+        .into_iter())
+    .map(|i| events.at(i))
+    .filter(|e| in_span(e));
     for e in read {
         match (e.meaning, e.object_kind.as_str()) {
             (EventMeaning::Eviction, "pod") if lost.contains(&e.object) => {
@@ -342,11 +371,43 @@ mod tests {
         let events = Events::of(&t);
         let lost: HashSet<String> = ["web-7d4b9c8f6d-aaaaa".to_string()].into_iter().collect();
         let owners: HashSet<(&str, &str)> = [("web", "7d4b9c8f6d")].into_iter().collect();
-        assert_eq!(events.of_incident(&lost, &owners, "w1"), [0, 1, 2, 5]);
+        let all_time = (i64::MIN, None);
+        assert_eq!(
+            events.of_incident(&lost, &owners, "w1", all_time),
+            [0, 1, 2, 5]
+        );
         // The bindings to a node, for a capture without pod rows.
         let to_w2: Vec<&str> = (events.scheduled_to["w2"].iter())
             .map(|&i| events.at(i).object.as_str())
             .collect();
         assert_eq!(to_w2, ["web-7d4b9c8f6d-bbbbb", "db-5f6c4bb78d-ccccc"]);
+    }
+
+    /// Bindings filed by time: a window reads those whose interval may meet it (and
+    /// any filed between them), not an owner's bindings all through a soak.
+    #[test]
+    fn bindings_possibly_within_a_window_are_found_by_two_searches() {
+        let mut filed = vec![
+            (50, 60, 3),
+            (0, 10, 0),
+            (20, 90, 1),
+            (100, 110, 4),
+            (30, 40, 2),
+        ];
+        by_earliest(&mut filed);
+        let found = |from, to| -> Vec<u32> {
+            possibly_within(&filed, (from, to))
+                .iter()
+                .map(|e| e.2)
+                .collect()
+        };
+        // (20, 90) reaches past 45, so the bindings after it are read from there.
+        assert_eq!(found(45, Some(55)), [1, 2, 3]);
+        assert_eq!(found(95, Some(120)), [4]);
+        assert_eq!(found(95, None), [4]);
+        assert_eq!(found(-10, Some(5)), [0]);
+        assert_eq!(found(200, None), Vec::<u32>::new());
+        assert_eq!(found(12, Some(15)), Vec::<u32>::new());
+        assert_eq!(found(12, Some(25)), [1]);
     }
 }

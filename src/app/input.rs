@@ -20,6 +20,7 @@ pub(super) fn options(input: &InputArgs, l: &crate::cli::LinkArgs) -> Options {
         replacement: !l.no_link_replacement,
         not_ready: !l.no_link_not_ready,
         node_back: !l.no_link_node_back,
+        events: !l.no_link_events,
     };
     Options {
         links,

@@ -18,6 +18,8 @@
 //! - **node back**: the first kubelet-written change of a pod on a failed node (IP,
 //!   READY, RESTARTS, `Unknown` from the runtime) is within 60 s of the node's first
 //!   change after NotReady (the returning kubelet writes both).
+//! - **events**: a pod's `Scheduled` event is after its creation and, within 10 s,
+//!   before its kubelet shows it past `Pending` (`events`).
 
 use super::stn::{Ms, UNBOUNDED};
 use super::Point;
@@ -53,6 +55,7 @@ pub struct Link {
 
 pub use crate::kube::names::{deployment_template, owns};
 
+mod events;
 mod node;
 #[cfg(test)]
 pub(crate) use node::fixtures;
@@ -221,6 +224,9 @@ pub fn propose(
     if opts.replacement {
         replacement_links(obs, points, tracks, &children, links);
         ready_links(obs, points, tracks, &children, links);
+    }
+    if opts.events {
+        events::event_links(obs, points, tracks, links);
     }
     if opts.not_ready || opts.node_back {
         let notes = node::Notes {
@@ -400,6 +406,7 @@ mod tests {
             replacement: false,
             not_ready: false,
             node_back: false,
+            events: false,
         };
         let work = |n: u32| {
             let mut tracks = Vec::new();

@@ -302,6 +302,8 @@ pub struct LinkOptions {
     pub not_ready: bool,
     /// The returning kubelet's writes to its pods and its node (`--no-link-node-back`).
     pub node_back: bool,
+    /// A pod's `Scheduled` event and its pod's lines (`--no-link-events`).
+    pub events: bool,
 }
 
 impl Default for LinkOptions {
@@ -312,6 +314,7 @@ impl Default for LinkOptions {
             replacement: true,
             not_ready: true,
             node_back: true,
+            events: true,
         }
     }
 }
