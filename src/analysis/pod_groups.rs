@@ -107,7 +107,8 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
         } else {
             alone_among_reprints(t, pass, &waves)
         };
-        if !small.is_empty() && small.len() < BURST_PODS && evicted_on_toleration(t, &small) {
+        let lost = evicted_on_toleration(t, &small) || restarted_together(t, &small);
+        if !small.is_empty() && small.len() < BURST_PODS && lost {
             let pods: Vec<usize> = small.iter().map(|r| r.pod).collect();
             classes.join_burst(&pods);
             passes.extend(small.iter().map(|r| r.touch.point));
@@ -431,6 +432,35 @@ fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     lines
         .windows(2)
         .all(|w| w[0].0 == w[1].0 && w[1].1 - w[0].1 <= BURST_LINES)
+}
+
+/// Whether the two pods of a pass too small to tell anything by itself, of two
+/// owners, were each restarted next, within lines of each other and before the
+/// default toleration ran out: a node of two pods back in place (its kubelet
+/// restarts what it ran at once, FORMAT.md §4.7). Two pods' own crashes do not
+/// follow their reprint together so; one pod alone is told from a crash by nothing.
+fn restarted_together(t: &Timelines, pass: &[Reprint]) -> bool {
+    let [a, b] = pass else {
+        return false;
+    };
+    let owner = |r: &Reprint| t.objects[r.at[0]].owner.as_ref();
+    if a.pod == b.pod || owner(a).is_some() && owner(a) == owner(b) {
+        return false;
+    }
+    let restart = |r: &Reprint| {
+        let [i, j] = r.at;
+        let states = &t.objects[i].states;
+        if !restarted_next(states, j) {
+            return None;
+        }
+        let next = states.get(j + 1)?;
+        let after = t.difference(r.touch.point, next.from_point());
+        (after.min_ms >= 0 && after.max_ms <= LATE_EVICTION_MS).then(|| next.lines.first())?
+    };
+    match (restart(a), restart(b)) {
+        (Some(x), Some(y)) => x.source == y.source && x.line.abs_diff(y.line) <= BURST_LINES,
+        _ => false,
+    }
 }
 
 /// The lines where the pods the passes marked were evicted next, sorted: their

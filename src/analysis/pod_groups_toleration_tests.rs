@@ -1,5 +1,6 @@
 //! Tests of `pod_groups`: nodes told by the taint manager's evictions on the
-//! default toleration (small passes, lone marks, waves).
+//! default toleration (small passes, lone marks, waves), and small passes back in
+//! place.
 
 use super::*;
 
@@ -113,4 +114,26 @@ fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
     );
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &pods);
+}
+
+/// A node of two pods (two owners) back in place before the toleration: both
+/// restarted together after their marks. One of them alone restarting is a crash,
+/// no node.
+#[test]
+fn a_two_pod_node_back_in_place_is_a_node() {
+    let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
+    let restarted = |which: &[&'static str]| {
+        let mut rows = listed_then_marked(&pods, &pods);
+        busy(&mut rows, FILLER, 40, "4m");
+        rows.extend(
+            which
+                .iter()
+                .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "4m30s"]),
+        );
+        busy(&mut rows, FILLER, 4, "5m");
+        nodes_of(&rows)
+    };
+    let both = restarted(&pods);
+    assert_one_node(&both, &pods);
+    assert_no_node(&restarted(&pods[..1]), &pods);
 }
