@@ -27,6 +27,9 @@ pub(super) fn event_links(
     tracks: &[Track],
     links: &mut Vec<Link>,
 ) {
+    if !obs.iter().any(|o| *o.kind() == ResourceKind::Event) {
+        return;
+    }
     let mut pods: HashMap<&str, Option<usize>> = HashMap::default();
     for (i, t) in tracks.iter().enumerate() {
         if t.key.kind == ResourceKind::Pod {
