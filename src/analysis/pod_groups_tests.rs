@@ -4,9 +4,9 @@ use crate::analysis::Scenario;
 use crate::input::{Origin, Source};
 use crate::simulate::tabwriter::{layout_watch, Era};
 
-/// `kubectl get pods --watch` (no `-o wide`) with these rows after the header:
-/// the pods' states as the analysis leaves them, by pod name.
-fn nodes_of(rows: &[[&str; 5]]) -> Vec<(String, Option<String>)> {
+/// `kubectl get pods --watch` (no `-o wide`) with these rows after the header,
+/// analysed.
+fn analyzed(rows: &[[&str; 5]]) -> crate::analysis::Analysis {
     let row = |r: &[&str; 5]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
     let header = row(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
     let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
@@ -16,10 +16,12 @@ fn nodes_of(rows: &[[&str; 5]]) -> Vec<(String, Option<String>)> {
         name: "pods.log".into(),
         origin: Origin::Bytes(text.into_bytes().into()),
     }];
-    let a = crate::analyze(&sources, &crate::Options::new("test")).unwrap();
-    a.timelines
-        .objects
-        .iter()
+    crate::analyze(&sources, &crate::Options::new("test")).unwrap()
+}
+
+/// The pods' states as the analysis of these rows leaves them: each pod's node.
+fn nodes_of(rows: &[[&str; 5]]) -> Vec<(String, Option<String>)> {
+    (analyzed(rows).timelines.objects.iter())
         .map(|o| {
             let node = o.states[0].node.as_deref().map(str::to_string);
             (o.key.name.to_string(), node)
@@ -109,10 +111,7 @@ fn reprints_printed_just_before_a_pass_do_not_hide_it() {
     let all: Vec<&str> = others.iter().chain(&node).copied().collect();
     let mut rows = listed_then_marked(&all, &all);
     busy(&mut rows, FILLER, 80, "5m");
-    rows.extend(
-        node.iter()
-            .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
-    );
+    print(&mut rows, &node, ["1/1", "Terminating", "0", "7m30s"]);
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
     assert_no_node(&nodes, &others);
@@ -127,9 +126,9 @@ fn two_nodes_evicted_ten_seconds_apart_are_told_apart() {
     let interleaved = interleaved();
     let mut rows = listed_then_marked(&both, &interleaved);
     busy(&mut rows, FILLER, 80, "5m");
-    rows.extend(a.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
+    print(&mut rows, &a, ["1/1", "Terminating", "0", "7m30s"]);
     busy(&mut rows, FILLER, 4, "7m35s");
-    rows.extend(b.iter().map(|p| [*p, "1/1", "Terminating", "0", "7m40s"]));
+    print(&mut rows, &b, ["1/1", "Terminating", "0", "7m40s"]);
     assert_two_nodes(&nodes_of(&rows), &a, &b);
 }
 
@@ -153,12 +152,9 @@ fn other_pods_restarting_together_later_do_not_stretch_a_pass() {
     let all: Vec<&str> = node.iter().chain(&still).chain(&crashed).copied().collect();
     let mut rows = listed_then_marked(&all, &all);
     busy(&mut rows, FILLER, 80, "5m");
-    rows.extend(
-        node.iter()
-            .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
-    );
+    print(&mut rows, &node, ["1/1", "Terminating", "0", "7m30s"]);
     busy(&mut rows, FILLER, 80, "8m");
-    rows.extend(crashed.iter().map(|p| [*p, "0/1", "Running", "1", "9m"]));
+    print(&mut rows, &crashed, ["0/1", "Running", "1", "9m"]);
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &node);
     assert_no_node(&nodes, &crashed);
@@ -173,12 +169,27 @@ fn busy<'a>(rows: &mut Vec<[&'a str; 5]>, pod: &'a str, n: usize, age: &'a str) 
     }
 }
 
-/// Two nodes' pods, of six owners (no rollout explains their deletions).
-const NODE_A: [&str; 3] = [
+/// Each of `pods` printed once more with these READY, STATUS, RESTARTS and AGE.
+fn print<'a>(
+    rows: &mut Vec<[&'a str; 5]>,
+    pods: &[&'a str],
+    [ready, status, restarts, age]: [&'a str; 4],
+) {
+    rows.extend(pods.iter().map(|p| [*p, ready, status, restarts, age]));
+}
+
+/// One node's pods, of six owners: tests take as many as they need.
+const ONE_NODE: [&str; 6] = [
     "api-5d8f7c9b4-aaaa1",
     "db-6c7d8e9f5-aaaa2",
     "web-7e8f9a1b6-aaaa3",
+    "cart-8f9a1b2c7-aaaa4",
+    "mail-9a1b2c3d8-aaaa5",
+    "shop-1b2c3d4e9-aaaa6",
 ];
+
+/// Two nodes' pods, of six owners (no rollout explains their deletions).
+const NODE_A: [&str; 3] = [ONE_NODE[0], ONE_NODE[1], ONE_NODE[2]];
 const NODE_B: [&str; 3] = [
     "cart-8f9a1b2c7-bbbb1",
     "mail-9a1b2c3d8-bbbb2",
@@ -210,7 +221,7 @@ fn listed_then_marked<'a>(pods: &[&'a str], marked: &[&'a str]) -> Vec<[&'a str;
         .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
         .collect();
     rows.push([FILLER, "1/1", "Running", "0", "3m"]);
-    rows.extend(marked.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    print(&mut rows, marked, ["1/1", "Running", "0", "2m30s"]);
     rows
 }
 
@@ -246,7 +257,7 @@ fn listed_and_marked<'a>(pods: &[&'a str]) -> Vec<[&'a str; 5]> {
         .map(|p| [*p, "1/1", "Running", "0", "5m"])
         .collect();
     rows.push([FILLER, "1/1", "Running", "0", "4m"]);
-    rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
+    print(&mut rows, pods, ["1/1", "Running", "0", "6m"]);
     rows
 }
 
@@ -267,12 +278,7 @@ fn nodes_named<'a>(nodes: &'a [(String, Option<String>)], pods: &[&str]) -> Vec<
 /// before the node's pods were evicted) are no second node of the pass.
 #[test]
 fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
-    let node = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-        "cart-8f9a1b2c7-aaaa4",
-    ];
+    let node = &ONE_NODE[..4];
     let others = ["mail-9a1b2c3d8-xxxx1", "shop-1b2c3d4e9-xxxx2"];
     let listed: Vec<&str> = node.iter().chain(&others).copied().collect();
     let pass = [node[0], others[0], node[1], node[2], others[1], node[3]];
@@ -282,12 +288,9 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
         rows.push([p, "0/1", "Running", "1", "4m"]);
     }
     busy(&mut rows, FILLER, 80, "6m");
-    rows.extend(
-        node.iter()
-            .map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]),
-    );
+    print(&mut rows, node, ["1/1", "Terminating", "0", "7m30s"]);
     let nodes = nodes_of(&rows);
-    assert_one_node(&nodes, &node);
+    assert_one_node(&nodes, node);
     assert_no_node(&nodes, &others);
 }
 
@@ -295,18 +298,13 @@ fn other_pods_in_a_pass_restarted_together_by_chance_are_no_node() {
 /// re-posted unchanged in another minutes later, nothing lost. They shared a node.
 #[test]
 fn pods_marked_then_re_posted_unchanged_are_one_node() {
-    let pods = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-        "cart-8f9a1b2c7-aaaa4",
-    ];
-    let mut rows = listed_and_marked(&pods);
+    let pods = &ONE_NODE[..4];
+    let mut rows = listed_and_marked(pods);
     busy(&mut rows, FILLER, 40, "7m");
-    rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "8m"]));
+    print(&mut rows, pods, ["1/1", "Running", "0", "8m"]);
     busy(&mut rows, FILLER, 40, "9m");
     let nodes = nodes_of(&rows);
-    assert_one_node(&nodes, &pods);
+    assert_one_node(&nodes, pods);
     assert_no_node(&nodes, &[FILLER]);
 }
 
@@ -315,24 +313,18 @@ fn pods_marked_then_re_posted_unchanged_are_one_node() {
 /// the pass (no IP printed to show the new sandbox).
 #[test]
 fn lost_containers_then_restarts_confirm_a_pass() {
-    let pods = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-    ];
+    let pods = NODE_A;
     let mut rows: Vec<[&str; 5]> = pods
         .iter()
         .map(|p| [*p, "1/1", "Running", "0", "5m"])
         .collect();
-    rows.extend(pods.iter().map(|p| [*p, "1/1", "Running", "0", "6m"]));
-    rows.extend(
-        pods.iter()
-            .map(|p| [*p, "0/1", "ContainerStatusUnknown", "0", "8m"]),
+    print(&mut rows, &pods, ["1/1", "Running", "0", "6m"]);
+    print(
+        &mut rows,
+        &pods,
+        ["0/1", "ContainerStatusUnknown", "0", "8m"],
     );
-    rows.extend(
-        pods.iter()
-            .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
-    );
+    print(&mut rows, &pods, ["0/1", "Running", "1 (2s ago)", "8m"]);
     let nodes = nodes_of(&rows);
     assert_one_node(&nodes, &pods);
 }
@@ -345,16 +337,8 @@ fn lost_containers_then_restarts_confirm_a_pass() {
 #[test]
 fn pods_met_by_chance_and_reprinted_in_their_own_nodes_passes_are_no_node() {
     let nodes = [
-        [
-            "api-5d8f7c9b4-aaaa1",
-            "db-6c7d8e9f5-aaaa2",
-            "web-7e8f9a1b6-aaaa3",
-        ],
-        [
-            "cart-8f9a1b2c7-bbbb1",
-            "mail-9a1b2c3d8-bbbb2",
-            "shop-1b2c3d4e9-bbbb3",
-        ],
+        NODE_A,
+        NODE_B,
         [
             "feed-2c3d4e5f1-cccc1",
             "auth-3d4e5f6a2-cccc2",
@@ -396,36 +380,17 @@ fn back_then_evicted(lost_container: bool) -> Vec<(String, Option<String>)> {
     let mut rows = listed_and_marked(&both_nodes());
     busy(&mut rows, FILLER, 4, "9m");
     if lost_container {
-        rows.extend(NODE_A.iter().map(|p| [*p, "0/1", "Unknown", "0", "10m"]));
+        print(&mut rows, &NODE_A, ["0/1", "Unknown", "0", "10m"]);
     }
-    rows.extend(
-        NODE_A
-            .iter()
-            .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "10m"]),
-    );
-    rows.extend(
-        NODE_B
-            .iter()
-            .map(|p| [*p, "1/1", "Terminating", "0", "10m"]),
-    );
+    print(&mut rows, &NODE_A, ["0/1", "Running", "1 (2s ago)", "10m"]);
+    print(&mut rows, &NODE_B, ["1/1", "Terminating", "0", "10m"]);
     busy(&mut rows, FILLER, 4, "11m");
     nodes_of(&rows)
 }
 
 /// The incidents of `kubectl get pods --watch` (no `-o wide`) with these rows.
 fn incidents_of(rows: &[[&str; 5]]) -> Vec<crate::analysis::Incident> {
-    let row = |r: &[&str; 5]| r.iter().map(|c| c.to_string()).collect::<Vec<_>>();
-    let header = row(&["NAME", "READY", "STATUS", "RESTARTS", "AGE"]);
-    let events: Vec<Vec<String>> = rows[1..].iter().map(row).collect();
-    let mut text = layout_watch(Era::Remember, &[header, row(&rows[0])], &events).join("\n");
-    text.push('\n');
-    let sources = [Source {
-        name: "pods.log".into(),
-        origin: Origin::Bytes(text.into_bytes().into()),
-    }];
-    crate::analyze(&sources, &crate::Options::new("test"))
-        .unwrap()
-        .incidents
+    analyzed(rows).incidents
 }
 
 /// NODE_A's pods and a pod of another node (`CHANCE`) marked together and back in
@@ -438,27 +403,25 @@ fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)>
     let with_other: Vec<&str> = node.iter().copied().chain([CHANCE]).collect();
     let mut rows = listed_and_marked(&with_other);
     busy(&mut rows, FILLER, 4, "7m");
-    rows.extend(
-        with_other
-            .iter()
-            .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "8m"]),
+    print(
+        &mut rows,
+        &with_other,
+        ["0/1", "Running", "1 (2s ago)", "8m"],
     );
-    rows.extend(
-        with_other
-            .iter()
-            .map(|p| [*p, "1/1", "Running", "1 (20s ago)", "8m"]),
+    print(
+        &mut rows,
+        &with_other,
+        ["1/1", "Running", "1 (20s ago)", "8m"],
     );
     busy(&mut rows, FILLER, 40, "15m");
-    rows.extend(
-        node.iter()
-            .map(|p| [*p, "1/1", "Running", "1 (12m ago)", "20m"]),
-    );
+    print(&mut rows, &node, ["1/1", "Running", "1 (12m ago)", "20m"]);
     busy(&mut rows, FILLER, 20, "21m");
     rows.push([CHANCE, between, "Running", "1 (13m ago)", "22m"]);
     busy(&mut rows, FILLER, 20, "22m");
-    rows.extend(
-        node.iter()
-            .map(|p| [*p, "1/1", "Terminating", "1 (17m ago)", "25m"]),
+    print(
+        &mut rows,
+        &node,
+        ["1/1", "Terminating", "1 (17m ago)", "25m"],
     );
     busy(&mut rows, FILLER, 4, "27m");
     rows.push([CHANCE, after, "Running", "1 (19m ago)", "30m"]);

@@ -10,7 +10,7 @@ use super::*;
 /// or seven minutes after being reprinted are a rollout or a user, no node.
 #[test]
 fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
-    let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
+    let pods = &ONE_NODE[..2];
     let deleted_at = |age: &'static str, pods: &[&'static str]| {
         let mut rows = listed_then_marked(pods, pods);
         busy(&mut rows, FILLER, 40, "5m");
@@ -23,17 +23,13 @@ fn a_small_pass_is_a_node_when_its_pods_are_evicted_on_the_toleration() {
         assert_no_node(&nodes, &[FILLER]);
         named
     };
-    let on_toleration = deleted_at("7m30s", &pods);
+    let on_toleration = deleted_at("7m30s", pods);
     assert!(on_toleration[0].is_some(), "{on_toleration:?}");
     assert_eq!(on_toleration[0], on_toleration[1]);
     assert!(deleted_at("7m31s", &pods[..1])[0].is_some(), "one pod");
+    assert_eq!(deleted_at("4m30s", pods), [None, None], "two minutes after");
     assert_eq!(
-        deleted_at("4m30s", &pods),
-        [None, None],
-        "two minutes after"
-    );
-    assert_eq!(
-        deleted_at("9m30s", &pods),
+        deleted_at("9m30s", pods),
         [None, None],
         "seven minutes after"
     );
@@ -69,7 +65,7 @@ fn a_lone_reprint_evicted_in_a_node_s_wave_is_no_node_of_its_own() {
     let mut rows: Vec<[&str; 5]> = (NODE_A.iter().chain(&NODE_B).chain([&lone]))
         .map(|p| [*p, "1/1", "Running", "0", "2m10s"])
         .collect();
-    rows.extend(NODE_A.iter().map(|p| [*p, "1/1", "Running", "0", "2m30s"]));
+    print(&mut rows, &NODE_A, ["1/1", "Running", "0", "2m30s"]);
     rows.extend((NODE_B.iter().chain([&lone])).map(|p| [*p, "1/1", "Running", "0", "2m45s"]));
     busy(&mut rows, FILLER, 40, "5m");
     rows.extend((NODE_A.iter().chain([&lone])).map(|p| [*p, "1/1", "Terminating", "0", "7m30s"]));
@@ -88,14 +84,7 @@ fn a_lone_reprint_evicted_in_a_node_s_wave_is_no_node_of_its_own() {
 /// evicted in two bursts minutes apart, interleaved in the pass, still one node.
 #[test]
 fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
-    let pods = [
-        "api-5d8f7c9b4-aaaa1",
-        "db-6c7d8e9f5-aaaa2",
-        "web-7e8f9a1b6-aaaa3",
-        "cart-8f9a1b2c7-aaaa4",
-        "mail-9a1b2c3d8-aaaa5",
-        "shop-1b2c3d4e9-aaaa6",
-    ];
+    let pods = ONE_NODE;
     let mut rows = listed_and_marked(&pods);
     // The short tolerations first (every other pod of the pass), a minute on,
     // other events between (the taint manager's patch is the line before each).
@@ -121,19 +110,15 @@ fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
 /// no node.
 #[test]
 fn a_two_pod_node_back_in_place_is_a_node() {
-    let pods = ["api-5d8f7c9b4-aaaa1", "db-6c7d8e9f5-aaaa2"];
+    let pods = &ONE_NODE[..2];
     let restarted = |which: &[&'static str]| {
-        let mut rows = listed_then_marked(&pods, &pods);
+        let mut rows = listed_then_marked(pods, pods);
         busy(&mut rows, FILLER, 40, "4m");
-        rows.extend(
-            which
-                .iter()
-                .map(|p| [*p, "0/1", "Running", "1 (2s ago)", "4m30s"]),
-        );
+        print(&mut rows, which, ["0/1", "Running", "1 (2s ago)", "4m30s"]);
         busy(&mut rows, FILLER, 4, "5m");
         nodes_of(&rows)
     };
-    let both = restarted(&pods);
-    assert_one_node(&both, &pods);
-    assert_no_node(&restarted(&pods[..1]), &pods);
+    let both = restarted(pods);
+    assert_one_node(&both, pods);
+    assert_no_node(&restarted(&pods[..1]), pods);
 }
