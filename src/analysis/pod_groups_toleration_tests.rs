@@ -122,3 +122,18 @@ fn a_two_pod_node_back_in_place_is_a_node() {
     assert_one_node(&both, pods);
     assert_no_node(&restarted(&pods[..1]), pods);
 }
+
+/// The same node of two pods marked among two other pods' reprints (a run no pass
+/// by itself): still a node of two, the other two none.
+#[test]
+fn a_two_pod_node_marked_among_other_reprints_back_in_place_is_a_node() {
+    let (node, others) = (&ONE_NODE[..2], &ONE_NODE[2..4]);
+    let run = [others[0], node[0], others[1], node[1]];
+    let mut rows = listed_then_marked(&run, &run);
+    busy(&mut rows, FILLER, 40, "4m");
+    print(&mut rows, node, ["0/1", "Running", "1 (2s ago)", "4m30s"]);
+    busy(&mut rows, FILLER, 4, "5m");
+    let nodes = nodes_of(&rows);
+    assert_one_node(&nodes, node);
+    assert_no_node(&nodes, others);
+}
