@@ -32,7 +32,7 @@ pub(super) fn join_small_nodes(
             // pass's passengers crash as they will (see `other_pods_in_a_pass_…`).
             let passed = pass.iter().any(|r| marked.contains(&r.touch.point));
             if evicted.is_empty() && !passed {
-                restarted_among_reprints(t, pass, &restarts)
+                outside_waves(t, pass, &restarts, restart_line)
             } else {
                 evicted
             }
@@ -132,30 +132,30 @@ fn in_a_wave(waves: &[&LineRef], l: &LineRef) -> bool {
 /// marked while other pods were reprinted for their own reasons. They are then
 /// asked of [`evicted_on_toleration`], as a pass of their own would be.
 fn alone_among_reprints<'a>(
-    t: &Timelines,
+    t: &'a Timelines,
     run: &[Reprint<'a>],
     waves: &[&LineRef],
 ) -> Vec<Reprint<'a>> {
-    run.iter()
-        .filter(|r| eviction_line(t, r).is_some_and(|l| !in_a_wave(waves, l)))
-        .filter(|r| {
-            eviction_after(t, r)
-                .is_some_and(|(a, _)| a.min_ms >= EARLY_EVICTION_MS && a.max_ms <= LATE_EVICTION_MS)
-        })
-        .copied()
-        .collect()
+    let mut alone = outside_waves(t, run, waves, eviction_line);
+    alone.retain(|r| {
+        eviction_after(t, r)
+            .is_some_and(|(a, _)| a.min_ms >= EARLY_EVICTION_MS && a.max_ms <= LATE_EVICTION_MS)
+    });
+    alone
 }
 
-/// The touches of a run no pass took whose pods were restarted next, each outside
-/// the restarts of the pods the passes marked (a known node's return): two of them
-/// restarted together may be a node of two back in place ([`restarted_together`]).
-fn restarted_among_reprints<'a>(
-    t: &Timelines,
+/// The touches of `run` whose pods changed next (`line_of`: evicted, restarted)
+/// outside the `waves` of the same change of the pods the passes marked (a known
+/// node's evictions or return). Two restarted together may be a node of two back
+/// in place ([`restarted_together`]).
+fn outside_waves<'a>(
+    t: &'a Timelines,
     run: &[Reprint<'a>],
     waves: &[&LineRef],
+    line_of: fn(&'a Timelines, &Reprint) -> Option<&'a LineRef>,
 ) -> Vec<Reprint<'a>> {
     run.iter()
-        .filter(|r| restart_line(t, r).is_some_and(|l| !in_a_wave(waves, l)))
+        .filter(|r| line_of(t, r).is_some_and(|l| !in_a_wave(waves, l)))
         .copied()
         .collect()
 }
