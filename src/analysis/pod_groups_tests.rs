@@ -398,7 +398,14 @@ fn incidents_of(rows: &[[&str; 5]]) -> Vec<crate::analysis::Incident> {
 /// again, its pods marked and evicted on the toleration, while `CHANCE`, unmarked,
 /// prints `between` the marks and the evictions and `after` them. The second
 /// failure's incident, with its pods' names.
-fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)> {
+fn grouped_by_chance(between: &'static str, after: &'static str) -> Vec<(Scenario, Vec<String>)> {
+    (incidents_of(&grouped_by_chance_rows(between, after)).iter())
+        .map(|i| (i.scenario, i.pods.iter().map(|p| p.name.clone()).collect()))
+        .collect()
+}
+
+/// The rows of [`grouped_by_chance`].
+fn grouped_by_chance_rows(between: &'static str, after: &'static str) -> Vec<[&'static str; 5]> {
     let node = NODE_A;
     let with_other: Vec<&str> = node.iter().copied().chain([CHANCE]).collect();
     let mut rows = listed_and_marked(&with_other);
@@ -425,9 +432,7 @@ fn grouped_by_chance(between: &str, after: &str) -> Vec<(Scenario, Vec<String>)>
     );
     busy(&mut rows, FILLER, 4, "27m");
     rows.push([CHANCE, after, "Running", "1 (19m ago)", "30m"]);
-    (incidents_of(&rows).iter())
-        .map(|i| (i.scenario, i.pods.iter().map(|p| p.name.clone()).collect()))
-        .collect()
+    rows
 }
 
 /// A Deployment pod of another node (its name one of a ReplicaSet's).
@@ -452,6 +457,19 @@ fn a_pod_grouped_by_chance_written_meanwhile_does_not_veto_the_node_s_next_failu
     let incidents = grouped_by_chance("0/1", "1/1");
     assert_eq!(incidents.len(), 2, "{incidents:?}");
     assert_eq!(incidents[1].1, NODE_A, "{incidents:?}");
+}
+
+/// Nor does that write end the node's failure before its evictions: the pods are
+/// evicted (and, with no replacement in the capture, not replaced).
+#[test]
+fn a_pod_grouped_by_chance_written_meanwhile_does_not_end_the_node_s_failure() {
+    let incidents = incidents_of(&grouped_by_chance_rows("0/1", "1/1"));
+    let second = incidents.get(1).expect("the node's second failure");
+    assert!(second.phases.E.is_some(), "{second:?}");
+    assert!(
+        (second.pods.iter()).all(|p| p.outcome == crate::analysis::PodFate::EvictedNotReplaced),
+        "{second:?}"
+    );
 }
 
 /// `pods` marked (after `rows`) in one pass at `marked` (RESTARTS `restarts`), then
