@@ -88,16 +88,12 @@ impl<'a> PodIndex<'a> {
                         on.slots.entry(s).or_default().push(place(i));
                     }
                 }
-                // A node told only by its marks may hold another node's pods: its
-                // kubelet's writes are those from a state a pass marked (as
-                // `inferred::kubelet` reads them), or another node's return would
-                // end this one's failure before its evictions.
-                let group = super::pod_groups::is_group(n);
+                // As `inferred::kubelet` reads them: for a node told by its marks,
+                // another node's pod grouped by chance would end this one's
+                // failure with its own return, before the evictions.
                 for (j, w) in p.states.windows(2).enumerate() {
-                    let surely_on = !group
-                        || (w[0].touches.iter()).any(|touch| super::pod_groups::in_pass(t, touch));
-                    if surely_on && kubelet_written(&w[0], &w[1], Some(n)) && !w[1].lines.is_empty()
-                    {
+                    let on = super::pod_groups::surely_on(t, n, &w[0]);
+                    if on && kubelet_written(&w[0], &w[1], Some(n)) && !w[1].lines.is_empty() {
                         kubelet.entry(n).or_default().push((place(i), place(j + 1)));
                     }
                 }

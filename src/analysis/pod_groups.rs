@@ -55,6 +55,13 @@ pub(super) fn in_pass(t: &Timelines, touch: &Touch) -> bool {
     t.passes.binary_search(&touch.point).is_ok()
 }
 
+/// Whether a write after state `s` of a pod on `node` is surely that node's
+/// kubelet's: always for a named node; for a node told only by its marks (which may
+/// hold another node's pods grouped by chance), only from a state a pass marked.
+pub(super) fn surely_on(t: &Timelines, node: &str, s: &crate::timeline::State) -> bool {
+    !is_group(node) || s.touches.iter().any(|touch| in_pass(t, touch))
+}
+
 /// Gives the pods of a capture without any node (no node stream, no NODE printed) the
 /// node their marks tell, in their states' `node`, and keeps the points of the
 /// passes' touches (`Timelines::passes`); a warning saying so, or `None` when the

@@ -52,12 +52,9 @@ impl<'a> KubeletWrites<'a> {
                 // A node told only by its marks may hold another node's pods
                 // (`pod_groups` grouped them by chance): its kubelet's writes are
                 // those of the pods a pass marked, from the state it marked.
-                let surely_on = !pod_groups::is_group(node)
-                    || w[0]
-                        .touches
-                        .iter()
-                        .any(|touch| pod_groups::in_pass(t, touch));
-                if surely_on && kubelet_written(&w[0], &w[1], Some(node)) {
+                if pod_groups::surely_on(t, node, &w[0])
+                    && kubelet_written(&w[0], &w[1], Some(node))
+                {
                     let key = (&*line.source, node);
                     lines
                         .entry(key)
