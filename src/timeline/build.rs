@@ -138,7 +138,8 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     let commands = markers::place(&mut b, &ing.markers, &points, &mut anchors);
     let event_points = marks::event_points(&mut b, &points);
     let tracks = tracks::tracks(&mut b, &streams, &points);
-    let (mut reports, unplaced_nodes) = solve::soft_links(&mut b, &points, &tracks, &opts);
+    let (mut reports, unplaced_nodes) =
+        solve::soft_links(&mut b, &points, &event_points, &tracks, &opts);
     drop(streams);
     let mut events = marks::event_marks(&b, &event_points);
     let Builder {

@@ -172,10 +172,12 @@ pub struct Proposed {
     pub unplaced_nodes: Vec<String>,
 }
 
-/// Proposes every link between the tracks. `points[i]` is observation `i`'s point.
+/// Proposes every link between the tracks. `points[i]` is observation `i`'s point;
+/// `events` the events' own points (`(point, observation)`).
 pub fn propose(
     obs: &[Observation],
     points: &[Point],
+    events: &[(Point, usize)],
     tracks: &[Track],
     opts: &super::LinkOptions,
 ) -> Proposed {
@@ -226,7 +228,7 @@ pub fn propose(
         ready_links(obs, points, tracks, &children, links);
     }
     if opts.events {
-        events::event_links(obs, points, tracks, links);
+        events::event_links(obs, points, events, tracks, links);
     }
     if opts.not_ready || opts.node_back {
         let notes = node::Notes {
@@ -415,7 +417,7 @@ mod tests {
                 tracks.push(track(ResourceKind::Pod, "web-0", 1, inc));
             }
             let mut links = Vec::new();
-            let count = steps(|| links = propose(&[], &[], &tracks, &opts).links);
+            let count = steps(|| links = propose(&[], &[], &[], &tracks, &opts).links);
             assert_eq!(links.len(), n as usize, "one link per incarnation");
             count
         };

@@ -15,10 +15,11 @@ use crate::timeline::{LinkOptions, LinkReport, Point};
 pub(super) fn soft_links(
     b: &mut Builder,
     points: &[Point],
+    events: &[(Point, usize)],
     tracks: &[Track],
     opts: &LinkOptions,
 ) -> (Vec<LinkReport>, Vec<String>) {
-    let proposed = links::propose(b.obs, points, tracks, opts);
+    let proposed = links::propose(b.obs, points, events, tracks, opts);
     b.warnings.extend(proposed.warnings);
     let mut reports: Vec<LinkReport> = Vec::new();
     for (li, l) in proposed.links.iter().enumerate() {

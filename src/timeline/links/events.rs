@@ -24,10 +24,11 @@ const EVENT_SLACK_MS: Ms = 10_000;
 pub(super) fn event_links(
     obs: &[Observation],
     points: &[Point],
+    events: &[(Point, usize)],
     tracks: &[Track],
     links: &mut Vec<Link>,
 ) {
-    if !obs.iter().any(|o| *o.kind() == ResourceKind::Event) {
+    if events.is_empty() {
         return;
     }
     let mut pods: HashMap<&str, Option<usize>> = HashMap::default();
@@ -41,7 +42,10 @@ pub(super) fn event_links(
     if pods.is_empty() {
         return;
     }
-    for (e, o) in obs.iter().enumerate() {
+    // Each event's own point (its line less LAST SEEN): an event listed when the
+    // watch started was printed long after it happened.
+    for &(at, e) in events {
+        let o = &obs[e];
         let Some((reason, message)) = o.event_reason() else {
             continue;
         };
@@ -59,7 +63,7 @@ pub(super) fn event_links(
             kind: "a pod is scheduled after it is created",
             flag: "--no-link-events",
             a: t.created,
-            b: points[e],
+            b: at,
             lo: 0,
             hi: UNBOUNDED,
             obs: vec![t.obs[0], e],
@@ -70,7 +74,7 @@ pub(super) fn event_links(
             links.push(Link {
                 kind: "a pod's kubelet shows it after it was scheduled",
                 flag: "--no-link-events",
-                a: points[e],
+                a: at,
                 b: points[shown],
                 lo: -EVENT_SLACK_MS,
                 hi: UNBOUNDED,
@@ -94,7 +98,7 @@ mod tests {
     use crate::timeline::{LinkOptions, Timelines};
 
     /// A pod's watch and an events watch, each with its own relative clock.
-    fn pods_and_events(opts: LinkOptions) -> Timelines {
+    fn pods_and_events(opts: LinkOptions, last_seen: &str) -> Timelines {
         let source = |name: &str, text: &str| Source {
             name: name.into(),
             origin: Origin::Bytes(text.as_bytes().to_vec().into()),
@@ -104,11 +108,13 @@ mod tests {
             web-7d4b9c8f6d-aaaaa   0/1     Pending             0          0s\n\
             web-7d4b9c8f6d-aaaaa   0/1     ContainerCreating   0          1s\n\
             web-7d4b9c8f6d-aaaaa   1/1     Running             0          6s\n";
-        let events = "$ kubectl get events -w\n\
+        let events = format!(
+            "$ kubectl get events -w\n\
             LAST SEEN   TYPE     REASON      OBJECT                     MESSAGE\n\
-            0s          Normal   Scheduled   pod/web-7d4b9c8f6d-aaaaa   Successfully assigned default/web-7d4b9c8f6d-aaaaa to w1\n";
+            {last_seen:<11} Normal   Scheduled   pod/web-7d4b9c8f6d-aaaaa   Successfully assigned default/web-7d4b9c8f6d-aaaaa to w1\n"
+        );
         let mut ing =
-            crate::ingest::ingest(&[source("pods.log", pods), source("events.log", events)])
+            crate::ingest::ingest(&[source("pods.log", pods), source("events.log", &events)])
                 .unwrap();
         crate::timeline::build::build(&mut ing, opts)
     }
@@ -116,11 +122,24 @@ mod tests {
     /// The `Scheduled` event is placed after its pod's creation and at most 10 s
     /// after the kubelet showed the pod `ContainerCreating` (1 s old): within
     /// [0 s, 12 s] of the creation, give or take the second each AGE and LAST SEEN
-    /// truncates. Without the link the two watches share no clock.
+    /// truncates — also when the events watch started later and listed it two
+    /// minutes old (the event's time is linked, not its line's). Without the link
+    /// the two watches share no clock.
     #[test]
     fn a_scheduled_event_is_placed_by_its_pod_s_lines() {
+        for last_seen in ["0s", "2m"] {
+            placed_by_its_pod_s_lines(last_seen);
+        }
+    }
+
+    fn placed_by_its_pod_s_lines(last_seen: &str) {
         let gap = |opts| {
-            let t = pods_and_events(opts);
+            let t = pods_and_events(opts, last_seen);
+            assert!(
+                t.warnings.iter().all(|w| !w.contains("conflict")),
+                "{:?}",
+                t.warnings
+            );
             let pod = (t.objects.iter())
                 .find(|o| &*o.key.name == "web-7d4b9c8f6d-aaaaa")
                 .expect("the pod");
