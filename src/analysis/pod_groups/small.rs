@@ -19,9 +19,9 @@ pub(super) fn join_small_nodes(
     passes: &mut Vec<Point>,
     classes: &mut Classes,
 ) {
-    let evictions = wave_lines(t, touches, passes, eviction_line);
-    let restarts = wave_lines(t, touches, passes, restart_line);
     let marked: HashSet<Point> = passes.iter().copied().collect();
+    let evictions = wave_lines(t, touches, &marked, eviction_line);
+    let restarts = wave_lines(t, touches, &marked, restart_line);
     for run in bursts_of(touches, 1) {
         let pass = &touches[run];
         let small = if pass.len() < BURST_PODS {
@@ -37,8 +37,10 @@ pub(super) fn join_small_nodes(
                 evicted
             }
         };
-        let lost = evicted_on_toleration(t, &small) || restarted_together(t, &small);
-        if !small.is_empty() && small.len() < BURST_PODS && lost {
+        if small.is_empty() || small.len() >= BURST_PODS {
+            continue;
+        }
+        if evicted_on_toleration(t, &small) || restarted_together(t, &small) {
             let pods: Vec<usize> = small.iter().map(|r| r.pod).collect();
             classes.join_burst(&pods);
             passes.extend(small.iter().map(|r| r.touch.point));
@@ -98,15 +100,14 @@ fn restarted_together(t: &Timelines, pass: &[Reprint]) -> bool {
     }
 }
 
-/// The lines where the pods the passes marked were evicted (or restarted) next,
-/// by `line_of`, sorted: their nodes' waves.
+/// The lines where the pods the passes marked (`marked`: their touches' points)
+/// were evicted (or restarted) next, by `line_of`, sorted: their nodes' waves.
 fn wave_lines<'a>(
     t: &'a Timelines,
     touches: &[Reprint],
-    passes: &[Point],
+    marked: &HashSet<Point>,
     line_of: fn(&'a Timelines, &Reprint) -> Option<&'a LineRef>,
 ) -> Vec<&'a LineRef> {
-    let marked: HashSet<Point> = passes.iter().copied().collect();
     let mut lines: Vec<&LineRef> = touches
         .iter()
         .filter(|r| marked.contains(&r.touch.point))
