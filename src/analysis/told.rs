@@ -160,10 +160,7 @@ fn by_earliest(filed: &mut Vec<Filed>) {
 
 /// The events of `filed` (see [`by_earliest`]) whose interval may meet `[from, to]`,
 /// and any others between them.
-fn possibly_within(
-    filed: &[(i64, i64, u32)],
-    (from, to): (i64, Option<i64>),
-) -> &[(i64, i64, u32)] {
+fn possibly_within(filed: &[Filed], (from, to): (i64, Option<i64>)) -> &[Filed] {
     let start = filed.partition_point(|e| e.1 < from);
     let end = to.map_or(filed.len(), |to| filed.partition_point(|e| e.0 <= to));
     &filed[start..end.max(start)]
@@ -193,8 +190,7 @@ fn lost_pods(
         return lost;
     }
     let from = t.at(f).min_ms;
-    let start = events.not_ready.partition_point(|e| e.1 < from);
-    let not_ready = (events.not_ready[start..].iter())
+    let not_ready = (possibly_within(&events.not_ready, (from, None)).iter())
         .map(|e| events.at(e.2))
         .filter(|e| in_span(e));
     let scheduled_here = (events.scheduled_to.get(node).into_iter().flatten())
