@@ -7,6 +7,10 @@ use crate::HashMap;
 /// How many times two classes' pods must alternate in one pass to be one node's.
 const ALTERNATIONS: usize = 3;
 
+/// How unlikely a run of a class's new pods at one end of its pass must be, by
+/// chance, before it is taken as another node's pass printed beside it.
+const CHANCE_RUN: f64 = 1e-3;
+
 /// Pods joined into classes (union–find by size).
 pub(super) struct Classes {
     parent: Vec<usize>,
@@ -51,6 +55,59 @@ impl Classes {
     /// controller marks one node's pods in one loop, never two nodes' mixed).
     pub(super) fn join_burst(&mut self, burst: &[usize]) {
         self.merge_alternating(burst);
+        let (head, body, tail) = self.unknown_ends(burst);
+        for part in [head, tail] {
+            if !part.is_empty() {
+                self.join(part);
+            }
+        }
+        self.join_cut(body);
+    }
+
+    /// A burst's pods before its first and after its last pod of an established
+    /// class, when there are too many of them in a row to be that class's node's new
+    /// pods met by chance: another node's pass printed back to back with a known
+    /// node's, whose pods no pass has grouped yet (two nodes marked in one monitor
+    /// cycle, FORMAT.md §4.4). The node controller marks one node's pods in the
+    /// order its index gives them, mixed: a node's pods that no earlier pass marked
+    /// fall among its known ones, rarely [`CHANCE_RUN`] in a row. Returns the
+    /// head, the rest, and the tail (either end empty when it is the class's).
+    fn unknown_ends<'b>(&mut self, burst: &'b [usize]) -> (&'b [usize], &'b [usize], &'b [usize]) {
+        let known: Vec<bool> = burst
+            .iter()
+            .map(|&k| self.established(k).is_some())
+            .collect();
+        let (Some(first), Some(last)) = (
+            known.iter().position(|&x| x),
+            known.iter().rposition(|&x| x),
+        ) else {
+            return (&[], burst, &[]);
+        };
+        // Whether `n` unknown pods in a row at one end are past chance: were the
+        // burst one node's, its unknown pods in any order, the odds that the first
+        // `n` places all hold one (drawn without replacement).
+        let (all, unknown) = (burst.len(), known.iter().filter(|&&x| !x).count());
+        let odds = |n: usize| {
+            (0..n)
+                .map(|i| (unknown - i) as f64 / (all - i) as f64)
+                .product::<f64>()
+        };
+        let apart = |n: usize| n >= BURST_PODS && odds(n) < CHANCE_RUN;
+        let head = if apart(first) { first } else { 0 };
+        let tail = if apart(burst.len() - 1 - last) {
+            last + 1
+        } else {
+            burst.len()
+        };
+        (&burst[..head], &burst[head..tail], &burst[tail..])
+    }
+
+    /// [`Classes::join_burst`] past its unknown ends: cut where a second established
+    /// class begins.
+    fn join_cut(&mut self, burst: &[usize]) {
+        if burst.is_empty() {
+            return;
+        }
         let mut start = 0;
         let mut class: Option<usize> = None;
         for i in 0..burst.len() {
@@ -99,5 +156,61 @@ impl Classes {
                 self.size[big] += self.size[small];
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pods `from..to`.
+    fn pods(from: usize, to: usize) -> Vec<usize> {
+        (from..to).collect()
+    }
+
+    /// A known node's pass, its new pods among its known ones, printed back to back
+    /// with the pass of a node no pass grouped yet: before it or after it, the other
+    /// node's pods are a class of their own, the new pods the known node's.
+    #[test]
+    fn another_node_s_pass_beside_a_known_one_stays_its_own() {
+        for other_first in [true, false] {
+            let mut classes = Classes::new(100);
+            classes.join_burst(&pods(0, 20)); // the known node's earlier pass
+            let mut known_pass = pods(0, 20);
+            known_pass.insert(5, 60); // its new pods, mixed in
+            known_pass.insert(12, 61);
+            let other = pods(30, 40);
+            let burst: Vec<usize> = if other_first {
+                other.iter().chain(&known_pass).copied().collect()
+            } else {
+                known_pass.iter().chain(&other).copied().collect()
+            };
+            classes.join_burst(&burst);
+            let root = |classes: &mut Classes, k| classes.root(k);
+            let known = root(&mut classes, 0);
+            assert_eq!(root(&mut classes, 60), known);
+            assert_eq!(root(&mut classes, 61), known);
+            let theirs = root(&mut classes, 30);
+            assert_ne!(theirs, known, "other first: {other_first}");
+            assert!(other.iter().all(|&k| classes.root(k) == theirs));
+        }
+    }
+
+    /// A known node of three pods back with many new ones: its new pods come first
+    /// in its pass as often as not, and stay its pods.
+    #[test]
+    fn a_known_node_s_many_new_pods_first_by_chance_stay_its_own() {
+        let mut classes = Classes::new(100);
+        classes.join_burst(&[0, 1, 2]);
+        let mut burst = pods(50, 56);
+        burst.push(0);
+        burst.extend(pods(56, 70));
+        burst.push(1);
+        burst.extend(pods(70, 80));
+        burst.push(2);
+        burst.extend(pods(80, 84));
+        classes.join_burst(&burst);
+        let known = classes.root(0);
+        assert!(burst.iter().all(|&k| classes.root(k) == known));
     }
 }
