@@ -19,6 +19,7 @@ use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
 use super::pods::healthy;
 
 mod classes;
+mod order;
 mod small;
 use classes::Classes;
 
@@ -218,7 +219,8 @@ fn lost_together(t: &Timelines, pass: &[Reprint]) -> Vec<Vec<usize>> {
         .map(|k| next[k].2)
         .collect();
     together.sort_unstable();
-    let mut clusters = interleaved_merged(bursts_of_changes(t, pass, &next), &early);
+    let clusters = interleaved_merged(bursts_of_changes(t, pass, &next), &early);
+    let mut clusters = order::split_by_order(clusters, &next);
     // The largest is the node the pass was for; another is a second node marked in
     // the same cycle only if its pods changed as a lost node's do. A busy watch's
     // pass carries other pods' reprints along, and their own later changes (a crash

@@ -517,3 +517,29 @@ fn two_classes_whose_pods_alternate_in_a_pass_are_one_node() {
 
 #[path = "pod_groups_toleration_tests.rs"]
 mod toleration;
+
+/// Two nodes of twelve pods marked back to back in a quiet watch and back in place
+/// a minute apart, AGE in minutes: no time tells their restarts apart (one run of
+/// changes), but each node's pods are marked together and restarted together, in
+/// orders of their own: two nodes, not one of 24 pods.
+#[test]
+fn two_nodes_marked_and_back_one_after_the_other_are_two_by_their_order() {
+    let names = |node: char| -> Vec<String> {
+        (0..12)
+            .map(|i| format!("app{i}-5d8f7c9b4-{node}{i:04}"))
+            .collect()
+    };
+    let (a, b) = (names('a'), names('b'));
+    let (a, b): (Vec<&str>, Vec<&str>) = (
+        a.iter().map(String::as_str).collect(),
+        b.iter().map(String::as_str).collect(),
+    );
+    let both: Vec<&str> = a.iter().chain(&b).copied().collect();
+    let mut rows = listed_and_marked(&both);
+    busy(&mut rows, FILLER, 2, "7m");
+    let first = [3, 7, 0, 9, 1, 11, 5, 8, 2, 10, 6, 4];
+    let (a_back, b_back) = (first.map(|k| a[k]), first.map(|k| b[11 - k]));
+    print(&mut rows, &a_back, ["0/1", "Running", "1 (5s ago)", "8m"]);
+    print(&mut rows, &b_back, ["0/1", "Running", "1 (2s ago)", "8m"]);
+    assert_two_nodes(&nodes_of(&rows), &a, &b);
+}
