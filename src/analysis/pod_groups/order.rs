@@ -27,10 +27,26 @@ pub(super) fn split_by_order(
 }
 
 /// One group's cuts (see [`split_by_order`]): the group in pieces, each in order.
+/// The first pods marked may be the first changed or the last (two nodes marked A
+/// then B may be back B then A).
 fn cut(group: Vec<usize>, next: &[(&str, u64, usize)]) -> Vec<Vec<usize>> {
+    let mut pieces = Vec::new();
+    let mut rest = group;
+    while let Some(k) = first_cut(&rest, next) {
+        let tail = rest.split_off(k);
+        pieces.push(rest);
+        rest = tail;
+    }
+    pieces.push(rest);
+    pieces
+}
+
+/// Where `group` is first cut: the least `k` such that its first `k` marked are its
+/// first or its last `k` changed, past chance.
+fn first_cut(group: &[usize], next: &[(&str, u64, usize)]) -> Option<usize> {
     let n = group.len();
     if n < 2 * BURST_PODS {
-        return vec![group];
+        return None;
     }
     // Each member's rank among the group's changes.
     let mut rank = crate::HashMap::default();
@@ -41,22 +57,19 @@ fn cut(group: Vec<usize>, next: &[(&str, u64, usize)]) -> Vec<Vec<usize>> {
         rank.insert(place, r);
     }
     if rank.len() != n {
-        return vec![group];
+        return None;
     }
-    let mut pieces = Vec::new();
-    let (mut start, mut top) = (0, 0);
-    for (k, place) in group.iter().enumerate() {
-        top = top.max(rank[place]);
-        let (len, rest) = (k + 1 - start, n - start);
-        // The first k + 1 marked are the first k + 1 changed.
-        let agree = top == k && n - (k + 1) >= BURST_PODS && len >= BURST_PODS;
-        if agree && by_chance(rest, len) < CHANCE_CUT {
-            pieces.push(group[start..=k].to_vec());
-            start = k + 1;
+    let (mut top, mut bottom) = (0, n);
+    for (k, place) in group.iter().enumerate().take(n - BURST_PODS) {
+        let r = rank[place];
+        (top, bottom) = (top.max(r), bottom.min(r));
+        let len = k + 1;
+        let agree = top == k || bottom == n - len;
+        if agree && len >= BURST_PODS && 2.0 * by_chance(n, len) < CHANCE_CUT {
+            return Some(len);
         }
     }
-    pieces.push(group[start..].to_vec());
-    pieces
+    None
 }
 
 /// 1 / C(n, k): the odds that `k` given pods of `n` come first in a random order.
@@ -84,6 +97,24 @@ mod tests {
         let order: Vec<usize> = first
             .iter()
             .chain(&first.map(|p| 23 - p))
+            .copied()
+            .collect();
+        let pieces = split_by_order(vec![group], &changes(&order));
+        assert_eq!(
+            pieces,
+            vec![(0..12).collect::<Vec<_>>(), (12..24).collect()]
+        );
+    }
+
+    /// Two nodes marked A then B and back B then A: two groups.
+    #[test]
+    fn two_nodes_back_in_the_other_order_are_cut_apart() {
+        let group: Vec<usize> = (0..24).collect();
+        let first = [3, 7, 0, 9, 1, 11, 5, 8, 2, 10, 6, 4];
+        let order: Vec<usize> = first
+            .map(|p| 23 - p)
+            .iter()
+            .chain(&first)
             .copied()
             .collect();
         let pieces = split_by_order(vec![group], &changes(&order));
