@@ -65,11 +65,24 @@ fn first_cut(group: &[usize], next: &[(&str, u64, usize)]) -> Option<usize> {
         (top, bottom) = (top.max(r), bottom.min(r));
         let len = k + 1;
         let agree = top == k || bottom == n - len;
-        if agree && len >= BURST_PODS && 2.0 * by_chance(n, len) < CHANCE_CUT {
+        let unrelated = || {
+            let ranks: Vec<usize> = group.iter().map(|p| rank[p]).collect();
+            unordered(&ranks[..len]) && unordered(&ranks[len..])
+        };
+        if agree && len >= BURST_PODS && 2.0 * by_chance(n, len) < CHANCE_CUT && unrelated() {
             return Some(len);
         }
     }
     None
+}
+
+/// Whether a piece's changes came in an order of their own, not its marks' (`ranks`:
+/// each mark's place among the changes, in mark order): at most three in four of
+/// its neighbours in the same order. Were the two orders one (a node's pods listed
+/// in one order for every pass, as a simulator may), every cut would agree.
+fn unordered(ranks: &[usize]) -> bool {
+    let ascending = ranks.windows(2).filter(|w| w[0] < w[1]).count();
+    ascending * 4 <= (ranks.len() - 1) * 3
 }
 
 /// 1 / C(n, k): the odds that `k` given pods of `n` come first in a random order.
@@ -122,6 +135,15 @@ mod tests {
             pieces,
             vec![(0..12).collect::<Vec<_>>(), (12..24).collect()]
         );
+    }
+
+    /// One node's pods marked and back in the same order (a simulator listing a
+    /// node's pods in one order each time): every prefix agrees, and none is a cut.
+    #[test]
+    fn one_node_s_one_order_is_no_cut() {
+        let group: Vec<usize> = (0..40).collect();
+        let pieces = split_by_order(vec![group.clone()], &changes(&group));
+        assert_eq!(pieces, vec![group]);
     }
 
     /// One node's pods, marked in one order and back in another: one group, even
