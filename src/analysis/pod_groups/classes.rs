@@ -7,6 +7,10 @@ use crate::HashMap;
 /// How many times two classes' pods must alternate in one pass to be one node's.
 const ALTERNATIONS: usize = 3;
 
+/// How many of a class's pods a burst must hold for the class to cut it where it
+/// begins ([`Classes::join_cut`]).
+const CUTTING_PODS: usize = 2 * BURST_PODS;
+
 /// How unlikely a run of a class's new pods at one end of its pass must be, by
 /// chance, before it is taken as another node's pass printed beside it.
 const CHANCE_RUN: f64 = 1e-3;
@@ -108,10 +112,21 @@ impl Classes {
         if burst.is_empty() {
             return;
         }
+        // A class of a few pods cuts a burst mostly of pods no pass grouped: pods
+        // grouped by chance, or a small node's, met in a large node's pass, rather
+        // than a second node's pass. Two small nodes' passes back to back, their pods
+        // known, are still cut apart.
+        let known = burst
+            .iter()
+            .filter(|&&k| self.established(k).is_some())
+            .count();
+        let mostly_known = known * 2 >= burst.len();
         let mut start = 0;
         let mut class: Option<usize> = None;
         for i in 0..burst.len() {
-            match (class, self.established(burst[i])) {
+            let cutting = (self.established(burst[i]))
+                .filter(|&c| mostly_known || self.size[c] >= CUTTING_PODS);
+            match (class, cutting) {
                 (Some(c), Some(d)) if c != d => {
                     self.join(&burst[start..i]);
                     start = i;
@@ -194,6 +209,23 @@ mod tests {
             assert_ne!(theirs, known, "other first: {other_first}");
             assert!(other.iter().all(|&k| classes.root(k) == theirs));
         }
+    }
+
+    /// Two classes of three pods (grouped by chance, or small nodes') met in a pass
+    /// of pods no pass grouped yet cut nothing: the pass is one class.
+    #[test]
+    fn small_classes_met_in_a_pass_of_new_pods_cut_nothing() {
+        let mut classes = Classes::new(100);
+        classes.join_burst(&[50, 51, 52]);
+        classes.join_burst(&[70, 71, 72]);
+        let mut burst = pods(0, 10);
+        burst.extend([50, 51, 52]);
+        burst.extend(pods(10, 20));
+        burst.extend([70, 71, 72]);
+        burst.extend(pods(20, 30));
+        classes.join_burst(&burst);
+        let one = classes.root(0);
+        assert!(burst.iter().all(|&k| classes.root(k) == one));
     }
 
     /// A known node of three pods back with many new ones: its new pods come first
