@@ -8,7 +8,7 @@ use crate::HashMap;
 
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
-use super::pods::{eviction_kind, kubelet_written, PodNodes};
+use super::pods::{eviction_kind, kubelet_written, owner_of, OwnerOf, PodNodes};
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
 
 /// How long after its node's next failure a replacement of a pod evicted before it
@@ -45,9 +45,12 @@ pub(super) struct PodIndex<'a> {
     origin: i64,
     /// Per pod (place in `all`): the bounds of its creation and of its last sight.
     life: Vec<(Interval, Interval)>,
-    /// Every pod, sorted by the earliest its creation can be, with the running maximum
-    /// of the latest (so "created possibly within [a, b]" is two binary searches).
-    by_created: Vec<(Interval, i64, usize)>,
+    /// Every pod of an owner, by owner, sorted by the earliest its creation can be,
+    /// with the running maximum of the latest (so "created possibly within [a, b]" is
+    /// two binary searches). A failure's replacements are its node's pods' owners'
+    /// (a soak's failure without a next one and no return seen would otherwise look
+    /// at every pod created after it).
+    by_owner: HashMap<OwnerOf<'a>, Vec<(Interval, i64, usize)>>,
     /// By node: the states its kubelet wrote (pod place in `all`, state), in line
     /// order: the node is up at their first lines. In 8 bytes each (a soak has a
     /// state change a line, most of them a kubelet's).
@@ -68,7 +71,7 @@ impl<'a> PodIndex<'a> {
         nodes: &'a PodNodes,
     ) -> PodIndex<'a> {
         let mut by_node: HashMap<&str, NodePods> = HashMap::default();
-        let mut by_created = Vec::with_capacity(pods.len());
+        let mut by_owner: HashMap<OwnerOf, Vec<(Interval, i64, usize)>> = HashMap::default();
         let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         let place = |i: usize| u32::try_from(i).expect("fewer than 2^32 pods and states");
         let (origin, end) = t.span().unwrap_or((0, 0));
@@ -98,7 +101,9 @@ impl<'a> PodIndex<'a> {
                     }
                 }
             }
-            by_created.push((c, 0, i));
+            if let Some(o) = owner_of(p) {
+                by_owner.entry(o).or_default().push((c, 0, i));
+            }
         }
         let line = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize].lines[0];
         let mut kubelet_reach =
@@ -126,18 +131,20 @@ impl<'a> PodIndex<'a> {
         for on in by_node.values_mut() {
             on.slots.values_mut().for_each(Vec::shrink_to_fit);
         }
-        by_created.sort_by_key(|e| e.0.min_ms);
-        let mut reach = i64::MIN;
-        for e in &mut by_created {
-            reach = reach.max(e.0.max_ms);
-            e.1 = reach;
+        for created in by_owner.values_mut() {
+            created.sort_by_key(|e| e.0.min_ms);
+            let mut reach = i64::MIN;
+            for e in created.iter_mut() {
+                reach = reach.max(e.0.max_ms);
+                e.1 = reach;
+            }
         }
         PodIndex {
             all: pods.to_vec(),
             by_node,
             origin,
             life,
-            by_created,
+            by_owner,
             kubelet,
             kubelet_reach,
         }
@@ -234,29 +241,37 @@ impl<'a> PodIndex<'a> {
             (e, b) => e.or(b),
         };
         let end = end_point.map(|e| e.1);
-        let from = self.by_created.partition_point(|e| e.1 < f.min_ms);
-        let to = match end {
-            Some(e) if e.max_ms < crate::timeline::stn::UNBOUNDED => {
-                let limit = e.max_ms.saturating_add(REPLACEMENT_SLACK_MS);
-                self.by_created.partition_point(|x| x.0.min_ms <= limit)
-            }
-            _ => self.by_created.len(),
-        };
+        let limit = end
+            .filter(|e| e.max_ms < crate::timeline::stn::UNBOUNDED)
+            .map(|e| e.max_ms.saturating_add(REPLACEMENT_SLACK_MS));
+        // Only the node's pods' owners make its replacements (`story::fresh_by_owner`
+        // asks no other).
+        let owners: crate::HashSet<OwnerOf> = (places.iter().map(|&i| self.all[i]))
+            .chain(cut.iter().map(|c| self.all[c.0]))
+            .filter_map(owner_of)
+            .collect();
         // Likewise a pod surely created before the failure, or long after its end, by
         // the network near them (O(1) bounds, no search) is none of its fresh ones.
-        let fresh = self.by_created.get(from..to).into_iter().flatten();
-        places.extend(
-            fresh
-                .filter(|e| {
-                    let c = self.all[e.2].created_point;
-                    e.0.max_ms >= f.min_ms
-                        && t.difference_known(fe, c).max_ms >= 0
-                        && end_point.is_none_or(|(p, _)| {
-                            t.difference_known(p, c).min_ms <= REPLACEMENT_SLACK_MS
-                        })
-                })
-                .map(|e| e.2),
-        );
+        let mut fresh: Vec<usize> = Vec::new();
+        for created in owners.iter().filter_map(|o| self.by_owner.get(o)) {
+            let from = created.partition_point(|e| e.1 < f.min_ms);
+            let to = limit.map_or(created.len(), |l| {
+                created.partition_point(|x| x.0.min_ms <= l)
+            });
+            fresh.extend(
+                (created.get(from..to).into_iter().flatten())
+                    .filter(|e| {
+                        let c = self.all[e.2].created_point;
+                        e.0.max_ms >= f.min_ms
+                            && t.difference_known(fe, c).max_ms >= 0
+                            && end_point.is_none_or(|(p, _)| {
+                                t.difference_known(p, c).min_ms <= REPLACEMENT_SLACK_MS
+                            })
+                    })
+                    .map(|e| e.2),
+            );
+        }
+        places.extend(fresh);
         places.sort_unstable();
         places.dedup();
         places.retain(|i| !cut.iter().any(|c| c.0 == *i));
