@@ -240,10 +240,15 @@ impl<'a> PodIndex<'a> {
             (Some(e), Some(b)) => Some(if b.1.max_ms < e.1.max_ms { b } else { e }),
             (e, b) => e.or(b),
         };
-        let end = end_point.map(|e| e.1);
+        // With neither, the last sight of the node's pods: a pod is replaced as it
+        // turns Terminating (a StatefulSet's once it is gone), not after its last line.
+        let last_seen = (places.iter().chain(cut.iter().map(|c| &c.0)))
+            .map(|&i| self.life[i].1.max_ms)
+            .max();
+        let end = end_point.map(|e| e.1.max_ms).or(last_seen);
         let limit = end
-            .filter(|e| e.max_ms < crate::timeline::stn::UNBOUNDED)
-            .map(|e| e.max_ms.saturating_add(REPLACEMENT_SLACK_MS));
+            .filter(|&e| e < crate::timeline::stn::UNBOUNDED)
+            .map(|e| e.saturating_add(REPLACEMENT_SLACK_MS));
         // Only the node's pods' owners make its replacements (`story::fresh_by_owner`
         // asks no other).
         let owners: crate::HashSet<OwnerOf> = (places.iter().map(|&i| self.all[i]))
