@@ -102,39 +102,18 @@ mod tests {
     }
 
     /// Two nodes of twelve pods marked back to back (places 0–11, then 12–23) and
-    /// back one after the other, each in an order of its own: two groups.
+    /// back one after the other, A then B or B then A, each in an order of its own:
+    /// two groups.
     #[test]
     fn two_nodes_marked_and_back_one_after_the_other_are_cut_apart() {
-        let group: Vec<usize> = (0..24).collect();
         let first = [3, 7, 0, 9, 1, 11, 5, 8, 2, 10, 6, 4];
-        let order: Vec<usize> = first
-            .iter()
-            .chain(&first.map(|p| 23 - p))
-            .copied()
-            .collect();
-        let pieces = split_by_order(vec![group], &changes(&order));
-        assert_eq!(
-            pieces,
-            vec![(0..12).collect::<Vec<_>>(), (12..24).collect()]
-        );
-    }
-
-    /// Two nodes marked A then B and back B then A: two groups.
-    #[test]
-    fn two_nodes_back_in_the_other_order_are_cut_apart() {
-        let group: Vec<usize> = (0..24).collect();
-        let first = [3, 7, 0, 9, 1, 11, 5, 8, 2, 10, 6, 4];
-        let order: Vec<usize> = first
-            .map(|p| 23 - p)
-            .iter()
-            .chain(&first)
-            .copied()
-            .collect();
-        let pieces = split_by_order(vec![group], &changes(&order));
-        assert_eq!(
-            pieces,
-            vec![(0..12).collect::<Vec<_>>(), (12..24).collect()]
-        );
+        let (a, b) = (first, first.map(|p| 23 - p));
+        for (one, other) in [(a, b), (b, a)] {
+            let order: Vec<usize> = one.iter().chain(&other).copied().collect();
+            let pieces = split_by_order(vec![(0..24).collect()], &changes(&order));
+            let halves = vec![(0..12).collect::<Vec<_>>(), (12..24).collect()];
+            assert_eq!(pieces, halves, "{order:?}");
+        }
     }
 
     /// One node's pods marked and back in the same order (a simulator listing a
