@@ -7,8 +7,8 @@ use crate::HashMap;
 /// How many times two classes' pods must alternate in one pass to be one node's.
 const ALTERNATIONS: usize = 3;
 
-/// How many of a class's pods a burst must hold for the class to cut it where it
-/// begins ([`Classes::join_cut`]).
+/// How many pods a class must hold (from all its passes) to cut a burst mostly of
+/// pods no pass grouped where the class begins ([`Classes::join_cut`]).
 const CUTTING_PODS: usize = 2 * BURST_PODS;
 
 /// How unlikely a run of a class's new pods at one end of its pass must be, by
@@ -201,11 +201,10 @@ mod tests {
                 known_pass.iter().chain(&other).copied().collect()
             };
             classes.join_burst(&burst);
-            let root = |classes: &mut Classes, k| classes.root(k);
-            let known = root(&mut classes, 0);
-            assert_eq!(root(&mut classes, 60), known);
-            assert_eq!(root(&mut classes, 61), known);
-            let theirs = root(&mut classes, 30);
+            let known = classes.root(0);
+            assert_eq!(classes.root(60), known);
+            assert_eq!(classes.root(61), known);
+            let theirs = classes.root(30);
             assert_ne!(theirs, known, "other first: {other_first}");
             assert!(other.iter().all(|&k| classes.root(k) == theirs));
         }
