@@ -48,7 +48,7 @@ fn first_cut(group: &[usize], next: &[(&str, u64, usize)]) -> Option<usize> {
     if n < 2 * BURST_PODS {
         return None;
     }
-    // Each member's rank among the group's changes.
+    // Each member's rank among the group's changes, in mark order.
     let mut rank = crate::HashMap::default();
     for (r, place) in (next.iter().map(|c| c.2))
         .filter(|p| group.binary_search(p).is_ok())
@@ -59,17 +59,18 @@ fn first_cut(group: &[usize], next: &[(&str, u64, usize)]) -> Option<usize> {
     if rank.len() != n {
         return None;
     }
+    let ranks: Vec<usize> = group.iter().map(|p| rank[p]).collect();
     let (mut top, mut bottom) = (0, n);
-    for (k, place) in group.iter().enumerate().take(n - BURST_PODS) {
-        let r = rank[place];
+    for (k, &r) in ranks.iter().enumerate().take(n - BURST_PODS) {
         (top, bottom) = (top.max(r), bottom.min(r));
         let len = k + 1;
         let agree = top == k || bottom == n - len;
-        let unrelated = || {
-            let ranks: Vec<usize> = group.iter().map(|p| rank[p]).collect();
-            unordered(&ranks[..len]) && unordered(&ranks[len..])
-        };
-        if agree && len >= BURST_PODS && 2.0 * by_chance(n, len) < CHANCE_CUT && unrelated() {
+        if agree
+            && len >= BURST_PODS
+            && 2.0 * by_chance(n, len) < CHANCE_CUT
+            && unordered(&ranks[..len])
+            && unordered(&ranks[len..])
+        {
             return Some(len);
         }
     }
