@@ -223,21 +223,16 @@ fn follow(
     (fail, span): (Failure, Span),
     warnings: &mut Vec<String>,
 ) -> Incident {
-    let nodes = watched.nodes;
     let node = fail.node.clone();
     let on = node_filter(&node);
     // "Possibly after the failure" is asked from the earliest moment it can be.
     let f = fail.f.earliest();
     // Most questions below are about the failure's point: search from it once.
     t.keep_searches_from(f);
-    let affected = affected_pods(t, pods, nodes, on, &fail.f);
+    let affected = affected_pods(t, pods, watched.nodes, on, &fail.f);
     let told = super::told::by_events_and_commands(t, &watched.events, &node, f, span, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
-    // Nothing shows the node back but its pods re-posted as their owners count them
-    // ready again (pods and workloads watched, no nodes).
-    let owner_back = (fail.back.is_none() && node_ready.is_none() && fail.node_state.is_none())
-        .then(|| super::inferred::re_post_with_owner(t, &watched.workloads, &affected, &fail.f))
-        .flatten();
+    let owner_back = back_by_owners(t, &watched.workloads, &affected, &fail, &node_ready);
     let back = NodeReturn {
         re_posts: fail.back.as_ref().or(owner_back.as_ref()),
         ready: node_ready.as_ref().map(|r| r.point),
@@ -258,25 +253,17 @@ fn follow(
     }
     e = e.or(told.eviction);
     r = r.or(told.replacement);
-    // Nothing is evicted or replaced before its node failed: a first sight's range
-    // starts no earlier than the failure's.
     for x in [e.as_mut(), r.as_mut()].into_iter().flatten() {
-        let f0 = t.at(fail.f.earliest());
-        if x.since.is_some() && f0.min_ms > x.at.min_ms {
-            x.at = Interval::new(f0.min_ms.min(x.at.max_ms), x.at.max_ms);
-            x.since = Some(fail.f.earliest());
-        }
+        not_before_failure(t, x, &fail.f);
     }
-    if let Some(back) = &fail.back {
-        // Nothing of the node's pods changed: the node was back at the re-posts.
-        n_kubelet = Some(back.phase.clone());
-    } else if let (None, Some(back)) = (&n_kubelet, &owner_back) {
+    // Nothing of the node's pods changed: the node was back at the re-posts.
+    let re_posted = fail
+        .back
+        .as_ref()
+        .or(owner_back.as_ref().filter(|_| n_kubelet.is_none()));
+    if let Some(back) = re_posted {
         n_kubelet = Some(back.phase.clone());
     }
-    // N for the order of phases: the returning kubelet's first write to an affected pod
-    // when there is one — it sits in the pods' own stream, so its order against E and R
-    // is proven by line order — else the node's Ready line. The node's Ready line stays
-    // evidence either way, and `node_down_s` is measured to it.
     let n = node_back(t, n_kubelet, &node_ready);
     let mut flags = Vec::new();
     let candidates = scenarios(t, ing, [&e, &r, &n], pending.as_deref(), &mut flags);
@@ -284,10 +271,9 @@ fn follow(
         Some(n) => order_to_n(t, ing, x, n),
         None => scenario::Order::Open,
     });
-    let scenario = if candidates.len() == 1 {
-        candidates[0]
-    } else {
-        Scenario::Inconclusive
+    let (scenario, candidates) = match candidates[..] {
+        [one] => (one, vec![]),
+        _ => (Scenario::Inconclusive, candidates),
     };
     let phases = Phases {
         F: Some(fail.f),
@@ -299,8 +285,49 @@ fn follow(
         metrics::measure(t, &phases, &fail.node_state, node_ready.as_ref(), &affected);
     flags.extend(metric_flags);
     flags.extend(told.flags);
-    // Each line once, in the order of the phases that cite it (a pod's return can be
-    // both F's corroboration and N).
+    let evidence = cited_lines(&phases);
+    Incident {
+        node,
+        scenario,
+        candidates,
+        variant,
+        phases,
+        pods: outcomes,
+        workloads,
+        metrics,
+        flags,
+        evidence,
+    }
+}
+
+/// Nothing shows the node back but its pods re-posted as their owners count them
+/// ready again (pods and workloads watched, no nodes).
+fn back_by_owners(
+    t: &Timelines,
+    workloads: &super::inferred::Workloads,
+    affected: &[&ObjectTimeline],
+    fail: &Failure,
+    node_ready: &Option<Phase>,
+) -> Option<Back> {
+    if fail.back.is_some() || fail.node_state.is_some() || node_ready.is_some() {
+        return None;
+    }
+    super::inferred::re_post_with_owner(t, workloads, affected, &fail.f)
+}
+
+/// Nothing is evicted or replaced before its node failed: a phase first seen at a
+/// listing (`since` set) starts no earlier than the failure `f`.
+fn not_before_failure(t: &Timelines, x: &mut Phase, f: &Phase) {
+    let f0 = t.at(f.earliest());
+    if x.since.is_some() && f0.min_ms > x.at.min_ms {
+        x.at = Interval::new(f0.min_ms.min(x.at.max_ms), x.at.max_ms);
+        x.since = Some(f.earliest());
+    }
+}
+
+/// The lines the phases cite, each once, in the order of the phases that cite it (a
+/// pod's return can be both F's corroboration and N).
+fn cited_lines(phases: &Phases) -> Vec<LineRef> {
     let mut evidence: Vec<LineRef> = Vec::new();
     for l in [&phases.F, &phases.E, &phases.R, &phases.N]
         .into_iter()
@@ -314,22 +341,7 @@ fn follow(
             evidence.push(l.clone());
         }
     }
-    Incident {
-        node,
-        scenario,
-        candidates: if candidates.len() > 1 {
-            candidates
-        } else {
-            vec![]
-        },
-        variant,
-        phases,
-        pods: outcomes,
-        workloads,
-        metrics,
-        flags,
-        evidence,
-    }
+    evidence
 }
 
 /// What the affected pods' stories add up to: the first eviction, the last
@@ -405,8 +417,9 @@ fn stories(
     all
 }
 
-/// N: the returning kubelet's first pod write, with the node's Ready line as further
-/// evidence, else the Ready line alone. A write provably more than a minute after the
+/// N: the returning kubelet's first pod write (it sits in the pods' own stream, so
+/// its order against E and R is proven by line order), with the node's Ready line as
+/// further evidence (`node_down_s` is measured to it), else the Ready line alone. A write provably more than a minute after the
 /// Ready line is not the return's: a kubelet back from a partition kept its pods and
 /// writes nothing of them that changes (FORMAT.md §4.7), and its pods' next writes
 /// are later news.

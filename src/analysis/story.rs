@@ -13,6 +13,8 @@ use super::pods::{
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
+mod replacement;
+
 use crate::timeline::{End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
@@ -322,46 +324,16 @@ pub(super) fn pod_story(
         let s = &pod.states[i];
         s.since_point().unwrap_or(s.from_point())
     });
-    let deleted_by = deleted_by(pod, evicted_at);
-    let in_place = reposted.is_some() || not_replaced(t, pod, back_ready, deleted_by);
-    // A pod deleted before the failure (by hand, a rollout) had its replacement made
-    // then (FORMAT.md §4.8): a pod of its owner created after is another's (a sibling's
-    // evicted by this failure took its replacement, and was left the replacement of a
-    // later failure elsewhere). Before: printed before the failure's line in one file,
-    // or proven before it (the failure a node's NotReady line in another file).
-    let deleted_before = evicted_at.is_none()
-        && pod
-            .states
-            .iter()
-            .find(|s| meaning(s) == PodMeaning::Deleting)
-            .is_some_and(|s| {
-                printed_before(s, fphase)
-                    || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
-            });
-    let candidates = if in_place || deleted_before {
-        Vec::new()
+    let deleted_by = replacement::deleted_by(pod, evicted_at);
+    let in_place = reposted.is_some() || replacement::not_replaced(t, pod, back_ready, deleted_by);
+    let deleted_before =
+        evicted_at.is_none() && replacement::deleted_before_failure(t, pod, fphase);
+    let (replacement, pending) = if in_place || deleted_before {
+        (None, None)
     } else {
-        replacement_candidates(
-            t,
-            pod,
-            owner.as_ref(),
-            fresh,
-            used,
-            evicted_since,
-            deleted_by,
-        )
-    };
-    // The controller creates one replacement at the deletion: the first candidate. One
-    // that never runs healthy is the replacement still (pending); a later pod of the
-    // owner replaced another pod, or this replacement in turn.
-    let first = candidates.first().copied();
-    let replacement = first.filter(|q| q.states.iter().any(healthy));
-    let pending = match (first, replacement) {
-        (Some(q), None) => {
-            used.insert((q.key.clone(), q.incarnation));
-            Some(q.key.name.to_string())
-        }
-        _ => None,
+        let owner = owner.as_ref();
+        let since = (evicted_since, deleted_by);
+        replacement::first(t, pod, owner, fresh, used, since)
     };
     let mut out = PodOutcome {
         name: pod.key.name.to_string(),
@@ -372,20 +344,13 @@ pub(super) fn pod_story(
         readiness_s: None,
         total_recovery_s: None,
     };
-    let mut r = None;
-    if let Some(q) = replacement {
+    let r = replacement.map(|q| {
         used.insert((q.key.clone(), q.incarnation));
-        r = Some(replaced(t, &mut out, q, evicted_at, fphase, few));
-    } else if let Some(s) = back_ready {
-        out.outcome = PodFate::RecoveredInPlace;
-        out.total_recovery_s = Some(fphase.until(t, s.from_point()));
-    } else if let Some(p) = reposted {
-        out.outcome = PodFate::RecoveredInPlace;
-        out.total_recovery_s = Some(fphase.until(t, p));
-    } else if ev_state.is_some() {
-        out.outcome = PodFate::EvictedNotReplaced;
-    } else {
-        out.outcome = PodFate::NotEvicted;
+        replacement::replaced(t, &mut out, q, evicted_at, fphase, few)
+    });
+    if r.is_none() {
+        let back_at = back_ready.map(State::from_point).or(reposted);
+        replacement::not_replaced_fate(t, &mut out, back_at, ev_state.is_some(), fphase);
     }
     let variant = variant_of(pod, owner.as_ref(), ev_state.map(|(_, k)| k), out.outcome);
     // A replacement of a pod deleted otherwise (by hand, before the failure or while
@@ -399,145 +364,6 @@ pub(super) fn pod_story(
         kubelet,
         variant,
     }
-}
-
-/// The latest `pod`'s deletion can have begun: its eviction's line, else (a pod whose
-/// deletion began before the failure was replaced then, if at all) its first
-/// Terminating line.
-fn deleted_by(pod: &ObjectTimeline, evicted_at: Option<Point>) -> Option<Point> {
-    evicted_at.or_else(|| {
-        pod.states
-            .iter()
-            .find(|s| meaning(s) == PodMeaning::Deleting)
-            .map(|s| s.from_point())
-    })
-}
-
-/// Whether `pod` surely was not replaced for this failure. A pod that ran again on its
-/// node after the failure (`back_ready`), and was not deleted before that, was not: the
-/// ReplicaSet replaces the pods it sees deleted (FORMAT.md §4.8), and a soak's owners
-/// have new pods for other reasons (a sibling evicted from another node, this pod
-/// deleted by hand later). Nor was a pod seen again past this incident (a copy cut at
-/// the node's next failure) and not deleted in it.
-fn not_replaced(
-    t: &Timelines,
-    pod: &ObjectTimeline,
-    back_ready: Option<&State>,
-    deleted_by: Option<Point>,
-) -> bool {
-    let back_first = back_ready
-        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)));
-    back_first || (pod.end == End::Continues && deleted_by.is_none())
-}
-
-/// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
-/// after the failure and after the old pod, not taken by another; those possibly
-/// created after the old pod's eviction first (the controller creates the replacement
-/// then), none created surely long after the latest its deletion can have begun
-/// (`deleted_by`). Pods that were there before are never replacements.
-#[allow(clippy::too_many_arguments)]
-fn replacement_candidates<'a>(
-    t: &Timelines,
-    pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
-    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
-    used: &HashSet<(ObjectKey, u32)>,
-    evicted_at: Option<Point>,
-    deleted_by: Option<Point>,
-) -> Vec<&'a ObjectTimeline> {
-    let mut candidates: Vec<&ObjectTimeline> = owner
-        .and_then(|o| fresh.get(o))
-        .map(|cands| {
-            cands
-                .iter()
-                .copied()
-                .filter(|q| {
-                    (q.key != pod.key || q.incarnation > pod.incarnation)
-                        && !used.contains(&(q.key.clone(), q.incarnation))
-                        && created_after(t, pod, q)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    match deleted_by {
-        // The controller creates a replacement as its pod is deleted (FORMAT.md §4.8):
-        // a pod of the owner created surely long after the deletion replaced another.
-        Some(d) => {
-            candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS))
-        }
-        // No deletion seen: the pod was there, not deleted, when last seen, so a pod of
-        // the owner created surely before that replaced another.
-        None => {
-            let last = pod.last().last_point();
-            candidates.retain(|q| !t.proves(q.created_point, last, |x| x.min_ms > 0));
-        }
-    }
-    if let Some(e) = evicted_at {
-        // Stable: the created order stays within each group.
-        candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
-    }
-    candidates
-}
-
-/// Whether `q` was surely created after `pod`: asked of their creations, and of `pod`'s
-/// first line, which it was created at most 2 s after (AGE `0s` is (−2 s, 1 s),
-/// FORMAT.md §1.4). A pod created long before the capture has its creation far from
-/// every line (47 minutes before the first, say), where a long capture answers from
-/// the landmarks' chain only and cannot prove what its lines show plainly: its
-/// replacement, created minutes into the capture, was no candidate.
-fn created_after(t: &Timelines, pod: &ObjectTimeline, q: &ObjectTimeline) -> bool {
-    t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
-        || pod
-            .states
-            .first()
-            .is_some_and(|s| t.proves(s.from_point(), q.created_point, |d| d.min_ms > 2_000))
-}
-
-/// How long after an eviction its replacement may still be created: the ReplicaSet
-/// controller acts within seconds; ten minutes of slack for a busy controller and
-/// coarse listings (as `local::REPLACEMENT_SLACK_MS`).
-const REPLACED_WITHIN_MS: i64 = 10 * 60_000;
-
-/// The outcome of a replaced pod, and its R phase: the replacement's first healthy
-/// state, with the intervals from the eviction and from the failure.
-fn replaced(
-    t: &Timelines,
-    out: &mut PodOutcome,
-    q: &ObjectTimeline,
-    evicted_at: Option<Point>,
-    fphase: &Phase,
-    few: bool,
-) -> Phase {
-    let ready_state = q
-        .states
-        .iter()
-        .find(|s| healthy(s))
-        .expect("checked healthy");
-    out.outcome = PodFate::Replaced;
-    out.replacement = Some(q.key.name.to_string());
-    // Pairs whose ends both vary per pod cost a pass over the network each:
-    // with many affected pods or a long capture, the network near them answers.
-    let pair = |a: Point, b: Point| {
-        if few {
-            t.difference(a, b)
-        } else {
-            t.difference_near(a, b)
-        }
-    };
-    if let Some(e) = evicted_at {
-        out.rescheduling_s = Some(pair(e, q.created_point));
-    }
-    // The ready line's own AGE is the time from creation to ready.
-    out.readiness_s = Some(
-        ready_state
-            .since_created
-            .unwrap_or_else(|| pair(q.created_point, ready_state.from_point())),
-    );
-    out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));
-    state_phase(
-        format!("replacement {} Running and ready", q.key.name),
-        ready_state,
-    )
 }
 
 /// The named variant one pod's story shows.

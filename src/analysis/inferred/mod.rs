@@ -97,109 +97,129 @@ fn pod_marks<'a>(
     drops: &HashMap<&crate::timeline::ObjectKey, Vec<&'a State>>,
     vetoes: &Vetoes,
 ) -> Vec<Mark<'a>> {
-    let mut marks: Vec<Mark> = Vec::new();
-    for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-        for (i, s) in pod.states.iter().enumerate() {
-            // A crashed container's pod is marked too; only a new sandbox on its node
-            // (the node rebooted) tells that mark from any other write.
-            let rebooted = || {
-                s.ip.is_some()
-                    && pod.states.get(i + 1).is_some_and(|n| {
-                        n.node.is_some()
-                            && n.node == s.node
-                            && n.ip.is_some()
-                            && n.ip != s.ip
-                            && n.restarts > s.restarts
-                    })
-            };
-            // A pod still starting gets no mark (it is not Ready), but the taint
-            // manager's patch before its eviction tells the same story.
-            let starting_evicted = || {
-                meaning(s) == PodMeaning::Starting
-                    && pod.states.get(i + 1).is_some_and(|n| {
-                        matches!(
-                            the_mark(s, &s.touches.iter().collect::<Vec<_>>(), n),
-                            Some((_, true))
-                        )
-                    })
-            };
-            // Such a pod only joins a failure its node's marked pods show: alone,
-            // its patch and deletion are also a pod deleted while it started.
-            let starting = !healthy(s) && !rebooted();
-            if starting && !starting_evicted() {
-                continue;
-            }
-            let Some(node) = s.node.as_deref() else {
-                continue;
-            };
-            // Corroboration: the owner's READY dropped as the pod was touched, or the
-            // pod's next state is what a lost node leaves behind.
-            let owner_drop = |touch: &Touch| {
-                drops
-                    .get(pod.owner.as_ref()?)?
-                    .iter()
-                    .copied()
-                    .find(|d| owner_drop_follows_mark(Interval::minus(d.from, touch.at)))
-            };
-            let found = match s
-                .touches
-                .iter()
-                .filter(|_| !starting)
-                .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
-            {
-                Some((touch, d)) => {
-                    Some((touch, &d.lines[0], "owner READY dropped".to_string(), None))
-                }
-                None => pod.states.get(i + 1).and_then(|next| {
-                    // A returning kubelet re-posts its pods' statuses: such a line is
-                    // no mark of the loss.
-                    let touches: Vec<&Touch> = s
-                        .touches
-                        .iter()
-                        .filter(|t| !vetoes.kubelet.returning_at(node, t))
-                        .collect();
-                    let (touch, unseen) = the_mark(s, &touches, next)?;
-                    // The mark was not printed (the capture began after it): the
-                    // failure came before the taint manager's patch, after the state
-                    // began (for a first state, after the pod's creation).
-                    // A pod still starting may have been bound to a node already
-                    // lost: since its creation.
-                    let since = unseen.then(|| match starting {
-                        true => pod.created_point,
-                        false => s.since_point().unwrap_or(s.from_point()),
-                    });
-                    let after = pod.states.get(i + 2);
-                    let lost = left_by_a_lost_node(s, next) || rebooted_through(s, next, after);
-                    // On a node told by its pods' marks, only a mark printed in a
-                    // pass over them is one (a crash's restart after any other
-                    // reprint looks like a reboot where no IP is printed).
-                    let unpassed = pod_groups::is_group(node) && !pod_groups::in_pass(t, touch);
-                    if !lost || unpassed || vetoes.veto(pod, node, touch, s, next, after) {
-                        return None;
-                    }
-                    // A lost node's evicted pod stays as it was until the node is
-                    // back; one finished within seconds of its patch had a live
-                    // kubelet: a drain (the eviction API patches it too) or a delete.
-                    if unseen && finished_at_once(t, next, after, node) {
-                        return None;
-                    }
-                    let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
-                    Some((touch, &next.lines[0], why, since))
-                }),
-            };
-            if let Some((touch, evidence, why, since)) = found {
-                marks.push(Mark {
-                    node,
-                    touch,
-                    evidence,
-                    why,
-                    since,
-                    joins_only: starting,
-                });
-            }
-        }
+    t.objects
+        .iter()
+        .filter(|o| o.key.kind == ResourceKind::Pod)
+        .flat_map(|pod| {
+            (0..pod.states.len()).filter_map(move |i| state_mark(t, drops, vetoes, pod, i))
+        })
+        .collect()
+}
+
+/// `pod`'s state `i` read as its node's failure mark, if it is one.
+fn state_mark<'a>(
+    t: &'a Timelines,
+    drops: &HashMap<&crate::timeline::ObjectKey, Vec<&'a State>>,
+    vetoes: &Vetoes,
+    pod: &'a ObjectTimeline,
+    i: usize,
+) -> Option<Mark<'a>> {
+    let s = &pod.states[i];
+    // A crashed container's pod is marked too; only a new sandbox on its node
+    // (the node rebooted) tells that mark from any other write.
+    let rebooted = || {
+        s.ip.is_some()
+            && pod.states.get(i + 1).is_some_and(|n| {
+                n.node.is_some()
+                    && n.node == s.node
+                    && n.ip.is_some()
+                    && n.ip != s.ip
+                    && n.restarts > s.restarts
+            })
+    };
+    // A pod still starting gets no mark (it is not Ready), but the taint
+    // manager's patch before its eviction tells the same story.
+    let starting_evicted = || {
+        meaning(s) == PodMeaning::Starting
+            && pod.states.get(i + 1).is_some_and(|n| {
+                matches!(
+                    the_mark(s, &s.touches.iter().collect::<Vec<_>>(), n),
+                    Some((_, true))
+                )
+            })
+    };
+    // Such a pod only joins a failure its node's marked pods show: alone,
+    // its patch and deletion are also a pod deleted while it started.
+    let starting = !healthy(s) && !rebooted();
+    if starting && !starting_evicted() {
+        return None;
     }
-    marks
+    let node = s.node.as_deref()?;
+    // Corroboration: the owner's READY dropped as the pod was touched, or the
+    // pod's next state is what a lost node leaves behind.
+    let owner_drop = |touch: &Touch| {
+        drops
+            .get(pod.owner.as_ref()?)?
+            .iter()
+            .copied()
+            .find(|d| owner_drop_follows_mark(Interval::minus(d.from, touch.at)))
+    };
+    let found = match s
+        .touches
+        .iter()
+        .filter(|_| !starting)
+        .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
+    {
+        Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string(), None)),
+        None => marked_then_lost(t, vetoes, pod, i, node, starting),
+    };
+    let (touch, evidence, why, since) = found?;
+    Some(Mark {
+        node,
+        touch,
+        evidence,
+        why,
+        since,
+        joins_only: starting,
+    })
+}
+
+/// A mark on `pod`'s state `i` on `node`, corroborated by the next state: what a
+/// lost node leaves behind. The mark, the line that shows it, why, and (a mark not
+/// printed) the earliest point the failure can be.
+fn marked_then_lost<'a>(
+    t: &'a Timelines,
+    vetoes: &Vetoes,
+    pod: &'a ObjectTimeline,
+    i: usize,
+    node: &str,
+    starting: bool,
+) -> Option<(&'a Touch, &'a LineRef, String, Option<Point>)> {
+    let (s, next) = (&pod.states[i], pod.states.get(i + 1)?);
+    // A returning kubelet re-posts its pods' statuses: such a line is
+    // no mark of the loss.
+    let touches: Vec<&Touch> = s
+        .touches
+        .iter()
+        .filter(|t| !vetoes.kubelet.returning_at(node, t))
+        .collect();
+    let (touch, unseen) = the_mark(s, &touches, next)?;
+    // The mark was not printed (the capture began after it): the
+    // failure came before the taint manager's patch, after the state
+    // began (for a first state, after the pod's creation).
+    // A pod still starting may have been bound to a node already
+    // lost: since its creation.
+    let since = unseen.then(|| match starting {
+        true => pod.created_point,
+        false => s.since_point().unwrap_or(s.from_point()),
+    });
+    let after = pod.states.get(i + 2);
+    let lost = left_by_a_lost_node(s, next) || rebooted_through(s, next, after);
+    // On a node told by its pods' marks, only a mark printed in a
+    // pass over them is one (a crash's restart after any other
+    // reprint looks like a reboot where no IP is printed).
+    let unpassed = pod_groups::is_group(node) && !pod_groups::in_pass(t, touch);
+    if !lost || unpassed || vetoes.veto(pod, node, touch, s, next, after) {
+        return None;
+    }
+    // A lost node's evicted pod stays as it was until the node is
+    // back; one finished within seconds of its patch had a live
+    // kubelet: a drain (the eviction API patches it too) or a delete.
+    if unseen && finished_at_once(t, next, after, node) {
+        return None;
+    }
+    let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
+    Some((touch, &next.lines[0], why, since))
 }
 
 /// A node's marks in line order, grouped into failures; each failure told by the

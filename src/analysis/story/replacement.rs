@@ -1,0 +1,207 @@
+//! A failed pod's replacement: which new pod of its owner took over, or why none did.
+
+use super::{printed_before, state_phase};
+use crate::analysis::incident::{Phase, PodFate, PodOutcome};
+use crate::analysis::pods::{healthy, meaning};
+use crate::kube::PodMeaning;
+use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::{HashMap, HashSet};
+
+/// The replacement the controller made for `pod`: the first candidate (it creates one
+/// at the deletion), and its name when it never ran healthy (pending, taken all the
+/// same). A later pod of the owner replaced another pod, or this replacement in turn.
+/// `since` is the eviction's earliest moment and the latest the deletion began.
+pub(super) fn first<'a>(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    owner: Option<&ObjectKey>,
+    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    used: &mut HashSet<(ObjectKey, u32)>,
+    (evicted_since, deleted_by): (Option<Point>, Option<Point>),
+) -> (Option<&'a ObjectTimeline>, Option<String>) {
+    let candidates = replacement_candidates(t, pod, owner, fresh, used, evicted_since, deleted_by);
+    let first = candidates.first().copied();
+    let replacement = first.filter(|q| q.states.iter().any(healthy));
+    let pending = match (first, replacement) {
+        (Some(q), None) => {
+            used.insert((q.key.clone(), q.incarnation));
+            Some(q.key.name.to_string())
+        }
+        _ => None,
+    };
+    (replacement, pending)
+}
+
+/// Whether `pod` was deleted before failure `fphase` (by hand, a rollout): its
+/// replacement was made then (FORMAT.md §4.8), so a pod of its owner created after is
+/// another's (a sibling's evicted by this failure took its replacement, and was left
+/// the replacement of a later failure elsewhere). Before: printed before the failure's
+/// line in one file, or proven before it (the failure a node's NotReady line in
+/// another file).
+pub(super) fn deleted_before_failure(t: &Timelines, pod: &ObjectTimeline, fphase: &Phase) -> bool {
+    pod.states
+        .iter()
+        .find(|s| meaning(s) == PodMeaning::Deleting)
+        .is_some_and(|s| {
+            printed_before(s, fphase)
+                || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
+        })
+}
+
+/// The fate of a pod no replacement took over from: back in place at `back_at` (its
+/// kubelet's ready line or re-post), else evicted or not.
+pub(super) fn not_replaced_fate(
+    t: &Timelines,
+    out: &mut PodOutcome,
+    back_at: Option<Point>,
+    evicted: bool,
+    fphase: &Phase,
+) {
+    if let Some(p) = back_at {
+        out.outcome = PodFate::RecoveredInPlace;
+        out.total_recovery_s = Some(fphase.until(t, p));
+    } else if evicted {
+        out.outcome = PodFate::EvictedNotReplaced;
+    } else {
+        out.outcome = PodFate::NotEvicted;
+    }
+}
+
+/// The latest `pod`'s deletion can have begun: its eviction's line, else (a pod whose
+/// deletion began before the failure was replaced then, if at all) its first
+/// Terminating line.
+pub(super) fn deleted_by(pod: &ObjectTimeline, evicted_at: Option<Point>) -> Option<Point> {
+    evicted_at.or_else(|| {
+        pod.states
+            .iter()
+            .find(|s| meaning(s) == PodMeaning::Deleting)
+            .map(|s| s.from_point())
+    })
+}
+
+/// Whether `pod` surely was not replaced for this failure. A pod that ran again on its
+/// node after the failure (`back_ready`), and was not deleted before that, was not: the
+/// ReplicaSet replaces the pods it sees deleted (FORMAT.md §4.8), and a soak's owners
+/// have new pods for other reasons (a sibling evicted from another node, this pod
+/// deleted by hand later). Nor was a pod seen again past this incident (a copy cut at
+/// the node's next failure) and not deleted in it.
+pub(super) fn not_replaced(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    back_ready: Option<&State>,
+    deleted_by: Option<Point>,
+) -> bool {
+    let back_first = back_ready
+        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)));
+    back_first || (pod.end == End::Continues && deleted_by.is_none())
+}
+
+/// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
+/// after the failure and after the old pod, not taken by another; those possibly
+/// created after the old pod's eviction first (the controller creates the replacement
+/// then), none created surely long after the latest its deletion can have begun
+/// (`deleted_by`). Pods that were there before are never replacements.
+#[allow(clippy::too_many_arguments)]
+fn replacement_candidates<'a>(
+    t: &Timelines,
+    pod: &ObjectTimeline,
+    owner: Option<&ObjectKey>,
+    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    used: &HashSet<(ObjectKey, u32)>,
+    evicted_at: Option<Point>,
+    deleted_by: Option<Point>,
+) -> Vec<&'a ObjectTimeline> {
+    let mut candidates: Vec<&ObjectTimeline> = owner
+        .and_then(|o| fresh.get(o))
+        .map(|cands| {
+            cands
+                .iter()
+                .copied()
+                .filter(|q| {
+                    (q.key != pod.key || q.incarnation > pod.incarnation)
+                        && !used.contains(&(q.key.clone(), q.incarnation))
+                        && created_after(t, pod, q)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    match deleted_by {
+        // The controller creates a replacement as its pod is deleted (FORMAT.md §4.8):
+        // a pod of the owner created surely long after the deletion replaced another.
+        Some(d) => {
+            candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS))
+        }
+        // No deletion seen: the pod was there, not deleted, when last seen, so a pod of
+        // the owner created surely before that replaced another.
+        None => {
+            let last = pod.last().last_point();
+            candidates.retain(|q| !t.proves(q.created_point, last, |x| x.min_ms > 0));
+        }
+    }
+    if let Some(e) = evicted_at {
+        // Stable: the created order stays within each group.
+        candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
+    }
+    candidates
+}
+
+/// Whether `q` was surely created after `pod`: asked of their creations, and of `pod`'s
+/// first line, which it was created at most 2 s after (AGE `0s` is (−2 s, 1 s),
+/// FORMAT.md §1.4). A pod created long before the capture has its creation far from
+/// every line (47 minutes before the first, say), where a long capture answers from
+/// the landmarks' chain only and cannot prove what its lines show plainly: its
+/// replacement, created minutes into the capture, was no candidate.
+fn created_after(t: &Timelines, pod: &ObjectTimeline, q: &ObjectTimeline) -> bool {
+    t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
+        || pod
+            .states
+            .first()
+            .is_some_and(|s| t.proves(s.from_point(), q.created_point, |d| d.min_ms > 2_000))
+}
+
+/// How long after an eviction its replacement may still be created: the ReplicaSet
+/// controller acts within seconds; ten minutes of slack for a busy controller and
+/// coarse listings (as `local::REPLACEMENT_SLACK_MS`).
+const REPLACED_WITHIN_MS: i64 = 10 * 60_000;
+
+/// The outcome of a replaced pod, and its R phase: the replacement's first healthy
+/// state, with the intervals from the eviction and from the failure.
+pub(super) fn replaced(
+    t: &Timelines,
+    out: &mut PodOutcome,
+    q: &ObjectTimeline,
+    evicted_at: Option<Point>,
+    fphase: &Phase,
+    few: bool,
+) -> Phase {
+    let ready_state = q
+        .states
+        .iter()
+        .find(|s| healthy(s))
+        .expect("checked healthy");
+    out.outcome = PodFate::Replaced;
+    out.replacement = Some(q.key.name.to_string());
+    // Pairs whose ends both vary per pod cost a pass over the network each:
+    // with many affected pods or a long capture, the network near them answers.
+    let pair = |a: Point, b: Point| {
+        if few {
+            t.difference(a, b)
+        } else {
+            t.difference_near(a, b)
+        }
+    };
+    if let Some(e) = evicted_at {
+        out.rescheduling_s = Some(pair(e, q.created_point));
+    }
+    // The ready line's own AGE is the time from creation to ready.
+    out.readiness_s = Some(
+        ready_state
+            .since_created
+            .unwrap_or_else(|| pair(q.created_point, ready_state.from_point())),
+    );
+    out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));
+    state_phase(
+        format!("replacement {} Running and ready", q.key.name),
+        ready_state,
+    )
+}
