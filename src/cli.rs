@@ -328,6 +328,14 @@ pub struct SimulateArgs {
     /// them.
     #[arg(long, requires = "failures")]
     pub partitions: bool,
+    /// With `--failures`: the pods' watch run with `--all-namespaces` (`-A`): pods in
+    /// a few namespaces, a NAMESPACE column first.
+    #[arg(long, requires = "failures")]
+    pub all_namespaces: bool,
+    /// With `--failures`: the pods' watch run with `--output-watch-events`: an EVENT
+    /// column first (ADDED, MODIFIED, DELETED).
+    #[arg(long, requires = "failures")]
+    pub output_watch_events: bool,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

@@ -29,6 +29,8 @@ enum Capture {
     WithEvents,
     /// The pods' watch without `-o wide`, and the events' beside.
     NarrowWithEvents,
+    /// The pods' watch run with `-A --output-watch-events`: EVENT and NAMESPACE first.
+    AllNamespacesWithWatchEvents,
 }
 
 fn soak(
@@ -55,6 +57,9 @@ fn soak(
         }
         Capture::NarrowWithEvents => {
             Soak::new(cfg.without_wide().with_events()).write_with_events(&mut text, &mut events)
+        }
+        Capture::AllNamespacesWithWatchEvents => {
+            Soak::new(cfg.with_all_namespaces().with_watch_events()).write(&mut text)
         }
     }
     .expect("in memory");
@@ -146,6 +151,16 @@ fn a_soak_without_a_node_column_scores_the_same() {
         "{:?}",
         a.warnings
     );
+}
+
+/// The same soak watched with `-A --output-watch-events`: two columns before NAME,
+/// pods of one name in different namespaces told apart, and DELETED lines that say
+/// which line ends a pod.
+#[test]
+fn a_soak_watched_with_namespaces_and_watch_events_scores_the_same() {
+    let (report, a) = score_soak(3, 3_000_000, 300, 60, Capture::AllNamespacesWithWatchEvents);
+    eprintln!("{report}");
+    assert!(!a.timelines.is_small(), "the local path is what this tests");
 }
 
 /// The same soak with its nodes lost to partitions: a node back before the eviction

@@ -146,6 +146,12 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.partitions {
         cfg = cfg.with_partitions();
     }
+    if args.all_namespaces {
+        cfg = cfg.with_all_namespaces();
+    }
+    if args.output_watch_events {
+        cfg = cfg.with_watch_events();
+    }
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

@@ -30,6 +30,13 @@ pub struct SoakConfig {
     /// kubelet keeps the pods running, so one back before the eviction re-posts their
     /// statuses unchanged (FORMAT.md §4.7) instead of restarting them.
     pub partitions: bool,
+    /// Whether the pods' watch is run with `-A` (`--all-namespaces`): the pods in a
+    /// few namespaces, a NAMESPACE column first, the initial list sorted by namespace
+    /// then name (FORMAT.md §3.4).
+    pub all_namespaces: bool,
+    /// Whether the pods' watch is run with `--output-watch-events`: an EVENT column
+    /// first (`ADDED`, `MODIFIED`, `DELETED`; FORMAT.md §3.4).
+    pub watch_events: bool,
 }
 
 impl SoakConfig {
@@ -46,6 +53,25 @@ impl SoakConfig {
             relist: false,
             narrow: false,
             partitions: false,
+            all_namespaces: false,
+            watch_events: false,
+        }
+    }
+
+    /// The same soak watched with `-A` (see [`SoakConfig::all_namespaces`]).
+    pub fn with_all_namespaces(self) -> SoakConfig {
+        SoakConfig {
+            all_namespaces: true,
+            ..self
+        }
+    }
+
+    /// The same soak watched with `--output-watch-events` (see
+    /// [`SoakConfig::watch_events`]).
+    pub fn with_watch_events(self) -> SoakConfig {
+        SoakConfig {
+            watch_events: true,
+            ..self
         }
     }
 

@@ -68,6 +68,8 @@ struct Pod {
     phase: Phase,
     /// The failure whose replacement this is (its readiness is that failure's R).
     replaces: Option<usize>,
+    /// Whether the current watch printed it (its next line is MODIFIED, not ADDED).
+    printed: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -213,6 +215,7 @@ impl Soak {
             last_restart_s: 0,
             phase: Phase::Created,
             replaces,
+            printed: false,
         }
     }
 
@@ -304,6 +307,41 @@ mod tests {
             kinds.contains("in-place") && kinds.contains("post-migration"),
             "{kinds:?}"
         );
+    }
+
+    /// `-A --output-watch-events` (FORMAT.md §3.4): EVENT then NAMESPACE first, the
+    /// initial list sorted by namespace then name, a pod's first line ADDED, its last
+    /// DELETED once it is gone, MODIFIED between; after the two, the cells the plain
+    /// watch prints.
+    #[test]
+    fn a_soak_watched_with_namespaces_and_events_prints_both_columns_first() {
+        let cfg = SoakConfig::new(3, 1_500_000, 200, 12);
+        let mut text = Vec::new();
+        let both = cfg.with_all_namespaces().with_watch_events();
+        Soak::new(both).write(&mut text).expect("in memory");
+        let text = String::from_utf8(text).expect("ASCII");
+        let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+        assert_eq!(lines[0][..3], ["EVENT", "NAMESPACE", "NAME"]);
+        let listed = 1 + lines[1..].iter().take_while(|w| w[0] == "ADDED").count();
+        let keys: Vec<_> = lines[1..listed].iter().map(|w| (w[1], w[2])).collect();
+        assert!(keys.windows(2).all(|k| k[0] < k[1]), "sorted by namespace, name");
+        assert!(keys.iter().any(|k| k.0 != keys[0].0), "several namespaces");
+        let mut seen: std::collections::HashSet<_> = keys.iter().map(|k| k.1).collect();
+        let mut gone = 0;
+        for (i, w) in lines.iter().enumerate().skip(listed) {
+            assert!(w.len() >= 2 + 9, "line {}: {w:?}", i + 1);
+            let expected = match seen.insert(w[2]) {
+                true => "ADDED",
+                false if w[0] == "DELETED" => "DELETED",
+                false => "MODIFIED",
+            };
+            assert_eq!(w[0], expected, "line {}", i + 1);
+            if w[0] == "DELETED" {
+                gone += 1;
+                assert!(lines[i + 1..].iter().all(|l| l[2] != w[2]), "{} again", w[2]);
+            }
+        }
+        assert!(gone > 10, "{gone} pods deleted");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use std::cmp::Reverse;
 
+use super::write::WatchEvent;
 use super::{Down, Event, Fact, FailureTruth, Phase, Soak};
 
 impl Soak {
@@ -282,7 +283,7 @@ impl Soak {
         if node.is_some_and(|n| self.node_down[n].is_some()) {
             return;
         }
-        self.emit(slot);
+        self.emit_as(slot, Some(WatchEvent::Deleted));
         self.pods[slot] = None;
         self.free.push(slot);
     }

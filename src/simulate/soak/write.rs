@@ -6,7 +6,56 @@ use super::super::churn::HEADER;
 use super::super::tabwriter::{Era, TabWriter};
 use super::{Event, Fact, FailureTruth, Pod, Soak, SoakTruth};
 
+/// The namespaces of a soak watched with `-A`: a Deployment's pods share one.
+const NAMESPACES: [&str; 4] = ["default", "payments", "shop", "monitoring"];
+
+/// A watch event's type as `--output-watch-events` prints it: padded to 8 characters
+/// in the cell itself (FORMAT.md §3.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WatchEvent {
+    Added,
+    Modified,
+    Deleted,
+}
+
+impl WatchEvent {
+    fn cell(self) -> &'static str {
+        match self {
+            WatchEvent::Added => "ADDED   ",
+            WatchEvent::Modified => "MODIFIED",
+            WatchEvent::Deleted => "DELETED ",
+        }
+    }
+}
+
 impl Soak {
+    /// The namespace `pod` is printed in (`-A`), else none.
+    fn namespace(&self, pod: &Pod) -> Option<&'static str> {
+        self.cfg
+            .all_namespaces
+            .then(|| NAMESPACES[pod.deployment % NAMESPACES.len()])
+    }
+
+    /// The header: EVENT and NAMESPACE first when asked for, then the pods' columns.
+    fn header(&self) -> Vec<String> {
+        let events = self.cfg.watch_events.then_some("EVENT");
+        let namespace = self.cfg.all_namespaces.then_some("NAMESPACE");
+        (events.into_iter().chain(namespace))
+            .chain(HEADER[..self.columns()].iter().copied())
+            .map(String::from)
+            .collect()
+    }
+
+    /// `pod`'s row as watch event `event`: its cells after the EVENT and NAMESPACE
+    /// cells when they are printed.
+    fn row(&self, pod: &Pod, event: WatchEvent) -> Vec<String> {
+        let events = self.cfg.watch_events.then(|| event.cell().to_string());
+        let namespace = self.namespace(pod).map(String::from);
+        (events.into_iter().chain(namespace))
+            .chain(self.cells(pod))
+            .collect()
+    }
+
     pub(super) fn cells(&self, pod: &Pod) -> Vec<String> {
         let since = |s: i64| self.now_ms - s * 1000;
         let restarts = if pod.restarts > 0 {
@@ -49,14 +98,15 @@ impl Soak {
     /// tabwriter remembers no widths yet).
     pub(super) fn list(&mut self) {
         self.tw = TabWriter::new(Era::Remember);
-        let mut rows = vec![HEADER[..self.columns()]
-            .iter()
-            .map(|h| h.to_string())
-            .collect()];
+        let mut rows = vec![self.header()];
         let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
-        listed.sort_by(|a, b| a.name.cmp(&b.name));
-        rows.extend(listed.into_iter().map(|p| self.cells(p)));
+        listed.sort_by(|a, b| (self.namespace(a), &a.name).cmp(&(self.namespace(b), &b.name)));
+        rows.extend(listed.into_iter().map(|p| self.row(p, WatchEvent::Added)));
         let lines = self.tw.flush(&rows);
+        self.pods
+            .iter_mut()
+            .flatten()
+            .for_each(|p| p.printed = true);
         self.pending_at
             .extend(std::iter::repeat_n(self.now_ms, lines.len()));
         self.pending.extend(lines);
@@ -72,8 +122,19 @@ impl Soak {
     }
 
     pub(super) fn emit(&mut self, slot: usize) {
+        self.emit_as(slot, None);
+    }
+
+    /// Prints pod `slot`'s line as watch event `event`, by default ADDED for its first
+    /// line in this watch and MODIFIED after.
+    pub(super) fn emit_as(&mut self, slot: usize, event: Option<WatchEvent>) {
         let Some(pod) = &self.pods[slot] else { return };
-        let lines = self.tw.flush(&[self.cells(pod)]);
+        let event = event.unwrap_or(match pod.printed {
+            true => WatchEvent::Modified,
+            false => WatchEvent::Added,
+        });
+        let lines = self.tw.flush(&[self.row(pod, event)]);
+        self.pod_mut(slot).printed = true;
         self.pending_at
             .extend(std::iter::repeat_n(self.now_ms, lines.len()));
         self.pending.extend(lines);
