@@ -105,29 +105,10 @@ impl<'a> PodIndex<'a> {
                 by_owner.entry(o).or_default().push((c, 0, i));
             }
         }
-        let line = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize].lines[0];
-        let mut kubelet_reach =
-            HashMap::with_capacity_and_hasher(kubelet.len(), Default::default());
-        for (&n, v) in kubelet.iter_mut() {
-            // Each write's line looked up once, not at every comparison.
-            v.sort_by_cached_key(|w| {
-                let l = line(w);
-                (&*l.source, l.line)
-            });
-            v.shrink_to_fit();
-            let mut reach = i64::MIN;
-            let blocks = v
-                .chunks(WRITES_BLOCK)
-                .map(|block| {
-                    for &(i, j) in block {
-                        let s = &pods[i as usize].states[j as usize];
-                        reach = reach.max(t.at(s.from_point()).max_ms);
-                    }
-                    reach
-                })
-                .collect();
-            kubelet_reach.insert(n, blocks);
-        }
+        let kubelet_reach = kubelet
+            .iter_mut()
+            .map(|(&n, writes)| (n, in_line_order(t, pods, writes)))
+            .collect();
         for on in by_node.values_mut() {
             on.slots.values_mut().for_each(Vec::shrink_to_fit);
         }
@@ -255,28 +236,10 @@ impl<'a> PodIndex<'a> {
             .chain(cut.iter().map(|c| self.all[c.0]))
             .filter_map(owner_of)
             .collect();
-        // Likewise a pod surely created before the failure, or long after its end, by
-        // the network near them (O(1) bounds, no search) is none of its fresh ones.
-        let mut fresh: Vec<usize> = Vec::new();
         for created in owners.iter().filter_map(|o| self.by_owner.get(o)) {
-            let from = created.partition_point(|e| e.1 < f.min_ms);
-            let to = limit.map_or(created.len(), |l| {
-                created.partition_point(|x| x.0.min_ms <= l)
-            });
-            fresh.extend(
-                (created.get(from..to).into_iter().flatten())
-                    .filter(|e| {
-                        let c = self.all[e.2].created_point;
-                        e.0.max_ms >= f.min_ms
-                            && t.difference_known(fe, c).max_ms >= 0
-                            && end_point.is_none_or(|(p, _)| {
-                                t.difference_known(p, c).min_ms <= REPLACEMENT_SLACK_MS
-                            })
-                    })
-                    .map(|e| e.2),
-            );
+            let span = (fe, f.min_ms, limit, end_point.map(|e| e.0));
+            places.extend(self.fresh(t, created, span));
         }
-        places.extend(fresh);
         places.sort_unstable();
         places.dedup();
         places.retain(|i| !cut.iter().any(|c| c.0 == *i));
@@ -284,6 +247,30 @@ impl<'a> PodIndex<'a> {
             kept: places.into_iter().map(|i| (i, self.all[i])).collect(),
             cut,
         }
+    }
+
+    /// The pods of one owner (`created`, by creation) created possibly after the
+    /// failure `fe` (its clock bounds from `f_min`) and before `limit`: a pod surely
+    /// created before the failure, or long after its `end`, by the network near them
+    /// (O(1) bounds, no search) is none of its fresh ones.
+    fn fresh<'b>(
+        &'b self,
+        t: &'b Timelines,
+        created: &'b [(Interval, i64, usize)],
+        (fe, f_min, limit, end): (Point, i64, Option<i64>, Option<Point>),
+    ) -> impl Iterator<Item = usize> + 'b {
+        let from = created.partition_point(|e| e.1 < f_min);
+        let to = limit.map_or(created.len(), |l| {
+            created.partition_point(|x| x.0.min_ms <= l)
+        });
+        (created.get(from..to).into_iter().flatten())
+            .filter(move |e| {
+                let c = self.all[e.2].created_point;
+                e.0.max_ms >= f_min
+                    && t.difference_known(fe, c).max_ms >= 0
+                    && end.is_none_or(|p| t.difference_known(p, c).min_ms <= REPLACEMENT_SLACK_MS)
+            })
+            .map(|e| e.2)
     }
 }
 
@@ -302,6 +289,32 @@ impl Near<'_> {
         all.sort_by_key(|e| e.0);
         all.into_iter().map(|e| e.1).collect()
     }
+}
+
+/// Sorts a node's kubelet writes (pod, state) in line order; returns, for each block
+/// of [`WRITES_BLOCK`] of them, the latest any write up to that block's end may be.
+fn in_line_order(
+    t: &Timelines,
+    pods: &[&ObjectTimeline],
+    writes: &mut Vec<(u32, u32)>,
+) -> Vec<i64> {
+    let state = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize];
+    // Each write's line looked up once, not at every comparison.
+    writes.sort_by_cached_key(|w| {
+        let l = &state(w).lines[0];
+        (&*l.source, l.line)
+    });
+    writes.shrink_to_fit();
+    let mut reach = i64::MIN;
+    writes
+        .chunks(WRITES_BLOCK)
+        .map(|block| {
+            for w in block {
+                reach = reach.max(t.at(state(w).from_point()).max_ms);
+            }
+            reach
+        })
+        .collect()
 }
 
 /// `pod` without its states that begin after its node's next failure `until`, or

@@ -228,43 +228,10 @@ pub fn compare(a: &Analysis, exp: &Expectation) -> Vec<Finding> {
             "no table rows found in any transcript".into(),
         );
     }
-    let names = |c: &[Scenario]| c.iter().map(|s| s.name()).collect::<Vec<_>>().join(" or ");
-    match exp.scenario {
-        None if !a.is_conclusive() => {
-            let why = if a.candidates.len() > 1 {
-                format!("scenario not conclusive: {}", names(&a.candidates))
-            } else {
-                format!("scenario not conclusive: {}", a.verdict)
-            };
-            push(Outcome::Inconclusive, why);
-        }
-        None => {}
-        Some(want) if a.candidates.len() > 1 => {
-            if a.candidates.contains(&want) {
-                push(
-                    Outcome::Inconclusive,
-                    format!(
-                        "expected {want}; the order of phases allows {}",
-                        names(&a.candidates)
-                    ),
-                );
-            } else {
-                push(
-                    Outcome::Fail,
-                    format!("expected {want}; got {}", names(&a.candidates)),
-                );
-            }
-        }
-        Some(want) if a.scenario == want => {}
-        Some(want) if a.scenario == Scenario::Inconclusive => push(
-            Outcome::Inconclusive,
-            format!("expected {want}; analysis inconclusive: {}", a.verdict),
-        ),
-        Some(want) => push(
-            Outcome::Fail,
-            format!("expected {want}; got {} ({})", a.scenario, a.verdict),
-        ),
+    if let Some(finding) = scenario_finding(a, exp.scenario) {
+        out.push(finding);
     }
+    let mut push = |outcome, reason: String| out.push(Finding { outcome, reason });
     for b in &exp.bounds {
         let key = format!(
             "{}_{}",
@@ -307,6 +274,49 @@ pub fn compare(a: &Analysis, exp: &Expectation) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// What the analysis's scenario says against the expected one (`want`, or none
+/// expected: then only an inconclusive analysis is news).
+fn scenario_finding(a: &Analysis, want: Option<Scenario>) -> Option<Finding> {
+    let found = |outcome, reason: String| Some(Finding { outcome, reason });
+    let names = |c: &[Scenario]| c.iter().map(|s| s.name()).collect::<Vec<_>>().join(" or ");
+    match want {
+        None if !a.is_conclusive() => {
+            let why = if a.candidates.len() > 1 {
+                format!("scenario not conclusive: {}", names(&a.candidates))
+            } else {
+                format!("scenario not conclusive: {}", a.verdict)
+            };
+            found(Outcome::Inconclusive, why)
+        }
+        None => None,
+        Some(want) if a.candidates.len() > 1 => {
+            if a.candidates.contains(&want) {
+                found(
+                    Outcome::Inconclusive,
+                    format!(
+                        "expected {want}; the order of phases allows {}",
+                        names(&a.candidates)
+                    ),
+                )
+            } else {
+                found(
+                    Outcome::Fail,
+                    format!("expected {want}; got {}", names(&a.candidates)),
+                )
+            }
+        }
+        Some(want) if a.scenario == want => None,
+        Some(want) if a.scenario == Scenario::Inconclusive => found(
+            Outcome::Inconclusive,
+            format!("expected {want}; analysis inconclusive: {}", a.verdict),
+        ),
+        Some(want) => found(
+            Outcome::Fail,
+            format!("expected {want}; got {} ({})", a.scenario, a.verdict),
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -141,10 +141,40 @@ fn resolve_one(
         });
         return Ok(());
     }
+    let (mut files, subdirs) = directory_entries(path, ignored).map_err(io_error)?;
+    if files.is_empty() {
+        let why = if subdirs > 0 {
+            format!(
+                "directory holds no transcript files, only {subdirs} subdirector{} \
+                 (PATH is one experiment; use `watchtrail check` for a tree of experiments)",
+                if subdirs == 1 { "y" } else { "ies" }
+            )
+        } else {
+            "directory holds no transcript files".into()
+        };
+        return Err(InputError::Invalid {
+            path: p.to_string(),
+            reason: why,
+        });
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    sources.extend(files.into_iter().map(|(name, origin)| Source {
+        name: name.into(),
+        origin,
+    }));
+    Ok(())
+}
+
+/// The transcripts in directory `path` (name, origin) and how many subdirectories it
+/// holds; every other entry goes to `ignored`, with why.
+fn directory_entries(
+    path: &Path,
+    ignored: &mut Vec<Ignored>,
+) -> std::io::Result<(Vec<(String, Origin)>, usize)> {
     let mut files: Vec<(String, Origin)> = Vec::new();
     let mut subdirs = 0;
-    for entry in std::fs::read_dir(path).map_err(io_error)? {
-        let entry = entry.map_err(io_error)?;
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let full = entry.path();
         let display = full.to_string_lossy().into_owned();
@@ -180,27 +210,7 @@ fn resolve_one(
             Err(e) => ignore(&e.to_string(), false),
         }
     }
-    if files.is_empty() {
-        let why = if subdirs > 0 {
-            format!(
-                "directory holds no transcript files, only {subdirs} subdirector{} \
-                 (PATH is one experiment; use `watchtrail check` for a tree of experiments)",
-                if subdirs == 1 { "y" } else { "ies" }
-            )
-        } else {
-            "directory holds no transcript files".into()
-        };
-        return Err(InputError::Invalid {
-            path: p.to_string(),
-            reason: why,
-        });
-    }
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    sources.extend(files.into_iter().map(|(name, origin)| Source {
-        name: name.into(),
-        origin,
-    }));
-    Ok(())
+    Ok((files, subdirs))
 }
 
 /// Reads a small file whole, at most `cap` bytes: None when it holds more (an

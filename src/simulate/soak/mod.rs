@@ -320,11 +320,17 @@ mod tests {
         let both = cfg.with_all_namespaces().with_watch_events();
         Soak::new(both).write(&mut text).expect("in memory");
         let text = String::from_utf8(text).expect("ASCII");
-        let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+        let lines: Vec<Vec<&str>> = text
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
         assert_eq!(lines[0][..3], ["EVENT", "NAMESPACE", "NAME"]);
         let listed = 1 + lines[1..].iter().take_while(|w| w[0] == "ADDED").count();
         let keys: Vec<_> = lines[1..listed].iter().map(|w| (w[1], w[2])).collect();
-        assert!(keys.windows(2).all(|k| k[0] < k[1]), "sorted by namespace, name");
+        assert!(
+            keys.windows(2).all(|k| k[0] < k[1]),
+            "sorted by namespace, name"
+        );
         assert!(keys.iter().any(|k| k.0 != keys[0].0), "several namespaces");
         let mut seen: std::collections::HashSet<_> = keys.iter().map(|k| k.1).collect();
         let mut gone = 0;
@@ -338,7 +344,11 @@ mod tests {
             assert_eq!(w[0], expected, "line {}", i + 1);
             if w[0] == "DELETED" {
                 gone += 1;
-                assert!(lines[i + 1..].iter().all(|l| l[2] != w[2]), "{} again", w[2]);
+                assert!(
+                    lines[i + 1..].iter().all(|l| l[2] != w[2]),
+                    "{} again",
+                    w[2]
+                );
             }
         }
         assert!(gone > 10, "{gone} pods deleted");

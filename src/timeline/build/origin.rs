@@ -25,16 +25,7 @@ pub(super) fn clock(
     tracks: &[Track],
     unplaced_nodes: &[String],
 ) -> Clock {
-    // The lines of nodes that could not be placed against their pods' float free of
-    // the clock: neither the reference nor t = 0.
-    let floating: crate::HashSet<usize> = tracks
-        .iter()
-        .filter(|t| {
-            t.key.kind == crate::tables::ResourceKind::Node
-                && unplaced_nodes.iter().any(|n| *n == *t.key.name)
-        })
-        .flat_map(|t| t.obs.iter().copied())
-        .collect();
+    let floating = floating(tracks, unplaced_nodes);
     let placed = |i: &usize| !floating.contains(i);
     // The reference is the largest source's first line (a soak's pods watch, not the
     // nodes watch beside it, whose first line could be any time before the pods': the
@@ -85,17 +76,35 @@ pub(super) fn clock(
             }
         }
     };
-    // One direction at a time into the bounds: a long capture's peak is here, each
-    // distance list 8 bytes a point and the bounds 16 (both lists and the bounds
-    // side by side were 32).
+    let searched = from_reference.into_inner().filter(|_| origin == reference);
+    Clock {
+        origin,
+        description,
+        bounds: bounds_from(b, origin, searched),
+    }
+}
+
+/// The lines of nodes that could not be placed against their pods': they float free
+/// of the clock, neither the reference nor t = 0.
+fn floating(tracks: &[Track], unplaced_nodes: &[String]) -> crate::HashSet<usize> {
+    tracks
+        .iter()
+        .filter(|t| {
+            t.key.kind == crate::tables::ResourceKind::Node
+                && unplaced_nodes.iter().any(|n| *n == *t.key.name)
+        })
+        .flat_map(|t| t.obs.iter().copied())
+        .collect()
+}
+
+/// Every point's interval from `origin`: the distances forward (`searched` when they
+/// are already known) and back. One direction at a time into the bounds: a long
+/// capture's peak is here, each distance list 8 bytes a point and the bounds 16 (both
+/// lists and the bounds side by side were 32).
+fn bounds_from(b: &Builder, origin: Point, searched: Option<Vec<Ms>>) -> Vec<Interval> {
     let unknown = || vec![UNBOUNDED; b.net.len()];
-    let fwd = match from_reference.into_inner() {
-        Some(f) if origin == reference => f,
-        other => {
-            drop(other);
-            b.net.distances(origin, false).unwrap_or_else(|_| unknown())
-        }
-    };
+    let fwd =
+        searched.unwrap_or_else(|| b.net.distances(origin, false).unwrap_or_else(|_| unknown()));
     let mut bounds: Vec<Interval> = fwd
         .into_iter()
         .map(|f| Interval::new(-UNBOUNDED, f))
@@ -104,11 +113,7 @@ pub(super) fn clock(
     for (i, r) in bounds.iter_mut().zip(back) {
         i.min_ms = -r;
     }
-    Clock {
-        origin,
-        description,
-        bounds,
-    }
+    bounds
 }
 
 /// The earliest-created workload: the one the most others are (by the middle of
