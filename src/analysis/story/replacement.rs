@@ -19,8 +19,10 @@ pub(super) fn first<'a>(
     used: &mut HashSet<(ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
 ) -> (Option<&'a ObjectTimeline>, Option<String>) {
-    let candidates = replacement_candidates(t, pod, owner, fresh, used, evicted_since, deleted_by);
-    let first = candidates.first().copied();
+    let candidates = owner
+        .and_then(|o| fresh.get(o))
+        .map_or(&[][..], Vec::as_slice);
+    let first = first_candidate(t, pod, candidates, used, evicted_since, deleted_by);
     let replacement = first.filter(|q| q.states.iter().any(healthy));
     let pending = match (first, replacement) {
         (Some(q), None) => {
@@ -96,53 +98,47 @@ pub(super) fn not_replaced(
     back_first || (pod.end == End::Continues && deleted_by.is_none())
 }
 
-/// Pods that may replace `pod`: a new pod (or incarnation) of the same owner, created
-/// after the failure and after the old pod, not taken by another; those possibly
-/// created after the old pod's eviction first (the controller creates the replacement
-/// then), none created surely long after the latest its deletion can have begun
-/// (`deleted_by`). Pods that were there before are never replacements.
-#[allow(clippy::too_many_arguments)]
-fn replacement_candidates<'a>(
+/// The pod that replaced `pod`, of those that may: a new pod (or incarnation) of the
+/// same owner, created after the failure and after the old pod, not taken by another,
+/// none created surely long after the latest its deletion can have begun
+/// (`deleted_by`); the first in creation order possibly created after the old pod's
+/// eviction (the controller creates the replacement then), else the first. Pods that
+/// were there before are never replacements. Asked one candidate at a time, in
+/// creation order, until one is taken: each question may cost a search near the
+/// pair, and an owner of many pods has many fresh ones.
+fn first_candidate<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
-    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    candidates: &[&'a ObjectTimeline],
     used: &HashSet<(ObjectKey, u32)>,
     evicted_at: Option<Point>,
     deleted_by: Option<Point>,
-) -> Vec<&'a ObjectTimeline> {
-    let mut candidates: Vec<&ObjectTimeline> = owner
-        .and_then(|o| fresh.get(o))
-        .map(|cands| {
-            cands
-                .iter()
-                .copied()
-                .filter(|q| {
-                    (q.key != pod.key || q.incarnation > pod.incarnation)
-                        && !used.contains(&(q.key.clone(), q.incarnation))
-                        && created_after(t, pod, q)
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    match deleted_by {
-        // The controller creates a replacement as its pod is deleted (FORMAT.md §4.8):
-        // a pod of the owner created surely long after the deletion replaced another.
-        Some(d) => {
-            candidates.retain(|q| !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS))
-        }
-        // No deletion seen: the pod was there, not deleted, when last seen, so a pod of
-        // the owner created surely before that replaced another.
-        None => {
-            let last = pod.last().last_point();
-            candidates.retain(|q| !t.proves(q.created_point, last, |x| x.min_ms > 0));
+) -> Option<&'a ObjectTimeline> {
+    let last = pod.last().last_point();
+    let may_be = |q: &ObjectTimeline| {
+        (q.key != pod.key || q.incarnation > pod.incarnation)
+            && !used.contains(&(q.key.clone(), q.incarnation))
+            && created_after(t, pod, q)
+            && match deleted_by {
+                // The controller creates a replacement as its pod is deleted (FORMAT.md
+                // §4.8): a pod of the owner created surely long after the deletion
+                // replaced another.
+                Some(d) => !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS),
+                // No deletion seen: the pod was there, not deleted, when last seen, so
+                // a pod of the owner created surely before that replaced another.
+                None => !t.proves(q.created_point, last, |x| x.min_ms > 0),
+            }
+    };
+    let mut first = None;
+    for &q in candidates.iter().filter(|q| may_be(q)) {
+        match evicted_at {
+            Some(e) if t.proves(e, q.created_point, |d| d.max_ms < 0) => {
+                first.get_or_insert(q);
+            }
+            _ => return Some(q),
         }
     }
-    if let Some(e) = evicted_at {
-        // Stable: the created order stays within each group.
-        candidates.sort_by_cached_key(|q| t.proves(e, q.created_point, |d| d.max_ms < 0));
-    }
-    candidates
+    first
 }
 
 /// Whether `q` was surely created after `pod`: asked of their creations, and of `pod`'s
