@@ -4,6 +4,9 @@
 //! Owns: [`parse_line`]. Does not own: what the words mean (see `command`). Never fails:
 //! an unclosed quote runs to the end of the line, like a shell waiting for more input.
 
+use std::iter::Peekable;
+use std::str::CharIndices;
+
 /// A command line split into its parts.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Line {
@@ -91,26 +94,8 @@ fn tokenize(text: &str) -> (Vec<Token>, Option<usize>) {
                 }
             }
             '|' | ';' | '&' => {
-                // `&>` / `&>>` redirect both streams; `>&` after a digit is handled below.
-                if c == '&' && chars.peek().map(|p| p.1) == Some('>') {
-                    flush(&mut word, &mut in_word, &mut tokens);
-                    chars.next();
-                    if chars.peek().map(|p| p.1) == Some('>') {
-                        chars.next();
-                    }
-                    tokens.push(Token::Redirect { takes_target: true });
-                    continue;
-                }
                 flush(&mut word, &mut in_word, &mut tokens);
-                let double = chars.peek().map(|p| p.1) == Some(c);
-                if double {
-                    chars.next();
-                }
-                tokens.push(if c == '|' && !double {
-                    Token::Pipe
-                } else {
-                    Token::Sep
-                });
+                tokens.push(separator(c, &mut chars));
             }
             '>' | '<' => {
                 // A word made only of digits right before is the file descriptor: `2>`.
@@ -119,22 +104,7 @@ fn tokenize(text: &str) -> (Vec<Token>, Option<usize>) {
                     in_word = false;
                 }
                 flush(&mut word, &mut in_word, &mut tokens);
-                if chars.peek().map(|p| p.1) == Some(c) {
-                    chars.next();
-                }
-                let mut takes_target = true;
-                if chars.peek().map(|p| p.1) == Some('&') {
-                    // `2>&1`, `>&2`, `>&-`: a duplication, no file word follows.
-                    chars.next();
-                    while chars
-                        .peek()
-                        .is_some_and(|p| p.1.is_ascii_digit() || p.1 == '-')
-                    {
-                        chars.next();
-                    }
-                    takes_target = false;
-                }
-                tokens.push(Token::Redirect { takes_target });
+                tokens.push(redirect(c, &mut chars));
             }
             c => {
                 in_word = true;
@@ -144,6 +114,47 @@ fn tokenize(text: &str) -> (Vec<Token>, Option<usize>) {
     }
     flush(&mut word, &mut in_word, &mut tokens);
     (tokens, None)
+}
+
+/// The token `c` (`|`, `;` or `&`) starts, the rest of it taken from `chars`: `&>` and
+/// `&>>` redirect both streams, `||`, `&&` and `;;` separate like `;`.
+fn separator(c: char, chars: &mut Peekable<CharIndices>) -> Token {
+    if c == '&' && chars.peek().map(|p| p.1) == Some('>') {
+        chars.next();
+        if chars.peek().map(|p| p.1) == Some('>') {
+            chars.next();
+        }
+        return Token::Redirect { takes_target: true };
+    }
+    let double = chars.peek().map(|p| p.1) == Some(c);
+    if double {
+        chars.next();
+    }
+    if c == '|' && !double {
+        Token::Pipe
+    } else {
+        Token::Sep
+    }
+}
+
+/// The redirect `c` (`>` or `<`) starts, the rest of it taken from `chars`: `>>`, and
+/// `2>&1`, `>&2`, `>&-`, a duplication after which no file word follows.
+fn redirect(c: char, chars: &mut Peekable<CharIndices>) -> Token {
+    if chars.peek().map(|p| p.1) == Some(c) {
+        chars.next();
+    }
+    let mut takes_target = true;
+    if chars.peek().map(|p| p.1) == Some('&') {
+        chars.next();
+        while chars
+            .peek()
+            .is_some_and(|p| p.1.is_ascii_digit() || p.1 == '-')
+        {
+            chars.next();
+        }
+        takes_target = false;
+    }
+    Token::Redirect { takes_target }
 }
 
 #[cfg(test)]

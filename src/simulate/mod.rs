@@ -160,17 +160,7 @@ pub fn run(cfg: &Config) -> Experiment {
         .min(cfg.workers - 1);
     let sts_on_failed = cfg.variant == Variant::StatefulSetStuck;
     let t_cap = w.setup(failing.then_some(failed), sts_on_failed);
-    let mut kinds = vec![
-        (Kind::Pod, "pods.log"),
-        (Kind::Node, "nodes.log"),
-        (Kind::Deployment, "deployments.log"),
-    ];
-    if cfg.statefulset.is_some() {
-        kinds.push((Kind::StatefulSet, "statefulsets.log"));
-    }
-    if cfg.daemonset {
-        kinds.push((Kind::DaemonSet, "daemonsets.log"));
-    }
+    let kinds = watched_kinds(&cfg);
     let mut starts: Vec<f64> = kinds.iter().map(|_| t_cap + w.delay(0.0, 15.0)).collect();
     starts
         .iter_mut()
@@ -203,13 +193,7 @@ pub fn run(cfg: &Config) -> Experiment {
         .find(|x| x.kind == Kind::Deployment)
         .map_or(capture_end, |x| x.end);
     let metrics = if failing {
-        Metrics {
-            detection_s: o.f.zip(o.injected).map(|(f, i)| f - i),
-            eviction_s: o.e.zip(o.f).map(|(e, f)| e - f),
-            replacement_s: o.r.zip(o.e).map(|(r, e)| r - e),
-            unavailable_s: o.injected.map(|i| unavailable(&w, i, dep_end)),
-            node_down_s: o.node_ready.zip(o.f).map(|(n, f)| n - f),
-        }
+        true_metrics(&w, &o, dep_end)
     } else {
         Metrics::default()
     };
@@ -236,6 +220,34 @@ pub fn run(cfg: &Config) -> Experiment {
         files,
         truth,
         config: cfg,
+    }
+}
+
+/// The watches an experiment runs, and their files: pods, nodes and deployments, and
+/// the StatefulSet's and DaemonSet's when it has them.
+fn watched_kinds(cfg: &Config) -> Vec<(Kind, &'static str)> {
+    let mut kinds = vec![
+        (Kind::Pod, "pods.log"),
+        (Kind::Node, "nodes.log"),
+        (Kind::Deployment, "deployments.log"),
+    ];
+    if cfg.statefulset.is_some() {
+        kinds.push((Kind::StatefulSet, "statefulsets.log"));
+    }
+    if cfg.daemonset {
+        kinds.push((Kind::DaemonSet, "daemonsets.log"));
+    }
+    kinds
+}
+
+/// The true metrics of a failure played (`dep_end`: when the deployments' watch ended).
+fn true_metrics(w: &World, o: &Outcome, dep_end: f64) -> Metrics {
+    Metrics {
+        detection_s: o.f.zip(o.injected).map(|(f, i)| f - i),
+        eviction_s: o.e.zip(o.f).map(|(e, f)| e - f),
+        replacement_s: o.r.zip(o.e).map(|(r, e)| r - e),
+        unavailable_s: o.injected.map(|i| unavailable(w, i, dep_end)),
+        node_down_s: o.node_ready.zip(o.f).map(|(n, f)| n - f),
     }
 }
 

@@ -158,34 +158,7 @@ impl World {
                 let sts = self.evict_node(n, t_ev, legacy, o);
                 self.slow_pull = false;
                 let e = o.e.unwrap_or(t_ev);
-                match self.cfg.variant {
-                    Variant::ForceDelete => {
-                        let mut t = e + self.delay(60.0, 600.0);
-                        for id in self.pods_on(n) {
-                            if !self.pod(id).active {
-                                t = self.force_delete(id, t) + self.delay(1.0, 5.0);
-                                if sts.contains(&id) {
-                                    self.recreate_sts_pod(id, t, o);
-                                }
-                            }
-                        }
-                        o.end = t;
-                    }
-                    Variant::NodeDeleted => {
-                        let t = e + self.delay(30.0, 600.0);
-                        let del = self.delete_node(n, t);
-                        let mut t = del + 40.0 + self.delay(0.0, 20.0);
-                        for id in self.pods_on(n) {
-                            let gone = self.podgc_delete(id, t);
-                            if sts.contains(&id) {
-                                self.recreate_sts_pod(id, gone, o);
-                            }
-                            t = gone + self.delay(0.005, 0.05);
-                        }
-                        o.end = t;
-                    }
-                    _ => {}
-                }
+                self.clean_up_after_eviction(n, e, &sts, o);
                 let r = o.r.unwrap_or(e + 30.0);
                 let k = match ret {
                     Return::MidMigration => {
@@ -200,6 +173,41 @@ impl World {
                 }
                 o.end = o.end.max(r).max(e);
             }
+        }
+    }
+
+    /// What an operator does once node `n`'s pods were evicted at `e` (the variants
+    /// that clean up): force-deletes the pods stuck Terminating, or deletes the node
+    /// and lets the pod GC remove them; a StatefulSet's pod (`sts`) is recreated once
+    /// its old one is gone.
+    fn clean_up_after_eviction(&mut self, n: usize, e: f64, sts: &[usize], o: &mut Outcome) {
+        match self.cfg.variant {
+            Variant::ForceDelete => {
+                let mut t = e + self.delay(60.0, 600.0);
+                for id in self.pods_on(n) {
+                    if !self.pod(id).active {
+                        t = self.force_delete(id, t) + self.delay(1.0, 5.0);
+                        if sts.contains(&id) {
+                            self.recreate_sts_pod(id, t, o);
+                        }
+                    }
+                }
+                o.end = t;
+            }
+            Variant::NodeDeleted => {
+                let t = e + self.delay(30.0, 600.0);
+                let del = self.delete_node(n, t);
+                let mut t = del + 40.0 + self.delay(0.0, 20.0);
+                for id in self.pods_on(n) {
+                    let gone = self.podgc_delete(id, t);
+                    if sts.contains(&id) {
+                        self.recreate_sts_pod(id, gone, o);
+                    }
+                    t = gone + self.delay(0.005, 0.05);
+                }
+                o.end = t;
+            }
+            _ => {}
         }
     }
 
