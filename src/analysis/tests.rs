@@ -79,6 +79,17 @@ const TERMINATING: [&str; 7] = [
 ];
 const PEER: &str = "api-5c6d7f8b9-kx2mz";
 
+/// The pod restarted on a new sandbox on its node and ready again: a rebooted node back.
+const BACK_READY: [&str; 7] = [
+    POD,
+    "1/1",
+    "Running",
+    "1 (5s ago)",
+    "9m",
+    "10.244.1.9",
+    "node-a",
+];
+
 #[test]
 fn a_touch_then_a_container_crash_is_no_node_failure() {
     let a = watch(&[
@@ -276,19 +287,7 @@ fn a_capture_begun_after_the_mark_bounds_the_failure_by_the_pod_s_creation() {
 
 #[test]
 fn a_touch_then_a_new_sandbox_on_the_same_node_is_a_node_failure() {
-    let a = watch(&[
-        RUNNING,
-        TOUCHED,
-        [
-            POD,
-            "1/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
-    ]);
+    let a = watch(&[RUNNING, TOUCHED, BACK_READY]);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
 }
 
@@ -512,19 +511,7 @@ fn a_touch_then_an_error_and_a_restart_on_the_same_sandbox_is_no_node_failure() 
 /// The restart line is both F's corroboration and N: cited once.
 #[test]
 fn an_incident_cites_each_line_once() {
-    let a = watch(&[
-        RUNNING,
-        TOUCHED,
-        [
-            POD,
-            "1/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
-    ]);
+    let a = watch(&[RUNNING, TOUCHED, BACK_READY]);
     let ev = &a.incidents[0].evidence;
     let mut lines: Vec<u64> = ev.iter().map(|l| l.line).collect();
     lines.sort_unstable();
@@ -534,18 +521,7 @@ fn an_incident_cites_each_line_once() {
 
 #[test]
 fn a_restart_without_a_touch_is_no_node_failure() {
-    let a = watch(&[
-        RUNNING,
-        [
-            POD,
-            "1/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
-    ]);
+    let a = watch(&[RUNNING, BACK_READY]);
     assert!(a.incidents.is_empty());
 }
 

@@ -147,15 +147,7 @@ fn a_pod_of_the_same_owner_created_long_after_the_return_is_no_replacement() {
     let a = watch(&[
         RUNNING,
         TOUCHED,
-        [
-            POD,
-            "1/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
+        BACK_READY,
         [
             POD,
             "1/1",
