@@ -90,6 +90,21 @@ const BACK_READY: [&str; 7] = [
     "node-a",
 ];
 
+/// A watch of the pod and its peer on one node, both created in the capture (their
+/// AGEs put every line on one clock) and running together for a minute, then `then`.
+fn started_together(then: &[[&'static str; 7]]) -> Analysis {
+    let mut rows = vec![
+        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
+        pod(PEER, "0/1", "Pending", "0s", "<none>", "node-a"),
+        [POD, "1/1", "Running", "0", "10s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "10s", "10.244.1.6", "node-a"),
+        [POD, "1/1", "Running", "0", "75s", "10.244.1.5", "node-a"],
+        pod(PEER, "1/1", "Running", "75s", "10.244.1.6", "node-a"),
+    ];
+    rows.extend_from_slice(then);
+    watch(&rows)
+}
+
 #[test]
 fn a_touch_then_a_container_crash_is_no_node_failure() {
     let a = watch(&[
@@ -420,13 +435,7 @@ fn a_lost_container_after_the_return_s_other_writes_is_still_the_node_back() {
 /// loss. The pod's mark is the node controller's, before.
 #[test]
 fn a_line_re_posted_by_the_returning_kubelet_is_no_second_failure() {
-    let a = watch(&[
-        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
-        pod(PEER, "0/1", "Pending", "0s", "<none>", "node-a"),
-        [POD, "1/1", "Running", "0", "10s", "10.244.1.5", "node-a"],
-        pod(PEER, "1/1", "Running", "10s", "10.244.1.6", "node-a"),
-        [POD, "1/1", "Running", "0", "75s", "10.244.1.5", "node-a"],
-        pod(PEER, "1/1", "Running", "75s", "10.244.1.6", "node-a"),
+    let a = started_together(&[
         pod(PEER, "0/1", "Unknown", "2m", "10.244.1.6", "node-a"),
         [POD, "1/1", "Running", "0", "2m", "10.244.1.5", "node-a"],
         [POD, "0/1", "Error", "0", "2m", "10.244.1.5", "node-a"],

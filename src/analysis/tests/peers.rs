@@ -54,14 +54,7 @@ fn a_pod_deleted_while_another_on_its_node_runs_on_is_no_node_failure() {
 /// A failure, not a deletion of one pod.
 #[test]
 fn pods_marked_together_then_one_evicted_while_the_other_lives_on_is_a_node_failure() {
-    // Both pods created in the capture: their AGEs put every line on one clock.
-    let a = watch(&[
-        [POD, "0/1", "Pending", "0", "0s", "<none>", "node-a"],
-        pod(PEER, "0/1", "Pending", "0s", "<none>", "node-a"),
-        [POD, "1/1", "Running", "0", "10s", "10.244.1.5", "node-a"],
-        pod(PEER, "1/1", "Running", "10s", "10.244.1.6", "node-a"),
-        [POD, "1/1", "Running", "0", "75s", "10.244.1.5", "node-a"],
-        pod(PEER, "1/1", "Running", "75s", "10.244.1.6", "node-a"),
+    let a = started_together(&[
         [
             POD,
             "1/1",
