@@ -109,12 +109,7 @@ pub fn row(w: &World, obj: &Obj, st: &St, ev: Ev, t: f64) -> Vec<String> {
     let cfg = &w.cfg;
     let mut r = Vec::new();
     if event_column(cfg) {
-        let e = match ev {
-            Ev::Added => "ADDED",
-            Ev::Modified => "MODIFIED",
-            Ev::Deleted => "DELETED",
-        };
-        r.push(format!("{e:<8}"));
+        r.push(ev.cell());
     }
     if cfg.all_namespaces && obj.kind != Kind::Node {
         r.push(obj.ns.clone().unwrap_or_default());

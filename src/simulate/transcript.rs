@@ -45,14 +45,6 @@ fn kind_name(k: Kind) -> &'static str {
     }
 }
 
-fn ev_name(e: Ev) -> &'static str {
-    match e {
-        Ev::Added => "ADDED",
-        Ev::Modified => "MODIFIED",
-        Ev::Deleted => "DELETED",
-    }
-}
-
 /// The command line a watch was started with.
 pub fn command(w: &World, watch: &Watch) -> String {
     let c = &w.cfg;
@@ -185,7 +177,7 @@ fn watch_lines(w: &World, watch: &Watch) -> Vec<Line> {
             header_done = true;
         }
         flush.push(printer::row(w, &w.objs[i], &c.st, c.ev, t));
-        meta.push((t, Some(truth(i)), Some(ev_name(c.ev))));
+        meta.push((t, Some(truth(i)), Some(c.ev.name())));
         for (text, (time, object, event)) in tw.flush(&flush).into_iter().zip(meta) {
             out.push(Line {
                 text,

@@ -50,6 +50,23 @@ pub enum Ev {
     Deleted,
 }
 
+impl Ev {
+    /// The event's type as the API names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Ev::Added => "ADDED",
+            Ev::Modified => "MODIFIED",
+            Ev::Deleted => "DELETED",
+        }
+    }
+
+    /// The EVENT cell `--output-watch-events` prints: the type padded to 8 characters
+    /// in the cell itself (FORMAT.md §3.4).
+    pub fn cell(self) -> String {
+        format!("{:<8}", self.name())
+    }
+}
+
 /// Pod state: the printed fields plus what controllers count.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PodSt {

@@ -41,13 +41,9 @@ pub(super) fn first<'a>(
 /// line in one file, or proven before it (the failure a node's NotReady line in
 /// another file).
 pub(super) fn deleted_before_failure(t: &Timelines, pod: &ObjectTimeline, fphase: &Phase) -> bool {
-    pod.states
-        .iter()
-        .find(|s| meaning(s) == PodMeaning::Deleting)
-        .is_some_and(|s| {
-            printed_before(s, fphase)
-                || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
-        })
+    first_deletion(pod).is_some_and(|s| {
+        printed_before(s, fphase) || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
+    })
 }
 
 /// The fate of a pod no replacement took over from: back in place at `back_at` (its
@@ -73,12 +69,14 @@ pub(super) fn not_replaced_fate(
 /// deletion began before the failure was replaced then, if at all) its first
 /// Terminating line.
 pub(super) fn deleted_by(pod: &ObjectTimeline, evicted_at: Option<Point>) -> Option<Point> {
-    evicted_at.or_else(|| {
-        pod.states
-            .iter()
-            .find(|s| meaning(s) == PodMeaning::Deleting)
-            .map(|s| s.from_point())
-    })
+    evicted_at.or_else(|| first_deletion(pod).map(State::from_point))
+}
+
+/// `pod`'s first state that shows its deletion begun (`Terminating`).
+fn first_deletion(pod: &ObjectTimeline) -> Option<&State> {
+    pod.states
+        .iter()
+        .find(|s| meaning(s) == PodMeaning::Deleting)
 }
 
 /// Whether `pod` surely was not replaced for this failure. A pod that ran again on its

@@ -3,7 +3,7 @@
 
 use std::cmp::Reverse;
 
-use super::write::WatchEvent;
+use super::super::world::Ev;
 use super::{Down, Event, Fact, FailureTruth, Phase, Soak};
 
 impl Soak {
@@ -283,7 +283,7 @@ impl Soak {
         if node.is_some_and(|n| self.node_down[n].is_some()) {
             return;
         }
-        self.emit_as(slot, Some(WatchEvent::Deleted));
+        self.emit_as(slot, Some(Ev::Deleted));
         self.pods[slot] = None;
         self.free.push(slot);
     }

@@ -4,29 +4,11 @@ use crate::duration::format_human;
 
 use super::super::churn::HEADER;
 use super::super::tabwriter::{Era, TabWriter};
+use super::super::world::Ev;
 use super::{Event, Fact, FailureTruth, Pod, Soak, SoakTruth};
 
 /// The namespaces of a soak watched with `-A`: a Deployment's pods share one.
 const NAMESPACES: [&str; 4] = ["default", "payments", "shop", "monitoring"];
-
-/// A watch event's type as `--output-watch-events` prints it: padded to 8 characters
-/// in the cell itself (FORMAT.md §3.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum WatchEvent {
-    Added,
-    Modified,
-    Deleted,
-}
-
-impl WatchEvent {
-    fn cell(self) -> &'static str {
-        match self {
-            WatchEvent::Added => "ADDED   ",
-            WatchEvent::Modified => "MODIFIED",
-            WatchEvent::Deleted => "DELETED ",
-        }
-    }
-}
 
 impl Soak {
     /// The namespace `pod` is printed in (`-A`), else none.
@@ -48,8 +30,8 @@ impl Soak {
 
     /// `pod`'s row as watch event `event`: its cells after the EVENT and NAMESPACE
     /// cells when they are printed.
-    fn row(&self, pod: &Pod, event: WatchEvent) -> Vec<String> {
-        let events = self.cfg.watch_events.then(|| event.cell().to_string());
+    fn row(&self, pod: &Pod, event: Ev) -> Vec<String> {
+        let events = self.cfg.watch_events.then(|| event.cell());
         let namespace = self.namespace(pod).map(String::from);
         (events.into_iter().chain(namespace))
             .chain(self.cells(pod))
@@ -101,7 +83,7 @@ impl Soak {
         let mut rows = vec![self.header()];
         let mut listed: Vec<&Pod> = self.pods.iter().flatten().collect();
         listed.sort_by(|a, b| (self.namespace(a), &a.name).cmp(&(self.namespace(b), &b.name)));
-        rows.extend(listed.into_iter().map(|p| self.row(p, WatchEvent::Added)));
+        rows.extend(listed.into_iter().map(|p| self.row(p, Ev::Added)));
         let lines = self.tw.flush(&rows);
         self.pods
             .iter_mut()
@@ -127,11 +109,11 @@ impl Soak {
 
     /// Prints pod `slot`'s line as watch event `event`, by default ADDED for its first
     /// line in this watch and MODIFIED after.
-    pub(super) fn emit_as(&mut self, slot: usize, event: Option<WatchEvent>) {
+    pub(super) fn emit_as(&mut self, slot: usize, event: Option<Ev>) {
         let Some(pod) = &self.pods[slot] else { return };
         let event = event.unwrap_or(match pod.printed {
-            true => WatchEvent::Modified,
-            false => WatchEvent::Added,
+            true => Ev::Modified,
+            false => Ev::Added,
         });
         let lines = self.tw.flush(&[self.row(pod, event)]);
         self.pod_mut(slot).printed = true;
