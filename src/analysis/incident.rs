@@ -13,7 +13,8 @@ pub use super::phase::Phase;
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
-    affected_pods, fresh_by_owner, node_filter, pod_story, state_phase, NodeReturn,
+    affected_pods, find_eviction, fresh_by_owner, node_filter, pod_story, state_phase, NodeReturn,
+    PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -372,8 +373,13 @@ fn stories(
     // The last replacement of the pods whose owner waits for their deletion (see
     // below).
     let mut r_after_deletion: Option<Phase> = None;
-    for pod in affected {
-        let story = pod_story(t, pod, on, f, &fresh, &mut used, few, back);
+    // Followed in eviction order, added up in the order the pods were given (the
+    // report's, and the order that breaks ties).
+    let mut told: Vec<Option<PodStory>> = affected.iter().map(|_| None).collect();
+    for (k, pod) in in_eviction_order(t, affected, f) {
+        told[k] = Some(pod_story(t, pod, on, f, &fresh, &mut used, few, back));
+    }
+    for (pod, story) in affected.iter().zip(told.into_iter().flatten()) {
         all.by_workload.add(
             story.outcome.owner.as_deref(),
             story.eviction.as_ref().map(|(p, _)| p),
@@ -415,6 +421,32 @@ fn stories(
     // replaced (its own outcome keeps its order, `workloads`).
     all.r = all.r.or(r_after_deletion);
     all
+}
+
+/// The affected pods (with their places in `affected`) in the order their evictions
+/// were printed, the pods not evicted after them as they were. A ReplicaSet creates one replacement as each of its pods is
+/// deleted (FORMAT.md §4.8), so the first pod evicted takes the first replacement:
+/// followed in that order, each pod finds the replacements of its siblings evicted
+/// before it already taken, where in any other order it asked whether each was created
+/// before its own eviction — a question the clock cannot settle for two evictions a
+/// second apart, so siblings took each other's replacements.
+fn in_eviction_order<'a>(
+    t: &Timelines,
+    affected: &[&'a ObjectTimeline],
+    f: &Phase,
+) -> Vec<(usize, &'a ObjectTimeline)> {
+    let evicted_on = |pod: &'a ObjectTimeline| {
+        let (i, _) = find_eviction(t, pod, f)?;
+        let line = pod.states[i].lines.first()?;
+        Some((&*line.source, line.line))
+    };
+    let mut order: Vec<(usize, &ObjectTimeline)> = affected.iter().copied().enumerate().collect();
+    // Stable: pods not evicted keep their order, after the evicted ones.
+    order.sort_by_cached_key(|&(_, pod)| {
+        let line = evicted_on(pod);
+        (line.is_none(), line)
+    });
+    order
 }
 
 /// N: the returning kubelet's first pod write (it sits in the pods' own stream, so

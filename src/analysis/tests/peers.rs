@@ -348,3 +348,46 @@ fn deleted_before_the_failure(others: &[(&str, &str)]) {
         "{pods:#?}"
     );
 }
+
+/// Two pods of one ReplicaSet on the failed node, evicted a line apart, each followed
+/// by the replacement the ReplicaSet made for it (FORMAT.md §4.8). The clock cannot
+/// tell the first replacement's creation from the second eviction (a line apart, the
+/// same second), so only the order of the evictions pairs them: the pod listed first
+/// but evicted second takes the second replacement, not the first.
+#[test]
+fn siblings_evicted_one_after_the_other_take_their_replacements_in_that_order() {
+    const FIRST_LISTED: &str = "web-7d9f8b6c4-b2c4d";
+    const FIRST_EVICTED: &str = "web-7d9f8b6c4-z9x8w";
+    const ITS_REPLACEMENT: &str = "web-7d9f8b6c4-k5m6n";
+    const SECOND_REPLACEMENT: &str = "web-7d9f8b6c4-p7q8r";
+    let (a, b) = (FIRST_LISTED, FIRST_EVICTED);
+    let (qb, qa) = (ITS_REPLACEMENT, SECOND_REPLACEMENT);
+    let a = watch(&[
+        pod(a, "1/1", "Running", "5m", "10.244.1.5", "node-a"),
+        pod(b, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        pod(a, "1/1", "Running", "6m", "10.244.1.5", "node-a"),
+        pod(b, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        pod(b, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+        pod(qb, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(a, "1/1", "Terminating", "11m", "10.244.1.5", "node-a"),
+        pod(qa, "0/1", "Pending", "0s", "<none>", "<none>"),
+        pod(qb, "0/1", "ContainerCreating", "1s", "<none>", "node-b"),
+        pod(qa, "0/1", "ContainerCreating", "1s", "<none>", "node-c"),
+        pod(qb, "1/1", "Running", "5s", "10.244.2.7", "node-b"),
+        pod(qa, "1/1", "Running", "5s", "10.244.3.7", "node-c"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let pods = &a.incidents[0].pods;
+    let replacement =
+        |name: &str| (pods.iter().find(|p| p.name == name)).and_then(|p| p.replacement.as_deref());
+    assert_eq!(
+        replacement(FIRST_EVICTED),
+        Some(ITS_REPLACEMENT),
+        "{pods:#?}"
+    );
+    assert_eq!(
+        replacement(FIRST_LISTED),
+        Some(SECOND_REPLACEMENT),
+        "{pods:#?}"
+    );
+}
