@@ -13,8 +13,8 @@ pub use super::phase::Phase;
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
-    affected_pods, find_eviction, fresh_by_owner, node_filter, pod_story, state_phase, NodeReturn,
-    PodStory,
+    affected_pods, find_eviction, fresh_by_owner, node_filter, pod_story, state_phase, Eviction,
+    NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -376,8 +376,9 @@ fn stories(
     // Followed in eviction order, added up in the order the pods were given (the
     // report's, and the order that breaks ties).
     let mut told: Vec<Option<PodStory>> = affected.iter().map(|_| None).collect();
-    for (k, pod) in in_eviction_order(t, affected, f) {
-        told[k] = Some(pod_story(t, pod, on, f, &fresh, &mut used, few, back));
+    for (k, pod, evicted) in in_eviction_order(t, affected, f) {
+        let story = pod_story(t, (pod, evicted), on, f, &fresh, &mut used, few, back);
+        told[k] = Some(story);
     }
     for (pod, story) in affected.iter().zip(told.into_iter().flatten()) {
         all.by_workload.add(
@@ -434,17 +435,14 @@ fn in_eviction_order<'a>(
     t: &Timelines,
     affected: &[&'a ObjectTimeline],
     f: &Phase,
-) -> Vec<(usize, &'a ObjectTimeline)> {
-    let evicted_on = |pod: &'a ObjectTimeline| {
-        let (i, _) = find_eviction(t, pod, f)?;
-        let line = pod.states[i].lines.first()?;
-        Some((&*line.source, line.line))
-    };
-    let mut order: Vec<(usize, &ObjectTimeline)> = affected.iter().copied().enumerate().collect();
+) -> Vec<(usize, &'a ObjectTimeline, Option<Eviction>)> {
+    let mut order: Vec<_> = (affected.iter().enumerate())
+        .map(|(k, &pod)| (k, pod, find_eviction(t, pod, f)))
+        .collect();
     // Stable: pods not evicted keep their order, after the evicted ones.
-    order.sort_by_cached_key(|&(_, pod)| {
-        let line = evicted_on(pod);
-        (line.is_none(), line)
+    order.sort_by_cached_key(|&(_, pod, evicted)| {
+        let line = evicted.and_then(|(i, _)| pod.states[i].lines.first());
+        (line.is_none(), line.map(|l| (&*l.source, l.line)))
     });
     order
 }

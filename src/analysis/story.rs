@@ -17,12 +17,15 @@ mod replacement;
 
 use crate::timeline::{End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
 
+/// The index of the state at which a pod shows its eviction, and how it shows it.
+pub(super) type Eviction = (usize, EvictionKind);
+
 /// A pod's state index at which the pod shows eviction after `f`, and how.
 pub(super) fn find_eviction(
     t: &Timelines,
     pod: &ObjectTimeline,
     fphase: &Phase,
-) -> Option<(usize, EvictionKind)> {
+) -> Option<Eviction> {
     let f = fphase.earliest();
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
@@ -286,11 +289,12 @@ pub(super) fn re_posts_after_mark<'a>(
 /// deletion it precedes (the two writes are milliseconds apart).
 const PATCH_LINES: u64 = 8;
 
-/// Follows one pod of the incident.
+/// Follows one pod of the incident, with the state where it shows its eviction
+/// ([`find_eviction`], found by the caller, which orders the pods by it).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pod_story(
     t: &Timelines,
-    pod: &ObjectTimeline,
+    (pod, evicted): (&ObjectTimeline, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
     fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
@@ -308,8 +312,7 @@ pub(super) fn pod_story(
             .ready
             .and_then(|r| re_post_after_ready(t, pod, fphase.earliest(), r)),
     };
-    let ev_state = find_eviction(t, pod, fphase)
-        .filter(|&(i, _)| reposted.is_none_or(|(state, _)| i <= state));
+    let ev_state = evicted.filter(|&(i, _)| reposted.is_none_or(|(state, _)| i <= state));
     let reposted = reposted.filter(|_| ev_state.is_none()).map(|(_, p)| p);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
