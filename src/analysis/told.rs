@@ -254,53 +254,66 @@ pub(super) fn by_events_and_commands(
     .map(|i| events.at(i))
     .filter(|e| in_span(e));
     for e in read {
-        match (e.meaning, e.object_kind.as_str()) {
-            (EventMeaning::Eviction, "pod") if lost.contains(&e.object) => {
-                told.eviction.get_or_insert_with(|| {
-                    event_phase(format!("pod {} marked for deletion (event)", e.object), e)
-                });
-            }
-            (EventMeaning::PodScheduled, "pod") => {
-                if let Some(to) = scheduled_to(&e.message).filter(|to| *to != node) {
-                    if replaces(&e.object, &lost, &owners) {
-                        moved.entry(&e.object).or_default().push((e, to));
-                    }
-                }
-            }
-            (EventMeaning::ContainerStarted, "pod") => {
-                let moves = moved.get(e.object.as_str()).map_or(&[][..], Vec::as_slice);
-                // Bounds only, no search: a busy pod's events beside a soak are asked
-                // thousands of times, by every incident of its owner.
-                let started_after_move =
-                    (moves.iter()).any(|(m, _)| t.difference_known(m.point, e.point).max_ms >= 0);
-                if started_after_move && told.replacement.is_none() {
-                    let to = moves.first().map_or("", |m| m.1);
-                    told.replacement = Some(event_phase(
-                        format!("replacement {} started on {to} (events)", e.object),
-                        e,
-                    ));
-                }
-            }
-            (
-                EventMeaning::NodeReady | EventMeaning::Rebooted | EventMeaning::KubeletStarting,
-                "node",
-            ) if e.object == node => {
-                told.node_back.get_or_insert_with(|| {
-                    event_phase(format!("node {node} {} (event)", e.reason), e)
-                });
-            }
-            (EventMeaning::NodeDeleted, "node") if e.object == node => {
-                told.flags.push(format!(
-                    "node {node} deleted ({}): it does not come back as this node",
-                    e.reason
-                ));
-            }
-            _ => {}
-        }
+        read_event(t, node, (&lost, &owners), &mut moved, &mut told, e);
     }
     commands(t, node, f, &mut told);
     told.flags.dedup();
     told
+}
+
+/// What one event about the incident tells: an eviction of a lost pod, a lost pod's
+/// owner's pod scheduled elsewhere (kept in `moved`) and then started, the node back,
+/// or the node deleted.
+fn read_event<'e>(
+    t: &Timelines,
+    node: &str,
+    (lost, owners): (&HashSet<String>, &HashSet<(&str, &str)>),
+    moved: &mut HashMap<&'e str, Vec<(&'e EventMark, &'e str)>>,
+    told: &mut Told,
+    e: &'e EventMark,
+) {
+    match (e.meaning, e.object_kind.as_str()) {
+        (EventMeaning::Eviction, "pod") if lost.contains(&e.object) => {
+            told.eviction.get_or_insert_with(|| {
+                event_phase(format!("pod {} marked for deletion (event)", e.object), e)
+            });
+        }
+        (EventMeaning::PodScheduled, "pod") => {
+            if let Some(to) = scheduled_to(&e.message).filter(|to| *to != node) {
+                if replaces(&e.object, lost, owners) {
+                    moved.entry(&e.object).or_default().push((e, to));
+                }
+            }
+        }
+        (EventMeaning::ContainerStarted, "pod") => {
+            let moves = moved.get(e.object.as_str()).map_or(&[][..], Vec::as_slice);
+            // Bounds only, no search: a busy pod's events beside a soak are asked
+            // thousands of times, by every incident of its owner.
+            let started_after_move =
+                (moves.iter()).any(|(m, _)| t.difference_known(m.point, e.point).max_ms >= 0);
+            if started_after_move && told.replacement.is_none() {
+                let to = moves.first().map_or("", |m| m.1);
+                told.replacement = Some(event_phase(
+                    format!("replacement {} started on {to} (events)", e.object),
+                    e,
+                ));
+            }
+        }
+        (
+            EventMeaning::NodeReady | EventMeaning::Rebooted | EventMeaning::KubeletStarting,
+            "node",
+        ) if e.object == node => {
+            told.node_back
+                .get_or_insert_with(|| event_phase(format!("node {node} {} (event)", e.reason), e));
+        }
+        (EventMeaning::NodeDeleted, "node") if e.object == node => {
+            told.flags.push(format!(
+                "node {node} deleted ({}): it does not come back as this node",
+                e.reason
+            ));
+        }
+        _ => {}
+    }
 }
 
 /// A drain of the node before its failure moved its pods (they count as moved); a
