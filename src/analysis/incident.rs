@@ -241,7 +241,7 @@ fn follow(
     let Stories {
         mut e,
         mut r,
-        mut n_kubelet,
+        n_kubelet,
         outcomes,
         variant,
         by_workload,
@@ -257,15 +257,7 @@ fn follow(
     for x in [e.as_mut(), r.as_mut()].into_iter().flatten() {
         not_before_failure(t, x, &fail.f);
     }
-    // Nothing of the node's pods changed: the node was back at the re-posts.
-    let re_posted = fail
-        .back
-        .as_ref()
-        .or(owner_back.as_ref().filter(|_| n_kubelet.is_none()));
-    if let Some(back) = re_posted {
-        n_kubelet = Some(back.phase.clone());
-    }
-    let n = node_back(t, n_kubelet, &node_ready);
+    let n = node_returned(t, &fail, owner_back.as_ref(), n_kubelet, &node_ready);
     let mut flags = Vec::new();
     let candidates = scenarios(t, ing, [&e, &r, &n], pending.as_deref(), &mut flags);
     let workloads = by_workload.outcomes(n.is_some(), |x| match &n {
@@ -299,6 +291,28 @@ fn follow(
         flags,
         evidence,
     }
+}
+
+/// N, the node back: at the failure's own re-posts when it has them (nothing of the
+/// node's pods changed: the node was back at the re-posts), else at its kubelet's
+/// writes, else at its pods re-posted as their owners count them; weighed against
+/// the node's Ready line where one is seen ([`node_back`]).
+fn node_returned(
+    t: &Timelines,
+    fail: &Failure,
+    owner_back: Option<&Back>,
+    n_kubelet: Option<Phase>,
+    node_ready: &Option<Phase>,
+) -> Option<Phase> {
+    let re_posted = fail
+        .back
+        .as_ref()
+        .or(owner_back.filter(|_| n_kubelet.is_none()));
+    let n_kubelet = match re_posted {
+        Some(back) => Some(back.phase.clone()),
+        None => n_kubelet,
+    };
+    node_back(t, n_kubelet, node_ready)
 }
 
 /// Nothing shows the node back but its pods re-posted as their owners count them
