@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
+use crate::HashMap;
 
 use super::pods::healthy;
 
@@ -81,7 +82,8 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
     let mut classes = Classes::new(pods.len());
     let mut passes: Vec<Point> = Vec::new();
     let touches = reprints(t, &pods);
-    let runs = bursts(&touches);
+    let spacing = Spacing::evictions(t, &pods);
+    let runs = bursts(&touches, &spacing);
     // The runs taken for a partition's re-posts: no marks.
     let mut returns = vec![false; runs.len()];
     for (k, run) in runs.iter().enumerate() {
@@ -107,8 +109,8 @@ pub(super) fn nodes_from_marks(t: &mut Timelines) -> Option<String> {
             }
         }
     }
-    small::join_small_nodes(t, &touches, &mut passes, &mut classes);
-    drop(touches);
+    small::join_small_nodes(t, &touches, &spacing, &mut passes, &mut classes);
+    drop((touches, spacing));
     passes.sort_unstable();
     t.passes = passes;
     let found = name_classes(t, &pods, &mut classes);
@@ -136,36 +138,97 @@ pub(super) fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>>
     let mut out = Vec::new();
     for (k, &i) in pods.iter().enumerate() {
         let states = &t.objects[i].states;
-        for (j, s) in states.iter().enumerate().filter(|(_, s)| healthy(s)) {
-            let patched = |touch: &Touch| states.get(j + 1).is_some_and(|n| patch_before(touch, n));
-            out.extend(
-                (s.touches.iter())
-                    .filter(|touch| !patched(touch))
-                    .map(|touch| Reprint {
-                        touch,
-                        pod: k,
-                        at: [i, j],
-                    }),
-            );
+        for j in (0..states.len()).filter(|&j| healthy(&states[j])) {
+            out.extend(unpatched(states, j).map(|touch| Reprint {
+                touch,
+                pod: k,
+                at: [i, j],
+            }));
         }
     }
     out.sort_by(|a, b| a.touch.line.position_cmp(&b.touch.line));
     out
 }
 
+/// State `j`'s reprints but the taint manager's patch before an eviction.
+fn unpatched(states: &[crate::timeline::State], j: usize) -> impl Iterator<Item = &Touch> {
+    let next = states.get(j + 1);
+    (states[j].touches.iter()).filter(move |touch| !next.is_some_and(|n| patch_before(touch, n)))
+}
+
+/// How far apart two lines are, as the marks of one pass are told apart.
+pub(super) enum Spacing<'a> {
+    /// Every line between counts (a known node's reprints: its own lines).
+    Every,
+    /// Every line but the taint manager's evictions (by source, in order): the
+    /// `DisruptionTarget` patch and the `Terminating` of each pod it evicts
+    /// (FORMAT.md §4.10). A soak's node is often marked as another node's toleration
+    /// runs out, and its marks then lay ten lines apart among those evictions and
+    /// were split into as many nodes as gaps. (A deletion without the patch — a
+    /// rollout's, or any before Kubernetes 1.26 — still counts: the pods it
+    /// replaces are what separates a pass from reprints met by chance.)
+    Evictions(HashMap<&'a str, Vec<u64>>),
+}
+
+impl<'a> Spacing<'a> {
+    /// Every line of `pods` (places in `t.objects`) but the taint manager's
+    /// evictions.
+    pub(super) fn evictions(t: &'a Timelines, pods: &[usize]) -> Spacing<'a> {
+        let mut by_source: HashMap<&str, Vec<u64>> = HashMap::default();
+        for &i in pods {
+            for w in t.objects[i].states.windows(2) {
+                if !healthy(&w[0]) || super::pods::eviction_kind(Some(&w[0]), &w[1]).is_none() {
+                    continue;
+                }
+                let patches = (w[0].touches.iter()).filter(|touch| patch_before(touch, &w[1]));
+                let mut lines = patches.map(|touch| &touch.line).peekable();
+                if lines.peek().is_some() {
+                    for l in lines.chain(w[1].lines.first()) {
+                        by_source.entry(&*l.source).or_default().push(l.line);
+                    }
+                }
+            }
+        }
+        by_source.values_mut().for_each(|v| v.sort_unstable());
+        Spacing::Evictions(by_source)
+    }
+
+    /// How many lines `b` comes after `a` (1 for the next line), not counting the
+    /// lines left out; `u64::MAX` in another source.
+    pub(super) fn apart(&self, a: &LineRef, b: &LineRef) -> u64 {
+        if a.source != b.source {
+            return u64::MAX;
+        }
+        let raw = b.line.saturating_sub(a.line);
+        match self {
+            Spacing::Every => raw,
+            Spacing::Evictions(by_source) => {
+                let lines = by_source.get(&*a.source).map_or(&[][..], Vec::as_slice);
+                let after_a = lines.partition_point(|&l| l <= a.line);
+                let before_b = lines.partition_point(|&l| l < b.line);
+                raw - before_b.saturating_sub(after_a) as u64
+            }
+        }
+    }
+}
+
 /// The runs of reprints that may be one pass: each within lines and seconds of the
 /// one before, of distinct pods (a pass marks a pod once), at least [`BURST_PODS`].
-pub(super) fn bursts(reprints: &[Reprint]) -> Vec<std::ops::Range<usize>> {
-    bursts_of(reprints, BURST_PODS)
+pub(super) fn bursts(reprints: &[Reprint], spacing: &Spacing) -> Vec<std::ops::Range<usize>> {
+    bursts_of(reprints, BURST_PODS, spacing)
 }
 
 /// The runs of reprints that may be one pass, of at least `min_pods` pods.
-fn bursts_of(reprints: &[Reprint], min_pods: usize) -> Vec<std::ops::Range<usize>> {
+fn bursts_of(
+    reprints: &[Reprint],
+    min_pods: usize,
+    spacing: &Spacing,
+) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
     let mut start = 0;
     for n in 1..=reprints.len() {
         let joins = n < reprints.len()
-            && same_pass(reprints[n - 1].touch, reprints[n].touch)
+            && same_pass(reprints[n - 1].touch, reprints[n].touch, spacing)
             && !reprints[start..n].iter().any(|r| r.pod == reprints[n].pod);
         if !joins {
             if n - start >= min_pods {
@@ -489,10 +552,8 @@ const PATCH_LINES: u64 = 8;
 
 /// Whether `b` may be printed in the same pass of the node controller as `a` (the
 /// line before it among the reprints).
-fn same_pass(a: &Touch, b: &Touch) -> bool {
-    a.line.source == b.line.source
-        && b.line.line.saturating_sub(a.line.line) <= BURST_LINES
-        && Interval::minus(b.at, a.at).min_ms <= BURST_MS
+fn same_pass(a: &Touch, b: &Touch, spacing: &Spacing) -> bool {
+    spacing.apart(&a.line, &b.line) <= BURST_LINES && Interval::minus(b.at, a.at).min_ms <= BURST_MS
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use crate::HashMap;
 
 use super::kubelet::KubeletWrites;
 use crate::analysis::incident::{ev, Failure, Phase};
-use crate::analysis::pod_groups::{bursts, reprints, Reprint, BURST_PODS};
+use crate::analysis::pod_groups::{bursts, reprints, Reprint, Spacing, BURST_PODS};
 use crate::analysis::pods::healthy;
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, Timelines};
@@ -86,7 +86,7 @@ pub(super) fn partitions(
     let mut explained_marks = Vec::new();
     for key in keys {
         let node_reprints = &by_node[&key];
-        let passes: Vec<Pass> = bursts(node_reprints)
+        let passes: Vec<Pass> = bursts(node_reprints, &Spacing::Every)
             .into_iter()
             .map(|r| {
                 let reprints = &node_reprints[r];

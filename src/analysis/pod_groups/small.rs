@@ -5,8 +5,8 @@
 
 use super::classes::Classes;
 use super::{
-    bursts_of, eviction_after, restarted_next, Reprint, BURST_LINES, BURST_PODS, CLUSTER_LINES,
-    EARLY_EVICTION_MS, LATE_EVICTION_MS,
+    bursts_of, eviction_after, restarted_next, Reprint, Spacing, BURST_LINES, BURST_PODS,
+    CLUSTER_LINES, EARLY_EVICTION_MS, LATE_EVICTION_MS,
 };
 use crate::timeline::{LineRef, Point, Timelines};
 use crate::HashSet;
@@ -16,13 +16,14 @@ use crate::HashSet;
 pub(super) fn join_small_nodes(
     t: &Timelines,
     touches: &[Reprint],
+    spacing: &Spacing,
     passes: &mut Vec<Point>,
     classes: &mut Classes,
 ) {
     let marked: HashSet<Point> = passes.iter().copied().collect();
     let evictions = wave_lines(t, touches, &marked, eviction_line);
     let restarts = wave_lines(t, touches, &marked, restart_line);
-    for run in bursts_of(touches, 1) {
+    for run in bursts_of(touches, 1, spacing) {
         let pass = &touches[run];
         let small = if pass.len() < BURST_PODS {
             pass.to_vec()
