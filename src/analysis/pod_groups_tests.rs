@@ -594,3 +594,31 @@ fn a_pass_printed_amid_another_node_s_evictions_is_one_node() {
     let nodes = nodes_of(&rows);
     assert_two_nodes(&nodes, &A, &B);
 }
+
+/// A node left with one pod (a DaemonSet's), rebooted and back before the
+/// toleration ran out: the pod's mark, then the runtime's `Unknown` for the
+/// container containerd found gone, then its restart. That is a node of one pod,
+/// back in place; the same pod crashing (`Error`, then the restart) is no node.
+#[test]
+fn a_lone_pod_marked_then_unknown_then_restarted_is_a_node_back_in_place() {
+    let pod = "agent-x7k2p";
+    let rows = |lost: &'static str| {
+        let mut rows: Vec<[&str; 5]> = vec![[pod, "1/1", "Running", "0", "2m10s"]];
+        rows.push([FILLER, "1/1", "Running", "0", "3m"]);
+        rows.push([pod, "1/1", "Running", "0", "2m30s"]);
+        busy(&mut rows, FILLER, 40, "4m");
+        rows.push([pod, "0/1", lost, "0", "4m30s"]);
+        rows.push([pod, "0/1", "Running", "1 (5s ago)", "4m35s"]);
+        rows.push([pod, "1/1", "Running", "1 (9s ago)", "4m39s"]);
+        busy(&mut rows, FILLER, 40, "6m");
+        rows
+    };
+    let rebooted = rows("Unknown");
+    assert_one_node(&nodes_of(&rebooted), &[pod]);
+    let incidents = incidents_of(&rebooted);
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(incidents[0].scenario, Scenario::InPlace);
+    let crashed = rows("Error");
+    assert_no_node(&nodes_of(&crashed), &[pod]);
+    assert!(incidents_of(&crashed).is_empty());
+}

@@ -41,7 +41,10 @@ pub(super) fn join_small_nodes(
         if small.is_empty() || small.len() >= BURST_PODS {
             continue;
         }
-        if evicted_on_toleration(t, &small) || restarted_together(t, &small) {
+        if evicted_on_toleration(t, &small)
+            || restarted_together(t, &small)
+            || rebooted_alone(t, &small, &restarts)
+        {
             let pods: Vec<usize> = small.iter().map(|r| r.pod).collect();
             classes.join_burst(&pods);
             passes.extend(small.iter().map(|r| r.touch.point));
@@ -99,6 +102,33 @@ fn restarted_together(t: &Timelines, pass: &[Reprint]) -> bool {
         (Some(x), Some(y)) => x.source == y.source && x.line.abs_diff(y.line) <= BURST_LINES,
         _ => false,
     }
+}
+
+/// Whether the one pod of a pass too small to tell anything by itself (a node left
+/// with one pod, its others evicted by earlier failures) was next printed with the
+/// runtime's `Unknown` and then restarted, before the default toleration ran out
+/// after its mark, outside a known node's return: a node of one pod rebooted and
+/// back in place. containerd marks a container it finds gone on its own restart
+/// `Unknown` (FORMAT.md §4.7); a crash prints `Error`, `OOMKilled` or `Completed`,
+/// and a restart alone (a liveness probe's) is told from a reboot by nothing.
+fn rebooted_alone(t: &Timelines, pass: &[Reprint], restarts: &[&LineRef]) -> bool {
+    let [r] = pass else {
+        return false;
+    };
+    let [i, j] = r.at;
+    let states = &t.objects[i].states;
+    let Some(unknown) = states.get(j + 1) else {
+        return false;
+    };
+    let after = t.difference(r.touch.point, unknown.from_point());
+    unknown.status.as_deref() == Some("Unknown")
+        && restarted_next(states, j)
+        && after.min_ms >= 0
+        && after.max_ms <= LATE_EVICTION_MS
+        && unknown
+            .lines
+            .first()
+            .is_some_and(|l| !in_a_wave(restarts, l))
 }
 
 /// The lines where the pods the passes marked (`marked`: their touches' points)
