@@ -163,7 +163,7 @@ pub(super) enum Spacing<'a> {
     /// Every line but the taint manager's evictions (by source, in order): the
     /// `DisruptionTarget` patch and the `Terminating` of each pod it evicts
     /// (FORMAT.md §4.10). A soak's node is often marked as another node's toleration
-    /// runs out, and its marks then lay ten lines apart among those evictions and
+    /// runs out, and its marks then lie ten lines apart among those evictions and
     /// were split into as many nodes as gaps. (A deletion without the patch — a
     /// rollout's, or any before Kubernetes 1.26 — still counts: the pods it
     /// replaces are what separates a pass from reprints met by chance.)
