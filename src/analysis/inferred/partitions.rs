@@ -16,7 +16,7 @@ use crate::HashMap;
 
 use super::kubelet::KubeletWrites;
 use crate::analysis::incident::{ev, Failure, Phase};
-use crate::analysis::pod_groups::{bursts, reprints, Reprint, Spacing, BURST_PODS};
+use crate::analysis::pod_groups::{bursts, reprints, Lines, Reprint, Spacing, BURST_PODS};
 use crate::analysis::pods::healthy;
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, Timelines};
@@ -579,25 +579,18 @@ impl<'a> HealthySpans<'a> {
 }
 
 /// The lines of every healthy pod's reprint, by source.
-struct Printed<'a> {
-    lines: HashMap<&'a str, Vec<u64>>,
-}
+struct Printed<'a>(Lines<'a>);
 
 impl<'a> Printed<'a> {
     fn of(all: &[Reprint<'a>]) -> Printed<'a> {
-        let mut lines: HashMap<&str, Vec<u64>> = HashMap::default();
-        for r in all {
-            let l = &r.touch.line;
-            lines.entry(&*l.source).or_default().push(l.line);
-        }
-        Printed { lines }
+        let mut lines = Lines::default();
+        all.iter().for_each(|r| lines.push(&r.touch.line));
+        Printed(lines.sorted())
     }
 
     /// How many reprints from `a` to `b` (inclusive, one source).
     fn between(&self, a: &LineRef, b: &LineRef) -> usize {
-        self.lines.get(&*a.source).map_or(0, |v| {
-            (v.partition_point(|&l| l <= b.line)).saturating_sub(v.partition_point(|&l| l < a.line))
-        })
+        self.0.within(&a.source, a.line, b.line)
     }
 }
 
