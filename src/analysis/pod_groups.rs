@@ -512,11 +512,13 @@ const LATE_EVICTION_MS: i64 = 330_000;
 const EARLY_EVICTION_MS: i64 = 280_000;
 
 /// Clusters of a pass (places in it, each sorted), a cluster of early evictions
-/// (`early`: provably before the default toleration) merged into the clusters whose
-/// places it interleaves with. Pods with a short `tolerationSeconds` are evicted
-/// first, their node's others minutes later, and the node controller marked them in
-/// any order; two nodes whose marks interleave (marked in one cycle) are both evicted
-/// after the default toleration, and stay apart.
+/// (`early`: provably before the default toleration) merged into the clusters of
+/// later ones whose places it interleaves with. Pods with a short
+/// `tolerationSeconds` are evicted first, their node's others minutes later, and the
+/// node controller marked them in any order; two nodes whose marks interleave
+/// (marked in one cycle) are evicted after the same toleration, both the default or
+/// both a short one (a cluster's `--default-unreachable-toleration-seconds`), and
+/// stay apart.
 fn interleaved_merged(mut clusters: Vec<Vec<usize>>, early: &[bool]) -> Vec<Vec<usize>> {
     clusters.sort_by_key(|c| c[0]);
     let is_early = |c: &[usize]| c.iter().all(|&k| early[k]);
@@ -524,7 +526,7 @@ fn interleaved_merged(mut clusters: Vec<Vec<usize>>, early: &[bool]) -> Vec<Vec<
     for c in clusters {
         let merge = out.iter().position(|o| {
             let overlap = o[0] < c[c.len() - 1] && c[0] < o[o.len() - 1];
-            overlap && (is_early(o) || is_early(&c))
+            overlap && is_early(o) != is_early(&c)
         });
         match merge {
             Some(i) => {

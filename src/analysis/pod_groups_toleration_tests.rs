@@ -105,6 +105,22 @@ fn a_node_s_pods_evicted_in_two_waves_by_their_tolerations_are_one_node() {
     assert_one_node(&nodes, &pods);
 }
 
+/// Two nodes marked in one cycle, their marks interleaved, in a cluster whose pods
+/// all tolerate an unreachable node for 30 s (the API server's
+/// `--default-unreachable-toleration-seconds`): evicted ten seconds apart, both
+/// early. Two nodes, as with the default toleration: an early burst joins only a
+/// later one it interleaves with (one node's short tolerations, then the rest).
+#[test]
+fn two_nodes_both_evicted_early_are_told_apart() {
+    let (a, b) = (NODE_A, NODE_B);
+    let mut rows = listed_then_marked(&both_nodes(), &interleaved());
+    busy(&mut rows, FILLER, 20, "2m45s");
+    print(&mut rows, &a, ["1/1", "Terminating", "0", "3m"]);
+    busy(&mut rows, FILLER, 4, "3m5s");
+    print(&mut rows, &b, ["1/1", "Terminating", "0", "3m10s"]);
+    assert_two_nodes(&nodes_of(&rows), &a, &b);
+}
+
 /// A node of two pods (two owners) back in place before the toleration: both
 /// restarted together after their marks. One of them alone restarting is a crash,
 /// no node.
