@@ -336,6 +336,11 @@ pub struct SimulateArgs {
     /// column first (ADDED, MODIFIED, DELETED).
     #[arg(long, requires = "failures")]
     pub output_watch_events: bool,
+    /// With `--failures`: how long every pod tolerates an unreachable node before its
+    /// eviction, as a cluster's `--default-unreachable-toleration-seconds` sets it.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "failures",
+          value_parser = clap::value_parser!(u32).range(10..=3600))]
+    pub toleration: u32,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,

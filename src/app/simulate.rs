@@ -152,6 +152,7 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.output_watch_events {
         cfg = cfg.with_watch_events();
     }
+    let cfg = cfg.with_toleration_s(args.toleration);
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

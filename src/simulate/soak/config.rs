@@ -37,7 +37,14 @@ pub struct SoakConfig {
     /// Whether the pods' watch is run with `--output-watch-events`: an EVENT column
     /// first (`ADDED`, `MODIFIED`, `DELETED`; FORMAT.md §3.4).
     pub watch_events: bool,
+    /// How long every pod tolerates an unreachable node before the taint manager
+    /// evicts it: the default 300 s (FORMAT.md §4.5), or a cluster's
+    /// `--default-unreachable-toleration-seconds`, as chaos setups often lower it.
+    pub toleration_ms: i64,
 }
+
+/// The default toleration of an unreachable node (FORMAT.md §4.5).
+pub const DEFAULT_TOLERATION_MS: i64 = 300_000;
 
 impl SoakConfig {
     /// A soak of about `bytes`, `pods` pods and `failures` node failures.
@@ -55,6 +62,16 @@ impl SoakConfig {
             partitions: false,
             all_namespaces: false,
             watch_events: false,
+            toleration_ms: DEFAULT_TOLERATION_MS,
+        }
+    }
+
+    /// The same soak with every pod tolerating an unreachable node `seconds` (see
+    /// [`SoakConfig::toleration_ms`]).
+    pub fn with_toleration_s(self, seconds: u32) -> SoakConfig {
+        SoakConfig {
+            toleration_ms: i64::from(seconds) * 1000,
+            ..self
         }
     }
 

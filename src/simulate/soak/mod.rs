@@ -31,7 +31,7 @@ mod write;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-pub use config::{FailureTruth, SoakConfig, SoakTruth};
+pub use config::{FailureTruth, SoakConfig, SoakTruth, DEFAULT_TOLERATION_MS};
 
 use super::names::{pod_suffix, template_hash};
 use super::rng::Rng;
@@ -307,6 +307,26 @@ mod tests {
             kinds.contains("in-place") && kinds.contains("post-migration"),
             "{kinds:?}"
         );
+    }
+
+    /// On a 30 s toleration a node's pods are evicted half a minute after its marks
+    /// (to the taint manager's seconds), and a node back in place is back within it.
+    #[test]
+    fn a_short_toleration_evicts_half_a_minute_after_the_marks() {
+        let cfg = SoakConfig::new(3, 1_500_000, 200, 12).with_toleration_s(30);
+        let truth = Soak::new(cfg).write(&mut Vec::new()).expect("in memory");
+        let (mut evicted, mut in_place) = (0, 0);
+        for f in &truth.failures {
+            let [m0, m1] = f.marked_ms.expect("kept only when marked");
+            if let Some(e) = f.evicted_ms {
+                assert!(e >= m1 + 30_000 && e <= m0 + 33_000, "{f:?}");
+                evicted += 1;
+            } else if let Some(n) = f.returned_ms {
+                assert!(n > m0 && n < m0 + 30_000, "{f:?}");
+                in_place += 1;
+            }
+        }
+        assert!(evicted > 0 && in_place > 0, "{truth:?}");
     }
 
     /// `-A --output-watch-events` (FORMAT.md §3.4): EVENT then NAMESPACE first, the

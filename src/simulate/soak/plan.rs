@@ -28,12 +28,23 @@ impl Soak {
         let node = *self.rng.pick(&candidates);
         let f = self.downs.len();
         let mark = self.rng.int(30_000, 50_000) as i64;
-        let evict_at_ms = self.now_ms + mark + 300_000 + self.rng.int(0, 2_000) as i64;
+        let toleration = self.cfg.toleration_ms;
+        let evict_at_ms = self.now_ms + mark + toleration + self.rng.int(0, 2_000) as i64;
         // In place (back before the eviction), mid-migration (back as the
         // replacements start), post-migration (back later), or a long outage.
         let roll = self.rng.unit();
         let return_ms = if roll < 0.35 {
-            Some(self.now_ms + self.rng.int(90_000, 300_000) as i64)
+            // Back 40–250 s after the mark on the default toleration; on a short one,
+            // within it (a few seconds either end spare).
+            let back = if toleration == super::DEFAULT_TOLERATION_MS {
+                self.rng.int(90_000, 300_000) as i64
+            } else {
+                mark + self
+                    .rng
+                    .int(3_000, (toleration as u64).saturating_sub(3_000).max(3_001))
+                    as i64
+            };
+            Some(self.now_ms + back)
         } else if roll < 0.5 {
             Some(evict_at_ms + self.rng.int(3_000, 8_000) as i64)
         } else if roll < 0.95 {
