@@ -162,26 +162,10 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
         .iter()
         .filter(|o| o.key.kind == ResourceKind::Pod)
         .collect();
-    let mut incidents = Vec::new();
-    let mut variants: Vec<String> = Vec::new();
-    // Each incident sees its node's pods up to the node's next failure, and the pods
-    // created meanwhile: lookups, not every pod of a long capture (`local`).
-    let index = super::local::PodIndex::new(t, &pods, &nodes);
-    let neighbours = super::local::neighbour_failures(t, &failures);
-    let watched = Watched {
-        nodes: &nodes,
-        workloads: super::inferred::Workloads::of(t),
-        events: super::told::Events::of(t),
-    };
-    for (fail, (since, until)) in failures.into_iter().zip(neighbours) {
-        let near = index.near(t, &fail, until);
-        let span = Span { since, until };
-        let inc = follow(t, ing, &near.pods(), &watched, (fail, span), &mut warnings);
-        if let Some(v) = &inc.variant {
-            variants.push(v.clone());
-        }
-        incidents.push(inc);
-    }
+    let incidents = follow_each(t, ing, &pods, &nodes, failures, &mut warnings);
+    let mut variants: Vec<String> = (incidents.iter())
+        .filter_map(|inc| inc.variant.clone())
+        .collect();
     if incidents.is_empty() {
         if let Some(v) = not_a_node_failure(&pods) {
             variants.push(v.into());
@@ -199,6 +183,45 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
         .iter()
         .find(|s| ready_node(s))
         .map(|s| state_phase(format!("node {} Ready", fail.node), s))
+}
+
+/// Each failure followed to its incident. What they all ask of the capture (the
+/// pods by node and creation, the workloads, the events) is read only when there is
+/// a failure: a capture of hundreds of megabytes without one spent a second on it.
+fn follow_each(
+    t: &Timelines,
+    ing: &Ingested,
+    pods: &[&ObjectTimeline],
+    nodes: &PodNodes,
+    failures: Vec<Failure>,
+    warnings: &mut Vec<String>,
+) -> Vec<Incident> {
+    if failures.is_empty() {
+        return Vec::new();
+    }
+    // Each incident sees its node's pods up to the node's next failure, and the pods
+    // created meanwhile: lookups, not every pod of a long capture (`local`).
+    let index = super::local::PodIndex::new(t, pods, nodes);
+    let neighbours = super::local::neighbour_failures(t, &failures);
+    let watched = Watched {
+        nodes,
+        workloads: super::inferred::Workloads::of(t),
+        events: super::told::Events::of(t),
+    };
+    let mut incidents = Vec::new();
+    for (fail, (since, until)) in failures.into_iter().zip(neighbours) {
+        let near = index.near(t, &fail, until);
+        let span = Span { since, until };
+        incidents.push(follow(
+            t,
+            ing,
+            &near.pods(),
+            &watched,
+            (fail, span),
+            warnings,
+        ));
+    }
+    incidents
 }
 
 /// Where an incident's node failed before and fails next (the points), if it does:
