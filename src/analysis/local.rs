@@ -94,11 +94,17 @@ impl<'a> PodIndex<'a> {
                 // As `inferred::kubelet` reads them: for a node told by its marks,
                 // another node's pod grouped by chance would end this one's
                 // failure with its own return, before the evictions.
-                for (j, w) in p.states.windows(2).enumerate() {
-                    let on = super::pod_groups::surely_on(t, n, &w[0]);
-                    if on && kubelet_written(&w[0], &w[1], Some(n)) && !w[1].lines.is_empty() {
-                        kubelet.entry(n).or_default().push((place(i), place(j + 1)));
-                    }
+                let mut written = (p.states.windows(2).enumerate())
+                    .filter(|(_, w)| {
+                        super::pod_groups::surely_on(t, n, &w[0])
+                            && kubelet_written(&w[0], &w[1], Some(n))
+                            && !w[1].lines.is_empty()
+                    })
+                    .map(|(j, _)| (place(i), place(j + 1)))
+                    .peekable();
+                // The node's list looked up once a pod, not once a write.
+                if written.peek().is_some() {
+                    kubelet.entry(n).or_default().extend(written);
                 }
             }
             if let Some(o) = owner_of(p) {
