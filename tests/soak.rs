@@ -459,3 +459,30 @@ fn a_long_soak_scores_as_a_short_one() {
     let (report, _) = score_soak(seed, mb * 1_000_000, pods, failures, capture);
     eprintln!("{report}\n({:.1} s)", started.elapsed().as_secs_f64());
 }
+
+/// A long soak's incidents are followed side by side when there are threads to
+/// spare: the report is the same on one thread and on four, incidents, metric
+/// intervals and warnings alike (each incident's answers depend on its own questions
+/// only, not on which incidents a thread followed before it).
+#[test]
+fn a_soak_reads_the_same_on_one_thread_and_on_four() {
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool");
+        pool.install(|| soak(3, 3_000_000, 300, 60, Capture::PodsOnly).0)
+    };
+    let (one, four) = (on(1), on(4));
+    assert!(
+        !one.timelines.is_small(),
+        "the local searches are what this tests"
+    );
+    assert!(
+        one.incidents.len() >= 50,
+        "{} incidents",
+        one.incidents.len()
+    );
+    let json = |a: &Analysis| watchtrail::output::json::analysis_document(a).to_string();
+    assert_eq!(json(&one), json(&four));
+}

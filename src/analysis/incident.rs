@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use rayon::prelude::*;
+
 use crate::HashSet;
 
 use super::failures;
@@ -208,18 +210,24 @@ fn follow_each(
         workloads: super::inferred::Workloads::of(t),
         events: super::told::Events::of(t),
     };
-    let mut incidents = Vec::new();
-    for (fail, (since, until)) in failures.into_iter().zip(neighbours) {
-        let near = index.near(t, &fail, until);
-        let span = Span { since, until };
-        incidents.push(follow(
-            t,
-            ing,
-            &near.pods(),
-            &watched,
-            (fail, span),
-            warnings,
-        ));
+    // Side by side when there are cores to spare: each incident's answers depend on
+    // its own questions only (`Timelines::begin_incident`), so the report is the same
+    // on any number of threads; incidents and their warnings keep the failures' order.
+    t.ready_for_incidents();
+    let followed: Vec<(Incident, Vec<String>)> = (failures.into_par_iter().zip(neighbours))
+        .map(|(fail, (since, until))| {
+            t.begin_incident();
+            let near = index.near(t, &fail, until);
+            let span = Span { since, until };
+            let mut notes = Vec::new();
+            let incident = follow(t, ing, &near.pods(), &watched, (fail, span), &mut notes);
+            (incident, notes)
+        })
+        .collect();
+    let mut incidents = Vec::with_capacity(followed.len());
+    for (incident, notes) in followed {
+        incidents.push(incident);
+        warnings.extend(notes);
     }
     incidents
 }

@@ -10,10 +10,14 @@
 //! are honest: an interval may come out wider than the whole network's, never
 //! narrower, so it still holds the truth.
 
-use std::sync::{Arc, Mutex, OnceLock};
+mod kept;
 
-use super::stn::{Found, Landmarks, Ms, Network, Scratch, UNBOUNDED};
+use std::sync::Arc;
+
+use super::stn::{Landmarks, Ms, UNBOUNDED};
 use super::{Interval, Point, Timelines};
+pub use kept::DistanceCache;
+use kept::Distances;
 
 /// Above this many points a whole-network search per question is too dear.
 const SMALL_NETWORK: usize = 16_384;
@@ -34,148 +38,6 @@ const KEPT_REACH_MS: Ms = 30 * 60_000;
 /// `stn::Network::window_of_points`): a soak of 20 failures an hour has ~7,000 in
 /// `KEPT_REACH_MS`, one of 190 an hour 80,000.
 const KEPT_POINTS: u32 = 20_000;
-
-/// Distances from a few recently asked points (forward, reversed), and on a long
-/// capture the landmarks: the analysis asks many pairs that share one end.
-#[derive(Default)]
-pub struct DistanceCache {
-    recent: Mutex<Vec<(Point, Distances)>>,
-    landmarks: OnceLock<Option<Landmarks>>,
-    /// The arrays of the local searches, one for each direction: the two run side by
-    /// side when there is a second core.
-    scratch: [Mutex<Scratch>; 2],
-    /// The answers of the last pairs searched near each other, by a hash of the pair:
-    /// a fifth of a soak's pairs are asked again (a proof, then the interval).
-    near: Mutex<Vec<NearAnswer>>,
-}
-
-/// `x_b − x_a ∈ [lo, hi]` as the windowed searches found it (`a` < `b`).
-#[derive(Clone, Copy)]
-struct NearAnswer {
-    a: u32,
-    b: u32,
-    lo: Ms,
-    hi: Ms,
-}
-
-/// How many pairs' answers are kept (32 bytes each).
-const NEAR_SLOTS: usize = 4096;
-
-impl DistanceCache {
-    /// The kept answer for `(a, b)`, or the one found by `search` (kept).
-    fn near_answer(&self, a: Point, b: Point, search: impl FnOnce() -> (Ms, Ms)) -> (Ms, Ms) {
-        let swap = a > b;
-        let (x, y) = if swap { (b, a) } else { (a, b) };
-        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else {
-            return search();
-        };
-        let key = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (key >> 52) as usize % NEAR_SLOTS;
-        let kept = self.near.lock().ok().and_then(|c| {
-            c.get(slot)
-                .filter(|e| e.a == x && e.b == y)
-                .map(|e| (e.lo, e.hi))
-        });
-        let (lo, hi) = match kept {
-            Some(found) => found,
-            None => {
-                let (lo, hi) = search();
-                let (lo, hi) = if swap { (-hi, -lo) } else { (lo, hi) };
-                if let Ok(mut c) = self.near.lock() {
-                    if c.is_empty() {
-                        c.resize(
-                            NEAR_SLOTS,
-                            NearAnswer {
-                                a: u32::MAX,
-                                b: u32::MAX,
-                                lo: 0,
-                                hi: 0,
-                            },
-                        );
-                    }
-                    c[slot] = NearAnswer { a: x, b: y, lo, hi };
-                }
-                (lo, hi)
-            }
-        };
-        if swap {
-            (-hi, -lo)
-        } else {
-            (lo, hi)
-        }
-    }
-}
-
-/// From one point: forward and reversed distances, over the whole network (indexed by
-/// point) or a window.
-enum Distances {
-    Whole(Arc<(Vec<Ms>, Vec<Ms>)>),
-    Window(Arc<(Found, Found)>),
-}
-
-impl Clone for Distances {
-    fn clone(&self) -> Self {
-        match self {
-            Distances::Whole(d) => Distances::Whole(d.clone()),
-            Distances::Window(d) => Distances::Window(d.clone()),
-        }
-    }
-}
-
-impl Distances {
-    /// (forward, reversed) distance to `v` in `net`.
-    fn to(&self, net: &Network, v: Point) -> (Ms, Ms) {
-        match self {
-            Distances::Whole(d) => (
-                d.0.get(v).copied().unwrap_or(UNBOUNDED),
-                d.1.get(v).copied().unwrap_or(UNBOUNDED),
-            ),
-            Distances::Window(d) => (net.distance_in(&d.0, v), net.distance_in(&d.1, v)),
-        }
-    }
-}
-
-impl Clone for DistanceCache {
-    fn clone(&self) -> Self {
-        DistanceCache::default()
-    }
-}
-
-impl std::fmt::Debug for DistanceCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("DistanceCache")
-    }
-}
-
-impl DistanceCache {
-    const ENTRIES: usize = 4;
-
-    /// The distances from `p`, if cached; a hit becomes the most recent entry.
-    fn get(&self, p: Point) -> Option<Distances> {
-        let mut c = self.recent.lock().ok()?;
-        let i = c.iter().position(|(q, _)| *q == p)?;
-        let entry = c.remove(i);
-        let d = entry.1.clone();
-        c.push(entry);
-        Some(d)
-    }
-
-    /// Whether the distances from `p` are kept.
-    fn holds(&self, p: Point) -> bool {
-        self.recent
-            .lock()
-            .is_ok_and(|c| c.iter().any(|(q, _)| *q == p))
-    }
-
-    fn put(&self, p: Point, d: Distances) {
-        if let Ok(mut c) = self.recent.lock() {
-            if c.len() >= Self::ENTRIES {
-                c.remove(0);
-            }
-            c.push((p, d));
-        }
-    }
-}
 
 /// Readies a solved network for the analysis's questions: a long capture's is asked
 /// of windows only (see the module's documentation), so it keeps only their layout
@@ -298,14 +160,10 @@ impl Timelines {
         let window = (pa.min(pb) - reach, pa.max(pb) + reach);
         // One after the other: a search of a few minutes is over before another
         // thread could take half of it.
-        // Side by side when there is a second thread; on one, one after the other in
-        // one scratch (its distances are a point's 8 bytes: a soak's 15 MB).
-        let apart = rayon::current_num_threads() > 1;
         let one_way = |reversed: bool| {
-            let which = usize::from(reversed && apart);
-            let mut scratch = self.cache.scratch[which].lock().ok()?;
-            self.net
-                .distance_within(a, b, reversed, window, &mut scratch)
+            self.cache.searching(usize::from(reversed), |scratch| {
+                self.net.distance_within(a, b, reversed, window, scratch)
+            })
         };
         let (lo, hi) = self.cache.near_answer(a, b, || {
             let (hi, back) = (one_way(false), one_way(true));
@@ -350,18 +208,37 @@ impl Timelines {
         let window =
             self.net
                 .window_of_points(a, (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS), KEPT_POINTS);
-        // Side by side when there is a second thread; on one, one after the other in
-        // one scratch (its distances are a point's 8 bytes: a soak's 15 MB).
-        let apart = rayon::current_num_threads() > 1;
         let one_way = |reversed: bool| {
-            let which = usize::from(reversed && apart);
-            let mut scratch = self.cache.scratch[which].lock().ok()?;
-            self.net.search_within(a, reversed, window, &mut scratch);
-            Some(self.net.found_within(&scratch, window))
+            self.cache.searching(usize::from(reversed), |scratch| {
+                self.net.search_within(a, reversed, window, scratch);
+                self.net.found_within(scratch, window)
+            })
         };
-        let (f, r) = rayon::join(|| one_way(false), || one_way(true));
-        let (f, r) = (f?, r?);
+        // Side by side when there is a second core, unless this thread is one of
+        // several following incidents already: waiting for the other half, it could
+        // take up another incident, which forgets this one's kept searches.
+        let (f, r) = if rayon::current_thread_index().is_none() {
+            rayon::join(|| one_way(false), || one_way(true))
+        } else {
+            (one_way(false), one_way(true))
+        };
         Some(Distances::Window(Arc::new((f, r))))
+    }
+
+    /// Readies what every incident's questions share (the landmarks of a long
+    /// capture), before the incidents are followed side by side: made by several
+    /// threads, it is made once, first.
+    pub(crate) fn ready_for_incidents(&self) {
+        if !self.is_small() {
+            self.landmarks();
+        }
+    }
+
+    /// Begins an incident's questions: forgets the searches this thread kept for
+    /// earlier ones, so that the incident's answers depend on its own questions only
+    /// (the same on one thread or many; see `kept`).
+    pub(crate) fn begin_incident(&self) {
+        self.cache.forget_searches();
     }
 
     fn landmarks(&self) -> Option<&Landmarks> {
