@@ -12,7 +12,7 @@
 //! The split is a small dynamic programme over (column, word): each column takes a
 //! run of words its grammar accepts, and the cheapest assignment of all words wins.
 
-use super::cells::{accepts, CellClass};
+use super::cells::{accepts_words, CellClass};
 
 /// A whitespace-separated word of a line: byte range and the width of the gap before it.
 #[derive(Debug, Clone, Copy)]
@@ -193,7 +193,7 @@ fn split_at_wide_gaps(
         let c = cells.len();
         let class = *classes.get(c)?;
         let text = &line[words[first].start..words[w].end];
-        if !accepts(class, text) {
+        if !accepts_words(class, text, w + 1 - first) {
             return None;
         }
         if positions
@@ -368,7 +368,7 @@ impl Dp<'_> {
             return Some(EMPTY_CELL);
         }
         let text = &self.line[words[w].start..words[w + k - 1].end];
-        if !accepts(class, text) {
+        if !accepts_words(class, text, k) {
             return None;
         }
         // Wide gaps inside the cell (before words w+1..w+k), counted in O(1): a loop
