@@ -387,6 +387,15 @@ impl Serialize for Observation {
     }
 }
 
+/// A cell's value as far as it says a state: RESTARTS without its `(X ago)`.
+fn state_value<'a>(header: &str, value: &'a str) -> &'a str {
+    if header == "RESTARTS" {
+        value.split(' ').next().unwrap_or("")
+    } else {
+        value
+    }
+}
+
 /// Headers whose cells change with the passing of time alone.
 fn is_time_cell(header: &str) -> bool {
     matches!(
@@ -403,35 +412,17 @@ impl Observation {
         self.cells
             .iter()
             .filter(|(h, _)| !is_time_cell(h))
-            .map(|(h, v)| {
-                if &**h == "RESTARTS" {
-                    (&**h, v.split(' ').next().unwrap_or(""))
-                } else {
-                    (&**h, v)
-                }
-            })
+            .map(|(h, v)| (&**h, state_value(h, v)))
     }
 
     /// Whether two lines show the same state (see [`Observation::state_cells`]).
     pub fn same_state(&self, other: &Observation) -> bool {
-        let (a, b) = (&self.cells, &other.cells);
-        let columns = &a.schema.columns;
-        let n = a.len().min(columns.len());
-        // Rows of one table share their schema: the headers are then equal by
-        // construction and only the values need comparing (asked for nearly every
-        // line when folding reprints). Anything else goes the general way.
-        if !Arc::ptr_eq(&a.schema, &b.schema) || n != b.len().min(columns.len()) {
-            return self.state_cells().eq(other.state_cells());
-        }
-        columns[..n].iter().enumerate().all(|(i, c)| {
-            let (x, y) = (a.value(i).unwrap_or(""), b.value(i).unwrap_or(""));
-            is_time_cell(&c.header)
-                || if &*c.header == "RESTARTS" {
-                    x.split(' ').next() == y.split(' ').next()
-                } else {
-                    x == y
-                }
-        })
+        // Rows of one table (nearly every pair asked) share their schema: only the
+        // values need comparing then, not the headers too.
+        let shared = self.cells.shared_columns(&other.cells).map(|mut cells| {
+            cells.all(|(h, x, y)| is_time_cell(h) || state_value(h, x) == state_value(h, y))
+        });
+        shared.unwrap_or_else(|| self.state_cells().eq(other.state_cells()))
     }
 }
 
@@ -538,9 +529,11 @@ impl Observer {
         let get = |h: &str| schema.index(h).and_then(|i| row.cell(i));
 
         let raw_name = row.cell(schema.name_column()).unwrap_or("");
-        let kind = match raw_name.split_once('/') {
+        let kind = match memchr::memchr(b'/', raw_name.as_bytes()) {
             // `--show-kind` or a multi-type list: `pod/web-0`, `deployment.apps/web`.
-            Some((k, n)) if !k.is_empty() && !n.is_empty() => ResourceKind::from_resource_arg(k),
+            Some(i) if i > 0 && i + 1 < raw_name.len() => {
+                ResourceKind::from_resource_arg(&raw_name[..i])
+            }
             _ => schema.kind.clone(),
         };
         let kind = match (&kind, &schema.kind) {
