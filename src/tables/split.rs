@@ -59,34 +59,47 @@ pub(crate) fn words(line: &str) -> Vec<Word> {
     out
 }
 
-/// [`words`] for an ASCII line, where bytes are characters: a tight byte loop.
-fn ascii_words(b: &[u8]) -> Vec<Word> {
+/// [`words`] for an ASCII line, where bytes are characters: a tight byte loop, each
+/// byte looked up once in [`ASCII_SPACE`] (most of a row's bytes are the padding).
+pub(super) fn ascii_words(b: &[u8]) -> Vec<Word> {
     let mut out = Vec::with_capacity(16);
-    let mut i = 0;
-    let mut gap = 0;
+    let (mut i, mut gap) = (0, 0);
     while i < b.len() {
-        match b[i] {
-            b'\t' => gap += 4,
-            c if c.is_ascii_whitespace() || c == 0x0b => gap += 1,
-            _ => {
-                let start = i;
-                while i < b.len() && !(b[i].is_ascii_whitespace() || b[i] == 0x0b) {
-                    i += 1;
-                }
-                out.push(Word {
-                    start,
-                    end: i,
-                    column: start,
-                    gap,
-                });
-                gap = 0;
-                continue;
-            }
+        let width = ASCII_SPACE[usize::from(b[i])];
+        if width > 0 {
+            gap += usize::from(width);
+            i += 1;
+            continue;
         }
-        i += 1;
+        let start = i;
+        while i < b.len() && ASCII_SPACE[usize::from(b[i])] == 0 {
+            i += 1;
+        }
+        let column = start;
+        out.push(Word {
+            start,
+            end: i,
+            column,
+            gap,
+        });
+        gap = 0;
     }
     out
 }
+
+/// The gap width of each ASCII byte: 4 for a tab, 1 for the rest of the whitespace
+/// `char::is_whitespace` knows in ASCII (space, LF, VT, FF, CR), 0 for a word's byte.
+static ASCII_SPACE: [u8; 256] = {
+    let mut t = [0; 256];
+    let ones = [b' ', b'\n', 0x0b, 0x0c, b'\r'];
+    let mut k = 0;
+    while k < ones.len() {
+        t[ones[k] as usize] = 1;
+        k += 1;
+    }
+    t[b'\t' as usize] = 4;
+    t
+};
 
 /// Cells of a row as byte ranges of the line (`start == end` for an empty cell).
 pub type Cells = Vec<(usize, usize)>;
@@ -500,38 +513,6 @@ mod tests {
             answered > lines.len(),
             "the shortcut answers most rows ({answered})"
         );
-    }
-
-    #[test]
-    fn ascii_words_match_the_general_loop() {
-        for line in [
-            "a  b\tc   d",
-            "  lead and trail  ",
-            "x\x0by\x0cz\rw",
-            "",
-            "nginx-1   1/1     Running   1 (2m ago)   5m",
-        ] {
-            let general = {
-                let mut l = line.to_string();
-                l.push('é'); // forces the general loop
-                words(&l)
-            };
-            let ascii = ascii_words(line.as_bytes());
-            let strip = |w: &[Word]| {
-                w.iter()
-                    .map(|w| (w.start, w.end, w.column, w.gap))
-                    .collect::<Vec<_>>()
-            };
-            let mut expected = strip(&general);
-            // The appended `é` is the last word, or part of it.
-            if line.ends_with(|c: char| !c.is_whitespace()) {
-                let last = expected.last_mut().unwrap();
-                last.1 = line.len();
-            } else {
-                expected.pop();
-            }
-            assert_eq!(strip(&ascii), expected, "{line:?}");
-        }
     }
 
     #[test]

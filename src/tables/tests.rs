@@ -236,3 +236,36 @@ fn accepts_words_agrees_with_accepts_on_runs_of_words() {
         }
     }
 }
+
+/// `split`'s ASCII word loop gives what its general loop gives.
+#[test]
+fn ascii_words_match_the_general_loop() {
+    for line in [
+        "a  b\tc   d",
+        "  lead and trail  ",
+        "x\x0by\x0cz\rw",
+        "",
+        "nginx-1   1/1     Running   1 (2m ago)   5m",
+    ] {
+        let general = {
+            let mut l = line.to_string();
+            l.push('é'); // forces the general loop
+            split::words(&l)
+        };
+        let ascii = split::ascii_words(line.as_bytes());
+        let strip = |w: &[split::Word]| {
+            w.iter()
+                .map(|w| (w.start, w.end, w.column, w.gap))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = strip(&general);
+        // The appended `é` is the last word, or part of it.
+        if line.ends_with(|c: char| !c.is_whitespace()) {
+            let last = expected.last_mut().unwrap();
+            last.1 = line.len();
+        } else {
+            expected.pop();
+        }
+        assert_eq!(strip(&ascii), expected, "{line:?}");
+    }
+}
