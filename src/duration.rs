@@ -11,11 +11,6 @@
 //! Intervals are closed bounds in whole seconds, the upper bound of a half-open range
 //! written as its limit (`9m3s` → `[543, 544]`), as in the JSON contract.
 
-use nom::branch::alt;
-use nom::bytes::complete::tag;
-use nom::character::complete::{digit1, one_of};
-use nom::combinator::{all_consuming, map_res, opt, verify};
-use nom::{IResult, Parser};
 use serde::Serialize;
 
 /// Seconds in a minute, hour, day and (365-day) year, as kubectl counts them.
@@ -59,21 +54,40 @@ type Piece = (i64, char);
 
 // piece = number unit ; number = "0" | nonzero-digit *digit ; unit = s | m | h | d | y
 // (Go's `%d` prints no leading zeros: `05s` or `00144m` was never printed.)
-fn piece(input: &str) -> IResult<&str, Piece> {
-    let number = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
-    (map_res(number, str::parse::<i64>), one_of("smhdy")).parse(input)
+/// The piece at the start of `s` and the text after it. Written by hand: every AGE
+/// cell is read twice a line (split, then typed), and a parser-combinator form of
+/// this grammar cost ten times as much (a test checks both agree).
+fn piece(s: &str) -> Option<(Piece, &str)> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let number = &s[..digits];
+    if digits == 0 || (digits > 1 && number.starts_with('0')) {
+        return None;
+    }
+    let n: i64 = number.parse().ok()?;
+    let unit = *s.as_bytes().get(digits)?;
+    if !b"smhdy".contains(&unit) {
+        return None;
+    }
+    Some(((n, char::from(unit)), &s[digits + 1..]))
 }
 
-// printed = "<invalid>" | "<unknown>" | piece piece?
-fn printed(input: &str) -> IResult<&str, Printed> {
-    alt((
-        tag("<invalid>").map(|_| Printed::Invalid),
-        tag("<unknown>").map(|_| Printed::Unknown),
-        (piece, opt(piece)).map(|(a, b)| Printed::Pieces(a, b)),
-    ))
-    .parse(input)
+// printed = "<invalid>" | "<unknown>" | piece piece?   (the whole text)
+fn printed(text: &str) -> Option<Printed> {
+    match text {
+        "<invalid>" => return Some(Printed::Invalid),
+        "<unknown>" => return Some(Printed::Unknown),
+        _ => {}
+    }
+    let (first, rest) = piece(text)?;
+    if rest.is_empty() {
+        return Some(Printed::Pieces(first, None));
+    }
+    let (second, rest) = piece(rest)?;
+    rest.is_empty()
+        .then_some(Printed::Pieces(first, Some(second)))
 }
 
+#[derive(Debug, PartialEq)]
 enum Printed {
     Invalid,
     Unknown,
@@ -143,7 +157,7 @@ impl Readings {
 
 /// [`Readings`] of `text`.
 pub fn readings(text: &str) -> Readings {
-    let Ok((_, p)) = all_consuming(printed).parse(text) else {
+    let Some(p) = printed(text) else {
         return Readings {
             human: None,
             short: None,

@@ -267,7 +267,8 @@ impl<R: Read> LineSplitter<R> {
                 }
             }
             started = true;
-            let brk = buf.iter().position(|&b| b == b'\n' || b == b'\r');
+            // memchr2 scans a word at a time; a byte loop was a fifth of capture.
+            let brk = memchr::memchr2(b'\n', b'\r', buf);
             let take = brk.unwrap_or(buf.len());
             let room = MAX_LINE_BYTES.saturating_sub(bytes.len());
             if take > room {
@@ -307,8 +308,9 @@ impl<R: Read> Iterator for LineSplitter<R> {
                 "line longer than {MAX_LINE_BYTES} bytes: cut there, the rest skipped"
             ));
         }
-        let nuls = bytes.iter().filter(|&&b| b == 0).count();
-        if nuls > 0 {
+        // Counted only when there is one: nearly no line has a NUL.
+        if memchr::memchr(0, &bytes).is_some() {
+            let nuls = bytes.iter().filter(|&&b| b == 0).count();
             bytes.retain(|&b| b != 0);
             notes.push(format!("{nuls} NUL byte(s) removed"));
         }

@@ -144,7 +144,7 @@ fn is_plain_row(text: &str) -> bool {
         return false;
     }
     // Only now the (rarer) look-up: `kubectl ...`, `watch ...`, aliases.
-    !command::could_start(std::str::from_utf8(first_word).unwrap_or(""))
+    !command::could_start_plain(&text[..first_word_end])
 }
 
 /// The bytes that stop a line from being a plain row ([`is_plain_row`]): any but

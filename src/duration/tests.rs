@@ -204,3 +204,78 @@ proptest! {
         let _ = parse(&s, Formatter::Short);
     }
 }
+
+/// The grammar as it was written with parser combinators: the reference the
+/// hand-written reader must agree with.
+mod reference {
+    use super::{Piece, Printed};
+    use nom::branch::alt;
+    use nom::bytes::complete::tag;
+    use nom::character::complete::{digit1, one_of};
+    use nom::combinator::{all_consuming, map_res, opt, verify};
+    use nom::{IResult, Parser};
+
+    fn piece(input: &str) -> IResult<&str, Piece> {
+        let number = verify(digit1, |d: &str| d == "0" || !d.starts_with('0'));
+        (map_res(number, str::parse::<i64>), one_of("smhdy")).parse(input)
+    }
+
+    pub fn printed(text: &str) -> Option<Printed> {
+        all_consuming(alt((
+            tag("<invalid>").map(|_| Printed::Invalid),
+            tag("<unknown>").map(|_| Printed::Unknown),
+            (piece, opt(piece)).map(|(a, b)| Printed::Pieces(a, b)),
+        )))
+        .parse(text)
+        .ok()
+        .map(|(_, p)| p)
+    }
+}
+
+#[test]
+fn hand_written_reader_agrees_with_the_combinator_grammar_on_edge_cases() {
+    for text in [
+        "",
+        "0",
+        "0s",
+        "00s",
+        "05s",
+        "1s",
+        "10m",
+        "3m10s",
+        "3m10",
+        "3m10sx",
+        "2y1d",
+        "1s1s1s",
+        "<invalid>",
+        "<invalid>x",
+        "<unknown>",
+        "<none>",
+        "9223372036854775807s",
+        "9223372036854775808s",
+        "1é",
+        "1 s",
+        " 1s",
+        "1s ",
+        "1S",
+        "+1s",
+        "-1s",
+        "12",
+        "s",
+        "1m0s",
+        "1m00s",
+        "1m01s",
+        "٣s",
+    ] {
+        assert_eq!(printed(text), reference::printed(text), "{text:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn hand_written_reader_agrees_with_the_combinator_grammar(
+        text in "([0-9]{0,3}[smhdyx<>é ]?){0,3}|<(invalid|unknown)>.?"
+    ) {
+        prop_assert_eq!(printed(&text), reference::printed(&text));
+    }
+}

@@ -98,6 +98,23 @@ impl Cells {
         Some(self.value(i).unwrap_or(""))
     }
 
+    /// `(header, value here, value there)` of each column, when `other` is a row of
+    /// the same table (the same schema, as many cells): the headers are then equal by
+    /// construction. `None` otherwise.
+    pub(super) fn shared_columns<'a>(
+        &'a self,
+        other: &'a Cells,
+    ) -> Option<impl Iterator<Item = (&'a str, &'a str, &'a str)> + 'a> {
+        let columns = &self.schema.columns;
+        let n = self.len().min(columns.len());
+        if !Arc::ptr_eq(&self.schema, &other.schema) || n != other.len().min(columns.len()) {
+            return None;
+        }
+        let value = |cells: &'a Cells, i| cells.value(i).unwrap_or("");
+        let cells = columns[..n].iter().enumerate();
+        Some(cells.map(move |(i, c)| (&*c.header, value(self, i), value(other, i))))
+    }
+
     /// How many cells.
     pub fn len(&self) -> usize {
         self.spans.len()

@@ -114,8 +114,7 @@ pub const MAX_HEADER_WORDS: usize = 100;
 /// Why a line that reads like a header is not taken as one, when it has more words
 /// than [`MAX_HEADER_WORDS`]; None for any other line.
 pub fn too_wide(line: &str) -> Option<String> {
-    let first = line.split_whitespace().next()?;
-    if !is_header_word(first) {
+    if !first_word_is_header_word(line) {
         return None;
     }
     let words = line.split_whitespace().count();
@@ -126,6 +125,16 @@ pub fn too_wide(line: &str) -> Option<String> {
              header (its rows are not read either)"
         )
     })
+}
+
+/// Whether the line's first word is a header word. Asked twice of every row: its first
+/// byte answers for a row (a lower-case letter is no header word's), so the word is
+/// found (a scan by characters) only for the other lines.
+fn first_word_is_header_word(line: &str) -> bool {
+    if line.as_bytes().first().is_some_and(u8::is_ascii_lowercase) {
+        return false;
+    }
+    line.split_whitespace().next().is_some_and(is_header_word)
 }
 
 /// Upper-case letters, digits and `()-_./:`, at least one letter. Asked of every
@@ -154,7 +163,7 @@ pub fn parse_header_after(line: &str, get: Option<&GetCommand>) -> Option<Header
 
 fn parse_header_with(line: &str, any_columns: bool) -> Option<Header> {
     // Every word must be a header word: most lines are rows, whose first word is not.
-    if !line.split_whitespace().next().is_some_and(is_header_word) {
+    if !first_word_is_header_word(line) {
         return None;
     }
     let items: Vec<(usize, usize, &str)> = super::split::words(line)

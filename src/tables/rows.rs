@@ -80,7 +80,13 @@ impl Tabler {
     /// Splits a row by its schema, an older layout of it (which becomes the table's),
     /// or as a damaged row; else the reason it does not fit.
     fn fit_row(&mut self, schema: SchemaRef, text: &str) -> Result<Fitted, String> {
-        let lenient = |s: &Schema| split::split_row_lenient(text, &s.classes(), Some(&s.positions));
+        let lenient = |s: &Schema| {
+            // On the stack: a row is split once per line, and a `Vec` here was an
+            // allocation per line.
+            let classes: smallvec::SmallVec<[cells::CellClass; 16]> =
+                s.columns.iter().map(|c| c.class).collect();
+            split::split_row_lenient(text, &classes, Some(&s.positions))
+        };
         let mut schema = schema;
         let mut split = lenient(&schema);
         if split.is_none() {

@@ -206,3 +206,66 @@ fn the_same_header_after_rows_starts_a_new_stream() {
     let r = rows(&repeated);
     assert!(r.iter().all(|x| x.stream == r[0].stream));
 }
+
+/// A cell of whole words is judged alike by the word-count shortcut and the grammar,
+/// whatever the class, on odd whitespace and non-ASCII lines too.
+#[test]
+fn accepts_words_agrees_with_accepts_on_runs_of_words() {
+    let lines = [
+        "web-0   1/1     Running   1 (53s ago)   9m3s    10.1.209.135   node-a   <none>",
+        "<none>  a\u{0b}b  c\u{0c}d\te  é ü   x\u{a0}y   z\u{2003}w  ←  #",
+        "pod/web-0   0/1   Pending   0   <invalid>   ",
+    ];
+    for line in lines {
+        let words = super::split::words(line);
+        for first in 0..words.len() {
+            for last in first..words.len().min(first + 4) {
+                let cell = &line[words[first].start..words[last].end];
+                let n = last + 1 - first;
+                for &class in cells::CellClass::ALL
+                    .iter()
+                    .chain([&cells::CellClass::Unknown])
+                {
+                    assert_eq!(
+                        cells::accepts_words(class, cell, n),
+                        cells::accepts(class, cell),
+                        "{class:?} {cell:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `split`'s ASCII word loop gives what its general loop gives.
+#[test]
+fn ascii_words_match_the_general_loop() {
+    for line in [
+        "a  b\tc   d",
+        "  lead and trail  ",
+        "x\x0by\x0cz\rw",
+        "",
+        "nginx-1   1/1     Running   1 (2m ago)   5m",
+    ] {
+        let general = {
+            let mut l = line.to_string();
+            l.push('é'); // forces the general loop
+            split::words(&l)
+        };
+        let ascii = split::ascii_words(line.as_bytes());
+        let strip = |w: &[split::Word]| {
+            w.iter()
+                .map(|w| (w.start, w.end, w.column, w.gap))
+                .collect::<Vec<_>>()
+        };
+        let mut expected = strip(&general);
+        // The appended `é` is the last word, or part of it.
+        if line.ends_with(|c: char| !c.is_whitespace()) {
+            let last = expected.last_mut().unwrap();
+            last.1 = line.len();
+        } else {
+            expected.pop();
+        }
+        assert_eq!(strip(&ascii), expected, "{line:?}");
+    }
+}
