@@ -89,21 +89,18 @@ pub struct Network {
 }
 
 /// A point's edges: one slice when the network is frozen, else every source.
-enum EdgesOf<'a, I, J> {
+enum EdgesOf<'a, I> {
     Frozen(adjacency::EdgesAt<'a>),
-    /// Frozen, some constraints removed: the slice, filtered.
-    FrozenLive(J),
     General(I),
 }
 
-impl<I: Iterator<Item = Edge>, J: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I, J> {
+impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
     type Item = Edge;
 
     #[inline(always)]
     fn next(&mut self) -> Option<Edge> {
         match self {
             EdgesOf::Frozen(edges) => edges.next(),
-            EdgesOf::FrozenLive(edges) => edges.next(),
             EdgesOf::General(edges) => edges.next(),
         }
     }
@@ -228,18 +225,12 @@ impl Network {
     /// The live edges of `u` (into `u`, with `to` its tail, when `reversed`): the
     /// searches' inner loop. Once the network is frozen with nothing removed, a plain
     /// walk over one slice — the general iterator (pending edges, removed ones) was
-    /// left out of line, and cost a fifth of a soak's analysis. While solving, once a
-    /// conflict took a constraint out, the slice filtered.
+    /// left out of line, and cost a fifth of a soak's analysis.
     #[inline(always)]
-    fn edges_of(
-        &self,
-        u: usize,
-        reversed: bool,
-    ) -> EdgesOf<'_, impl Iterator<Item = Edge> + '_, impl Iterator<Item = Edge> + '_> {
+    fn edges_of(&self, u: usize, reversed: bool) -> EdgesOf<'_, impl Iterator<Item = Edge> + '_> {
         match self.edges.frozen_of(u, reversed) {
             Some(edges) if !self.has_removed => EdgesOf::Frozen(edges),
-            Some(edges) => EdgesOf::FrozenLive(self.live(edges)),
-            None => EdgesOf::General(self.live(self.edges.of(u, reversed))),
+            _ => EdgesOf::General(self.live(self.edges.of(u, reversed))),
         }
     }
 
