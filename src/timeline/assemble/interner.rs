@@ -22,6 +22,28 @@ pub(super) struct Interner {
     /// The last schema's columns that say what state a row shows (positions, and
     /// whether it is RESTARTS): see [`Interner::same_state`].
     state_columns: Option<(crate::tables::SchemaRef, StateColumns)>,
+    /// The last schema's columns of the fields a state keeps ([`Fields`]).
+    fields: Option<(crate::tables::SchemaRef, Fields)>,
+}
+
+/// Where a table prints what [`Observation::status`], [`Observation::ip`] and
+/// [`Observation::node`] read (the first column of each header): found once a table,
+/// not by comparing headers for every state.
+#[derive(Clone, Copy)]
+struct Fields {
+    status: Option<usize>,
+    /// IP, else INTERNAL-IP.
+    ip: Option<usize>,
+    node: Option<usize>,
+    host: Option<usize>,
+}
+
+/// STATUS, IP and NODE of a row, as [`Observation::status`], [`Observation::ip`] and
+/// [`Observation::node`] read them.
+pub(super) struct Shows<'r> {
+    pub(super) status: Option<&'r str>,
+    pub(super) ip: Option<&'r str>,
+    pub(super) node: Option<&'r str>,
 }
 
 /// The positions of a table's columns that say what state a row shows, each with
@@ -59,6 +81,41 @@ impl Interner {
             .collect();
         self.other_columns = Some((schema.clone(), cols.clone()));
         cols
+    }
+
+    /// STATUS, IP and NODE of `row`, by the positions of its table's columns.
+    pub(super) fn shows<'r>(&mut self, row: &'r Observation) -> Shows<'r> {
+        let schema = row.cells.schema();
+        let f = match &self.fields {
+            Some((s, f)) if Arc::ptr_eq(s, schema) => *f,
+            _ => {
+                let at = |h: &str| schema.columns.iter().position(|c| &*c.header == h);
+                let f = Fields {
+                    status: at("STATUS"),
+                    ip: at("IP").or_else(|| at("INTERNAL-IP")),
+                    node: at("NODE"),
+                    host: at("HOST"),
+                };
+                self.fields = Some((schema.clone(), f));
+                f
+            }
+        };
+        let value = |i: usize| row.cells.value(i).unwrap_or("");
+        // `<none>` and an empty cell say "nothing".
+        let something = |v: &&str| !v.is_empty() && *v != "<none>";
+        let node = if *row.kind() == crate::tables::ResourceKind::Node {
+            None
+        } else {
+            (f.node.map(value))
+                .or_else(|| f.host.map(value).map(|h| h.split('/').next().unwrap_or(h)))
+                .filter(something)
+                .filter(|n| *n != "<unassigned>")
+        };
+        Shows {
+            status: f.status.map(value),
+            ip: f.ip.map(value).filter(something),
+            node,
+        }
     }
 
     /// Whether `row` shows the same state as `before`: [`Observation::same_state`],
@@ -175,5 +232,20 @@ mod tests {
         }
         // Rows 0–1 alike, 2–3 alike; each row with itself.
         assert_eq!(same, 8 + 2 + 2);
+        let nodes = "NAME   STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP\n\
+                     n1     Ready    <none>   5d    v1.30.0   10.1.0.1      <none>\n\
+                     n2     NotReady <none>   5d    v1.30.0   <none>        <none>\n";
+        let source = Source {
+            name: "nodes.log".into(),
+            origin: Origin::Bytes(nodes.as_bytes().to_vec().into()),
+        };
+        let nodes = crate::ingest::ingest(&[source])
+            .expect("ingested")
+            .observations;
+        assert_eq!(nodes.len(), 2);
+        for a in rows.iter().chain(&nodes) {
+            let s = cells.shows(a);
+            assert_eq!((s.status, s.ip, s.node), (a.status(), a.ip(), a.node()));
+        }
     }
 }

@@ -98,12 +98,13 @@ impl Shown for Observation {
     fn look(&self, _: &[Look], cells: &mut Interner) -> Look {
         let columns = cells.other_columns(self.cells.schema());
         let other = columns.iter().map(|&i| self.cells.column(i));
+        let shows = cells.shows(self);
         Look {
-            status: self.status().map(|v| cells.value(v)),
+            status: shows.status.map(|v| cells.value(v)),
             ready: self.ready,
             restarts: self.restarts,
-            ip: self.ip().map(|v| cells.value(v)),
-            node: self.node().map(|v| cells.value(v)),
+            ip: shows.ip.map(|v| cells.value(v)),
+            node: shows.node.map(|v| cells.value(v)),
             cells: cells.cells_of(other),
         }
     }
