@@ -33,7 +33,7 @@ pub(super) trait Shown {
     fn line_ref(&self) -> LineRef;
     /// Whether the row shows the same state as `before` (see
     /// [`Observation::same_state`]).
-    fn same_state(&self, before: &Self) -> bool;
+    fn same_state(&self, before: &Self, cells: &mut Interner) -> bool;
     /// The stream the row belongs to, and its order there.
     fn stream(&self) -> u32;
     fn seq(&self) -> u32;
@@ -48,6 +48,11 @@ pub(super) trait Shown {
     /// What the row shows, as a state keeps it (`looks`: what its object's kept rows
     /// show, by index).
     fn look(&self, looks: &[Look], cells: &mut Interner) -> Look;
+    /// A byte of the row's line, read to bring the line into the cache (see
+    /// [`super::warm`]); 0 when the row keeps nothing worth it.
+    fn warm(&self) -> u8 {
+        0
+    }
 }
 
 impl Shown for Observation {
@@ -59,8 +64,8 @@ impl Shown for Observation {
         }
     }
 
-    fn same_state(&self, before: &Self) -> bool {
-        Observation::same_state(before, self)
+    fn same_state(&self, before: &Self, cells: &mut Interner) -> bool {
+        cells.same_state(self, before)
     }
 
     fn stream(&self) -> u32 {
@@ -93,14 +98,19 @@ impl Shown for Observation {
     fn look(&self, _: &[Look], cells: &mut Interner) -> Look {
         let columns = cells.other_columns(self.cells.schema());
         let other = columns.iter().map(|&i| self.cells.column(i));
+        let shows = cells.shows(self);
         Look {
-            status: self.status().map(|v| cells.value(v)),
+            status: shows.status.map(|v| cells.value(v)),
             ready: self.ready,
             restarts: self.restarts,
-            ip: self.ip().map(|v| cells.value(v)),
-            node: self.node().map(|v| cells.value(v)),
+            ip: shows.ip.map(|v| cells.value(v)),
+            node: shows.node.map(|v| cells.value(v)),
             cells: cells.cells_of(other),
         }
+    }
+
+    fn warm(&self) -> u8 {
+        (self.cells.value(0)).map_or(0, |v| v.bytes().next().unwrap_or(0))
     }
 }
 
@@ -157,7 +167,7 @@ impl Shown for Kept {
         self.line.clone()
     }
 
-    fn same_state(&self, before: &Self) -> bool {
+    fn same_state(&self, before: &Self, _: &mut Interner) -> bool {
         self.shows == before.shows
     }
 
@@ -226,7 +236,10 @@ mod tests {
         let status: Vec<&str> = looks.iter().map(|l| l.status.as_deref().unwrap()).collect();
         assert_eq!(status, ["Running", "Running", "Unknown"]);
         assert_eq!(looks[1].restarts, Some(1));
-        assert!(kept[1].1.same_state(&kept[0].1) && !kept[2].1.same_state(&kept[1].1));
+        assert!(
+            kept[1].1.same_state(&kept[0].1, &mut cells)
+                && !kept[2].1.same_state(&kept[1].1, &mut cells)
+        );
         assert_eq!(kept[4].1.line_ref().line, 6);
         let ages: Vec<_> = kept
             .iter()

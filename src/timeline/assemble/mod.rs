@@ -4,16 +4,16 @@
 //! filled in once every point has its interval. An object seen in several streams
 //! waits for the times, which put its lines in order.
 
+mod interner;
 mod kept;
 
 use crate::HashMap;
-use std::sync::Arc;
 
 use super::links::Track;
 use super::objects::ObjectKey;
 use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
-use crate::Text;
+use interner::{Interner, OtherCells};
 use kept::{Kept, Look, Shown};
 
 /// The objects read from their rows, their times still to fill.
@@ -139,8 +139,7 @@ struct Buffers {
 /// place (a long capture's rows are most of its memory: no second list); returns each
 /// position's index before.
 fn by_object<T>(rows: &mut [T], group_of: &[u32]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..rows.len() as u32).collect();
-    order.sort_unstable_by_key(|&i| (group_of[i as usize], i));
+    let order = object_order(group_of);
     // Each cycle of the permutation in turn: position `at` takes the row at
     // `order[at]`, whose place the next step fills.
     let mut done = vec![false; rows.len()];
@@ -155,6 +154,33 @@ fn by_object<T>(rows: &mut [T], group_of: &[u32]) -> Vec<u32> {
             rows.swap(at, from);
             at = from;
         }
+    }
+    order
+}
+
+/// The row indices in order of `group_of`, each group's in index order: a counting
+/// sort (the groups are numbered densely, `u32::MAX` last), not a comparison sort of
+/// a long capture's 1.5 million rows.
+fn object_order(group_of: &[u32]) -> Vec<u32> {
+    let groups = group_of
+        .iter()
+        .filter(|&&g| g != u32::MAX)
+        .max()
+        .map_or(0, |&g| g as usize + 1);
+    let slot = |g: u32| (g as usize).min(groups);
+    // Where each group's rows begin, then where its next row goes.
+    let mut next = vec![0u32; groups + 2];
+    for &g in group_of {
+        next[slot(g) + 1] += 1;
+    }
+    for k in 1..next.len() {
+        next[k] += next[k - 1];
+    }
+    let mut order = vec![0u32; group_of.len()];
+    for (i, &g) in group_of.iter().enumerate() {
+        let at = &mut next[slot(g)];
+        order[*at as usize] = i as u32;
+        *at += 1;
     }
     order
 }
@@ -221,97 +247,13 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
     }
 }
 
-/// The other cells of states, one copy of each distinct set, and one copy of each
-/// STATUS, IP and NODE: a long capture has a state a line, and nearly all of them
-/// print the same `<none>`s, a few statuses, a pod's own IP and node.
-#[derive(Default)]
-struct Interner {
-    cells: crate::HashSet<OtherCells>,
-    values: crate::HashSet<Arc<str>>,
-    /// The cells interned last: most rows print what the row before printed (a pod's
-    /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
-    last: Option<OtherCells>,
-    /// The last schema's other columns (positions): found once a table, not by
-    /// comparing every row's headers.
-    other_columns: Option<(crate::tables::SchemaRef, Arc<[usize]>)>,
-}
-
-/// A state's other cells, shared between the states that print the same.
-type OtherCells = Arc<[(Arc<str>, Text)]>;
-
-impl Interner {
-    /// The positions of `schema`'s columns that a state keeps as other cells: all
-    /// but those it keeps as fields, or that are no state's (AGE: the time).
-    fn other_columns(&mut self, schema: &crate::tables::SchemaRef) -> Arc<[usize]> {
-        if let Some((s, cols)) = &self.other_columns {
-            if Arc::ptr_eq(s, schema) {
-                return cols.clone();
-            }
-        }
-        let cols: Arc<[usize]> = (schema.columns.iter().enumerate())
-            .filter(|(_, c)| {
-                !matches!(
-                    &*c.header,
-                    "NAME"
-                        | "NAMESPACE"
-                        | "EVENT"
-                        | "AGE"
-                        | "STATUS"
-                        | "READY"
-                        | "RESTARTS"
-                        | "IP"
-                        | "NODE"
-                )
-            })
-            .map(|(i, _)| i)
-            .collect();
-        self.other_columns = Some((schema.clone(), cols.clone()));
-        cols
-    }
-
-    /// The shared copy of a row's other cells (`(header, value)` in printed order).
-    fn cells_of<'c>(
-        &mut self,
-        row: impl Iterator<Item = (&'c Arc<str>, &'c str)> + Clone,
-    ) -> OtherCells {
-        if let Some(last) = &self.last {
-            let same = (last.iter().map(|(h, v)| (&**h, v.as_str())))
-                .eq(row.clone().map(|(h, v)| (&**h, v)));
-            if same {
-                return last.clone();
-            }
-        }
-        let c = self.cells(row.map(|(h, v)| (h.clone(), Text::from(v))).collect());
-        self.last = Some(c.clone());
-        c
-    }
-
-    fn cells(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
-        if let Some(c) = self.cells.get(&cells[..]) {
-            return c.clone();
-        }
-        let c: OtherCells = cells.into();
-        self.cells.insert(c.clone());
-        c
-    }
-
-    fn value(&mut self, v: &str) -> Arc<str> {
-        if let Some(x) = self.values.get(v) {
-            return x.clone();
-        }
-        let x: Arc<str> = v.into();
-        self.values.insert(x.clone());
-        x
-    }
-}
-
 /// The tracks of one object incarnation, by key and incarnation (their creation is
 /// linked), in order of first track.
 fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<(ObjectKey, u32), usize> = HashMap::default();
+    let mut index: HashMap<(&ObjectKey, u32), usize> = HashMap::default();
     for (t, tr) in tracks.iter().enumerate() {
-        let k = (tr.key.clone(), tr.incarnation);
+        let k = (&tr.key, tr.incarnation);
         match index.get(&k) {
             Some(&g) => groups[g].push(t),
             None => {
@@ -344,6 +286,7 @@ impl Reader<'_> {
         buffers: &mut Buffers,
     ) -> (ObjectTimeline, Option<u32>) {
         let tracks = self.tracks;
+        warm(rows);
         rows.reverse();
         let row = |i: usize| -> &R {
             let k = rows
@@ -411,7 +354,7 @@ impl Reader<'_> {
             let o = obs[n];
             let p = self.points[i];
             let lr = o.line_ref();
-            let same = n > 0 && o.same_state(obs[n - 1]);
+            let same = n > 0 && o.same_state(obs[n - 1], cells);
             // A watch's line after the object's line in the same stream is an event:
             // the change happened as it was printed. Any other line (a listing, a
             // watch's initial list) shows the object as it was then: a change it
@@ -469,6 +412,16 @@ impl Reader<'_> {
         let states = states.drain(..).collect();
         states
     }
+}
+
+/// Reads a byte of each row's line, all at once, before the states are read from
+/// them. The lines were stored in line order, an object's far apart: read one by one
+/// as the states are made, each waited for memory in turn (cloning the line for its
+/// state was a tenth of the timeline's build); these reads do not depend on one
+/// another, so the processor waits for them side by side.
+fn warm<R: Shown>(rows: &ObjectRows<R>) {
+    let touched = rows.iter().fold(0u8, |x, (_, r)| x ^ r.warm());
+    std::hint::black_box(touched);
 }
 
 /// A state showing `look`, its first line `lr` at point `p`, begun since

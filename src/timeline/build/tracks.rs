@@ -5,31 +5,37 @@ use crate::HashMap;
 
 use super::streams::Streams;
 use super::{age_window, Builder, Strength};
+use crate::observe::Observation;
 use crate::timeline::links::{self, Track};
 use crate::timeline::objects::{is_new_incarnation, ObjectKey};
+use crate::timeline::stn::Ms;
 use crate::timeline::Point;
 
 /// Every track of the experiment, owners assigned, with its AGE and RESTARTS
 /// constraints.
 pub(super) fn tracks(b: &mut Builder, streams: &Streams, points: &[Point]) -> Vec<Track> {
     let mut tracks: Vec<Track> = Vec::new();
+    let mut dated = Vec::new();
     for s in &streams.ids {
-        stream_tracks(b, *s, &streams.rows[s], points, &mut tracks);
+        stream_tracks(b, *s, &streams.rows[s], points, &mut tracks, &mut dated);
     }
     number_incarnations(b.obs, &mut tracks);
     links::assign_owners(&mut tracks);
-    restarts(b, &tracks, points);
+    restarts(b, dated, points);
     tracks
 }
 
 /// The tracks of one stream: a line joins its object's current track unless it shows
-/// a new incarnation; each line's AGE places its track's creation.
+/// a new incarnation; each line's AGE places its track's creation. The lines that
+/// date a restart (RESTARTS `(X ago)`) are noted in `dated` with their track, while
+/// the row is at hand ([`restarts`]).
 fn stream_tracks(
     b: &mut Builder,
     stream: u32,
     rows: &[usize],
     points: &[Point],
     tracks: &mut Vec<Track>,
+    dated: &mut Vec<Dated>,
 ) {
     let obs = b.obs;
     // Keyed by the rows' own cells: a key is built only for a new track.
@@ -62,6 +68,9 @@ fn stream_tracks(
             }
         };
         tracks[t].obs.push(i);
+        if let Some(d) = Dated::of(&obs[i], t, i) {
+            dated.push(d);
+        }
         if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
             b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
         }
@@ -133,27 +142,73 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
 /// waits to restart: a count's `Error` line and its `Running` line date the crash
 /// before (the one the count's restart followed), its `CrashLoopBackOff` line the
 /// crash just shown, which the next count's lines date too.
-fn restarts(b: &mut Builder, tracks: &[Track], points: &[Point]) {
-    let obs = b.obs;
-    for t in tracks {
+///
+/// `dated`: what each such row says, each track's in its line order; noted when the
+/// tracks were made, in line order, not read again track by track out of it (half a
+/// soak's 1.5 million rows print `(X ago)`). Taken track by track, as the tracks' own
+/// rows were once walked: points and constraints numbered as then.
+fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
+    // By track, each track's in line order: a counting sort.
+    let tracks = dated
+        .iter()
+        .map(|d| d.track as usize + 1)
+        .max()
+        .unwrap_or(0);
+    let mut start = vec![0usize; tracks + 1];
+    for d in &dated {
+        start[d.track as usize + 1] += 1;
+    }
+    for t in 1..start.len() {
+        start[t] += start[t - 1];
+    }
+    let mut by_track = vec![0u32; dated.len()];
+    let mut next = start.clone();
+    for (k, d) in dated.iter().enumerate() {
+        by_track[next[d.track as usize]] = k as u32;
+        next[d.track as usize] += 1;
+    }
+    for t in 0..tracks {
         let mut restart_points: HashMap<u32, Point> = HashMap::default();
-        for &i in &t.obs {
-            let Some(count) = obs[i].restarts else {
-                continue;
-            };
-            let Some((lo, hi)) = obs[i].restarts_ago.as_deref().and_then(age_window) else {
-                continue;
-            };
-            let termination = if obs[i].status() == Some("CrashLoopBackOff") {
-                count.saturating_add(1)
-            } else {
-                count
-            };
+        for d in by_track[start[t]..start[t + 1]]
+            .iter()
+            .map(|&k| &dated[k as usize])
+        {
             let p = *restart_points
-                .entry(termination)
+                .entry(d.termination)
                 .or_insert_with(|| b.net.point());
-            b.add(p, points[i], lo, hi, Strength::RestartAgo, &[i]);
+            let i = d.row as usize;
+            b.add(p, points[i], d.lo, d.hi, Strength::RestartAgo, &[i]);
         }
+    }
+}
+
+/// A row of a track that dates a termination by RESTARTS `(X ago)` ([`restarts`]).
+struct Dated {
+    track: u32,
+    row: u32,
+    /// The count of the termination it dates.
+    termination: u32,
+    lo: Ms,
+    hi: Ms,
+}
+
+impl Dated {
+    /// What row `i` of track `t` dates, if anything.
+    fn of(o: &Observation, t: usize, i: usize) -> Option<Dated> {
+        let count = o.restarts?;
+        let (lo, hi) = o.restarts_ago.as_deref().and_then(age_window)?;
+        let termination = if o.status() == Some("CrashLoopBackOff") {
+            count.saturating_add(1)
+        } else {
+            count
+        };
+        Some(Dated {
+            track: u32::try_from(t).ok()?,
+            row: u32::try_from(i).ok()?,
+            termination,
+            lo,
+            hi,
+        })
     }
 }
 

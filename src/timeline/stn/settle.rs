@@ -81,7 +81,7 @@ impl Network {
     fn add_point(&self, v: usize, s: &mut Settling, last: Ms) -> Added {
         // As late as the constraints into v allow: x_v ≤ x_u + w.
         let latest = self
-            .live(self.edges.of(v, true))
+            .edges_of(v, true)
             .filter(|e| s.active[e.to()])
             .map(|e| s.pi[e.to()] + e.weight)
             .min();
@@ -89,7 +89,7 @@ impl Network {
         s.active[v] = true;
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
-        for e in self.live(self.edges.of(v, false)) {
+        for e in self.edges_of(v, false) {
             if !s.active[e.to()] {
                 continue;
             }
@@ -117,7 +117,7 @@ impl Network {
             }
             s.budget -= 1;
             let moved = s.pi[x] + g;
-            for e in self.live(self.edges.of(x, false)) {
+            for e in self.edges_of(x, false) {
                 if !s.active[e.to()] {
                     continue;
                 }

@@ -1,0 +1,251 @@
+//! One copy of what many states print alike ([`Interner`]), and the comparison of a
+//! row's state with its object's previous one, which reads the same tables.
+
+use std::sync::Arc;
+
+use crate::observe::Observation;
+use crate::Text;
+
+/// The other cells of states, one copy of each distinct set, and one copy of each
+/// STATUS, IP and NODE: a long capture has a state a line, and nearly all of them
+/// print the same `<none>`s, a few statuses, a pod's own IP and node.
+#[derive(Default)]
+pub(super) struct Interner {
+    cells: crate::HashSet<OtherCells>,
+    values: crate::HashSet<Arc<str>>,
+    /// The cells interned last: most rows print what the row before printed (a pod's
+    /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
+    last: Option<OtherCells>,
+    /// The last schema's other columns (positions): found once a table, not by
+    /// comparing every row's headers.
+    other_columns: Option<(crate::tables::SchemaRef, Arc<[usize]>)>,
+    /// The last schema's columns that say what state a row shows (positions, and
+    /// whether it is RESTARTS): see [`Interner::same_state`].
+    state_columns: Option<(crate::tables::SchemaRef, StateColumns)>,
+    /// The last schema's columns of the fields a state keeps ([`Fields`]).
+    fields: Option<(crate::tables::SchemaRef, Fields)>,
+}
+
+/// Where a table prints what [`Observation::status`], [`Observation::ip`] and
+/// [`Observation::node`] read (the first column of each header): found once a table,
+/// not by comparing headers for every state.
+#[derive(Clone, Copy)]
+struct Fields {
+    status: Option<usize>,
+    /// IP, else INTERNAL-IP.
+    ip: Option<usize>,
+    node: Option<usize>,
+    host: Option<usize>,
+}
+
+/// STATUS, IP and NODE of a row, as [`Observation::status`], [`Observation::ip`] and
+/// [`Observation::node`] read them.
+pub(super) struct Shows<'r> {
+    pub(super) status: Option<&'r str>,
+    pub(super) ip: Option<&'r str>,
+    pub(super) node: Option<&'r str>,
+}
+
+/// The positions of a table's columns that say what state a row shows, each with
+/// whether it is RESTARTS (whose `(X ago)` is left out).
+type StateColumns = Box<[(usize, bool)]>;
+
+/// A state's other cells, shared between the states that print the same.
+pub(super) type OtherCells = Arc<[(Arc<str>, Text)]>;
+
+impl Interner {
+    /// The positions of `schema`'s columns that a state keeps as other cells: all
+    /// but those it keeps as fields, or that are no state's (AGE: the time).
+    pub(super) fn other_columns(&mut self, schema: &crate::tables::SchemaRef) -> Arc<[usize]> {
+        if let Some((s, cols)) = &self.other_columns {
+            if Arc::ptr_eq(s, schema) {
+                return cols.clone();
+            }
+        }
+        let cols: Arc<[usize]> = (schema.columns.iter().enumerate())
+            .filter(|(_, c)| {
+                !matches!(
+                    &*c.header,
+                    "NAME"
+                        | "NAMESPACE"
+                        | "EVENT"
+                        | "AGE"
+                        | "STATUS"
+                        | "READY"
+                        | "RESTARTS"
+                        | "IP"
+                        | "NODE"
+                )
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.other_columns = Some((schema.clone(), cols.clone()));
+        cols
+    }
+
+    /// STATUS, IP and NODE of `row`, by the positions of its table's columns.
+    pub(super) fn shows<'r>(&mut self, row: &'r Observation) -> Shows<'r> {
+        let schema = row.cells.schema();
+        let f = match &self.fields {
+            Some((s, f)) if Arc::ptr_eq(s, schema) => *f,
+            _ => {
+                let at = |h: &str| schema.columns.iter().position(|c| &*c.header == h);
+                let f = Fields {
+                    status: at("STATUS"),
+                    ip: at("IP").or_else(|| at("INTERNAL-IP")),
+                    node: at("NODE"),
+                    host: at("HOST"),
+                };
+                self.fields = Some((schema.clone(), f));
+                f
+            }
+        };
+        let value = |i: usize| row.cells.value(i).unwrap_or("");
+        // `<none>` and an empty cell say "nothing".
+        let something = |v: &&str| !v.is_empty() && *v != "<none>";
+        let node = if *row.kind() == crate::tables::ResourceKind::Node {
+            None
+        } else {
+            (f.node.map(value))
+                .or_else(|| f.host.map(value).map(|h| h.split('/').next().unwrap_or(h)))
+                .filter(something)
+                .filter(|n| *n != "<unassigned>")
+        };
+        Shows {
+            status: f.status.map(value),
+            ip: f.ip.map(value).filter(something),
+            node,
+        }
+    }
+
+    /// Whether `row` shows the same state as `before`: [`Observation::same_state`],
+    /// which compares every cell's header and value but the time ones. Two rows of
+    /// one table, each with a value for every column, have the same headers: only
+    /// the values of the state columns are compared (every row of a capture is
+    /// compared with its object's previous one, and the headers were a third of it).
+    pub(super) fn same_state(&mut self, row: &Observation, before: &Observation) -> bool {
+        let schema = row.cells.schema();
+        let n = schema.columns.len();
+        // `Cells::iter` stops at the fewer of columns and values: all columns here.
+        let whole = |o: &Observation| n > 0 && o.cells.value(n - 1).is_some();
+        if !Arc::ptr_eq(schema, before.cells.schema()) || !whole(row) || !whole(before) {
+            return Observation::same_state(before, row);
+        }
+        let columns = match &self.state_columns {
+            Some((s, c)) if Arc::ptr_eq(s, schema) => c,
+            _ => {
+                // The time columns are the ones `state_cells` leaves out (by header
+                // name, so the rule stays its own).
+                let kept: Vec<&str> = row.state_cells().map(|(h, _)| h).collect();
+                let columns = (schema.columns.iter().enumerate())
+                    .filter(|(_, c)| kept.contains(&&*c.header))
+                    .map(|(i, c)| (i, &*c.header == "RESTARTS"))
+                    .collect();
+                &self.state_columns.insert((schema.clone(), columns)).1
+            }
+        };
+        columns.iter().all(|&(i, restarts)| {
+            let (a, b) = (
+                row.cells.value(i).unwrap_or(""),
+                before.cells.value(i).unwrap_or(""),
+            );
+            if restarts {
+                a.split(' ').next() == b.split(' ').next()
+            } else {
+                a == b
+            }
+        })
+    }
+
+    /// The shared copy of a row's other cells (`(header, value)` in printed order).
+    pub(super) fn cells_of<'c>(
+        &mut self,
+        row: impl Iterator<Item = (&'c Arc<str>, &'c str)> + Clone,
+    ) -> OtherCells {
+        if let Some(last) = &self.last {
+            let same = (last.iter().map(|(h, v)| (&**h, v.as_str())))
+                .eq(row.clone().map(|(h, v)| (&**h, v)));
+            if same {
+                return last.clone();
+            }
+        }
+        let c = self.cells(row.map(|(h, v)| (h.clone(), Text::from(v))).collect());
+        self.last = Some(c.clone());
+        c
+    }
+
+    fn cells(&mut self, cells: Vec<(Arc<str>, Text)>) -> OtherCells {
+        if let Some(c) = self.cells.get(&cells[..]) {
+            return c.clone();
+        }
+        let c: OtherCells = cells.into();
+        self.cells.insert(c.clone());
+        c
+    }
+
+    pub(super) fn value(&mut self, v: &str) -> Arc<str> {
+        if let Some(x) = self.values.get(v) {
+            return x.clone();
+        }
+        let x: Arc<str> = v.into();
+        self.values.insert(x.clone());
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{Origin, Source};
+
+    /// The comparison by state columns says what `Observation::same_state` says, for
+    /// every pair of rows: AGE and the `(X ago)` of RESTARTS left out, any other cell
+    /// compared, rows of another table compared the slow way.
+    #[test]
+    fn same_state_by_columns_is_observation_s_same_state() {
+        let text = "NAME    READY   STATUS    RESTARTS   AGE   IP         NODE\n\
+                    web-1   1/1     Running   0          5m    10.0.0.1   n1\n\
+                    web-1   1/1     Running   0          6m    10.0.0.1   n1\n\
+                    web-1   1/1     Running   1 (3s ago)   7m    10.0.0.1   n1\n\
+                    web-1   1/1     Running   1 (9m ago)   16m   10.0.0.1   n1\n\
+                    web-1   0/1     Unknown   1 (9m ago)   16m   10.0.0.1   n1\n\
+                    web-1   0/1     Unknown   1 (9m ago)   16m   10.0.0.2   n1\n\
+                    web-1   0/1     Unknown   1 (9m ago)   17m   10.0.0.2   <none>\n\
+                    NAME    READY   STATUS    RESTARTS   AGE\n\
+                    web-1   0/1     Unknown   1 (9m ago)   16m\n";
+        let source = Source {
+            name: "pods.log".into(),
+            origin: Origin::Bytes(text.as_bytes().to_vec().into()),
+        };
+        let rows = crate::ingest::ingest(&[source])
+            .expect("ingested")
+            .observations;
+        assert_eq!(rows.len(), 8);
+        let mut cells = Interner::default();
+        let mut same = 0;
+        for a in &rows {
+            for b in &rows {
+                let want = Observation::same_state(b, a);
+                assert_eq!(cells.same_state(a, b), want, "{} / {}", a.text(), b.text());
+                same += usize::from(want);
+            }
+        }
+        // Rows 0–1 alike, 2–3 alike; each row with itself.
+        assert_eq!(same, 8 + 2 + 2);
+        let nodes = "NAME   STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP\n\
+                     n1     Ready    <none>   5d    v1.30.0   10.1.0.1      <none>\n\
+                     n2     NotReady <none>   5d    v1.30.0   <none>        <none>\n";
+        let source = Source {
+            name: "nodes.log".into(),
+            origin: Origin::Bytes(nodes.as_bytes().to_vec().into()),
+        };
+        let nodes = crate::ingest::ingest(&[source])
+            .expect("ingested")
+            .observations;
+        assert_eq!(nodes.len(), 2);
+        for a in rows.iter().chain(&nodes) {
+            let s = cells.shows(a);
+            assert_eq!((s.status, s.ip, s.node), (a.status(), a.ip(), a.node()));
+        }
+    }
+}
