@@ -198,6 +198,17 @@ mod tests {
     use super::*;
     use crate::input::{Origin, Source};
 
+    /// The rows `text` is read into, as source `name`.
+    fn rows_of(name: &str, text: &str) -> Vec<Observation> {
+        let source = Source {
+            name: name.into(),
+            origin: Origin::Bytes(text.as_bytes().to_vec().into()),
+        };
+        crate::ingest::ingest(&[source])
+            .expect("ingested")
+            .observations
+    }
+
     /// The comparison by state columns says what `Observation::same_state` says, for
     /// every pair of rows: AGE and the `(X ago)` of RESTARTS left out, any other cell
     /// compared, rows of another table compared the slow way.
@@ -213,13 +224,7 @@ mod tests {
                     web-1   0/1     Unknown   1 (9m ago)   17m   10.0.0.2   <none>\n\
                     NAME    READY   STATUS    RESTARTS   AGE\n\
                     web-1   0/1     Unknown   1 (9m ago)   16m\n";
-        let source = Source {
-            name: "pods.log".into(),
-            origin: Origin::Bytes(text.as_bytes().to_vec().into()),
-        };
-        let rows = crate::ingest::ingest(&[source])
-            .expect("ingested")
-            .observations;
+        let rows = rows_of("pods.log", text);
         assert_eq!(rows.len(), 8);
         let mut cells = Interner::default();
         let mut same = 0;
@@ -235,13 +240,7 @@ mod tests {
         let nodes = "NAME   STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP\n\
                      n1     Ready    <none>   5d    v1.30.0   10.1.0.1      <none>\n\
                      n2     NotReady <none>   5d    v1.30.0   <none>        <none>\n";
-        let source = Source {
-            name: "nodes.log".into(),
-            origin: Origin::Bytes(nodes.as_bytes().to_vec().into()),
-        };
-        let nodes = crate::ingest::ingest(&[source])
-            .expect("ingested")
-            .observations;
+        let nodes = rows_of("nodes.log", nodes);
         assert_eq!(nodes.len(), 2);
         for a in rows.iter().chain(&nodes) {
             let s = cells.shows(a);
