@@ -112,21 +112,42 @@ impl<I: Iterator<Item = Edge>> Iterator for EdgesOf<'_, I> {
 /// network has two million points, a window fifteen thousand).
 #[derive(Debug, Default)]
 pub struct Scratch {
-    /// Distances of ranks `first..first + dist.len()`, once a search is over
-    /// ([`Network::search_within`]).
-    dist: Vec<Ms>,
     /// Reduced distances while a search runs, in 32 bits (half the bytes of a label
     /// and of a queue entry: a search waits on memory more than it computes). A
     /// reduced distance past `u32::MAX` ms (a path 49 days slacker than the schedule)
-    /// is left unreached, which may only widen an answer.
+    /// is left unreached, which may only widen an answer. Kept as they are once the
+    /// search is over: a distance is worked out from its label when asked
+    /// ([`Reduced::distance`]), not for every rank of the window.
     label: Vec<u32>,
     /// The labels of a search back from the far end ([`local::meet`]).
     back: Vec<u32>,
     first: u32,
+    /// How the last search's labels read as distances.
+    reduced: Reduced,
     /// The queue, kept for its buckets' room (a soak asks tens of thousands of
     /// short searches).
     queue: Buckets<u32>,
     back_queue: Buckets<u32>,
+}
+
+/// What turns a search's reduced distances (labels) back into distances: its
+/// direction and the potential of its source.
+#[derive(Debug, Default, Clone, Copy)]
+struct Reduced {
+    reversed: bool,
+    base: Ms,
+}
+
+impl Reduced {
+    /// The distance of label `label` at rank `r` of `t` ([`UNBOUNDED`] unreached).
+    #[inline]
+    fn distance(self, t: &by_time::ByTime, r: u32, label: u32) -> Ms {
+        if label == UNREACHED {
+            UNBOUNDED
+        } else {
+            Ms::from(label) + t.phi(r as usize, self.reversed) - self.base
+        }
+    }
 }
 
 /// No label yet.
@@ -136,18 +157,16 @@ impl Scratch {
     /// Ready for a search over the ranks `span`, none reached.
     fn reset(&mut self, span: std::ops::Range<u32>) {
         self.first = span.start;
-        self.dist.clear();
         self.label.clear();
         self.label.resize(span.len(), UNREACHED);
         self.queue.clear();
     }
 
-    /// The label of rank `r` ([`UNBOUNDED`] outside the span).
-    fn at(&self, r: u32) -> Ms {
+    /// The last search's distance to rank `r` of `t` ([`UNBOUNDED`] outside its span).
+    fn at(&self, t: &by_time::ByTime, r: u32) -> Ms {
         r.checked_sub(self.first)
-            .and_then(|i| self.dist.get(i as usize))
-            .copied()
-            .unwrap_or(UNBOUNDED)
+            .and_then(|i| self.label.get(i as usize))
+            .map_or(UNBOUNDED, |&l| self.reduced.distance(t, r, l))
     }
 }
 

@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::{ByTime, Ms, Network, Scratch, UNBOUNDED, UNREACHED};
+use super::{ByTime, Ms, Network, Reduced, Scratch, UNBOUNDED, UNREACHED};
 
 /// Bounds of every point relative to a nearby landmark, and of each landmark to the
 /// next (see the module's documentation).
@@ -253,7 +253,9 @@ fn span(inside: &std::ops::Range<u32>, also: &[u32]) -> std::ops::Range<u32> {
 #[derive(Debug, Default)]
 pub struct Found {
     first: u32,
-    dist: Vec<Ms>,
+    reduced: Reduced,
+    /// The search's labels over the window's ranks (see [`Scratch`]).
+    label: Vec<u32>,
 }
 
 /// The result of one landmark's two searches.
@@ -301,16 +303,10 @@ impl Network {
         scratch.reset(span(&inside, &[src]));
         t.warm(inside.clone(), reversed);
         windowed(t, src, reversed, inside, scratch);
-        let base = t.phi(src as usize, reversed);
-        let first = scratch.first as usize;
-        let Scratch { label, dist, .. } = scratch;
-        dist.extend(label.iter().enumerate().map(|(i, &d)| {
-            if d == UNREACHED {
-                UNBOUNDED
-            } else {
-                Ms::from(d) + t.phi(first + i, reversed) - base
-            }
-        }));
+        scratch.reduced = Reduced {
+            reversed,
+            base: t.phi(src as usize, reversed),
+        };
         true
     }
 
@@ -339,26 +335,50 @@ impl Network {
             return Found::default();
         };
         let r = t.ranks_within(window);
+        // The window's labels, one copy of 4 bytes a rank (the window lies within
+        // the search's span; a rank outside it is unreached).
+        let within = (r.start.checked_sub(scratch.first)).and_then(|a| {
+            scratch
+                .label
+                .get(a as usize..(r.end - scratch.first) as usize)
+        });
+        let label = match within {
+            Some(labels) => labels.to_vec(),
+            None => r
+                .clone()
+                .map(|r| {
+                    (r.checked_sub(scratch.first))
+                        .and_then(|i| scratch.label.get(i as usize))
+                        .map_or(UNREACHED, |&l| l)
+                })
+                .collect(),
+        };
         Found {
             first: r.start,
-            dist: r.map(|r| scratch.at(r)).collect(),
+            reduced: scratch.reduced,
+            label,
         }
     }
 
     /// The distance `found` holds to point `p` ([`UNBOUNDED`] outside its window).
     pub fn distance_in(&self, found: &Found, p: usize) -> Ms {
-        self.by_time()
-            .and_then(|t| t.rank.get(p))
-            .and_then(|&r| found.dist.get(r.checked_sub(found.first)? as usize))
-            .copied()
+        let Some(t) = self.by_time() else {
+            return UNBOUNDED;
+        };
+        t.rank
+            .get(p)
+            .and_then(|&r| {
+                let l = found.label.get(r.checked_sub(found.first)? as usize)?;
+                Some(found.reduced.distance(t, r, *l))
+            })
             .unwrap_or(UNBOUNDED)
     }
 
     /// The distance the last [`Network::search_within`] found to point `p`.
     pub fn distance_found(&self, scratch: &Scratch, p: usize) -> Ms {
         self.by_time()
-            .and_then(|t| t.rank.get(p))
-            .map_or(UNBOUNDED, |&r| scratch.at(r))
+            .and_then(|t| Some(scratch.at(t, *t.rank.get(p)?)))
+            .unwrap_or(UNBOUNDED)
     }
 
     /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
@@ -422,14 +442,14 @@ impl Network {
                 let lead = t.point[lead as usize] as usize;
                 self.search_within(lead, false, window, scratch);
                 for (h, r) in homes.iter_mut().zip(start..end) {
-                    h.2 = to_rel(scratch.at(r as u32));
+                    h.2 = to_rel(scratch.at(t, r as u32));
                 }
-                let up = next.map_or(UNBOUNDED, |n| scratch.at(n as u32));
+                let up = next.map_or(UNBOUNDED, |n| scratch.at(t, n as u32));
                 self.search_within(lead, true, window, scratch);
                 for (h, r) in homes.iter_mut().zip(start..end) {
-                    h.1 = -to_rel(scratch.at(r as u32));
+                    h.1 = -to_rel(scratch.at(t, r as u32));
                 }
-                let down = next.map_or(UNBOUNDED, |n| scratch.at(n as u32));
+                let down = next.map_or(UNBOUNDED, |n| scratch.at(t, n as u32));
                 Reach { homes, up, down }
             })
             .collect();
