@@ -329,29 +329,24 @@ impl Network {
 
     /// What the last [`Network::search_within`] found over its `window`, kept: a
     /// window's points are a range of ranks, so the distances are one array over it
-    /// (no sorting, a lookup is an index).
-    pub fn found_within(&self, scratch: &Scratch, window: (Ms, Ms)) -> Found {
+    /// (no sorting, a lookup is an index). The search's labels are taken, not copied,
+    /// when they span the window exactly (a kept search's: its source lies inside).
+    pub fn found_within(&self, scratch: &mut Scratch, window: (Ms, Ms)) -> Found {
         let Some(t) = self.by_time() else {
             return Found::default();
         };
         let r = t.ranks_within(window);
-        // The window's labels, one copy of 4 bytes a rank (the window lies within
-        // the search's span; a rank outside it is unreached).
-        let within = (r.start.checked_sub(scratch.first)).and_then(|a| {
-            scratch
-                .label
-                .get(a as usize..(r.end - scratch.first) as usize)
-        });
-        let label = match within {
-            Some(labels) => labels.to_vec(),
-            None => r
-                .clone()
+        let label = if scratch.first == r.start && scratch.label.len() == r.len() {
+            std::mem::take(&mut scratch.label)
+        } else {
+            // A rank of the window outside the search's span is unreached.
+            r.clone()
                 .map(|r| {
                     (r.checked_sub(scratch.first))
                         .and_then(|i| scratch.label.get(i as usize))
                         .map_or(UNREACHED, |&l| l)
                 })
-                .collect(),
+                .collect()
         };
         Found {
             first: r.start,
@@ -543,7 +538,7 @@ mod tests {
                     n.search_within(a, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
                     let found: Vec<Ms> = (0..size).map(|b| n.distance_found(&scratch, b)).collect();
                     assert_eq!(&found[..], &exact[..], "the whole window is exact");
-                    let found = n.found_within(&scratch, (-UNBOUNDED, UNBOUNDED));
+                    let found = n.found_within(&mut scratch, (-UNBOUNDED, UNBOUNDED));
                     for (b, &d) in exact.iter().enumerate() {
                         assert_eq!(n.distance_in(&found, b), d, "{a}->{b}");
                     }
