@@ -154,19 +154,24 @@ fn windowed(
     let Scratch { label, queue, .. } = scratch;
     label[(src - first) as usize] = 0;
     queue.push(0, src);
+    // The window's labels as one slice, indexed from its first rank: one comparison
+    // tells a step inside the window, and the index needs no other check.
+    let (lo, n) = (inside.start, inside.len());
+    let off = (lo - first) as usize;
     while let Some((d, u)) = queue.pop() {
         if d > label[(u - first) as usize] {
             continue; // a stale entry: u was settled closer
         }
+        let window = &mut label[off..off + n];
         for step in t.steps(u as usize, reversed) {
-            if !inside.contains(&step.to) {
-                continue;
-            }
-            let v = (step.to - first) as usize;
+            let i = step.to.wrapping_sub(lo) as usize;
+            let Some(l) = window.get_mut(i) else {
+                continue; // outside the window
+            };
             // Past 32 bits the path is left out (UNREACHED is never improved on).
             let nd = d.saturating_add(step.cost);
-            if nd < label[v] {
-                label[v] = nd;
+            if nd < *l {
+                *l = nd;
                 queue.push(nd, step.to);
             }
         }
@@ -207,6 +212,7 @@ fn meet(
     queue.push(0, src);
     back_queue.push(0, dst);
     let mut best = u64::from(UNREACHED);
+    let n = inside.end - inside.start;
     while let (Some(f), Some(b)) = (queue.peek(), back_queue.peek()) {
         if u64::from(f) + u64::from(b) >= best {
             break;
@@ -224,7 +230,8 @@ fn meet(
             continue; // a stale entry
         }
         for step in t.steps(u as usize, rev) {
-            if step.to != end && !inside.contains(&step.to) {
+            // Inside the window (one comparison), or the far end.
+            if step.to.wrapping_sub(inside.start) >= n && step.to != end {
                 continue;
             }
             let v = (step.to - first) as usize;
