@@ -388,18 +388,20 @@ impl Network {
         let phi = |v: usize| sign * potential[v];
         let n = self.points;
         let mut dist = vec![UNBOUNDED; n];
-        let mut done = vec![false; n];
         let mut queue = Buckets::<u64>::default();
         dist[src] = 0;
         queue.push(0, src as u32);
         while let Some((d, u)) = queue.pop() {
             let (d, u) = (d as Ms, u as usize);
-            if done[u] {
+            // A point is queued again only with a strictly shorter distance, so the
+            // entry holding its final distance is the only one not stale: no array
+            // of points done (a pass over the network reads less memory).
+            if d > dist[u] {
                 continue;
             }
-            done[u] = true;
+            let phi_u = phi(u);
             for e in self.edges_of(u, reversed) {
-                let reduced = e.weight + phi(u) - phi(e.to());
+                let reduced = e.weight + phi_u - phi(e.to());
                 debug_assert!(reduced >= 0, "potential is not feasible");
                 let nd = d + reduced.max(0);
                 if nd < dist[e.to()] {

@@ -1,7 +1,6 @@
 //! The soft links between streams as constraints, and solving the network: a
 //! contradiction loses its weakest constraint, named in a warning.
 
-use crate::HashMap;
 use std::ops::Range;
 
 use super::{Builder, Reasons, Strength};
@@ -82,28 +81,34 @@ pub(super) fn solve(
 /// again (a 50 MB soak with a nodes watch: 18 s of settling); settled after it, each
 /// line is placed once, by links to rows already placed.
 fn time_order(n: usize, points: &[Point], tracks: &[Track], sources: &[Range<usize>]) -> Vec<u32> {
-    let mut created_before: HashMap<usize, Vec<Point>> = HashMap::default();
-    for t in tracks {
-        if let Some(&first) = t.obs.first() {
-            created_before.entry(first).or_default().push(t.created);
-        }
-    }
+    // Each track's creation by its first line, the tracks of one line in their order:
+    // a stable sort, walked along each source's rows (a map of vectors was an
+    // allocation and a lookup a track).
+    let mut created_before: Vec<(usize, Point)> = tracks
+        .iter()
+        .filter_map(|t| Some((*t.obs.first()?, t.created)))
+        .collect();
+    created_before.sort_by_key(|&(first, _)| first);
     let point = |p: Point| u32::try_from(p).expect("fewer than 2^32 points");
     let mut order = Vec::with_capacity(n);
     let mut placed = vec![false; n];
     let mut by_size: Vec<&Range<usize>> = sources.iter().collect();
     by_size.sort_by_key(|r| std::cmp::Reverse(r.len()));
-    for i in by_size.into_iter().flat_map(Clone::clone) {
-        let Some(&p) = points.get(i) else { continue };
-        for &c in created_before.get(&i).into_iter().flatten() {
-            if !placed[c] {
-                placed[c] = true;
-                order.push(point(c));
+    for rows in by_size {
+        let mut k = created_before.partition_point(|&(first, _)| first < rows.start);
+        for i in rows.clone() {
+            let Some(&p) = points.get(i) else { continue };
+            while let Some(&(_, c)) = created_before.get(k).filter(|(first, _)| *first == i) {
+                k += 1;
+                if !placed[c] {
+                    placed[c] = true;
+                    order.push(point(c));
+                }
             }
-        }
-        if !placed[p] {
-            placed[p] = true;
-            order.push(point(p));
+            if !placed[p] {
+                placed[p] = true;
+                order.push(point(p));
+            }
         }
     }
     order.extend((0..n).filter(|&p| !placed[p]).map(point));

@@ -167,8 +167,15 @@ fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
         by_track[next[d.track as usize]] = k as u32;
         next[d.track as usize] += 1;
     }
+    // One map for every track, emptied between them: a new one each was a soak's
+    // tens of thousands of allocations and rehashes. One grown large (a long crash
+    // loop) is replaced instead: emptying a map costs its room.
+    let mut restart_points: HashMap<u32, Point> = HashMap::default();
     for t in 0..tracks {
-        let mut restart_points: HashMap<u32, Point> = HashMap::default();
+        if restart_points.len() > 64 {
+            restart_points = HashMap::default();
+        }
+        restart_points.clear();
         for d in by_track[start[t]..start[t + 1]]
             .iter()
             .map(|&k| &dated[k as usize])

@@ -97,7 +97,18 @@ impl<K: Key> Buckets<K> {
             return;
         };
         let mut moved = std::mem::take(&mut self.buckets[i]);
-        self.last = moved.iter().map(|e| e.0).min().unwrap_or(self.last);
+        let (mut lo, mut hi) = (moved[0].0, moved[0].0);
+        for e in &moved {
+            lo = lo.min(e.0);
+            hi = hi.max(e.0);
+        }
+        self.last = lo;
+        if lo == hi {
+            // Every entry has the least key: all of them go to bucket 0, in their
+            // order, as they would one by one (and bucket 0 is empty).
+            self.buckets[i] = std::mem::replace(&mut self.buckets[0], moved);
+            return;
+        }
         for &(k, v) in &moved {
             let b = self.bucket(k);
             self.buckets[b].push((k, v));

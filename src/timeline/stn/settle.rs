@@ -39,7 +39,7 @@ impl Network {
         let mut s = Settling::new(n, 64 * (n as u64 + self.edge_count() as u64));
         let mut last: Ms = 0;
         for v in order.iter().map(|&v| v as usize) {
-            if v >= n || s.active[v] {
+            if v >= n || s.at[v].active() {
                 return false;
             }
             loop {
@@ -68,10 +68,13 @@ impl Network {
                     }
                 }
             }
-            last = s.pi[v];
+            last = s.at[v].pi;
         }
-        debug_assert!(self.violations(&s.pi) == 0);
-        self.potential = Some(s.pi);
+        // Collected in place (the slots' room), then shrunk: the solution is kept.
+        let mut pi: Vec<Ms> = s.at.into_iter().map(|a| a.pi).collect();
+        pi.shrink_to_fit();
+        debug_assert!(self.violations(&pi) == 0);
+        self.potential = Some(pi);
         self.by_time.take();
         true
     }
@@ -82,23 +85,27 @@ impl Network {
         // As late as the constraints into v allow: x_v ≤ x_u + w.
         let latest = self
             .edges_of(v, true)
-            .filter(|e| s.active[e.to()])
-            .map(|e| s.pi[e.to()] + e.weight)
+            .filter(|e| s.at[e.to()].active())
+            .map(|e| s.at[e.to()].pi + e.weight)
             .min();
-        s.pi[v] = latest.unwrap_or(last);
-        s.active[v] = true;
+        s.at[v] = Slot {
+            pi: latest.unwrap_or(last),
+            gamma: 0,
+        };
+        let pi_v = s.at[v].pi;
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
         for e in self.edges_of(v, false) {
-            if !s.active[e.to()] {
+            let to = s.at[e.to()];
+            if !to.active() {
                 continue;
             }
-            let g = s.pi[v] + e.weight - s.pi[e.to()];
-            s.lower(e.to(), g, (v, e.constraint()));
+            let g = pi_v + e.weight - to.pi;
+            s.lower(e.to(), to.gamma, g, (v, e.constraint()));
         }
         let mut outcome = Added::Settled;
         while let Some(Reverse((g, x))) = s.heap.pop() {
-            if g != s.gamma[x] || g == 0 {
+            if g != s.at[x].gamma || g == 0 {
                 continue;
             }
             if x == v {
@@ -116,31 +123,34 @@ impl Network {
                 break;
             }
             s.budget -= 1;
-            let moved = s.pi[x] + g;
+            let moved = s.at[x].pi + g;
             for e in self.edges_of(x, false) {
-                if !s.active[e.to()] {
+                let to = s.at[e.to()];
+                if !to.active() {
                     continue;
                 }
-                let cand = moved + e.weight - s.pi[e.to()];
-                s.lower(e.to(), cand, (x, e.constraint()));
+                let cand = moved + e.weight - to.pi;
+                s.lower(e.to(), to.gamma, cand, (x, e.constraint()));
             }
-            s.moved_from.push((x, s.pi[x]));
-            s.pi[x] = moved;
+            s.moved_from.push((x, s.at[x].pi));
             // Settled for this insertion: a later, smaller gamma cannot come
             // (reduced costs are non-negative), so mark it done with 0.
-            s.gamma[x] = 0;
+            s.at[x] = Slot {
+                pi: moved,
+                gamma: 0,
+            };
         }
         for x in s.touched.drain(..) {
-            s.gamma[x] = 0;
+            s.at[x].gamma = 0;
         }
         if matches!(outcome, Added::Settled) {
             s.moved_from.clear();
         } else {
             s.heap.clear();
             for (x, was) in s.moved_from.drain(..).rev() {
-                s.pi[x] = was;
+                s.at[x].pi = was;
             }
-            s.active[v] = false;
+            s.at[v] = Slot::INACTIVE;
         }
         outcome
     }
@@ -148,11 +158,8 @@ impl Network {
 
 /// The working state of [`Network::settle_resolving`].
 struct Settling {
-    active: Vec<bool>,
-    /// The solution so far (each point as late as its constraints allow).
-    pi: Vec<Ms>,
-    /// How much earlier each point must move for the point being added (0: none).
-    gamma: Vec<Ms>,
+    /// Each point's place and move (see [`Slot`]), by point.
+    at: Vec<Slot>,
     /// The point and constraint each lowered gamma came from: the cycle, on a
     /// contradiction. Empty until the first contradiction (then the point is added
     /// again to name it): a consistent network never needs it, and it is 8 bytes a
@@ -166,12 +173,33 @@ struct Settling {
     budget: u64,
 }
 
+/// What the settling knows of one point, side by side: each edge it walks reads
+/// all of it for the far end (three arrays were three loads apart in memory, on a
+/// soak's two million points each a likely cache miss).
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The solution so far (each point as late as its constraints allow).
+    pi: Ms,
+    /// How much earlier the point must move for the point being added (0: none);
+    /// positive while the point is not yet added ([`Slot::INACTIVE`]).
+    gamma: Ms,
+}
+
+impl Slot {
+    /// A point not yet added.
+    const INACTIVE: Slot = Slot { pi: 0, gamma: 1 };
+
+    /// Whether the point has been added.
+    #[inline(always)]
+    fn active(self) -> bool {
+        self.gamma <= 0
+    }
+}
+
 impl Settling {
     fn new(n: usize, budget: u64) -> Settling {
         Settling {
-            active: vec![false; n],
-            pi: vec![0; n],
-            gamma: vec![0; n],
+            at: vec![Slot::INACTIVE; n],
             pred: Vec::new(),
             touched: Vec::new(),
             moved_from: Vec::new(),
@@ -180,13 +208,14 @@ impl Settling {
         }
     }
 
-    /// `x` must move `g` (< its current gamma) earlier, because of `why`.
-    fn lower(&mut self, x: usize, g: Ms, why: (usize, ConstraintId)) {
-        if g < self.gamma[x] {
-            if self.gamma[x] == 0 {
+    /// `x` (an added point, whose gamma is `gamma`) must move `g` earlier, because
+    /// of `why`, when that is more than it already must.
+    fn lower(&mut self, x: usize, gamma: Ms, g: Ms, why: (usize, ConstraintId)) {
+        if g < gamma {
+            if gamma == 0 {
                 self.touched.push(x);
             }
-            self.gamma[x] = g;
+            self.at[x].gamma = g;
             if let Some(p) = self.pred.get_mut(x) {
                 *p = (why.0 as u32, why.1 as u32);
             }
