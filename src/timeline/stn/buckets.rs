@@ -78,6 +78,45 @@ impl<K: Key> Buckets<K> {
         Some(self.last)
     }
 
+    /// [`Buckets::pop`], dropping the entries `stale` tells superseded as it
+    /// moves them (a search's entries for points reached closer since): each would
+    /// be moved down again, then taken and skipped.
+    #[inline(always)]
+    pub(super) fn pop_fresh(&mut self, stale: impl Fn(K, u32) -> bool) -> Option<(K, u32)> {
+        if self.len == 0 {
+            return None;
+        }
+        if self.buckets[0].is_empty() {
+            self.refill_fresh(stale);
+            if self.len == 0 {
+                return None;
+            }
+        }
+        self.len -= 1;
+        self.buckets[0].pop()
+    }
+
+    /// [`Buckets::refill`] without the entries `stale` tells superseded.
+    #[inline(never)]
+    fn refill_fresh(&mut self, stale: impl Fn(K, u32) -> bool) {
+        loop {
+            let Some(i) = (1..65).find(|&i| !self.buckets[i].is_empty()) else {
+                return;
+            };
+            let mut moved = std::mem::take(&mut self.buckets[i]);
+            let before = moved.len();
+            moved.retain(|&(k, v)| !stale(k, v));
+            self.len -= before - moved.len();
+            if moved.is_empty() {
+                self.buckets[i] = moved;
+                continue;
+            }
+            self.buckets[i] = moved;
+            self.refill();
+            return;
+        }
+    }
+
     #[inline(always)]
     pub(super) fn pop(&mut self) -> Option<(K, u32)> {
         if self.len == 0 {
@@ -115,5 +154,56 @@ impl<K: Key> Buckets<K> {
         }
         moved.clear();
         self.buckets[i] = moved;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Pops every entry with `pop_fresh`, `stale` telling the superseded ones.
+    fn drain(q: &mut Buckets<u32>, stale: impl Fn(u32, u32) -> bool + Copy) -> Vec<(u32, u32)> {
+        std::iter::from_fn(|| q.pop_fresh(stale)).collect()
+    }
+
+    #[test]
+    fn fresh_entries_come_in_key_order_and_superseded_ones_may_go() {
+        let mut q = Buckets::<u32>::default();
+        let entries = [
+            (7, 1),
+            (3, 2),
+            (900, 3),
+            (3, 4),
+            (65, 5),
+            (64, 6),
+            (1 << 20, 7),
+        ];
+        for (k, v) in entries {
+            q.push(k, v);
+        }
+        let stale = |_: u32, v: u32| v % 2 == 0;
+        let popped = drain(&mut q, stale);
+        let fresh: Vec<(u32, u32)> = popped
+            .iter()
+            .copied()
+            .filter(|&(k, v)| !stale(k, v))
+            .collect();
+        assert_eq!(fresh, vec![(7, 1), (65, 5), (900, 3), (1 << 20, 7)]);
+        assert!(popped.windows(2).all(|w| w[0].0 <= w[1].0));
+        assert!(q.pop().is_none());
+    }
+
+    #[test]
+    fn a_queue_of_superseded_entries_only_ends_empty() {
+        let mut q = Buckets::<u32>::default();
+        q.push(0, 0);
+        assert_eq!(q.pop_fresh(|_, _| true), Some((0, 0)));
+        for (k, v) in [(5, 1), (9, 2), (300, 3)] {
+            q.push(k, v);
+        }
+        assert_eq!(drain(&mut q, |_, _| true), vec![]);
+        assert!(q.pop().is_none());
+        q.push(4, 9);
+        assert_eq!(q.pop(), Some((4, 9)));
     }
 }

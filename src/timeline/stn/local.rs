@@ -158,7 +158,7 @@ fn windowed(
     // tells a step inside the window, and the index needs no other check.
     let (lo, n) = (inside.start, inside.len());
     let off = (lo - first) as usize;
-    while let Some((d, u)) = queue.pop() {
+    while let Some((d, u)) = queue.pop_fresh(|k, v| k > label[(v - first) as usize]) {
         if d > label[(u - first) as usize] {
             continue; // a stale entry: u was settled closer
         }
