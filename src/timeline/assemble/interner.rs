@@ -19,9 +19,9 @@ pub(super) struct Interner {
     /// The last schema's other columns (positions): found once a table, not by
     /// comparing every row's headers.
     other_columns: Option<(crate::tables::SchemaRef, Arc<[usize]>)>,
-    /// The last schema's columns that say what state a row shows (positions, and
-    /// whether it is RESTARTS): see [`Interner::same_state`].
-    state_columns: Option<(crate::tables::SchemaRef, StateColumns)>,
+    /// The comparison of a row's state with its object's previous one, by the
+    /// last schema's state columns: see [`Interner::same_state`].
+    states: crate::observe::StateComparer,
     /// The last schema's columns of the fields a state keeps ([`Fields`]).
     fields: Option<(crate::tables::SchemaRef, Fields)>,
 }
@@ -45,10 +45,6 @@ pub(super) struct Shows<'r> {
     pub(super) ip: Option<&'r str>,
     pub(super) node: Option<&'r str>,
 }
-
-/// The positions of a table's columns that say what state a row shows, each with
-/// whether it is RESTARTS (whose `(X ago)` is left out).
-type StateColumns = Box<[(usize, bool)]>;
 
 /// A state's other cells, shared between the states that print the same.
 pub(super) type OtherCells = Arc<[(Arc<str>, Text)]>;
@@ -119,42 +115,10 @@ impl Interner {
     }
 
     /// Whether `row` shows the same state as `before`: [`Observation::same_state`],
-    /// which compares every cell's header and value but the time ones. Two rows of
-    /// one table, each with a value for every column, have the same headers: only
-    /// the values of the state columns are compared (every row of a capture is
-    /// compared with its object's previous one, and the headers were a third of it).
+    /// by the values of the table's state columns only (every row of a capture is
+    /// compared with its object's previous one).
     pub(super) fn same_state(&mut self, row: &Observation, before: &Observation) -> bool {
-        let schema = row.cells.schema();
-        let n = schema.columns.len();
-        // `Cells::iter` stops at the fewer of columns and values: all columns here.
-        let whole = |o: &Observation| n > 0 && o.cells.value(n - 1).is_some();
-        if !Arc::ptr_eq(schema, before.cells.schema()) || !whole(row) || !whole(before) {
-            return Observation::same_state(before, row);
-        }
-        let columns = match &self.state_columns {
-            Some((s, c)) if Arc::ptr_eq(s, schema) => c,
-            _ => {
-                // The time columns are the ones `state_cells` leaves out (by header
-                // name, so the rule stays its own).
-                let kept: Vec<&str> = row.state_cells().map(|(h, _)| h).collect();
-                let columns = (schema.columns.iter().enumerate())
-                    .filter(|(_, c)| kept.contains(&&*c.header))
-                    .map(|(i, c)| (i, &*c.header == "RESTARTS"))
-                    .collect();
-                &self.state_columns.insert((schema.clone(), columns)).1
-            }
-        };
-        columns.iter().all(|&(i, restarts)| {
-            let (a, b) = (
-                row.cells.value(i).unwrap_or(""),
-                before.cells.value(i).unwrap_or(""),
-            );
-            if restarts {
-                a.split(' ').next() == b.split(' ').next()
-            } else {
-                a == b
-            }
-        })
+        self.states.same_state(row, before)
     }
 
     /// The shared copy of a row's other cells (`(header, value)` in printed order).
