@@ -99,10 +99,19 @@ impl StateComparer {
                 before.cells.value(i).unwrap_or(""),
             );
             if restarts {
-                a.split(' ').next() == b.split(' ').next()
+                count_part(a) == count_part(b)
             } else {
                 a == b
             }
         })
+    }
+}
+
+/// RESTARTS without its `(X ago)`: the text before the first space (`split(' ')`'s
+/// first part, found by a byte scan of the short cell, not the `char` searcher).
+fn count_part(cell: &str) -> &str {
+    match cell.bytes().position(|b| b == b' ') {
+        Some(i) => &cell[..i],
+        None => cell,
     }
 }
