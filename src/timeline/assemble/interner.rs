@@ -13,6 +13,9 @@ use crate::Text;
 pub(super) struct Interner {
     cells: crate::HashSet<OtherCells>,
     values: crate::HashSet<Arc<str>>,
+    /// The last value interned for each field (STATUS, IP, NODE): see
+    /// [`Interner::field_value`].
+    recent: [Option<Arc<str>>; 3],
     /// The cells interned last: most rows print what the row before printed (a pod's
     /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
     last: Option<OtherCells>,
@@ -124,11 +127,15 @@ impl Interner {
     /// The shared copy of a row's other cells (`(header, value)` in printed order).
     pub(super) fn cells_of<'c>(
         &mut self,
-        row: impl Iterator<Item = (&'c Arc<str>, &'c str)> + Clone,
+        row: impl ExactSizeIterator<Item = (&'c Arc<str>, &'c str)> + Clone,
     ) -> OtherCells {
         if let Some(last) = &self.last {
-            let same = (last.iter().map(|(h, v)| (&**h, v.as_str())))
-                .eq(row.clone().map(|(h, v)| (&**h, v)));
+            // A header kept from the same table is the same `Arc`: compared by
+            // pointer first, by text only when it is not.
+            let same = last.len() == row.len()
+                && (last.iter().zip(row.clone())).all(|((h, v), (rh, rv))| {
+                    (Arc::ptr_eq(h, rh) || **h == **rh) && v.as_str() == rv
+                });
             if same {
                 return last.clone();
             }
@@ -153,6 +160,22 @@ impl Interner {
         }
         let x: Arc<str> = v.into();
         self.values.insert(x.clone());
+        x
+    }
+
+    /// [`Interner::value`] of a field (`field`: its slot in `recent`), comparing with
+    /// the field's last value before hashing: an object's states in turn mostly keep
+    /// its node and IP, and most show one of a few statuses.
+    pub(super) fn field_value(&mut self, field: usize, v: &str) -> Arc<str> {
+        if let Some(Some(x)) = self.recent.get(field) {
+            if **x == *v {
+                return x.clone();
+            }
+        }
+        let x = self.value(v);
+        if let Some(slot) = self.recent.get_mut(field) {
+            *slot = Some(x.clone());
+        }
         x
     }
 }
