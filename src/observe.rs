@@ -390,45 +390,6 @@ impl Serialize for Observation {
     }
 }
 
-/// A cell's value as far as it says a state: RESTARTS without its `(X ago)`.
-fn state_value<'a>(header: &str, value: &'a str) -> &'a str {
-    if header == "RESTARTS" {
-        value.split(' ').next().unwrap_or("")
-    } else {
-        value
-    }
-}
-
-/// Headers whose cells change with the passing of time alone.
-fn is_time_cell(header: &str) -> bool {
-    matches!(
-        header,
-        "AGE" | "LAST SEEN" | "FIRST SEEN" | "DURATION" | "LAST SCHEDULE" | "EVENT"
-    )
-}
-
-impl Observation {
-    /// The cells that say what state the object is in: all but those that change
-    /// with the passing of time alone (AGE, LAST SEEN, ..., and the `(X ago)` of
-    /// RESTARTS: `1 (16m ago)` and `1 (17m ago)` are the same state).
-    pub fn state_cells(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.cells
-            .iter()
-            .filter(|(h, _)| !is_time_cell(h))
-            .map(|(h, v)| (&**h, state_value(h, v)))
-    }
-
-    /// Whether two lines show the same state (see [`Observation::state_cells`]).
-    pub fn same_state(&self, other: &Observation) -> bool {
-        // Rows of one table (nearly every pair asked) share their schema: only the
-        // values need comparing then, not the headers too.
-        let shared = self.cells.shared_columns(&other.cells).map(|mut cells| {
-            cells.all(|(h, x, y)| is_time_cell(h) || state_value(h, x) == state_value(h, y))
-        });
-        shared.unwrap_or_else(|| self.state_cells().eq(other.state_cells()))
-    }
-}
-
 /// An ISO 8601 zone suffix: `Z`, `+02:00`, or nothing when the capture did not say.
 pub fn zone_text(offset_s: Option<i32>) -> String {
     match offset_s {
