@@ -23,9 +23,12 @@ use crate::tables::cells::{ready, restarts};
 use crate::tables::{ResourceKind, Row};
 use crate::Text;
 
+mod by_table;
 mod cells;
 mod line_text;
 
+use by_table::LastColumns;
+pub use by_table::StateComparer;
 pub use cells::Cells;
 pub use line_text::LineText;
 
@@ -387,45 +390,6 @@ impl Serialize for Observation {
     }
 }
 
-/// A cell's value as far as it says a state: RESTARTS without its `(X ago)`.
-fn state_value<'a>(header: &str, value: &'a str) -> &'a str {
-    if header == "RESTARTS" {
-        value.split(' ').next().unwrap_or("")
-    } else {
-        value
-    }
-}
-
-/// Headers whose cells change with the passing of time alone.
-fn is_time_cell(header: &str) -> bool {
-    matches!(
-        header,
-        "AGE" | "LAST SEEN" | "FIRST SEEN" | "DURATION" | "LAST SCHEDULE" | "EVENT"
-    )
-}
-
-impl Observation {
-    /// The cells that say what state the object is in: all but those that change
-    /// with the passing of time alone (AGE, LAST SEEN, ..., and the `(X ago)` of
-    /// RESTARTS: `1 (16m ago)` and `1 (17m ago)` are the same state).
-    pub fn state_cells(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
-        self.cells
-            .iter()
-            .filter(|(h, _)| !is_time_cell(h))
-            .map(|(h, v)| (&**h, state_value(h, v)))
-    }
-
-    /// Whether two lines show the same state (see [`Observation::state_cells`]).
-    pub fn same_state(&self, other: &Observation) -> bool {
-        // Rows of one table (nearly every pair asked) share their schema: only the
-        // values need comparing then, not the headers too.
-        let shared = self.cells.shared_columns(&other.cells).map(|mut cells| {
-            cells.all(|(h, x, y)| is_time_cell(h) || state_value(h, x) == state_value(h, y))
-        });
-        shared.unwrap_or_else(|| self.state_cells().eq(other.state_cells()))
-    }
-}
-
 /// An ISO 8601 zone suffix: `Z`, `+02:00`, or nothing when the capture did not say.
 pub fn zone_text(offset_s: Option<i32>) -> String {
     match offset_s {
@@ -473,6 +437,8 @@ pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
 #[derive(Default)]
 pub struct Observer {
     formatters: HashMap<u32, Formatter>,
+    /// Where the last table prints the cells read here.
+    columns: LastColumns,
 }
 
 /// A duration both formatters could print, read as the union of their intervals.
@@ -526,9 +492,10 @@ impl Observer {
     /// One observation from one row.
     pub fn observe(&mut self, source: &Arc<str>, row: Row) -> Observation {
         let schema = row.schema.clone();
-        let get = |h: &str| schema.index(h).and_then(|i| row.cell(i));
+        let at = self.columns.of(&schema);
+        let get = |column: Option<usize>| column.and_then(|i| row.cell(i));
 
-        let raw_name = row.cell(schema.name_column()).unwrap_or("");
+        let raw_name = row.cell(at.name).unwrap_or("");
         let kind = match memchr::memchr(b'/', raw_name.as_bytes()) {
             // `--show-kind` or a multi-type list: `pod/web-0`, `deployment.apps/web`.
             Some(i) if i > 0 && i + 1 < raw_name.len() => {
@@ -546,26 +513,26 @@ impl Observer {
             | ResourceKind::ReplicationController
             | ResourceKind::DaemonSet => {
                 match (
-                    get("READY").and_then(|r| r.parse().ok()),
-                    get("DESIRED").and_then(|d| d.parse().ok()),
+                    get(at.ready).and_then(|r| r.parse().ok()),
+                    get(at.desired).and_then(|d| d.parse().ok()),
                 ) {
                     (Some(r), Some(d)) => Some([r, d]),
                     _ => None,
                 }
             }
-            _ => get("READY").and_then(ready).map(|(n, m)| [n, m]),
+            _ => get(at.ready).and_then(ready).map(|(n, m)| [n, m]),
         };
-        let restarts = get("RESTARTS").and_then(restarts);
+        let restarts = get(at.restarts).and_then(restarts);
         let restarts_ago = restarts
             .and_then(|r| r.ago)
             .and_then(|a| self.duration(row.stream, a))
             .map(Box::new);
         let restarts = restarts.map(|r| r.count);
         // A describe Events block's AGE is the event's (`event_age_s`), not an object's.
-        let age = get("AGE")
+        let age = get(at.age)
             .filter(|_| kind != ResourceKind::Event)
             .and_then(|a| self.duration(row.stream, a));
-        let namespace = none_to_null(get("NAMESPACE")).map(Text::from).or_else(|| {
+        let namespace = none_to_null(get(at.namespace)).map(Text::from).or_else(|| {
             row.namespace
                 .as_deref()
                 .map(Text::from)

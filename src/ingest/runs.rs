@@ -1,7 +1,7 @@
 //! Keeping state runs, not lines: which of an object's repeated lines a long capture
 //! keeps (see [`RunFolder`]).
 
-use crate::observe::Observation;
+use crate::observe::{Observation, StateComparer};
 
 /// The longest state run kept line by line. Each repeat in a watch stream is a
 /// *touch*, evidence of a hidden update (FORMAT.md §4.4), and a real experiment shows a
@@ -31,6 +31,8 @@ pub(super) struct RunFolder {
     seed: foldhash::fast::RandomState,
     /// Whether to fold at all.
     fold: bool,
+    /// Compares a line's state with its run's latest (by its table's state columns).
+    states: StateComparer,
     /// Whether the budget ran out: from then on no line starts a run or adds to a
     /// run's head, even if slots are given up later (the account says where
     /// analysis stopped, and it must stay true).
@@ -61,6 +63,7 @@ impl RunFolder {
             last: Default::default(),
             seed: Default::default(),
             fold,
+            states: StateComparer::default(),
             spent: false,
         }
     }
@@ -73,12 +76,14 @@ impl RunFolder {
         o: Observation,
         limit: usize,
     ) -> Added {
-        let key = key_hash(&self.seed, &o);
+        let name = o.name();
+        let key = key_hash(&self.seed, &o, name);
+        let states = &mut self.states;
         let continues = self.fold
             && self.last.get(&key).is_some_and(|run| {
                 run.slots
                     .last()
-                    .is_some_and(|&latest| continues_run(&obs[latest], &o))
+                    .is_some_and(|&latest| continues_run(states, &obs[latest], &o, name))
             });
         if !continues {
             if self.over(obs, limit) {
@@ -132,7 +137,11 @@ impl RunFolder {
         if slot == from {
             return;
         }
-        if let Some(run) = self.last.get_mut(&key_hash(&self.seed, &obs[slot])) {
+        let moved = &obs[slot];
+        if let Some(run) = self
+            .last
+            .get_mut(&key_hash(&self.seed, moved, moved.name()))
+        {
             for s in run.slots.iter_mut().filter(|s| **s == from) {
                 *s = slot;
             }
@@ -143,19 +152,25 @@ impl RunFolder {
 /// An object's key in its stream, hashed with the folder's seed (random per folder, so
 /// that no input can be made to collide): a collision would join two objects' runs,
 /// and 64 bits make one unlikely even among millions of objects.
-fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation) -> u64 {
+/// (`name` is `o`'s, found once a line.)
+fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation, name: &str) -> u64 {
     use std::hash::BuildHasher;
-    seed.hash_one((o.stream, o.kind(), &o.namespace, o.name()))
+    seed.hash_one((o.stream, o.kind(), &o.namespace, name))
 }
 
-/// Whether `next` repeats `prev`'s state: same object and stream, same state cells,
-/// same incarnation.
-fn continues_run(prev: &Observation, next: &Observation) -> bool {
+/// Whether `next` (named `next_name`) repeats `prev`'s state: same object and
+/// stream, same state cells, same incarnation.
+fn continues_run(
+    states: &mut StateComparer,
+    prev: &Observation,
+    next: &Observation,
+    next_name: &str,
+) -> bool {
     prev.stream == next.stream
         && prev.kind() == next.kind()
         && prev.namespace == next.namespace
-        && prev.name() == next.name()
-        && prev.same_state(next)
+        && prev.name() == next_name
+        && states.same_state(next, prev)
         && !crate::observe::is_new_incarnation(prev, next)
 }
 

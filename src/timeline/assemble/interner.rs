@@ -13,15 +13,18 @@ use crate::Text;
 pub(super) struct Interner {
     cells: crate::HashSet<OtherCells>,
     values: crate::HashSet<Arc<str>>,
+    /// The last value interned for each field (STATUS, IP, NODE): see
+    /// [`Interner::field_value`].
+    recent: [Option<Arc<str>>; 3],
     /// The cells interned last: most rows print what the row before printed (a pod's
     /// `<none>` NOMINATED NODE and READINESS GATES), compared without building them.
     last: Option<OtherCells>,
     /// The last schema's other columns (positions): found once a table, not by
     /// comparing every row's headers.
     other_columns: Option<(crate::tables::SchemaRef, Arc<[usize]>)>,
-    /// The last schema's columns that say what state a row shows (positions, and
-    /// whether it is RESTARTS): see [`Interner::same_state`].
-    state_columns: Option<(crate::tables::SchemaRef, StateColumns)>,
+    /// The comparison of a row's state with its object's previous one, by the
+    /// last schema's state columns: see [`Interner::same_state`].
+    states: crate::observe::StateComparer,
     /// The last schema's columns of the fields a state keeps ([`Fields`]).
     fields: Option<(crate::tables::SchemaRef, Fields)>,
 }
@@ -45,10 +48,6 @@ pub(super) struct Shows<'r> {
     pub(super) ip: Option<&'r str>,
     pub(super) node: Option<&'r str>,
 }
-
-/// The positions of a table's columns that say what state a row shows, each with
-/// whether it is RESTARTS (whose `(X ago)` is left out).
-type StateColumns = Box<[(usize, bool)]>;
 
 /// A state's other cells, shared between the states that print the same.
 pub(super) type OtherCells = Arc<[(Arc<str>, Text)]>;
@@ -119,52 +118,24 @@ impl Interner {
     }
 
     /// Whether `row` shows the same state as `before`: [`Observation::same_state`],
-    /// which compares every cell's header and value but the time ones. Two rows of
-    /// one table, each with a value for every column, have the same headers: only
-    /// the values of the state columns are compared (every row of a capture is
-    /// compared with its object's previous one, and the headers were a third of it).
+    /// by the values of the table's state columns only (every row of a capture is
+    /// compared with its object's previous one).
     pub(super) fn same_state(&mut self, row: &Observation, before: &Observation) -> bool {
-        let schema = row.cells.schema();
-        let n = schema.columns.len();
-        // `Cells::iter` stops at the fewer of columns and values: all columns here.
-        let whole = |o: &Observation| n > 0 && o.cells.value(n - 1).is_some();
-        if !Arc::ptr_eq(schema, before.cells.schema()) || !whole(row) || !whole(before) {
-            return Observation::same_state(before, row);
-        }
-        let columns = match &self.state_columns {
-            Some((s, c)) if Arc::ptr_eq(s, schema) => c,
-            _ => {
-                // The time columns are the ones `state_cells` leaves out (by header
-                // name, so the rule stays its own).
-                let kept: Vec<&str> = row.state_cells().map(|(h, _)| h).collect();
-                let columns = (schema.columns.iter().enumerate())
-                    .filter(|(_, c)| kept.contains(&&*c.header))
-                    .map(|(i, c)| (i, &*c.header == "RESTARTS"))
-                    .collect();
-                &self.state_columns.insert((schema.clone(), columns)).1
-            }
-        };
-        columns.iter().all(|&(i, restarts)| {
-            let (a, b) = (
-                row.cells.value(i).unwrap_or(""),
-                before.cells.value(i).unwrap_or(""),
-            );
-            if restarts {
-                a.split(' ').next() == b.split(' ').next()
-            } else {
-                a == b
-            }
-        })
+        self.states.same_state(row, before)
     }
 
     /// The shared copy of a row's other cells (`(header, value)` in printed order).
     pub(super) fn cells_of<'c>(
         &mut self,
-        row: impl Iterator<Item = (&'c Arc<str>, &'c str)> + Clone,
+        row: impl ExactSizeIterator<Item = (&'c Arc<str>, &'c str)> + Clone,
     ) -> OtherCells {
         if let Some(last) = &self.last {
-            let same = (last.iter().map(|(h, v)| (&**h, v.as_str())))
-                .eq(row.clone().map(|(h, v)| (&**h, v)));
+            // A header kept from the same table is the same `Arc`: compared by
+            // pointer first, by text only when it is not.
+            let same = last.len() == row.len()
+                && (last.iter().zip(row.clone())).all(|((h, v), (rh, rv))| {
+                    (Arc::ptr_eq(h, rh) || **h == **rh) && v.as_str() == rv
+                });
             if same {
                 return last.clone();
             }
@@ -189,6 +160,22 @@ impl Interner {
         }
         let x: Arc<str> = v.into();
         self.values.insert(x.clone());
+        x
+    }
+
+    /// [`Interner::value`] of a field (`field`: its slot in `recent`), comparing with
+    /// the field's last value before hashing: an object's states in turn mostly keep
+    /// its node and IP, and most show one of a few statuses.
+    pub(super) fn field_value(&mut self, field: usize, v: &str) -> Arc<str> {
+        if let Some(Some(x)) = self.recent.get(field) {
+            if **x == *v {
+                return x.clone();
+            }
+        }
+        let x = self.value(v);
+        if let Some(slot) = self.recent.get_mut(field) {
+            *slot = Some(x.clone());
+        }
         x
     }
 }

@@ -100,11 +100,11 @@ impl Shown for Observation {
         let other = columns.iter().map(|&i| self.cells.column(i));
         let shows = cells.shows(self);
         Look {
-            status: shows.status.map(|v| cells.value(v)),
+            status: shows.status.map(|v| cells.field_value(0, v)),
             ready: self.ready,
             restarts: self.restarts,
-            ip: shows.ip.map(|v| cells.value(v)),
-            node: shows.node.map(|v| cells.value(v)),
+            ip: shows.ip.map(|v| cells.field_value(1, v)),
+            node: shows.node.map(|v| cells.field_value(2, v)),
             cells: cells.cells_of(other),
         }
     }
