@@ -23,6 +23,7 @@ use std::sync::OnceLock;
 mod adjacency;
 mod buckets;
 mod by_time;
+mod csr;
 mod local;
 mod settle;
 

@@ -230,27 +230,13 @@ impl Flat {
     /// [`Flat::merged`]'s iterator of every edge, twice, it cost a soak's freeze more
     /// than the edges' own layout).
     fn transposed(&self, points: usize) -> Flat {
-        let mut start = vec![0u32; points + 1];
-        for e in &self.edges {
-            start[e.to as usize + 1] += 1;
-        }
-        for v in 0..points {
-            start[v + 1] += start[v];
-        }
-        let mut next = start.clone();
-        let none = Stored {
-            to: 0,
-            constraint: 0,
-            weight: 0,
-        };
-        let mut edges = vec![none; self.edges.len()];
-        for (v, w) in self.start.windows(2).enumerate().take(points) {
-            for e in &self.edges[w[0] as usize..w[1] as usize] {
-                let at = &mut next[e.to as usize];
-                edges[*at as usize] = Stored { to: v as u32, ..*e };
-                *at += 1;
-            }
-        }
+        let (start, edges) = super::csr::transposed(
+            &self.start,
+            &self.edges,
+            points,
+            |e| e.to,
+            |e, v| Stored { to: v, ..*e },
+        );
         Flat { start, edges }
     }
 

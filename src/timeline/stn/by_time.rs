@@ -95,25 +95,16 @@ impl Steps {
     /// The same edges seen from their heads (`to` is the tail's rank), over `n` ranks:
     /// a counting sort.
     fn transposed(&self, n: usize) -> Steps {
-        let mut start = vec![0u32; n + 1];
-        for s in &self.steps {
-            start[s.to as usize + 1] += 1;
-        }
-        for r in 0..n {
-            start[r + 1] += start[r];
-        }
-        let mut next = start.clone();
-        let mut steps = vec![Step { to: 0, cost: 0 }; self.steps.len()];
-        for r in 0..n {
-            for s in &self.steps[self.start[r] as usize..self.start[r + 1] as usize] {
-                let at = &mut next[s.to as usize];
-                steps[*at as usize] = Step {
-                    to: r as u32,
-                    cost: s.cost,
-                };
-                *at += 1;
-            }
-        }
+        let (start, steps) = super::csr::transposed(
+            &self.start,
+            &self.steps,
+            n,
+            |s| s.to,
+            |s, r| Step {
+                to: r,
+                cost: s.cost,
+            },
+        );
         Steps { start, steps }
     }
 }
