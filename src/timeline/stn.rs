@@ -392,7 +392,7 @@ impl Network {
         let mut queue = Buckets::<u64>::default();
         dist[src] = 0;
         queue.push(0, src as u32);
-        while let Some((d, u)) = queue.pop() {
+        while let Some((d, u)) = queue.pop_fresh(|d, u| d as Ms > dist[u as usize]) {
             let (d, u) = (d as Ms, u as usize);
             // A point is queued again only with a strictly shorter distance, so the
             // entry holding its final distance is the only one not stale: no array
