@@ -16,7 +16,7 @@ use crate::tables::SchemaRef;
 /// A cell's value as far as it says a state: RESTARTS without its `(X ago)`.
 fn state_value<'a>(header: &str, value: &'a str) -> &'a str {
     if header == "RESTARTS" {
-        value.split(' ').next().unwrap_or("")
+        count_part(value)
     } else {
         value
     }
@@ -147,8 +147,8 @@ impl StateComparer {
     }
 }
 
-/// RESTARTS without its `(X ago)`: the text before the first space (`split(' ')`'s
-/// first part, found by a byte scan of the short cell, not the `char` searcher).
+/// RESTARTS without its `(X ago)`: the text before the first space (found by a byte
+/// scan of the short cell, not the `char` searcher).
 fn count_part(cell: &str) -> &str {
     match cell.bytes().position(|b| b == b' ') {
         Some(i) => &cell[..i],
