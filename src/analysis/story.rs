@@ -137,18 +137,19 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// picked (one not yet ready is a replacement on its way).
 pub(super) fn fresh_by_owner<'a>(
     t: &Timelines,
-    pods: &[&'a ObjectTimeline],
+    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf>]),
     affected: &[&ObjectTimeline],
     f: Point,
 ) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
     let affected_keys: HashSet<(&ObjectKey, u32)> =
         affected.iter().map(|a| (&a.key, a.incarnation)).collect();
     // Only the affected pods' owners are asked for (a long capture's incident sees a
-    // thousand pods created meanwhile, of many owners).
+    // thousand pods created meanwhile, of many owners); each pod's owner was read
+    // once for the capture (`local::PodIndex`).
     let owners: HashSet<OwnerOf> = affected.iter().filter_map(|a| owner_of(a)).collect();
     let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::default();
-    for q in pods {
-        if !owner_of(q).is_some_and(|o| owners.contains(&o)) {
+    for (q, owner) in pods.iter().zip(pod_owners) {
+        if !owner.is_some_and(|o| owners.contains(&o)) {
             continue;
         }
         if !affected_keys.contains(&(&q.key, q.incarnation))
@@ -292,13 +293,13 @@ const PATCH_LINES: u64 = 8;
 /// Follows one pod of the incident, with the state where it shows its eviction
 /// ([`find_eviction`], found by the caller, which orders the pods by it).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pod_story(
+pub(super) fn pod_story<'a>(
     t: &Timelines,
     (pod, evicted): (&ObjectTimeline, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
-    used: &mut HashSet<(ObjectKey, u32)>,
+    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
 ) -> PodStory {
@@ -348,7 +349,7 @@ pub(super) fn pod_story(
         total_recovery_s: None,
     };
     let r = replacement.map(|q| {
-        used.insert((q.key.clone(), q.incarnation));
+        used.insert((&q.key, q.incarnation));
         replacement::replaced(t, &mut out, q, evicted_at, fphase, few)
     });
     if r.is_none() {
