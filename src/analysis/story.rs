@@ -8,7 +8,7 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
+    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
     restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
@@ -141,26 +141,35 @@ pub(super) fn fresh_by_owner<'a>(
     affected: &[&ObjectTimeline],
     f: Point,
 ) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
-    let affected_keys: HashSet<(&ObjectKey, u32)> =
-        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
+    let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners); each pod's owner was read
     // once for the capture (`local::PodIndex`).
-    let owners: HashSet<OwnerOf> = affected.iter().filter_map(|a| owner_of(a)).collect();
+    let owners: HashSet<OwnerOf> = (pod_owners.iter().zip(&is_affected))
+        .filter(|(_, &a)| a)
+        .filter_map(|(o, _)| *o)
+        .collect();
     let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::default();
-    for (q, owner) in pods.iter().zip(pod_owners) {
+    for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
         if !owner.is_some_and(|o| owners.contains(&o)) {
             continue;
         }
-        if !affected_keys.contains(&(&q.key, q.incarnation))
-            && t.allows(f, q.created_point, |d| d.max_ms >= 0)
-        {
+        if !affected && t.allows(f, q.created_point, |d| d.max_ms >= 0) {
             if let Some(o) = owner_key(q) {
                 fresh.entry(o).or_default().push(q);
             }
         }
     }
     fresh
+}
+
+/// Which of `pods` are among `some` (some of them, in their order), told by address:
+/// the names need not be compared, nor hashed.
+fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
+    let mut next = some.iter().peekable();
+    (pods.iter())
+        .map(|q| next.next_if(|p| std::ptr::eq(**p, *q)).is_some())
+        .collect()
 }
 
 /// What the incident learnt from one pod.
