@@ -8,7 +8,7 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key,
+    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
     restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
@@ -135,12 +135,12 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// Candidate replacements per owner: pods (or later incarnations) of an affected pod's
 /// owner, created after the failure; whether each ran healthy is asked when one is
 /// picked (one not yet ready is a replacement on its way).
-pub(super) fn fresh_by_owner<'a>(
+pub(super) fn fresh_by_owner<'a, 'o>(
     t: &Timelines,
-    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf>]),
+    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf<'o>>]),
     affected: &[&ObjectTimeline],
     f: Point,
-) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
+) -> HashMap<OwnerOf<'o>, Vec<&'a ObjectTimeline>> {
     let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners); each pod's owner was read
@@ -149,15 +149,15 @@ pub(super) fn fresh_by_owner<'a>(
         .filter(|(_, &a)| a)
         .filter_map(|(o, _)| *o)
         .collect();
-    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::default();
+    // By owner as borrowed from the pods: a key made for each fresh pod was a few
+    // per cent of a soak's analysis.
+    let mut fresh: HashMap<OwnerOf, Vec<&ObjectTimeline>> = HashMap::default();
     for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
-        if !owner.is_some_and(|o| owners.contains(&o)) {
+        let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
-        }
+        };
         if !affected && t.allows(f, q.created_point, |d| d.max_ms >= 0) {
-            if let Some(o) = owner_key(q) {
-                fresh.entry(o).or_default().push(q);
-            }
+            fresh.entry(o).or_default().push(q);
         }
     }
     fresh
@@ -208,8 +208,10 @@ pub(super) fn kubelet_return<'a>(
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
-        // Printed before the failure's line: an earlier failure's return, maybe.
-        if t.proves(f, s.from_point(), |d| d.max_ms < 0) || printed_before(s, fphase) {
+        // Printed before the failure's line: an earlier failure's return, maybe. (The
+        // line numbers first: a pod living through many failures of its node has most
+        // of its states there, and each proof asked of the network costs a lookup.)
+        if printed_before(s, fphase) || t.proves(f, s.from_point(), |d| d.max_ms < 0) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -307,7 +309,7 @@ pub(super) fn pod_story<'a>(
     (pod, evicted): (&ObjectTimeline, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
@@ -344,9 +346,8 @@ pub(super) fn pod_story<'a>(
     let (replacement, pending) = if in_place || deleted_before {
         (None, None)
     } else {
-        let owner = owner.as_ref();
         let since = (evicted_since, deleted_by);
-        replacement::first(t, pod, owner, fresh, used, since)
+        replacement::first(t, pod, owner_of(pod), fresh, used, since)
     };
     let mut out = PodOutcome {
         name: pod.key.name.to_string(),

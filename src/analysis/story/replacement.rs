@@ -2,7 +2,7 @@
 
 use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
-use crate::analysis::pods::{healthy, meaning};
+use crate::analysis::pods::{healthy, meaning, OwnerOf};
 use crate::kube::PodMeaning;
 use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 use crate::{HashMap, HashSet};
@@ -14,13 +14,13 @@ use crate::{HashMap, HashSet};
 pub(super) fn first<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
-    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
+    owner: Option<OwnerOf>,
+    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
 ) -> (Option<&'a ObjectTimeline>, Option<String>) {
     let candidates = owner
-        .and_then(|o| fresh.get(o))
+        .and_then(|o| fresh.get(&o))
         .map_or(&[][..], Vec::as_slice);
     let first = first_candidate(t, pod, candidates, used, evicted_since, deleted_by);
     let replacement = first.filter(|q| q.states.iter().any(healthy));
