@@ -250,7 +250,7 @@ struct Watched<'a> {
 fn follow(
     t: &Timelines,
     ing: &Ingested,
-    pods: &[&ObjectTimeline],
+    pods: &super::local::NearPods,
     watched: &Watched,
     (fail, span): (Failure, Span),
     warnings: &mut Vec<String>,
@@ -261,7 +261,7 @@ fn follow(
     let f = fail.f.earliest();
     // Most questions below are about the failure's point: search from it once.
     t.keep_searches_from(f);
-    let affected = affected_pods(t, pods, watched.nodes, on, &fail.f);
+    let affected = affected_pods(t, &pods.pods, watched.nodes, on, &fail.f);
     let told = super::told::by_events_and_commands(t, &watched.events, &node, f, span, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());
     let owner_back = back_by_owners(t, &watched.workloads, &affected, &fail, &node_ready);
@@ -403,17 +403,17 @@ struct Stories {
     pending: Option<String>,
 }
 
-fn stories(
+fn stories<'a>(
     t: &Timelines,
-    pods: &[&ObjectTimeline],
-    affected: &[&ObjectTimeline],
+    pods: &super::local::NearPods<'a, '_>,
+    affected: &[&'a ObjectTimeline],
     on: Option<&str>,
     f: &Phase,
     back: NodeReturn,
 ) -> Stories {
-    let fresh = fresh_by_owner(t, pods, affected, f.earliest());
+    let fresh = fresh_by_owner(t, (&pods.pods, &pods.owners), affected, f.earliest());
     let few = affected.len() <= 100 && t.is_small();
-    let mut used: HashSet<(ObjectKey, u32)> = HashSet::default();
+    let mut used: HashSet<(&ObjectKey, u32)> = HashSet::default();
     let mut all = Stories::default();
     // The last replacement of the pods whose owner waits for their deletion (see
     // below).

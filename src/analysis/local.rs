@@ -59,6 +59,9 @@ pub(super) struct PodIndex<'a> {
     /// (running maximum): where to start looking for a write after a time, instead of
     /// at the node's first write (a soak's node fails and returns dozens of times).
     kubelet_reach: HashMap<&'a str, Vec<i64>>,
+    /// Per pod (place in `all`): its owner, read once for the capture (from its name,
+    /// when no workload table gives it), not by every incident that sees the pod.
+    owners: Vec<Option<OwnerOf<'a>>>,
 }
 
 /// Kubelet writes per entry of `PodIndex::kubelet_reach`.
@@ -77,6 +80,7 @@ impl<'a> PodIndex<'a> {
         let (origin, end) = t.span().unwrap_or((0, 0));
         let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
         let mut life = Vec::with_capacity(pods.len());
+        let mut owners = Vec::with_capacity(pods.len());
         for (i, &p) in pods.iter().enumerate() {
             let c = t.at(p.created_point);
             let last = t.at(p.last().last_point());
@@ -107,9 +111,11 @@ impl<'a> PodIndex<'a> {
                     kubelet.entry(n).or_default().extend(written);
                 }
             }
-            if let Some(o) = owner_of(p) {
+            let owner = owner_of(p);
+            if let Some(o) = owner {
                 by_owner.entry(o).or_default().push((c, 0, i));
             }
+            owners.push(owner);
         }
         let kubelet_reach = kubelet
             .iter_mut()
@@ -134,6 +140,7 @@ impl<'a> PodIndex<'a> {
             by_owner,
             kubelet,
             kubelet_reach,
+            owners,
         }
     }
 
@@ -191,7 +198,9 @@ impl<'a> PodIndex<'a> {
     pub(super) fn near(&self, t: &Timelines, fail: &Failure, until: Option<Point>) -> Near<'a> {
         if fail.node == UNNAMED_NODE {
             return Near {
-                kept: self.all.iter().copied().enumerate().collect(),
+                kept: (self.all.iter().copied().enumerate())
+                    .map(|(i, p)| (i, p, self.owners[i]))
+                    .collect(),
                 cut: Vec::new(),
             };
         }
@@ -238,9 +247,9 @@ impl<'a> PodIndex<'a> {
             .map(|e| e.saturating_add(REPLACEMENT_SLACK_MS));
         // Only the node's pods' owners make its replacements (`story::fresh_by_owner`
         // asks no other).
-        let owners: crate::HashSet<OwnerOf> = (places.iter().map(|&i| self.all[i]))
-            .chain(cut.iter().map(|c| self.all[c.0]))
-            .filter_map(owner_of)
+        let owners: crate::HashSet<OwnerOf> = (places.iter().copied())
+            .chain(cut.iter().map(|c| c.0))
+            .filter_map(|i| self.owners[i])
             .collect();
         for created in owners.iter().filter_map(|o| self.by_owner.get(o)) {
             let span = (fe, f.min_ms, limit, end_point.map(|e| e.0));
@@ -250,8 +259,12 @@ impl<'a> PodIndex<'a> {
         places.dedup();
         places.retain(|i| !cut.iter().any(|c| c.0 == *i));
         Near {
-            kept: places.into_iter().map(|i| (i, self.all[i])).collect(),
-            cut,
+            kept: (places.into_iter())
+                .map(|i| (i, self.all[i], self.owners[i]))
+                .collect(),
+            cut: (cut.into_iter())
+                .map(|(i, p)| (i, p, self.owners[i]))
+                .collect(),
         }
     }
 
@@ -281,19 +294,28 @@ impl<'a> PodIndex<'a> {
 }
 
 /// An incident's pods: kept as they are, or cut copies (with their places in the
-/// capture's order of pods).
+/// capture's order of pods, and their owners).
 pub(super) struct Near<'a> {
-    kept: Vec<(usize, &'a ObjectTimeline)>,
-    cut: Vec<(usize, ObjectTimeline)>,
+    kept: Vec<(usize, &'a ObjectTimeline, Option<OwnerOf<'a>>)>,
+    cut: Vec<(usize, ObjectTimeline, Option<OwnerOf<'a>>)>,
 }
 
-impl Near<'_> {
+/// An incident's pods in the capture's order of pods, and beside each its owner.
+pub(super) struct NearPods<'n, 'a> {
+    pub(super) pods: Vec<&'n ObjectTimeline>,
+    pub(super) owners: Vec<Option<OwnerOf<'a>>>,
+}
+
+impl<'a> Near<'a> {
     /// Every pod, in the capture's order of pods.
-    pub(super) fn pods(&self) -> Vec<&ObjectTimeline> {
-        let mut all: Vec<(usize, &ObjectTimeline)> = self.kept.clone();
-        all.extend(self.cut.iter().map(|(i, p)| (*i, p)));
+    pub(super) fn pods(&self) -> NearPods<'_, 'a> {
+        let mut all: Vec<(usize, &ObjectTimeline, Option<OwnerOf<'a>>)> = self.kept.clone();
+        all.extend(self.cut.iter().map(|(i, p, o)| (*i, p, *o)));
         all.sort_by_key(|e| e.0);
-        all.into_iter().map(|e| e.1).collect()
+        NearPods {
+            pods: all.iter().map(|e| e.1).collect(),
+            owners: all.iter().map(|e| e.2).collect(),
+        }
     }
 }
 
@@ -305,12 +327,23 @@ fn in_line_order(
     writes: &mut Vec<(u32, u32)>,
 ) -> Vec<i64> {
     let state = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize];
-    // Each write's line looked up once, not at every comparison.
-    writes.sort_by_cached_key(|w| {
-        let l = &state(w).lines[0];
-        (&*l.source, l.line)
-    });
-    writes.shrink_to_fit();
+    // Each write's line looked up once, and sorted by numbers: its source's rank by
+    // name, its line, its place (a soak's million writes compared by source name took
+    // half a second).
+    let mut sources = SourceOrder::default();
+    let mut keyed: Vec<(u32, u64, u32)> = (writes.iter().enumerate())
+        .map(|(k, w)| {
+            let l = &state(w).lines[0];
+            let place = u32::try_from(k).expect("fewer than 2^32 writes");
+            (sources.id(&l.source), l.line, place)
+        })
+        .collect();
+    let rank = sources.ranks();
+    for e in &mut keyed {
+        e.0 = rank[e.0 as usize];
+    }
+    keyed.sort_unstable();
+    *writes = keyed.iter().map(|e| writes[e.2 as usize]).collect();
     let mut reach = i64::MIN;
     writes
         .chunks(WRITES_BLOCK)
@@ -321,6 +354,44 @@ fn in_line_order(
             reach
         })
         .collect()
+}
+
+/// The sources of lines, numbered as first met, and ranked by name: lines sorted by
+/// (rank, line) are in the order of (source, line), compared as numbers.
+#[derive(Default)]
+pub(super) struct SourceOrder<'a> {
+    names: Vec<&'a str>,
+    /// The id of the source met last: a run of lines of one source is told by its
+    /// name's address, without comparing names.
+    last: usize,
+}
+
+impl<'a> SourceOrder<'a> {
+    /// The id of `source` (its place among the sources met so far).
+    pub(super) fn id(&mut self, source: &'a str) -> u32 {
+        let same = |n: &&str| std::ptr::eq(*n, source) || *n == source;
+        if !self.names.get(self.last).is_some_and(same) {
+            self.last = match self.names.iter().position(same) {
+                Some(i) => i,
+                None => {
+                    self.names.push(source);
+                    self.names.len() - 1
+                }
+            };
+        }
+        u32::try_from(self.last).expect("fewer than 2^32 sources")
+    }
+
+    /// Each id's rank by name.
+    pub(super) fn ranks(&self) -> Vec<u32> {
+        let mut by_name: Vec<usize> = (0..self.names.len()).collect();
+        by_name.sort_by_key(|&i| self.names[i]);
+        let mut rank = vec![0; self.names.len()];
+        for (r, &i) in by_name.iter().enumerate() {
+            rank[i] = u32::try_from(r).expect("fewer than 2^32 sources");
+        }
+        rank
+    }
 }
 
 /// `pod` without its states that begin after its node's next failure `until`, or

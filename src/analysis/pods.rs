@@ -70,12 +70,15 @@ pub(super) fn kubelet_written(prev: &State, s: &State, node: Option<&str>) -> bo
     if node.is_some() && s.node.as_deref() != node {
         return false;
     }
-    let runtime_unknown = meaning(s) == PodMeaning::RuntimeUnknown;
     // Both lines wide (a NODE printed means the IP column was too), or both with an IP:
     // a listing without `-o wide` after a wide one says nothing about the IP.
     let both_wide = prev.node.is_some() && s.node.is_some();
     let ip_changed = prev.ip != s.ip && (both_wide || (prev.ip.is_some() && s.ip.is_some()));
-    ip_changed || prev.ready != s.ready || restarted(prev, s) || runtime_unknown
+    // The STATUS word read last: asked of every line of a soak.
+    ip_changed
+        || prev.ready != s.ready
+        || restarted(prev, s)
+        || meaning(s) == PodMeaning::RuntimeUnknown
 }
 
 fn restarted(prev: &State, s: &State) -> bool {

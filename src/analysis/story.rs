@@ -135,31 +135,41 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// Candidate replacements per owner: pods (or later incarnations) of an affected pod's
 /// owner, created after the failure; whether each ran healthy is asked when one is
 /// picked (one not yet ready is a replacement on its way).
-pub(super) fn fresh_by_owner<'a>(
+pub(super) fn fresh_by_owner<'a, 'o>(
     t: &Timelines,
-    pods: &[&'a ObjectTimeline],
+    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf<'o>>]),
     affected: &[&ObjectTimeline],
     f: Point,
-) -> HashMap<ObjectKey, Vec<&'a ObjectTimeline>> {
-    let affected_keys: HashSet<(&ObjectKey, u32)> =
-        affected.iter().map(|a| (&a.key, a.incarnation)).collect();
+) -> HashMap<OwnerOf<'o>, Vec<&'a ObjectTimeline>> {
+    let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
-    // thousand pods created meanwhile, of many owners).
-    let owners: HashSet<OwnerOf> = affected.iter().filter_map(|a| owner_of(a)).collect();
-    let mut fresh: HashMap<ObjectKey, Vec<&ObjectTimeline>> = HashMap::default();
-    for q in pods {
-        if !owner_of(q).is_some_and(|o| owners.contains(&o)) {
+    // thousand pods created meanwhile, of many owners); each pod's owner was read
+    // once for the capture (`local::PodIndex`).
+    let owners: HashSet<OwnerOf> = (pod_owners.iter().zip(&is_affected))
+        .filter(|(_, &a)| a)
+        .filter_map(|(o, _)| *o)
+        .collect();
+    // By owner as borrowed from the pods: a key made for each fresh pod was a few
+    // per cent of a soak's analysis.
+    let mut fresh: HashMap<OwnerOf, Vec<&ObjectTimeline>> = HashMap::default();
+    for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
+        let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
-        }
-        if !affected_keys.contains(&(&q.key, q.incarnation))
-            && t.allows(f, q.created_point, |d| d.max_ms >= 0)
-        {
-            if let Some(o) = owner_key(q) {
-                fresh.entry(o).or_default().push(q);
-            }
+        };
+        if !affected && t.allows(f, q.created_point, |d| d.max_ms >= 0) {
+            fresh.entry(o).or_default().push(q);
         }
     }
     fresh
+}
+
+/// Which of `pods` are among `some` (some of them, in their order), told by address:
+/// the names need not be compared, nor hashed.
+fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
+    let mut next = some.iter().peekable();
+    (pods.iter())
+        .map(|q| next.next_if(|p| std::ptr::eq(**p, *q)).is_some())
+        .collect()
 }
 
 /// What the incident learnt from one pod.
@@ -198,8 +208,10 @@ pub(super) fn kubelet_return<'a>(
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
-        // Printed before the failure's line: an earlier failure's return, maybe.
-        if t.proves(f, s.from_point(), |d| d.max_ms < 0) || printed_before(s, fphase) {
+        // Printed before the failure's line: an earlier failure's return, maybe. (The
+        // line numbers first: a pod living through many failures of its node has most
+        // of its states there, and each proof asked of the network costs a lookup.)
+        if printed_before(s, fphase) || t.proves(f, s.from_point(), |d| d.max_ms < 0) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -292,13 +304,13 @@ const PATCH_LINES: u64 = 8;
 /// Follows one pod of the incident, with the state where it shows its eviction
 /// ([`find_eviction`], found by the caller, which orders the pods by it).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pod_story(
+pub(super) fn pod_story<'a>(
     t: &Timelines,
     (pod, evicted): (&ObjectTimeline, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<ObjectKey, Vec<&ObjectTimeline>>,
-    used: &mut HashSet<(ObjectKey, u32)>,
+    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
 ) -> PodStory {
@@ -334,9 +346,8 @@ pub(super) fn pod_story(
     let (replacement, pending) = if in_place || deleted_before {
         (None, None)
     } else {
-        let owner = owner.as_ref();
         let since = (evicted_since, deleted_by);
-        replacement::first(t, pod, owner, fresh, used, since)
+        replacement::first(t, pod, owner_of(pod), fresh, used, since)
     };
     let mut out = PodOutcome {
         name: pod.key.name.to_string(),
@@ -348,7 +359,7 @@ pub(super) fn pod_story(
         total_recovery_s: None,
     };
     let r = replacement.map(|q| {
-        used.insert((q.key.clone(), q.incarnation));
+        used.insert((&q.key, q.incarnation));
         replacement::replaced(t, &mut out, q, evicted_at, fphase, few)
     });
     if r.is_none() {

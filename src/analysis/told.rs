@@ -228,6 +228,13 @@ pub(super) fn by_events_and_commands(
     affected: &[&ObjectTimeline],
 ) -> Told {
     let mut told = Told::default();
+    // No events: nothing below reads more than the commands (a soak's pods watch alone
+    // gathered its lost pods' names and owners for nothing, every incident).
+    if events.all.is_empty() {
+        commands(t, node, f, &mut told);
+        told.flags.dedup();
+        return told;
+    }
     let from = t.at(f).min_ms;
     let to = (span.until).map(|u| t.at(u).max_ms.saturating_add(AFTER_NEXT_FAILURE_MS));
     let placed = |e: &EventMark| {

@@ -14,19 +14,27 @@ use crate::timeline::{LineRef, Timelines, Touch};
 /// The lines where some pod shows a change its node's kubelet wrote (READY, IP,
 /// restarts: see `kubelet_written`), by source and node, in line order.
 pub(super) struct KubeletWrites<'a> {
+    /// Each (source, node)'s place in `writes`.
+    keys: HashMap<(&'a str, &'a str), usize>,
+    writes: Vec<Writes>,
+}
+
+/// The writes of one node's kubelet that one source shows.
+#[derive(Default)]
+struct Writes {
     /// With when each was printed (the middle of its interval, if bounded).
-    lines: HashMap<(&'a str, &'a str), Vec<Timed>>,
+    lines: Vec<Timed>,
     /// The same, only the writes that are not a rebooted node's return: neither a
     /// container restart (the count up), the runtime's `Unknown`, a lost container's
     /// last status before its new sandbox (`ContainerStatusUnknown`, `Error`, FORMAT.md
     /// §4.7), nor the kubelet finishing a pod evicted while it was away (a
     /// `Terminating` pod's change: still `Terminating`, or from 1.31 its final status,
     /// `0/2 Error`, FORMAT.md §2.1).
-    not_returns: HashMap<(&'a str, &'a str), Vec<u64>>,
+    not_returns: Vec<u64>,
     /// The rest but restarts on the old sandbox (a crash under a live kubelet too): a
     /// return's writes, with when each was printed (the middle of its interval), by
     /// line.
-    returns: HashMap<(&'a str, &'a str), Vec<(u64, Ms)>>,
+    returns: Vec<(u64, Ms)>,
 }
 
 /// A write's line, and when it was printed (the middle of its interval, if bounded).
@@ -41,9 +49,11 @@ const RETURN_BURST_MS: Ms = 10_000;
 
 impl<'a> KubeletWrites<'a> {
     pub(super) fn of(t: &'a Timelines) -> KubeletWrites<'a> {
-        let mut lines: HashMap<_, Vec<Timed>> = HashMap::default();
-        let mut not_returns: HashMap<_, Vec<u64>> = HashMap::default();
-        let mut returns: HashMap<_, Vec<(u64, Ms)>> = HashMap::default();
+        let mut keys: HashMap<(&str, &str), usize> = HashMap::default();
+        let mut writes: Vec<Writes> = Vec::new();
+        // The key met last: a pod's writes are nearly all of one source and node,
+        // told by their names' addresses without hashing them.
+        let mut last: Option<((&str, &str), usize)> = None;
         for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
             for (k, w) in pod.states.windows(2).enumerate() {
                 let (Some(node), Some(line)) = (w[1].node.as_deref(), w[1].lines.first()) else {
@@ -52,43 +62,47 @@ impl<'a> KubeletWrites<'a> {
                 // A node told only by its marks may hold another node's pods
                 // (`pod_groups` grouped them by chance): its kubelet's writes are
                 // those of the pods a pass marked, from the state it marked.
-                if pod_groups::surely_on(t, node, &w[0])
-                    && kubelet_written(&w[0], &w[1], Some(node))
+                if !(pod_groups::surely_on(t, node, &w[0])
+                    && kubelet_written(&w[0], &w[1], Some(node)))
                 {
-                    let key = (&*line.source, node);
-                    lines
-                        .entry(key)
-                        .or_default()
-                        .push((line.line, w[1].from.mid()));
-                    let returned = w[1].restarts > w[0].restarts
-                        || meaning(&w[1]) == PodMeaning::RuntimeUnknown
-                        || meaning(&w[0]) == PodMeaning::Deleting
-                        || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
-                    // A restart on the old sandbox is also a crash under a live kubelet.
-                    let back =
-                        returned && (w[1].restarts <= w[0].restarts || new_sandbox(&w[0], &w[1]));
-                    if !returned {
-                        not_returns.entry(key).or_default().push(line.line);
-                    } else if let (true, Some(mid)) = (back, w[1].from.mid()) {
-                        returns.entry(key).or_default().push((line.line, mid));
-                    }
+                    continue;
+                }
+                let key = (&*line.source, node);
+                let i = match last {
+                    Some((k, i)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => i,
+                    _ => *keys.entry(key).or_insert_with(|| {
+                        writes.push(Writes::default());
+                        writes.len() - 1
+                    }),
+                };
+                last = Some((key, i));
+                let on = &mut writes[i];
+                on.lines.push((line.line, w[1].from.mid()));
+                let returned = w[1].restarts > w[0].restarts
+                    || meaning(&w[1]) == PodMeaning::RuntimeUnknown
+                    || meaning(&w[0]) == PodMeaning::Deleting
+                    || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
+                // A restart on the old sandbox is also a crash under a live kubelet.
+                let back =
+                    returned && (w[1].restarts <= w[0].restarts || new_sandbox(&w[0], &w[1]));
+                if !returned {
+                    on.not_returns.push(line.line);
+                } else if let (true, Some(mid)) = (back, w[1].from.mid()) {
+                    on.returns.push((line.line, mid));
                 }
             }
         }
-        for v in lines.values_mut() {
-            v.sort_unstable_by_key(|w| w.0);
+        for on in &mut writes {
+            on.lines.sort_unstable_by_key(|w| w.0);
+            on.not_returns.sort_unstable();
+            on.returns.sort_unstable();
         }
-        for v in not_returns.values_mut() {
-            v.sort_unstable();
-        }
-        for v in returns.values_mut() {
-            v.sort_unstable();
-        }
-        KubeletWrites {
-            lines,
-            not_returns,
-            returns,
-        }
+        KubeletWrites { keys, writes }
+    }
+
+    /// The writes of `node`'s kubelet that `source` shows.
+    fn on(&self, source: &str, node: &str) -> Option<&Writes> {
+        self.keys.get(&(source, node)).map(|&i| &self.writes[i])
     }
 
     /// Whether `touch` (a line on `node` that changes nothing) came within a
@@ -97,7 +111,7 @@ impl<'a> KubeletWrites<'a> {
     /// the pod's status as it comes back, not the node controller's mark of a loss.
     pub(super) fn returning_at(&self, node: &str, touch: &Touch) -> bool {
         let (Some(v), Some(at)) = (
-            self.returns.get(&(&*touch.line.source, node)),
+            self.on(&touch.line.source, node).map(|w| &w.returns),
             touch.at.mid(),
         ) else {
             return false;
@@ -119,7 +133,9 @@ impl<'a> KubeletWrites<'a> {
         after: &LineRef,
         before: &LineRef,
     ) -> bool {
-        after.source == before.source && Self::any_between(&self.not_returns, node, after, before)
+        after.source == before.source
+            && (self.on(&after.source, node))
+                .is_some_and(|w| any_between(&w.not_returns, after, before))
     }
 
     /// Whether `node`'s kubelet wrote a pod change strictly between two lines of one
@@ -130,8 +146,8 @@ impl<'a> KubeletWrites<'a> {
 
     /// Whether `node`'s kubelet wrote a pod change after a line (of its source).
     pub(super) fn after(&self, node: &str, line: &LineRef) -> bool {
-        (self.lines.get(&(&*line.source, node)))
-            .and_then(|v| v.last())
+        (self.on(&line.source, node))
+            .and_then(|w| w.lines.last())
             .is_some_and(|w| w.0 > line.line)
     }
 
@@ -158,20 +174,14 @@ impl<'a> KubeletWrites<'a> {
         if after.source != before.source {
             return None;
         }
-        let v = self.lines.get(&(&*after.source, node))?;
+        let v = &self.on(&after.source, node)?.lines;
         let i = v.partition_point(|w| w.0 <= after.line);
         v.get(i).copied().filter(|w| w.0 < before.line)
     }
+}
 
-    fn any_between(
-        lines: &HashMap<(&str, &str), Vec<u64>>,
-        node: &str,
-        after: &LineRef,
-        before: &LineRef,
-    ) -> bool {
-        lines.get(&(&*after.source, node)).is_some_and(|v| {
-            let i = v.partition_point(|&l| l <= after.line);
-            v.get(i).is_some_and(|&l| l < before.line)
-        })
-    }
+/// Whether `lines` (sorted) holds one strictly between two lines of one source.
+fn any_between(lines: &[u64], after: &LineRef, before: &LineRef) -> bool {
+    let i = lines.partition_point(|&l| l <= after.line);
+    lines.get(i).is_some_and(|&l| l < before.line)
 }

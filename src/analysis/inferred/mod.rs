@@ -115,6 +115,11 @@ fn state_mark<'a>(
     i: usize,
 ) -> Option<Mark<'a>> {
     let s = &pod.states[i];
+    // A mark is a touch (`the_mark`): a state without one is none, asked no more (a
+    // soak's states nearly all change something).
+    if s.touches.is_empty() {
+        return None;
+    }
     // A crashed container's pod is marked too; only a new sandbox on its node
     // (the node rebooted) tells that mark from any other write.
     let rebooted = || {

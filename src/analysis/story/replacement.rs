@@ -2,7 +2,7 @@
 
 use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
-use crate::analysis::pods::{healthy, meaning};
+use crate::analysis::pods::{healthy, meaning, OwnerOf};
 use crate::kube::PodMeaning;
 use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 use crate::{HashMap, HashSet};
@@ -14,19 +14,19 @@ use crate::{HashMap, HashSet};
 pub(super) fn first<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
-    fresh: &HashMap<ObjectKey, Vec<&'a ObjectTimeline>>,
-    used: &mut HashSet<(ObjectKey, u32)>,
+    owner: Option<OwnerOf>,
+    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    used: &mut HashSet<(&'a ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
 ) -> (Option<&'a ObjectTimeline>, Option<String>) {
     let candidates = owner
-        .and_then(|o| fresh.get(o))
+        .and_then(|o| fresh.get(&o))
         .map_or(&[][..], Vec::as_slice);
     let first = first_candidate(t, pod, candidates, used, evicted_since, deleted_by);
     let replacement = first.filter(|q| q.states.iter().any(healthy));
     let pending = match (first, replacement) {
         (Some(q), None) => {
-            used.insert((q.key.clone(), q.incarnation));
+            used.insert((&q.key, q.incarnation));
             Some(q.key.name.to_string())
         }
         _ => None,
@@ -108,14 +108,14 @@ fn first_candidate<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
     candidates: &[&'a ObjectTimeline],
-    used: &HashSet<(ObjectKey, u32)>,
+    used: &HashSet<(&ObjectKey, u32)>,
     evicted_at: Option<Point>,
     deleted_by: Option<Point>,
 ) -> Option<&'a ObjectTimeline> {
     let last = pod.last().last_point();
     let may_be = |q: &ObjectTimeline| {
         (q.key != pod.key || q.incarnation > pod.incarnation)
-            && !used.contains(&(q.key.clone(), q.incarnation))
+            && !used.contains(&(&q.key, q.incarnation))
             && created_after(t, pod, q)
             && match deleted_by {
                 // The controller creates a replacement as its pod is deleted (FORMAT.md
