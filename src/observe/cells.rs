@@ -36,11 +36,17 @@ enum Spans {
 
 impl Spans {
     fn new(spans: &[(u32, u32)]) -> Spans {
-        let short = |&(a, b): &(u32, u32)| Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?));
-        match spans.iter().map(short).collect::<Option<_>>() {
-            Some(inline) => Spans::Short(inline),
-            None => Spans::Long(spans.into()),
+        // Checked first, then copied by a plain loop: collecting `Option`s through
+        // the small vector's `extend` cost more than the rest of the cells.
+        let max = u32::from(u16::MAX);
+        if spans.iter().any(|&(a, b)| a > max || b > max) {
+            return Spans::Long(spans.into());
         }
+        let mut inline = smallvec::SmallVec::with_capacity(spans.len());
+        for &(a, b) in spans {
+            inline.push((a as u16, b as u16));
+        }
+        Spans::Short(inline)
     }
 
     fn get(&self, i: usize) -> Option<(usize, usize)> {
@@ -63,6 +69,18 @@ impl Cells {
     pub fn new(schema: SchemaRef, text: &str, mut spans: Vec<(u32, u32)>) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
         let text = LineText::packed(text, &mut spans);
+        Cells {
+            schema,
+            text,
+            spans: Spans::new(&spans),
+        }
+    }
+
+    /// [`Cells::new`] for a row the one-pass split found plain (see
+    /// [`LineText::packed_plain`]).
+    pub(crate) fn new_plain(schema: SchemaRef, text: &str, mut spans: Vec<(u32, u32)>) -> Cells {
+        debug_assert_eq!(schema.columns.len(), spans.len());
+        let text = LineText::packed_plain(text, &mut spans);
         Cells {
             schema,
             text,
