@@ -36,17 +36,24 @@ enum Spans {
 
 impl Spans {
     fn new(spans: &[(u32, u32)]) -> Spans {
+        // A usual row: into an array, then the array is the vector (no push a cell).
+        if spans.len() <= INLINE_CELLS {
+            let mut inline = [(0u16, 0u16); INLINE_CELLS];
+            let fits = inline.iter_mut().zip(spans).all(|(slot, &(a, b))| {
+                *slot = (a as u16, b as u16);
+                a <= u32::from(u16::MAX) && b <= u32::from(u16::MAX)
+            });
+            if fits {
+                return Spans::Short(smallvec::SmallVec::from_buf_and_len(inline, spans.len()));
+            }
+        }
         // Checked first, then copied by a plain loop: collecting `Option`s through
         // the small vector's `extend` cost more than the rest of the cells.
         let max = u32::from(u16::MAX);
         if spans.iter().any(|&(a, b)| a > max || b > max) {
             return Spans::Long(spans.into());
         }
-        let mut inline = smallvec::SmallVec::with_capacity(spans.len());
-        for &(a, b) in spans {
-            inline.push((a as u16, b as u16));
-        }
-        Spans::Short(inline)
+        Spans::Short(spans.iter().map(|&(a, b)| (a as u16, b as u16)).collect())
     }
 
     fn get(&self, i: usize) -> Option<(usize, usize)> {

@@ -69,16 +69,22 @@ impl LineText {
     /// order, only spaces between them, so nothing is checked again. Ranges that are
     /// not so (no caller gives them) keep the line whole rather than panic.
     pub fn packed_plain(text: &str, spans: &mut [(u32, u32)]) -> LineText {
-        let mut out = PACKING_BYTES.take();
-        let line = match squeeze_plain(text, spans, &mut out) {
-            Some(true) => match std::str::from_utf8(&out) {
-                Ok(packed) => LineText(Arc::from(packed)),
-                Err(_) => LineText(text.into()),
-            },
-            Some(false) => LineText(text.into()),
-            None => return LineText::packed(text, spans),
+        let ordered = spans
+            .windows(2)
+            .all(|w| w[0].0 <= w[0].1 && w[0].1 <= w[1].0)
+            && spans
+                .last()
+                .is_none_or(|&(a, b)| a <= b && b as usize <= text.len());
+        if !ordered || !text.is_ascii() {
+            return LineText::packed(text, spans);
+        }
+        let mut out = PACKING.take();
+        let line = if squeeze_plain(text, spans, &mut out) {
+            LineText(Arc::from(out.as_str()))
+        } else {
+            LineText(text.into())
         };
-        PACKING_BYTES.set(out);
+        PACKING.set(out);
         line
     }
 
@@ -154,23 +160,11 @@ fn squeeze(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
     true
 }
 
-/// [`squeeze`] for a plain row's cells (see [`LineText::packed_plain`]), on bytes:
-/// the gaps are spaces, so only their lengths are looked at. `None` (spans
-/// untouched) for ranges out of order or off the text, or a text not ASCII; else
-/// whether any run was squeezed.
-fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut Vec<u8>) -> Option<bool> {
-    let bytes = text.as_bytes();
-    let in_order = spans
-        .windows(2)
-        .all(|w| w[0].0 <= w[0].1 && w[0].1 <= w[1].0)
-        && spans
-            .last()
-            .is_none_or(|&(a, b)| a <= b && b as usize <= bytes.len());
-    if !in_order || !bytes.is_ascii() {
-        return None;
-    }
+/// [`squeeze`] for a plain row's cells (see [`LineText::packed_plain`]; the caller
+/// checked that the text is ASCII and the ranges in order within it): the gaps are
+/// spaces, so only their lengths are looked at. Whether any run was squeezed.
+fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
     out.clear();
-    out.reserve(bytes.len());
     let (mut copied, mut saved) = (0usize, 0u32);
     for i in 0..spans.len() {
         let (a, b) = spans[i];
@@ -182,24 +176,27 @@ fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut Vec<u8>) -> Opt
         if gap < MIN_RUN {
             continue;
         }
-        out.extend_from_slice(&bytes[copied..b as usize]);
+        out.push_str(&text[copied..b as usize]);
         copied = next as usize;
         saved += gap as u32;
+        // ASCII `char`s, a byte each; a run's last one or two spaces as they are.
         while gap >= MIN_RUN {
             let take = gap.min(MAX_RUN);
-            out.push(MARK);
-            out.push(0x20 + take as u8);
+            out.push(MARK as char);
+            out.push(char::from(0x20 + take as u8));
             gap -= take;
             saved -= 2;
         }
-        out.resize(out.len() + gap, b' ');
+        for _ in 0..gap {
+            out.push(' ');
+        }
         saved -= gap as u32;
     }
     if copied == 0 {
-        return Some(false);
+        return false;
     }
-    out.extend_from_slice(&bytes[copied..]);
-    Some(true)
+    out.push_str(&text[copied..]);
+    true
 }
 
 /// Spaces to print a run from.
@@ -222,8 +219,6 @@ fn push_run(out: &mut String, mut n: usize) -> usize {
 }
 
 thread_local! {
-    /// The plain line being packed ([`LineText::packed_plain`]).
-    static PACKING_BYTES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     /// The line being packed: one buffer a thread, so that a line costs one
     /// allocation, its own.
     static PACKING: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
