@@ -558,10 +558,11 @@ impl Observer {
                 .filter(|_| kind != ResourceKind::Node)
         });
         let kind_override = (kind != schema.kind).then(|| Box::new(kind));
+        let mut spans = row.spans;
         let cells = if row.read.plain {
-            Cells::new_plain(schema, &row.text, row.spans)
+            Cells::new_plain(schema, &row.text, &mut spans)
         } else {
-            Cells::new(schema, &row.text, row.spans)
+            Cells::new(schema, &row.text, &mut spans)
         };
         Observation {
             source: source.clone(),

@@ -49,7 +49,8 @@ pub struct Row {
     /// One cell per schema column, as a byte range of `text` (an empty cell is an
     /// empty range): the cells are kept as ranges, not copies, all the way into the
     /// observations. Lines are cut at 1 MiB by the capture, so 32 bits hold them.
-    pub spans: Vec<(u32, u32)>,
+    /// Inline for a usual row (a `Vec` was an allocation and a free per line).
+    pub spans: RowSpans,
     /// What the one-pass split of a plain row read of its typed cells (nothing for a
     /// row the general splitter split): the observation takes the readings from here.
     pub read: plain::Read,
@@ -63,6 +64,9 @@ pub struct Row {
     /// NAMESPACE column.
     pub namespace: Option<String>,
 }
+
+/// A row's cells' byte ranges: inline up to ten cells (`kubectl get pods -o wide -A`).
+pub type RowSpans = smallvec::SmallVec<[(u32, u32); 10]>;
 
 impl Row {
     /// The text of cell `i` (in the schema's column order).

@@ -14,7 +14,7 @@
 //! gets `None`, and the general splitter decides, exactly as before.
 
 use super::cells::{self, CellClass};
-use super::Column;
+use super::{Column, RowSpans};
 use crate::duration::{self, Readings};
 
 /// Most columns a plain row may have. The shortcut's answer is the splitter's only
@@ -90,11 +90,7 @@ const MASK_WORDS: usize = MAX_PLAIN_BYTES / 64;
 ///
 /// When it answers, the answer is `split_row_lenient`'s, whatever the header's
 /// positions (a test checks both over generated soaks and tricky rows).
-pub(crate) fn split_plain(
-    line: &str,
-    columns: &[Column],
-    spans: &mut Vec<(u32, u32)>,
-) -> Option<Read> {
+pub(crate) fn split_plain(line: &str, columns: &[Column], spans: &mut RowSpans) -> Option<Read> {
     let b = line.as_bytes();
     let n = b.len();
     if columns.len() < 2 || columns.len() > MAX_PLAIN_COLUMNS || n > MAX_PLAIN_BYTES {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::header::{self, parse_header, parse_header_after, schema_for_kind};
 use super::{
     cells, plain, split, structured_output, to_u32, Column, GetCommand, Item, KindFrom,
-    ResourceKind, Row, Schema, SchemaRef, Tabler,
+    ResourceKind, Row, RowSpans, Schema, SchemaRef, Tabler,
 };
 use crate::capture::CapturedLine;
 
@@ -15,7 +15,7 @@ use crate::capture::CapturedLine;
 /// the one-pass split of a plain row read of its cells.
 struct Fitted {
     schema: SchemaRef,
-    spans: Vec<(u32, u32)>,
+    spans: RowSpans,
     rest: Option<usize>,
     repair: Option<String>,
     read: plain::Read,
@@ -88,7 +88,7 @@ impl Tabler {
     /// or as a damaged row; else the reason it does not fit.
     fn fit_row(&mut self, schema: SchemaRef, text: &str) -> Result<Fitted, String> {
         if self.plain_rows {
-            let mut spans = Vec::with_capacity(schema.columns.len());
+            let mut spans = RowSpans::new();
             if let Some(read) = plain::split_plain(text, &schema.columns, &mut spans) {
                 return Ok(Fitted {
                     schema,

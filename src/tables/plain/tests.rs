@@ -194,7 +194,7 @@ fn pod_columns() -> Vec<Column> {
 /// positions; the typed readings are the cells' own.
 fn check_split(line: &str, columns: &[Column]) -> bool {
     let classes: Vec<CellClass> = columns.iter().map(|c| c.class).collect();
-    let mut spans = Vec::new();
+    let mut spans = RowSpans::new();
     let Some(read) = split_plain(line, columns, &mut spans) else {
         return false;
     };
