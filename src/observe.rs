@@ -19,7 +19,7 @@ use serde::{Serialize, Serializer};
 
 use crate::capture::WallClock;
 use crate::duration::{self, Formatter, Reading};
-use crate::tables::cells::{ready, restarts};
+use crate::tables::cells::{ready, restarts, Restarts};
 use crate::tables::{ResourceKind, Row};
 use crate::Text;
 
@@ -433,6 +433,52 @@ pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
     }
 }
 
+/// A row's READY (`[n, m]`, or `[READY, DESIRED]` for the kinds that print counts),
+/// RESTARTS, and what its AGE text reads as: taken from what the one-pass split of a
+/// plain row read ([`crate::tables::plain::Read`]) when it read these very columns,
+/// else read from the cells.
+fn typed_cells<'a>(
+    row: &'a Row,
+    at: &by_table::ObservedColumns,
+    kind: &ResourceKind,
+) -> (
+    Option<[u32; 2]>,
+    Option<Restarts<'a>>,
+    Option<duration::Readings>,
+) {
+    let get = |column: Option<usize>| column.and_then(|i| row.cell(i));
+    let ready = match kind {
+        ResourceKind::ReplicaSet
+        | ResourceKind::ReplicationController
+        | ResourceKind::DaemonSet => {
+            match (
+                get(at.ready).and_then(|r| r.parse().ok()),
+                get(at.desired).and_then(|d| d.parse().ok()),
+            ) {
+                (Some(r), Some(d)) => Some([r, d]),
+                _ => None,
+            }
+        }
+        _ => match row.read.ready {
+            Some((c, r)) if Some(c) == at.ready => r,
+            _ => get(at.ready).and_then(ready),
+        }
+        .map(|(n, m)| [n, m]),
+    };
+    let restarts = match row.read.restarts {
+        Some((c, count, ago)) if Some(c) == at.restarts => Some(Restarts {
+            count,
+            ago: ago.and_then(|(a, b)| row.text.get(a as usize..b as usize)),
+        }),
+        _ => get(at.restarts).and_then(restarts),
+    };
+    let age = match row.read.age {
+        Some((c, r)) if Some(c) == at.age => Some(r),
+        _ => get(at.age).map(duration::readings),
+    };
+    (ready, restarts, age)
+}
+
 /// Builds observations from rows, remembering each stream's duration formatter.
 #[derive(Default)]
 pub struct Observer {
@@ -469,7 +515,11 @@ impl Observer {
 
     fn duration(&mut self, stream: u32, text: &str) -> Option<DurationCell> {
         // Parsed once: whether it proves a formatter, and what it reads as.
-        let readings = duration::readings(text);
+        self.duration_of(stream, duration::readings(text))
+    }
+
+    /// [`Observer::duration`] of a text already read.
+    fn duration_of(&mut self, stream: u32, readings: duration::Readings) -> Option<DurationCell> {
         let pinned = readings.pinned();
         if let Some(pinned) = pinned {
             self.formatters.entry(stream).or_insert(pinned);
@@ -508,30 +558,16 @@ impl Observer {
             _ => kind,
         };
 
-        let ready = match &kind {
-            ResourceKind::ReplicaSet
-            | ResourceKind::ReplicationController
-            | ResourceKind::DaemonSet => {
-                match (
-                    get(at.ready).and_then(|r| r.parse().ok()),
-                    get(at.desired).and_then(|d| d.parse().ok()),
-                ) {
-                    (Some(r), Some(d)) => Some([r, d]),
-                    _ => None,
-                }
-            }
-            _ => get(at.ready).and_then(ready).map(|(n, m)| [n, m]),
-        };
-        let restarts = get(at.restarts).and_then(restarts);
+        let (ready, restarts, age_read) = typed_cells(&row, &at, &kind);
         let restarts_ago = restarts
             .and_then(|r| r.ago)
             .and_then(|a| self.duration(row.stream, a))
             .map(Box::new);
         let restarts = restarts.map(|r| r.count);
         // A describe Events block's AGE is the event's (`event_age_s`), not an object's.
-        let age = get(at.age)
+        let age = age_read
             .filter(|_| kind != ResourceKind::Event)
-            .and_then(|a| self.duration(row.stream, a));
+            .and_then(|r| self.duration_of(row.stream, r));
         let namespace = none_to_null(get(at.namespace)).map(Text::from).or_else(|| {
             row.namespace
                 .as_deref()
@@ -539,7 +575,12 @@ impl Observer {
                 .filter(|_| kind != ResourceKind::Node)
         });
         let kind_override = (kind != schema.kind).then(|| Box::new(kind));
-        let cells = Cells::new(schema, &row.text, row.spans);
+        let mut spans = row.spans;
+        let cells = if row.read.plain {
+            Cells::new_plain(schema, &row.text, &mut spans)
+        } else {
+            Cells::new(schema, &row.text, &mut spans)
+        };
         Observation {
             source: source.clone(),
             line: row.line,

@@ -152,15 +152,15 @@ fn is_plain_row(text: &str) -> bool {
 /// printable ASCII, and the characters that start a prompt sigil, markup, an entity or
 /// an annotation (`$#%&`~^`). Comparisons joined with `|`, not a table look-up or a
 /// `match`: the loop over a line's bytes then runs on vectors of them.
+///
+/// Four comparisons, not eight: `~` (0x7E) joins the non-printable range and `#$%&`
+/// (0x23–0x26) are one range, so that the loop is vectorized (with eight it was
+/// compiled a byte at a time, a third of the capture's cost).
 #[inline(always)]
 fn stops_plain_row(c: u8) -> bool {
-    (c.wrapping_sub(0x20) > 0x7e - 0x20)
-        | (c == b'$')
-        | (c == b'#')
-        | (c == b'%')
-        | (c == b'&')
+    (c.wrapping_sub(0x20) >= b'~' - 0x20)
+        | (c.wrapping_sub(b'#') <= b'&' - b'#')
         | (c == b'`')
-        | (c == b'~')
         | (c == b'^')
 }
 

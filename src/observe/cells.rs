@@ -36,11 +36,24 @@ enum Spans {
 
 impl Spans {
     fn new(spans: &[(u32, u32)]) -> Spans {
-        let short = |&(a, b): &(u32, u32)| Some((u16::try_from(a).ok()?, u16::try_from(b).ok()?));
-        match spans.iter().map(short).collect::<Option<_>>() {
-            Some(inline) => Spans::Short(inline),
-            None => Spans::Long(spans.into()),
+        // A usual row: into an array, then the array is the vector (no push a cell).
+        if spans.len() <= INLINE_CELLS {
+            let mut inline = [(0u16, 0u16); INLINE_CELLS];
+            let fits = inline.iter_mut().zip(spans).all(|(slot, &(a, b))| {
+                *slot = (a as u16, b as u16);
+                a <= u32::from(u16::MAX) && b <= u32::from(u16::MAX)
+            });
+            if fits {
+                return Spans::Short(smallvec::SmallVec::from_buf_and_len(inline, spans.len()));
+            }
         }
+        // Checked first, then copied by a plain loop: collecting `Option`s through
+        // the small vector's `extend` cost more than the rest of the cells.
+        let max = u32::from(u16::MAX);
+        if spans.iter().any(|&(a, b)| a > max || b > max) {
+            return Spans::Long(spans.into());
+        }
+        Spans::Short(spans.iter().map(|&(a, b)| (a as u16, b as u16)).collect())
     }
 
     fn get(&self, i: usize) -> Option<(usize, usize)> {
@@ -60,13 +73,25 @@ impl Spans {
 
 impl Cells {
     /// One value per column of `schema`, in its order, as byte ranges of `text`.
-    pub fn new(schema: SchemaRef, text: &str, mut spans: Vec<(u32, u32)>) -> Cells {
+    pub fn new(schema: SchemaRef, text: &str, spans: &mut [(u32, u32)]) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
-        let text = LineText::packed(text, &mut spans);
+        let text = LineText::packed(text, spans);
         Cells {
             schema,
             text,
-            spans: Spans::new(&spans),
+            spans: Spans::new(spans),
+        }
+    }
+
+    /// [`Cells::new`] for a row the one-pass split found plain (see
+    /// [`LineText::packed_plain`]).
+    pub(crate) fn new_plain(schema: SchemaRef, text: &str, spans: &mut [(u32, u32)]) -> Cells {
+        debug_assert_eq!(schema.columns.len(), spans.len());
+        let text = LineText::packed_plain(text, spans);
+        Cells {
+            schema,
+            text,
+            spans: Spans::new(spans),
         }
     }
 
@@ -206,7 +231,11 @@ mod tests {
             let text = format!("a   {}   c", "b".repeat(width));
             let b = 4 + width as u32;
             let headers = (0..3).map(|i| format!("C{i}"));
-            let cells = Cells::new(schema(headers), &text, vec![(0, 1), (4, b), (b + 3, b + 4)]);
+            let cells = Cells::new(
+                schema(headers),
+                &text,
+                &mut [(0, 1), (4, b), (b + 3, b + 4)],
+            );
             assert_eq!(matches!(cells.spans, Spans::Short(_)), width < 60_000);
             let values: Vec<String> = cells.iter().map(|(_, v)| v.to_string()).collect();
             assert_eq!(
@@ -226,8 +255,8 @@ mod tests {
             let headers = (0..n).map(|i| if i % 2 == 0 { "NAME" } else { "LABEL" }.to_string());
             let schema = schema(headers);
             let text = "x ".repeat(n);
-            let spans = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();
-            let cells = Cells::new(schema, &text, spans);
+            let mut spans: Vec<_> = (0..n as u32).map(|i| (2 * i, 2 * i + 1)).collect();
+            let cells = Cells::new(schema, &text, &mut spans);
             STEPS.with(|s| s.set(0));
             let json = serde_json::to_string(&cells).unwrap();
             assert!(

@@ -64,6 +64,30 @@ impl LineText {
         line
     }
 
+    /// [`LineText::packed`] of a row the one-pass split found plain
+    /// ([`crate::tables::plain`]): printable ASCII (no [`MARK`] to escape), its cells in
+    /// order, only spaces between them, so nothing is checked again. Ranges that are
+    /// not so (no caller gives them) keep the line whole rather than panic.
+    pub fn packed_plain(text: &str, spans: &mut [(u32, u32)]) -> LineText {
+        let ordered = spans
+            .windows(2)
+            .all(|w| w[0].0 <= w[0].1 && w[0].1 <= w[1].0)
+            && spans
+                .last()
+                .is_none_or(|&(a, b)| a <= b && b as usize <= text.len());
+        if !ordered || !text.is_ascii() {
+            return LineText::packed(text, spans);
+        }
+        let mut out = PACKING.take();
+        let line = if squeeze_plain(text, spans, &mut out) {
+            LineText(Arc::from(out.as_str()))
+        } else {
+            LineText(text.into())
+        };
+        PACKING.set(out);
+        line
+    }
+
     /// `text` holding a [`MARK`] byte itself: each written as an escaped pair, no run
     /// squeezed, and the spans shifted by the escapes before them.
     fn escaped(text: &str, spans: &mut [(u32, u32)]) -> LineText {
@@ -128,6 +152,45 @@ fn squeeze(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
         let written = push_run(out, gap.len());
         copied = gap_end;
         saved += (gap.len() - written) as u32;
+    }
+    if copied == 0 {
+        return false;
+    }
+    out.push_str(&text[copied..]);
+    true
+}
+
+/// [`squeeze`] for a plain row's cells (see [`LineText::packed_plain`]; the caller
+/// checked that the text is ASCII and the ranges in order within it): the gaps are
+/// spaces, so only their lengths are looked at. Whether any run was squeezed.
+fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
+    out.clear();
+    let (mut copied, mut saved) = (0usize, 0u32);
+    for i in 0..spans.len() {
+        let (a, b) = spans[i];
+        spans[i] = (a - saved, b - saved);
+        let Some(&(next, _)) = spans.get(i + 1) else {
+            break;
+        };
+        let mut gap = (next - b) as usize;
+        if gap < MIN_RUN {
+            continue;
+        }
+        out.push_str(&text[copied..b as usize]);
+        copied = next as usize;
+        saved += gap as u32;
+        // ASCII `char`s, a byte each; a run's last one or two spaces as they are.
+        while gap >= MIN_RUN {
+            let take = gap.min(MAX_RUN);
+            out.push(MARK as char);
+            out.push(char::from(0x20 + take as u8));
+            gap -= take;
+            saved -= 2;
+        }
+        for _ in 0..gap {
+            out.push(' ');
+        }
+        saved -= gap as u32;
     }
     if copied == 0 {
         return false;

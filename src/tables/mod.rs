@@ -15,6 +15,7 @@
 pub mod cells;
 pub mod describe;
 pub(crate) mod header;
+pub mod plain;
 mod rows;
 pub mod schema;
 pub mod split;
@@ -48,7 +49,11 @@ pub struct Row {
     /// One cell per schema column, as a byte range of `text` (an empty cell is an
     /// empty range): the cells are kept as ranges, not copies, all the way into the
     /// observations. Lines are cut at 1 MiB by the capture, so 32 bits hold them.
-    pub spans: Vec<(u32, u32)>,
+    /// Inline for a usual row (a `Vec` was an allocation and a free per line).
+    pub spans: RowSpans,
+    /// What the one-pass split of a plain row read of its typed cells (nothing for a
+    /// row the general splitter split): the observation takes the readings from here.
+    pub read: plain::Read,
     /// Absolute time of the row when the capture carries one (ts prefix, watch screen).
     pub time: Option<WallClock>,
     /// What was repaired or left over on the line (an annotation after the row...).
@@ -59,6 +64,9 @@ pub struct Row {
     /// NAMESPACE column.
     pub namespace: Option<String>,
 }
+
+/// A row's cells' byte ranges: inline up to ten cells (`kubectl get pods -o wide -A`).
+pub type RowSpans = smallvec::SmallVec<[(u32, u32); 10]>;
 
 impl Row {
     /// The text of cell `i` (in the schema's column order).
@@ -163,6 +171,9 @@ pub struct Tabler {
     screen_time: Option<WallClock>,
     /// Inside `kubectl describe` output.
     describe: Option<describe::DescribeState>,
+    /// Whether plain rows take the one-pass split ([`plain`]); off only to check it
+    /// against the general splitter.
+    plain_rows: bool,
 }
 
 impl Tabler {
@@ -178,6 +189,17 @@ impl Tabler {
             screen: None,
             screen_time: None,
             describe: None,
+            plain_rows: true,
+        }
+    }
+
+    /// A tabler that splits every row with the general splitter (no [`plain`] fast
+    /// path): what the fast path is checked against.
+    #[cfg(test)]
+    pub(crate) fn without_fast_path(first_stream: u32) -> Tabler {
+        Tabler {
+            plain_rows: false,
+            ..Tabler::new(first_stream)
         }
     }
 

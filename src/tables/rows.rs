@@ -5,14 +5,21 @@ use std::sync::Arc;
 
 use super::header::{self, parse_header, parse_header_after, schema_for_kind};
 use super::{
-    cells, split, structured_output, to_u32, Column, GetCommand, Item, KindFrom, ResourceKind, Row,
-    Schema, SchemaRef, Tabler,
+    cells, plain, split, structured_output, to_u32, Column, GetCommand, Item, KindFrom,
+    ResourceKind, Row, RowSpans, Schema, SchemaRef, Tabler,
 };
 use crate::capture::CapturedLine;
 
 /// A row split into cells: the schema it fits, the cells' byte ranges, where an
-/// unread trailing annotation starts, and what was repaired in a damaged row.
-type Fitted = (SchemaRef, split::Cells, Option<usize>, Option<String>);
+/// unread trailing annotation starts, what was repaired in a damaged row, and what
+/// the one-pass split of a plain row read of its cells.
+struct Fitted {
+    schema: SchemaRef,
+    spans: RowSpans,
+    rest: Option<usize>,
+    repair: Option<String>,
+    read: plain::Read,
+}
 
 /// A skip of `cl` with its reason.
 fn skipped(cl: CapturedLine, reason: String) -> Item {
@@ -80,6 +87,18 @@ impl Tabler {
     /// Splits a row by its schema, an older layout of it (which becomes the table's),
     /// or as a damaged row; else the reason it does not fit.
     fn fit_row(&mut self, schema: SchemaRef, text: &str) -> Result<Fitted, String> {
+        if self.plain_rows {
+            let mut spans = RowSpans::new();
+            if let Some(read) = plain::split_plain(text, &schema.columns, &mut spans) {
+                return Ok(Fitted {
+                    schema,
+                    spans,
+                    rest: None,
+                    repair: None,
+                    read,
+                });
+            }
+        }
         let lenient = |s: &Schema| {
             // On the stack: a row is split once per line, and a `Vec` here was an
             // allocation per line.
@@ -118,17 +137,29 @@ impl Tabler {
             };
             return Err(reason);
         };
-        Ok((schema, ranges, rest, repair))
+        let spans = ranges
+            .iter()
+            .map(|&(a, b)| (to_u32(a), to_u32(b)))
+            .collect();
+        Ok(Fitted {
+            schema,
+            spans,
+            rest,
+            repair,
+            read: plain::Read::default(),
+        })
     }
 
     /// The row of a line split into cells, with its notes, in the current stream.
     fn row(&mut self, cl: CapturedLine, fitted: Fitted) -> Item {
-        let (schema, ranges, rest, repair) = fitted;
+        let Fitted {
+            schema,
+            spans,
+            rest,
+            repair,
+            read,
+        } = fitted;
         let line = cl.line;
-        let spans: Vec<(u32, u32)> = ranges
-            .iter()
-            .map(|&(a, b)| (to_u32(a), to_u32(b)))
-            .collect();
         let note = self.row_note(&cl, &schema, rest, repair);
         let stream = match self.stream {
             Some(s) => s,
@@ -149,6 +180,7 @@ impl Tabler {
             },
             schema,
             spans,
+            read,
             time: cl.time.or(self.screen_time),
             note,
             text: cl.text,
