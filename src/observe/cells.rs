@@ -76,11 +76,7 @@ impl Cells {
     pub fn new(schema: SchemaRef, text: &str, spans: &mut [(u32, u32)]) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
         let text = LineText::packed(text, spans);
-        Cells {
-            schema,
-            text,
-            spans: Spans::new(spans),
-        }
+        Cells::of(schema, text, spans)
     }
 
     /// [`Cells::new`] for a row the one-pass split found plain (see
@@ -88,6 +84,11 @@ impl Cells {
     pub(crate) fn new_plain(schema: SchemaRef, text: &str, spans: &mut [(u32, u32)]) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
         let text = LineText::packed_plain(text, spans);
+        Cells::of(schema, text, spans)
+    }
+
+    /// The cells of a packed line, `spans` its ranges in it.
+    fn of(schema: SchemaRef, text: LineText, spans: &[(u32, u32)]) -> Cells {
         Cells {
             schema,
             text,

@@ -51,9 +51,19 @@ impl LineText {
         if !in_order {
             return LineText(text.into());
         }
-        // The buffer is taken out of its slot and put back, so that the packing is
-        // compiled as plain code, not inside the thread-local's closure (which the
-        // compiler did not always inline).
+        LineText::squeezed(text, spans, squeeze)
+    }
+
+    /// `text` packed by `squeeze` into the thread's buffer, or kept whole when it
+    /// packs nothing. The buffer is taken out of its slot and put back, so that the
+    /// packing is compiled as plain code, not inside the thread-local's closure (which
+    /// the compiler did not always inline).
+    #[inline(always)]
+    fn squeezed(
+        text: &str,
+        spans: &mut [(u32, u32)],
+        squeeze: impl FnOnce(&str, &mut [(u32, u32)], &mut String) -> bool,
+    ) -> LineText {
         let mut out = PACKING.take();
         let line = if squeeze(text, spans, &mut out) {
             LineText(Arc::from(out.as_str()))
@@ -78,14 +88,7 @@ impl LineText {
         if !ordered || !text.is_ascii() {
             return LineText::packed(text, spans);
         }
-        let mut out = PACKING.take();
-        let line = if squeeze_plain(text, spans, &mut out) {
-            LineText(Arc::from(out.as_str()))
-        } else {
-            LineText(text.into())
-        };
-        PACKING.set(out);
-        line
+        LineText::squeezed(text, spans, squeeze_plain)
     }
 
     /// `text` holding a [`MARK`] byte itself: each written as an escaped pair, no run
