@@ -163,13 +163,16 @@ pub(super) fn fresh_by_owner<'a, 'o>(
     fresh
 }
 
-/// Which of `pods` are among `some` (some of them, in their order), told by address:
-/// the names need not be compared, nor hashed.
+/// Which of `pods` are among `some` (some of them, in their order, as
+/// [`affected_pods`] picks them), told by address: the names need not be compared,
+/// nor hashed.
 fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
     let mut next = some.iter().peekable();
-    (pods.iter())
+    let found: Vec<bool> = (pods.iter())
         .map(|q| next.next_if(|p| std::ptr::eq(**p, *q)).is_some())
-        .collect()
+        .collect();
+    debug_assert!(next.peek().is_none(), "`some` is a subsequence of `pods`");
+    found
 }
 
 /// What the incident learnt from one pod.
