@@ -217,21 +217,13 @@ impl Timelines {
         let window =
             self.net
                 .window_of_points(a, (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS), KEPT_POINTS);
-        let one_way = |reversed: bool| {
-            self.cache.searching(usize::from(reversed), |scratch| {
-                self.net.search_within(a, reversed, window, scratch);
-                self.net.found_within(scratch, window)
-            })
-        };
-        // Side by side when there is a second core, unless this thread is one of
-        // several following incidents already: waiting for the other half, it could
-        // take up another incident, which forgets this one's kept searches.
-        let (f, r) = if rayon::current_thread_index().is_none() {
-            rayon::join(|| one_way(false), || one_way(true))
-        } else {
-            (one_way(false), one_way(true))
-        };
-        Some(Distances::Window(Arc::new((f, r))))
+        // Settled as far as the incident's questions need (`stn::lazy`), on the
+        // thread that asks them.
+        let (f, r) = (
+            self.net.search_lazily(a, false, window),
+            self.net.search_lazily(a, true, window),
+        );
+        Some(Distances::Window(std::rc::Rc::new((f, r))))
     }
 
     /// Readies what every incident's questions share (the landmarks of a long

@@ -24,10 +24,12 @@ mod adjacency;
 mod buckets;
 mod by_time;
 mod csr;
+mod lazy;
 mod local;
 mod settle;
 
-pub use local::{Found, Landmarks};
+pub use lazy::Found;
+pub use local::Landmarks;
 
 use adjacency::Adjacency;
 use buckets::Buckets;

@@ -11,6 +11,7 @@
 //! is the same on one thread and on many.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -22,7 +23,9 @@ use super::super::Point;
 #[derive(Clone)]
 pub(super) enum Distances {
     Whole(Arc<(Vec<Ms>, Vec<Ms>)>),
-    Window(Arc<(Found, Found)>),
+    /// Searches settled as far as they are asked (`stn::lazy`), kept by the thread
+    /// that asks them.
+    Window(Rc<(Found, Found)>),
 }
 
 impl Distances {

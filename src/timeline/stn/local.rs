@@ -154,6 +154,24 @@ fn windowed(
     let Scratch { label, queue, .. } = scratch;
     label[(src - first) as usize] = 0;
     queue.push(0, src);
+    settle_within(t, reversed, &inside, first, label, queue, |_, _| false);
+}
+
+/// Dijkstra on the reduced costs over the ranks in `inside` (`label[i]` is rank
+/// `first + i`'s), from what `queue` holds, until the queue is empty or `enough`,
+/// asked of the labels after each point is settled. Dijkstra settles in order of
+/// distance, so stopped and taken up again it settles exactly as in one go. `enough`
+/// is told the key of the point just settled: every label at most that is final.
+#[inline(always)]
+pub(super) fn settle_within(
+    t: &ByTime,
+    reversed: bool,
+    inside: &std::ops::Range<u32>,
+    first: u32,
+    label: &mut [u32],
+    queue: &mut super::Buckets<u32>,
+    mut enough: impl FnMut(&[u32], u32) -> bool,
+) {
     // The window's labels as one slice, indexed from its first rank: one comparison
     // tells a step inside the window, and the index needs no other check.
     let (lo, n) = (inside.start, inside.len());
@@ -174,6 +192,9 @@ fn windowed(
                 *l = nd;
                 queue.push(nd, step.to);
             }
+        }
+        if enough(label, d) {
+            return;
         }
     }
 }
@@ -255,16 +276,6 @@ fn span(inside: &std::ops::Range<u32>, also: &[u32]) -> std::ops::Range<u32> {
     lo..hi
 }
 
-/// The distances of one windowed search, by rank over its window
-/// ([`Network::found_within`]).
-#[derive(Debug, Default)]
-pub struct Found {
-    first: u32,
-    reduced: Reduced,
-    /// The search's labels over the window's ranks (see [`Scratch`]).
-    label: Vec<u32>,
-}
-
 /// The result of one landmark's two searches.
 struct Reach {
     homes: Vec<(u32, i32, i32)>,
@@ -275,7 +286,7 @@ struct Reach {
 impl Network {
     /// The network laid out by time for the windowed searches (made on the first
     /// one); `None` without a current potential.
-    fn by_time(&self) -> Option<&ByTime> {
+    pub(super) fn by_time(&self) -> Option<&ByTime> {
         if let Some(t) = self.by_time.get() {
             return Some(t);
         }
@@ -288,8 +299,7 @@ impl Network {
 
     /// Shortest distances from `src` over the points whose potential lies in `window`
     /// (and `src` itself), forward (`x_v − x_src ≤ d`) or `reversed`
-    /// (`x_src − x_v ≤ d`): afterwards [`Network::found_within`] and
-    /// [`Network::distance_found`] read them ([`UNBOUNDED`] where not reached). False
+    /// (`x_src − x_v ≤ d`): afterwards [`Network::distance_found`] reads them ([`UNBOUNDED`] where not reached). False
     /// without a current potential. Costs what it visits.
     pub fn search_within(
         &self,
@@ -332,48 +342,6 @@ impl Network {
         let lo = t.time[(r.saturating_sub(cap) as usize).min(last)];
         let hi = t.time[(r.saturating_add(cap) as usize).min(last)];
         (window.0.max(lo), window.1.min(hi))
-    }
-
-    /// What the last [`Network::search_within`] found over its `window`, kept: a
-    /// window's points are a range of ranks, so the distances are one array over it
-    /// (no sorting, a lookup is an index). The search's labels are taken, not copied,
-    /// when they span the window exactly (a kept search's: its source lies inside).
-    pub fn found_within(&self, scratch: &mut Scratch, window: (Ms, Ms)) -> Found {
-        let Some(t) = self.by_time() else {
-            return Found::default();
-        };
-        let r = t.ranks_within(window);
-        let label = if scratch.first == r.start && scratch.label.len() == r.len() {
-            std::mem::take(&mut scratch.label)
-        } else {
-            // A rank of the window outside the search's span is unreached.
-            r.clone()
-                .map(|r| {
-                    (r.checked_sub(scratch.first))
-                        .and_then(|i| scratch.label.get(i as usize))
-                        .map_or(UNREACHED, |&l| l)
-                })
-                .collect()
-        };
-        Found {
-            first: r.start,
-            reduced: scratch.reduced,
-            label,
-        }
-    }
-
-    /// The distance `found` holds to point `p` ([`UNBOUNDED`] outside its window).
-    pub fn distance_in(&self, found: &Found, p: usize) -> Ms {
-        let Some(t) = self.by_time() else {
-            return UNBOUNDED;
-        };
-        t.rank
-            .get(p)
-            .and_then(|&r| {
-                let l = found.label.get(r.checked_sub(found.first)? as usize)?;
-                Some(found.reduced.distance(t, r, *l))
-            })
-            .unwrap_or(UNBOUNDED)
     }
 
     /// The distance the last [`Network::search_within`] found to point `p`.
@@ -545,9 +513,11 @@ mod tests {
                     n.search_within(a, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
                     let found: Vec<Ms> = (0..size).map(|b| n.distance_found(&scratch, b)).collect();
                     assert_eq!(&found[..], &exact[..], "the whole window is exact");
-                    let found = n.found_within(&mut scratch, (-UNBOUNDED, UNBOUNDED));
-                    for (b, &d) in exact.iter().enumerate() {
-                        assert_eq!(n.distance_in(&found, b), d, "{a}->{b}");
+                    // Asked in any order, a lazy search settles each answer as the
+                    // whole search does.
+                    let lazy = n.search_lazily(a, reversed, (-UNBOUNDED, UNBOUNDED));
+                    for b in (0..size).rev().step_by(2).chain((0..size).step_by(2)) {
+                        assert_eq!(n.distance_in(&lazy, b), exact[b], "{a}->{b}");
                     }
                 }
             }
