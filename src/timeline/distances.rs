@@ -91,7 +91,7 @@ impl Timelines {
         }
         // The ends' bounds on the clock hold every narrower answer: where they pass,
         // so does what a kept search or a new one finds (the lookups cost more).
-        test(self.loose(a, b)) || test(self.known(a, b)) || test(self.difference(a, b))
+        test(self.loose(a, b)) || test(self.known(a, b)) || self.test_near(a, b, test, true)
     }
 
     /// Whether `x_b − x_a` may pass `test`, a test that an interval failing it keeps
@@ -102,7 +102,7 @@ impl Timelines {
             return true;
         }
         // Where the ends' bounds on the clock fail, every narrower answer fails.
-        test(self.loose(a, b)) && test(self.known(a, b)) && test(self.difference(a, b))
+        test(self.loose(a, b)) && test(self.known(a, b)) && self.test_near(a, b, test, false)
     }
 
     /// `x_b − x_a` in one schedule that meets every constraint (the network's
@@ -149,30 +149,88 @@ impl Timelines {
     /// the points within minutes of the pair — never narrower than the whole
     /// network's answer (fewer constraints), costing the points near the pair.
     pub fn difference_near(&self, a: Point, b: Point) -> Interval {
-        let (Some(pa), Some(pb)) = (self.net.feasible_time(a), self.net.feasible_time(b)) else {
-            return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
-        };
-        if !self.is_small() && !self.near(a, b) {
+        if !self.searched_near(a, b) {
             return self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
         }
+        let hi = self.near_bound(a, b, true);
+        let lo = self.near_bound(a, b, false);
+        self.tighten(a, b, lo, hi)
+    }
+
+    /// Whether [`Timelines::difference_near`] searches for the pair: both ends have a
+    /// feasible time, and on a long capture they lie within minutes of each other.
+    fn searched_near(&self, a: Point, b: Point) -> bool {
+        self.net.feasible_time(a).is_some()
+            && self.net.feasible_time(b).is_some()
+            && (self.is_small() || self.near(a, b))
+    }
+
+    /// One side of `x_b − x_a` (`upper`: its upper bound, else its lower) from a
+    /// search near the pair ([`Timelines::difference_near`]), kept for the pair.
+    fn near_bound(&self, a: Point, b: Point, upper: bool) -> Ms {
+        let (Some(pa), Some(pb)) = (self.net.feasible_time(a), self.net.feasible_time(b)) else {
+            return if upper { UNBOUNDED } else { -UNBOUNDED };
+        };
         let reach = if self.is_small() {
             10 * 60_000
         } else {
             MARGIN_MS
         };
         let window = (pa.min(pb) - reach, pa.max(pb) + reach);
-        // One after the other: a search of a few minutes is over before another
-        // thread could take half of it.
-        let one_way = |reversed: bool| {
-            self.cache.searching(usize::from(reversed), |scratch| {
+        self.cache.near_bound(a, b, upper, || {
+            // The upper bound is the distance forward; the lower one, the distance
+            // back, negated.
+            let reversed = !upper;
+            let d = self.cache.searching(usize::from(reversed), |scratch| {
                 self.net.distance_within(a, b, reversed, window, scratch)
-            })
+            });
+            match (upper, d) {
+                (true, d) => d.unwrap_or(UNBOUNDED),
+                (false, d) => d.map_or(-UNBOUNDED, |x| -x),
+            }
+        })
+    }
+
+    /// `test` of `x_b − x_a` as [`Timelines::difference`] answers it, where the pair
+    /// would be searched near each other: one side searched first, the other only
+    /// when the first does not settle the test. `proof`: the test keeps passing when
+    /// the interval narrows ([`Timelines::proves`]), else it keeps failing
+    /// ([`Timelines::allows`]). Most tests read one end of the interval (`max_ms < 0`),
+    /// and then one search of the two answers them.
+    fn test_near(&self, a: Point, b: Point, test: impl Fn(Interval) -> bool, proof: bool) -> bool {
+        let kept = self.cache.holds(a) || self.cache.holds(b);
+        if self.is_small() || kept || !self.searched_near(a, b) {
+            return test(self.difference(a, b));
+        }
+        // The side to search first: the upper bound when a lower end than the clock's
+        // could change the test's answer. Either order gives the same answer.
+        let loose = self.tighten(a, b, -UNBOUNDED, UNBOUNDED);
+        let upper = test(Interval::point(loose.min_ms)) != test(loose);
+        let first = self.near_bound(a, b, upper);
+        let half = if upper {
+            self.tighten(a, b, -UNBOUNDED, first)
+        } else {
+            self.tighten(a, b, first, UNBOUNDED)
         };
-        let (lo, hi) = self.cache.near_answer(a, b, || {
-            let (hi, back) = (one_way(false), one_way(true));
-            (back.map_or(-UNBOUNDED, |x| -x), hi.unwrap_or(UNBOUNDED))
-        });
-        self.tighten(a, b, lo, hi)
+        // The whole answer is narrower than `half`: a proof passing on it passes, a
+        // possibility failing on it fails.
+        if test(half) == proof {
+            return proof;
+        }
+        // The whole answer holds the known end of `half` (a consistent network's
+        // lower bound is at most its upper one): a proof failing there fails, a
+        // possibility passing there passes.
+        let end = if upper { half.max_ms } else { half.min_ms };
+        if test(Interval::point(end)) != proof {
+            return !proof;
+        }
+        let second = self.near_bound(a, b, !upper);
+        let (lo, hi) = if upper {
+            (second, first)
+        } else {
+            (first, second)
+        };
+        test(self.tighten(a, b, lo, hi))
     }
 
     /// `x_b − x_a` from the ends' bounds on the clock alone: what every other answer
@@ -298,5 +356,68 @@ mod tests {
             assert_eq!(t.difference_near(a, b), first);
         }
         assert!(asked > 100, "{asked} pairs asked");
+    }
+
+    /// A proof or a possibility about a near pair, settled by one side's search where
+    /// it can be, answers as the pair's whole interval does, for tests on either end
+    /// at thresholds around the answer; fresh caches, so each side is searched anew.
+    #[test]
+    fn a_near_pair_tested_one_side_first_answers_as_its_whole_interval() {
+        let t = long_watch();
+        let points: Vec<Point> = t
+            .objects
+            .iter()
+            .flat_map(|o| o.states.iter().map(|s| s.from_point()))
+            .take(300)
+            .collect();
+        let (mut asked, mut one_side) = (0, 0);
+        for w in points.windows(5) {
+            let (a, b) = (w[0], w[4]);
+            if !t.near(a, b) {
+                continue;
+            }
+            let whole = t.difference_near(a, b);
+            for ms in [
+                whole.min_ms - 1,
+                whole.min_ms,
+                whole.max_ms,
+                whole.max_ms + 1,
+                0,
+            ] {
+                let fresh = || Timelines {
+                    cache: Default::default(),
+                    ..t.clone()
+                };
+                let below = move |d: Interval| d.max_ms < ms;
+                let above = move |d: Interval| d.min_ms > ms;
+                let may_reach = move |d: Interval| d.max_ms >= ms;
+                let may_fall = move |d: Interval| d.min_ms <= ms;
+                asked += 1;
+                assert_eq!(
+                    fresh().test_near(a, b, below, true),
+                    below(whole),
+                    "{a}->{b} < {ms}"
+                );
+                assert_eq!(
+                    fresh().test_near(a, b, above, true),
+                    above(whole),
+                    "{a}->{b} > {ms}"
+                );
+                assert_eq!(fresh().test_near(a, b, may_reach, false), may_reach(whole));
+                assert_eq!(fresh().test_near(a, b, may_fall, false), may_fall(whole));
+                let f = fresh();
+                f.test_near(a, b, below, true);
+                let searched = [true, false]
+                    .iter()
+                    .filter(|&&upper| f.cache.near_bound(a, b, upper, || Ms::MIN) != Ms::MIN)
+                    .count();
+                one_side += usize::from(searched == 1);
+            }
+        }
+        assert!(asked > 100, "{asked} tests asked");
+        assert!(
+            one_side > asked / 4,
+            "one side searched for {one_side} of {asked}"
+        );
     }
 }

@@ -94,7 +94,8 @@ thread_local! {
     static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
-/// `x_b − x_a ∈ [lo, hi]` as the windowed searches found it (`a` < `b`).
+/// `x_b − x_a ∈ [lo, hi]` as the windowed searches found it (`a` < `b`), each side
+/// [`NOT_SEARCHED`] until a question needs it.
 #[derive(Clone, Copy)]
 struct NearAnswer {
     a: u32,
@@ -102,6 +103,9 @@ struct NearAnswer {
     lo: Ms,
     hi: Ms,
 }
+
+/// A side of a [`NearAnswer`] not searched yet.
+const NOT_SEARCHED: Ms = Ms::MIN;
 
 /// How many pairs' answers are kept (32 bytes each).
 const NEAR_SLOTS: usize = 4096;
@@ -162,14 +166,18 @@ impl DistanceCache {
         self.with(|k| search(&mut k.scratch[which % 2]))
     }
 
-    /// The kept answer for `(a, b)`, or the one found by `search` (kept). `search` runs
-    /// with the cache free: it searches with [`DistanceCache::searching`].
-    pub(super) fn near_answer(
+    /// The kept bound of `x_b − x_a` on one side (`upper`: its upper bound, else its
+    /// lower), or the one found by `search` (kept). `search` runs with the cache free:
+    /// it searches with [`DistanceCache::searching`].
+    pub(super) fn near_bound(
         &self,
         a: Point,
         b: Point,
-        search: impl FnOnce() -> (Ms, Ms),
-    ) -> (Ms, Ms) {
+        upper: bool,
+        search: impl FnOnce() -> Ms,
+    ) -> Ms {
+        // Kept as `x_y − x_x` with `x < y`: the upper bound of `x_b − x_a` is the
+        // negated lower one of the pair the other way round.
         let swap = a > b;
         let (x, y) = if swap { (b, a) } else { (a, b) };
         let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else {
@@ -177,36 +185,50 @@ impl DistanceCache {
         };
         let key = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let slot = (key >> 52) as usize % NEAR_SLOTS;
+        // The side of the kept pair asked: its upper bound, negated when swapped.
+        let kept_upper = upper != swap;
         let kept = self.with(|k| {
-            k.near
-                .get(slot)
-                .filter(|e| e.a == x && e.b == y)
-                .map(|e| (e.lo, e.hi))
+            let e = k.near.get(slot).filter(|e| e.a == x && e.b == y)?;
+            let bound = if kept_upper { e.hi } else { e.lo };
+            (bound != NOT_SEARCHED).then_some(bound)
         });
-        let (lo, hi) = match kept {
-            Some(found) => found,
+        let bound = match kept {
+            Some(b) => b,
             None => {
-                let (lo, hi) = search();
-                let (lo, hi) = if swap { (-hi, -lo) } else { (lo, hi) };
+                let found = search();
+                let b = if swap { -found } else { found };
                 self.with(|k| {
                     if k.near.is_empty() {
                         let empty = NearAnswer {
                             a: u32::MAX,
                             b: u32::MAX,
-                            lo: 0,
-                            hi: 0,
+                            lo: NOT_SEARCHED,
+                            hi: NOT_SEARCHED,
                         };
                         k.near.resize(NEAR_SLOTS, empty);
                     }
-                    k.near[slot] = NearAnswer { a: x, b: y, lo, hi };
+                    let e = &mut k.near[slot];
+                    if e.a != x || e.b != y {
+                        *e = NearAnswer {
+                            a: x,
+                            b: y,
+                            lo: NOT_SEARCHED,
+                            hi: NOT_SEARCHED,
+                        };
+                    }
+                    if kept_upper {
+                        e.hi = b;
+                    } else {
+                        e.lo = b;
+                    }
                 });
-                (lo, hi)
+                return found;
             }
         };
         if swap {
-            (-hi, -lo)
+            -bound
         } else {
-            (lo, hi)
+            bound
         }
     }
 }
