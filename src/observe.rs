@@ -420,9 +420,12 @@ pub fn wall_clock_text(w: &WallClock) -> String {
 /// after a DELETED watch event, or when AGE went back (a StatefulSet pod re-created
 /// under its name).
 pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
-    if prev.event() == Some("DELETED") {
-        return true;
-    }
+    prev.event() == Some("DELETED") || age_went_back(prev, next)
+}
+
+/// Whether `next`'s AGE is younger than `prev`'s allows for one object: the AGE half
+/// of [`is_new_incarnation`], for a caller that finds EVENT by its own means.
+pub fn age_went_back(prev: &Observation, next: &Observation) -> bool {
     match (&prev.age, &next.age) {
         (Some(a), Some(b)) => match (a.min_s(), b.max_s()) {
             // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.

@@ -222,7 +222,10 @@ impl Network {
             !self.windows_only,
             "a network kept for windows is not changed"
         );
-        if self.removed.len() <= id {
+        // Ids come one after another: a push, not a call to `resize` a constraint.
+        if self.removed.len() == id {
+            self.removed.push(false);
+        } else if self.removed.len() < id {
             self.removed.resize(id + 1, false);
         }
         self.potential = None;

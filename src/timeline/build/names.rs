@@ -21,7 +21,10 @@ impl LineNames {
             lines: Vec::with_capacity(rows.len()),
         };
         for (i, o) in rows.iter().enumerate() {
-            if names.sources.last().is_none_or(|(_, s)| *s != o.source) {
+            // By pointer first: the rows of a source share its name, and `Arc<str>`'s
+            // `==` compares the text (a call to `memcmp` a row).
+            let same = |s: &Arc<str>| Arc::ptr_eq(s, &o.source) || *s == o.source;
+            if names.sources.last().is_none_or(|(_, s)| !same(s)) {
                 names.sources.push((i, o.source.clone()));
             }
             names.lines.push(o.line);

@@ -5,7 +5,8 @@ use crate::HashMap;
 
 use super::streams::Streams;
 use super::{age_window, Builder, Strength};
-use crate::observe::Observation;
+use crate::observe::{age_went_back, Observation};
+use crate::tables::SchemaRef;
 use crate::timeline::links::{self, Track};
 use crate::timeline::objects::{is_new_incarnation, ObjectKey};
 use crate::timeline::stn::Ms;
@@ -41,13 +42,13 @@ fn stream_tracks(
     // Keyed by the rows' own cells: a key is built only for a new track.
     let mut current: HashMap<KeyRef, usize> = HashMap::default();
     let mut incarnations: HashMap<KeyRef, u32> = HashMap::default();
+    let mut columns = Columns::default();
     for &i in rows {
         let key = KeyRef::of(&obs[i]);
         let known = current.get(&key).copied().filter(|&t| {
-            !is_new_incarnation(
-                &obs[*tracks[t].obs.last().expect("track has a line")],
-                &obs[i],
-            )
+            let prev = &obs[*tracks[t].obs.last().expect("track has a line")];
+            // `is_new_incarnation`, with EVENT found once a table.
+            !(columns.deleted(prev) || age_went_back(prev, &obs[i]))
         });
         let t = match known {
             Some(t) => t,
@@ -68,7 +69,7 @@ fn stream_tracks(
             }
         };
         tracks[t].obs.push(i);
-        if let Some(d) = Dated::of(&obs[i], t, i) {
+        if let Some(d) = Dated::of(&obs[i], t, i, &mut columns) {
             dated.push(d);
         }
         if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
@@ -201,10 +202,10 @@ struct Dated {
 
 impl Dated {
     /// What row `i` of track `t` dates, if anything.
-    fn of(o: &Observation, t: usize, i: usize) -> Option<Dated> {
+    fn of(o: &Observation, t: usize, i: usize, columns: &mut Columns) -> Option<Dated> {
         let count = o.restarts?;
         let (lo, hi) = o.restarts_ago.as_deref().and_then(age_window)?;
-        let termination = if o.status() == Some("CrashLoopBackOff") {
+        let termination = if columns.status(o) == Some("CrashLoopBackOff") {
             count.saturating_add(1)
         } else {
             count
@@ -216,6 +217,45 @@ impl Dated {
             lo,
             hi,
         })
+    }
+}
+
+/// Where the last table seen prints EVENT and STATUS, found once a table: a stream's
+/// every line asks its object's previous line for EVENT, and half a soak's lines
+/// their STATUS, and [`Observation::event`] and [`Observation::status`] compare the
+/// header names each time.
+#[derive(Default)]
+struct Columns(Option<(SchemaRef, Option<usize>, Option<usize>)>);
+
+impl Columns {
+    /// The positions of EVENT and STATUS in `o`'s table.
+    fn of(&mut self, o: &Observation) -> (Option<usize>, Option<usize>) {
+        let schema = o.cells.schema();
+        match &self.0 {
+            Some((s, event, status)) if std::sync::Arc::ptr_eq(s, schema) => (*event, *status),
+            _ => {
+                let (event, status) = (schema.index("EVENT"), schema.index("STATUS"));
+                self.0 = Some((schema.clone(), event, status));
+                (event, status)
+            }
+        }
+    }
+
+    /// The value of column `at` as [`crate::observe::Cells::get`] reads it.
+    fn value(o: &Observation, at: Option<usize>) -> Option<&str> {
+        at.map(|i| o.cells.value(i).unwrap_or(""))
+    }
+
+    /// `o.event() == Some("DELETED")`.
+    fn deleted(&mut self, o: &Observation) -> bool {
+        let (event, _) = self.of(o);
+        Columns::value(o, event).map(str::trim) == Some("DELETED")
+    }
+
+    /// [`Observation::status`].
+    fn status<'o>(&mut self, o: &'o Observation) -> Option<&'o str> {
+        let (_, status) = self.of(o);
+        Columns::value(o, status)
     }
 }
 

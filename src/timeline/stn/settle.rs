@@ -210,6 +210,7 @@ impl Settling {
 
     /// `x` (an added point, whose gamma is `gamma`) must move `g` earlier, because
     /// of `why`, when that is more than it already must.
+    #[inline]
     fn lower(&mut self, x: usize, gamma: Ms, g: Ms, why: (usize, ConstraintId)) {
         if g < gamma {
             if gamma == 0 {
