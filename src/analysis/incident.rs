@@ -15,8 +15,8 @@ pub use super::phase::Phase;
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
-    affected_pods, find_eviction, fresh_by_owner, node_filter, pod_story, state_phase, Eviction,
-    NodeReturn, PodStory,
+    affected_pods, find_eviction, fresh_by_owner, node_filter, owners_among, pod_story,
+    state_phase, Eviction, NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -421,11 +421,21 @@ fn stories<'a>(
     // Followed in eviction order, added up in the order the pods were given (the
     // report's, and the order that breaks ties).
     let mut told: Vec<Option<PodStory>> = affected.iter().map(|_| None).collect();
+    let owners = owners_among((&pods.pods, &pods.owners), affected);
     for (k, pod, evicted) in in_eviction_order(t, affected, f) {
-        let story = pod_story(t, (pod, evicted), on, f, &fresh, &mut used, few, back);
+        let story = pod_story(
+            t,
+            (pod, owners[k], evicted),
+            on,
+            f,
+            &fresh,
+            &mut used,
+            few,
+            back,
+        );
         told[k] = Some(story);
     }
-    for (pod, story) in affected.iter().zip(told.into_iter().flatten()) {
+    for (owner, story) in owners.iter().zip(told.into_iter().flatten()) {
         all.by_workload.add(
             story.outcome.owner.as_deref(),
             story.eviction.as_ref().map(|(p, _)| p),
@@ -438,7 +448,7 @@ fn stories<'a>(
             }
         }
         if let Some(ph) = story.replacement {
-            let waits = super::pods::owner_of(pod).is_some_and(|o| o.replaces_after_deletion());
+            let waits = owner.is_some_and(|o| o.replaces_after_deletion());
             let last = if waits {
                 &mut r_after_deletion
             } else {

@@ -85,19 +85,11 @@ fn restarted(prev: &State, s: &State) -> bool {
     matches!((prev.restarts, s.restarts), (Some(a), Some(b)) if b > a)
 }
 
-/// The owner of a pod: the workload table's, else the one its name gives, as a key
-/// that groups pods of one owner and one template (a new template is a rollout).
-pub(super) fn owner_key(pod: &ObjectTimeline) -> Option<ObjectKey> {
-    owner_of(pod).map(|o| ObjectKey {
-        kind: o.kind.clone(),
-        namespace: o.namespace.map(Into::into),
-        name: o.name.into(),
-    })
-}
-
-/// [`owner_key`], borrowed from the pod: asked of every pod near each incident, to
-/// find the few of the affected pods' owners (made into keys, each was a few per cent
-/// of a soak's analysis).
+/// The owner of a pod: the workload table's, else the one its name gives, borrowed
+/// from the pod; it groups pods of one owner and one template (a new template is a
+/// rollout). Read once a pod for the capture (`local::PodIndex`): asked of every pod
+/// near each incident, and made into keys, it was a few per cent of a soak's
+/// analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct OwnerOf<'a> {
     kind: &'a ResourceKind,
@@ -106,6 +98,15 @@ pub(super) struct OwnerOf<'a> {
 }
 
 impl OwnerOf<'_> {
+    /// The owner as a key (what the report prints).
+    pub(super) fn key(&self) -> ObjectKey {
+        ObjectKey {
+            kind: self.kind.clone(),
+            namespace: self.namespace.map(Into::into),
+            name: self.name.into(),
+        }
+    }
+
     /// Whether the owner makes a pod's replacement only once the old pod is gone: a
     /// StatefulSet keeps at most one pod of an ordinal (FORMAT.md §4.8), so its pod
     /// on a lost node is recreated after the node is back (or a force delete).
@@ -117,7 +118,7 @@ impl OwnerOf<'_> {
 static REPLICA_SET: ResourceKind = ResourceKind::ReplicaSet;
 static STATEFUL_SET: ResourceKind = ResourceKind::StatefulSet;
 
-/// The owner of a pod as [`owner_key`] gives it, borrowed.
+/// The owner of a pod ([`OwnerOf`]).
 pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
     if let Some(o) = &pod.owner {
         return Some(OwnerOf {

@@ -8,8 +8,8 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
-    restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
+    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, restarted_after_shutdown,
+    EvictionKind, OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -163,6 +163,23 @@ pub(super) fn fresh_by_owner<'a, 'o>(
     fresh
 }
 
+/// The owners of `some` (some of `pods`, in their order, as [`affected_pods`] picks
+/// them), from `pod_owners` (each of `pods`' owner, read once for the capture): an
+/// owner read from a pod's name per pod and question was a few per cent of a soak's
+/// analysis.
+pub(super) fn owners_among<'o>(
+    (pods, pod_owners): (&[&ObjectTimeline], &[Option<OwnerOf<'o>>]),
+    some: &[&ObjectTimeline],
+) -> Vec<Option<OwnerOf<'o>>> {
+    let found = among(pods, some);
+    let owners: Vec<Option<OwnerOf>> = (pod_owners.iter().zip(found))
+        .filter(|(_, f)| *f)
+        .map(|(o, _)| *o)
+        .collect();
+    debug_assert_eq!(owners.len(), some.len());
+    owners
+}
+
 /// Which of `pods` are among `some` (some of them, in their order, as
 /// [`affected_pods`] picks them), told by address: the names need not be compared,
 /// nor hashed.
@@ -231,7 +248,7 @@ pub(super) fn kubelet_return<'a>(
                 .is_none_or(|x| seen_earlier((&s.from, s.lines.first()), (&x.at, x.first_line())))
         {
             n = Some(state_phase(
-                format!("pod {} written by the returning kubelet", pod.key.name),
+                ["pod ", &pod.key.name, " written by the returning kubelet"].concat(),
                 s,
             ));
         }
@@ -309,7 +326,7 @@ const PATCH_LINES: u64 = 8;
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pod_story<'a>(
     t: &Timelines,
-    (pod, evicted): (&ObjectTimeline, Option<Eviction>),
+    (pod, owner_of_pod, evicted): (&ObjectTimeline, Option<OwnerOf>, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
     fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
@@ -331,11 +348,17 @@ pub(super) fn pod_story<'a>(
     let reposted = reposted.filter(|_| ev_state.is_none()).map(|(_, p)| p);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
-        let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
+        let what = [
+            "pod ",
+            &pod.key.name,
+            " ",
+            s.status.as_deref().unwrap_or(""),
+        ]
+        .concat();
         (state_phase(what, s), k)
     });
     let (kubelet, back_ready) = kubelet_return(t, pod, node, fphase, ev_state);
-    let owner = owner_key(pod);
+    let owner = owner_of_pod.map(|o| o.key());
     let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point());
     // The eviction's earliest moment: a listing shows it at or before its line.
     let evicted_since = ev_state.map(|(i, _)| {
@@ -350,10 +373,10 @@ pub(super) fn pod_story<'a>(
         (None, None)
     } else {
         let since = (evicted_since, deleted_by);
-        replacement::first(t, pod, owner_of(pod), fresh, used, since)
+        replacement::first(t, pod, owner_of_pod, fresh, used, since)
     };
     let mut out = PodOutcome {
-        name: pod.key.name.to_string(),
+        name: pod.key.name.as_str().to_owned(),
         owner: owner.as_ref().map(|k| k.to_string()),
         outcome: PodFate::Unrecovered,
         replacement: None,

@@ -174,7 +174,7 @@ pub(super) fn replaced(
         .find(|s| healthy(s))
         .expect("checked healthy");
     out.outcome = PodFate::Replaced;
-    out.replacement = Some(q.key.name.to_string());
+    out.replacement = Some(q.key.name.as_str().to_owned());
     // Pairs whose ends both vary per pod cost a pass over the network each:
     // with many affected pods or a long capture, the network near them answers.
     let pair = |a: Point, b: Point| {
@@ -195,7 +195,7 @@ pub(super) fn replaced(
     );
     out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));
     state_phase(
-        format!("replacement {} Running and ready", q.key.name),
+        ["replacement ", &q.key.name, " Running and ready"].concat(),
         ready_state,
     )
 }
