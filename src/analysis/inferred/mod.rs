@@ -165,7 +165,7 @@ fn state_mark<'a>(
         .filter(|_| !starting)
         .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
     {
-        Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string(), None)),
+        Some((touch, d)) => Some((touch, &d.lines[0], Why::OwnerDropped, None)),
         None => marked_then_lost(t, vetoes, pod, i, node, starting),
     };
     let (touch, evidence, why, since) = found?;
@@ -189,7 +189,7 @@ fn marked_then_lost<'a>(
     i: usize,
     node: &str,
     starting: bool,
-) -> Option<(&'a Touch, &'a LineRef, String, Option<Point>)> {
+) -> Option<(&'a Touch, &'a LineRef, Why<'a>, Option<Point>)> {
     let (s, next) = (&pod.states[i], pod.states.get(i + 1)?);
     // A returning kubelet re-posts its pods' statuses: such a line is
     // no mark of the loss.
@@ -223,8 +223,7 @@ fn marked_then_lost<'a>(
     if unseen && finished_at_once(t, next, after, node) {
         return None;
     }
-    let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
-    Some((touch, &next.lines[0], why, since))
+    Some((touch, &next.lines[0], Why::Then(next), since))
 }
 
 /// A node's marks in line order, grouped into failures; each failure told by the
@@ -289,12 +288,29 @@ fn finished_at_once(t: &Timelines, next: &State, after: Option<&State>, node: &s
     })
 }
 
+/// What corroborates a mark: its owner's READY drop, or the pod's next state. Put
+/// in words only for the marks a failure is told by (a soak has thousands of others).
+#[derive(Clone, Copy)]
+enum Why<'a> {
+    OwnerDropped,
+    Then(&'a State),
+}
+
+impl std::fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::OwnerDropped => f.write_str("owner READY dropped"),
+            Why::Then(next) => write!(f, "then {}", next.status.as_deref().unwrap_or("changed")),
+        }
+    }
+}
+
 /// A pod's touch read as its node's failure.
 struct Mark<'a> {
     node: &'a str,
     touch: &'a Touch,
     evidence: &'a LineRef,
-    why: String,
+    why: Why<'a>,
     /// When the mark itself was not seen (`touch` is the taint manager's patch): the
     /// earliest point the failure can be.
     since: Option<Point>,
