@@ -415,9 +415,6 @@ fn stories<'a>(
     let few = affected.len() <= 100 && t.is_small();
     let mut used: HashSet<(&ObjectKey, u32)> = HashSet::default();
     let mut all = Stories::default();
-    // The last replacement of the pods whose owner waits for their deletion (see
-    // below).
-    let mut r_after_deletion: Option<Phase> = None;
     // Followed in eviction order, added up in the order the pods were given (the
     // report's, and the order that breaks ties).
     let mut told: Vec<Option<PodStory>> = affected.iter().map(|_| None).collect();
@@ -435,27 +432,28 @@ fn stories<'a>(
         );
         told[k] = Some(story);
     }
+    // The first eviction and the last replacement, as places in `by_workload`; apart,
+    // the last replacement of the pods whose owner waits for their deletion (see
+    // below).
+    let (mut e, mut r, mut r_after_deletion) = (None, None, None);
     for (owner, story) in owners.iter().zip(told.into_iter().flatten()) {
-        all.by_workload.add(
+        let (ek, rk) = all.by_workload.add(
             story.outcome.owner.as_deref(),
-            story.eviction.as_ref().map(|(p, _)| p),
-            story.replacement.as_ref(),
+            story.eviction.map(|(p, _)| p),
+            story.replacement,
         );
         all.pending = all.pending.or(story.pending);
-        if let Some((ph, _)) = story.eviction {
-            if all.e.as_ref().is_none_or(|x| ph.seen_before(x)) {
-                all.e = Some(ph);
+        let phase = |k: usize| all.by_workload.phase(k);
+        if let Some(k) = ek {
+            if e.is_none_or(|x| phase(k).seen_before(phase(x))) {
+                e = Some(k);
             }
         }
-        if let Some(ph) = story.replacement {
+        if let Some(k) = rk {
             let waits = owner.is_some_and(|o| o.replaces_after_deletion());
-            let last = if waits {
-                &mut r_after_deletion
-            } else {
-                &mut all.r
-            };
-            if last.as_ref().is_none_or(|x| x.seen_before(&ph)) {
-                *last = Some(ph);
+            let last = if waits { &mut r_after_deletion } else { &mut r };
+            if last.is_none_or(|x| phase(x).seen_before(phase(k))) {
+                *last = Some(k);
             }
         }
         if let Some(ph) = story.kubelet {
@@ -475,7 +473,10 @@ fn stories<'a>(
     // A StatefulSet's pod is recreated only once its node is back: its replacement
     // says when the incident's migration ended only when no other workload was
     // replaced (its own outcome keeps its order, `workloads`).
-    all.r = all.r.or(r_after_deletion);
+    all.e = e.map(|k| all.by_workload.phase(k).clone());
+    all.r = r
+        .or(r_after_deletion)
+        .map(|k| all.by_workload.phase(k).clone());
     all
 }
 
