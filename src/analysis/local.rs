@@ -342,7 +342,13 @@ fn in_line_order(
     for e in &mut keyed {
         e.0 = rank[e.0 as usize];
     }
-    keyed.sort_unstable();
+    // By numbers without comparisons where (rank, line) fit one: ties keep their
+    // places' order, as the tuples' sort has it.
+    if keyed.iter().all(|e| e.1 < 1 << 48) {
+        super::radix::sort_by_key(&mut keyed, |e| u64::from(e.0) << 48 | e.1);
+    } else {
+        keyed.sort_unstable();
+    }
     *writes = keyed.iter().map(|e| writes[e.2 as usize]).collect();
     let mut reach = i64::MIN;
     writes
