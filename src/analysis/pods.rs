@@ -98,20 +98,26 @@ pub(super) struct OwnerOf<'a> {
 }
 
 impl OwnerOf<'_> {
-    /// The owner as a key (what the report prints).
-    pub(super) fn key(&self) -> ObjectKey {
-        ObjectKey {
-            kind: self.kind.clone(),
-            namespace: self.namespace.map(Into::into),
-            name: self.name.into(),
+    /// The owner as the report prints it, as its key would (`ReplicaSet
+    /// shop/web-7d4b9c8f6d`): written directly, a pod at a time.
+    pub(super) fn text(&self) -> String {
+        let kind = self.kind.as_str();
+        match self.namespace {
+            Some(ns) => [kind, " ", ns, "/", self.name].concat(),
+            None => [kind, " ", self.name].concat(),
         }
+    }
+
+    /// Whether the owner is a StatefulSet (by table or by name).
+    pub(super) fn is_statefulset(&self) -> bool {
+        *self.kind == ResourceKind::StatefulSet
     }
 
     /// Whether the owner makes a pod's replacement only once the old pod is gone: a
     /// StatefulSet keeps at most one pod of an ordinal (FORMAT.md §4.8), so its pod
     /// on a lost node is recreated after the node is back (or a force delete).
     pub(super) fn replaces_after_deletion(&self) -> bool {
-        *self.kind == ResourceKind::StatefulSet
+        self.is_statefulset()
     }
 }
 
@@ -142,11 +148,6 @@ pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
         namespace: pod.key.namespace.as_deref(),
         name: owner,
     })
-}
-
-/// Whether an owner key is a StatefulSet's (by table or by name).
-pub(super) fn is_statefulset(owner: &ObjectKey) -> bool {
-    owner.kind == ResourceKind::StatefulSet
 }
 
 /// The node a pod's lines print (its first).

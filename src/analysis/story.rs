@@ -8,8 +8,8 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, restarted_after_shutdown,
-    EvictionKind, OwnerOf, PodNodes,
+    eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind,
+    OwnerOf, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -358,7 +358,6 @@ pub(super) fn pod_story<'a>(
         (state_phase(what, s), k)
     });
     let (kubelet, back_ready) = kubelet_return(t, pod, node, fphase, ev_state);
-    let owner = owner_of_pod.map(|o| o.key());
     let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point());
     // The eviction's earliest moment: a listing shows it at or before its line.
     let evicted_since = ev_state.map(|(i, _)| {
@@ -377,7 +376,7 @@ pub(super) fn pod_story<'a>(
     };
     let mut out = PodOutcome {
         name: pod.key.name.as_str().to_owned(),
-        owner: owner.as_ref().map(|k| k.to_string()),
+        owner: owner_of_pod.map(|o| o.text()),
         outcome: PodFate::Unrecovered,
         replacement: None,
         rescheduling_s: None,
@@ -392,7 +391,7 @@ pub(super) fn pod_story<'a>(
         let back_at = back_ready.map(State::from_point).or(reposted);
         replacement::not_replaced_fate(t, &mut out, back_at, ev_state.is_some(), fphase);
     }
-    let variant = variant_of(pod, owner.as_ref(), ev_state.map(|(_, k)| k), out.outcome);
+    let variant = variant_of(pod, owner_of_pod, ev_state.map(|(_, k)| k), out.outcome);
     // A replacement of a pod deleted otherwise (by hand, before the failure or while
     // the node was down) is the pod's fate, not the failure's recovery.
     let displaced = ev_state.is_some() || deleted_by.is_none();
@@ -409,7 +408,7 @@ pub(super) fn pod_story<'a>(
 /// The named variant one pod's story shows.
 fn variant_of(
     pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
+    owner: Option<OwnerOf>,
     eviction: Option<EvictionKind>,
     fate: PodFate,
 ) -> Option<&'static str> {
@@ -421,7 +420,7 @@ fn variant_of(
         _ => None,
     }
     .or_else(|| {
-        let sts = owner.is_some_and(is_statefulset);
+        let sts = owner.is_some_and(|o| o.is_statefulset());
         (sts && fate != PodFate::Replaced && eviction.is_some()).then_some("statefulset-stuck")
     })
     .or_else(|| {
