@@ -380,10 +380,19 @@ struct Vetoes<'a> {
 
 impl<'a> Vetoes<'a> {
     fn of(t: &'a Timelines) -> Vetoes<'a> {
+        // Each object's Deployment and template, read from its name once (a pod name's
+        // parse is a few hundred instructions; both lists below need it).
+        let templates: Vec<Option<(&str, &str)>> = (t.objects.iter())
+            .map(|o| {
+                (o.key.kind == ResourceKind::Pod)
+                    .then(|| deployment_template(&o.key.name))
+                    .flatten()
+            })
+            .collect();
         Vetoes {
-            templates: NewTemplates::of(t),
+            templates: NewTemplates::of(t, &templates),
             kubelet: KubeletWrites::of(t),
-            peers: Peers::of(t),
+            peers: Peers::of(t, &templates),
         }
     }
 
@@ -503,10 +512,11 @@ struct Created<'a> {
 }
 
 impl<'a> NewTemplates<'a> {
-    fn of(t: &'a Timelines) -> NewTemplates<'a> {
+    /// `templates`: each object's Deployment and template, if a pod of one.
+    fn of(t: &'a Timelines, templates: &[Option<(&'a str, &'a str)>]) -> NewTemplates<'a> {
         let mut by_deployment: HashMap<_, Created> = HashMap::default();
-        for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-            let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
+        for (pod, template) in t.objects.iter().zip(templates) {
+            let Some((deployment, hash)) = *template else {
                 continue;
             };
             let first = &pod.states[0];
