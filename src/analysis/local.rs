@@ -257,7 +257,8 @@ impl<'a> PodIndex<'a> {
         }
         places.sort_unstable();
         places.dedup();
-        places.retain(|i| !cut.iter().any(|c| c.0 == *i));
+        // `cut` is in the order of places, as `on_node` gives them.
+        places.retain(|i| cut.binary_search_by_key(i, |c| c.0).is_err());
         Near {
             kept: (places.into_iter())
                 .map(|i| (i, self.all[i], self.owners[i]))
@@ -427,7 +428,8 @@ fn cut_at(
             return false;
         };
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
-        l.source == back.source
+        // One source's lines share their name: told by address first.
+        (std::sync::Arc::ptr_eq(&l.source, &back.source) || l.source == back.source)
             && l.line > back.line
             && eviction_kind(prev, &pod.states[i]).is_some()
             && prev.is_none_or(|p| eviction_kind(None, p).is_none())
