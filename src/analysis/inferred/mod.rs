@@ -565,10 +565,13 @@ impl<'a> NewTemplates<'a> {
             return false;
         };
         let source = &*seen.source;
-        let from = c
-            .pods
-            .partition_point(|p| (p.0, p.1) <= (source, seen.line));
-        let end = c.pods.partition_point(|p| p.0 <= source);
+        // One source's lines share their name: told by address first.
+        let same = |p: &str| std::ptr::eq(p, source);
+        let from = c.pods.partition_point(|p| match same(p.0) {
+            true => p.1 <= seen.line,
+            false => (p.0, p.1) <= (source, seen.line),
+        });
+        let end = c.pods.partition_point(|p| same(p.0) || p.0 <= source);
         let other = match c.pods.get(from) {
             Some(p) if from < end && p.2 != hash => Some(from),
             Some(_) if from < end => c.next_other[from],
