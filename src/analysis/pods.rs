@@ -121,6 +121,44 @@ impl OwnerOf<'_> {
     }
 }
 
+/// An owner numbered once for the capture (`local::PodIndex`): compared and hashed
+/// by its number (an incident files its fresh pods by owner, and hashing the names
+/// was most of that).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Owner<'a> {
+    id: u32,
+    of: OwnerOf<'a>,
+}
+
+impl<'a> Owner<'a> {
+    /// `of`, numbered `id`: one number for each distinct owner.
+    pub(super) fn new(id: u32, of: OwnerOf<'a>) -> Owner<'a> {
+        Owner { id, of }
+    }
+}
+
+impl PartialEq for Owner<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Owner<'_> {}
+
+impl std::hash::Hash for Owner<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl<'a> std::ops::Deref for Owner<'a> {
+    type Target = OwnerOf<'a>;
+
+    fn deref(&self) -> &OwnerOf<'a> {
+        &self.of
+    }
+}
+
 static REPLICA_SET: ResourceKind = ResourceKind::ReplicaSet;
 static STATEFUL_SET: ResourceKind = ResourceKind::StatefulSet;
 

@@ -9,7 +9,7 @@ use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
     eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind,
-    OwnerOf, PodNodes,
+    Owner, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -137,21 +137,21 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// picked (one not yet ready is a replacement on its way).
 pub(super) fn fresh_by_owner<'a, 'o>(
     t: &Timelines,
-    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf<'o>>]),
+    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<Owner<'o>>]),
     affected: &[&ObjectTimeline],
     f: Point,
-) -> HashMap<OwnerOf<'o>, Vec<&'a ObjectTimeline>> {
+) -> HashMap<Owner<'o>, Vec<&'a ObjectTimeline>> {
     let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners); each pod's owner was read
     // once for the capture (`local::PodIndex`).
-    let owners: HashSet<OwnerOf> = (pod_owners.iter().zip(&is_affected))
+    let owners: HashSet<Owner> = (pod_owners.iter().zip(&is_affected))
         .filter(|(_, &a)| a)
         .filter_map(|(o, _)| *o)
         .collect();
     // By owner as borrowed from the pods: a key made for each fresh pod was a few
     // per cent of a soak's analysis.
-    let mut fresh: HashMap<OwnerOf, Vec<&ObjectTimeline>> = HashMap::default();
+    let mut fresh: HashMap<Owner, Vec<&ObjectTimeline>> = HashMap::default();
     for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
         let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
@@ -168,11 +168,11 @@ pub(super) fn fresh_by_owner<'a, 'o>(
 /// owner read from a pod's name per pod and question was a few per cent of a soak's
 /// analysis.
 pub(super) fn owners_among<'o>(
-    (pods, pod_owners): (&[&ObjectTimeline], &[Option<OwnerOf<'o>>]),
+    (pods, pod_owners): (&[&ObjectTimeline], &[Option<Owner<'o>>]),
     some: &[&ObjectTimeline],
-) -> Vec<Option<OwnerOf<'o>>> {
+) -> Vec<Option<Owner<'o>>> {
     let found = among(pods, some);
-    let owners: Vec<Option<OwnerOf>> = (pod_owners.iter().zip(found))
+    let owners: Vec<Option<Owner>> = (pod_owners.iter().zip(found))
         .filter(|(_, f)| *f)
         .map(|(o, _)| *o)
         .collect();
@@ -326,10 +326,10 @@ const PATCH_LINES: u64 = 8;
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pod_story<'a>(
     t: &Timelines,
-    (pod, owner_of_pod, evicted): (&ObjectTimeline, Option<OwnerOf>, Option<Eviction>),
+    (pod, owner_of_pod, evicted): (&ObjectTimeline, Option<Owner>, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
@@ -408,7 +408,7 @@ pub(super) fn pod_story<'a>(
 /// The named variant one pod's story shows.
 fn variant_of(
     pod: &ObjectTimeline,
-    owner: Option<OwnerOf>,
+    owner: Option<Owner>,
     eviction: Option<EvictionKind>,
     fate: PodFate,
 ) -> Option<&'static str> {

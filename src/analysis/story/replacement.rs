@@ -2,7 +2,7 @@
 
 use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
-use crate::analysis::pods::{healthy, meaning, OwnerOf};
+use crate::analysis::pods::{healthy, meaning, Owner};
 use crate::kube::PodMeaning;
 use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 use crate::{HashMap, HashSet};
@@ -14,8 +14,8 @@ use crate::{HashMap, HashSet};
 pub(super) fn first<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
-    owner: Option<OwnerOf>,
-    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    owner: Option<Owner>,
+    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
 ) -> (Option<&'a ObjectTimeline>, Option<String>) {
