@@ -15,8 +15,8 @@ pub use super::phase::Phase;
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
-    affected_pods, find_eviction, fresh_by_owner, node_filter, owners_among, pod_story,
-    state_phase, Eviction, NodeReturn, PodStory,
+    affected_pods, find_eviction, fresh_by_owner, kubelet_phase, node_filter, owners_among,
+    pod_story, state_phase, state_seen_before, Eviction, NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -436,6 +436,7 @@ fn stories<'a>(
     // the last replacement of the pods whose owner waits for their deletion (see
     // below).
     let (mut e, mut r, mut r_after_deletion) = (None, None, None);
+    let mut n_kubelet = None;
     for (owner, story) in owners.iter().zip(told.into_iter().flatten()) {
         let (ek, rk) = all.by_workload.add(
             story.outcome.owner.as_deref(),
@@ -456,9 +457,9 @@ fn stories<'a>(
                 *last = Some(k);
             }
         }
-        if let Some(ph) = story.kubelet {
-            if all.n_kubelet.as_ref().is_none_or(|x| ph.seen_before(x)) {
-                all.n_kubelet = Some(ph);
+        if let Some((name, s)) = story.kubelet {
+            if n_kubelet.is_none_or(|(_, x)| state_seen_before(s, x)) {
+                n_kubelet = Some((name, s));
             }
         }
         if let Some(v) = story.variant {
@@ -473,6 +474,7 @@ fn stories<'a>(
     // A StatefulSet's pod is recreated only once its node is back: its replacement
     // says when the incident's migration ended only when no other workload was
     // replaced (its own outcome keeps its order, `workloads`).
+    all.n_kubelet = n_kubelet.map(|(name, s)| kubelet_phase(name, s));
     all.e = e.map(|k| all.by_workload.phase(k).clone());
     all.r = r
         .or(r_after_deletion)

@@ -192,15 +192,30 @@ fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
     found
 }
 
-/// What the incident learnt from one pod.
-pub(super) struct PodStory {
+/// What the incident learnt from one pod (`'p`: the pod's lifetime).
+pub(super) struct PodStory<'p> {
     pub(super) outcome: PodOutcome,
     pub(super) eviction: Option<(Phase, EvictionKind)>,
     pub(super) replacement: Option<Phase>,
     /// A replacement created but not (yet) running and ready.
     pub(super) pending: Option<String>,
-    pub(super) kubelet: Option<Phase>,
+    /// The first change its returning kubelet wrote: the pod's name and the state. A
+    /// phase is made only of the incident's first ([`kubelet_phase`]).
+    pub(super) kubelet: Option<(&'p str, &'p State)>,
     pub(super) variant: Option<&'static str>,
+}
+
+/// The phase of a change the returning kubelet wrote to pod `name` (state `s`).
+pub(super) fn kubelet_phase(name: &str, s: &State) -> Phase {
+    state_phase(
+        ["pod ", name, " written by the returning kubelet"].concat(),
+        s,
+    )
+}
+
+/// Whether state `a` was seen before `b` ([`seen_earlier`], as of their phases).
+pub(super) fn state_seen_before(a: &State, b: &State) -> bool {
+    seen_earlier((&a.from, a.lines.first()), (&b.from, b.lines.first()))
 }
 
 pub(super) fn state_phase(what: String, s: &State) -> Phase {
@@ -222,9 +237,9 @@ pub(super) fn kubelet_return<'a>(
     node: Option<&str>,
     fphase: &Phase,
     ev_state: Option<(usize, EvictionKind)>,
-) -> (Option<Phase>, Option<&'a State>) {
+) -> (Option<&'a State>, Option<&'a State>) {
     let f = fphase.earliest();
-    let mut n: Option<Phase> = None;
+    let mut n: Option<&State> = None;
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
@@ -242,15 +257,8 @@ pub(super) fn kubelet_return<'a>(
             // First seen restarted after a shutdown: the restart is the kubelet's.
             None => restarted_after_shutdown(s),
         };
-        if !is_shutdown_eviction
-            && written
-            && n.as_ref()
-                .is_none_or(|x| seen_earlier((&s.from, s.lines.first()), (&x.at, x.first_line())))
-        {
-            n = Some(state_phase(
-                ["pod ", &pod.key.name, " written by the returning kubelet"].concat(),
-                s,
-            ));
+        if !is_shutdown_eviction && written && n.is_none_or(|x| state_seen_before(s, x)) {
+            n = Some(s);
         }
         let serves = healthy(s) || restarted_after_shutdown(s);
         if back_ready.is_none() && serves && i > 0 && ev_state.is_none_or(|(ei, _)| i < ei) {
@@ -324,16 +332,16 @@ const PATCH_LINES: u64 = 8;
 /// Follows one pod of the incident, with the state where it shows its eviction
 /// ([`find_eviction`], found by the caller, which orders the pods by it).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pod_story<'a>(
+pub(super) fn pod_story<'a, 'p>(
     t: &Timelines,
-    (pod, owner_of_pod, evicted): (&ObjectTimeline, Option<Owner>, Option<Eviction>),
+    (pod, owner_of_pod, evicted): (&'p ObjectTimeline, Option<Owner>, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
     fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
-) -> PodStory {
+) -> PodStory<'p> {
     // Re-posted unchanged by its node's returning kubelet (a partition's return, from
     // `inferred::partitions` or after the node's Ready line; state and point): it never
     // stopped serving there. A deletion after that is no eviction (the taint manager
@@ -400,7 +408,7 @@ pub(super) fn pod_story<'a>(
         eviction,
         replacement: r.filter(|_| displaced),
         pending,
-        kubelet,
+        kubelet: kubelet.map(|s| (pod.key.name.as_str(), s)),
         variant,
     }
 }

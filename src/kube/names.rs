@@ -149,7 +149,16 @@ mod tests {
 
     #[test]
     fn a_name_splits_at_its_last_dash_as_rsplit_once_splits_it() {
-        for name in ["web-7d4b9c8f6d-x2kqp", "db-0", "-", "a-", "-b", "plain", "", "a--b"] {
+        for name in [
+            "web-7d4b9c8f6d-x2kqp",
+            "db-0",
+            "-",
+            "a-",
+            "-b",
+            "plain",
+            "",
+            "a--b",
+        ] {
             assert_eq!(split_last_dash(name), name.rsplit_once('-'), "{name}");
         }
     }
