@@ -15,8 +15,8 @@ pub use super::phase::Phase;
 use super::pods::PodNodes;
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
-    affected_pods, find_eviction, fresh_by_owner, node_filter, pod_story, state_phase, Eviction,
-    NodeReturn, PodStory,
+    affected_pods, find_eviction, fresh_by_owner, kubelet_phase, node_filter, owners_among,
+    pod_story, state_phase, state_seen_before, Eviction, NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -415,42 +415,51 @@ fn stories<'a>(
     let few = affected.len() <= 100 && t.is_small();
     let mut used: HashSet<(&ObjectKey, u32)> = HashSet::default();
     let mut all = Stories::default();
-    // The last replacement of the pods whose owner waits for their deletion (see
-    // below).
-    let mut r_after_deletion: Option<Phase> = None;
     // Followed in eviction order, added up in the order the pods were given (the
     // report's, and the order that breaks ties).
     let mut told: Vec<Option<PodStory>> = affected.iter().map(|_| None).collect();
+    let owners = owners_among((&pods.pods, &pods.owners), affected);
     for (k, pod, evicted) in in_eviction_order(t, affected, f) {
-        let story = pod_story(t, (pod, evicted), on, f, &fresh, &mut used, few, back);
+        let story = pod_story(
+            t,
+            (pod, owners[k], evicted),
+            on,
+            f,
+            &fresh,
+            &mut used,
+            few,
+            back,
+        );
         told[k] = Some(story);
     }
-    for (pod, story) in affected.iter().zip(told.into_iter().flatten()) {
-        all.by_workload.add(
+    // The first eviction and the last replacement, as places in `by_workload`; apart,
+    // the last replacement of the pods whose owner waits for their deletion (see
+    // below).
+    let (mut e, mut r, mut r_after_deletion) = (None, None, None);
+    let mut n_kubelet = None;
+    for (owner, story) in owners.iter().zip(told.into_iter().flatten()) {
+        let (ek, rk) = all.by_workload.add(
             story.outcome.owner.as_deref(),
-            story.eviction.as_ref().map(|(p, _)| p),
-            story.replacement.as_ref(),
+            story.eviction.map(|(p, _)| p),
+            story.replacement,
         );
         all.pending = all.pending.or(story.pending);
-        if let Some((ph, _)) = story.eviction {
-            if all.e.as_ref().is_none_or(|x| ph.seen_before(x)) {
-                all.e = Some(ph);
+        let phase = |k: usize| all.by_workload.phase(k);
+        if let Some(k) = ek {
+            if e.is_none_or(|x| phase(k).seen_before(phase(x))) {
+                e = Some(k);
             }
         }
-        if let Some(ph) = story.replacement {
-            let waits = super::pods::owner_of(pod).is_some_and(|o| o.replaces_after_deletion());
-            let last = if waits {
-                &mut r_after_deletion
-            } else {
-                &mut all.r
-            };
-            if last.as_ref().is_none_or(|x| x.seen_before(&ph)) {
-                *last = Some(ph);
+        if let Some(k) = rk {
+            let waits = owner.is_some_and(|o| o.replaces_after_deletion());
+            let last = if waits { &mut r_after_deletion } else { &mut r };
+            if last.is_none_or(|x| phase(x).seen_before(phase(k))) {
+                *last = Some(k);
             }
         }
-        if let Some(ph) = story.kubelet {
-            if all.n_kubelet.as_ref().is_none_or(|x| ph.seen_before(x)) {
-                all.n_kubelet = Some(ph);
+        if let Some((name, s)) = story.kubelet {
+            if n_kubelet.is_none_or(|(_, x)| state_seen_before(s, x)) {
+                n_kubelet = Some((name, s));
             }
         }
         if let Some(v) = story.variant {
@@ -465,7 +474,11 @@ fn stories<'a>(
     // A StatefulSet's pod is recreated only once its node is back: its replacement
     // says when the incident's migration ended only when no other workload was
     // replaced (its own outcome keeps its order, `workloads`).
-    all.r = all.r.or(r_after_deletion);
+    all.n_kubelet = n_kubelet.map(|(name, s)| kubelet_phase(name, s));
+    all.e = e.map(|k| all.by_workload.phase(k).clone());
+    all.r = r
+        .or(r_after_deletion)
+        .map(|k| all.by_workload.phase(k).clone());
     all
 }
 

@@ -8,7 +8,7 @@ use crate::HashMap;
 
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
-use super::pods::{eviction_kind, kubelet_written, owner_of, OwnerOf, PodNodes};
+use super::pods::{eviction_kind, kubelet_written, owner_of, Owner, OwnerOf, PodNodes};
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
 
 /// How long after its node's next failure a replacement of a pod evicted before it
@@ -50,7 +50,7 @@ pub(super) struct PodIndex<'a> {
     /// two binary searches). A failure's replacements are its node's pods' owners'
     /// (a soak's failure without a next one and no return seen would otherwise look
     /// at every pod created after it).
-    by_owner: HashMap<OwnerOf<'a>, Vec<(Interval, i64, usize)>>,
+    by_owner: HashMap<Owner<'a>, Vec<(Interval, i64, usize)>>,
     /// By node: the states its kubelet wrote (pod place in `all`, state), in line
     /// order: the node is up at their first lines. In 8 bytes each (a soak has a
     /// state change a line, most of them a kubelet's).
@@ -61,7 +61,7 @@ pub(super) struct PodIndex<'a> {
     kubelet_reach: HashMap<&'a str, Vec<i64>>,
     /// Per pod (place in `all`): its owner, read once for the capture (from its name,
     /// when no workload table gives it), not by every incident that sees the pod.
-    owners: Vec<Option<OwnerOf<'a>>>,
+    owners: Vec<Option<Owner<'a>>>,
 }
 
 /// Kubelet writes per entry of `PodIndex::kubelet_reach`.
@@ -74,12 +74,14 @@ impl<'a> PodIndex<'a> {
         nodes: &'a PodNodes,
     ) -> PodIndex<'a> {
         let mut by_node: HashMap<&str, NodePods> = HashMap::default();
-        let mut by_owner: HashMap<OwnerOf, Vec<(Interval, i64, usize)>> = HashMap::default();
+        let mut by_owner: HashMap<Owner, Vec<(Interval, i64, usize)>> = HashMap::default();
         let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         let place = |i: usize| u32::try_from(i).expect("fewer than 2^32 pods and states");
         let (origin, end) = t.span().unwrap_or((0, 0));
         let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
         let mut life = Vec::with_capacity(pods.len());
+        // Each distinct owner's number.
+        let mut ids: HashMap<OwnerOf, u32> = HashMap::default();
         let mut owners = Vec::with_capacity(pods.len());
         for (i, &p) in pods.iter().enumerate() {
             let c = t.at(p.created_point);
@@ -111,7 +113,10 @@ impl<'a> PodIndex<'a> {
                     kubelet.entry(n).or_default().extend(written);
                 }
             }
-            let owner = owner_of(p);
+            let owner = owner_of(p).map(|o| {
+                let next = u32::try_from(ids.len()).expect("fewer than 2^32 owners");
+                Owner::new(*ids.entry(o).or_insert(next), o)
+            });
             if let Some(o) = owner {
                 by_owner.entry(o).or_default().push((c, 0, i));
             }
@@ -247,7 +252,7 @@ impl<'a> PodIndex<'a> {
             .map(|e| e.saturating_add(REPLACEMENT_SLACK_MS));
         // Only the node's pods' owners make its replacements (`story::fresh_by_owner`
         // asks no other).
-        let owners: crate::HashSet<OwnerOf> = (places.iter().copied())
+        let owners: crate::HashSet<Owner> = (places.iter().copied())
             .chain(cut.iter().map(|c| c.0))
             .filter_map(|i| self.owners[i])
             .collect();
@@ -257,7 +262,8 @@ impl<'a> PodIndex<'a> {
         }
         places.sort_unstable();
         places.dedup();
-        places.retain(|i| !cut.iter().any(|c| c.0 == *i));
+        // `cut` is in the order of places, as `on_node` gives them.
+        places.retain(|i| cut.binary_search_by_key(i, |c| c.0).is_err());
         Near {
             kept: (places.into_iter())
                 .map(|i| (i, self.all[i], self.owners[i]))
@@ -296,20 +302,20 @@ impl<'a> PodIndex<'a> {
 /// An incident's pods: kept as they are, or cut copies (with their places in the
 /// capture's order of pods, and their owners).
 pub(super) struct Near<'a> {
-    kept: Vec<(usize, &'a ObjectTimeline, Option<OwnerOf<'a>>)>,
-    cut: Vec<(usize, ObjectTimeline, Option<OwnerOf<'a>>)>,
+    kept: Vec<(usize, &'a ObjectTimeline, Option<Owner<'a>>)>,
+    cut: Vec<(usize, ObjectTimeline, Option<Owner<'a>>)>,
 }
 
 /// An incident's pods in the capture's order of pods, and beside each its owner.
 pub(super) struct NearPods<'n, 'a> {
     pub(super) pods: Vec<&'n ObjectTimeline>,
-    pub(super) owners: Vec<Option<OwnerOf<'a>>>,
+    pub(super) owners: Vec<Option<Owner<'a>>>,
 }
 
 impl<'a> Near<'a> {
     /// Every pod, in the capture's order of pods.
     pub(super) fn pods(&self) -> NearPods<'_, 'a> {
-        let mut all: Vec<(usize, &ObjectTimeline, Option<OwnerOf<'a>>)> = self.kept.clone();
+        let mut all: Vec<(usize, &ObjectTimeline, Option<Owner<'a>>)> = self.kept.clone();
         all.extend(self.cut.iter().map(|(i, p, o)| (*i, p, *o)));
         all.sort_by_key(|e| e.0);
         NearPods {
@@ -342,7 +348,13 @@ fn in_line_order(
     for e in &mut keyed {
         e.0 = rank[e.0 as usize];
     }
-    keyed.sort_unstable();
+    // By numbers without comparisons where (rank, line) fit one: ties keep their
+    // places' order, as the tuples' sort has it.
+    if keyed.iter().all(|e| e.1 < 1 << 48) {
+        super::radix::sort_by_key(&mut keyed, |e| u64::from(e.0) << 48 | e.1);
+    } else {
+        keyed.sort_unstable();
+    }
     *writes = keyed.iter().map(|e| writes[e.2 as usize]).collect();
     let mut reach = i64::MIN;
     writes
@@ -421,7 +433,8 @@ fn cut_at(
             return false;
         };
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
-        l.source == back.source
+        // One source's lines share their name: told by address first.
+        (std::sync::Arc::ptr_eq(&l.source, &back.source) || l.source == back.source)
             && l.line > back.line
             && eviction_kind(prev, &pod.states[i]).is_some()
             && prev.is_none_or(|p| eviction_kind(None, p).is_none())

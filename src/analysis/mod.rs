@@ -17,6 +17,7 @@ pub mod metrics;
 mod phase;
 mod pod_groups;
 mod pods;
+mod radix;
 pub mod scenario;
 mod story;
 mod told;

@@ -347,9 +347,12 @@ fn lost_changes<'a>(
             let lost =
                 evicted || n.status.as_deref() == Some("Unknown") || restarted_next(states, j);
             // Asked of the network for the pair (the two lines' own bounds are a
-            // minute wide each in a watch of AGE in minutes).
-            early[k] =
-                evicted && t.difference(r.touch.point, n.from_point()).max_ms < EARLY_EVICTION_MS;
+            // minute wide each in a watch of AGE in minutes), after what is known
+            // without a search (`Timelines::proves`).
+            early[k] = evicted
+                && t.proves(r.touch.point, n.from_point(), |d| {
+                    d.max_ms < EARLY_EVICTION_MS
+                });
             let line = n.lines.first()?;
             lost.then_some((&*line.source, line.line, k))
         })
@@ -405,9 +408,9 @@ fn bursts_of_changes(
         };
         a_line.0 == b_line.0
             && b_line.1 - a_line.1 <= CLUSTER_LINES
-            && t.difference(change(a).1.from_point(), change(b).1.from_point())
-                .min_ms
-                <= gap
+            && t.allows(change(a).1.from_point(), change(b).1.from_point(), |d| {
+                d.min_ms <= gap
+            })
     };
     // Terminating or NodeLost: not a graceful shutdown's `Failed`, which the
     // kubelet writes itself.
@@ -470,8 +473,10 @@ fn another_node(
     next: &[(&str, u64, usize)],
 ) -> bool {
     let on_toleration = cluster.iter().all(|&k| {
-        eviction_after(t, &pass[k])
-            .is_some_and(|(a, _)| a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS)
+        eviction_after(t, &pass[k], |a| {
+            a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS
+        })
+        .is_some_and(|(proven, _)| proven)
     });
     if on_toleration {
         return true;
@@ -492,15 +497,22 @@ fn another_node(
 }
 
 /// When a reprint's pod was evicted next (its next state an eviction, not a graceful
-/// shutdown's), after the reprint, asked of the network; and the eviction's line.
-fn eviction_after<'a>(t: &'a Timelines, r: &Reprint) -> Option<(Interval, &'a LineRef)> {
+/// shutdown's): whether the time from the reprint to it surely passes `test` (a test
+/// that an interval passing it keeps passing when narrowed), asked of the network
+/// after what is known without a search (`Timelines::proves`); and the eviction's
+/// line.
+fn eviction_after<'a>(
+    t: &'a Timelines,
+    r: &Reprint,
+    test: impl Fn(Interval) -> bool,
+) -> Option<(bool, &'a LineRef)> {
     let [i, j] = r.at;
     let states = &t.objects[i].states;
     let n = states.get(j + 1)?;
     let evicted = super::pods::eviction_kind(Some(&states[j]), n)
         .is_some_and(|k| k != super::pods::EvictionKind::Failed);
     let line = n.lines.first()?;
-    evicted.then(|| (t.difference(r.touch.point, n.from_point()), line))
+    evicted.then(|| (t.proves(r.touch.point, n.from_point(), test), line))
 }
 
 /// How late after its mark a pod evicted by the default toleration can be: 300 s

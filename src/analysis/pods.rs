@@ -85,19 +85,11 @@ fn restarted(prev: &State, s: &State) -> bool {
     matches!((prev.restarts, s.restarts), (Some(a), Some(b)) if b > a)
 }
 
-/// The owner of a pod: the workload table's, else the one its name gives, as a key
-/// that groups pods of one owner and one template (a new template is a rollout).
-pub(super) fn owner_key(pod: &ObjectTimeline) -> Option<ObjectKey> {
-    owner_of(pod).map(|o| ObjectKey {
-        kind: o.kind.clone(),
-        namespace: o.namespace.map(Into::into),
-        name: o.name.into(),
-    })
-}
-
-/// [`owner_key`], borrowed from the pod: asked of every pod near each incident, to
-/// find the few of the affected pods' owners (made into keys, each was a few per cent
-/// of a soak's analysis).
+/// The owner of a pod: the workload table's, else the one its name gives, borrowed
+/// from the pod; it groups pods of one owner and one template (a new template is a
+/// rollout). Read once a pod for the capture (`local::PodIndex`): asked of every pod
+/// near each incident, and made into keys, it was a few per cent of a soak's
+/// analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct OwnerOf<'a> {
     kind: &'a ResourceKind,
@@ -106,18 +98,71 @@ pub(super) struct OwnerOf<'a> {
 }
 
 impl OwnerOf<'_> {
+    /// The owner as the report prints it, as its key would (`ReplicaSet
+    /// shop/web-7d4b9c8f6d`): written directly, a pod at a time.
+    pub(super) fn text(&self) -> String {
+        let kind = self.kind.as_str();
+        match self.namespace {
+            Some(ns) => [kind, " ", ns, "/", self.name].concat(),
+            None => [kind, " ", self.name].concat(),
+        }
+    }
+
+    /// Whether the owner is a StatefulSet (by table or by name).
+    pub(super) fn is_statefulset(&self) -> bool {
+        *self.kind == ResourceKind::StatefulSet
+    }
+
     /// Whether the owner makes a pod's replacement only once the old pod is gone: a
     /// StatefulSet keeps at most one pod of an ordinal (FORMAT.md §4.8), so its pod
     /// on a lost node is recreated after the node is back (or a force delete).
     pub(super) fn replaces_after_deletion(&self) -> bool {
-        *self.kind == ResourceKind::StatefulSet
+        self.is_statefulset()
+    }
+}
+
+/// An owner numbered once for the capture (`local::PodIndex`): compared and hashed
+/// by its number (an incident files its fresh pods by owner, and hashing the names
+/// was most of that).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Owner<'a> {
+    id: u32,
+    of: OwnerOf<'a>,
+}
+
+impl<'a> Owner<'a> {
+    /// `of`, numbered `id`: one number for each distinct owner.
+    pub(super) fn new(id: u32, of: OwnerOf<'a>) -> Owner<'a> {
+        Owner { id, of }
+    }
+}
+
+impl PartialEq for Owner<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for Owner<'_> {}
+
+impl std::hash::Hash for Owner<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl<'a> std::ops::Deref for Owner<'a> {
+    type Target = OwnerOf<'a>;
+
+    fn deref(&self) -> &OwnerOf<'a> {
+        &self.of
     }
 }
 
 static REPLICA_SET: ResourceKind = ResourceKind::ReplicaSet;
 static STATEFUL_SET: ResourceKind = ResourceKind::StatefulSet;
 
-/// The owner of a pod as [`owner_key`] gives it, borrowed.
+/// The owner of a pod ([`OwnerOf`]).
 pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
     if let Some(o) = &pod.owner {
         return Some(OwnerOf {
@@ -141,11 +186,6 @@ pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
         namespace: pod.key.namespace.as_deref(),
         name: owner,
     })
-}
-
-/// Whether an owner key is a StatefulSet's (by table or by name).
-pub(super) fn is_statefulset(owner: &ObjectKey) -> bool {
-    owner.kind == ResourceKind::StatefulSet
 }
 
 /// The node a pod's lines print (its first).

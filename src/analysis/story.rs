@@ -8,8 +8,8 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, is_statefulset, kubelet_written, meaning, owner_key, owner_of,
-    restarted_after_shutdown, EvictionKind, OwnerOf, PodNodes,
+    eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind,
+    Owner, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -137,21 +137,21 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// picked (one not yet ready is a replacement on its way).
 pub(super) fn fresh_by_owner<'a, 'o>(
     t: &Timelines,
-    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<OwnerOf<'o>>]),
+    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<Owner<'o>>]),
     affected: &[&ObjectTimeline],
     f: Point,
-) -> HashMap<OwnerOf<'o>, Vec<&'a ObjectTimeline>> {
+) -> HashMap<Owner<'o>, Vec<&'a ObjectTimeline>> {
     let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners); each pod's owner was read
     // once for the capture (`local::PodIndex`).
-    let owners: HashSet<OwnerOf> = (pod_owners.iter().zip(&is_affected))
+    let owners: HashSet<Owner> = (pod_owners.iter().zip(&is_affected))
         .filter(|(_, &a)| a)
         .filter_map(|(o, _)| *o)
         .collect();
     // By owner as borrowed from the pods: a key made for each fresh pod was a few
     // per cent of a soak's analysis.
-    let mut fresh: HashMap<OwnerOf, Vec<&ObjectTimeline>> = HashMap::default();
+    let mut fresh: HashMap<Owner, Vec<&ObjectTimeline>> = HashMap::default();
     for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
         let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
@@ -161,6 +161,23 @@ pub(super) fn fresh_by_owner<'a, 'o>(
         }
     }
     fresh
+}
+
+/// The owners of `some` (some of `pods`, in their order, as [`affected_pods`] picks
+/// them), from `pod_owners` (each of `pods`' owner, read once for the capture): an
+/// owner read from a pod's name per pod and question was a few per cent of a soak's
+/// analysis.
+pub(super) fn owners_among<'o>(
+    (pods, pod_owners): (&[&ObjectTimeline], &[Option<Owner<'o>>]),
+    some: &[&ObjectTimeline],
+) -> Vec<Option<Owner<'o>>> {
+    let found = among(pods, some);
+    let owners: Vec<Option<Owner>> = (pod_owners.iter().zip(found))
+        .filter(|(_, f)| *f)
+        .map(|(o, _)| *o)
+        .collect();
+    debug_assert_eq!(owners.len(), some.len());
+    owners
 }
 
 /// Which of `pods` are among `some` (some of them, in their order, as
@@ -175,15 +192,30 @@ fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
     found
 }
 
-/// What the incident learnt from one pod.
-pub(super) struct PodStory {
+/// What the incident learnt from one pod (`'p`: the pod's lifetime).
+pub(super) struct PodStory<'p> {
     pub(super) outcome: PodOutcome,
     pub(super) eviction: Option<(Phase, EvictionKind)>,
     pub(super) replacement: Option<Phase>,
     /// A replacement created but not (yet) running and ready.
     pub(super) pending: Option<String>,
-    pub(super) kubelet: Option<Phase>,
+    /// The first change its returning kubelet wrote: the pod's name and the state. A
+    /// phase is made only of the incident's first ([`kubelet_phase`]).
+    pub(super) kubelet: Option<(&'p str, &'p State)>,
     pub(super) variant: Option<&'static str>,
+}
+
+/// The phase of a change the returning kubelet wrote to pod `name` (state `s`).
+pub(super) fn kubelet_phase(name: &str, s: &State) -> Phase {
+    state_phase(
+        ["pod ", name, " written by the returning kubelet"].concat(),
+        s,
+    )
+}
+
+/// Whether state `a` was seen before `b` ([`seen_earlier`], as of their phases).
+pub(super) fn state_seen_before(a: &State, b: &State) -> bool {
+    seen_earlier((&a.from, a.lines.first()), (&b.from, b.lines.first()))
 }
 
 pub(super) fn state_phase(what: String, s: &State) -> Phase {
@@ -205,9 +237,9 @@ pub(super) fn kubelet_return<'a>(
     node: Option<&str>,
     fphase: &Phase,
     ev_state: Option<(usize, EvictionKind)>,
-) -> (Option<Phase>, Option<&'a State>) {
+) -> (Option<&'a State>, Option<&'a State>) {
     let f = fphase.earliest();
-    let mut n: Option<Phase> = None;
+    let mut n: Option<&State> = None;
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
@@ -225,15 +257,8 @@ pub(super) fn kubelet_return<'a>(
             // First seen restarted after a shutdown: the restart is the kubelet's.
             None => restarted_after_shutdown(s),
         };
-        if !is_shutdown_eviction
-            && written
-            && n.as_ref()
-                .is_none_or(|x| seen_earlier((&s.from, s.lines.first()), (&x.at, x.first_line())))
-        {
-            n = Some(state_phase(
-                format!("pod {} written by the returning kubelet", pod.key.name),
-                s,
-            ));
+        if !is_shutdown_eviction && written && n.is_none_or(|x| state_seen_before(s, x)) {
+            n = Some(s);
         }
         let serves = healthy(s) || restarted_after_shutdown(s);
         if back_ready.is_none() && serves && i > 0 && ev_state.is_none_or(|(ei, _)| i < ei) {
@@ -307,16 +332,16 @@ const PATCH_LINES: u64 = 8;
 /// Follows one pod of the incident, with the state where it shows its eviction
 /// ([`find_eviction`], found by the caller, which orders the pods by it).
 #[allow(clippy::too_many_arguments)]
-pub(super) fn pod_story<'a>(
+pub(super) fn pod_story<'a, 'p>(
     t: &Timelines,
-    (pod, evicted): (&ObjectTimeline, Option<Eviction>),
+    (pod, owner_of_pod, evicted): (&'p ObjectTimeline, Option<Owner>, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
-) -> PodStory {
+) -> PodStory<'p> {
     // Re-posted unchanged by its node's returning kubelet (a partition's return, from
     // `inferred::partitions` or after the node's Ready line; state and point): it never
     // stopped serving there. A deletion after that is no eviction (the taint manager
@@ -331,11 +356,16 @@ pub(super) fn pod_story<'a>(
     let reposted = reposted.filter(|_| ev_state.is_none()).map(|(_, p)| p);
     let eviction = ev_state.map(|(i, k)| {
         let s = &pod.states[i];
-        let what = format!("pod {} {}", pod.key.name, s.status.as_deref().unwrap_or(""));
+        let what = [
+            "pod ",
+            &pod.key.name,
+            " ",
+            s.status.as_deref().unwrap_or(""),
+        ]
+        .concat();
         (state_phase(what, s), k)
     });
     let (kubelet, back_ready) = kubelet_return(t, pod, node, fphase, ev_state);
-    let owner = owner_key(pod);
     let evicted_at = ev_state.map(|(i, _)| pod.states[i].from_point());
     // The eviction's earliest moment: a listing shows it at or before its line.
     let evicted_since = ev_state.map(|(i, _)| {
@@ -350,11 +380,11 @@ pub(super) fn pod_story<'a>(
         (None, None)
     } else {
         let since = (evicted_since, deleted_by);
-        replacement::first(t, pod, owner_of(pod), fresh, used, since)
+        replacement::first(t, pod, owner_of_pod, fresh, used, since)
     };
     let mut out = PodOutcome {
-        name: pod.key.name.to_string(),
-        owner: owner.as_ref().map(|k| k.to_string()),
+        name: pod.key.name.as_str().to_owned(),
+        owner: owner_of_pod.map(|o| o.text()),
         outcome: PodFate::Unrecovered,
         replacement: None,
         rescheduling_s: None,
@@ -369,7 +399,7 @@ pub(super) fn pod_story<'a>(
         let back_at = back_ready.map(State::from_point).or(reposted);
         replacement::not_replaced_fate(t, &mut out, back_at, ev_state.is_some(), fphase);
     }
-    let variant = variant_of(pod, owner.as_ref(), ev_state.map(|(_, k)| k), out.outcome);
+    let variant = variant_of(pod, owner_of_pod, ev_state.map(|(_, k)| k), out.outcome);
     // A replacement of a pod deleted otherwise (by hand, before the failure or while
     // the node was down) is the pod's fate, not the failure's recovery.
     let displaced = ev_state.is_some() || deleted_by.is_none();
@@ -378,7 +408,7 @@ pub(super) fn pod_story<'a>(
         eviction,
         replacement: r.filter(|_| displaced),
         pending,
-        kubelet,
+        kubelet: kubelet.map(|s| (pod.key.name.as_str(), s)),
         variant,
     }
 }
@@ -386,7 +416,7 @@ pub(super) fn pod_story<'a>(
 /// The named variant one pod's story shows.
 fn variant_of(
     pod: &ObjectTimeline,
-    owner: Option<&ObjectKey>,
+    owner: Option<Owner>,
     eviction: Option<EvictionKind>,
     fate: PodFate,
 ) -> Option<&'static str> {
@@ -398,7 +428,7 @@ fn variant_of(
         _ => None,
     }
     .or_else(|| {
-        let sts = owner.is_some_and(is_statefulset);
+        let sts = owner.is_some_and(|o| o.is_statefulset());
         (sts && fate != PodFate::Replaced && eviction.is_some()).then_some("statefulset-stuck")
     })
     .or_else(|| {

@@ -31,19 +31,28 @@ pub struct WorkloadOutcome {
     pub pods: usize,
 }
 
-/// One workload's phases so far: its name, earliest eviction, last replacement ready,
-/// and how many of its pods were on the node.
-type Seen1 = (Option<String>, Option<Phase>, Option<Phase>, usize);
+/// One workload's phases so far: its name, earliest eviction, last replacement ready
+/// (places in `ByWorkload::phases`), and how many of its pods were on the node.
+type Seen1 = (Option<String>, Option<usize>, Option<usize>, usize);
 
 /// The phases seen per workload while following an incident's pods.
 #[derive(Default)]
 pub(super) struct ByWorkload {
     items: Vec<Seen1>,
+    /// Every pod's eviction and replacement, as added: kept once, here, and pointed
+    /// at (a copy per workload and per incident was a few per cent of its work).
+    phases: Vec<Phase>,
 }
 
 impl ByWorkload {
-    /// Adds one pod's eviction and replacement to its workload's.
-    pub(super) fn add(&mut self, owner: Option<&str>, e: Option<&Phase>, r: Option<&Phase>) {
+    /// Adds one pod's eviction and replacement to its workload's. Returns their places
+    /// ([`ByWorkload::phase`]).
+    pub(super) fn add(
+        &mut self,
+        owner: Option<&str>,
+        e: Option<Phase>,
+        r: Option<Phase>,
+    ) -> (Option<usize>, Option<usize>) {
         let i = match self.items.iter().position(|w| w.0.as_deref() == owner) {
             Some(i) => i,
             None => {
@@ -51,18 +60,31 @@ impl ByWorkload {
                 self.items.len() - 1
             }
         };
-        let w = &mut self.items[i];
+        let mut keep = |p: Option<Phase>| {
+            p.map(|p| {
+                self.phases.push(p);
+                self.phases.len() - 1
+            })
+        };
+        let (e, r) = (keep(e), keep(r));
+        let (w, phases) = (&mut self.items[i], &self.phases);
         w.3 += 1;
         if let Some(e) = e {
-            if w.1.as_ref().is_none_or(|x| e.seen_before(x)) {
-                w.1 = Some(e.clone());
+            if w.1.is_none_or(|x| phases[e].seen_before(&phases[x])) {
+                w.1 = Some(e);
             }
         }
         if let Some(r) = r {
-            if w.2.as_ref().is_none_or(|x| x.seen_before(r)) {
-                w.2 = Some(r.clone());
+            if w.2.is_none_or(|x| phases[x].seen_before(&phases[r])) {
+                w.2 = Some(r);
             }
         }
+        (e, r)
+    }
+
+    /// The phase added at place `k`.
+    pub(super) fn phase(&self, k: usize) -> &Phase {
+        &self.phases[k]
     }
 
     /// Each workload's scenario, given the node's return (`n_back`) and how a phase is
@@ -76,12 +98,13 @@ impl ByWorkload {
             .items
             .into_iter()
             .map(|(workload, e, r, pods)| {
+                let (e, r) = (e.map(|k| &self.phases[k]), r.map(|k| &self.phases[k]));
                 let seen = Seen {
                     eviction: e.is_some(),
                     replacement: r.is_some(),
                     node_back: n_back,
-                    e_to_n: e.as_ref().filter(|_| n_back).map(&order),
-                    r_to_n: r.as_ref().filter(|_| n_back).map(&order),
+                    e_to_n: e.filter(|_| n_back).map(&order),
+                    r_to_n: r.filter(|_| n_back).map(&order),
                 };
                 let candidates = decide(seen);
                 let scenario = match candidates.as_slice() {

@@ -72,9 +72,9 @@ impl<'a> OwnerGuess<'a> {
 /// name when both fit (`web-7d4b9c8f6d-x2kqp` is not a ReplicaSet `web-7d4b9c8f6d`'s
 /// bare pod in practice: both mean the same ReplicaSet).
 pub fn owner_from_name(pod: &str) -> OwnerGuess<'_> {
-    if let Some((rest, rand)) = pod.rsplit_once('-') {
+    if let Some((rest, rand)) = split_last_dash(pod) {
         if is_random_suffix(rand) && !rest.is_empty() {
-            if let Some((deployment, hash)) = rest.rsplit_once('-') {
+            if let Some((deployment, hash)) = split_last_dash(rest) {
                 if !deployment.is_empty() && is_template_hash(hash) {
                     return OwnerGuess::Deployment { deployment, hash };
                 }
@@ -88,6 +88,13 @@ pub fn owner_from_name(pod: &str) -> OwnerGuess<'_> {
         }
     }
     OwnerGuess::Unknown
+}
+
+/// `s` split at its last `-`, as `rsplit_once('-')` splits it, by a plain byte scan
+/// (a name is short, and the analysis reads every pod's).
+fn split_last_dash(s: &str) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|b| b == b'-')?;
+    Some((&s[..i], &s[i + 1..]))
 }
 
 /// Whether a workload of `owner` kind named `owner_name` owns `pod` by the naming rules.
@@ -139,6 +146,22 @@ pub fn is_static_pod_of(pod: &str, node: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_splits_at_its_last_dash_as_rsplit_once_splits_it() {
+        for name in [
+            "web-7d4b9c8f6d-x2kqp",
+            "db-0",
+            "-",
+            "a-",
+            "-b",
+            "plain",
+            "",
+            "a--b",
+        ] {
+            assert_eq!(split_last_dash(name), name.rsplit_once('-'), "{name}");
+        }
+    }
 
     /// A DaemonSet pod's name has a word before its suffix too, but not one the
     /// template-hash encoder could write.

@@ -281,6 +281,11 @@ pub const POD_STATUSES: &[PodStatusWord] = &[
 
 /// What a pod's STATUS means, with its READY cell (`Unknown` depends on it).
 pub fn pod_status(word: &str, ready: Option<[u32; 2]>) -> PodMeaning {
+    // The word nearly every line prints, told first: the analysis asks this of each
+    // state many times (POD_STATUSES has it too).
+    if word == "Running" {
+        return PodMeaning::Running;
+    }
     if word == "Unknown" {
         return match ready {
             Some([n, _]) if n > 0 => PodMeaning::NodeLost,

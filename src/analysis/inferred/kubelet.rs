@@ -6,6 +6,7 @@ use crate::HashMap;
 use super::{new_sandbox, rebooted_through};
 use crate::analysis::pod_groups;
 use crate::analysis::pods::{kubelet_written, meaning};
+use crate::analysis::radix;
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::stn::Ms;
@@ -92,10 +93,11 @@ impl<'a> KubeletWrites<'a> {
                 }
             }
         }
+        // Each line is one state's: no two writes of a source share one.
         for on in &mut writes {
-            on.lines.sort_unstable_by_key(|w| w.0);
-            on.not_returns.sort_unstable();
-            on.returns.sort_unstable();
+            radix::sort_by_key(&mut on.lines, |w| w.0);
+            radix::sort_by_key(&mut on.not_returns, |&l| l);
+            radix::sort_by_key(&mut on.returns, |w| w.0);
         }
         KubeletWrites { keys, writes }
     }

@@ -97,21 +97,21 @@ fn pod_marks<'a>(
     drops: &HashMap<&crate::timeline::ObjectKey, Vec<&'a State>>,
     vetoes: &Vetoes,
 ) -> Vec<Mark<'a>> {
-    t.objects
-        .iter()
-        .filter(|o| o.key.kind == ResourceKind::Pod)
-        .flat_map(|pod| {
-            (0..pod.states.len()).filter_map(move |i| state_mark(t, drops, vetoes, pod, i))
+    (t.objects.iter().enumerate())
+        .filter(|(_, o)| o.key.kind == ResourceKind::Pod)
+        .flat_map(|(k, pod)| {
+            (0..pod.states.len()).filter_map(move |i| state_mark(t, drops, vetoes, (k, pod), i))
         })
         .collect()
 }
 
-/// `pod`'s state `i` read as its node's failure mark, if it is one.
+/// `pod`'s state `i` read as its node's failure mark, if it is one (`k`: the pod's
+/// place in `t.objects`).
 fn state_mark<'a>(
     t: &'a Timelines,
     drops: &HashMap<&crate::timeline::ObjectKey, Vec<&'a State>>,
     vetoes: &Vetoes,
-    pod: &'a ObjectTimeline,
+    (k, pod): (usize, &'a ObjectTimeline),
     i: usize,
 ) -> Option<Mark<'a>> {
     let s = &pod.states[i];
@@ -165,8 +165,8 @@ fn state_mark<'a>(
         .filter(|_| !starting)
         .find_map(|touch| owner_drop(touch).map(|d| (touch, d)))
     {
-        Some((touch, d)) => Some((touch, &d.lines[0], "owner READY dropped".to_string(), None)),
-        None => marked_then_lost(t, vetoes, pod, i, node, starting),
+        Some((touch, d)) => Some((touch, &d.lines[0], Why::OwnerDropped, None)),
+        None => marked_then_lost(t, vetoes, (k, pod), i, node, starting),
     };
     let (touch, evidence, why, since) = found?;
     Some(Mark {
@@ -185,11 +185,11 @@ fn state_mark<'a>(
 fn marked_then_lost<'a>(
     t: &'a Timelines,
     vetoes: &Vetoes,
-    pod: &'a ObjectTimeline,
+    (k, pod): (usize, &'a ObjectTimeline),
     i: usize,
     node: &str,
     starting: bool,
-) -> Option<(&'a Touch, &'a LineRef, String, Option<Point>)> {
+) -> Option<(&'a Touch, &'a LineRef, Why<'a>, Option<Point>)> {
     let (s, next) = (&pod.states[i], pod.states.get(i + 1)?);
     // A returning kubelet re-posts its pods' statuses: such a line is
     // no mark of the loss.
@@ -214,7 +214,7 @@ fn marked_then_lost<'a>(
     // pass over them is one (a crash's restart after any other
     // reprint looks like a reboot where no IP is printed).
     let unpassed = pod_groups::is_group(node) && !pod_groups::in_pass(t, touch);
-    if !lost || unpassed || vetoes.veto(pod, node, touch, s, next, after) {
+    if !lost || unpassed || vetoes.veto((k, pod), node, touch, s, next, after) {
         return None;
     }
     // A lost node's evicted pod stays as it was until the node is
@@ -223,8 +223,7 @@ fn marked_then_lost<'a>(
     if unseen && finished_at_once(t, next, after, node) {
         return None;
     }
-    let why = format!("then {}", next.status.as_deref().unwrap_or("changed"));
-    Some((touch, &next.lines[0], why, since))
+    Some((touch, &next.lines[0], Why::Then(next), since))
 }
 
 /// A node's marks in line order, grouped into failures; each failure told by the
@@ -289,12 +288,29 @@ fn finished_at_once(t: &Timelines, next: &State, after: Option<&State>, node: &s
     })
 }
 
+/// What corroborates a mark: its owner's READY drop, or the pod's next state. Put
+/// in words only for the marks a failure is told by (a soak has thousands of others).
+#[derive(Clone, Copy)]
+enum Why<'a> {
+    OwnerDropped,
+    Then(&'a State),
+}
+
+impl std::fmt::Display for Why<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Why::OwnerDropped => f.write_str("owner READY dropped"),
+            Why::Then(next) => write!(f, "then {}", next.status.as_deref().unwrap_or("changed")),
+        }
+    }
+}
+
 /// A pod's touch read as its node's failure.
 struct Mark<'a> {
     node: &'a str,
     touch: &'a Touch,
     evidence: &'a LineRef,
-    why: String,
+    why: Why<'a>,
     /// When the mark itself was not seen (`touch` is the taint manager's patch): the
     /// earliest point the failure can be.
     since: Option<Point>,
@@ -364,10 +380,19 @@ struct Vetoes<'a> {
 
 impl<'a> Vetoes<'a> {
     fn of(t: &'a Timelines) -> Vetoes<'a> {
+        // Each object's Deployment and template, read from its name once (a pod name's
+        // parse is a few hundred instructions; both lists below need it).
+        let templates: Vec<Option<(&str, &str)>> = (t.objects.iter())
+            .map(|o| {
+                (o.key.kind == ResourceKind::Pod)
+                    .then(|| deployment_template(&o.key.name))
+                    .flatten()
+            })
+            .collect();
         Vetoes {
-            templates: NewTemplates::of(t),
+            peers: Peers::of(t, &templates),
+            templates: NewTemplates::of(t, templates),
             kubelet: KubeletWrites::of(t),
-            peers: Peers::of(t),
         }
     }
 
@@ -383,7 +408,7 @@ impl<'a> Vetoes<'a> {
     /// by its marks: `pod_groups` may have grouped another node's pod with it.)
     fn veto(
         &self,
-        pod: &ObjectTimeline,
+        (k, pod): (usize, &ObjectTimeline),
         node: &str,
         touch: &Touch,
         prev: &State,
@@ -406,7 +431,7 @@ impl<'a> Vetoes<'a> {
         } else {
             self.kubelet.between(node, &touch.line, at)
         };
-        (terminating && self.templates.replace(pod))
+        (terminating && self.templates.replace(k, pod))
             || kubelet_wrote
             || (terminating && !pod_groups::is_group(node) && self.peers.outlive(node, at, touch))
     }
@@ -475,6 +500,9 @@ fn narrow_restart(prev: &State, next: &State) -> bool {
 /// by first line: a rollout shows as pods of a new template (pod-template-hash).
 struct NewTemplates<'a> {
     by_deployment: HashMap<(Option<&'a str>, &'a str), Created<'a>>,
+    /// Each object's Deployment and template, if a pod of one (by place in
+    /// `t.objects`).
+    of_object: Vec<Option<(&'a str, &'a str)>>,
 }
 
 /// Pods created in a capture, sorted by (source, first line), with for each the index
@@ -487,10 +515,11 @@ struct Created<'a> {
 }
 
 impl<'a> NewTemplates<'a> {
-    fn of(t: &'a Timelines) -> NewTemplates<'a> {
+    /// `templates`: each object's Deployment and template, if a pod of one.
+    fn of(t: &'a Timelines, templates: Vec<Option<(&'a str, &'a str)>>) -> NewTemplates<'a> {
         let mut by_deployment: HashMap<_, Created> = HashMap::default();
-        for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
-            let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
+        for (pod, template) in t.objects.iter().zip(&templates) {
+            let Some((deployment, hash)) = *template else {
                 continue;
             };
             let first = &pod.states[0];
@@ -517,16 +546,19 @@ impl<'a> NewTemplates<'a> {
                 };
             }
         }
-        NewTemplates { by_deployment }
+        NewTemplates {
+            by_deployment,
+            of_object: templates,
+        }
     }
 
-    /// Whether a rollout is replacing `pod`'s template: a pod of the same Deployment
+    /// Whether a rollout is replacing `pod`'s template (`k`: its place in `t.objects`): a pod of the same Deployment
     /// from another template (pod-template-hash) was created after `pod` was first
     /// seen, in the same capture. An eviction's replacement has
     /// the same hash (the same ReplicaSet, FORMAT.md §5.1); a rollout's Terminating
     /// pods are the old template's, scaled down as the new one's come up.
-    fn replace(&self, pod: &ObjectTimeline) -> bool {
-        let Some((deployment, hash)) = deployment_template(&pod.key.name) else {
+    fn replace(&self, k: usize, pod: &ObjectTimeline) -> bool {
+        let Some((deployment, hash)) = self.of_object[k] else {
             return false;
         };
         let Some(seen) = pod.states[0].lines.first() else {
@@ -539,10 +571,13 @@ impl<'a> NewTemplates<'a> {
             return false;
         };
         let source = &*seen.source;
-        let from = c
-            .pods
-            .partition_point(|p| (p.0, p.1) <= (source, seen.line));
-        let end = c.pods.partition_point(|p| p.0 <= source);
+        // One source's lines share their name: told by address first.
+        let same = |p: &str| std::ptr::eq(p, source);
+        let from = c.pods.partition_point(|p| match same(p.0) {
+            true => p.1 <= seen.line,
+            false => (p.0, p.1) <= (source, seen.line),
+        });
+        let end = c.pods.partition_point(|p| same(p.0) || p.0 <= source);
         let other = match c.pods.get(from) {
             Some(p) if from < end && p.2 != hash => Some(from),
             Some(_) if from < end => c.next_other[from],

@@ -64,14 +64,26 @@ pub(super) fn partitions(
     let healthy_pods = HealthySpans::of(t, &pods);
     let printed = Printed::of(&all);
     let mut by_node: HashMap<(&str, &str), Vec<Reprint>> = HashMap::default();
+    // A run of reprints of one (source, node) — a pass — gathered before it is filed:
+    // told by the names' addresses, without hashing them for each reprint.
+    let mut run: Option<((&str, &str), Vec<Reprint>)> = None;
     for r in &all {
         let [i, j] = r.at;
-        if let Some(node) = t.objects[i].states[j].node.as_deref() {
-            by_node
-                .entry((&*r.touch.line.source, node))
-                .or_default()
-                .push(*r);
+        let Some(node) = t.objects[i].states[j].node.as_deref() else {
+            continue;
+        };
+        let key = (&*r.touch.line.source, node);
+        match &mut run {
+            Some((k, v)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => v.push(*r),
+            _ => {
+                if let Some((k, v)) = run.replace((key, vec![*r])) {
+                    by_node.entry(k).or_default().extend(v);
+                }
+            }
         }
+    }
+    if let Some((k, v)) = run {
+        by_node.entry(k).or_default().extend(v);
     }
     let mut marks: HashMap<(&str, &str), Vec<&Phase>> = HashMap::default();
     for f in found {

@@ -5,8 +5,6 @@
 use crate::HashMap;
 
 use crate::analysis::pods::healthy;
-use crate::tables::ResourceKind;
-use crate::timeline::links::deployment_template;
 use crate::timeline::stn::Ms;
 use crate::timeline::{Interval, LineRef, State, Timelines, Touch};
 
@@ -40,11 +38,12 @@ const PEERS_ASKED: usize = 4_096;
 const MARKED_TOGETHER_MS: Ms = 5_000;
 
 impl<'a> Peers<'a> {
-    pub(super) fn of(t: &'a Timelines) -> Peers<'a> {
+    /// `templates`: each object's Deployment and template, if a pod of one.
+    pub(super) fn of(t: &'a Timelines, templates: &[Option<(&str, &str)>]) -> Peers<'a> {
         let mut states: HashMap<_, Vec<Peer>> = HashMap::default();
-        let pods = t.objects.iter().filter(|o| {
-            o.key.kind == ResourceKind::Pod && deployment_template(&o.key.name).is_some()
-        });
+        let pods = (t.objects.iter().zip(templates))
+            .filter(|(_, template)| template.is_some())
+            .map(|(o, _)| o);
         for pod in pods {
             for (i, s) in pod.states.iter().enumerate() {
                 let (Some(node), Some(first)) = (s.node.as_deref(), s.lines.first()) else {

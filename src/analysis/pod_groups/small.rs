@@ -8,7 +8,7 @@ use super::{
     bursts_of, eviction_after, restarted_next, Reprint, Spacing, BURST_LINES, BURST_PODS,
     CLUSTER_LINES, EARLY_EVICTION_MS, LATE_EVICTION_MS,
 };
-use crate::timeline::{LineRef, Point, Timelines};
+use crate::timeline::{Interval, LineRef, Point, Timelines};
 use crate::HashSet;
 
 /// Joins the nodes of one or two pods the passes (`passes`, their touches' points)
@@ -61,12 +61,9 @@ pub(super) fn join_small_nodes(
 fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     let mut lines: Vec<(&str, u64)> = Vec::with_capacity(pass.len());
     for r in pass {
-        let Some((after, line)) = eviction_after(t, r) else {
+        let Some((true, line)) = eviction_after(t, r, on_toleration) else {
             return false;
         };
-        if after.min_ms < EARLY_EVICTION_MS || after.max_ms > LATE_EVICTION_MS {
-            return false;
-        }
         lines.push((&line.source, line.line));
     }
     lines.sort_unstable();
@@ -95,8 +92,9 @@ fn restarted_together(t: &Timelines, pass: &[Reprint]) -> bool {
             return None;
         }
         let next = states.get(j + 1)?;
-        let after = t.difference(r.touch.point, next.from_point());
-        (after.min_ms >= 0 && after.max_ms <= LATE_EVICTION_MS).then(|| next.lines.first())?
+        let after = |d: Interval| d.min_ms >= 0 && d.max_ms <= LATE_EVICTION_MS;
+        t.proves(r.touch.point, next.from_point(), after)
+            .then(|| next.lines.first())?
     };
     match (restart(a), restart(b)) {
         (Some(x), Some(y)) => x.source == y.source && x.line.abs_diff(y.line) <= BURST_LINES,
@@ -120,11 +118,10 @@ fn rebooted_alone(t: &Timelines, pass: &[Reprint], restarts: &[&LineRef]) -> boo
     let Some(unknown) = states.get(j + 1) else {
         return false;
     };
-    let after = t.difference(r.touch.point, unknown.from_point());
+    let after = |d: Interval| d.min_ms >= 0 && d.max_ms <= LATE_EVICTION_MS;
     unknown.status.as_deref() == Some("Unknown")
         && restarted_next(states, j)
-        && after.min_ms >= 0
-        && after.max_ms <= LATE_EVICTION_MS
+        && t.proves(r.touch.point, unknown.from_point(), after)
         && unknown
             .lines
             .first()
@@ -169,10 +166,7 @@ fn alone_among_reprints<'a>(
     waves: &[&LineRef],
 ) -> Vec<Reprint<'a>> {
     let mut alone = outside_waves(t, run, waves, eviction_line);
-    alone.retain(|r| {
-        eviction_after(t, r)
-            .is_some_and(|(a, _)| a.min_ms >= EARLY_EVICTION_MS && a.max_ms <= LATE_EVICTION_MS)
-    });
+    alone.retain(|r| eviction_after(t, r, on_toleration).is_some_and(|(proven, _)| proven));
     alone
 }
 
@@ -209,4 +203,10 @@ fn eviction_line<'a>(t: &'a Timelines, r: &Reprint) -> Option<&'a LineRef> {
     let evicted = crate::analysis::pods::eviction_kind(Some(&states[j]), n)
         .is_some_and(|k| k != crate::analysis::pods::EvictionKind::Failed);
     evicted.then(|| n.lines.first()).flatten()
+}
+
+/// Whether the time from a pod's mark to its eviction is the default toleration's
+/// (within [`EARLY_EVICTION_MS`] and [`LATE_EVICTION_MS`]).
+fn on_toleration(d: Interval) -> bool {
+    d.min_ms >= EARLY_EVICTION_MS && d.max_ms <= LATE_EVICTION_MS
 }

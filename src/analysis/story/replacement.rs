@@ -2,7 +2,7 @@
 
 use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
-use crate::analysis::pods::{healthy, meaning, OwnerOf};
+use crate::analysis::pods::{healthy, meaning, Owner};
 use crate::kube::PodMeaning;
 use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 use crate::{HashMap, HashSet};
@@ -14,8 +14,8 @@ use crate::{HashMap, HashSet};
 pub(super) fn first<'a>(
     t: &Timelines,
     pod: &ObjectTimeline,
-    owner: Option<OwnerOf>,
-    fresh: &HashMap<OwnerOf, Vec<&'a ObjectTimeline>>,
+    owner: Option<Owner>,
+    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
 ) -> (Option<&'a ObjectTimeline>, Option<String>) {
@@ -174,7 +174,7 @@ pub(super) fn replaced(
         .find(|s| healthy(s))
         .expect("checked healthy");
     out.outcome = PodFate::Replaced;
-    out.replacement = Some(q.key.name.to_string());
+    out.replacement = Some(q.key.name.as_str().to_owned());
     // Pairs whose ends both vary per pod cost a pass over the network each:
     // with many affected pods or a long capture, the network near them answers.
     let pair = |a: Point, b: Point| {
@@ -195,7 +195,7 @@ pub(super) fn replaced(
     );
     out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));
     state_phase(
-        format!("replacement {} Running and ready", q.key.name),
+        ["replacement ", &q.key.name, " Running and ready"].concat(),
         ready_state,
     )
 }
