@@ -149,6 +149,17 @@ fn created_count(o: &Observation) -> Option<u32> {
     }
 }
 
+/// Whether lines of `kind` print a created count ([`created_count`]).
+fn has_created_count(kind: &ResourceKind) -> bool {
+    matches!(
+        kind,
+        ResourceKind::Deployment
+            | ResourceKind::ReplicaSet
+            | ResourceKind::ReplicationController
+            | ResourceKind::DaemonSet
+    )
+}
+
 fn ready_of(o: &Observation) -> Option<u32> {
     o.ready.map(|[n, _]| n)
 }
@@ -251,6 +262,11 @@ fn replacement_links(
 ) {
     let sec = 1000;
     for (wi, w) in tracks.iter().enumerate() {
+        // A track is one object's lines: of a kind without a created count (a pod's),
+        // none of them rises.
+        if !has_created_count(&w.key.kind) {
+            continue;
+        }
         let rises = rises(obs, &w.obs, created_count);
         if rises.is_empty() {
             continue;
