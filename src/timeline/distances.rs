@@ -326,18 +326,21 @@ mod tests {
         super::super::build::build(&mut ing, Default::default())
     }
 
+    /// The points of the first `n` states, object by object.
+    fn first_states(t: &Timelines, n: usize) -> Vec<Point> {
+        (t.objects.iter())
+            .flat_map(|o| o.states.iter().map(|s| s.from_point()))
+            .take(n)
+            .collect()
+    }
+
     /// A pair asked again, either way round, gets the answer the first asking got
-    /// (kept by `DistanceCache::near_answer`), the same a fresh cache finds.
+    /// (kept by `DistanceCache::near_bound`), the same a fresh cache finds.
     #[test]
     fn a_near_pair_asked_again_either_way_gets_the_same_answer() {
         let t = long_watch();
         assert!(!t.is_small() && t.net.windows_only());
-        let points: Vec<Point> = t
-            .objects
-            .iter()
-            .flat_map(|o| o.states.iter().map(|s| s.from_point()))
-            .take(400)
-            .collect();
+        let points = first_states(&t, 400);
         let mut asked = 0;
         for w in points.windows(7) {
             let (a, b) = (w[0], w[6]);
@@ -364,12 +367,7 @@ mod tests {
     #[test]
     fn a_near_pair_tested_one_side_first_answers_as_its_whole_interval() {
         let t = long_watch();
-        let points: Vec<Point> = t
-            .objects
-            .iter()
-            .flat_map(|o| o.states.iter().map(|s| s.from_point()))
-            .take(300)
-            .collect();
+        let points = first_states(&t, 300);
         let (mut asked, mut one_side) = (0, 0);
         for w in points.windows(5) {
             let (a, b) = (w[0], w[4]);
