@@ -351,7 +351,7 @@ fn in_line_order(
     // By numbers without comparisons where (rank, line) fit one: ties keep their
     // places' order, as the tuples' sort has it.
     if keyed.iter().all(|e| e.1 < 1 << 48) {
-        super::radix::sort_by_key(&mut keyed, |e| u64::from(e.0) << 48 | e.1);
+        radsort::sort_by_key(&mut keyed, |e| u64::from(e.0) << 48 | e.1);
     } else {
         keyed.sort_unstable();
     }

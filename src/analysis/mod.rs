@@ -17,7 +17,6 @@ pub mod metrics;
 mod phase;
 mod pod_groups;
 mod pods;
-mod radix;
 pub mod scenario;
 mod story;
 mod told;

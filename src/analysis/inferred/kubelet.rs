@@ -6,7 +6,6 @@ use crate::HashMap;
 use super::{new_sandbox, rebooted_through};
 use crate::analysis::pod_groups;
 use crate::analysis::pods::{kubelet_written, meaning};
-use crate::analysis::radix;
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::stn::Ms;
@@ -95,9 +94,9 @@ impl<'a> KubeletWrites<'a> {
         }
         // Each line is one state's: no two writes of a source share one.
         for on in &mut writes {
-            radix::sort_by_key(&mut on.lines, |w| w.0);
-            radix::sort_by_key(&mut on.not_returns, |&l| l);
-            radix::sort_by_key(&mut on.returns, |w| w.0);
+            radsort::sort_by_key(&mut on.lines, |w| w.0);
+            radsort::sort_by_key(&mut on.not_returns, |&l| l);
+            radsort::sort_by_key(&mut on.returns, |w| w.0);
         }
         KubeletWrites { keys, writes }
     }
