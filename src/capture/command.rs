@@ -71,6 +71,11 @@ static COMMAND_NAMES: LazyLock<HashSet<&'static str, foldhash::fast::RandomState
             .collect()
     });
 
+/// The longest of [`COMMAND_NAMES`]: a longer word (a pod's name, mostly) is in no
+/// need of hashing to know it is none of them.
+static LONGEST_COMMAND_NAME: LazyLock<usize> =
+    LazyLock::new(|| COMMAND_NAMES.iter().map(|n| n.len()).max().unwrap_or(0));
+
 /// A first word that may begin a command with no prompt before it.
 pub(crate) fn could_start(word: &str) -> bool {
     let name = base(word);
@@ -85,7 +90,7 @@ pub(crate) fn could_start_plain(word: &str) -> bool {
     debug_assert!(word
         .bytes()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-'));
-    COMMAND_NAMES.contains(word) || word.ends_with(".exe")
+    (word.len() <= *LONGEST_COMMAND_NAME && COMMAND_NAMES.contains(word)) || word.ends_with(".exe")
 }
 
 /// `watch -n 1 'kubectl get pods | grep web'`: a command quoted as one word after a

@@ -113,14 +113,17 @@ fn is_plain_row(text: &str) -> bool {
     if !b.first().is_some_and(u8::is_ascii_lowercase) {
         return false;
     }
-    let first_word_end = memchr::memchr(b' ', b).unwrap_or(b.len());
-    let first_word = &b[..first_word_end];
-    if !first_word
+    // The first word's end and its check in one pass (a name is short, so a byte
+    // loop beats a vector search for the space): the first byte outside
+    // `[a-z0-9.-]` must be the space that ends it.
+    let first_word_end = b
         .iter()
-        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-    {
+        .position(|&c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-'))
+        .unwrap_or(b.len());
+    if b.get(first_word_end).is_some_and(|&c| c != b' ') {
         return false;
     }
+    let first_word = &b[..first_word_end];
     // `nov 27 12:00:01 ...`: a time-stamp's month (or weekday) in lower case.
     if first_word.len() == 3 && first_word.iter().all(u8::is_ascii_lowercase) {
         return false;
