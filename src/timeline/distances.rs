@@ -181,9 +181,9 @@ impl Timelines {
             // The upper bound is the distance forward; the lower one, the distance
             // back, negated.
             let reversed = !upper;
-            let d = self.cache.searching(usize::from(reversed), |scratch| {
-                self.net.distance_within(a, b, reversed, window, scratch)
-            });
+            let d = self
+                .cache
+                .searching(|scratch| self.net.distance_within(a, b, reversed, window, scratch));
             match (upper, d) {
                 (true, d) => d.unwrap_or(UNBOUNDED),
                 (false, d) => d.map_or(-UNBOUNDED, |x| -x),

@@ -82,9 +82,9 @@ struct Kept {
     owner: u64,
     /// The last searches from a point, most recent last.
     recent: Vec<(Point, Distances)>,
-    /// The arrays of the local searches, one for each direction: the two run side by
-    /// side when there is a second core and the thread is not one of many already.
-    scratch: [Scratch; 2],
+    /// The arrays of the searches near a pair (each side's in turn; a failure's kept
+    /// searches have their own, `stn::lazy`).
+    scratch: Scratch,
     /// The answers of the last pairs searched near each other, by a hash of the pair:
     /// a fifth of a soak's pairs are asked again (a proof, then the interval).
     near: Vec<NearAnswer>,
@@ -161,9 +161,9 @@ impl DistanceCache {
         });
     }
 
-    /// Runs `search` with this thread's arrays for one direction (`which`: 0 or 1).
-    pub(super) fn searching<R>(&self, which: usize, search: impl FnOnce(&mut Scratch) -> R) -> R {
-        self.with(|k| search(&mut k.scratch[which % 2]))
+    /// Runs `search` with this thread's search arrays.
+    pub(super) fn searching<R>(&self, search: impl FnOnce(&mut Scratch) -> R) -> R {
+        self.with(|k| search(&mut k.scratch))
     }
 
     /// The kept bound of `x_b − x_a` on one side (`upper`: its upper bound, else its
