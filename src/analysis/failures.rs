@@ -17,7 +17,7 @@ use crate::kube::events::scheduled_to;
 use crate::kube::status::{node_status, NodeCondition, JOIN_GRACE_S};
 use crate::kube::EventMeaning;
 use crate::tables::ResourceKind;
-use crate::timeline::{ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{Claim, ObjectTimeline, Point, State, Timelines};
 
 /// The node of an incident whose node the capture does not name.
 pub const UNNAMED_NODE: &str = "(not named)";
@@ -85,7 +85,7 @@ fn downed_before(t: &Timelines, node: &str, line: Point) -> Option<Point> {
     t.node_commands
         .iter()
         .filter(|c| c.action.downs_node() && c.node.as_deref() == Some(node))
-        .filter(|c| t.proves(c.point, line, |d| d.min_ms >= 0))
+        .filter(|c| t.proves(c.point, line, Claim::at_least(0)))
         .map(|c| c.point)
         .next_back()
 }

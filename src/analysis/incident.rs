@@ -20,7 +20,9 @@ use super::story::{
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{
+    Claim, Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines,
+};
 
 /// The phases of an incident; null when not seen.
 #[derive(Debug, Clone, Serialize, Default)]
@@ -515,7 +517,7 @@ fn node_back(t: &Timelines, kubelet: Option<Phase>, node_ready: &Option<Phase>) 
     let kubelet = kubelet.filter(|k| {
         node_ready
             .as_ref()
-            .is_none_or(|r| !t.proves(r.point, k.point, |d| d.min_ms > RETURN_WRITES_MS))
+            .is_none_or(|r| !t.proves(r.point, k.point, Claim::MoreThan(RETURN_WRITES_MS)))
     });
     match (kubelet, node_ready) {
         (Some(mut k), Some(r)) => {

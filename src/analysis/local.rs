@@ -9,7 +9,7 @@ use crate::HashMap;
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
 use super::pods::{eviction_kind, kubelet_written, owner_of, Owner, OwnerOf, PodNodes};
-use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{Claim, Interval, LineRef, ObjectTimeline, Point, State, Timelines};
 
 /// How long after its node's next failure a replacement of a pod evicted before it
 /// may still be created (the ReplicaSet creates it as the old pod turns Terminating,
@@ -167,7 +167,7 @@ impl<'a> PodIndex<'a> {
             .filter(|w| t.at(w.1).max_ms > at_f.min_ms)
             .find(|w| {
                 let loose = Interval::minus(t.at(w.1), at_f);
-                loose.min_ms > 0 || (loose.max_ms > 0 && t.proves(f, w.1, |d| d.min_ms > 0))
+                loose.min_ms > 0 || (loose.max_ms > 0 && t.proves(f, w.1, Claim::MoreThan(0)))
             })
     }
 
@@ -426,7 +426,7 @@ fn cut_at(
         if loose.max_ms <= 0 {
             return false;
         }
-        t.proves(until, s.from_point(), |d| d.min_ms > 0)
+        t.proves(until, s.from_point(), Claim::MoreThan(0))
     };
     let evicted_after_return = |i: usize| {
         let (Some(back), Some(l)) = (back, pod.states[i].lines.first()) else {

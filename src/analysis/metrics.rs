@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::incident::{Phase, Phases};
 use crate::tables::ResourceKind;
 use crate::timeline::interval::human_duration;
-use crate::timeline::{Interval, ObjectTimeline, Timelines};
+use crate::timeline::{Claim, Interval, ObjectTimeline, Timelines};
 
 /// The metrics of one incident; null where not measurable.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -117,7 +117,7 @@ fn unavailable(t: &Timelines, phases: &Phases, affected: &[&ObjectTimeline]) -> 
         // The first READY drop at or after the failure, and the first full READY after it.
         let drop = w.states.iter().position(|s| {
             s.ready.is_some_and(|[n, m]| n < m)
-                && t.allows(f.point, s.from_point(), |d| d.max_ms >= -20_000)
+                && t.allows(f.point, s.from_point(), Claim::at_least(-20_000))
         })?;
         let start = &w.states[drop];
         let back = w.states[drop + 1..]

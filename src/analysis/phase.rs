@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::scenario;
 use crate::ingest::Ingested;
-use crate::timeline::{Interval, LineRef, Point, Timelines};
+use crate::timeline::{Claim, Interval, LineRef, Point, Timelines};
 
 /// One phase of an incident: when, and the lines that decided it.
 #[derive(Debug, Clone, Serialize)]
@@ -124,11 +124,11 @@ pub(super) fn order_to_n(t: &Timelines, ing: &Ingested, x: &Phase, n: &Phase) ->
     let x_earliest = x.earliest();
     let n_first = n
         .points()
-        .any(|p| t.proves(p, x_earliest, |d| d.min_ms >= 0));
+        .any(|p| t.proves(p, x_earliest, Claim::at_least(0)));
     let n_earliest = |p: Point| if p == n.point { n.earliest() } else { p };
     let x_first = n
         .points()
-        .all(|p| t.proves(x.point, n_earliest(p), |d| d.min_ms >= 0));
+        .all(|p| t.proves(x.point, n_earliest(p), Claim::at_least(0)));
     if n_first && !x_first {
         scenario::Order::After
     } else if x_first && !n_first {

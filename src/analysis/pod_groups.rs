@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use crate::tables::ResourceKind;
-use crate::timeline::{Interval, LineRef, Point, Timelines, Touch};
+use crate::timeline::{Claim, Interval, LineRef, Point, Timelines, Touch};
 use crate::HashMap;
 
 use super::pods::healthy;
@@ -350,9 +350,11 @@ fn lost_changes<'a>(
             // minute wide each in a watch of AGE in minutes), after what is known
             // without a search (`Timelines::proves`).
             early[k] = evicted
-                && t.proves(r.touch.point, n.from_point(), |d| {
-                    d.max_ms < EARLY_EVICTION_MS
-                });
+                && t.proves(
+                    r.touch.point,
+                    n.from_point(),
+                    Claim::LessThan(EARLY_EVICTION_MS),
+                );
             let line = n.lines.first()?;
             lost.then_some((&*line.source, line.line, k))
         })
@@ -408,9 +410,11 @@ fn bursts_of_changes(
         };
         a_line.0 == b_line.0
             && b_line.1 - a_line.1 <= CLUSTER_LINES
-            && t.allows(change(a).1.from_point(), change(b).1.from_point(), |d| {
-                d.min_ms <= gap
-            })
+            && t.allows(
+                change(a).1.from_point(),
+                change(b).1.from_point(),
+                Claim::at_most(gap),
+            )
     };
     // Terminating or NodeLost: not a graceful shutdown's `Failed`, which the
     // kubelet writes itself.
@@ -473,9 +477,11 @@ fn another_node(
     next: &[(&str, u64, usize)],
 ) -> bool {
     let on_toleration = cluster.iter().all(|&k| {
-        eviction_after(t, &pass[k], |a| {
-            a.min_ms >= 0 && a.max_ms <= LATE_EVICTION_MS
-        })
+        eviction_after(
+            t,
+            &pass[k],
+            &[Claim::at_least(0), Claim::at_most(LATE_EVICTION_MS)],
+        )
         .is_some_and(|(proven, _)| proven)
     });
     if on_toleration {
@@ -504,7 +510,7 @@ fn another_node(
 fn eviction_after<'a>(
     t: &'a Timelines,
     r: &Reprint,
-    test: impl Fn(Interval) -> bool,
+    claims: &[Claim],
 ) -> Option<(bool, &'a LineRef)> {
     let [i, j] = r.at;
     let states = &t.objects[i].states;
@@ -512,7 +518,7 @@ fn eviction_after<'a>(
     let evicted = super::pods::eviction_kind(Some(&states[j]), n)
         .is_some_and(|k| k != super::pods::EvictionKind::Failed);
     let line = n.lines.first()?;
-    evicted.then(|| (t.proves(r.touch.point, n.from_point(), test), line))
+    evicted.then(|| (t.proves_all(r.touch.point, n.from_point(), claims), line))
 }
 
 /// How late after its mark a pod evicted by the default toleration can be: 300 s

@@ -15,7 +15,9 @@ use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 mod replacement;
 
-use crate::timeline::{End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch};
+use crate::timeline::{
+    Claim, End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch,
+};
 
 /// The index of the state at which a pod shows its eviction, and how it shows it.
 pub(super) type Eviction = (usize, EvictionKind);
@@ -31,7 +33,7 @@ pub(super) fn find_eviction(
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
         let k = eviction_kind(prev, &pod.states[i])?;
         let from = pod.states[i].from_point();
-        if t.proves(f, from, |d| d.max_ms < 0)
+        if t.proves(f, from, Claim::LessThan(0))
             || (k != EvictionKind::Failed && printed_before(&pod.states[i], fphase))
         {
             return None;
@@ -40,7 +42,8 @@ pub(super) fn find_eviction(
         // terminal status long after the failure, or one the pod recovers from, is the
         // returning kubelet's report of a container killed by the reboot.
         if k == EvictionKind::Failed
-            && (t.proves(f, from, |d| d.min_ms > 60_000) || pod.states[i + 1..].iter().any(healthy))
+            && (t.proves(f, from, Claim::MoreThan(60_000))
+                || pod.states[i + 1..].iter().any(healthy))
         {
             return None;
         }
@@ -88,8 +91,8 @@ pub(super) fn affected_pods<'a>(
 ) -> Vec<&'a ObjectTimeline> {
     let alive = |p: &&ObjectTimeline| {
         p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
-            && t.allows(p.created_point, f.point, |d| d.max_ms >= 0)
-            && t.allows(f.earliest(), p.last().last_point(), |d| d.max_ms >= 0)
+            && t.allows(p.created_point, f.point, Claim::at_least(0))
+            && t.allows(f.earliest(), p.last().last_point(), Claim::at_least(0))
     };
     if let Some(node) = node {
         // A node told only by its marks (`pod_groups`) may hold another node's pods
@@ -156,7 +159,7 @@ pub(super) fn fresh_by_owner<'a, 'o>(
         let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
         };
-        if !affected && t.allows(f, q.created_point, |d| d.max_ms >= 0) {
+        if !affected && t.allows(f, q.created_point, Claim::at_least(0)) {
             fresh.entry(o).or_default().push(q);
         }
     }
@@ -246,7 +249,7 @@ pub(super) fn kubelet_return<'a>(
         // Printed before the failure's line: an earlier failure's return, maybe. (The
         // line numbers first: a pod living through many failures of its node has most
         // of its states there, and each proof asked of the network costs a lookup.)
-        if printed_before(s, fphase) || t.proves(f, s.from_point(), |d| d.max_ms < 0) {
+        if printed_before(s, fphase) || t.proves(f, s.from_point(), Claim::LessThan(0)) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.
@@ -292,7 +295,7 @@ fn re_post_after_ready(
     let (i, touches) = re_posts_after_mark(t, pod, f)?;
     touches
         .into_iter()
-        .find(|r| !t.proves(ready, r.point, |d| d.max_ms < 0))
+        .find(|r| !t.proves(ready, r.point, Claim::LessThan(0)))
         .map(|r| (i, r.point))
 }
 
@@ -306,7 +309,7 @@ pub(super) fn re_posts_after_mark<'a>(
     pod: &'a ObjectTimeline,
     f: Point,
 ) -> Option<(usize, Vec<&'a Touch>)> {
-    let not_before_f = |m: &Touch| !t.proves(f, m.point, |d| d.max_ms < 0);
+    let not_before_f = |m: &Touch| !t.proves(f, m.point, Claim::LessThan(0));
     let i = (pod.states.iter()).position(|s| healthy(s) && s.touches.iter().any(not_before_f))?;
     let s = &pod.states[i];
     let last = s.touches.last().map(|x| x.point);

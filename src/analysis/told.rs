@@ -11,7 +11,7 @@ use super::incident::{ev, Phase};
 use crate::kube::events::scheduled_to;
 use crate::kube::names::owner_from_name;
 use crate::kube::{Action, EventMeaning};
-use crate::timeline::{EventMark, ObjectTimeline, Point, Timelines};
+use crate::timeline::{Claim, EventMark, ObjectTimeline, Point, Timelines};
 
 /// What events and commands tell about one incident.
 #[derive(Default)]
@@ -41,7 +41,7 @@ fn event_phase(what: String, e: &EventMark) -> Phase {
 
 /// Possibly after `f` (the intervals do not prove it before).
 fn after(t: &Timelines, f: Point, p: Point) -> bool {
-    t.allows(f, p, |d| d.max_ms >= 0)
+    t.allows(f, p, Claim::at_least(0))
 }
 
 /// The capture's events, filed by what they are about: an incident reads the events
@@ -195,7 +195,7 @@ fn lost_pods(
         .filter(|e| in_span(e));
     let scheduled_here = (events.scheduled_to.get(node).into_iter().flatten())
         .map(|&i| events.at(i))
-        .filter(|e| t.allows(f, e.point, |d| d.min_ms <= 0));
+        .filter(|e| t.allows(f, e.point, Claim::at_most(0)));
     for e in not_ready.chain(scheduled_here) {
         lost.insert(e.object.clone());
     }
@@ -331,7 +331,7 @@ fn commands(t: &Timelines, node: &str, f: Point, told: &mut Told) {
             continue;
         }
         match c.action {
-            Action::Drain if t.allows(f, c.point, |d| d.min_ms <= 0) => {
+            Action::Drain if t.allows(f, c.point, Claim::at_most(0)) => {
                 told.replacement.get_or_insert_with(|| Phase {
                     at: c.at,
                     what: format!("pods drained off {node} before the failure"),

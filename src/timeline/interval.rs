@@ -87,6 +87,46 @@ impl Interval {
     }
 }
 
+/// What a proof or a possibility says of a duration `x_b − x_a`: one end of its
+/// interval against a threshold. Every question the analysis asks of a pair is of
+/// this shape, so a search asked it can stop as soon as it knows which side of the
+/// threshold that end lies on (`timeline::distances`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// `x_b − x_a > ms`.
+    MoreThan(Ms),
+    /// `x_b − x_a < ms`.
+    LessThan(Ms),
+}
+
+impl Claim {
+    /// `x_b − x_a ≥ ms` (times are whole milliseconds).
+    pub const fn at_least(ms: Ms) -> Claim {
+        Claim::MoreThan(ms - 1)
+    }
+
+    /// `x_b − x_a ≤ ms`.
+    pub const fn at_most(ms: Ms) -> Claim {
+        Claim::LessThan(ms + 1)
+    }
+
+    /// Whether every value of `d` meets the claim.
+    pub fn surely(self, d: Interval) -> bool {
+        match self {
+            Claim::MoreThan(ms) => d.min_ms > ms,
+            Claim::LessThan(ms) => d.max_ms < ms,
+        }
+    }
+
+    /// Whether some value of `d` meets the claim.
+    pub fn possibly(self, d: Interval) -> bool {
+        match self {
+            Claim::MoreThan(ms) => d.max_ms > ms,
+            Claim::LessThan(ms) => d.min_ms < ms,
+        }
+    }
+}
+
 impl Serialize for Interval {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Interval", 2)?;
@@ -103,6 +143,17 @@ pub use crate::output::time::human_duration;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_claim_reads_one_end() {
+        let d = Interval::new(-5, 10);
+        assert!(Claim::MoreThan(-6).surely(d) && !Claim::MoreThan(-5).surely(d));
+        assert!(Claim::at_least(-5).surely(d) && !Claim::at_least(-4).surely(d));
+        assert!(Claim::LessThan(11).surely(d) && !Claim::LessThan(10).surely(d));
+        assert!(Claim::at_most(10).surely(d) && !Claim::at_most(9).surely(d));
+        assert!(Claim::MoreThan(9).possibly(d) && !Claim::MoreThan(10).possibly(d));
+        assert!(Claim::LessThan(-4).possibly(d) && !Claim::LessThan(-5).possibly(d));
+    }
 
     #[test]
     fn json_is_seconds_with_null_for_unknown() {

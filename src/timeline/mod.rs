@@ -29,7 +29,7 @@ use crate::Text;
 
 pub(crate) use build::build;
 pub(crate) use distances::DistanceCache;
-pub use interval::Interval;
+pub use interval::{Claim, Interval};
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
 

@@ -26,6 +26,7 @@ mod by_time;
 mod csr;
 mod lazy;
 mod local;
+mod near;
 mod settle;
 
 pub use lazy::Found;
@@ -122,7 +123,7 @@ pub struct Scratch {
     /// search is over: a distance is worked out from its label when asked
     /// ([`Reduced::distance`]), not for every rank of the window.
     label: Vec<u32>,
-    /// The labels of a search back from the far end ([`local::meet`]).
+    /// The labels of a search back from the far end ([`near::meet`]).
     back: Vec<u32>,
     first: u32,
     /// How the last search's labels read as distances.

@@ -8,7 +8,7 @@ use super::{
     bursts_of, eviction_after, restarted_next, Reprint, Spacing, BURST_LINES, BURST_PODS,
     CLUSTER_LINES, EARLY_EVICTION_MS, LATE_EVICTION_MS,
 };
-use crate::timeline::{Interval, LineRef, Point, Timelines};
+use crate::timeline::{Claim, LineRef, Point, Timelines};
 use crate::HashSet;
 
 /// Joins the nodes of one or two pods the passes (`passes`, their touches' points)
@@ -61,7 +61,7 @@ pub(super) fn join_small_nodes(
 fn evicted_on_toleration(t: &Timelines, pass: &[Reprint]) -> bool {
     let mut lines: Vec<(&str, u64)> = Vec::with_capacity(pass.len());
     for r in pass {
-        let Some((true, line)) = eviction_after(t, r, on_toleration) else {
+        let Some((true, line)) = eviction_after(t, r, &ON_TOLERATION) else {
             return false;
         };
         lines.push((&line.source, line.line));
@@ -92,8 +92,7 @@ fn restarted_together(t: &Timelines, pass: &[Reprint]) -> bool {
             return None;
         }
         let next = states.get(j + 1)?;
-        let after = |d: Interval| d.min_ms >= 0 && d.max_ms <= LATE_EVICTION_MS;
-        t.proves(r.touch.point, next.from_point(), after)
+        t.proves_all(r.touch.point, next.from_point(), &AFTER_MARK)
             .then(|| next.lines.first())?
     };
     match (restart(a), restart(b)) {
@@ -118,10 +117,9 @@ fn rebooted_alone(t: &Timelines, pass: &[Reprint], restarts: &[&LineRef]) -> boo
     let Some(unknown) = states.get(j + 1) else {
         return false;
     };
-    let after = |d: Interval| d.min_ms >= 0 && d.max_ms <= LATE_EVICTION_MS;
     unknown.status.as_deref() == Some("Unknown")
         && restarted_next(states, j)
-        && t.proves(r.touch.point, unknown.from_point(), after)
+        && t.proves_all(r.touch.point, unknown.from_point(), &AFTER_MARK)
         && unknown
             .lines
             .first()
@@ -166,7 +164,7 @@ fn alone_among_reprints<'a>(
     waves: &[&LineRef],
 ) -> Vec<Reprint<'a>> {
     let mut alone = outside_waves(t, run, waves, eviction_line);
-    alone.retain(|r| eviction_after(t, r, on_toleration).is_some_and(|(proven, _)| proven));
+    alone.retain(|r| eviction_after(t, r, &ON_TOLERATION).is_some_and(|(proven, _)| proven));
     alone
 }
 
@@ -205,8 +203,12 @@ fn eviction_line<'a>(t: &'a Timelines, r: &Reprint) -> Option<&'a LineRef> {
     evicted.then(|| n.lines.first()).flatten()
 }
 
-/// Whether the time from a pod's mark to its eviction is the default toleration's
+/// That the time from a pod's mark to its eviction is the default toleration's
 /// (within [`EARLY_EVICTION_MS`] and [`LATE_EVICTION_MS`]).
-fn on_toleration(d: Interval) -> bool {
-    d.min_ms >= EARLY_EVICTION_MS && d.max_ms <= LATE_EVICTION_MS
-}
+const ON_TOLERATION: [Claim; 2] = [
+    Claim::at_least(EARLY_EVICTION_MS),
+    Claim::at_most(LATE_EVICTION_MS),
+];
+
+/// That a change came after a pod's mark, and before the default toleration ran out.
+const AFTER_MARK: [Claim; 2] = [Claim::at_least(0), Claim::at_most(LATE_EVICTION_MS)];

@@ -4,7 +4,7 @@ use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
 use crate::analysis::pods::{healthy, meaning, Owner};
 use crate::kube::PodMeaning;
-use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{Claim, End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 use crate::{HashMap, HashSet};
 
 /// The replacement the controller made for `pod`: the first candidate (it creates one
@@ -42,7 +42,7 @@ pub(super) fn first<'a>(
 /// another file).
 pub(super) fn deleted_before_failure(t: &Timelines, pod: &ObjectTimeline, fphase: &Phase) -> bool {
     first_deletion(pod).is_some_and(|s| {
-        printed_before(s, fphase) || t.proves(s.from_point(), fphase.earliest(), |d| d.min_ms > 0)
+        printed_before(s, fphase) || t.proves(s.from_point(), fphase.earliest(), Claim::MoreThan(0))
     })
 }
 
@@ -91,8 +91,9 @@ pub(super) fn not_replaced(
     back_ready: Option<&State>,
     deleted_by: Option<Point>,
 ) -> bool {
-    let back_first = back_ready
-        .is_some_and(|b| deleted_by.is_none_or(|d| t.proves(b.from_point(), d, |x| x.min_ms > 0)));
+    let back_first = back_ready.is_some_and(|b| {
+        deleted_by.is_none_or(|d| t.proves(b.from_point(), d, Claim::MoreThan(0)))
+    });
     back_first || (pod.end == End::Continues && deleted_by.is_none())
 }
 
@@ -121,16 +122,16 @@ fn first_candidate<'a>(
                 // The controller creates a replacement as its pod is deleted (FORMAT.md
                 // §4.8): a pod of the owner created surely long after the deletion
                 // replaced another.
-                Some(d) => !t.proves(d, q.created_point, |x| x.min_ms > REPLACED_WITHIN_MS),
+                Some(d) => !t.proves(d, q.created_point, Claim::MoreThan(REPLACED_WITHIN_MS)),
                 // No deletion seen: the pod was there, not deleted, when last seen, so
                 // a pod of the owner created surely before that replaced another.
-                None => !t.proves(q.created_point, last, |x| x.min_ms > 0),
+                None => !t.proves(q.created_point, last, Claim::MoreThan(0)),
             }
     };
     let mut first = None;
     for &q in candidates.iter().filter(|q| may_be(q)) {
         match evicted_at {
-            Some(e) if t.proves(e, q.created_point, |d| d.max_ms < 0) => {
+            Some(e) if t.proves(e, q.created_point, Claim::LessThan(0)) => {
                 first.get_or_insert(q);
             }
             _ => return Some(q),
@@ -146,11 +147,11 @@ fn first_candidate<'a>(
 /// the landmarks' chain only and cannot prove what its lines show plainly: its
 /// replacement, created minutes into the capture, was no candidate.
 fn created_after(t: &Timelines, pod: &ObjectTimeline, q: &ObjectTimeline) -> bool {
-    t.proves(pod.created_point, q.created_point, |d| d.min_ms > 0)
+    t.proves(pod.created_point, q.created_point, Claim::MoreThan(0))
         || pod
             .states
             .first()
-            .is_some_and(|s| t.proves(s.from_point(), q.created_point, |d| d.min_ms > 2_000))
+            .is_some_and(|s| t.proves(s.from_point(), q.created_point, Claim::MoreThan(2_000)))
 }
 
 /// How long after an eviction its replacement may still be created: the ReplicaSet

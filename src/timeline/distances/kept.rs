@@ -85,8 +85,9 @@ struct Kept {
     /// The arrays of the searches near a pair (each side's in turn; a failure's kept
     /// searches have their own, `stn::lazy`).
     scratch: Scratch,
-    /// The answers of the last pairs searched near each other, by a hash of the pair:
-    /// a fifth of a soak's pairs are asked again (a proof, then the interval).
+    /// The answers of the last pairs searched near each other, by a hash of the pair
+    /// and its direction: a fifth of a soak's pairs are asked again (a proof, then the
+    /// interval).
     near: Vec<NearAnswer>,
 }
 
@@ -94,21 +95,16 @@ thread_local! {
     static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
 }
 
-/// `x_b − x_a ∈ [lo, hi]` as the windowed searches found it (`a` < `b`), each side
-/// [`NOT_SEARCHED`] until a question needs it.
+/// The distance from one point to another, as the windowed searches found it.
 #[derive(Clone, Copy)]
 struct NearAnswer {
-    a: u32,
-    b: u32,
-    lo: Ms,
-    hi: Ms,
+    from: u32,
+    to: u32,
+    distance: Ms,
 }
 
-/// A side of a [`NearAnswer`] not searched yet.
-const NOT_SEARCHED: Ms = Ms::MIN;
-
-/// How many pairs' answers are kept (32 bytes each).
-const NEAR_SLOTS: usize = 4096;
+/// How many distances are kept (16 bytes each): two a pair.
+const NEAR_SLOTS: usize = 8192;
 
 /// How many searches from a point are kept.
 const ENTRIES: usize = 4;
@@ -166,69 +162,38 @@ impl DistanceCache {
         self.with(|k| search(&mut k.scratch))
     }
 
-    /// The kept bound of `x_b − x_a` on one side (`upper`: its upper bound, else its
-    /// lower), or the one found by `search` (kept). `search` runs with the cache free:
-    /// it searches with [`DistanceCache::searching`].
-    pub(super) fn near_bound(
-        &self,
-        a: Point,
-        b: Point,
-        upper: bool,
-        search: impl FnOnce() -> Ms,
-    ) -> Ms {
-        // Kept as `x_y − x_x` with `x < y`: the upper bound of `x_b − x_a` is the
-        // negated lower one of the pair the other way round.
-        let swap = a > b;
-        let (x, y) = if swap { (b, a) } else { (a, b) };
-        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else {
+    /// The kept distance from `from` to `to` over the points near them, or the one
+    /// `search` finds (kept). `search` runs with the cache free: it searches with
+    /// [`DistanceCache::searching`].
+    pub(super) fn near_distance(&self, from: Point, to: Point, search: impl FnOnce() -> Ms) -> Ms {
+        let (Ok(x), Ok(y)) = (u32::try_from(from), u32::try_from(to)) else {
             return search();
         };
         let key = (u64::from(x) << 32 | u64::from(y)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let slot = (key >> 52) as usize % NEAR_SLOTS;
-        // The side of the kept pair asked: its upper bound, negated when swapped.
-        let kept_upper = upper != swap;
+        let slot = (key >> 51) as usize % NEAR_SLOTS;
         let kept = self.with(|k| {
-            let e = k.near.get(slot).filter(|e| e.a == x && e.b == y)?;
-            let bound = if kept_upper { e.hi } else { e.lo };
-            (bound != NOT_SEARCHED).then_some(bound)
+            let e = k.near.get(slot).filter(|e| e.from == x && e.to == y)?;
+            Some(e.distance)
         });
-        let bound = match kept {
-            Some(b) => b,
-            None => {
-                let found = search();
-                let b = if swap { -found } else { found };
-                self.with(|k| {
-                    if k.near.is_empty() {
-                        let empty = NearAnswer {
-                            a: u32::MAX,
-                            b: u32::MAX,
-                            lo: NOT_SEARCHED,
-                            hi: NOT_SEARCHED,
-                        };
-                        k.near.resize(NEAR_SLOTS, empty);
-                    }
-                    let e = &mut k.near[slot];
-                    if e.a != x || e.b != y {
-                        *e = NearAnswer {
-                            a: x,
-                            b: y,
-                            lo: NOT_SEARCHED,
-                            hi: NOT_SEARCHED,
-                        };
-                    }
-                    if kept_upper {
-                        e.hi = b;
-                    } else {
-                        e.lo = b;
-                    }
-                });
-                return found;
-            }
-        };
-        if swap {
-            -bound
-        } else {
-            bound
+        if let Some(d) = kept {
+            return d;
         }
+        let found = search();
+        self.with(|k| {
+            if k.near.is_empty() {
+                let empty = NearAnswer {
+                    from: u32::MAX,
+                    to: u32::MAX,
+                    distance: UNBOUNDED,
+                };
+                k.near.resize(NEAR_SLOTS, empty);
+            }
+            k.near[slot] = NearAnswer {
+                from: x,
+                to: y,
+                distance: found,
+            };
+        });
+        found
     }
 }

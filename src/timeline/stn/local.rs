@@ -21,7 +21,7 @@
 
 use rayon::prelude::*;
 
-use super::{ByTime, Ms, Network, Reduced, Scratch, UNBOUNDED, UNREACHED};
+use super::{ByTime, Ms, Network, Reduced, Scratch, UNBOUNDED};
 
 /// Bounds of every point relative to a nearby landmark, and of each landmark to the
 /// next (see the module's documentation).
@@ -199,78 +199,8 @@ pub(super) fn settle_within(
     }
 }
 
-/// The reduced distance from rank `src` to rank `dst` over the ranks in `inside` (and
-/// the two ends), by two searches that meet: one from `src`, one back from `dst`,
-/// each taking the closer of the two queues' heads next, until no path through an
-/// unsettled point can be shorter than the best found (Pohl 1971). The same
-/// sub-network and the same costs as a search one way, so the same distance, for a
-/// third fewer points settled (a 210 MB soak's near pairs: 88 → 57 million).
-fn meet(
-    t: &ByTime,
-    src: usize,
-    dst: u32,
-    reversed: bool,
-    inside: std::ops::Range<u32>,
-    scratch: &mut Scratch,
-) -> Option<Ms> {
-    let src = src as u32;
-    if src == dst {
-        return Some(0);
-    }
-    let first = scratch.first;
-    scratch.back.clear();
-    scratch.back.resize(scratch.label.len(), UNREACHED);
-    scratch.back_queue.clear();
-    let Scratch {
-        label,
-        back,
-        queue,
-        back_queue,
-        ..
-    } = scratch;
-    label[(src - first) as usize] = 0;
-    back[(dst - first) as usize] = 0;
-    queue.push(0, src);
-    back_queue.push(0, dst);
-    let mut best = u64::from(UNREACHED);
-    let n = inside.end - inside.start;
-    while let (Some(f), Some(b)) = (queue.peek(), back_queue.peek()) {
-        if u64::from(f) + u64::from(b) >= best {
-            break;
-        }
-        // The side with the closer head goes on; the other end is its goal.
-        let (q, mine, theirs, rev, end) = if f <= b {
-            (&mut *queue, &mut *label, &*back, reversed, dst)
-        } else {
-            (&mut *back_queue, &mut *back, &*label, !reversed, src)
-        };
-        let Some((d, u)) = q.pop() else {
-            break;
-        };
-        if d > mine[(u - first) as usize] {
-            continue; // a stale entry
-        }
-        for step in t.steps(u as usize, rev) {
-            // Inside the window (one comparison), or the far end.
-            if step.to.wrapping_sub(inside.start) >= n && step.to != end {
-                continue;
-            }
-            let v = (step.to - first) as usize;
-            let nd = d.saturating_add(step.cost);
-            if nd < mine[v] {
-                mine[v] = nd;
-                q.push(nd, step.to);
-                if theirs[v] != UNREACHED {
-                    best = best.min(u64::from(nd) + u64::from(theirs[v]));
-                }
-            }
-        }
-    }
-    (best < u64::from(UNREACHED)).then_some(best as Ms)
-}
-
 /// The ranks of `inside` and of `also` (a search's ends): what a search's labels span.
-fn span(inside: &std::ops::Range<u32>, also: &[u32]) -> std::ops::Range<u32> {
+pub(super) fn span(inside: &std::ops::Range<u32>, also: &[u32]) -> std::ops::Range<u32> {
     let lo = also.iter().fold(inside.start, |m, &r| m.min(r));
     let hi = also.iter().fold(inside.end, |m, &r| m.max(r + 1));
     lo..hi
@@ -349,34 +279,6 @@ impl Network {
         self.by_time()
             .and_then(|t| Some(scratch.at(t, *t.rank.get(p)?)))
             .unwrap_or(UNBOUNDED)
-    }
-
-    /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
-    /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
-    /// feasible schedule) lies in `window`, by two searches that meet ([`meet`]). A
-    /// sub-network has fewer constraints, so this is never shorter than the whole
-    /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
-    /// not reached; `None` without a potential. Costs the points it settles.
-    pub fn distance_within(
-        &self,
-        src: usize,
-        dst: usize,
-        reversed: bool,
-        window: (Ms, Ms),
-        scratch: &mut Scratch,
-    ) -> Option<Ms> {
-        let t = self.by_time()?;
-        if src >= self.points || dst >= self.points {
-            return Some(UNBOUNDED);
-        }
-        let inside = t.ranks_within(window);
-        let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
-        scratch.reset(span(&inside, &[src as u32, dst]));
-        Some(
-            meet(t, src, dst, reversed, inside, scratch).map_or(UNBOUNDED, |d| {
-                d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
-            }),
-        )
     }
 
     /// Landmarks one every `spacing` of feasible time, each point bound to its own,
