@@ -60,9 +60,11 @@ impl Network {
         if !inside.contains(&r) {
             return Found::default();
         }
+        let (mut label, queue) = SPARE.with(|s| s.borrow_mut().pop()).unwrap_or_default();
+        label.resize(inside.len(), UNREACHED);
         let mut search = Search {
-            label: vec![UNREACHED; inside.len()],
-            queue: Buckets::default(),
+            label,
+            queue,
             inside: inside.clone(),
             settled: 0,
             done: false,
@@ -105,6 +107,35 @@ impl Network {
             search.settle_until_final(t, found.first, found.reduced.reversed, i)
         };
         found.reduced.distance(t, found.first + i as u32, l)
+    }
+}
+
+/// How many searches' arrays a thread keeps for the next ones: a failure's two
+/// searches are made as its incident begins and dropped a few incidents later, and
+/// their arrays (a label for each of up to 40,000 ranks, a queue grown bucket by
+/// bucket) cost more to make again than to keep.
+const SPARE_SEARCHES: usize = 4;
+
+thread_local! {
+    /// Arrays of dropped searches, emptied, for the next ones on this thread.
+    static SPARE: RefCell<Vec<(Vec<u32>, Buckets<u32>)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Drop for Search {
+    fn drop(&mut self) {
+        let (mut label, mut queue) = (
+            std::mem::take(&mut self.label),
+            std::mem::take(&mut self.queue),
+        );
+        label.clear();
+        queue.clear();
+        // A thread ending drops its spares first; nothing to keep them for then.
+        let _ = SPARE.try_with(|s| {
+            let mut s = s.borrow_mut();
+            if s.len() < SPARE_SEARCHES {
+                s.push((label, queue));
+            }
+        });
     }
 }
 
