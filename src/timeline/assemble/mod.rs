@@ -318,7 +318,15 @@ impl Reader<'_> {
                 )
             });
         }
-        let obs: Vec<&R> = lines.iter().map(|&i| row(i)).collect();
+        // Most objects' lines are their rows as they lie (one track, in line order):
+        // then no row is looked up.
+        let as_they_lie = lines.len() == rows.index.len()
+            && lines.iter().zip(rows.index).all(|(&l, &i)| l == i as usize);
+        let obs: Vec<&R> = if as_they_lie {
+            rows.rows.iter().collect()
+        } else {
+            lines.iter().map(|&i| row(i)).collect()
+        };
         let states = self.states(first, &lines, &obs, looks, cells, buffers);
         let end = if obs.last().is_some_and(|o| o.deleted()) {
             End::Deleted
@@ -400,7 +408,7 @@ impl Reader<'_> {
                 None
             };
             if let Some(s) = states.last_mut() {
-                s.touches = touches.drain(..).collect();
+                s.touches = taken(touches);
             }
             states.push(new_state(
                 o.look(looks, cells),
@@ -411,7 +419,7 @@ impl Reader<'_> {
             ));
         }
         if let Some(s) = states.last_mut() {
-            s.touches = touches.drain(..).collect();
+            s.touches = taken(touches);
         }
         // At its size: summed over every object of a long capture, the empty slots of
         // lists grown by doubling outweighed the rows (massif, 20 MB: 120 MB). Moved
@@ -419,6 +427,16 @@ impl Reader<'_> {
         #[allow(clippy::drain_collect)]
         let states = states.drain(..).collect();
         states
+    }
+}
+
+/// The touches gathered, at their size, leaving the list empty for the next state
+/// (most states have none: then nothing is collected).
+fn taken(touches: &mut Vec<Touch>) -> Box<[Touch]> {
+    if touches.is_empty() {
+        Box::default()
+    } else {
+        touches.drain(..).collect()
     }
 }
 
