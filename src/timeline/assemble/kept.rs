@@ -128,12 +128,16 @@ pub(super) struct Kept {
     deleted: bool,
 }
 
-/// An object's rows kept ([`Kept`]), and what they show, by index.
-pub(super) fn keep(rows: &mut ObjectRows, cells: &mut Interner) -> (ObjectRows<Kept>, Box<[Look]>) {
+/// An object's rows kept ([`Kept`]), in their order, and what they show, by index
+/// (numbered from the last row back, as when the rows came one by one from the end).
+pub(super) fn keep(
+    object: ObjectRows<'_, Observation>,
+    cells: &mut Interner,
+) -> (Vec<Kept>, Box<[Look]>) {
     let mut index: crate::HashMap<Vec<(&str, &str)>, u32> = crate::HashMap::default();
     let mut looks = Vec::new();
-    let mut shows = Vec::with_capacity(rows.len());
-    for (_, o) in rows.iter() {
+    let mut shows = Vec::with_capacity(object.rows.len());
+    for o in object.rows.iter().rev() {
         let n = index.len() as u32;
         let k = *index.entry(o.state_cells().collect()).or_insert_with(|| {
             looks.push(o.look(&[], cells));
@@ -142,21 +146,19 @@ pub(super) fn keep(rows: &mut ObjectRows, cells: &mut Interner) -> (ObjectRows<K
         shows.push(k);
     }
     drop(index);
-    let kept = rows
-        .drain(..)
-        .zip(shows)
-        .map(|((i, o), shows)| {
-            let k = Kept {
-                line: Shown::line_ref(&o),
-                shows,
-                since_created: Shown::since_created(&o),
-                stream: o.stream,
-                seq: o.seq,
-                listed: Shown::listed(&o),
-                on_screen: Shown::on_screen(&o),
-                deleted: Shown::deleted(&o),
-            };
-            (i, k)
+    let kept = object
+        .rows
+        .iter()
+        .zip(shows.into_iter().rev())
+        .map(|(o, shows)| Kept {
+            line: Shown::line_ref(o),
+            shows,
+            since_created: Shown::since_created(o),
+            stream: o.stream,
+            seq: o.seq,
+            listed: Shown::listed(o),
+            on_screen: Shown::on_screen(o),
+            deleted: Shown::deleted(o),
         })
         .collect();
     (kept, looks.into())
@@ -205,13 +207,13 @@ mod tests {
     use super::*;
     use crate::input::{Origin, Source};
 
-    fn rows(text: &str) -> ObjectRows {
+    fn rows(text: &str) -> Vec<Observation> {
         let source = Source {
             name: "pods.log".into(),
             origin: Origin::Bytes(text.as_bytes().to_vec().into()),
         };
         let ing = crate::ingest::ingest(&[source]).expect("ingested");
-        ing.observations.into_iter().enumerate().collect()
+        ing.observations
     }
 
     /// Rows showing the same cells but for the time ones share what they show; a
@@ -219,7 +221,7 @@ mod tests {
     /// look is what a state of that row shows.
     #[test]
     fn kept_rows_share_what_they_show_exactly_when_their_states_are_the_same() {
-        let mut rows = rows(
+        let rows = rows(
             "NAME    READY   STATUS    RESTARTS   AGE\n\
              web-1   1/1     Running   0          5m\n\
              web-1   1/1     Running   0          6m\n\
@@ -229,21 +231,25 @@ mod tests {
         );
         assert_eq!(rows.len(), 5);
         let mut cells = Interner::default();
-        let (kept, looks) = keep(&mut rows, &mut cells);
-        assert!(rows.is_empty(), "the rows are taken");
-        let shows: Vec<u32> = kept.iter().map(|(_, k)| k.shows).collect();
-        assert_eq!(shows, [0, 0, 1, 2, 1]);
+        let index: Vec<u32> = (0..5).collect();
+        let object = ObjectRows {
+            index: &index,
+            rows: &rows,
+        };
+        let (kept, looks) = keep(object, &mut cells);
+        // Numbered from the last row back.
+        let shows: Vec<u32> = kept.iter().map(|k| k.shows).collect();
+        assert_eq!(shows, [2, 2, 0, 1, 0]);
         let status: Vec<&str> = looks.iter().map(|l| l.status.as_deref().unwrap()).collect();
-        assert_eq!(status, ["Running", "Running", "Unknown"]);
-        assert_eq!(looks[1].restarts, Some(1));
+        assert_eq!(status, ["Running", "Unknown", "Running"]);
+        assert_eq!(looks[0].restarts, Some(1));
         assert!(
-            kept[1].1.same_state(&kept[0].1, &mut cells)
-                && !kept[2].1.same_state(&kept[1].1, &mut cells)
+            kept[1].same_state(&kept[0], &mut cells) && !kept[2].same_state(&kept[1], &mut cells)
         );
-        assert_eq!(kept[4].1.line_ref().line, 6);
+        assert_eq!(kept[4].line_ref().line, 6);
         let ages: Vec<_> = kept
             .iter()
-            .map(|(_, k)| k.since_created.map(|i| i.min_ms))
+            .map(|k| k.since_created.map(|i| i.min_ms))
             .collect();
         assert_eq!(ages[1], Some(360_000));
     }

@@ -35,21 +35,35 @@ pub(super) struct Assembly {
 struct Waiting {
     object: usize,
     tracks: Vec<usize>,
-    /// Its rows kept in short ([`Kept`]), and what they show.
-    rows: ObjectRows<Kept>,
+    /// Its rows' indices, ascending, and the rows kept in short ([`Kept`]) in that
+    /// order, and what they show.
+    index: Vec<u32>,
+    rows: Vec<Kept>,
     looks: Box<[Look]>,
 }
 
-/// An object's rows with their indices, in descending order.
-type ObjectRows<R = Observation> = Vec<(usize, R)>;
+/// An object's rows in line order, with their indices (ascending).
+struct ObjectRows<'a, R> {
+    index: &'a [u32],
+    rows: &'a [R],
+}
+
+// Two slices, whatever the rows are (a derive would ask `R: Copy`).
+impl<R> Clone for ObjectRows<'_, R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<R> Copy for ObjectRows<'_, R> {}
 
 /// Reads the objects of `tracks` from `rows`, freeing the rows object by object; an
 /// object seen in several streams keeps its rows until [`finish`].
 ///
-/// The rows are taken from the end of their list, which is shrunk as it goes, and
-/// each object is read as soon as its first row arrives: only the rows of objects
-/// still open at that point wait, so that rows and states are not held whole side by
-/// side. On this thread, one object after another: the states then reuse the memory
+/// The rows are put in order of their object and read from the end of their list,
+/// one object at a time where its rows lie (moved row by row into a list of the
+/// object's, each row was copied four times more), then dropped from the list, which
+/// is shrunk as it goes, so that rows and states are not held whole side by side. On this thread, one object after another: the states then reuse the memory
 /// of the rows freed before them (made side by side, each worker allocated from its
 /// own glibc arena while the rows went back to this thread's: a 50 MB soak peaked at
 /// 418 MB instead of 364 MB).
@@ -81,50 +95,43 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
     // a soak, most pods live from start to end, and their rows all moved out of the
     // list into small allocations whose holes the states could not reuse.)
     let order = by_object(&mut rows, &group_of);
-    // One object's rows at a time, and the lists its states are made in: reused from
-    // one object to the next, so that what an object keeps is allocated once, at its
-    // size (grown by doubling and shrunk, the lists left holes all over the heap).
-    let mut current: ObjectRows = Vec::new();
+    // The lists its states are made in: reused from one object to the next, so that
+    // what an object keeps is allocated once, at its size (grown by doubling and
+    // shrunk, the lists left holes all over the heap).
     let mut buffers = Buffers::default();
+    // Every row is in exactly one track (a stream's rows are dealt out to them), and
+    // the rows of no object come last.
+    rows.truncate(sizes.iter().sum());
     // Shrinking a large list gives its tail back to the system without copying.
     const SHRINK_EVERY: usize = 1 << 13;
-    while let Some(row) = rows.pop() {
-        let i = order[rows.len()] as usize;
-        if rows.len() % SHRINK_EVERY == 0 {
-            rows.shrink_to_fit();
-        }
-        let k = group_of[i] as usize;
-        if k >= groups.len() {
-            continue; // a row of no object
-        }
-        current.push((i, row));
-        if current.len() < sizes[k] {
-            continue;
-        }
+    while let Some(&last) = order.get(rows.len().wrapping_sub(1)) {
+        let end = rows.len();
+        let k = group_of[last as usize] as usize;
+        let begin = end - sizes[k];
+        let object = ObjectRows {
+            index: &order[begin..end],
+            rows: &rows[begin..end],
+        };
         if groups[k].len() > 1 {
-            let (kept, looks) = kept::keep(&mut current, &mut a.cells);
+            let (kept, looks) = kept::keep(object, &mut a.cells);
             a.waiting.push(Waiting {
                 object: k,
                 tracks: groups[k].clone(),
+                index: object.index.to_vec(),
                 rows: kept,
                 looks,
             });
         } else {
-            let (o, held) = reader.object(
-                &groups[k],
-                &mut current,
-                &[],
-                None,
-                &mut a.cells,
-                &mut buffers,
-            );
+            let (o, held) =
+                reader.object(&groups[k], object, &[], None, &mut a.cells, &mut buffers);
             a.objects[k] = Some(o);
             a.held_until[k] = held;
         }
+        rows.truncate(begin);
+        if begin % SHRINK_EVERY == 0 || begin / SHRINK_EVERY != (end - 1) / SHRINK_EVERY {
+            rows.shrink_to_fit();
+        }
     }
-    // Every row is in exactly one track (a stream's rows are dealt out to them), and
-    // an object's rows come together, so every object was read above.
-    debug_assert!(current.is_empty());
     a
 }
 
@@ -194,11 +201,15 @@ pub(super) fn finish(
 ) -> Vec<ObjectTimeline> {
     let reader = Reader { tracks, points };
     let mut buffers = Buffers::default();
-    for mut w in std::mem::take(&mut a.waiting) {
+    for w in std::mem::take(&mut a.waiting) {
         let k = w.object;
+        let rows = ObjectRows {
+            index: &w.index,
+            rows: &w.rows,
+        };
         let (o, held) = reader.object(
             &w.tracks,
-            &mut w.rows,
+            rows,
             &w.looks,
             Some(bounds),
             &mut a.cells,
@@ -272,27 +283,26 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// The timeline of the object incarnation whose tracks are `g` and rows `rows`
-    /// (with their indices, in descending order; taken, leaving the list empty), its
+    /// The timeline of the object incarnation whose tracks are `g` and rows `rows`, its
     /// times still to fill; and the stream its last state held until. Lines of
     /// several tracks are put in the order of their times, `bounds`.
     fn object<R: Shown>(
         &self,
         g: &[usize],
-        rows: &mut ObjectRows<R>,
+        rows: ObjectRows<'_, R>,
         looks: &[Look],
         bounds: Option<&[Interval]>,
         cells: &mut Interner,
         buffers: &mut Buffers,
     ) -> (ObjectTimeline, Option<u32>) {
         let tracks = self.tracks;
-        warm(rows);
-        rows.reverse();
+        warm(rows.rows);
         let row = |i: usize| -> &R {
-            let k = rows
-                .binary_search_by_key(&i, |r| r.0)
+            let k = u32::try_from(i)
+                .ok()
+                .and_then(|i| rows.index.binary_search(&i).ok())
                 .expect("a track's row is in its object's list");
-            &rows[k].1
+            &rows.rows[k]
         };
         let first = &tracks[g[0]];
         let mut lines: Vec<usize> = g
@@ -308,7 +318,15 @@ impl Reader<'_> {
                 )
             });
         }
-        let obs: Vec<&R> = lines.iter().map(|&i| row(i)).collect();
+        // Most objects' lines are their rows as they lie (one track, in line order):
+        // then no row is looked up.
+        let as_they_lie = lines.len() == rows.index.len()
+            && lines.iter().zip(rows.index).all(|(&l, &i)| l == i as usize);
+        let obs: Vec<&R> = if as_they_lie {
+            rows.rows.iter().collect()
+        } else {
+            lines.iter().map(|&i| row(i)).collect()
+        };
         let states = self.states(first, &lines, &obs, looks, cells, buffers);
         let end = if obs.last().is_some_and(|o| o.deleted()) {
             End::Deleted
@@ -330,8 +348,6 @@ impl Reader<'_> {
             states,
             end,
         };
-        drop(obs);
-        rows.clear();
         (o, held_until)
     }
 
@@ -392,7 +408,7 @@ impl Reader<'_> {
                 None
             };
             if let Some(s) = states.last_mut() {
-                s.touches = touches.drain(..).collect();
+                s.touches = taken(touches);
             }
             states.push(new_state(
                 o.look(looks, cells),
@@ -403,7 +419,7 @@ impl Reader<'_> {
             ));
         }
         if let Some(s) = states.last_mut() {
-            s.touches = touches.drain(..).collect();
+            s.touches = taken(touches);
         }
         // At its size: summed over every object of a long capture, the empty slots of
         // lists grown by doubling outweighed the rows (massif, 20 MB: 120 MB). Moved
@@ -414,13 +430,23 @@ impl Reader<'_> {
     }
 }
 
+/// The touches gathered, at their size, leaving the list empty for the next state
+/// (most states have none: then nothing is collected).
+fn taken(touches: &mut Vec<Touch>) -> Box<[Touch]> {
+    if touches.is_empty() {
+        Box::default()
+    } else {
+        touches.drain(..).collect()
+    }
+}
+
 /// Reads a byte of each row's line, all at once, before the states are read from
 /// them. The lines were stored in line order, an object's far apart: read one by one
 /// as the states are made, each waited for memory in turn (cloning the line for its
 /// state was a tenth of the timeline's build); these reads do not depend on one
 /// another, so the processor waits for them side by side.
-fn warm<R: Shown>(rows: &ObjectRows<R>) {
-    let touched = rows.iter().fold(0u8, |x, (_, r)| x ^ r.warm());
+fn warm<R: Shown>(rows: &[R]) {
+    let touched = rows.iter().fold(0u8, |x, r| x ^ r.warm());
     std::hint::black_box(touched);
 }
 

@@ -17,13 +17,67 @@ use crate::timeline::Point;
 pub(super) fn tracks(b: &mut Builder, streams: &Streams, points: &[Point]) -> Vec<Track> {
     let mut tracks: Vec<Track> = Vec::new();
     let mut dated = Vec::new();
+    let mut lines = Lines {
+        track_of: vec![u32::MAX; b.obs.len()],
+        ..Lines::default()
+    };
     for s in &streams.ids {
-        stream_tracks(b, *s, &streams.rows[s], points, &mut tracks, &mut dated);
+        stream_tracks(
+            b,
+            *s,
+            &streams.rows[s],
+            points,
+            &mut tracks,
+            &mut lines,
+            &mut dated,
+        );
     }
+    lines.deal(&mut tracks, streams);
     number_incarnations(b.obs, &mut tracks);
     links::assign_owners(&mut tracks);
     restarts(b, dated, points);
     tracks
+}
+
+/// Which track each row joined, and each track's last row and count of rows, while
+/// the tracks are made: their lists of rows are filled once they are all known
+/// ([`Lines::deal`]), each at its size (grown row by row, a soak's tracks grew their
+/// lists hundreds of thousands of times).
+#[derive(Default)]
+struct Lines {
+    /// By row (`u32::MAX`: none).
+    track_of: Vec<u32>,
+    /// By track.
+    last: Vec<usize>,
+    count: Vec<usize>,
+}
+
+impl Lines {
+    /// Row `i` joins track `t`.
+    fn join(&mut self, t: usize, i: usize) {
+        self.track_of[i] = u32::try_from(t).expect("fewer than 2^32 tracks");
+        if t == self.last.len() {
+            self.last.push(i);
+            self.count.push(1);
+        } else {
+            self.last[t] = i;
+            self.count[t] += 1;
+        }
+    }
+
+    /// Fills each track's rows, in the order the streams' rows were walked.
+    fn deal(self, tracks: &mut [Track], streams: &Streams) {
+        for (t, &n) in tracks.iter_mut().zip(&self.count) {
+            t.obs = Vec::with_capacity(n);
+        }
+        for s in &streams.ids {
+            for &i in &streams.rows[s] {
+                if let Some(&t) = self.track_of.get(i).filter(|&&t| t != u32::MAX) {
+                    tracks[t as usize].obs.push(i);
+                }
+            }
+        }
+    }
 }
 
 /// The tracks of one stream: a line joins its object's current track unless it shows
@@ -36,6 +90,7 @@ fn stream_tracks(
     rows: &[usize],
     points: &[Point],
     tracks: &mut Vec<Track>,
+    lines: &mut Lines,
     dated: &mut Vec<Dated>,
 ) {
     let obs = b.obs;
@@ -46,7 +101,7 @@ fn stream_tracks(
     for &i in rows {
         let key = KeyRef::of(&obs[i]);
         let known = current.get(&key).copied().filter(|&t| {
-            let prev = &obs[*tracks[t].obs.last().expect("track has a line")];
+            let prev = &obs[lines.last[t]];
             // `is_new_incarnation`, with EVENT found once a table.
             !(columns.deleted(prev) || age_went_back(prev, &obs[i]))
         });
@@ -68,7 +123,7 @@ fn stream_tracks(
                 tracks.len() - 1
             }
         };
-        tracks[t].obs.push(i);
+        lines.join(t, i);
         if let Some(d) = Dated::of(&obs[i], t, i, &mut columns) {
             dated.push(d);
         }

@@ -56,6 +56,27 @@ struct Flat {
     edges: Vec<Stored>,
 }
 
+/// One direction of frozen edges ([`Adjacency::side`]).
+#[derive(Clone, Copy)]
+pub(super) struct Side<'a> {
+    flat: &'a Flat,
+    reversed: bool,
+    wide: &'a WideWeights,
+}
+
+impl<'a> Side<'a> {
+    /// The edges of `v` in this direction.
+    #[inline(always)]
+    pub(super) fn of(self, v: usize) -> EdgesAt<'a> {
+        EdgesAt {
+            stored: self.flat.of(v).iter(),
+            at: v as u32,
+            reversed: self.reversed,
+            wide: self.wide,
+        }
+    }
+}
+
 /// The edges of one point, read back from their stored form.
 pub(super) struct EdgesAt<'a> {
     stored: std::slice::Iter<'a, Stored>,
@@ -148,6 +169,16 @@ impl Adjacency {
             reversed,
             wide: &self.wide,
         }
+    }
+
+    /// One direction of the edges, when none wait in `pending`: a loop over many
+    /// points (the settling) then walks each point's slice without asking again.
+    pub(super) fn side(&self, reversed: bool) -> Option<Side<'_>> {
+        self.pending.is_empty().then_some(Side {
+            flat: if reversed { &self.inc } else { &self.out },
+            reversed,
+            wide: &self.wide,
+        })
     }
 
     /// The edges of `v` (or, `reversed`, into it) as one walk over a slice, when none

@@ -4,6 +4,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::adjacency::Side;
 use super::{Conflict, ConstraintId, Ms, Network};
 
 impl Network {
@@ -81,30 +82,34 @@ impl Network {
 
     /// Adds `v` to the settled points (see [`Network::settle_resolving`]); on a
     /// contradiction, leaves everything as it was before and names the cycle.
+    ///
+    /// The edges are walked as the frozen slices they are (the network is frozen for
+    /// the settling, and nothing is added while it runs), a removed constraint's
+    /// skipped by a look-up only once some constraint was removed.
     fn add_point(&self, v: usize, s: &mut Settling, last: Ms) -> Added {
+        let (Some(out), Some(into)) = (self.edges.side(false), self.edges.side(true)) else {
+            unreachable!("the settling freezes the network first");
+        };
+        let removed = self.has_removed.then_some(&self.removed[..]);
+        let live = |c: ConstraintId| removed.is_none_or(|r| !r.get(c).copied().unwrap_or(false));
         // As late as the constraints into v allow: x_v ≤ x_u + w.
-        let latest = self
-            .edges_of(v, true)
-            .filter(|e| s.at[e.to()].active())
-            .map(|e| s.at[e.to()].pi + e.weight)
-            .min();
+        let mut latest = None;
+        for e in into.of(v) {
+            let from = s.at[e.to()];
+            if from.active() && live(e.constraint()) {
+                let t = from.pi + e.weight;
+                latest = Some(latest.map_or(t, |l: Ms| l.min(t)));
+            }
+        }
         s.at[v] = Slot {
             pi: latest.unwrap_or(last),
             gamma: 0,
         };
-        let pi_v = s.at[v].pi;
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
-        for e in self.edges_of(v, false) {
-            let to = s.at[e.to()];
-            if !to.active() {
-                continue;
-            }
-            let g = pi_v + e.weight - to.pi;
-            s.lower(e.to(), to.gamma, g, (v, e.constraint()));
-        }
+        s.lower_from(v, s.at[v].pi, out, &live);
         let mut outcome = Added::Settled;
-        while let Some(Reverse((g, x))) = s.heap.pop() {
+        while let Some((g, x)) = s.moves.pop() {
             if g != s.at[x].gamma || g == 0 {
                 continue;
             }
@@ -123,16 +128,10 @@ impl Network {
                 break;
             }
             s.budget -= 1;
-            let moved = s.at[x].pi + g;
-            for e in self.edges_of(x, false) {
-                let to = s.at[e.to()];
-                if !to.active() {
-                    continue;
-                }
-                let cand = moved + e.weight - to.pi;
-                s.lower(e.to(), to.gamma, cand, (x, e.constraint()));
-            }
-            s.moved_from.push((x, s.at[x].pi));
+            let was = s.at[x].pi;
+            let moved = was + g;
+            s.lower_from(x, moved, out, &live);
+            s.moved_from.push((x, was));
             // Settled for this insertion: a later, smaller gamma cannot come
             // (reduced costs are non-negative), so mark it done with 0.
             s.at[x] = Slot {
@@ -146,7 +145,7 @@ impl Network {
         if matches!(outcome, Added::Settled) {
             s.moved_from.clear();
         } else {
-            s.heap.clear();
+            s.moves.clear();
             for (x, was) in s.moved_from.drain(..).rev() {
                 s.at[x].pi = was;
             }
@@ -168,7 +167,7 @@ struct Settling {
     touched: Vec<usize>,
     /// Points moved while adding the current one, with where they were.
     moved_from: Vec<(usize, Ms)>,
-    heap: BinaryHeap<Reverse<(Ms, usize)>>,
+    moves: Moves,
     /// Point moves left before giving up.
     budget: u64,
 }
@@ -203,7 +202,7 @@ impl Settling {
             pred: Vec::new(),
             touched: Vec::new(),
             moved_from: Vec::new(),
-            heap: BinaryHeap::new(),
+            moves: Moves::default(),
             budget,
         }
     }
@@ -220,8 +219,52 @@ impl Settling {
             if let Some(p) = self.pred.get_mut(x) {
                 *p = (why.0 as u32, why.1 as u32);
             }
-            self.heap.push(Reverse((g, x)));
+            self.moves.push(g, x);
         }
+    }
+
+    /// Lowers the active heads of `x`'s live edges `out` as `x` at `pi` asks.
+    #[inline(always)]
+    fn lower_from(
+        &mut self,
+        x: usize,
+        pi: Ms,
+        out: Side<'_>,
+        live: &impl Fn(ConstraintId) -> bool,
+    ) {
+        for e in out.of(x) {
+            let to = self.at[e.to()];
+            if !to.active() || !live(e.constraint()) {
+                continue;
+            }
+            let g = pi + e.weight - to.pi;
+            self.lower(e.to(), to.gamma, g, (x, e.constraint()));
+        }
+    }
+}
+
+/// The points waiting to move, least gamma (the farthest move) first, then the
+/// lowest point: a min-heap of `(gamma, point)` packed into one integer, ordered as
+/// the pairs are (one comparison a step where the pairs took several).
+#[derive(Default)]
+struct Moves(BinaryHeap<Reverse<u128>>);
+
+impl Moves {
+    #[inline]
+    fn push(&mut self, gamma: Ms, x: usize) {
+        // The sign bit flipped: signed order as unsigned.
+        let g = (gamma as u64 ^ (1 << 63)) as u128;
+        self.0.push(Reverse(g << 64 | x as u128));
+    }
+
+    #[inline]
+    fn pop(&mut self) -> Option<(Ms, usize)> {
+        let Reverse(k) = self.0.pop()?;
+        Some((((k >> 64) as u64 ^ (1 << 63)) as Ms, k as u64 as usize))
+    }
+
+    fn clear(&mut self) {
+        self.0.clear();
     }
 }
 
@@ -248,4 +291,34 @@ fn cycle_through(v: usize, pred: &[(u32, u32)]) -> Vec<ConstraintId> {
         cur = from as usize;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Moves;
+
+    /// Packed, the moves come out in the order of their `(gamma, point)` pairs, as
+    /// from a heap of the pairs: the settling's moves, and so the cycles it names,
+    /// depend on that order.
+    #[test]
+    fn moves_come_out_in_the_order_of_their_pairs() {
+        let mut next = crate::timeline::stn::tests::rng(0x9E37_79B9_7F4A_7C15);
+        let mut pairs: Vec<(i64, usize)> = vec![(i64::MIN, 0), (i64::MAX, usize::MAX), (-1, 7)];
+        for _ in 0..500 {
+            let g = next(1 << 40) as i64 - (1 << 39);
+            pairs.push((g, next(50) as usize));
+        }
+        pairs.push((0, 3));
+        pairs.push((-1, 2));
+        let mut moves = Moves::default();
+        for &(g, x) in &pairs {
+            moves.push(g, x);
+        }
+        let mut out = Vec::new();
+        while let Some(m) = moves.pop() {
+            out.push(m);
+        }
+        pairs.sort_unstable();
+        assert_eq!(out, pairs);
+    }
 }
