@@ -244,7 +244,7 @@ fn classify_step<'a>(
         return push(
             out,
             text,
-            LineKind::ScreenHeader(cmd),
+            LineKind::ScreenHeader(Box::new(cmd)),
             header_time.or(time),
             None,
         );
@@ -259,13 +259,25 @@ fn classify_step<'a>(
             let time = p.time.or(time);
             let text = r.command.text.clone();
             r.command.host = p.host.map(String::from);
-            return push(out, &text, LineKind::Command(r.command), time, note);
+            return push(
+                out,
+                &text,
+                LineKind::Command(Box::new(r.command)),
+                time,
+                note,
+            );
         }
         // Only a weak prompt gets here (a strong one takes any text): it was prose.
     } else if let Some(r) = command::recognise(text, None) {
         let note = r.comment.map(|c| format!("annotation: # {c}"));
         let text = r.command.text.clone();
-        return push(out, &text, LineKind::Command(r.command), time, note);
+        return push(
+            out,
+            &text,
+            LineKind::Command(Box::new(r.command)),
+            time,
+            note,
+        );
     }
     let (row, note) = cut_annotation(text);
     let note = note.map(|n| format!("annotation: {n}"));
