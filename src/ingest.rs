@@ -301,8 +301,11 @@ fn account_line<E>(
     if let Some(n) = &cl.note {
         note(acc, cl.line, n.clone());
     }
-    match tabler.push(cl) {
-        Item::Row(row) => {
+    // The row is borrowed where it lies in the item, not moved out of it (a copy of
+    // some 400 bytes a line).
+    let mut item = tabler.push(cl);
+    match item {
+        Item::Row(ref mut row) => {
             acc.rows += 1;
             sink(observer.observe(&source.name, row))?;
         }

@@ -79,10 +79,12 @@ pub enum LineKind {
     /// Empty after cleaning.
     Blank,
     /// A shell command line (`$ kubectl get pods -w`, `get node --watch -o wide`, `sudo poweroff`).
-    Command(Command),
+    /// Boxed, as in `ScreenHeader`: a command is some 180 bytes, and every captured
+    /// line (nearly all of them rows) was as large and copied on its way a few times.
+    Command(Box<Command>),
     /// A `watch` screen header (`Every 2.0s: kubectl get pods   host: Fri Nov 27 12:00:00 2026`):
     /// the rows that follow are one snapshot taken at `time`.
-    ScreenHeader(Command),
+    ScreenHeader(Box<Command>),
     /// A line that only carries a time (`date` output, a bare timestamp).
     TimeMarker,
     /// `^C`: the command before it was interrupted here.

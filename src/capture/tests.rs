@@ -11,8 +11,10 @@ fn one(input: &str) -> CapturedLine {
 
 fn get_of(line: &CapturedLine) -> &GetCommand {
     match &line.kind {
-        LineKind::Command(Command { get: Some(g), .. })
-        | LineKind::ScreenHeader(Command { get: Some(g), .. }) => g,
+        LineKind::Command(c) | LineKind::ScreenHeader(c) => match c.as_ref() {
+            Command { get: Some(g), .. } => g,
+            other => panic!("not a get: {other:?} in {line:?}"),
+        },
         other => panic!("not a get: {other:?} in {line:?}"),
     }
 }

@@ -10,6 +10,7 @@
 
 use std::sync::Arc;
 
+use super::cells::short_value;
 use super::Observation;
 use crate::tables::SchemaRef;
 
@@ -133,16 +134,27 @@ impl StateComparer {
                 &self.last.insert((schema.clone(), columns)).1
             }
         };
-        columns.iter().all(|&(i, restarts)| {
-            let (a, b) = (
-                row.cells.value(i).unwrap_or(""),
-                before.cells.value(i).unwrap_or(""),
-            );
+        let same = |a: &str, b: &str, restarts: bool| {
             if restarts {
                 count_part(a) == count_part(b)
             } else {
                 a == b
             }
+        };
+        // Both rows' ranges in 16 bits (nearly always): their form matched once.
+        if let (Some((ta, sa)), Some((tb, sb))) =
+            (row.cells.short_spans(), before.cells.short_spans())
+        {
+            return columns.iter().all(|&(i, restarts)| {
+                same(short_value(ta, sa, i), short_value(tb, sb, i), restarts)
+            });
+        }
+        columns.iter().all(|&(i, restarts)| {
+            let (a, b) = (
+                row.cells.value(i).unwrap_or(""),
+                before.cells.value(i).unwrap_or(""),
+            );
+            same(a, b, restarts)
         })
     }
 }

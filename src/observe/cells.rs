@@ -81,9 +81,14 @@ impl Cells {
 
     /// [`Cells::new`] for a row the one-pass split found plain (see
     /// [`LineText::packed_plain`]).
-    pub(crate) fn new_plain(schema: SchemaRef, text: &str, spans: &mut [(u32, u32)]) -> Cells {
+    pub(crate) fn new_plain(
+        schema: SchemaRef,
+        text: &str,
+        spans: &mut [(u32, u32)],
+        buf: &mut String,
+    ) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
-        let text = LineText::packed_plain(text, spans);
+        let text = LineText::packed_plain(text, spans, buf);
         Cells::of(schema, text, spans)
     }
 
@@ -141,6 +146,16 @@ impl Cells {
         Some(cells.map(move |(i, c)| (&*c.header, value(self, i), value(other, i))))
     }
 
+    /// The stored text and the cells' ranges in it, when they are kept in 16 bits
+    /// (nearly every row): for reading many cells of a row with the ranges' form
+    /// matched once, not per cell as [`Cells::value`] does ([`short_value`]).
+    pub(super) fn short_spans(&self) -> Option<(&str, &[(u16, u16)])> {
+        match &self.spans {
+            Spans::Short(v) => Some((self.text.stored(), v)),
+            Spans::Long(_) => None,
+        }
+    }
+
     /// How many cells.
     pub fn len(&self) -> usize {
         self.spans.len()
@@ -150,6 +165,16 @@ impl Cells {
     pub fn is_empty(&self) -> bool {
         self.spans.len() == 0
     }
+}
+
+/// Cell `i` of a row given by [`Cells::short_spans`], or empty: what
+/// `cells.value(i).unwrap_or("")` gives.
+#[inline(always)]
+pub(super) fn short_value<'a>(text: &'a str, spans: &[(u16, u16)], i: usize) -> &'a str {
+    spans
+        .get(i)
+        .and_then(|&(a, b)| text.get(usize::from(a)..usize::from(b)))
+        .unwrap_or("")
 }
 
 impl PartialEq for Cells {

@@ -51,19 +51,15 @@ impl LineText {
         if !in_order {
             return LineText(text.into());
         }
-        LineText::squeezed(text, spans, squeeze)
+        LineText::squeezed(text, spans)
     }
 
-    /// `text` packed by `squeeze` into the thread's buffer, or kept whole when it
+    /// `text` packed by [`squeeze`] into the thread's buffer, or kept whole when it
     /// packs nothing. The buffer is taken out of its slot and put back, so that the
     /// packing is compiled as plain code, not inside the thread-local's closure (which
     /// the compiler did not always inline).
     #[inline(always)]
-    fn squeezed(
-        text: &str,
-        spans: &mut [(u32, u32)],
-        squeeze: impl FnOnce(&str, &mut [(u32, u32)], &mut String) -> bool,
-    ) -> LineText {
+    fn squeezed(text: &str, spans: &mut [(u32, u32)]) -> LineText {
         let mut out = PACKING.take();
         let line = if squeeze(text, spans, &mut out) {
             LineText(Arc::from(out.as_str()))
@@ -78,7 +74,11 @@ impl LineText {
     /// ([`crate::tables::plain`]): printable ASCII (no [`MARK`] to escape), its cells in
     /// order, only spaces between them, so nothing is checked again. Ranges that are
     /// not so (no caller gives them) keep the line whole rather than panic.
-    pub fn packed_plain(text: &str, spans: &mut [(u32, u32)]) -> LineText {
+    ///
+    /// `buf` is the caller's scratch buffer for the packing (the observer keeps one,
+    /// so that a row takes neither the thread-local buffer out of its slot nor puts
+    /// it back: that was about a tenth of the packing).
+    pub fn packed_plain(text: &str, spans: &mut [(u32, u32)], buf: &mut String) -> LineText {
         let ordered = spans
             .windows(2)
             .all(|w| w[0].0 <= w[0].1 && w[0].1 <= w[1].0)
@@ -88,7 +88,11 @@ impl LineText {
         if !ordered || !text.is_ascii() {
             return LineText::packed(text, spans);
         }
-        LineText::squeezed(text, spans, squeeze_plain)
+        if squeeze_plain(text, spans, buf) {
+            LineText(Arc::from(buf.as_str()))
+        } else {
+            LineText(text.into())
+        }
     }
 
     /// `text` holding a [`MARK`] byte itself: each written as an escaped pair, no run

@@ -271,11 +271,11 @@ impl Tabler {
                 }
                 Item::Command {
                     line,
-                    command,
+                    command: *command,
                     time: cl.time,
                 }
             }
-            LineKind::ScreenHeader(command) => self.screen_header(line, command, cl.time),
+            LineKind::ScreenHeader(command) => self.screen_header(line, *command, cl.time),
             LineKind::Content => self.content(cl),
         }
     }

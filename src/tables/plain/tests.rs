@@ -21,9 +21,9 @@ fn read_all(text: &[u8], fast: bool) -> (Vec<String>, usize) {
     let (mut out, mut plain) = (Vec::new(), 0);
     for cl in crate::capture::lines(std::io::Cursor::new(text.to_vec())) {
         match tabler.push(cl) {
-            Item::Row(row) => {
+            Item::Row(mut row) => {
                 plain += usize::from(row.read.plain);
-                let o = observer.observe(&source, row);
+                let o = observer.observe(&source, &mut row);
                 out.push(format!("{o:?} {:?}", o.text().stored()));
             }
             item => out.push(format!("{item:?}")),
