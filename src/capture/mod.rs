@@ -46,6 +46,27 @@ mod hostile_tests;
 #[cfg(test)]
 mod tests;
 
+/// Every line of the samples and the test fixtures, as read: what the recognisers'
+/// shortcuts are checked against.
+#[cfg(test)]
+pub(crate) fn sample_and_fixture_lines() -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for dir in ["samples", "tests/fixtures"] {
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let Ok(t) = std::fs::read_to_string(&p) {
+                    lines.extend(t.lines().map(str::to_string));
+                }
+            }
+        }
+    }
+    lines
+}
+
 use chrono::NaiveTime;
 
 pub use command::{describe_of, DescribeCommand};

@@ -233,20 +233,9 @@ mod tests {
     /// lines with each of their bytes in turn left out.
     #[test]
     fn lines_that_cannot_hold_a_prompt_have_none() {
-        let mut lines: Vec<String> = Vec::new();
-        for dir in ["samples", "tests/fixtures"] {
-            let mut stack = vec![std::path::PathBuf::from(dir)];
-            while let Some(d) = stack.pop() {
-                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                    let p = e.path();
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else if let Ok(t) = std::fs::read_to_string(&p) {
-                        lines.extend(t.lines().map(|l| l.trim().to_string()));
-                    }
-                }
-            }
-        }
+        let mut lines: Vec<String> = (crate::capture::sample_and_fixture_lines().iter())
+            .map(|l| l.trim().to_string())
+            .collect();
         assert!(lines.len() > 500, "samples and fixtures found");
         let shapes = [
             "[root@host ~]# kubectl get pods",

@@ -262,26 +262,21 @@ fn classify_step<'a>(
             None,
         );
     }
-    if let Some(p) = strip_prompt(text, &command::starts_command) {
-        // `^C` typed at a prompt: the terminal echoes it after the prompt.
-        if p.rest.starts_with("^C") {
-            return Some((p.rest, p.time.or(time)));
-        }
-        if let Some(mut r) = command::recognise(p.rest, Some(p.strength)) {
-            let note = r.comment.map(|c| format!("annotation: # {c}"));
-            let time = p.time.or(time);
-            let text = r.command.text.clone();
+    let prompt = strip_prompt(text, &command::starts_command);
+    // `^C` typed at a prompt: the terminal echoes it after the prompt.
+    if let Some(p) = prompt.as_ref().filter(|p| p.rest.starts_with("^C")) {
+        return Some((p.rest, p.time.or(time)));
+    }
+    // A command after a prompt (which names its host and may date it), or alone; only
+    // a weak prompt is left without one (a strong one takes any text): it was prose.
+    let recognised = match &prompt {
+        Some(p) => command::recognise(p.rest, Some(p.strength)).map(|mut r| {
             r.command.host = p.host.map(String::from);
-            return push(
-                out,
-                &text,
-                LineKind::Command(Box::new(r.command)),
-                time,
-                note,
-            );
-        }
-        // Only a weak prompt gets here (a strong one takes any text): it was prose.
-    } else if let Some(r) = command::recognise(text, None) {
+            (r, p.time.or(time))
+        }),
+        None => command::recognise(text, None).map(|r| (r, time)),
+    };
+    if let Some((r, time)) = recognised {
         let note = r.comment.map(|c| format!("annotation: # {c}"));
         let text = r.command.text.clone();
         return push(
@@ -389,20 +384,7 @@ mod tests {
     /// to look almost like rows.
     #[test]
     fn the_plain_row_shortcut_agrees_with_the_recognisers() {
-        let mut lines: Vec<String> = Vec::new();
-        for dir in ["samples", "tests/fixtures"] {
-            let mut stack = vec![std::path::PathBuf::from(dir)];
-            while let Some(d) = stack.pop() {
-                for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
-                    let p = e.path();
-                    if p.is_dir() {
-                        stack.push(p);
-                    } else if let Ok(t) = std::fs::read_to_string(&p) {
-                        lines.extend(t.lines().map(str::to_string));
-                    }
-                }
-            }
-        }
+        let mut lines = crate::capture::sample_and_fixture_lines();
         assert!(lines.len() > 500, "samples and fixtures found");
         let churn: Vec<String> = crate::simulate::churn::Churn::new(3, 10, 3)
             .take(3000)
