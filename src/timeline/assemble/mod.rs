@@ -63,10 +63,11 @@ impl<R> Copy for ObjectRows<'_, R> {}
 /// The rows are put in order of their object and read from the end of their list,
 /// one object at a time where its rows lie (moved row by row into a list of the
 /// object's, each row was copied four times more), then dropped from the list, which
-/// is shrunk as it goes, so that rows and states are not held whole side by side. On this thread, one object after another: the states then reuse the memory
-/// of the rows freed before them (made side by side, each worker allocated from its
-/// own glibc arena while the rows went back to this thread's: a 50 MB soak peaked at
-/// 418 MB instead of 364 MB).
+/// is shrunk as it goes, so that rows and states are not held whole side by side. On
+/// this thread, one object after another: the states then reuse the memory of the
+/// rows freed before them (made side by side, each worker allocated from its own glibc
+/// arena while the rows went back to this thread's: a 50 MB soak peaked at 418 MB
+/// instead of 364 MB).
 pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point]) -> Assembly {
     let groups = merged_tracks(tracks);
     let stream_ends = stream_ends(&rows, points);
