@@ -88,7 +88,9 @@ impl Network {
     /// skipped by a look-up only once some constraint was removed.
     fn add_point(&self, v: usize, s: &mut Settling, last: Ms) -> Added {
         let (Some(out), Some(into)) = (self.edges.side(false), self.edges.side(true)) else {
-            unreachable!("the settling freezes the network first");
+            // The settling freezes the network first, so this is never met; were it
+            // met, the check that names cycles would decide instead of a panic.
+            return Added::OverBudget;
         };
         let removed = self.has_removed.then_some(&self.removed[..]);
         let live = |c: ConstraintId| removed.is_none_or(|r| !r.get(c).copied().unwrap_or(false));
