@@ -165,6 +165,8 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
     // are read (a re-listed soak's are all of them, and this was its peak).
     super::distances::ready_for_questions(&mut b.net);
     let clock = origin::clock(&b, &points, &tracks, &unplaced_nodes);
+    b.net
+        .keep_schedules(|p| (clock.bounds[p].min_ms, clock.bounds[p].max_ms));
     let wall_clock = anchors.wall_clock(&clock.bounds);
     for e in &mut events {
         e.at = clock.bounds[e.point];

@@ -39,6 +39,30 @@ impl Network {
         self.windows_only = true;
     }
 
+    /// Keeps the earliest and the latest schedules (the clock's bounds of each point,
+    /// by point) for the searches toward a point ([`Schedules`]). Nothing without the
+    /// layout by time.
+    pub fn keep_schedules(&mut self, earliest_latest: impl Fn(usize) -> (Ms, Ms)) {
+        let Some(t) = self.by_time.get_mut() else {
+            return;
+        };
+        let mut kept = [true; 2];
+        let offsets = (0..t.point.len())
+            .map(|r| {
+                let (lo, hi) = earliest_latest(t.point[r] as usize);
+                let mut o = [0i32; 2];
+                for (k, bound) in [lo, hi].into_iter().enumerate() {
+                    match i32::try_from(bound - t.time[r]) {
+                        Ok(v) if bound.abs() < super::UNBOUNDED => o[k] = v,
+                        _ => kept[k] = false,
+                    }
+                }
+                o
+            })
+            .collect();
+        t.schedules = Schedules { offsets, kept };
+    }
+
     /// Whether only the layout by time is kept ([`Network::keep_for_windows`]).
     pub fn windows_only(&self) -> bool {
         self.windows_only
@@ -59,6 +83,50 @@ pub(super) struct ByTime {
     out: Steps,
     /// Reversed edges: `to` is the tail's rank.
     inc: Steps,
+    /// Other feasible schedules, as offsets from the potential by rank: lower bounds
+    /// that aim a search at its goal ([`Schedules`]).
+    pub(super) schedules: Schedules,
+}
+
+/// Feasible schedules of the network besides its potential, each as its offset from
+/// the potential at every rank (`s(r) − π(r)`), in 32 bits.
+///
+/// Any feasible schedule `s` bounds every distance from below: `x_b − x_a ≤ d(a→b)`
+/// holds for every schedule, so `d(a→b) ≥ s(b) − s(a)`. In reduced costs the bound
+/// is `δ(b) − δ(a)` with `δ = s − π`, and it is consistent (no edge's reduced cost is
+/// below the drop of the bound across it, because `s` meets that edge). The clock's
+/// bounds are two such schedules, the earliest and the latest: a search toward one
+/// point takes the larger of their bounds as its estimate of the rest of the way
+/// (A*, Hart, Nilsson & Raphael 1968), which settles the same distance over fewer
+/// points. A schedule with a rank not placed (a point the clock does not reach) or
+/// an offset past 32 bits is not kept: a bound must hold at every rank.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Schedules {
+    offsets: Vec<[i32; 2]>,
+    /// Which of the two schedules hold at every rank.
+    kept: [bool; 2],
+}
+
+impl Schedules {
+    /// The lower bound, in reduced cost, on the distance from rank `r` to rank `goal`
+    /// (`reversed`: on the reversed edges, the distance from `goal` to `r`).
+    #[inline(always)]
+    pub(super) fn to_goal(&self, r: u32, goal: u32, reversed: bool) -> u32 {
+        let (s, g) = (self.offsets[r as usize], self.offsets[goal as usize]);
+        let mut h = 0i64;
+        for k in 0..2 {
+            if self.kept[k] {
+                let d = i64::from(g[k]) - i64::from(s[k]);
+                h = h.max(if reversed { -d } else { d });
+            }
+        }
+        h as u32
+    }
+
+    /// Whether any schedule is kept.
+    pub(super) fn any(&self) -> bool {
+        self.kept.iter().any(|&k| k)
+    }
 }
 
 /// One direction's edges by rank, flat (compressed sparse rows).
@@ -144,6 +212,7 @@ impl ByTime {
             time,
             out,
             inc: Steps::default(),
+            schedules: Schedules::default(),
         }
     }
 

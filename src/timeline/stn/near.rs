@@ -26,8 +26,13 @@ impl Network {
         let inside = t.ranks_within(window);
         let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
         scratch.reset(span(&inside, &[src as u32, dst]));
+        let found = if t.schedules.any() {
+            toward(t, src as u32, dst, reversed, inside, scratch)
+        } else {
+            meet(t, src, dst, reversed, inside, scratch)
+        };
         Some(
-            meet(t, src, dst, reversed, inside, scratch).map_or(UNBOUNDED, |d| {
+            found.map_or(UNBOUNDED, |d| {
                 d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
             }),
         )
@@ -102,4 +107,50 @@ fn meet(
         }
     }
     (best < u64::from(UNREACHED)).then_some(best as Ms)
+}
+
+/// The reduced distance from rank `src` to rank `dst` over the ranks in `inside` (and
+/// the two ends), by one search aimed at `dst` with the network's other schedules'
+/// bound on the rest of the way ([`super::by_time::Schedules`]): a point is taken in
+/// order of its distance plus that bound, so the points that cannot lie on a path
+/// shorter than the answer are never settled. The same sub-network and costs as
+/// [`meet`], so the same distance.
+fn toward(
+    t: &ByTime,
+    src: u32,
+    dst: u32,
+    reversed: bool,
+    inside: std::ops::Range<u32>,
+    scratch: &mut Scratch,
+) -> Option<Ms> {
+    if src == dst {
+        return Some(0);
+    }
+    let first = scratch.first;
+    let Scratch { label, queue, .. } = scratch;
+    let rest = |r: u32| t.schedules.to_goal(r, dst, reversed);
+    label[(src - first) as usize] = 0;
+    queue.push(rest(src), src);
+    let n = inside.end - inside.start;
+    while let Some((key, u)) = queue.pop() {
+        let d = label[(u - first) as usize];
+        if u64::from(key) > u64::from(d) + u64::from(rest(u)) {
+            continue; // a stale entry
+        }
+        if u == dst {
+            return Some(Ms::from(d));
+        }
+        for step in t.steps(u as usize, reversed) {
+            if step.to.wrapping_sub(inside.start) >= n && step.to != dst {
+                continue;
+            }
+            let v = (step.to - first) as usize;
+            let nd = d.saturating_add(step.cost);
+            if nd < label[v] {
+                label[v] = nd;
+                queue.push(nd.saturating_add(rest(step.to)), step.to);
+            }
+        }
+    }
+    None
 }
