@@ -104,7 +104,7 @@ pub(super) struct ByTime {
 pub(super) struct Schedules {
     offsets: Vec<[i32; 2]>,
     /// Which of the two schedules hold at every rank.
-    kept: [bool; 2],
+    pub(super) kept: [bool; 2],
 }
 
 impl Schedules {

@@ -1,5 +1,6 @@
-//! The distance between two points near each other, over the points near them: two
-//! searches that meet.
+//! The distance between two points near each other, over the points near them: one
+//! search aimed at the far end by the clock's earliest and latest schedules, or, where
+//! those do not hold at every point, two searches that meet.
 
 use super::local::span;
 use super::{ByTime, Ms, Network, Scratch, UNBOUNDED, UNREACHED};
@@ -7,7 +8,8 @@ use super::{ByTime, Ms, Network, Scratch, UNBOUNDED, UNREACHED};
 impl Network {
     /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
     /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
-    /// feasible schedule) lies in `window`, by two searches that meet ([`meet`]). A
+    /// feasible schedule) lies in `window`, by a search aimed at `dst` ([`toward`]) or
+    /// two searches that meet ([`meet`]). A
     /// sub-network has fewer constraints, so this is never shorter than the whole
     /// network's distance: it may only widen an interval. [`UNBOUNDED`] when `dst` is
     /// not reached; `None` without a potential. Costs the points it settles.
@@ -31,11 +33,9 @@ impl Network {
         } else {
             meet(t, src, dst, reversed, inside, scratch)
         };
-        Some(
-            found.map_or(UNBOUNDED, |d| {
-                d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
-            }),
-        )
+        Some(found.map_or(UNBOUNDED, |d| {
+            d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
+        }))
     }
 }
 
@@ -153,4 +153,74 @@ fn toward(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::rng;
+    use super::*;
+
+    /// Aimed by the earliest and the latest schedules, a search finds what the two
+    /// searches that meet find over the same window, and over the whole network its
+    /// exact distance; a network with a point the reference does not reach keeps no
+    /// schedule and searches as before.
+    #[test]
+    fn a_search_aimed_by_the_schedules_finds_what_two_that_meet_find() {
+        let mut next = rng(0x2545_f491_4f6c_dd1d);
+        let mut aimed = 0;
+        for round in 0..80 {
+            let size = 10 + next(60) as usize;
+            let mut solution: Vec<Ms> = (0..size).map(|_| next(3_600_000) as Ms).collect();
+            solution.sort_unstable();
+            let mut n = Network::new();
+            for _ in 0..size {
+                n.point();
+            }
+            let mut id = 0;
+            let mut constrain = |n: &mut Network, i: usize, j: usize, slack: Ms| {
+                let d = solution[j] - solution[i];
+                n.constrain(i, j, d - slack, d + slack, id);
+                id += 1;
+            };
+            // A chain in time order (every point reaches every other) unless this
+            // round leaves the last point free of it.
+            let free_last = round % 10 == 9;
+            for i in 1..size - usize::from(free_last) {
+                constrain(&mut n, i - 1, i, next(30_000) as Ms);
+            }
+            for _ in 0..size * 2 {
+                let (i, j) = (next(size as u64) as usize, next(size as u64) as usize);
+                if !(free_last && (i == size - 1 || j == size - 1)) {
+                    constrain(&mut n, i, j, next(60_000) as Ms);
+                }
+            }
+            n.check().expect("built around a solution");
+            n.keep_for_windows();
+            let plain = n.clone();
+            let f = n.distances(0, false).expect("consistent");
+            let r = n.distances(0, true).expect("consistent");
+            n.keep_schedules(|p| (-r[p], f[p]));
+            let kept = n.by_time().map(|t| t.schedules.kept);
+            assert_eq!(kept, Some([!free_last; 2]), "round {round}");
+            let (mut one, mut two) = (Scratch::default(), Scratch::default());
+            for _ in 0..60 {
+                let (a, b) = (next(size as u64) as usize, next(size as u64) as usize);
+                let reversed = next(2) == 0;
+                let exact = n.distances(a, reversed).expect("consistent")[b];
+                let whole = (-UNBOUNDED, UNBOUNDED);
+                assert_eq!(
+                    n.distance_within(a, b, reversed, whole, &mut one),
+                    Some(exact),
+                    "{a}->{b} whole"
+                );
+                let from = next(3_600_000) as Ms;
+                let window = (from, from + next(1_200_000) as Ms);
+                let aimed_at = n.distance_within(a, b, reversed, window, &mut one);
+                let met = plain.distance_within(a, b, reversed, window, &mut two);
+                assert_eq!(aimed_at, met, "{a}->{b} over {window:?}");
+                aimed += usize::from(!free_last);
+            }
+        }
+        assert!(aimed > 3_000, "searches aimed: {aimed}");
+    }
 }
