@@ -333,14 +333,31 @@ fn in_line_order(
     writes: &mut Vec<(u32, u32)>,
 ) -> Vec<i64> {
     let state = |&(i, j): &(u32, u32)| &pods[i as usize].states[j as usize];
-    // Each write's line looked up once, and sorted by numbers: its source's rank by
-    // name, its line, its place (a soak's million writes compared by source name took
-    // half a second).
+    let order = line_order(writes, |w| &state(w).lines[0]);
+    *writes = order.iter().map(|&k| writes[k as usize]).collect();
+    let mut reach = i64::MIN;
+    writes
+        .chunks(WRITES_BLOCK)
+        .map(|block| {
+            for w in block {
+                reach = reach.max(t.at(state(w).from_point()).max_ms);
+            }
+            reach
+        })
+        .collect()
+}
+
+/// The places of `items` in the order of their lines (`line_of`): by source name,
+/// then line number, ties in their places' order (as a stable sort by
+/// [`LineRef::position_cmp`] puts them). Each item's line is looked up once and the
+/// items sorted by numbers: its source's rank by name, its line, its place (a soak's
+/// million writes compared by source name took half a second).
+pub(super) fn line_order<'a, T>(items: &[T], line_of: impl Fn(&T) -> &'a LineRef) -> Vec<u32> {
     let mut sources = SourceOrder::default();
-    let mut keyed: Vec<(u32, u64, u32)> = (writes.iter().enumerate())
-        .map(|(k, w)| {
-            let l = &state(w).lines[0];
-            let place = u32::try_from(k).expect("fewer than 2^32 writes");
+    let mut keyed: Vec<(u32, u64, u32)> = (items.iter().enumerate())
+        .map(|(k, item)| {
+            let l = line_of(item);
+            let place = u32::try_from(k).expect("fewer than 2^32 items");
             (sources.id(&l.source), l.line, place)
         })
         .collect();
@@ -355,23 +372,13 @@ fn in_line_order(
     } else {
         keyed.sort_unstable();
     }
-    *writes = keyed.iter().map(|e| writes[e.2 as usize]).collect();
-    let mut reach = i64::MIN;
-    writes
-        .chunks(WRITES_BLOCK)
-        .map(|block| {
-            for w in block {
-                reach = reach.max(t.at(state(w).from_point()).max_ms);
-            }
-            reach
-        })
-        .collect()
+    keyed.into_iter().map(|e| e.2).collect()
 }
 
 /// The sources of lines, numbered as first met, and ranked by name: lines sorted by
 /// (rank, line) are in the order of (source, line), compared as numbers.
 #[derive(Default)]
-pub(super) struct SourceOrder<'a> {
+struct SourceOrder<'a> {
     names: Vec<&'a str>,
     /// The id of the source met last: a run of lines of one source is told by its
     /// name's address, without comparing names.
@@ -380,7 +387,7 @@ pub(super) struct SourceOrder<'a> {
 
 impl<'a> SourceOrder<'a> {
     /// The id of `source` (its place among the sources met so far).
-    pub(super) fn id(&mut self, source: &'a str) -> u32 {
+    fn id(&mut self, source: &'a str) -> u32 {
         let same = |n: &&str| std::ptr::eq(*n, source) || *n == source;
         if !self.names.get(self.last).is_some_and(same) {
             self.last = match self.names.iter().position(same) {
@@ -395,7 +402,7 @@ impl<'a> SourceOrder<'a> {
     }
 
     /// Each id's rank by name.
-    pub(super) fn ranks(&self) -> Vec<u32> {
+    fn ranks(&self) -> Vec<u32> {
         let mut by_name: Vec<usize> = (0..self.names.len()).collect();
         by_name.sort_by_key(|&i| self.names[i]);
         let mut rank = vec![0; self.names.len()];

@@ -146,8 +146,8 @@ pub(super) fn reprints<'a>(t: &'a Timelines, pods: &[usize]) -> Vec<Reprint<'a>>
             }));
         }
     }
-    out.sort_by(|a, b| a.touch.line.position_cmp(&b.touch.line));
-    out
+    let order = super::local::line_order(&out, |r| &r.touch.line);
+    order.iter().map(|&k| out[k as usize]).collect()
 }
 
 /// State `j`'s reprints but the taint manager's patch before an eviction.
