@@ -26,6 +26,7 @@ mod by_time;
 mod csr;
 mod lazy;
 mod local;
+mod moves;
 mod near;
 mod settle;
 

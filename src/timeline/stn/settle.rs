@@ -1,10 +1,8 @@
 //! Consistency by adding the points in time order (Cotton & Maler 2006), meeting
 //! contradictions on the way.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-
 use super::adjacency::Side;
+use super::moves::Moves;
 use super::{Conflict, ConstraintId, Ms, Network};
 
 impl Network {
@@ -109,24 +107,25 @@ impl Network {
         };
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
+        s.moves.start();
         s.lower_from(v, s.at[v].pi, out, &live);
         let mut outcome = Added::Settled;
         while let Some((g, x)) = s.moves.pop() {
             if g != s.at[x].gamma || g == 0 {
                 continue;
             }
-            if x == v {
-                outcome = if s.pred.is_empty() {
+            if x == v || s.budget == 0 {
+                outcome = if x != v {
+                    Added::OverBudget
+                } else if s.pred.is_empty() {
                     Added::Contradiction
                 } else {
                     Added::Cycle(Conflict {
                         constraints: cycle_through(v, &s.pred),
                     })
                 };
-                break;
-            }
-            if s.budget == 0 {
-                outcome = Added::OverBudget;
+                // Not moved: waits no more (the others waiting are reset below).
+                s.at[x].gamma = 0;
                 break;
             }
             s.budget -= 1;
@@ -141,13 +140,12 @@ impl Network {
                 gamma: 0,
             };
         }
-        for x in s.touched.drain(..) {
-            s.at[x].gamma = 0;
-        }
         if matches!(outcome, Added::Settled) {
+            // Every point that had to move has moved (its gamma back to 0).
             s.moved_from.clear();
         } else {
-            s.moves.clear();
+            let at = &mut s.at;
+            s.moves.drain_points(|x| at[x].gamma = 0);
             for (x, was) in s.moved_from.drain(..).rev() {
                 s.at[x].pi = was;
             }
@@ -166,7 +164,6 @@ struct Settling {
     /// again to name it): a consistent network never needs it, and it is 8 bytes a
     /// point (32-bit: fewer than 2^32 points and constraints, as the edges hold them).
     pred: Vec<(u32, u32)>,
-    touched: Vec<usize>,
     /// Points moved while adding the current one, with where they were.
     moved_from: Vec<(usize, Ms)>,
     moves: Moves,
@@ -202,7 +199,6 @@ impl Settling {
         Settling {
             at: vec![Slot::INACTIVE; n],
             pred: Vec::new(),
-            touched: Vec::new(),
             moved_from: Vec::new(),
             moves: Moves::default(),
             budget,
@@ -214,9 +210,6 @@ impl Settling {
     #[inline]
     fn lower(&mut self, x: usize, gamma: Ms, g: Ms, why: (usize, ConstraintId)) {
         if g < gamma {
-            if gamma == 0 {
-                self.touched.push(x);
-            }
             self.at[x].gamma = g;
             if let Some(p) = self.pred.get_mut(x) {
                 *p = (why.0 as u32, why.1 as u32);
@@ -245,31 +238,6 @@ impl Settling {
     }
 }
 
-/// The points waiting to move, least gamma (the farthest move) first, then the
-/// lowest point: a min-heap of `(gamma, point)` packed into one integer, ordered as
-/// the pairs are (one comparison a step where the pairs took several).
-#[derive(Default)]
-struct Moves(BinaryHeap<Reverse<u128>>);
-
-impl Moves {
-    #[inline]
-    fn push(&mut self, gamma: Ms, x: usize) {
-        // The sign bit flipped: signed order as unsigned.
-        let g = (gamma as u64 ^ (1 << 63)) as u128;
-        self.0.push(Reverse(g << 64 | x as u128));
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Option<(Ms, usize)> {
-        let Reverse(k) = self.0.pop()?;
-        Some((((k >> 64) as u64 ^ (1 << 63)) as Ms, k as u64 as usize))
-    }
-
-    fn clear(&mut self) {
-        self.0.clear();
-    }
-}
-
 /// What adding one point gave.
 enum Added {
     Settled,
@@ -293,34 +261,4 @@ fn cycle_through(v: usize, pred: &[(u32, u32)]) -> Vec<ConstraintId> {
         cur = from as usize;
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Moves;
-
-    /// Packed, the moves come out in the order of their `(gamma, point)` pairs, as
-    /// from a heap of the pairs: the settling's moves, and so the cycles it names,
-    /// depend on that order.
-    #[test]
-    fn moves_come_out_in_the_order_of_their_pairs() {
-        let mut next = crate::timeline::stn::tests::rng(0x9E37_79B9_7F4A_7C15);
-        let mut pairs: Vec<(i64, usize)> = vec![(i64::MIN, 0), (i64::MAX, usize::MAX), (-1, 7)];
-        for _ in 0..500 {
-            let g = next(1 << 40) as i64 - (1 << 39);
-            pairs.push((g, next(50) as usize));
-        }
-        pairs.push((0, 3));
-        pairs.push((-1, 2));
-        let mut moves = Moves::default();
-        for &(g, x) in &pairs {
-            moves.push(g, x);
-        }
-        let mut out = Vec::new();
-        while let Some(m) = moves.pop() {
-            out.push(m);
-        }
-        pairs.sort_unstable();
-        assert_eq!(out, pairs);
-    }
 }
