@@ -27,11 +27,20 @@ impl Network {
         }
         let inside = t.ranks_within(window);
         let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
-        scratch.reset(span(&inside, &[src as u32, dst]));
-        let found = if t.schedules.any() {
-            toward(t, src as u32, dst, reversed, inside, scratch)
-        } else {
-            meet(t, src, dst, reversed, inside, scratch)
+        let ranks = span(&inside, &[src as u32, dst]);
+        scratch.reset(ranks.clone());
+        let aimed = t
+            .schedules
+            .any()
+            .then(|| toward(t, src as u32, dst, reversed, &inside, scratch));
+        let found = match aimed {
+            Some(Ok(found)) => found,
+            // Not aimed, or a key past 32 bits (a path ~49 days slacker than the
+            // schedules): the two searches that meet, whose labels stop there too.
+            Some(Err(PastU32)) | None => {
+                scratch.reset(ranks);
+                meet(t, src, dst, reversed, inside, scratch)
+            }
         };
         Some(found.map_or(UNBOUNDED, |d| {
             d + t.phi(dst as usize, reversed) - t.phi(src, reversed)
@@ -114,17 +123,18 @@ fn meet(
 /// bound on the rest of the way ([`super::by_time::Schedules`]): a point is taken in
 /// order of its distance plus that bound, so the points that cannot lie on a path
 /// shorter than the answer are never settled. The same sub-network and costs as
-/// [`meet`], so the same distance.
+/// [`meet`], so the same distance; [`PastU32`] when a point's key (its label plus its
+/// bound) would not fit the queue's 32 bits, where that order could not be kept.
 fn toward(
     t: &ByTime,
     src: u32,
     dst: u32,
     reversed: bool,
-    inside: std::ops::Range<u32>,
+    inside: &std::ops::Range<u32>,
     scratch: &mut Scratch,
-) -> Option<Ms> {
+) -> Result<Option<Ms>, PastU32> {
     if src == dst {
-        return Some(0);
+        return Ok(Some(0));
     }
     let first = scratch.first;
     let Scratch { label, queue, .. } = scratch;
@@ -138,7 +148,7 @@ fn toward(
             continue; // a stale entry
         }
         if u == dst {
-            return Some(Ms::from(d));
+            return Ok(Some(Ms::from(d)));
         }
         for step in t.steps(u as usize, reversed) {
             if step.to.wrapping_sub(inside.start) >= n && step.to != dst {
@@ -148,12 +158,16 @@ fn toward(
             let nd = d.saturating_add(step.cost);
             if nd < label[v] {
                 label[v] = nd;
-                queue.push(nd.saturating_add(rest(step.to)), step.to);
+                let key = nd.checked_add(rest(step.to)).ok_or(PastU32)?;
+                queue.push(key, step.to);
             }
         }
     }
-    None
+    Ok(None)
 }
+
+/// A search key past 32 bits ([`toward`]).
+struct PastU32;
 
 #[cfg(test)]
 mod tests {
