@@ -6,6 +6,7 @@
 
 mod interner;
 mod kept;
+mod permute;
 
 use crate::HashMap;
 
@@ -15,6 +16,7 @@ use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
 use interner::{Interner, OtherCells};
 use kept::{Kept, Look, Shown};
+use permute::by_object;
 
 /// The objects read from their rows, their times still to fill.
 pub(super) struct Assembly {
@@ -141,56 +143,6 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
 struct Buffers {
     states: Vec<State>,
     touches: Vec<Touch>,
-}
-
-/// Puts `rows` in order of their object (`group_of`), each object's in line order, in
-/// place (a long capture's rows are most of its memory: no second list); returns each
-/// position's index before.
-fn by_object<T>(rows: &mut [T], group_of: &[u32]) -> Vec<u32> {
-    let order = object_order(group_of);
-    // Each cycle of the permutation in turn: position `at` takes the row at
-    // `order[at]`, whose place the next step fills.
-    let mut done = vec![false; rows.len()];
-    for start in 0..rows.len() {
-        let mut at = start;
-        while !done[at] {
-            done[at] = true;
-            let from = order[at] as usize;
-            if from == start {
-                break;
-            }
-            rows.swap(at, from);
-            at = from;
-        }
-    }
-    order
-}
-
-/// The row indices in order of `group_of`, each group's in index order: a counting
-/// sort (the groups are numbered densely, `u32::MAX` last), not a comparison sort of
-/// a long capture's 1.5 million rows.
-fn object_order(group_of: &[u32]) -> Vec<u32> {
-    let groups = group_of
-        .iter()
-        .filter(|&&g| g != u32::MAX)
-        .max()
-        .map_or(0, |&g| g as usize + 1);
-    let slot = |g: u32| (g as usize).min(groups);
-    // Where each group's rows begin, then where its next row goes.
-    let mut next = vec![0u32; groups + 2];
-    for &g in group_of {
-        next[slot(g) + 1] += 1;
-    }
-    for k in 1..next.len() {
-        next[k] += next[k - 1];
-    }
-    let mut order = vec![0u32; group_of.len()];
-    for (i, &g) in group_of.iter().enumerate() {
-        let at = &mut next[slot(g)];
-        order[*at as usize] = i as u32;
-        *at += 1;
-    }
-    order
 }
 
 /// The timelines, every time filled in from `bounds`.
@@ -494,31 +446,4 @@ fn stream_ends(obs: &[Observation], points: &[Point]) -> HashMap<u32, Point> {
     last.into_iter()
         .map(|(stream, i)| (stream, points[i]))
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::by_object;
-
-    /// Every row ends at the place of its object, in line order within it, and the
-    /// returned indices say where each came from.
-    #[test]
-    fn rows_go_to_their_objects_in_line_order() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        for n in [0usize, 1, 2, 7, 100, 1000] {
-            let group_of: Vec<u32> = (0..n)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    (seed % 9) as u32
-                })
-                .collect();
-            let mut rows: Vec<usize> = (0..n).collect();
-            let order = by_object(&mut rows, &group_of);
-            assert_eq!(rows, order.iter().map(|&i| i as usize).collect::<Vec<_>>());
-            let keys: Vec<(u32, usize)> = rows.iter().map(|&i| (group_of[i], i)).collect();
-            assert!(keys.windows(2).all(|w| w[0] < w[1]), "{keys:?}");
-        }
-    }
 }
