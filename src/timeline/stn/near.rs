@@ -82,7 +82,6 @@ fn meet(
     queue.push(0, src);
     back_queue.push(0, dst);
     let mut best = u64::from(UNREACHED);
-    let n = inside.end - inside.start;
     while let (Some(f), Some(b)) = (queue.peek(), back_queue.peek()) {
         if u64::from(f) + u64::from(b) >= best {
             break;
@@ -99,21 +98,13 @@ fn meet(
         if d > mine[(u - first) as usize] {
             continue; // a stale entry
         }
-        for step in t.steps(u as usize, rev) {
-            // Inside the window (one comparison), or the far end.
-            if step.to.wrapping_sub(inside.start) >= n && step.to != end {
-                continue;
+        lower_steps(t, (u, d), rev, (&inside, end), first, mine, |to, nd| {
+            q.push(nd, to);
+            let theirs = theirs[(to - first) as usize];
+            if theirs != UNREACHED {
+                best = best.min(u64::from(nd) + u64::from(theirs));
             }
-            let v = (step.to - first) as usize;
-            let nd = d.saturating_add(step.cost);
-            if nd < mine[v] {
-                mine[v] = nd;
-                q.push(nd, step.to);
-                if theirs[v] != UNREACHED {
-                    best = best.min(u64::from(nd) + u64::from(theirs[v]));
-                }
-            }
-        }
+        });
     }
     (best < u64::from(UNREACHED)).then_some(best as Ms)
 }
@@ -141,7 +132,6 @@ fn toward(
     let rest = |r: u32| t.schedules.to_goal(r, dst, reversed);
     label[(src - first) as usize] = 0;
     queue.push(rest(src), src);
-    let n = inside.end - inside.start;
     while let Some((key, u)) = queue.pop() {
         let d = label[(u - first) as usize];
         if u64::from(key) > u64::from(d) + u64::from(rest(u)) {
@@ -150,20 +140,52 @@ fn toward(
         if u == dst {
             return Ok(Some(Ms::from(d)));
         }
-        for step in t.steps(u as usize, reversed) {
-            if step.to.wrapping_sub(inside.start) >= n && step.to != dst {
-                continue;
-            }
-            let v = (step.to - first) as usize;
-            let nd = d.saturating_add(step.cost);
-            if nd < label[v] {
-                label[v] = nd;
-                let key = nd.checked_add(rest(step.to)).ok_or(PastU32)?;
-                queue.push(key, step.to);
-            }
+        let mut past = false;
+        lower_steps(
+            t,
+            (u, d),
+            reversed,
+            (inside, dst),
+            first,
+            label,
+            |to, nd| match nd.checked_add(rest(to)) {
+                Some(key) => queue.push(key, to),
+                None => past = true,
+            },
+        );
+        if past {
+            return Err(PastU32);
         }
     }
     Ok(None)
+}
+
+/// Lowers the labels of the steps from rank `u` (settled at reduced distance `d`) to
+/// the ranks of `inside` or to `end` (the far end may lie outside the window) where
+/// they are shorter, telling `lowered` each rank and its new label.
+#[inline(always)]
+fn lower_steps(
+    t: &ByTime,
+    (u, d): (u32, u32),
+    reversed: bool,
+    (inside, end): (&std::ops::Range<u32>, u32),
+    first: u32,
+    label: &mut [u32],
+    mut lowered: impl FnMut(u32, u32),
+) {
+    let n = inside.end - inside.start;
+    for step in t.steps(u as usize, reversed) {
+        // Inside the window (one comparison), or the far end.
+        if step.to.wrapping_sub(inside.start) >= n && step.to != end {
+            continue;
+        }
+        let v = (step.to - first) as usize;
+        let nd = d.saturating_add(step.cost);
+        if nd < label[v] {
+            label[v] = nd;
+            lowered(step.to, nd);
+        }
+    }
 }
 
 /// A search key past 32 bits ([`toward`]).
