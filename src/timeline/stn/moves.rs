@@ -54,7 +54,13 @@ impl Moves {
     pub(super) fn push(&mut self, gamma: Ms, x: usize) {
         let k = key(gamma);
         debug_assert!(k >= self.last, "a gamma below the last one popped");
-        let x = x as u32;
+        self.file(k, x as u32);
+    }
+
+    /// Files `x` under key `k` (at least `last`): with the points of the last gamma,
+    /// or in the bucket of the highest bit where `k` differs from it.
+    #[inline(always)]
+    fn file(&mut self, k: u64, x: u32) {
         if k == self.last {
             self.now.push(Reverse(x));
         } else {
@@ -83,15 +89,10 @@ impl Moves {
         let mut entries = std::mem::take(&mut self.later[b]);
         self.filled &= !(1 << b);
         self.last = entries.iter().map(|&(k, _)| k).min()?;
+        // Each into `now` or a bucket below b: k and the new last agree on every bit
+        // from b - 1 up.
         for &(k, x) in &entries {
-            if k == self.last {
-                self.now.push(Reverse(x));
-            } else {
-                // Below b: k and the new last agree on every bit from b - 1 up.
-                let to = bucket(k, self.last);
-                self.later[to].push((k, x));
-                self.filled |= 1 << to;
-            }
+            self.file(k, x);
         }
         entries.clear();
         self.later[b] = entries;
