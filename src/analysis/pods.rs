@@ -3,6 +3,8 @@
 //! which owner its name gives when no workload table is printed. The words
 //! themselves are decided in [`crate::kube`].
 
+use std::sync::Arc;
+
 use crate::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -67,18 +69,36 @@ pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionK
 /// restart count changed, or the runtime reported it `Unknown`, while bound to the
 /// node (`None`: any node, for an incident whose node is not named).
 pub(super) fn kubelet_written(prev: &State, s: &State, node: Option<&str>) -> bool {
-    if node.is_some() && s.node.as_deref() != node {
-        return false;
+    if let Some(node) = node {
+        if !s.node.as_deref().is_some_and(|n| same_str(n, node)) {
+            return false;
+        }
     }
     // Both lines wide (a NODE printed means the IP column was too), or both with an IP:
     // a listing without `-o wide` after a wide one says nothing about the IP.
     let both_wide = prev.node.is_some() && s.node.is_some();
-    let ip_changed = prev.ip != s.ip && (both_wide || (prev.ip.is_some() && s.ip.is_some()));
+    let ip_changed =
+        !same_text(&prev.ip, &s.ip) && (both_wide || (prev.ip.is_some() && s.ip.is_some()));
     // The STATUS word read last: asked of every line of a soak.
     ip_changed
         || prev.ready != s.ready
         || restarted(prev, s)
         || meaning(s) == PodMeaning::RuntimeUnknown
+}
+
+/// Whether two texts are equal, told by address first: a state's STATUS, IP and NODE
+/// are shared between the states that print the same, and the analysis compares
+/// them for every state of a capture (`Arc<str>`'s own `==` compares the text).
+pub(super) fn same_str(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
+/// [`same_str`] of two optional fields (both absent: equal).
+pub(super) fn same_text(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => same_str(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    }
 }
 
 fn restarted(prev: &State, s: &State) -> bool {

@@ -10,7 +10,7 @@ use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
 use super::pod_groups;
-use super::pods::{eviction_kind, healthy, meaning, EvictionKind};
+use super::pods::{eviction_kind, healthy, meaning, same_text, EvictionKind};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
@@ -126,9 +126,9 @@ fn state_mark<'a>(
         s.ip.is_some()
             && pod.states.get(i + 1).is_some_and(|n| {
                 n.node.is_some()
-                    && n.node == s.node
+                    && same_text(&n.node, &s.node)
                     && n.ip.is_some()
-                    && n.ip != s.ip
+                    && !same_text(&n.ip, &s.ip)
                     && n.restarts > s.restarts
             })
     };
@@ -456,7 +456,7 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
     if eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed) {
         return true;
     }
-    let same_node = next.node.is_some() && next.node == prev.node;
+    let same_node = next.node.is_some() && same_text(&next.node, &prev.node);
     let unknown = next.status.as_deref() == Some("Unknown");
     same_node && (unknown || new_sandbox(prev, next))
 }
@@ -467,13 +467,13 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
 /// (FORMAT.md §4.7) — with the restart on a new sandbox right `after` it. A crashed
 /// container restarts on its old sandbox (same IP): not this.
 fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
-    let on_node = |s: &State| s.node.is_some() && s.node == prev.node;
+    let on_node = |s: &State| s.node.is_some() && same_text(&s.node, &prev.node);
     let Some(after) = after else { return false };
     on_node(next)
         && on_node(after)
         && !healthy(next)
         && next.status.as_deref() != Some("Running")
-        && next.ip == prev.ip
+        && same_text(&next.ip, &prev.ip)
         && new_sandbox(prev, after)
 }
 
@@ -482,7 +482,7 @@ fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
 /// [`narrow_restart`]).
 fn new_sandbox(prev: &State, next: &State) -> bool {
     next.restarts > prev.restarts
-        && ((next.ip.is_some() && next.ip != prev.ip) || narrow_restart(prev, next))
+        && ((next.ip.is_some() && !same_text(&next.ip, &prev.ip)) || narrow_restart(prev, next))
 }
 
 /// A restart where no IP is printed, on a node the analysis named from its pods'
@@ -492,7 +492,7 @@ fn narrow_restart(prev: &State, next: &State) -> bool {
     prev.ip.is_none()
         && next.ip.is_none()
         && next.restarts > prev.restarts
-        && next.node == prev.node
+        && same_text(&next.node, &prev.node)
         && next.node.as_deref().is_some_and(pod_groups::is_group)
 }
 

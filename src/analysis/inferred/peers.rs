@@ -11,9 +11,11 @@ use crate::timeline::{Interval, LineRef, State, Timelines, Touch};
 /// The healthy states of Deployment pods, by source and node, in the order of their
 /// first lines: which pods were running on a node at a given line.
 pub(super) struct Peers<'a> {
+    /// Each (source, node)'s place in `states`.
+    keys: HashMap<(&'a str, &'a str), usize>,
     /// By (source, node): the healthy states of Deployment pods there whose next
     /// change is not `Terminating`, sorted by first line.
-    states: HashMap<(&'a str, &'a str), Vec<Peer<'a>>>,
+    states: Vec<Vec<Peer<'a>>>,
 }
 
 /// A healthy state of a Deployment pod on a node, as [`Peers`] keeps it.
@@ -40,7 +42,12 @@ const MARKED_TOGETHER_MS: Ms = 5_000;
 impl<'a> Peers<'a> {
     /// `templates`: each object's Deployment and template, if a pod of one.
     pub(super) fn of(t: &'a Timelines, templates: &[Option<(&str, &str)>]) -> Peers<'a> {
-        let mut states: HashMap<_, Vec<Peer>> = HashMap::default();
+        let mut keys: HashMap<(&str, &str), usize> = HashMap::default();
+        let mut states: Vec<Vec<Peer>> = Vec::new();
+        // The key met last: a pod's states are nearly all of one source and node,
+        // told by their names' addresses without hashing them (a soak has a healthy
+        // state a line).
+        let mut last: Option<((&str, &str), usize)> = None;
         let pods = (t.objects.iter().zip(templates))
             .filter(|(_, template)| template.is_some())
             .map(|(o, _)| o);
@@ -57,20 +64,27 @@ impl<'a> Peers<'a> {
                     Some(l) => l,
                     None => s.touches.last().map_or(first, |t| &t.line),
                 };
-                if end.source == first.source {
-                    states
-                        .entry((&*first.source, node))
-                        .or_default()
-                        .push(Peer {
-                            first: first.line,
-                            end: end.line,
-                            reach: 0,
-                            state: s,
-                        });
+                if end.source != first.source {
+                    continue;
                 }
+                let key = (&*first.source, node);
+                let k = match last {
+                    Some((k, i)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => i,
+                    _ => *keys.entry(key).or_insert_with(|| {
+                        states.push(Vec::new());
+                        states.len() - 1
+                    }),
+                };
+                last = Some((key, k));
+                states[k].push(Peer {
+                    first: first.line,
+                    end: end.line,
+                    reach: 0,
+                    state: s,
+                });
             }
         }
-        for v in states.values_mut() {
+        for v in &mut states {
             v.sort_unstable_by_key(|p| (p.first, p.end));
             let mut reach = 0;
             for p in v.iter_mut() {
@@ -78,7 +92,7 @@ impl<'a> Peers<'a> {
                 p.reach = reach;
             }
         }
-        Peers { states }
+        Peers { keys, states }
     }
 
     /// Whether a Deployment pod on `node` was running at line `at`, where one turned
@@ -91,7 +105,7 @@ impl<'a> Peers<'a> {
     /// longer toleration, or one the node came back for in time. (The pod at `at` is
     /// not such a peer: its next change is that `Terminating`.)
     pub(super) fn outlive(&self, node: &str, at: &LineRef, touch: &Touch) -> bool {
-        let Some(v) = self.states.get(&(&*at.source, node)) else {
+        let Some(v) = (self.keys.get(&(&*at.source, node))).map(|&k| &self.states[k]) else {
             return false;
         };
         let before = v.partition_point(|p| p.first < at.line);
