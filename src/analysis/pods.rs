@@ -51,12 +51,18 @@ pub enum EvictionKind {
 
 /// A state that shows eviction, after `prev` (or as the first state seen).
 pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionKind> {
+    let m = meaning(s);
+    // Most states show none: their STATUS read alone (`prev`'s is read only for one
+    // that may).
+    if !m.is_eviction() && m != PodMeaning::Terminal {
+        return None;
+    }
     // A pod already being deleted is not evicted again: a later Terminating line is a
     // rewrite of the same deletion (the returning kubelet's READY 0/1, say).
     if prev.is_some_and(|p| meaning(p) == PodMeaning::Deleting) {
         return None;
     }
-    match meaning(s) {
+    match m {
         PodMeaning::Deleting => Some(EvictionKind::Terminating),
         PodMeaning::NodeLost => Some(EvictionKind::NodeLost),
         PodMeaning::ShutDown if !restarted_after_shutdown(s) => Some(EvictionKind::Failed),

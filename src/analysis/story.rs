@@ -73,9 +73,17 @@ pub(super) fn node_filter(node: &str) -> Option<&str> {
 
 /// A state that only a lost or restarted node leaves on its pods.
 pub(super) fn lost_node_mark(s: &State) -> bool {
-    restarted_after_shutdown(s)
-        || eviction_kind(None, s).is_some()
-        || meaning(s) == PodMeaning::RuntimeUnknown
+    // A shutdown's status, restarted after it or not; an eviction as a first state
+    // (`eviction_kind` with nothing before: a terminal status needs a healthy one
+    // before it); the runtime's `Unknown`. STATUS read once (it is asked of every
+    // state of an incident's pods).
+    matches!(
+        meaning(s),
+        PodMeaning::ShutDown
+            | PodMeaning::Deleting
+            | PodMeaning::NodeLost
+            | PodMeaning::RuntimeUnknown
+    )
 }
 
 /// Affected: pods on the node, running before the failure (or first seen with a lost
