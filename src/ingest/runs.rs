@@ -80,37 +80,34 @@ impl RunFolder {
     ) -> Added {
         let name = o.name();
         let key = key_hash(&self.seed, &o, name);
-        let states = &mut self.states;
+        // The object's run found (or made empty) with one look-up: a line used to
+        // hash and probe its key up to three times.
+        let run = self.last.entry(key).or_default();
         let continues = self.fold
-            && self.last.get(&key).is_some_and(|run| {
-                run.slots
-                    .last()
-                    .is_some_and(|&latest| continues_run(states, &obs[latest], &o, name))
-            });
+            && run
+                .slots
+                .last()
+                .is_some_and(|&latest| continues_run(&mut self.states, &obs[latest], &o, name));
         if !continues {
-            if self.over(obs, limit) {
+            if over(&mut self.spent, obs, limit) {
                 return Added::OverBudget(o.line);
             }
+            *run = Run {
+                slots: smallvec::smallvec![obs.len()],
+                lines: 1,
+            };
             obs.push(o);
-            let slots = smallvec::smallvec![obs.len() - 1];
-            self.last.insert(key, Run { slots, lines: 1 });
             return Added::Kept;
         }
-        let run = self.last.get_mut(&key).expect("checked above");
         run.lines += 1;
         let head = if o.snapshot.is_some() { 1 } else { RUN_HEAD };
         if run.lines <= head || run.slots.len() < 2 {
             // In the head (or a `watch` screen's second line): kept.
-            if self.over(obs, limit) {
+            if over(&mut self.spent, obs, limit) {
                 return Added::OverBudget(o.line);
             }
+            run.slots.push(obs.len());
             obs.push(o);
-            let slot = obs.len() - 1;
-            self.last
-                .get_mut(&key)
-                .expect("checked above")
-                .slots
-                .push(slot);
             return Added::Kept;
         }
         // Past the head: the latest line takes the second slot; the repeats kept
@@ -122,12 +119,6 @@ impl RunFolder {
             self.give_up(obs, slot);
         }
         Added::Folded(given_up.len() as u64 + 1)
-    }
-
-    /// Whether a line may not be kept: the budget is spent (for good).
-    fn over(&mut self, obs: &[Observation], limit: usize) -> bool {
-        self.spent |= obs.len() >= limit;
-        self.spent
     }
 
     /// Removes slot `slot` by moving the last observation into it (the caller gives up
@@ -149,6 +140,13 @@ impl RunFolder {
             }
         }
     }
+}
+
+/// Whether a line may not be kept: the budget is spent (for good; `spent` is the
+/// folder's).
+fn over(spent: &mut bool, obs: &[Observation], limit: usize) -> bool {
+    *spent |= obs.len() >= limit;
+    *spent
 }
 
 /// An object's key in its stream, hashed with the folder's seed (random per folder, so
