@@ -27,8 +27,6 @@ impl Network {
         }
         let inside = t.ranks_within(window);
         let (src, dst) = (t.rank[src] as usize, t.rank[dst]);
-        let ranks = span(&inside, &[src as u32, dst]);
-        scratch.reset(ranks.clone());
         let aimed = t
             .schedules
             .any()
@@ -38,7 +36,7 @@ impl Network {
             // Not aimed, or a key past 32 bits (a path ~49 days slacker than the
             // schedules): the two searches that meet, whose labels stop there too.
             Some(Err(PastU32)) | None => {
-                scratch.reset(ranks);
+                scratch.reset(span(&inside, &[src as u32, dst]));
                 meet(t, src, dst, reversed, inside, scratch)
             }
         };
@@ -127,13 +125,42 @@ fn toward(
     if src == dst {
         return Ok(Some(0));
     }
-    let first = scratch.first;
-    let Scratch { label, queue, .. } = scratch;
+    let Scratch {
+        aimed: label,
+        touched,
+        queue,
+        ..
+    } = scratch;
+    // Every label is unreached between searches; the network may have grown since
+    // the last one.
+    if label.len() < t.rank.len() {
+        label.resize(t.rank.len(), UNREACHED);
+    }
+    queue.clear();
+    let found = aim(t, (src, dst), reversed, inside, label, touched, queue);
+    for r in touched.drain(..) {
+        label[r as usize] = UNREACHED;
+    }
+    found
+}
+
+/// [`toward`]'s search, with `label` indexed by rank and every rank it labels noted
+/// in `touched`.
+fn aim(
+    t: &ByTime,
+    (src, dst): (u32, u32),
+    reversed: bool,
+    inside: &std::ops::Range<u32>,
+    label: &mut [u32],
+    touched: &mut Vec<u32>,
+    queue: &mut super::Buckets<u32>,
+) -> Result<Option<Ms>, PastU32> {
     let rest = |r: u32| t.schedules.to_goal(r, dst, reversed);
-    label[(src - first) as usize] = 0;
+    label[src as usize] = 0;
+    touched.push(src);
     queue.push(rest(src), src);
     while let Some((key, u)) = queue.pop() {
-        let d = label[(u - first) as usize];
+        let d = label[u as usize];
         if u64::from(key) > u64::from(d) + u64::from(rest(u)) {
             continue; // a stale entry
         }
@@ -141,18 +168,15 @@ fn toward(
             return Ok(Some(Ms::from(d)));
         }
         let mut past = false;
-        lower_steps(
-            t,
-            (u, d),
-            reversed,
-            (inside, dst),
-            first,
-            label,
-            |to, nd| match nd.checked_add(rest(to)) {
+        lower_steps(t, (u, d), reversed, (inside, dst), 0, label, |to, nd| {
+            // Noted at every lowering, as the queue is: no longer than the queue's
+            // pushes, and putting a rank back twice does no harm.
+            touched.push(to);
+            match nd.checked_add(rest(to)) {
                 Some(key) => queue.push(key, to),
                 None => past = true,
-            },
-        );
+            }
+        });
         if past {
             return Err(PastU32);
         }
