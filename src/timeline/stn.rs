@@ -300,7 +300,13 @@ impl Network {
         if self.windows_only {
             let mut scratch = Scratch::default();
             self.search_within(src, reversed, (-UNBOUNDED, UNBOUNDED), &mut scratch);
-            return Ok((0..n).map(|v| self.distance_found(&scratch, v)).collect());
+            // Each point's label read by its rank with the layout looked up once (a
+            // call to `distance_found` a point, each finding the layout again, was a
+            // sixth of the clock's instructions).
+            let Some(t) = self.by_time() else {
+                return Ok(vec![UNBOUNDED; n]);
+            };
+            return Ok(t.rank.iter().map(|&r| scratch.at(t, r)).collect());
         }
         if let Some(p) = self.potential.as_deref().filter(|p| p.len() == n) {
             return Ok(self.dijkstra(reversed, src, p, if reversed { -1 } else { 1 }));

@@ -9,22 +9,72 @@ use crate::observe::Observation;
 use crate::timeline::stn::UNBOUNDED;
 use crate::timeline::Point;
 
-/// Each stream's rows (indices into the observations, in stream order), and the
-/// streams in order of their numbers.
+/// Each stream's rows (indices into the observations, in stream order), the streams
+/// in order of their numbers: every row in one list, stream after stream (a list a
+/// stream in a map was a lookup a row and a list grown row by row).
 pub(super) struct Streams {
-    pub(super) rows: HashMap<u32, Vec<usize>>,
-    pub(super) ids: Vec<u32>,
+    /// The streams' numbers, ascending.
+    ids: Vec<u32>,
+    /// Stream `ids[k]`'s rows are `rows[start[k]..start[k + 1]]`.
+    rows: Vec<usize>,
+    start: Vec<usize>,
 }
 
 impl Streams {
     pub(super) fn of(obs: &[Observation]) -> Streams {
-        let mut rows: HashMap<u32, Vec<usize>> = HashMap::default();
-        for (i, o) in obs.iter().enumerate() {
-            rows.entry(o.stream).or_default().push(i);
+        // Each row's stream as a slot, numbered in order of first row, looked up only
+        // when a row's stream is not the row before's (a stream's rows mostly follow
+        // one another); then a counting sort by slot.
+        let mut slot_of: HashMap<u32, u32> = HashMap::default();
+        let mut slots: Vec<u32> = Vec::with_capacity(obs.len());
+        let mut counts: Vec<usize> = Vec::new();
+        let mut last: Option<(u32, u32)> = None;
+        for o in obs {
+            let k = match last {
+                Some((stream, k)) if stream == o.stream => k,
+                _ => {
+                    let n = u32::try_from(counts.len()).expect("fewer than 2^32 streams");
+                    let k = *slot_of.entry(o.stream).or_insert(n);
+                    if k == n {
+                        counts.push(0);
+                    }
+                    last = Some((o.stream, k));
+                    k
+                }
+            };
+            counts[k as usize] += 1;
+            slots.push(k);
         }
-        let mut ids: Vec<u32> = rows.keys().copied().collect();
-        ids.sort_unstable();
-        Streams { rows, ids }
+        let mut by_id: Vec<(u32, u32)> = slot_of.into_iter().collect();
+        by_id.sort_unstable();
+        let mut next = vec![0usize; counts.len()];
+        let mut start = Vec::with_capacity(by_id.len() + 1);
+        start.push(0);
+        for &(_, k) in &by_id {
+            let at = start[start.len() - 1];
+            next[k as usize] = at;
+            start.push(at + counts[k as usize]);
+        }
+        let mut rows = vec![0usize; obs.len()];
+        for (i, &k) in slots.iter().enumerate() {
+            rows[next[k as usize]] = i;
+            next[k as usize] += 1;
+        }
+        Streams {
+            ids: by_id.into_iter().map(|(id, _)| id).collect(),
+            rows,
+            start,
+        }
+    }
+
+    /// Each stream's number and rows, in order of the numbers.
+    pub(super) fn iter(&self) -> impl Iterator<Item = (u32, &[usize])> + '_ {
+        (0..self.ids.len()).map(|k| (self.ids[k], self.rows_at(k)))
+    }
+
+    /// The rows of the `k`-th stream by number.
+    fn rows_at(&self, k: usize) -> &[usize] {
+        &self.rows[self.start[k]..self.start[k + 1]]
     }
 }
 
@@ -90,10 +140,9 @@ const INITIAL_LIST_MIN: usize = 3;
 /// lines of its own pod, and the list's rows are each a pod's only link to t = 0).
 pub(super) fn line_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
     let obs = b.obs;
-    for s in &streams.ids {
-        let listing = is_listing(obs, &streams.rows[s]);
+    for (_, rows) in streams.iter() {
+        let listing = is_listing(obs, rows);
         if !listing {
-            let rows = &streams.rows[s];
             for &r in rows.iter().take(initial_list_len(obs, rows)).skip(1) {
                 b.add(
                     points[rows[0]],
@@ -105,7 +154,7 @@ pub(super) fn line_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
                 );
             }
         }
-        for w in streams.rows[s].windows(2) {
+        for w in rows.windows(2) {
             let (p, q) = (&obs[w[0]], &obs[w[1]]);
             let one_instant = (p.snapshot.is_some() && p.snapshot == q.snapshot) || listing;
             let hi = if one_instant { 1000 } else { UNBOUNDED };
@@ -125,19 +174,18 @@ pub(super) fn line_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
 /// before it in the file ended.
 pub(super) fn command_order(b: &mut Builder, streams: &Streams, points: &[Point]) {
     let obs = b.obs;
-    let by_stream = &streams.rows;
-    let mut by_source_streams: HashMap<&Arc<str>, Vec<u32>> = HashMap::default();
-    for s in &streams.ids {
-        let first = by_stream[s][0];
+    // Each source's streams, as their places in `streams`' order.
+    let mut by_source_streams: HashMap<&Arc<str>, Vec<usize>> = HashMap::default();
+    for (k, (_, rows)) in streams.iter().enumerate() {
         by_source_streams
-            .entry(&obs[first].source)
+            .entry(&obs[rows[0]].source)
             .or_default()
-            .push(*s);
+            .push(k);
     }
     for ss in by_source_streams.values() {
         for w in ss.windows(2) {
-            let last = *by_stream[&w[0]].last().expect("a stream has rows");
-            let next = by_stream[&w[1]][0];
+            let last = *streams.rows_at(w[0]).last().expect("a stream has rows");
+            let next = streams.rows_at(w[1])[0];
             if obs[last].line < obs[next].line {
                 b.add(
                     points[last],

@@ -21,16 +21,8 @@ pub(super) fn tracks(b: &mut Builder, streams: &Streams, points: &[Point]) -> Ve
         track_of: vec![u32::MAX; b.obs.len()],
         ..Lines::default()
     };
-    for s in &streams.ids {
-        stream_tracks(
-            b,
-            *s,
-            &streams.rows[s],
-            points,
-            &mut tracks,
-            &mut lines,
-            &mut dated,
-        );
+    for (s, rows) in streams.iter() {
+        stream_tracks(b, s, rows, points, &mut tracks, &mut lines, &mut dated);
     }
     lines.deal(&mut tracks, streams);
     number_incarnations(b.obs, &mut tracks);
@@ -70,8 +62,8 @@ impl Lines {
         for (t, &n) in tracks.iter_mut().zip(&self.count) {
             t.obs = Vec::with_capacity(n);
         }
-        for s in &streams.ids {
-            for &i in &streams.rows[s] {
+        for (_, rows) in streams.iter() {
+            for &i in rows {
                 if let Some(&t) = self.track_of.get(i).filter(|&&t| t != u32::MAX) {
                     tracks[t as usize].obs.push(i);
                 }
