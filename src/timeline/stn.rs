@@ -134,13 +134,14 @@ pub struct Scratch {
     queue: Buckets<u32>,
     back_queue: Buckets<u32>,
     /// The labels of a search aimed at its far end ([`near::toward`]), by rank over the
-    /// whole network, every one [`UNREACHED`] between searches: such a search settles a
-    /// few hundred points of a window of thousands, and clearing the window's labels
-    /// before each one cost half as much as the search (a soak's near pairs, 20 MB:
-    /// 82 M instructions of `memset`). Only the ranks in `touched` are put back.
-    aimed: Vec<u32>,
-    /// The ranks of `aimed` the running search has labelled.
-    touched: Vec<u32>,
+    /// whole network, each stamped with the search that set it: a label of another
+    /// search reads as unreached. Such a search settles a few hundred points of a
+    /// window of thousands, and clearing the window's labels before each one cost half
+    /// as much as the search (a soak's near pairs, 20 MB: 82 M instructions of
+    /// `memset`); noting each label set, to put it back after, cost 83 M.
+    aimed: Vec<u64>,
+    /// The stamp of the running aimed search (0: none; slots start at 0).
+    stamp: u32,
 }
 
 /// What turns a search's reduced distances (labels) back into distances: its

@@ -96,13 +96,21 @@ fn meet(
         if d > mine[(u - first) as usize] {
             continue; // a stale entry
         }
-        lower_steps(t, (u, d), rev, (&inside, end), first, mine, |to, nd| {
-            q.push(nd, to);
-            let theirs = theirs[(to - first) as usize];
-            if theirs != UNREACHED {
-                best = best.min(u64::from(nd) + u64::from(theirs));
-            }
-        });
+        lower_steps(
+            t,
+            (u, d),
+            rev,
+            (&inside, end),
+            first,
+            &mut mine[..],
+            |to, nd| {
+                q.push(nd, to);
+                let theirs = theirs[(to - first) as usize];
+                if theirs != UNREACHED {
+                    best = best.min(u64::from(nd) + u64::from(theirs));
+                }
+            },
+        );
     }
     (best < u64::from(UNREACHED)).then_some(best as Ms)
 }
@@ -126,41 +134,31 @@ fn toward(
         return Ok(Some(0));
     }
     let Scratch {
-        aimed: label,
-        touched,
+        aimed,
+        stamp,
         queue,
         ..
     } = scratch;
-    // Every label is unreached between searches; the network may have grown since
-    // the last one.
-    if label.len() < t.rank.len() {
-        label.resize(t.rank.len(), UNREACHED);
+    *stamp = stamp.wrapping_add(1);
+    if *stamp == 0 {
+        // Stamps ran out (2^32 searches): every slot unreached again.
+        aimed.fill(0);
+        *stamp = 1;
+    }
+    // The network may have grown since the last search; new slots are unreached.
+    if aimed.len() < t.rank.len() {
+        aimed.resize(t.rank.len(), 0);
     }
     queue.clear();
-    let found = aim(t, (src, dst), reversed, inside, label, touched, queue);
-    for r in touched.drain(..) {
-        label[r as usize] = UNREACHED;
-    }
-    found
-}
-
-/// [`toward`]'s search, with `label` indexed by rank and every rank it labels noted
-/// in `touched`.
-fn aim(
-    t: &ByTime,
-    (src, dst): (u32, u32),
-    reversed: bool,
-    inside: &std::ops::Range<u32>,
-    label: &mut [u32],
-    touched: &mut Vec<u32>,
-    queue: &mut super::Buckets<u32>,
-) -> Result<Option<Ms>, PastU32> {
+    let label = &mut Stamped {
+        slots: aimed,
+        stamp: *stamp,
+    };
     let rest = |r: u32| t.schedules.to_goal(r, dst, reversed);
-    label[src as usize] = 0;
-    touched.push(src);
+    label.set(src as usize, 0);
     queue.push(rest(src), src);
     while let Some((key, u)) = queue.pop() {
-        let d = label[u as usize];
+        let d = label.get(u as usize);
         if u64::from(key) > u64::from(d) + u64::from(rest(u)) {
             continue; // a stale entry
         }
@@ -168,20 +166,65 @@ fn aim(
             return Ok(Some(Ms::from(d)));
         }
         let mut past = false;
-        lower_steps(t, (u, d), reversed, (inside, dst), 0, label, |to, nd| {
-            // Noted at every lowering, as the queue is: no longer than the queue's
-            // pushes, and putting a rank back twice does no harm.
-            touched.push(to);
-            match nd.checked_add(rest(to)) {
+        lower_steps(
+            t,
+            (u, d),
+            reversed,
+            (inside, dst),
+            0,
+            label,
+            |to, nd| match nd.checked_add(rest(to)) {
                 Some(key) => queue.push(key, to),
                 None => past = true,
-            }
-        });
+            },
+        );
         if past {
             return Err(PastU32);
         }
     }
     Ok(None)
+}
+
+/// A search's labels by index: a window's slice, or [`Stamped`] slots.
+trait Labels {
+    fn get(&self, i: usize) -> u32;
+    fn set(&mut self, i: usize, label: u32);
+}
+
+impl Labels for [u32] {
+    #[inline(always)]
+    fn get(&self, i: usize) -> u32 {
+        self[i]
+    }
+
+    #[inline(always)]
+    fn set(&mut self, i: usize, label: u32) {
+        self[i] = label;
+    }
+}
+
+/// Labels that need no clearing between searches: a slot holds its search's stamp
+/// (high half) and label (low half), and one of another search reads as unreached.
+struct Stamped<'a> {
+    slots: &'a mut [u64],
+    stamp: u32,
+}
+
+impl Labels for Stamped<'_> {
+    #[inline(always)]
+    fn get(&self, i: usize) -> u32 {
+        let slot = self.slots[i];
+        if (slot >> 32) as u32 == self.stamp {
+            slot as u32
+        } else {
+            UNREACHED
+        }
+    }
+
+    #[inline(always)]
+    fn set(&mut self, i: usize, label: u32) {
+        self.slots[i] = u64::from(self.stamp) << 32 | u64::from(label);
+    }
 }
 
 /// Lowers the labels of the steps from rank `u` (settled at reduced distance `d`) to
@@ -194,7 +237,7 @@ fn lower_steps(
     reversed: bool,
     (inside, end): (&std::ops::Range<u32>, u32),
     first: u32,
-    label: &mut [u32],
+    label: &mut (impl Labels + ?Sized),
     mut lowered: impl FnMut(u32, u32),
 ) {
     let n = inside.end - inside.start;
@@ -205,8 +248,8 @@ fn lower_steps(
         }
         let v = (step.to - first) as usize;
         let nd = d.saturating_add(step.cost);
-        if nd < label[v] {
-            label[v] = nd;
+        if nd < label.get(v) {
+            label.set(v, nd);
             lowered(step.to, nd);
         }
     }
@@ -282,5 +325,58 @@ mod tests {
             }
         }
         assert!(aimed > 3_000, "searches aimed: {aimed}");
+    }
+
+    /// The aimed search's labels are never cleared: a slot of an earlier search must
+    /// read as unreached, also once the stamps wrap around, and on a network of
+    /// another size.
+    #[test]
+    fn labels_of_earlier_aimed_searches_are_not_read() {
+        let mut next = rng(0x9e37_79b9_7f4a_7c15);
+        let mut kept = Scratch::default();
+        for round in 0..12 {
+            let size = 10 + next(40) as usize;
+            let mut solution: Vec<Ms> = (0..size).map(|_| next(600_000) as Ms).collect();
+            solution.sort_unstable();
+            let mut n = Network::new();
+            for _ in 0..size {
+                n.point();
+            }
+            for k in 0..size * 3 {
+                let (i, j) = if k < size - 1 {
+                    (k, k + 1)
+                } else {
+                    (next(size as u64) as usize, next(size as u64) as usize)
+                };
+                let (d, slack) = (solution[j] - solution[i], next(20_000) as Ms);
+                n.constrain(i, j, d - slack, d + slack, k);
+            }
+            n.check().expect("built around a solution");
+            n.keep_for_windows();
+            let f = n.distances(0, false).expect("consistent");
+            let r = n.distances(0, true).expect("consistent");
+            n.keep_schedules(|p| (-r[p], f[p]));
+            assert_eq!(n.by_time().map(|t| t.schedules.kept), Some([true; 2]));
+            if round == 6 {
+                // The stamps wrap within this round. Slots past this network's
+                // ranks, stamped before the wrap, are never searched again: only
+                // the wrap's clearing puts them back.
+                kept.stamp = u32::MAX - 3;
+                let old = u64::from(u32::MAX - 5) << 32;
+                kept.aimed.resize(size + 8, old);
+            }
+            for _ in 0..20 {
+                let (a, b) = (next(size as u64) as usize, next(size as u64) as usize);
+                let reversed = next(2) == 0;
+                let whole = (-UNBOUNDED, UNBOUNDED);
+                let fresh = n.distance_within(a, b, reversed, whole, &mut Scratch::default());
+                let again = n.distance_within(a, b, reversed, whole, &mut kept);
+                assert!(fresh.is_some_and(|d| d < UNBOUNDED), "{a}->{b} searched");
+                assert_eq!(again, fresh, "round {round}: {a}->{b}, reversed {reversed}");
+            }
+            // Once the stamps wrapped, no slot holds a stamp still to come.
+            let stamps = kept.aimed.iter().map(|&slot| (slot >> 32) as u32);
+            assert!(stamps.clone().all(|s| s <= kept.stamp), "round {round}");
+        }
     }
 }
