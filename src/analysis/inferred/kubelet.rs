@@ -67,15 +67,7 @@ impl<'a> KubeletWrites<'a> {
                 {
                     continue;
                 }
-                let key = (&*line.source, node);
-                let i = match last {
-                    Some((k, i)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => i,
-                    _ => *keys.entry(key).or_insert_with(|| {
-                        writes.push(Writes::default());
-                        writes.len() - 1
-                    }),
-                };
-                last = Some((key, i));
+                let i = super::list_of(&mut keys, &mut last, &mut writes, (&line.source, node));
                 let on = &mut writes[i];
                 on.lines.push((line.line, w[1].from.mid()));
                 let returned = w[1].restarts > w[0].restarts

@@ -18,6 +18,27 @@ use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines
 use kubelet::KubeletWrites;
 use peers::Peers;
 
+/// The place of the list of `key` (a source and a node) in `lists`, a new one when
+/// `key` is new. A pod's states come one after another, nearly all on one node: the
+/// `last` key's place is taken again when its names are the same addresses, without
+/// hashing them.
+fn list_of<'a, T: Default>(
+    keys: &mut HashMap<(&'a str, &'a str), usize>,
+    last: &mut Option<((&'a str, &'a str), usize)>,
+    lists: &mut Vec<T>,
+    key: (&'a str, &'a str),
+) -> usize {
+    let i = match *last {
+        Some((k, i)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => i,
+        _ => *keys.entry(key).or_insert_with(|| {
+            lists.push(T::default());
+            lists.len() - 1
+        }),
+    };
+    *last = Some((key, i));
+    i
+}
+
 /// Without a node stream: an owner's READY drops while its pod on one node shows a
 /// hidden touch (the node controller's mark, FORMAT.md §4.4); or a pod is touched and
 /// later evicted or restarted on a new sandbox — unless a rollout is replacing its

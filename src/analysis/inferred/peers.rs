@@ -67,15 +67,7 @@ impl<'a> Peers<'a> {
                 if end.source != first.source {
                     continue;
                 }
-                let key = (&*first.source, node);
-                let k = match last {
-                    Some((k, i)) if std::ptr::eq(k.0, key.0) && std::ptr::eq(k.1, key.1) => i,
-                    _ => *keys.entry(key).or_insert_with(|| {
-                        states.push(Vec::new());
-                        states.len() - 1
-                    }),
-                };
-                last = Some((key, k));
+                let k = super::list_of(&mut keys, &mut last, &mut states, (&first.source, node));
                 states[k].push(Peer {
                     first: first.line,
                     end: end.line,

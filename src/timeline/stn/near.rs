@@ -263,6 +263,47 @@ mod tests {
     use super::super::tests::rng;
     use super::*;
 
+    /// A random network of `size` points around a solution, laid out for windows: a
+    /// chain in time order (unless `free_last`: then the last point is in no
+    /// constraint), and twice as many constraints between random points.
+    fn around_a_solution(
+        next: &mut impl FnMut(u64) -> u64,
+        size: usize,
+        free_last: bool,
+    ) -> Network {
+        let mut solution: Vec<Ms> = (0..size).map(|_| next(3_600_000) as Ms).collect();
+        solution.sort_unstable();
+        let mut n = Network::new();
+        for _ in 0..size {
+            n.point();
+        }
+        let mut id = 0;
+        let mut constrain = |n: &mut Network, i: usize, j: usize, slack: Ms| {
+            let d = solution[j] - solution[i];
+            n.constrain(i, j, d - slack, d + slack, id);
+            id += 1;
+        };
+        for i in 1..size - usize::from(free_last) {
+            constrain(&mut n, i - 1, i, next(30_000) as Ms);
+        }
+        for _ in 0..size * 2 {
+            let (i, j) = (next(size as u64) as usize, next(size as u64) as usize);
+            if !(free_last && (i == size - 1 || j == size - 1)) {
+                constrain(&mut n, i, j, next(60_000) as Ms);
+            }
+        }
+        n.check().expect("built around a solution");
+        n.keep_for_windows();
+        n
+    }
+
+    /// The clock's two schedules kept on `n`, as the timeline keeps them.
+    fn keep_schedules(n: &mut Network) {
+        let f = n.distances(0, false).expect("consistent");
+        let r = n.distances(0, true).expect("consistent");
+        n.keep_schedules(|p| (-r[p], f[p]));
+    }
+
     /// Aimed by the earliest and the latest schedules, a search finds what the two
     /// searches that meet find over the same window, and over the whole network its
     /// exact distance; a network with a point the reference does not reach keeps no
@@ -273,36 +314,12 @@ mod tests {
         let mut aimed = 0;
         for round in 0..80 {
             let size = 10 + next(60) as usize;
-            let mut solution: Vec<Ms> = (0..size).map(|_| next(3_600_000) as Ms).collect();
-            solution.sort_unstable();
-            let mut n = Network::new();
-            for _ in 0..size {
-                n.point();
-            }
-            let mut id = 0;
-            let mut constrain = |n: &mut Network, i: usize, j: usize, slack: Ms| {
-                let d = solution[j] - solution[i];
-                n.constrain(i, j, d - slack, d + slack, id);
-                id += 1;
-            };
             // A chain in time order (every point reaches every other) unless this
             // round leaves the last point free of it.
             let free_last = round % 10 == 9;
-            for i in 1..size - usize::from(free_last) {
-                constrain(&mut n, i - 1, i, next(30_000) as Ms);
-            }
-            for _ in 0..size * 2 {
-                let (i, j) = (next(size as u64) as usize, next(size as u64) as usize);
-                if !(free_last && (i == size - 1 || j == size - 1)) {
-                    constrain(&mut n, i, j, next(60_000) as Ms);
-                }
-            }
-            n.check().expect("built around a solution");
-            n.keep_for_windows();
+            let mut n = around_a_solution(&mut next, size, free_last);
             let plain = n.clone();
-            let f = n.distances(0, false).expect("consistent");
-            let r = n.distances(0, true).expect("consistent");
-            n.keep_schedules(|p| (-r[p], f[p]));
+            keep_schedules(&mut n);
             let kept = n.by_time().map(|t| t.schedules.kept);
             assert_eq!(kept, Some([!free_last; 2]), "round {round}");
             let (mut one, mut two) = (Scratch::default(), Scratch::default());
@@ -336,26 +353,8 @@ mod tests {
         let mut kept = Scratch::default();
         for round in 0..12 {
             let size = 10 + next(40) as usize;
-            let mut solution: Vec<Ms> = (0..size).map(|_| next(600_000) as Ms).collect();
-            solution.sort_unstable();
-            let mut n = Network::new();
-            for _ in 0..size {
-                n.point();
-            }
-            for k in 0..size * 3 {
-                let (i, j) = if k < size - 1 {
-                    (k, k + 1)
-                } else {
-                    (next(size as u64) as usize, next(size as u64) as usize)
-                };
-                let (d, slack) = (solution[j] - solution[i], next(20_000) as Ms);
-                n.constrain(i, j, d - slack, d + slack, k);
-            }
-            n.check().expect("built around a solution");
-            n.keep_for_windows();
-            let f = n.distances(0, false).expect("consistent");
-            let r = n.distances(0, true).expect("consistent");
-            n.keep_schedules(|p| (-r[p], f[p]));
+            let mut n = around_a_solution(&mut next, size, false);
+            keep_schedules(&mut n);
             assert_eq!(n.by_time().map(|t| t.schedules.kept), Some([true; 2]));
             if round == 6 {
                 // The stamps wrap within this round. Slots past this network's
@@ -375,8 +374,8 @@ mod tests {
                 assert_eq!(again, fresh, "round {round}: {a}->{b}, reversed {reversed}");
             }
             // Once the stamps wrapped, no slot holds a stamp still to come.
-            let stamps = kept.aimed.iter().map(|&slot| (slot >> 32) as u32);
-            assert!(stamps.clone().all(|s| s <= kept.stamp), "round {round}");
+            let mut stamps = kept.aimed.iter().map(|&slot| (slot >> 32) as u32);
+            assert!(stamps.all(|s| s <= kept.stamp), "round {round}");
         }
     }
 }
