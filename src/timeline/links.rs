@@ -110,8 +110,9 @@ pub fn assign_owners(tracks: &mut [Track]) {
 /// For each track, the next track of the same object and incarnation in another
 /// stream (the one the same-object link joins it to), found in one pass per object.
 fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
+    // Sized for every track at once: grown, a soak's map was rehashed again and again.
     let mut groups: crate::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
-        crate::HashMap::default();
+        crate::HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
     // Event rows named by their involved object are many events, not one object with
     // one creation time.
     for (i, t) in tracks.iter().enumerate() {

@@ -215,7 +215,9 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
 /// linked), in order of first track.
 fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut index: HashMap<(&ObjectKey, u32), usize> = HashMap::default();
+    // Sized for every track at once (see `tracks::number_incarnations`).
+    let mut index: HashMap<(&ObjectKey, u32), usize> =
+        HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
     for (t, tr) in tracks.iter().enumerate() {
         let k = (&tr.key, tr.incarnation);
         match index.get(&k) {

@@ -86,33 +86,40 @@ fn stream_tracks(
     dated: &mut Vec<Dated>,
 ) {
     let obs = b.obs;
-    // Keyed by the rows' own cells: a key is built only for a new track.
-    let mut current: HashMap<KeyRef, usize> = HashMap::default();
-    let mut incarnations: HashMap<KeyRef, u32> = HashMap::default();
+    // Keyed by the rows' own cells: a key is built only for a new track. Each object's
+    // current track and how many incarnations it has had, in one map: one look-up a
+    // row (a soak's stream has hundreds of thousands of objects, and two maps were
+    // each grown and rehashed to that size).
+    let mut current: HashMap<KeyRef, Current> = HashMap::default();
     let mut columns = Columns::default();
     for &i in rows {
         let key = KeyRef::of(&obs[i]);
-        let known = current.get(&key).copied().filter(|&t| {
-            let prev = &obs[lines.last[t]];
-            // `is_new_incarnation`, with EVENT found once a table.
-            !(columns.deleted(prev) || age_went_back(prev, &obs[i]))
+        let object = current.entry(key).or_insert(Current {
+            track: usize::MAX,
+            incarnations: 0,
+        });
+        let known = Some(object.track).filter(|&t| {
+            t != usize::MAX && {
+                let prev = &obs[lines.last[t]];
+                // `is_new_incarnation`, with EVENT found once a table.
+                !(columns.deleted(prev) || age_went_back(prev, &obs[i]))
+            }
         });
         let t = match known {
             Some(t) => t,
             None => {
-                let inc = incarnations.entry(key).or_insert(0);
                 let created = b.net.point();
                 tracks.push(Track {
                     key: ObjectKey::of(&obs[i]),
                     stream,
-                    incarnation: *inc,
+                    incarnation: object.incarnations,
                     obs: vec![],
                     created,
                     owner: None,
                 });
-                *inc += 1;
-                current.insert(key, tracks.len() - 1);
-                tracks.len() - 1
+                object.incarnations += 1;
+                object.track = tracks.len() - 1;
+                object.track
             }
         };
         lines.join(t, i);
@@ -123,6 +130,13 @@ fn stream_tracks(
             b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
         }
     }
+}
+
+/// One object of a stream while its tracks are made: its current track
+/// (`usize::MAX` before the first) and the number of its incarnations so far.
+struct Current {
+    track: usize,
+    incarnations: u32,
 }
 
 /// An [`ObjectKey`] borrowed from a row.
@@ -153,8 +167,11 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
     let mut numbers: Vec<u32> = Vec::with_capacity(tracks.len());
     {
         let tracks = &*tracks;
-        let mut next: HashMap<&ObjectKey, u32> = HashMap::default();
-        let mut last: HashMap<(&ObjectKey, &str), usize> = HashMap::default();
+        // Sized for every track at once: grown, a soak's were rehashed again and again.
+        let mut next: HashMap<&ObjectKey, u32> =
+            HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
+        let mut last: HashMap<(&ObjectKey, &str), usize> =
+            HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
         for (t, track) in tracks.iter().enumerate() {
             let key = &track.key;
             let first = &obs[track.obs[0]];
