@@ -107,21 +107,72 @@ pub fn assign_owners(tracks: &mut [Track]) {
     }
 }
 
+/// The tracks of each object incarnation (the same key and incarnation): groups
+/// numbered in the order of their first track, each group's tracks in order. Flat (one
+/// list of tracks and where each group starts), not a list a group: a soak has
+/// hundreds of thousands of objects, most with one track.
+pub(super) struct ObjectGroups {
+    start: Vec<usize>,
+    tracks: Vec<usize>,
+}
+
+impl ObjectGroups {
+    pub(super) fn of(tracks: &[Track]) -> ObjectGroups {
+        // Sized for every track at once: grown, a soak's map was rehashed again and again.
+        let mut index: crate::HashMap<(&super::ObjectKey, u32), usize> =
+            crate::HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
+        let group_of: Vec<usize> = (tracks.iter())
+            .map(|t| {
+                let next = index.len();
+                *index.entry((&t.key, t.incarnation)).or_insert(next)
+            })
+            .collect();
+        // A counting sort of the tracks by group: each group's stay in order.
+        let mut start = vec![0; index.len() + 1];
+        for &g in &group_of {
+            start[g + 1] += 1;
+        }
+        for g in 0..index.len() {
+            start[g + 1] += start[g];
+        }
+        let mut next = start.clone();
+        let mut by_group = vec![0; tracks.len()];
+        for (t, &g) in group_of.iter().enumerate() {
+            by_group[next[g]] = t;
+            next[g] += 1;
+        }
+        ObjectGroups {
+            start,
+            tracks: by_group,
+        }
+    }
+
+    /// How many groups there are.
+    pub(super) fn len(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// The tracks of group `k`, in order.
+    pub(super) fn tracks(&self, k: usize) -> &[usize] {
+        &self.tracks[self.start[k]..self.start[k + 1]]
+    }
+
+    /// Every group's tracks, in the groups' order.
+    pub(super) fn iter(&self) -> impl Iterator<Item = &[usize]> + '_ {
+        (0..self.len()).map(|k| self.tracks(k))
+    }
+}
+
 /// For each track, the next track of the same object and incarnation in another
 /// stream (the one the same-object link joins it to), found in one pass per object.
 fn same_object_partners(tracks: &[Track]) -> Vec<Option<usize>> {
-    // Sized for every track at once: grown, a soak's map was rehashed again and again.
-    let mut groups: crate::HashMap<(&super::ObjectKey, u32), Vec<usize>> =
-        crate::HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
-    // Event rows named by their involved object are many events, not one object with
-    // one creation time.
-    for (i, t) in tracks.iter().enumerate() {
-        if t.key.kind != ResourceKind::Event {
-            groups.entry((&t.key, t.incarnation)).or_default().push(i);
-        }
-    }
     let mut partner = vec![None; tracks.len()];
-    for group in groups.values() {
+    for group in ObjectGroups::of(tracks).iter() {
+        // Event rows named by their involved object are many events, not one object
+        // with one creation time.
+        if tracks[group[0]].key.kind == ResourceKind::Event {
+            continue;
+        }
         // From the end: the first later track whose stream differs from this one's.
         let mut next_other: Option<usize> = None;
         for p in (0..group.len()).rev() {
@@ -391,6 +442,24 @@ mod tests {
         STEPS.with(|s| s.set(0));
         f();
         STEPS.with(|s| s.get())
+    }
+
+    /// Groups come in the order of their first track, each with its tracks in order;
+    /// an object's other incarnation is a group of its own.
+    #[test]
+    fn object_groups_keep_first_track_order() {
+        let tracks = [
+            track(ResourceKind::Pod, "b", 0, 0),
+            track(ResourceKind::Pod, "a", 0, 0),
+            track(ResourceKind::Pod, "b", 1, 0),
+            track(ResourceKind::Pod, "b", 1, 1),
+            track(ResourceKind::Pod, "a", 2, 0),
+        ];
+        let groups = ObjectGroups::of(&tracks);
+        let got: Vec<&[usize]> = groups.iter().collect();
+        assert_eq!(got, [&[0, 2][..], &[1, 4][..], &[3][..]]);
+        assert_eq!(groups.len(), 3);
+        assert!(ObjectGroups::of(&[]).iter().next().is_none());
     }
 
     /// Issue 16: owners were matched pods × workloads (50 k + 50 k took 17 s).

@@ -10,8 +10,7 @@ mod permute;
 
 use crate::HashMap;
 
-use super::links::Track;
-use super::objects::ObjectKey;
+use super::links::{ObjectGroups, Track};
 use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
 use crate::observe::Observation;
 use interner::{Interner, OtherCells};
@@ -71,11 +70,11 @@ impl<R> Copy for ObjectRows<'_, R> {}
 /// arena while the rows went back to this thread's: a 50 MB soak peaked at 418 MB
 /// instead of 364 MB).
 pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point]) -> Assembly {
-    let groups = merged_tracks(tracks);
+    let groups = ObjectGroups::of(tracks);
     let stream_ends = stream_ends(&rows, points);
     let reader = Reader { tracks, points };
     let mut a = Assembly {
-        objects: groups.iter().map(|_| None).collect(),
+        objects: (0..groups.len()).map(|_| None).collect(),
         held_until: vec![None; groups.len()],
         waiting: Vec::new(),
         stream_ends,
@@ -115,18 +114,24 @@ pub(super) fn read(mut rows: Vec<Observation>, tracks: &[Track], points: &[Point
             index: &order[begin..end],
             rows: &rows[begin..end],
         };
-        if groups[k].len() > 1 {
+        if groups.tracks(k).len() > 1 {
             let (kept, looks) = kept::keep(object, &mut a.cells);
             a.waiting.push(Waiting {
                 object: k,
-                tracks: groups[k].clone(),
+                tracks: groups.tracks(k).to_vec(),
                 index: object.index.to_vec(),
                 rows: kept,
                 looks,
             });
         } else {
-            let (o, held) =
-                reader.object(&groups[k], object, &[], None, &mut a.cells, &mut buffers);
+            let (o, held) = reader.object(
+                groups.tracks(k),
+                object,
+                &[],
+                None,
+                &mut a.cells,
+                &mut buffers,
+            );
             a.objects[k] = Some(o);
             a.held_until[k] = held;
         }
@@ -209,26 +214,6 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
             t.at = bounds[t.point];
         }
     }
-}
-
-/// The tracks of one object incarnation, by key and incarnation (their creation is
-/// linked), in order of first track.
-fn merged_tracks(tracks: &[Track]) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    // Sized for every track at once (see `tracks::number_incarnations`).
-    let mut index: HashMap<(&ObjectKey, u32), usize> =
-        HashMap::with_capacity_and_hasher(tracks.len(), Default::default());
-    for (t, tr) in tracks.iter().enumerate() {
-        let k = (&tr.key, tr.incarnation);
-        match index.get(&k) {
-            Some(&g) => groups[g].push(t),
-            None => {
-                index.insert(k, groups.len());
-                groups.push(vec![t]);
-            }
-        }
-    }
-    groups
 }
 
 /// What an object's timeline is read from, besides its rows.
