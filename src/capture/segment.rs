@@ -37,26 +37,37 @@ static WATCH_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("WATCH_DATE pattern is valid")
 });
 
-/// Classifies one decoded line, pushing what it yields to `out`.
-pub fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
+/// Classifies one decoded line, pushing what it yields to `out` (the tests' form of
+/// [`classify_or_row`]).
+#[cfg(test)]
+fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
+    if let Some(row) = classify_or_row(raw, out) {
+        out.push(row);
+    }
+}
+
+/// [`classify`], except that a plain row (nearly every line of a long capture, and
+/// the one captured line of its source line) is handed back rather than pushed, so
+/// that the caller need not move it through `out`.
+pub fn classify_or_row(raw: RawLine, out: &mut Vec<CapturedLine>) -> Option<CapturedLine> {
     if raw.error.is_none() && is_plain_row(&raw.text) {
         let mut text = raw.text;
         text.truncate(text.trim_end().len());
-        out.push(CapturedLine {
+        return Some(CapturedLine {
             line: raw.line,
             text,
             kind: LineKind::Content,
             time: None,
             note: join(raw.notes),
         });
-        return;
     }
     // A blank line (spaces only) has nothing for the recognisers either.
     if raw.error.is_none() && raw.notes.is_empty() && raw.text.bytes().all(|b| b == b' ') {
         classify_piece(raw.line, &raw.text, None, out);
-        return;
+        return None;
     }
     classify_general(raw, out);
+    None
 }
 
 /// Every recogniser in turn (what [`classify`] does for all but plain rows).
