@@ -159,21 +159,28 @@ pub fn ingest_source<E: From<InputError>>(
         }
     };
     // The captured lines of the latest source line wait until the next source line
-    // starts (or the input ends), so that a line cut short by a read error is known.
-    let mut held: Vec<capture::CapturedLine> = Vec::new();
+    // starts (or the input ends), so that a line cut short by a read error is known:
+    // its first (nearly always its only one) in `held`, any others in `more`, so
+    // that the usual line is not pushed to a vector and drained from it.
+    let mut held: Option<capture::CapturedLine> = None;
+    let mut more: Vec<capture::CapturedLine> = Vec::new();
     // A sink's error returns at once: the capture thread, if any, ends at its next
     // batch (its channel is gone) and is not waited for (it may be blocked on a read).
     let (lines, capture_thread) = captured_lines(reader);
     for cl in lines {
-        if held.first().is_some_and(|h| h.line != cl.line) {
-            for h in held.drain(..) {
-                account_line(h, &mut acc, source, tabler, observer, markers, &mut sink)?;
+        if held.as_ref().is_some_and(|h| h.line == cl.line) {
+            more.push(cl);
+            continue;
+        }
+        if let Some(h) = held.replace(cl) {
+            account_line(h, &mut acc, source, tabler, observer, markers, &mut sink)?;
+            for m in more.drain(..) {
+                account_line(m, &mut acc, source, tabler, observer, markers, &mut sink)?;
             }
         }
-        held.push(cl);
     }
     let cut = read_error.cut_mid_line();
-    for h in held {
+    for h in held.into_iter().chain(more) {
         if cut {
             acc.lines += 1;
             skip(&mut acc, h.line, h.text, CUT_BY_READ_ERROR.to_string());

@@ -488,8 +488,6 @@ pub struct Observer {
     formatters: HashMap<u32, Formatter>,
     /// Where the last table prints the cells read here.
     columns: LastColumns,
-    /// Scratch for packing a plain row's text ([`LineText::packed_plain`]).
-    packing: String,
 }
 
 /// A duration both formatters could print, read as the union of their intervals.
@@ -546,7 +544,8 @@ impl Observer {
 
     /// One observation from one row. The row is borrowed, not moved in (it is some
     /// 400 bytes, and it was copied on the way a line); its cell ranges are moved to
-    /// the packed text and its note taken.
+    /// the packed text and its note taken, and a plain row's text is taken to be
+    /// packed in place.
     pub fn observe(&mut self, source: &Arc<str>, row: &mut Row) -> Observation {
         let schema = row.schema.clone();
         let at = self.columns.of(&schema);
@@ -583,7 +582,7 @@ impl Observer {
         });
         let kind_override = (kind != schema.kind).then(|| Box::new(kind));
         let cells = if row.read.plain {
-            Cells::new_plain(schema, &row.text, &mut row.spans, &mut self.packing)
+            Cells::new_plain(schema, std::mem::take(&mut row.text), &mut row.spans)
         } else {
             Cells::new(schema, &row.text, &mut row.spans)
         };

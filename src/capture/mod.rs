@@ -210,7 +210,9 @@ impl<R: std::io::Read> Iterator for Lines<R> {
             let raw = self.raw.next()?;
             self.pending.clear();
             self.next = 0;
-            segment::classify(raw, &mut self.pending);
+            if let Some(row) = segment::classify_or_row(raw, &mut self.pending) {
+                return Some(row);
+            }
         }
         let line = std::mem::replace(
             &mut self.pending[self.next],

@@ -81,14 +81,9 @@ impl Cells {
 
     /// [`Cells::new`] for a row the one-pass split found plain (see
     /// [`LineText::packed_plain`]).
-    pub(crate) fn new_plain(
-        schema: SchemaRef,
-        text: &str,
-        spans: &mut [(u32, u32)],
-        buf: &mut String,
-    ) -> Cells {
+    pub(crate) fn new_plain(schema: SchemaRef, text: String, spans: &mut [(u32, u32)]) -> Cells {
         debug_assert_eq!(schema.columns.len(), spans.len());
-        let text = LineText::packed_plain(text, spans, buf);
+        let text = LineText::packed_plain(text, spans);
         Cells::of(schema, text, spans)
     }
 

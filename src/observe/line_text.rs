@@ -75,10 +75,10 @@ impl LineText {
     /// order, only spaces between them, so nothing is checked again. Ranges that are
     /// not so (no caller gives them) keep the line whole rather than panic.
     ///
-    /// `buf` is the caller's scratch buffer for the packing (the observer keeps one,
-    /// so that a row takes neither the thread-local buffer out of its slot nor puts
-    /// it back: that was about a tenth of the packing).
-    pub fn packed_plain(text: &str, spans: &mut [(u32, u32)], buf: &mut String) -> LineText {
+    /// The line is the caller's own, given up: it is packed in its own buffer (a run
+    /// never packs longer than it was), so that no second buffer is filled a byte at
+    /// a time and the line's buffer is not dropped unused after it.
+    pub fn packed_plain(text: String, spans: &mut [(u32, u32)]) -> LineText {
         let ordered = spans
             .windows(2)
             .all(|w| w[0].0 <= w[0].1 && w[0].1 <= w[1].0)
@@ -86,12 +86,14 @@ impl LineText {
                 .last()
                 .is_none_or(|&(a, b)| a <= b && b as usize <= text.len());
         if !ordered || !text.is_ascii() {
-            return LineText::packed(text, spans);
+            return LineText::packed(&text, spans);
         }
-        if squeeze_plain(text, spans, buf) {
-            LineText(Arc::from(buf.as_str()))
-        } else {
-            LineText(text.into())
+        let mut bytes = text.into_bytes();
+        squeeze_plain(&mut bytes, spans);
+        // ASCII in, ASCII out (a run's pair is printable): the check cannot fail.
+        match String::from_utf8(bytes) {
+            Ok(packed) => LineText(packed.into()),
+            Err(e) => LineText(String::from_utf8_lossy(e.as_bytes()).into()),
         }
     }
 
@@ -167,14 +169,17 @@ fn squeeze(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
     true
 }
 
-/// [`squeeze`] for a plain row's cells (see [`LineText::packed_plain`]; the caller
-/// checked that the text is ASCII and the ranges in order within it): the gaps are
-/// spaces, so only their lengths are looked at. Whether any run was squeezed.
-fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool {
-    out.clear();
-    let (mut copied, mut saved) = (0usize, 0u32);
+/// [`squeeze`] for a plain row's cells, in the line's own buffer (see
+/// [`LineText::packed_plain`]; the caller checked that the text is ASCII and the
+/// ranges in order within it): the gaps are spaces, so only their lengths are looked
+/// at. A run of `n` spaces is written in at most `n` bytes, so the writing never
+/// overtakes the reading.
+fn squeeze_plain(bytes: &mut Vec<u8>, spans: &mut [(u32, u32)]) {
+    // `bytes[..kept]` is the packed text so far; `bytes[read..]` is still as printed.
+    let (mut kept, mut read) = (0usize, 0usize);
     for i in 0..spans.len() {
         let (a, b) = spans[i];
+        let saved = (read - kept) as u32;
         spans[i] = (a - saved, b - saved);
         let Some(&(next, _)) = spans.get(i + 1) else {
             break;
@@ -183,27 +188,31 @@ fn squeeze_plain(text: &str, spans: &mut [(u32, u32)], out: &mut String) -> bool
         if gap < MIN_RUN {
             continue;
         }
-        out.push_str(&text[copied..b as usize]);
-        copied = next as usize;
-        saved += gap as u32;
-        // ASCII `char`s, a byte each; a run's last one or two spaces as they are.
+        let end = b as usize;
+        if kept != read {
+            bytes.copy_within(read..end, kept);
+        }
+        kept += end - read;
+        read = next as usize;
         while gap >= MIN_RUN {
             let take = gap.min(MAX_RUN);
-            out.push(MARK as char);
-            out.push(char::from(0x20 + take as u8));
+            bytes[kept] = MARK;
+            bytes[kept + 1] = 0x20 + take as u8;
+            kept += 2;
             gap -= take;
-            saved -= 2;
         }
+        // A run's last one or two spaces as they are (a loop, not `fill`, which is a
+        // call to `memset` for two bytes).
         for _ in 0..gap {
-            out.push(' ');
+            bytes[kept] = b' ';
+            kept += 1;
         }
-        saved -= gap as u32;
     }
-    if copied == 0 {
-        return false;
+    if kept != read {
+        let len = bytes.len();
+        bytes.copy_within(read..len, kept);
+        bytes.truncate(kept + len - read);
     }
-    out.push_str(&text[copied..]);
-    true
 }
 
 /// Spaces to print a run from.
