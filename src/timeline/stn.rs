@@ -140,7 +140,8 @@ pub struct Scratch {
     /// as much as the search (a soak's near pairs, 20 MB: 82 M instructions of
     /// `memset`); noting each label set, to put it back after, cost 83 M.
     aimed: Vec<u64>,
-    /// The stamp of the running aimed search (0: none; slots start at 0).
+    /// The stamp of the running aimed search, even (0: none; slots start at 0; a slot
+    /// stamped one more is settled: `near::Stamped`).
     stamp: u32,
 }
 

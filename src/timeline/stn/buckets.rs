@@ -25,10 +25,14 @@ impl Key for u32 {
 /// & Tarjan 1990): bucket `i` holds the keys whose highest bit differing from the
 /// last key taken is bit `i − 1`. Dijkstra takes keys in non-decreasing order, so
 /// each entry moves down at most 64 buckets; no comparisons of a binary heap.
+///
+/// No count of entries is kept: the queue is empty when bucket 0 is and a refill
+/// finds no other. A search pushes or takes an entry for each label it lowers and
+/// each point it settles, and the count, read and written through memory at each,
+/// was a tenth of a settled point's instructions.
 #[derive(Debug)]
 pub(super) struct Buckets<K> {
     last: K,
-    len: usize,
     buckets: [Vec<(K, u32)>; 65],
 }
 
@@ -36,7 +40,6 @@ impl<K: Key> Default for Buckets<K> {
     fn default() -> Buckets<K> {
         Buckets {
             last: K::default(),
-            len: 0,
             buckets: std::array::from_fn(|_| Vec::new()),
         }
     }
@@ -45,11 +48,8 @@ impl<K: Key> Default for Buckets<K> {
 impl<K: Key> Buckets<K> {
     /// Empties the queue, keeping its room.
     pub(super) fn clear(&mut self) {
-        if self.len > 0 {
-            self.buckets.iter_mut().for_each(Vec::clear);
-        }
+        self.buckets.iter_mut().for_each(Vec::clear);
         self.last = K::default();
-        self.len = 0;
     }
 
     #[inline(always)]
@@ -63,19 +63,15 @@ impl<K: Key> Buckets<K> {
         debug_assert!(key >= self.last);
         let b = self.bucket(key);
         self.buckets[b].push((key, v));
-        self.len += 1;
     }
 
     /// The least key in the queue.
     #[inline(always)]
     pub(super) fn peek(&mut self) -> Option<K> {
-        if self.len == 0 {
-            return None;
-        }
         if self.buckets[0].is_empty() {
             self.refill();
         }
-        Some(self.last)
+        (!self.buckets[0].is_empty()).then_some(self.last)
     }
 
     /// [`Buckets::pop`], dropping the entries `stale` tells superseded as it
@@ -83,16 +79,9 @@ impl<K: Key> Buckets<K> {
     /// be moved down again, then taken and skipped.
     #[inline(always)]
     pub(super) fn pop_fresh(&mut self, stale: impl Fn(K, u32) -> bool) -> Option<(K, u32)> {
-        if self.len == 0 {
-            return None;
-        }
         if self.buckets[0].is_empty() {
             self.refill_fresh(stale);
-            if self.len == 0 {
-                return None;
-            }
         }
-        self.len -= 1;
         self.buckets[0].pop()
     }
 
@@ -103,33 +92,24 @@ impl<K: Key> Buckets<K> {
             let Some(i) = (1..65).find(|&i| !self.buckets[i].is_empty()) else {
                 return;
             };
-            let mut moved = std::mem::take(&mut self.buckets[i]);
-            let before = moved.len();
-            moved.retain(|&(k, v)| !stale(k, v));
-            self.len -= before - moved.len();
-            if moved.is_empty() {
-                self.buckets[i] = moved;
-                continue;
+            self.buckets[i].retain(|&(k, v)| !stale(k, v));
+            if !self.buckets[i].is_empty() {
+                self.refill();
+                return;
             }
-            self.buckets[i] = moved;
-            self.refill();
-            return;
         }
     }
 
     #[inline(always)]
     pub(super) fn pop(&mut self) -> Option<(K, u32)> {
-        if self.len == 0 {
-            return None;
-        }
         if self.buckets[0].is_empty() {
             self.refill();
         }
-        self.len -= 1;
         self.buckets[0].pop()
     }
 
-    /// Moves the lowest non-empty bucket's entries down, the least of them to bucket 0.
+    /// Moves the lowest non-empty bucket's entries down, the least of them to bucket 0
+    /// (nothing when the queue is empty).
     #[inline(never)]
     fn refill(&mut self) {
         let Some(i) = (1..65).find(|&i| !self.buckets[i].is_empty()) else {

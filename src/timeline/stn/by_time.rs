@@ -47,7 +47,7 @@ impl Network {
             return;
         };
         let mut kept = [true; 2];
-        let offsets = (0..t.point.len())
+        let mut offsets = (0..t.point.len())
             .map(|r| {
                 let (lo, hi) = earliest_latest(t.point[r] as usize);
                 let mut o = [0i32; 2];
@@ -59,7 +59,12 @@ impl Network {
                 }
                 o
             })
-            .collect();
+            .collect::<Vec<[i32; 2]>>();
+        // A schedule not kept reads as 0 everywhere: its bound is then 0, which the
+        // larger of the two always is at least (`Toward::at` needs no flags).
+        for (k, _) in kept.iter().enumerate().filter(|(_, &kept)| !kept) {
+            offsets.iter_mut().for_each(|o| o[k] = 0);
+        }
         t.schedules = Schedules { offsets, kept };
     }
 
@@ -108,24 +113,43 @@ pub(super) struct Schedules {
 }
 
 impl Schedules {
-    /// The lower bound, in reduced cost, on the distance from rank `r` to rank `goal`
-    /// (`reversed`: on the reversed edges, the distance from `goal` to `r`).
-    #[inline(always)]
-    pub(super) fn to_goal(&self, r: u32, goal: u32, reversed: bool) -> u32 {
-        let (s, g) = (self.offsets[r as usize], self.offsets[goal as usize]);
-        let mut h = 0i64;
-        for k in 0..2 {
-            if self.kept[k] {
-                let d = i64::from(g[k]) - i64::from(s[k]);
-                h = h.max(if reversed { -d } else { d });
-            }
+    /// The lower bound, in reduced cost, on the distance from each rank to rank `goal`
+    /// (`reversed`: on the reversed edges, the distance from `goal` to each rank).
+    pub(super) fn toward(&self, goal: u32, reversed: bool) -> Toward<'_> {
+        let g = self.offsets[goal as usize];
+        Toward {
+            offsets: &self.offsets,
+            goal: [i64::from(g[0]), i64::from(g[1])],
+            reversed,
         }
-        h as u32
     }
 
     /// Whether any schedule is kept.
     pub(super) fn any(&self) -> bool {
         self.kept.iter().any(|&k| k)
+    }
+}
+
+/// The bound of [`Schedules`] toward one goal, the goal's offsets read once (it is
+/// asked for every point a search takes and every label it lowers).
+pub(super) struct Toward<'a> {
+    offsets: &'a [[i32; 2]],
+    goal: [i64; 2],
+    reversed: bool,
+}
+
+impl Toward<'_> {
+    /// The lower bound, in reduced cost, on the distance from rank `r` to the goal:
+    /// the larger of the two schedules' (a schedule not kept reads 0 everywhere).
+    #[inline(always)]
+    pub(super) fn at(&self, r: u32) -> u32 {
+        let s = self.offsets[r as usize];
+        let d = [
+            self.goal[0] - i64::from(s[0]),
+            self.goal[1] - i64::from(s[1]),
+        ];
+        let d = if self.reversed { [-d[0], -d[1]] } else { d };
+        d[0].max(d[1]).max(0) as u32
     }
 }
 

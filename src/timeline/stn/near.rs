@@ -139,11 +139,12 @@ fn toward(
         queue,
         ..
     } = scratch;
-    *stamp = stamp.wrapping_add(1);
+    // Even stamps: a slot stamped one more is its point settled (`Stamped`).
+    *stamp = stamp.wrapping_add(2);
     if *stamp == 0 {
-        // Stamps ran out (2^32 searches): every slot unreached again.
+        // Stamps ran out (2^31 searches): every slot unreached again.
         aimed.fill(0);
-        *stamp = 1;
+        *stamp = 2;
     }
     // The network may have grown since the last search; new slots are unreached.
     if aimed.len() < t.rank.len() {
@@ -154,14 +155,16 @@ fn toward(
         slots: aimed,
         stamp: *stamp,
     };
-    let rest = |r: u32| t.schedules.to_goal(r, dst, reversed);
+    let rest = t.schedules.toward(dst, reversed);
+    let rest = |r: u32| rest.at(r);
     label.set(src as usize, 0);
     queue.push(rest(src), src);
-    while let Some((key, u)) = queue.pop() {
-        let d = label.get(u as usize);
-        if u64::from(key) > u64::from(d) + u64::from(rest(u)) {
+    while let Some((_, u)) = queue.pop() {
+        // The bound is consistent, so the first entry of a point taken holds its
+        // distance, and any later one is superseded: no bound to work out again.
+        let Some(d) = label.settle(u as usize) else {
             continue; // a stale entry
-        }
+        };
         if u == dst {
             return Ok(Some(Ms::from(d)));
         }
@@ -205,16 +208,32 @@ impl Labels for [u32] {
 
 /// Labels that need no clearing between searches: a slot holds its search's stamp
 /// (high half) and label (low half), and one of another search reads as unreached.
+/// Stamps are even: a slot stamped one more holds its point's label settled.
 struct Stamped<'a> {
     slots: &'a mut [u64],
     stamp: u32,
+}
+
+impl Stamped<'_> {
+    /// The label at `i`, which the search takes now, settled; `None` if it was
+    /// settled already.
+    #[inline(always)]
+    fn settle(&mut self, i: usize) -> Option<u32> {
+        let slot = self.slots[i];
+        if (slot >> 32) as u32 != self.stamp {
+            return None;
+        }
+        self.slots[i] = slot | 1 << 32;
+        Some(slot as u32)
+    }
 }
 
 impl Labels for Stamped<'_> {
     #[inline(always)]
     fn get(&self, i: usize) -> u32 {
         let slot = self.slots[i];
-        if (slot >> 32) as u32 == self.stamp {
+        // This search's stamp, settled or not.
+        if (slot >> 33) as u32 == self.stamp >> 1 {
             slot as u32
         } else {
             UNREACHED
@@ -373,9 +392,10 @@ mod tests {
                 assert!(fresh.is_some_and(|d| d < UNBOUNDED), "{a}->{b} searched");
                 assert_eq!(again, fresh, "round {round}: {a}->{b}, reversed {reversed}");
             }
-            // Once the stamps wrapped, no slot holds a stamp still to come.
+            // Once the stamps wrapped, no slot holds a stamp still to come (a
+            // settled point's is the search's own plus one).
             let mut stamps = kept.aimed.iter().map(|&slot| (slot >> 32) as u32);
-            assert!(stamps.all(|s| s <= kept.stamp), "round {round}");
+            assert!(stamps.all(|s| s <= kept.stamp + 1), "round {round}");
         }
     }
 }
