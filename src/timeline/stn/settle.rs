@@ -193,7 +193,8 @@ impl Network {
         };
         // Out of v: x_u ≤ x_v + w; a point that is now too late moves earlier, and
         // so on from it (never back to v: that would be a negative cycle).
-        s.moves.start();
+        // The order of one gamma's points matters only for the cycle named.
+        s.moves.start(!s.pred.is_empty() && !s.keep_moved);
         s.lower_from(v, s.at[v].pi, out, &live);
         let mut outcome = Added::Settled;
         while let Some((g, x)) = s.moves.pop() {
