@@ -25,17 +25,20 @@ use crate::timeline::{
 };
 
 /// The phases of an incident; null when not seen.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Serialize, Default)]
 #[allow(non_snake_case)]
 pub struct Phases {
-    /// Failure detected: the node stops being Ready (or its pods stop being ready together).
-    pub F: Option<Phase>,
     /// Eviction started: the old pod marked Terminating.
     pub E: Option<Phase>,
-    /// Replacement ready: the new pod Running and ready.
-    pub R: Option<Phase>,
+    /// Failure detected: the node stops being Ready (or its pods stop being ready together).
+    pub F: Option<Phase>,
     /// Node back: Ready again, or a kubelet-written change to a pod bound to it.
     pub N: Option<Phase>,
+    /// Replacement ready: the new pod Running and ready.
+    pub R: Option<Phase>,
 }
 
 /// What became of one pod on the failed node (JSON: its kebab-case name).
@@ -74,48 +77,57 @@ impl std::fmt::Display for PodFate {
 }
 
 /// What became of one pod on the failed node.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct PodOutcome {
     /// The pod's name.
     pub name: String,
-    /// Its owner (`Deployment web`), when known.
-    pub owner: Option<String>,
     /// What became of it.
     pub outcome: PodFate,
+    /// Its owner (`Deployment web`), when known.
+    pub owner: Option<String>,
+    /// Replacement created → Running and ready.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
+    pub readiness_s: Option<Interval>,
     /// The pod that replaced it, if any.
     pub replacement: Option<String>,
     /// Old pod marked for deletion → replacement created.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub rescheduling_s: Option<Interval>,
-    /// Replacement created → Running and ready.
-    pub readiness_s: Option<Interval>,
     /// Failure detected → the pod's work running and ready again (in place or replaced).
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub total_recovery_s: Option<Interval>,
 }
 
 /// One node failure.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Incident {
-    /// The failed node.
-    pub node: String,
-    /// The incident's scenario.
-    pub scenario: Scenario,
     /// When the order of phases is open: every scenario the evidence allows.
     pub candidates: Vec<Scenario>,
-    /// A named variant (`graceful-shutdown`, `statefulset-stuck`, ...), when one fits.
-    pub variant: Option<String>,
+    /// Every phase's deciding lines (JSON: `file:line: text`).
+    pub evidence: Vec<LineRef>,
+    /// Departures from what Kubernetes' defaults predict.
+    pub flags: Vec<String>,
+    /// The metrics of DESIGN.md, each an interval.
+    pub metrics: Metrics,
+    /// The failed node.
+    pub node: String,
     /// The phases F, E, R, N.
     pub phases: Phases,
     /// What became of each pod on the node.
     pub pods: Vec<PodOutcome>,
+    /// The incident's scenario.
+    pub scenario: Scenario,
+    /// A named variant (`graceful-shutdown`, `statefulset-stuck`, ...), when one fits.
+    pub variant: Option<String>,
     /// Each workload's own outcome ([`super::workloads`] says how the incident's
     /// scenario follows from them).
     pub workloads: Vec<super::WorkloadOutcome>,
-    /// The metrics of DESIGN.md, each an interval.
-    pub metrics: Metrics,
-    /// Departures from what Kubernetes' defaults predict.
-    pub flags: Vec<String>,
-    /// Every phase's deciding lines (JSON: `file:line: text`).
-    pub evidence: Vec<LineRef>,
 }
 
 pub(super) fn ev(l: &LineRef) -> LineRef {

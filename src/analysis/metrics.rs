@@ -9,19 +9,27 @@ use crate::timeline::interval::human_duration;
 use crate::timeline::{Claim, Interval, ObjectTimeline, Timelines};
 
 /// The metrics of one incident; null where not measurable.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Metrics {
     /// Failure injected (only when the capture marks it: `sudo poweroff`) → node NotReady.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub detection_s: Option<Interval>,
     /// Node NotReady → old pod Terminating (default ≈ 300 s).
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub eviction_s: Option<Interval>,
+    /// Node NotReady → its STATUS Ready again.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
+    pub node_down_s: Option<Interval>,
     /// Old pod Terminating → replacement Running and ready.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub replacement_s: Option<Interval>,
     /// Time the affected workloads had fewer ready replicas than desired, from the
     /// incident's start.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted_opt")]
     pub unavailable_s: Option<Interval>,
-    /// Node NotReady → its STATUS Ready again.
-    pub node_down_s: Option<Interval>,
 }
 
 /// Kubernetes' defaults: node-monitor-grace-period (40 s; 50 s from 1.32) ± the lease

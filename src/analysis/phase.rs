@@ -9,14 +9,18 @@ use crate::ingest::Ingested;
 use crate::timeline::{Claim, Interval, LineRef, Point, Timelines};
 
 /// One phase of an incident: when, and the lines that decided it.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
     /// When it happened, on the experiment clock.
+    #[serde(serialize_with = "crate::timeline::interval::keys_sorted")]
     pub at: Interval,
-    /// What happened (`node ubuntub NotReady`, `pod x Terminating`).
-    pub what: String,
     /// The deciding lines (JSON: `file:line: text`).
     pub evidence: Vec<LineRef>,
+    /// What happened (`node ubuntub NotReady`, `pod x Terminating`).
+    pub what: String,
     /// The phase's point in the network.
     #[serde(skip)]
     pub point: Point,

@@ -18,17 +18,20 @@ use super::incident::Phase;
 use super::scenario::{decide, Order, Scenario, Seen};
 
 /// What one workload's pods on the failed node went through.
+///
+/// Fields in the JSON document's key order (alphabetical, as serde_json's maps keep
+/// keys): the report's incidents are written straight from them (`output::json`).
 #[derive(Debug, Clone, Serialize)]
 pub struct WorkloadOutcome {
-    /// The owner (`ReplicaSet web-7d4b9c8f6d`, `StatefulSet db`, `Deployment web`),
-    /// from a workload table or the pods' names; null for bare pods.
-    pub workload: Option<String>,
-    /// The scenario its own phases give.
-    pub scenario: Scenario,
     /// When its order of phases is open: every scenario its evidence allows.
     pub candidates: Vec<Scenario>,
     /// How many of its pods were on the failed node.
     pub pods: usize,
+    /// The scenario its own phases give.
+    pub scenario: Scenario,
+    /// The owner (`ReplicaSet web-7d4b9c8f6d`, `StatefulSet db`, `Deployment web`),
+    /// from a workload table or the pods' names; null for bare pods.
+    pub workload: Option<String>,
 }
 
 /// One workload's phases so far: its name, earliest eviction, last replacement ready

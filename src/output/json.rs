@@ -42,13 +42,16 @@ enum Part<'a> {
 
 impl Serialize for Part<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
+        use serde::ser::SerializeSeq;
         match self {
             Part::Whole(v) => v.serialize(s),
             Part::Incidents(all) => {
                 let mut seq = s.serialize_seq(Some(all.len()))?;
+                // Straight from their fields, which are declared in the keys' sorted
+                // order (a value built for each incident, to sort its keys, was ~5 %
+                // of a 210 MB soak's run).
                 for i in *all {
-                    seq.serialize_element(&serde_json::to_value(i).map_err(S::Error::custom)?)?;
+                    seq.serialize_element(i)?;
                 }
                 seq.end()
             }

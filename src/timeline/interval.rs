@@ -136,6 +136,25 @@ impl Serialize for Interval {
     }
 }
 
+/// The interval with its keys in alphabetical order (`max_s` first), as the analysis
+/// document has them (serde_json's maps keep keys sorted): for the parts of it written
+/// straight from their fields, not through a map ([`Interval`]'s own order is
+/// `min_s` first, as the timelines documents have it).
+pub fn keys_sorted<S: Serializer>(i: &Interval, s: S) -> Result<S::Ok, S::Error> {
+    let mut st = s.serialize_struct("Interval", 2)?;
+    st.serialize_field("max_s", &i.upper().map(|v| v as f64 / 1000.0))?;
+    st.serialize_field("min_s", &i.lower().map(|v| v as f64 / 1000.0))?;
+    st.end()
+}
+
+/// [`keys_sorted`] of an optional interval (`null` when none).
+pub fn keys_sorted_opt<S: Serializer>(i: &Option<Interval>, s: S) -> Result<S::Ok, S::Error> {
+    match i {
+        Some(i) => keys_sorted(i, s),
+        None => s.serialize_none(),
+    }
+}
+
 /// Formatting lives in `output::time`; this re-export keeps the analysis' flag wording
 /// (`analysis/metrics.rs`) compiling until its warnings are typed values.
 pub use crate::output::time::human_duration;
