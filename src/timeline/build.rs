@@ -73,6 +73,9 @@ struct Builder<'a> {
     net: Network,
     constraints: Reasons,
     warnings: Vec<String>,
+    /// Each restart point with the first row that dates it, `(row, point)`: where the
+    /// solving's time order adds it (`solve::time_order`).
+    first_dated: Vec<(u32, u32)>,
 }
 
 impl<'a> Builder<'a> {
@@ -83,6 +86,7 @@ impl<'a> Builder<'a> {
             net: Network::new(),
             constraints: Reasons::default(),
             warnings: Vec::new(),
+            first_dated: Vec::new(),
         }
     }
 
@@ -146,6 +150,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
         net,
         constraints,
         warnings,
+        first_dated,
         ..
     } = b;
     let names = LineNames::of(&rows);
@@ -156,6 +161,7 @@ pub fn build(ing: &mut Ingested, opts: LinkOptions) -> Timelines {
         net,
         constraints,
         warnings,
+        first_dated,
     };
     solve::solve(&mut b, &points, &tracks, &mut reports);
     b.net.drop_removed();

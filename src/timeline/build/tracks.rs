@@ -211,7 +211,8 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
 /// `dated`: what each such row says, each track's in its line order; noted when the
 /// tracks were made, in line order, not read again track by track out of it (half a
 /// soak's 1.5 million rows print `(X ago)`). Taken track by track, as the tracks' own
-/// rows were once walked: points and constraints numbered as then.
+/// rows were once walked: points and constraints numbered as then. Each point's first
+/// row is noted for the solving's order ([`Builder::first_dated`]), by row.
 fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
     // By track, each track's in line order: a counting sort.
     let tracks = dated
@@ -245,13 +246,17 @@ fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
             .iter()
             .map(|&k| &dated[k as usize])
         {
-            let p = *restart_points
-                .entry(d.termination)
-                .or_insert_with(|| b.net.point());
+            let p = *restart_points.entry(d.termination).or_insert_with(|| {
+                let p = b.net.point();
+                let point = u32::try_from(p).expect("fewer than 2^32 points");
+                b.first_dated.push((d.row, point));
+                p
+            });
             let i = d.row as usize;
             b.add(p, points[i], d.lo, d.hi, Strength::RestartAgo, &[i]);
         }
     }
+    b.first_dated.sort_unstable();
 }
 
 /// A row of a track that dates a termination by RESTARTS `(X ago)` ([`restarts`]).
