@@ -153,6 +153,11 @@ pub struct Observation {
     /// What the parser repaired or left over on this line. A thin pointer (8 bytes,
     /// not the 16 of a `Box<str>`): nearly no row has a note, and every row keeps this.
     pub note: Option<Box<String>>,
+    /// Whether the row shows the same state as the kept row before it of its object in
+    /// its stream, as the run folder found when it compared them (`None`: not
+    /// compared). The timeline's assembly asks the same of every such pair; the
+    /// answer is kept so that it is not worked out twice (not serialized).
+    pub same_as_before: Option<bool>,
 }
 
 /// `<none>` and an empty cell say "nothing".
@@ -602,6 +607,7 @@ impl Observer {
             wall: row.time.map(Box::new),
             cells,
             note: row.note.take().map(Box::new),
+            same_as_before: None,
         }
     }
 }

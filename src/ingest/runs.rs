@@ -75,7 +75,7 @@ impl RunFolder {
     pub(super) fn add(
         &mut self,
         obs: &mut Vec<Observation>,
-        o: Observation,
+        mut o: Observation,
         limit: usize,
     ) -> Added {
         let name = o.name();
@@ -83,11 +83,11 @@ impl RunFolder {
         // The object's run found (or made empty) with one look-up: a line used to
         // hash and probe its key up to three times.
         let run = self.last.entry(key).or_default();
-        let continues = self.fold
-            && run
-                .slots
-                .last()
-                .is_some_and(|&latest| continues_run(&mut self.states, &obs[latest], &o, name));
+        let (continues, same) = match run.slots.last() {
+            Some(&latest) if self.fold => compare(&mut self.states, &obs[latest], &o, name),
+            _ => (false, None),
+        };
+        o.same_as_before = same;
         if !continues {
             if over(&mut self.spent, obs, limit) {
                 return Added::OverBudget(o.line);
@@ -159,22 +159,32 @@ fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation, name: &str) -> 
 }
 
 /// Whether `next` (named `next_name`) repeats `prev`'s state: same object and
-/// stream, same state cells, same incarnation. The state is compared before the
-/// names: `prev` is its run's latest, found by `next`'s key, so the names nearly
-/// always agree, while the state changes on most lines, and `prev`'s name is then
-/// not looked for.
-fn continues_run(
+/// stream, same state cells, same incarnation; and whether it shows the same state as
+/// `prev` when `prev` is the same object's line in the same stream (else `None`: a
+/// collision of the keys' hashes). The state is compared before the names: `prev` is
+/// its run's latest, found by `next`'s key, so the names nearly always agree.
+///
+/// The second answer is kept on the row ([`Observation::same_as_before`]): `prev` is
+/// the object's kept line before `next` in the stream, or, when `next` takes the place
+/// of lines of its run, one of the same state.
+fn compare(
     states: &mut StateComparer,
     prev: &Observation,
     next: &Observation,
     next_name: &str,
-) -> bool {
-    prev.stream == next.stream
+) -> (bool, Option<bool>) {
+    if !(prev.stream == next.stream
         && prev.kind() == next.kind()
-        && prev.namespace == next.namespace
-        && states.same_state(next, prev)
-        && prev.name() == next_name
-        && !crate::observe::is_new_incarnation(prev, next)
+        && prev.namespace == next.namespace)
+    {
+        return (false, None);
+    }
+    let same = states.same_state(next, prev);
+    if prev.name() != next_name {
+        return (false, None);
+    }
+    let continues = same && !crate::observe::is_new_incarnation(prev, next);
+    (continues, Some(same))
 }
 
 #[cfg(test)]

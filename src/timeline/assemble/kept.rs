@@ -31,8 +31,8 @@ pub(super) struct Look {
 pub(super) trait Shown {
     /// The line, for evidence.
     fn line_ref(&self) -> LineRef;
-    /// Whether the row shows the same state as `before` (see
-    /// [`Observation::same_state`]).
+    /// Whether the row shows the same state as `before`, the row before it in its
+    /// object's lines (see [`Observation::same_state`]).
     fn same_state(&self, before: &Self, cells: &mut Interner) -> bool;
     /// The stream the row belongs to, and its order there.
     fn stream(&self) -> u32;
@@ -64,8 +64,15 @@ impl Shown for Observation {
         }
     }
 
+    /// The run folder's answer when it has one: an object's rows read from
+    /// [`Observation`]s are one track, the object's rows of one stream in line order,
+    /// so `before` is the kept row the folder compared this one with.
     fn same_state(&self, before: &Self, cells: &mut Interner) -> bool {
-        cells.same_state(self, before)
+        debug_assert!(before.stream == self.stream && before.seq < self.seq);
+        match self.same_as_before {
+            Some(same) => same,
+            None => cells.same_state(self, before),
+        }
     }
 
     fn stream(&self) -> u32 {
