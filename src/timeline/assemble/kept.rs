@@ -64,14 +64,17 @@ impl Shown for Observation {
         }
     }
 
-    /// The run folder's answer when it has one: an object's rows read from
-    /// [`Observation`]s are one track, the object's rows of one stream in line order,
-    /// so `before` is the kept row the folder compared this one with.
+    /// The run folder's answer when it compared the two rows (see
+    /// [`Observation::same_as_before`]).
     fn same_state(&self, before: &Self, cells: &mut Interner) -> bool {
-        debug_assert!(before.stream == self.stream && before.seq < self.seq);
         match self.same_as_before {
-            Some(same) => same,
-            None => cells.same_state(self, before),
+            Some(same)
+                if before.stream == self.stream
+                    && before.seq.wrapping_add(u32::from(self.before_gap)) == self.seq =>
+            {
+                same
+            }
+            _ => cells.same_state(self, before),
         }
     }
 
