@@ -153,6 +153,14 @@ pub struct Observation {
     /// What the parser repaired or left over on this line. A thin pointer (8 bytes,
     /// not the 16 of a `Box<str>`): nearly no row has a note, and every row keeps this.
     pub note: Option<Box<String>>,
+    /// Whether the row shows the same state as the row `before_gap` rows before it in
+    /// its stream (`seq`), as the run folder found when it compared them (`None`:
+    /// not compared). The timeline's assembly asks the same of an object's rows in
+    /// turn: the answer is kept so that it is not worked out twice (not serialized;
+    /// with the gap, 3 bytes the row had as padding).
+    pub same_as_before: Option<bool>,
+    /// See [`Observation::same_as_before`].
+    pub before_gap: u16,
 }
 
 /// `<none>` and an empty cell say "nothing".
@@ -602,6 +610,8 @@ impl Observer {
             wall: row.time.map(Box::new),
             cells,
             note: row.note.take().map(Box::new),
+            same_as_before: None,
+            before_gap: 0,
         }
     }
 }

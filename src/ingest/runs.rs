@@ -75,7 +75,7 @@ impl RunFolder {
     pub(super) fn add(
         &mut self,
         obs: &mut Vec<Observation>,
-        o: Observation,
+        mut o: Observation,
         limit: usize,
     ) -> Added {
         let name = o.name();
@@ -83,11 +83,14 @@ impl RunFolder {
         // The object's run found (or made empty) with one look-up: a line used to
         // hash and probe its key up to three times.
         let run = self.last.entry(key).or_default();
-        let continues = self.fold
-            && run
-                .slots
-                .last()
-                .is_some_and(|&latest| continues_run(&mut self.states, &obs[latest], &o, name));
+        let (continues, before) = match run.slots.last() {
+            Some(&latest) if self.fold => continues_run(&mut self.states, &obs[latest], &o, name),
+            _ => (false, None),
+        };
+        if let Some((same, gap)) = before {
+            o.same_as_before = Some(same);
+            o.before_gap = gap;
+        }
         if !continues {
             if over(&mut self.spent, obs, limit) {
                 return Added::OverBudget(o.line);
@@ -163,18 +166,29 @@ fn key_hash(seed: &foldhash::fast::RandomState, o: &Observation, name: &str) -> 
 /// names: `prev` is its run's latest, found by `next`'s key, so the names nearly
 /// always agree, while the state changes on most lines, and `prev`'s name is then
 /// not looked for.
+///
+/// With it, the states' comparison and how far back `prev` is in the stream, when
+/// they were compared: kept on `next` ([`Observation::same_as_before`]), as the
+/// timeline's assembly asks it again of the object's rows in turn.
 fn continues_run(
     states: &mut StateComparer,
     prev: &Observation,
     next: &Observation,
     next_name: &str,
-) -> bool {
-    prev.stream == next.stream
+) -> (bool, Option<(bool, u16)>) {
+    if !(prev.stream == next.stream
         && prev.kind() == next.kind()
-        && prev.namespace == next.namespace
-        && states.same_state(next, prev)
-        && prev.name() == next_name
-        && !crate::observe::is_new_incarnation(prev, next)
+        && prev.namespace == next.namespace)
+    {
+        return (false, None);
+    }
+    let same = states.same_state(next, prev);
+    let before = u16::try_from(next.seq.wrapping_sub(prev.seq))
+        .ok()
+        .map(|gap| (same, gap));
+    let continues =
+        same && prev.name() == next_name && !crate::observe::is_new_incarnation(prev, next);
+    (continues, before)
 }
 
 #[cfg(test)]
@@ -208,6 +222,28 @@ mod tests {
             .filter(|o| o.name() == name)
             .map(|o| o.line)
             .collect()
+    }
+
+    /// Each answer kept on a row is the comparison of its state with the row it names
+    /// (its object's row `before_gap` back in the stream).
+    #[test]
+    fn a_row_keeps_how_its_state_compares_with_its_object_s_row_before() {
+        let ing = ingest(&[source(transcript(20))]).unwrap();
+        let obs = &ing.observations;
+        let (mut same, mut changed) = (0, 0);
+        for o in obs.iter().filter(|o| o.same_as_before.is_some()) {
+            let seq = o.seq - u32::from(o.before_gap);
+            let before = (obs.iter())
+                .find(|b| b.stream == o.stream && b.seq == seq)
+                .expect("a short run keeps every row");
+            assert_eq!(before.name(), o.name());
+            let want = Observation::same_state(before, o);
+            assert_eq!(o.same_as_before, Some(want), "line {}", o.line);
+            *(if want { &mut same } else { &mut changed }) += 1;
+        }
+        // `a` repeats its state, `b` changes it on every row.
+        assert_eq!((same, changed), (19, 19));
+        assert!(obs.iter().take(2).all(|o| o.same_as_before.is_none()));
     }
 
     #[test]

@@ -31,8 +31,8 @@ pub(super) struct Look {
 pub(super) trait Shown {
     /// The line, for evidence.
     fn line_ref(&self) -> LineRef;
-    /// Whether the row shows the same state as `before` (see
-    /// [`Observation::same_state`]).
+    /// Whether the row shows the same state as `before`, the row before it in its
+    /// object's lines (see [`Observation::same_state`]).
     fn same_state(&self, before: &Self, cells: &mut Interner) -> bool;
     /// The stream the row belongs to, and its order there.
     fn stream(&self) -> u32;
@@ -64,8 +64,18 @@ impl Shown for Observation {
         }
     }
 
+    /// The run folder's answer when it compared the two rows (see
+    /// [`Observation::same_as_before`]).
     fn same_state(&self, before: &Self, cells: &mut Interner) -> bool {
-        cells.same_state(self, before)
+        match self.same_as_before {
+            Some(same)
+                if before.stream == self.stream
+                    && before.seq.wrapping_add(u32::from(self.before_gap)) == self.seq =>
+            {
+                same
+            }
+            _ => cells.same_state(self, before),
+        }
     }
 
     fn stream(&self) -> u32 {
