@@ -100,7 +100,7 @@ pub(super) fn from_other_evidence(
     let mut named: HashSet<String> = known.iter().map(|f| f.node.clone()).collect();
     named.extend(nodes_of_classes(t, nodes, &named));
     let mut out = Vec::new();
-    let mut add = |node: String, f: Phase, out: &mut Vec<Failure>| {
+    let add = |node: String, f: Phase, named: &mut HashSet<String>, out: &mut Vec<Failure>| {
         if named.insert(node.clone()) {
             out.push(Failure {
                 node,
@@ -120,25 +120,34 @@ pub(super) fn from_other_evidence(
                 alternatives: Vec::new(),
                 since: None,
             };
-            add(e.object.clone(), f, &mut out);
+            add(e.object.clone(), f, &mut named, &mut out);
         }
     }
     for pod in t.objects.iter().filter(|o| o.key.kind == ResourceKind::Pod) {
         if let Some((si, node)) = node_loss_mark(pod, nodes) {
+            // A node already named takes no failure of its own (`add`): its phase is
+            // not worded (a soak's pods are lost on nodes their marks already name).
+            if named.contains(node) {
+                continue;
+            }
+            let node = node.to_string();
             let what = format!(
                 "pod {} {} (its node lost)",
                 pod.key.name,
                 pod.states[si].status.as_deref().unwrap_or("")
             );
-            add(node, phase(what, pod, si), &mut out);
+            add(node, phase(what, pod, si), &mut named, &mut out);
         }
     }
-    let known_nodes = node_names(t, nodes);
+    // Every node name, gathered only for a command that takes a node down (a soak
+    // has none, and thousands of pods to read the names from).
+    let mut known_nodes: Option<Vec<String>> = None;
     let mut unnamed_injection = None;
     for c in &t.node_commands {
         if !c.action.downs_node() {
             continue;
         }
+        let known_nodes = known_nodes.get_or_insert_with(|| node_names(t, nodes));
         let f = Phase {
             at: c.at,
             what: format!("command: {}", c.line.text),
@@ -147,8 +156,8 @@ pub(super) fn from_other_evidence(
             alternatives: Vec::new(),
             since: None,
         };
-        match c.node.as_deref().and_then(|n| resolve(n, &known_nodes)) {
-            Some(node) => add(node, f, &mut out),
+        match c.node.as_deref().and_then(|n| resolve(n, known_nodes)) {
+            Some(node) => add(node, f, &mut named, &mut out),
             None => {
                 unnamed_injection.get_or_insert(f);
             }
@@ -157,7 +166,7 @@ pub(super) fn from_other_evidence(
     // A failure typed with no node the capture names (`pdsh -g nodes poweroff`): an
     // incident of its own only when nothing else shows one.
     if let (Some(f), true) = (unnamed_injection, known.is_empty() && out.is_empty()) {
-        add(UNNAMED_NODE.to_string(), f, &mut out);
+        add(UNNAMED_NODE.to_string(), f, &mut named, &mut out);
     }
     out
 }
@@ -203,13 +212,12 @@ fn nodes_of_classes(t: &Timelines, nodes: &PodNodes, failed: &HashSet<String>) -
 
 /// The first state of a pod that shows its node was lost or shut down, with the node
 /// (or [`UNNAMED_NODE`]).
-fn node_loss_mark(pod: &ObjectTimeline, nodes: &PodNodes) -> Option<(usize, String)> {
+fn node_loss_mark<'a>(pod: &'a ObjectTimeline, nodes: &'a PodNodes) -> Option<(usize, &'a str)> {
     let si = pod
         .states
         .iter()
         .position(|s| meaning(s).shows_node_loss())?;
-    let node = nodes.of(pod).unwrap_or(UNNAMED_NODE).to_string();
-    Some((si, node))
+    Some((si, nodes.of(pod).unwrap_or(UNNAMED_NODE)))
 }
 
 /// Every node name the capture prints: node lines, pods' NODE cells, node events.

@@ -156,17 +156,18 @@ pub(super) struct Failure {
 pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Vec<String>) {
     let mut warnings = Vec::new();
     let nodes = PodNodes::new(t);
+    let span = super::local::CaptureSpan::new(t);
     let mut failures = failures::from_nodes(t);
     let has_node_stream = t.objects.iter().any(|o| o.key.kind == ResourceKind::Node);
     if !has_node_stream {
         warnings
             .push("no node stream: failure and return inferred from pod and owner lines".into());
-        failures.extend(super::inferred::inferred_failures(t));
+        failures.extend(super::inferred::inferred_failures(t, &span));
     } else if !t.unplaced_nodes.is_empty() {
         // A node whose lines could not be placed is read as if it had none.
         let unplaced = |f: &Failure| t.unplaced_nodes.contains(&f.node);
         failures.extend(
-            super::inferred::inferred_failures(t)
+            super::inferred::inferred_failures(t, &span)
                 .into_iter()
                 .filter(unplaced),
         );
@@ -178,7 +179,7 @@ pub fn find(t: &Timelines, ing: &Ingested) -> (Vec<Incident>, Option<String>, Ve
         .iter()
         .filter(|o| o.key.kind == ResourceKind::Pod)
         .collect();
-    let incidents = follow_each(t, ing, &pods, &nodes, failures, &mut warnings);
+    let incidents = follow_each(t, ing, (&pods, &nodes, &span), failures, &mut warnings);
     let mut variants: Vec<String> = (incidents.iter())
         .filter_map(|inc| inc.variant.clone())
         .collect();
@@ -207,8 +208,7 @@ fn node_ready_again(t: &Timelines, fail: &Failure) -> Option<Phase> {
 fn follow_each(
     t: &Timelines,
     ing: &Ingested,
-    pods: &[&ObjectTimeline],
-    nodes: &PodNodes,
+    (pods, nodes, span): (&[&ObjectTimeline], &PodNodes, &super::local::CaptureSpan),
     failures: Vec<Failure>,
     warnings: &mut Vec<String>,
 ) -> Vec<Incident> {
@@ -217,7 +217,7 @@ fn follow_each(
     }
     // Each incident sees its node's pods up to the node's next failure, and the pods
     // created meanwhile: lookups, not every pod of a long capture (`local`).
-    let index = super::local::PodIndex::new(t, pods, nodes);
+    let index = super::local::PodIndex::new(t, pods, nodes, span);
     let neighbours = super::local::neighbour_failures(t, &failures);
     let watched = Watched {
         nodes,

@@ -64,6 +64,28 @@ pub(super) struct PodIndex<'a> {
     owners: Vec<Option<Owner<'a>>>,
 }
 
+/// The capture's span ([`Timelines::span`]), worked out when first asked and kept:
+/// it reads every state of the capture, and both the partitions and the pod index
+/// need it.
+pub(super) struct CaptureSpan<'t> {
+    t: &'t Timelines,
+    span: std::cell::OnceCell<Option<(i64, i64)>>,
+}
+
+impl<'t> CaptureSpan<'t> {
+    pub(super) fn new(t: &'t Timelines) -> CaptureSpan<'t> {
+        CaptureSpan {
+            t,
+            span: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// [`Timelines::span`].
+    pub(super) fn get(&self) -> Option<(i64, i64)> {
+        *self.span.get_or_init(|| self.t.span())
+    }
+}
+
 /// Kubelet writes per entry of `PodIndex::kubelet_reach`.
 const WRITES_BLOCK: usize = 32;
 
@@ -72,12 +94,13 @@ impl<'a> PodIndex<'a> {
         t: &Timelines,
         pods: &[&'a ObjectTimeline],
         nodes: &'a PodNodes,
+        span: &CaptureSpan,
     ) -> PodIndex<'a> {
         let mut by_node: HashMap<&str, NodePods> = HashMap::default();
         let mut by_owner: HashMap<Owner, Vec<(Interval, i64, usize)>> = HashMap::default();
         let mut kubelet: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         let place = |i: usize| u32::try_from(i).expect("fewer than 2^32 pods and states");
-        let (origin, end) = t.span().unwrap_or((0, 0));
+        let (origin, end) = span.get().unwrap_or((0, 0));
         let slot = |ms: i64| (ms.clamp(origin, end) - origin) as u64 / SLOT_MS as u64;
         let mut life = Vec::with_capacity(pods.len());
         // Each distinct owner's number.
@@ -532,7 +555,7 @@ mod tests {
             .filter(|o| o.key.kind == ResourceKind::Pod)
             .collect();
         let nodes = PodNodes::new(&t);
-        let index = PodIndex::new(&t, &pods, &nodes);
+        let index = PodIndex::new(&t, &pods, &nodes, &CaptureSpan::new(&t));
         assert!(index.filed() <= pods.len() * (LONG_LIFE_SLOTS as usize + 1));
         // Every pod on a node is still found alive over its whole span.
         let on = index.on_node("k3s-agent-2", lo, hi);

@@ -9,6 +9,7 @@ pub(super) use partitions::{re_post_with_owner, re_posted_in_place, Back, Worklo
 use crate::HashMap;
 
 use super::incident::{ev, Failure, Phase};
+use super::local::CaptureSpan;
 use super::pod_groups;
 use super::pods::{eviction_kind, healthy, meaning, same_text, EvictionKind};
 use crate::kube::PodMeaning;
@@ -46,7 +47,7 @@ fn list_of<'a, T: Default>(
 /// mark is a candidate, and a node's candidates are one failure until the node is
 /// seen back in between ([`same_failure`]). With them, those a node's marks and
 /// return show when nothing else of them does (`partitions`); all in line order.
-pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
+pub(super) fn inferred_failures(t: &Timelines, span: &CaptureSpan) -> Vec<Failure> {
     let vetoes = Vetoes::of(t);
     let drops = owner_drops(t);
     let marks = pod_marks(t, &drops, &vetoes);
@@ -85,7 +86,7 @@ pub(super) fn inferred_failures(t: &Timelines) -> Vec<Failure> {
             }
         })
         .collect();
-    let (partitions, explained) = partitions::partitions(t, &vetoes.kubelet, &failures);
+    let (partitions, explained) = partitions::partitions(t, &vetoes.kubelet, &failures, span);
     failures.retain(|f| !explained.contains(&f.f.point));
     failures.extend(partitions);
     // In the order they happened, as far as the lines of each source tell.

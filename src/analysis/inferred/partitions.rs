@@ -16,6 +16,7 @@ use crate::HashMap;
 
 use super::kubelet::KubeletWrites;
 use crate::analysis::incident::{ev, Failure, Phase};
+use crate::analysis::local::CaptureSpan;
 use crate::analysis::pod_groups::{bursts, reprints, Lines, Reprint, Spacing, BURST_PODS};
 use crate::analysis::pods::healthy;
 use crate::tables::ResourceKind;
@@ -56,6 +57,7 @@ pub(super) fn partitions(
     t: &Timelines,
     kubelet: &KubeletWrites,
     found: &[Failure],
+    span: &CaptureSpan,
 ) -> (Vec<Failure>, Vec<Point>) {
     let pods: Vec<usize> = (0..t.objects.len())
         .filter(|&i| t.objects[i].key.kind == ResourceKind::Pod)
@@ -91,7 +93,7 @@ pub(super) fn partitions(
             marks.entry((&*l.source, &*f.node)).or_default().push(&f.f);
         }
     }
-    let end = t.span().map(|s| s.1);
+    let end = span.get().map(|s| s.1);
     let mut keys: Vec<_> = by_node.keys().copied().collect();
     keys.sort_unstable();
     let mut out = Vec::new();
