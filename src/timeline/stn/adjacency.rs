@@ -275,7 +275,10 @@ impl Flat {
     /// counting sort that keeps each point's edges in the order they were added.
     fn merged(&self, points: usize, more: impl Iterator<Item = (usize, Stored)> + Clone) -> Flat {
         let mut count = vec![0u32; points + 1];
-        for v in 0..points {
+        // The first freeze (the usual one) has no edges here: nothing to walk point
+        // by point.
+        let old = !self.edges.is_empty();
+        for v in (0..points).filter(|_| old) {
             count[v + 1] = self.of(v).len() as u32;
         }
         for (from, _) in more.clone() {
@@ -293,7 +296,7 @@ impl Flat {
         };
         let mut edges = vec![none; count[points] as usize];
         let mut next = count.clone();
-        for v in 0..points {
+        for v in (0..points).filter(|_| old) {
             for e in self.of(v) {
                 edges[next[v] as usize] = *e;
                 next[v] += 1;

@@ -166,19 +166,36 @@ impl Steps {
         let mut start = Vec::with_capacity(point.len() + 1);
         let mut steps = Vec::with_capacity(net.edge_count());
         start.push(0);
-        for &p in point {
-            let p = p as usize;
-            for e in net.edges_of(p, reversed) {
-                let (tail, head) = if reversed { (e.to(), p) } else { (p, e.to()) };
-                let cost = (e.weight + potential[tail] - potential[head]).max(0);
-                if let Ok(cost) = u32::try_from(cost) {
-                    steps.push(Step {
-                        to: rank[e.to()],
-                        cost,
-                    });
+        match net.edges.side(reversed).filter(|_| !net.has_removed) {
+            // A solved network: each point's slice walked as it lies, its potential
+            // read once (through `edges_of`, asked again for every point, the layout
+            // cost twice as much as its edges' own work).
+            Some(side) => {
+                for &p in point {
+                    let pi = potential[p as usize];
+                    for e in side.of(p as usize) {
+                        let far = potential[e.to()];
+                        let cost = if reversed {
+                            e.weight + far - pi
+                        } else {
+                            e.weight + pi - far
+                        };
+                        push_step(&mut steps, rank[e.to()], cost);
+                    }
+                    start.push(u32::try_from(steps.len()).expect("fewer than 2^32 edges"));
                 }
             }
-            start.push(u32::try_from(steps.len()).expect("fewer than 2^32 edges"));
+            None => {
+                for &p in point {
+                    let p = p as usize;
+                    for e in net.edges_of(p, reversed) {
+                        let (tail, head) = if reversed { (e.to(), p) } else { (p, e.to()) };
+                        let cost = e.weight + potential[tail] - potential[head];
+                        push_step(&mut steps, rank[e.to()], cost);
+                    }
+                    start.push(u32::try_from(steps.len()).expect("fewer than 2^32 edges"));
+                }
+            }
         }
         steps.shrink_to_fit();
         Steps { start, steps }
@@ -198,6 +215,15 @@ impl Steps {
             },
         );
         Steps { start, steps }
+    }
+}
+
+/// Adds a step to rank `to` of reduced cost `cost` (0 when rounding made it negative),
+/// unless the cost does not fit 32 bits (see the module's documentation).
+#[inline(always)]
+fn push_step(steps: &mut Vec<Step>, to: u32, cost: Ms) {
+    if let Ok(cost) = u32::try_from(cost.max(0)) {
+        steps.push(Step { to, cost });
     }
 }
 

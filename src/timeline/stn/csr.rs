@@ -25,12 +25,16 @@ pub(super) fn transposed<T: Copy>(
         return (new_start, Vec::new());
     };
     let mut out = vec![fill; items.len()];
-    for (v, w) in start.windows(2).enumerate().take(n) {
-        for e in &items[w[0] as usize..w[1] as usize] {
+    // Each point's entries from where the one before's ended (a pair of bounds a
+    // point, checked, cost more than a point's few entries).
+    let mut from = 0;
+    for (v, &to) in start.iter().skip(1).take(n).enumerate() {
+        for e in &items[from..to as usize] {
             let at = &mut next[far(e) as usize];
             out[*at as usize] = turned(e, v as u32);
             *at += 1;
         }
+        from = to as usize;
     }
     (new_start, out)
 }
