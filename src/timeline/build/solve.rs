@@ -160,7 +160,8 @@ mod tests {
             created: 4,
             owner: None,
         };
-        let order = time_order(7, &[0, 1, 2, 3], &[track], &[(2, 5)], &[0..4]);
+        let one_source = std::slice::from_ref(&(0..4));
+        let order = time_order(7, &[0, 1, 2, 3], &[track], &[(2, 5)], one_source);
         assert_eq!(order, vec![4, 0, 1, 2, 5, 3, 6]);
     }
 }
