@@ -278,8 +278,10 @@ impl Flat {
         // The first freeze (the usual one) has no edges here: nothing to walk point
         // by point.
         let old = !self.edges.is_empty();
-        for v in (0..points).filter(|_| old) {
-            count[v + 1] = self.of(v).len() as u32;
+        if old {
+            for v in 0..points {
+                count[v + 1] = self.of(v).len() as u32;
+            }
         }
         for (from, _) in more.clone() {
             count[from + 1] += 1;
@@ -296,10 +298,12 @@ impl Flat {
         };
         let mut edges = vec![none; count[points] as usize];
         let mut next = count.clone();
-        for v in (0..points).filter(|_| old) {
-            for e in self.of(v) {
-                edges[next[v] as usize] = *e;
-                next[v] += 1;
+        if old {
+            for v in 0..points {
+                for e in self.of(v) {
+                    edges[next[v] as usize] = *e;
+                    next[v] += 1;
+                }
             }
         }
         for (from, e) in more {
