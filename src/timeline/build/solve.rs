@@ -81,7 +81,10 @@ pub(super) fn solve(
 /// dates it (`first_dated`, by row); then the rest (anchors, markers). In 32 bits, as
 /// the network's points are: it is held while the network is solved.
 ///
-/// Any order settles to the same network; the order decides what it costs. A point
+/// Any order settles to the same network (the same constraints kept; the feasible
+/// schedule kept, by which the searches' windows are laid out, may differ: a free
+/// point starts where the point before it stands then); the order decides what it
+/// costs. A point
 /// is placed as late as what is settled allows, and moved when a later one says
 /// otherwise: with the small sources beside a large one (a nodes watch beside a
 /// soak's pods) settled first, each failure's links moved every later NotReady line
