@@ -434,12 +434,20 @@ pub fn is_new_incarnation(prev: &Observation, next: &Observation) -> bool {
 /// Whether `next`'s AGE is younger than `prev`'s allows for one object: the AGE half
 /// of [`is_new_incarnation`], for a caller that finds EVENT by its own means.
 pub fn age_went_back(prev: &Observation, next: &Observation) -> bool {
-    match (&prev.age, &next.age) {
-        (Some(a), Some(b)) => match (a.min_s(), b.max_s()) {
-            // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.
-            (Some(prev_min), Some(next_max)) => next_max + 2 < prev_min,
-            _ => false,
-        },
+    age_went_back_from(youngest_age(prev), next)
+}
+
+/// The least AGE `o` allows, in seconds: what [`age_went_back_from`] needs of a
+/// previous row (kept by a caller that would otherwise read that row again).
+pub fn youngest_age(o: &Observation) -> Option<i64> {
+    o.age.as_ref().and_then(DurationCell::min_s)
+}
+
+/// [`age_went_back`] from the previous row's [`youngest_age`].
+pub fn age_went_back_from(prev_min: Option<i64>, next: &Observation) -> bool {
+    match (prev_min, next.age.as_ref().and_then(DurationCell::max_s)) {
+        // AGE cannot go back by more than the ±1 s truncation of creationTimestamp.
+        (Some(prev_min), Some(next_max)) => next_max + 2 < prev_min,
         _ => false,
     }
 }

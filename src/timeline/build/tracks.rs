@@ -5,7 +5,7 @@ use crate::HashMap;
 
 use super::streams::Streams;
 use super::{age_window, Builder, Strength};
-use crate::observe::{age_went_back, Observation};
+use crate::observe::{age_went_back_from, youngest_age, Observation};
 use crate::tables::SchemaRef;
 use crate::timeline::links::{self, Track};
 use crate::timeline::objects::{is_new_incarnation, ObjectKey};
@@ -27,12 +27,12 @@ pub(super) fn tracks(b: &mut Builder, streams: &Streams, points: &[Point]) -> Ve
     lines.deal(&mut tracks, streams);
     number_incarnations(b.obs, &mut tracks);
     links::assign_owners(&mut tracks);
-    restarts(b, dated, points);
+    restarts(b, dated);
     tracks
 }
 
-/// Which track each row joined, and each track's last row and count of rows, while
-/// the tracks are made: their lists of rows are filled once they are all known
+/// Which track each row joined, and each track's count of rows, while the tracks
+/// are made: their lists of rows are filled once they are all known
 /// ([`Lines::deal`]), each at its size (grown row by row, a soak's tracks grew their
 /// lists hundreds of thousands of times).
 #[derive(Default)]
@@ -40,7 +40,6 @@ struct Lines {
     /// By row (`u32::MAX`: none).
     track_of: Vec<u32>,
     /// By track.
-    last: Vec<usize>,
     count: Vec<usize>,
 }
 
@@ -48,11 +47,9 @@ impl Lines {
     /// Row `i` joins track `t`.
     fn join(&mut self, t: usize, i: usize) {
         self.track_of[i] = u32::try_from(t).expect("fewer than 2^32 tracks");
-        if t == self.last.len() {
-            self.last.push(i);
+        if t == self.count.len() {
             self.count.push(1);
         } else {
-            self.last[t] = i;
             self.count[t] += 1;
         }
     }
@@ -95,15 +92,16 @@ fn stream_tracks(
     for &i in rows {
         let key = KeyRef::of(&obs[i]);
         let object = current.entry(key).or_insert(Current {
-            track: usize::MAX,
+            track: u32::MAX,
             incarnations: 0,
+            created: 0,
+            last_deleted: false,
+            last_youngest: None,
         });
-        let known = Some(object.track).filter(|&t| {
-            t != usize::MAX && {
-                let prev = &obs[lines.last[t]];
-                // `is_new_incarnation`, with EVENT found once a table.
-                !(columns.deleted(prev) || age_went_back(prev, &obs[i]))
-            }
+        // `is_new_incarnation` of the object's previous row and this one.
+        let known = Some(object.track as usize).filter(|_| {
+            object.track != u32::MAX
+                && !(object.last_deleted || age_went_back_from(object.last_youngest, &obs[i]))
         });
         let t = match known {
             Some(t) => t,
@@ -118,25 +116,43 @@ fn stream_tracks(
                     owner: None,
                 });
                 object.incarnations += 1;
-                object.track = tracks.len() - 1;
-                object.track
+                object.track = u32::try_from(tracks.len() - 1).expect("fewer than 2^32 tracks");
+                object.created = u32::try_from(created).expect("fewer than 2^32 points");
+                tracks.len() - 1
             }
         };
         lines.join(t, i);
-        if let Some(d) = Dated::of(&obs[i], t, i, &mut columns) {
+        object.last_deleted = columns.deleted(&obs[i]);
+        object.last_youngest = youngest_age(&obs[i]);
+        if let Some(d) = Dated::of(&obs[i], t, i, points[i], &mut columns) {
             dated.push(d);
         }
         if let Some((lo, hi)) = obs[i].age.as_ref().and_then(age_window) {
-            b.add(tracks[t].created, points[i], lo, hi, Strength::Age, &[i]);
+            b.add(
+                object.created as usize,
+                points[i],
+                lo,
+                hi,
+                Strength::Age,
+                &[i],
+            );
         }
     }
 }
 
 /// One object of a stream while its tracks are made: its current track
-/// (`usize::MAX` before the first) and the number of its incarnations so far.
+/// (`u32::MAX` before the first), the number of its incarnations so far, its
+/// current track's creation point, and what its previous row says of a new
+/// incarnation: kept here, as the track and the row (among a soak's hundreds of
+/// thousands) were each a cache miss a row.
 struct Current {
-    track: usize,
+    track: u32,
     incarnations: u32,
+    created: u32,
+    /// What a new incarnation is told by, of the object's previous row: whether it
+    /// was a DELETED event, and its [`youngest_age`].
+    last_deleted: bool,
+    last_youngest: Option<i64>,
 }
 
 /// An [`ObjectKey`] borrowed from a row.
@@ -226,7 +242,7 @@ fn number_incarnations(obs: &[crate::observe::Observation], tracks: &mut [Track]
 /// soak's 1.5 million rows print `(X ago)`). Taken track by track, as the tracks' own
 /// rows were once walked: points and constraints numbered as then. Each point's first
 /// row is noted for the solving's order ([`Builder::first_dated`]), by row.
-fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
+fn restarts(b: &mut Builder, dated: Vec<Dated>) {
     // By track, each track's in line order: a counting sort.
     let tracks = dated
         .iter()
@@ -265,8 +281,14 @@ fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
                 b.first_dated.push((d.row, point));
                 p
             });
-            let i = d.row as usize;
-            b.add(p, points[i], d.lo, d.hi, Strength::RestartAgo, &[i]);
+            b.add(
+                p,
+                d.at as usize,
+                d.lo,
+                d.hi,
+                Strength::RestartAgo,
+                &[d.row as usize],
+            );
         }
     }
     b.first_dated.sort_unstable();
@@ -276,6 +298,9 @@ fn restarts(b: &mut Builder, dated: Vec<Dated>, points: &[Point]) {
 struct Dated {
     track: u32,
     row: u32,
+    /// The row's point, noted with the row in line order: the constraints are made
+    /// track by track, where looking it up was a cache miss a row.
+    at: u32,
     /// The count of the termination it dates.
     termination: u32,
     lo: Ms,
@@ -284,7 +309,7 @@ struct Dated {
 
 impl Dated {
     /// What row `i` of track `t` dates, if anything.
-    fn of(o: &Observation, t: usize, i: usize, columns: &mut Columns) -> Option<Dated> {
+    fn of(o: &Observation, t: usize, i: usize, at: Point, columns: &mut Columns) -> Option<Dated> {
         let count = o.restarts?;
         let (lo, hi) = o.restarts_ago.as_deref().and_then(age_window)?;
         let termination = if columns.status(o) == Some("CrashLoopBackOff") {
@@ -295,6 +320,7 @@ impl Dated {
         Some(Dated {
             track: u32::try_from(t).ok()?,
             row: u32::try_from(i).ok()?,
+            at: u32::try_from(at).ok()?,
             termination,
             lo,
             hi,
