@@ -55,7 +55,12 @@ impl Network {
                     last = s.at[v as usize].pi;
                 }
             }
-            last = s.at[order[end - 1] as usize].pi;
+            // The next free point starts at the latest of the batch, not at its last
+            // point: a point the order puts after the line that dates it (a restart
+            // point, RESTARTS `(X ago)`) lies X before it, and a new pod's creation
+            // started there pulled every line since back by X through its first
+            // line's AGE (a soak of in-place reboots: 16 times the moves).
+            last = (batch.iter().map(|&v| s.at[v as usize].pi).max()).unwrap_or(last);
             k = end;
         }
         // Collected in place (the slots' room), then shrunk: the solution is kept.

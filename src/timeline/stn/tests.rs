@@ -173,3 +173,22 @@ fn a_contradiction_names_its_constraints_and_removing_one_heals_it() {
     assert!(n.check().is_ok());
     assert!(n.distances(o, false).is_ok());
 }
+
+/// A line, the restart it dates two minutes back (RESTARTS `1 (2m ago)`: the order puts
+/// a restart point right after that line), then a pod created after it and its first
+/// line (AGE `5s`). The new creation starts where the line stands, not two minutes
+/// back at the restart point: started there, it pulled the line (and in a capture,
+/// every line since the restart) back through its first line's AGE.
+#[test]
+fn a_point_after_a_restart_it_dates_starts_at_the_line_not_the_restart() {
+    let mut n = Network::new();
+    let (line, restart, created, first) = (n.point(), n.point(), n.point(), n.point());
+    n.constrain(restart, line, 120_000, 180_000, 0);
+    n.constrain(created, first, 0, 5_000, 1);
+    n.constrain(line, first, 0, UNBOUNDED, 2);
+    assert!(n.settle_in_order(&[0, 1, 2, 3]), "consistent: settles");
+    let p = n.potential.clone().expect("kept");
+    assert_eq!(n.violations(&p), 0);
+    assert_eq!(p[line], 0, "the line stays where it was placed: {p:?}");
+    assert_eq!(p[restart], -120_000, "{p:?}");
+}
