@@ -12,7 +12,7 @@ use super::metrics::{self, Metrics};
 use super::phase::order_to_n;
 pub(super) use super::phase::seen_earlier;
 pub use super::phase::Phase;
-use super::pods::PodNodes;
+use super::pods::{Pod, PodNodes};
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
     affected_pods, find_eviction, fresh_by_owner, kubelet_phase, node_filter, owners_among,
@@ -365,7 +365,7 @@ fn node_returned(
 fn back_by_owners(
     t: &Timelines,
     workloads: &super::inferred::Workloads,
-    affected: &[&ObjectTimeline],
+    affected: &[Pod],
     fail: &Failure,
     node_ready: &Option<Phase>,
 ) -> Option<Back> {
@@ -419,8 +419,8 @@ struct Stories {
 
 fn stories<'a>(
     t: &Timelines,
-    pods: &super::local::NearPods<'a, '_>,
-    affected: &[&'a ObjectTimeline],
+    pods: &super::local::NearPods<'a>,
+    affected: &[Pod<'a>],
     on: Option<&str>,
     f: &Phase,
     back: NodeReturn,
@@ -436,7 +436,7 @@ fn stories<'a>(
     for (k, pod, evicted) in in_eviction_order(t, affected, f) {
         let story = pod_story(
             t,
-            (pod, owners[k], evicted),
+            (&pod, owners[k], evicted),
             on,
             f,
             &fresh,
@@ -505,11 +505,11 @@ fn stories<'a>(
 /// second apart, so siblings took each other's replacements.
 fn in_eviction_order<'a>(
     t: &Timelines,
-    affected: &[&'a ObjectTimeline],
+    affected: &[Pod<'a>],
     f: &Phase,
-) -> Vec<(usize, &'a ObjectTimeline, Option<Eviction>)> {
+) -> Vec<(usize, Pod<'a>, Option<Eviction>)> {
     let mut order: Vec<_> = (affected.iter().enumerate())
-        .map(|(k, &pod)| (k, pod, find_eviction(t, pod, f)))
+        .map(|(k, &pod)| (k, pod, find_eviction(t, &pod, f)))
         .collect();
     // Stable: pods not evicted keep their order, after the evicted ones.
     order.sort_by_cached_key(|&(_, pod, evicted)| {

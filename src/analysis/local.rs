@@ -8,8 +8,8 @@ use crate::HashMap;
 
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
-use super::pods::{eviction_kind, kubelet_written, owner_of, Owner, OwnerOf, PodNodes};
-use crate::timeline::{Claim, Interval, LineRef, ObjectTimeline, Point, State, Timelines};
+use super::pods::{eviction_kind, kubelet_written, owner_of, Owner, OwnerOf, Pod, PodNodes};
+use crate::timeline::{Claim, End, Interval, LineRef, ObjectTimeline, Point, State, Timelines};
 
 /// How long after its node's next failure a replacement of a pod evicted before it
 /// may still be created (the ReplicaSet creates it as the old pod turns Terminating,
@@ -227,7 +227,7 @@ impl<'a> PodIndex<'a> {
         if fail.node == UNNAMED_NODE {
             return Near {
                 kept: (self.all.iter().copied().enumerate())
-                    .map(|(i, p)| (i, p, self.owners[i]))
+                    .map(|(i, p)| (i, Pod::whole(p), self.owners[i]))
                     .collect(),
                 cut: Vec::new(),
             };
@@ -235,9 +235,9 @@ impl<'a> PodIndex<'a> {
         let f = t.at(fail.f.earliest());
         let f_latest = t.at(fail.f.point);
         let end = until.map(|u| t.at(u));
-        // Places in `all`, and cut copies by place.
+        // Places in `all`, and cut pods by place.
         let mut places: Vec<usize> = Vec::new();
-        let mut cut: Vec<(usize, ObjectTimeline)> = Vec::new();
+        let mut cut: Vec<(usize, Pod<'a>)> = Vec::new();
         let back = self.back_after(t, &fail.node, fail.f.point);
         // The clock bounds select; the network near the failure narrows (a long
         // capture's clock bounds are minutes wide): a pod surely created after the
@@ -289,7 +289,7 @@ impl<'a> PodIndex<'a> {
         places.retain(|i| cut.binary_search_by_key(i, |c| c.0).is_err());
         Near {
             kept: (places.into_iter())
-                .map(|i| (i, self.all[i], self.owners[i]))
+                .map(|i| (i, Pod::whole(self.all[i]), self.owners[i]))
                 .collect(),
             cut: (cut.into_iter())
                 .map(|(i, p)| (i, p, self.owners[i]))
@@ -322,24 +322,24 @@ impl<'a> PodIndex<'a> {
     }
 }
 
-/// An incident's pods: kept as they are, or cut copies (with their places in the
-/// capture's order of pods, and their owners).
+/// An incident's pods: kept as they are, or cut (with their places in the capture's
+/// order of pods, and their owners).
 pub(super) struct Near<'a> {
-    kept: Vec<(usize, &'a ObjectTimeline, Option<Owner<'a>>)>,
-    cut: Vec<(usize, ObjectTimeline, Option<Owner<'a>>)>,
+    kept: Vec<(usize, Pod<'a>, Option<Owner<'a>>)>,
+    cut: Vec<(usize, Pod<'a>, Option<Owner<'a>>)>,
 }
 
 /// An incident's pods in the capture's order of pods, and beside each its owner.
-pub(super) struct NearPods<'n, 'a> {
-    pub(super) pods: Vec<&'n ObjectTimeline>,
+pub(super) struct NearPods<'a> {
+    pub(super) pods: Vec<Pod<'a>>,
     pub(super) owners: Vec<Option<Owner<'a>>>,
 }
 
 impl<'a> Near<'a> {
     /// Every pod, in the capture's order of pods.
-    pub(super) fn pods(&self) -> NearPods<'_, 'a> {
-        let mut all: Vec<(usize, &ObjectTimeline, Option<Owner<'a>>)> = self.kept.clone();
-        all.extend(self.cut.iter().map(|(i, p, o)| (*i, p, *o)));
+    pub(super) fn pods(&self) -> NearPods<'a> {
+        let mut all: Vec<(usize, Pod<'a>, Option<Owner<'a>>)> = self.kept.clone();
+        all.extend(self.cut.iter().copied());
         all.sort_by_key(|e| e.0);
         NearPods {
             pods: all.iter().map(|e| e.1).collect(),
@@ -439,14 +439,14 @@ impl<'a> SourceOrder<'a> {
 /// `pod` without its states that begin after its node's next failure `until`, or
 /// from its first eviction after the node is `back` (an eviction after the node's
 /// return is not this failure's: the taints go as the node comes back, FORMAT.md
-/// §4.7): a copy; `None` when nothing is cut (or everything would be: then it is not
-/// this incident's pod, and is kept whole).
-fn cut_at(
+/// §4.7), borrowed; `None` when nothing is cut (or everything would be: then it is
+/// not this incident's pod, and is kept whole).
+fn cut_at<'a>(
     t: &Timelines,
-    pod: &ObjectTimeline,
+    pod: &'a ObjectTimeline,
     until: Option<Point>,
     back: Option<&LineRef>,
-) -> Option<ObjectTimeline> {
+) -> Option<Pod<'a>> {
     let after_next = |s: &State| {
         let Some(until) = until else { return false };
         let loose = Interval::minus(s.from, t.at(until));
@@ -474,17 +474,7 @@ fn cut_at(
     if k == 0 {
         return None;
     }
-    // The states up to the cut only (a soak's pod lives through dozens of its node's
-    // failures: a whole copy each time cost its later states too).
-    Some(ObjectTimeline {
-        key: pod.key.clone(),
-        incarnation: pod.incarnation,
-        owner: pod.owner.clone(),
-        created: pod.created,
-        created_point: pod.created_point,
-        states: pod.states[..k].to_vec(),
-        end: crate::timeline::End::Continues,
-    })
+    Some(Pod::cut(pod, k, End::Continues))
 }
 
 /// For each failure, its node's previous failure (the latest it can be: what happened

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::incident::{Phase, Phases};
+use super::pods::Pod;
 use crate::tables::ResourceKind;
 use crate::timeline::interval::human_duration;
 use crate::timeline::{Claim, Interval, ObjectTimeline, Timelines};
@@ -42,12 +43,12 @@ fn between(t: &Timelines, a: &Option<Phase>, b: &Option<Phase>) -> Option<Interv
 }
 
 /// Computes the metrics and the flags for departures from the defaults.
-pub fn measure(
+pub(super) fn measure(
     t: &Timelines,
     phases: &Phases,
     node_state: &Option<(usize, usize)>,
     node_ready: Option<&Phase>,
-    affected: &[&ObjectTimeline],
+    affected: &[Pod],
 ) -> (Metrics, Vec<String>) {
     let mut m = Metrics::default();
     let mut flags = Vec::new();
@@ -101,7 +102,7 @@ pub fn measure(
 
 /// From the owners' READY drop (or F) until every affected owner is back to full
 /// READY (or, with no owner stream, until every affected pod is running again).
-fn unavailable(t: &Timelines, phases: &Phases, affected: &[&ObjectTimeline]) -> Option<Interval> {
+fn unavailable(t: &Timelines, phases: &Phases, affected: &[Pod]) -> Option<Interval> {
     let f = phases.F.as_ref()?;
     let mut owners: Vec<&ObjectTimeline> = Vec::new();
     for p in affected {

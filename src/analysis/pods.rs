@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::kube::status::{is_healthy, pod_status, NodeCondition};
 use crate::kube::{names, PodMeaning};
 use crate::tables::ResourceKind;
-use crate::timeline::{ObjectKey, ObjectTimeline, State, Timelines};
+use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
 
 /// A pod is Running with every container ready.
 pub(super) fn healthy(s: &State) -> bool {
@@ -216,7 +216,62 @@ pub(super) fn owner_of(pod: &ObjectTimeline) -> Option<OwnerOf<'_>> {
 
 /// The node a pod's lines print (its first).
 fn printed_node(pod: &ObjectTimeline) -> Option<&str> {
-    pod.states.iter().find_map(|s| s.node.as_deref())
+    printed_node_of(&pod.states)
+}
+
+/// The node the first of `states` that prints one prints.
+fn printed_node_of(states: &[State]) -> Option<&str> {
+    states.iter().find_map(|s| s.node.as_deref())
+}
+
+/// One pod as an incident sees it: its whole timeline, or only its states up to its
+/// node's next failure (`local::PodIndex::near`), borrowed. A soak's pod lives
+/// through dozens of its node's failures: a copy of its states for each was about a
+/// third of an incident's lookups.
+#[derive(Clone, Copy)]
+pub(super) struct Pod<'a> {
+    /// The timeline it is (a part of): tells two pods apart by address.
+    pub(super) timeline: &'a ObjectTimeline,
+    pub(super) key: &'a ObjectKey,
+    pub(super) incarnation: u32,
+    pub(super) owner: &'a Option<ObjectKey>,
+    pub(super) created_point: Point,
+    /// Its states as far as the incident sees them (at least one).
+    pub(super) states: &'a [State],
+    /// `End::Continues` where its states are cut.
+    pub(super) end: End,
+}
+
+impl<'a> Pod<'a> {
+    /// The whole of `pod`.
+    pub(super) fn whole(pod: &'a ObjectTimeline) -> Pod<'a> {
+        Pod::cut(pod, pod.states.len(), pod.end)
+    }
+
+    /// `pod`'s first `k` states (k ≥ 1), ending as `end`.
+    pub(super) fn cut(pod: &'a ObjectTimeline, k: usize, end: End) -> Pod<'a> {
+        Pod {
+            timeline: pod,
+            key: &pod.key,
+            incarnation: pod.incarnation,
+            owner: &pod.owner,
+            created_point: pod.created_point,
+            states: &pod.states[..k],
+            end,
+        }
+    }
+
+    /// The latest state it shows.
+    pub(super) fn last(&self) -> &'a State {
+        self.states
+            .last()
+            .expect("an object timeline has at least one state")
+    }
+
+    /// Whether it is `other` (the same timeline; an incident sees each pod once).
+    pub(super) fn is(&self, other: &Pod) -> bool {
+        std::ptr::eq(self.timeline, other.timeline)
+    }
 }
 
 /// Where each pod ran. A pod's node never changes within an incarnation, so a NODE
@@ -285,9 +340,14 @@ impl PodNodes {
 
     /// The node a pod ran on, when the capture tells.
     pub(super) fn of<'a>(&'a self, pod: &'a ObjectTimeline) -> Option<&'a str> {
+        self.of_pod(&Pod::whole(pod))
+    }
+
+    /// [`PodNodes::of`] as far as an incident sees the pod (a cut pod's states).
+    pub(super) fn of_pod<'a>(&'a self, pod: &Pod<'a>) -> Option<&'a str> {
         // The node a pod's own lines print comes first (no lookup: an incident asks
         // this of thousands of pods); the map holds only the inferred ones.
-        if let Some(n) = printed_node(pod) {
+        if let Some(n) = printed_node_of(pod.states) {
             return Some(n);
         }
         self.by_pod

@@ -9,25 +9,19 @@ use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
     eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind,
-    Owner, PodNodes,
+    Owner, Pod, PodNodes,
 };
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 mod replacement;
 
-use crate::timeline::{
-    Claim, End, Interval, ObjectKey, ObjectTimeline, Point, State, Timelines, Touch,
-};
+use crate::timeline::{Claim, End, Interval, ObjectKey, Point, State, Timelines, Touch};
 
 /// The index of the state at which a pod shows its eviction, and how it shows it.
 pub(super) type Eviction = (usize, EvictionKind);
 
 /// A pod's state index at which the pod shows eviction after `f`, and how.
-pub(super) fn find_eviction(
-    t: &Timelines,
-    pod: &ObjectTimeline,
-    fphase: &Phase,
-) -> Option<Eviction> {
+pub(super) fn find_eviction(t: &Timelines, pod: &Pod, fphase: &Phase) -> Option<Eviction> {
     let f = fphase.earliest();
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
@@ -92,12 +86,12 @@ pub(super) fn lost_node_mark(s: &State) -> bool {
 /// powered off).
 pub(super) fn affected_pods<'a>(
     t: &Timelines,
-    pods: &[&'a ObjectTimeline],
+    pods: &[Pod<'a>],
     nodes: &PodNodes,
     node: Option<&str>,
     f: &Phase,
-) -> Vec<&'a ObjectTimeline> {
-    let alive = |p: &&ObjectTimeline| {
+) -> Vec<Pod<'a>> {
+    let alive = |p: &Pod| {
         p.states.iter().any(|s| healthy(s) || lost_node_mark(s))
             && t.allows(p.created_point, f.point, Claim::at_least(0))
             && t.allows(f.earliest(), p.last().last_point(), Claim::at_least(0))
@@ -106,21 +100,21 @@ pub(super) fn affected_pods<'a>(
         // A node told only by its marks (`pod_groups`) may hold another node's pods
         // grouped with it by chance; the node controller marks every ready pod of a
         // lost node, so a healthy one it did not mark was elsewhere.
-        let unmarked = |p: &&ObjectTimeline| {
+        let unmarked = |p: &Pod| {
             pod_groups::is_group(node) && !marked_near(t, p, f) && p.states.iter().any(healthy)
         };
         return pods
             .iter()
             .copied()
-            .filter(|p| nodes.of(p) == Some(node))
+            .filter(|p| nodes.of_pod(p) == Some(node))
             .filter(alive)
             .filter(|p| !unmarked(p))
             .collect();
     }
-    let marked: Vec<&ObjectTimeline> = pods
+    let marked: Vec<Pod> = pods
         .iter()
         .copied()
-        .filter(|p| nodes.of(p).is_none() && p.states.iter().any(lost_node_mark))
+        .filter(|p| nodes.of_pod(p).is_none() && p.states.iter().any(lost_node_mark))
         .filter(alive)
         .collect();
     if !marked.is_empty() {
@@ -135,7 +129,7 @@ const MARKED_NEAR_MS: i64 = 60_000;
 
 /// Whether a pass over its node's pods (`pod_groups::in_pass`) touched `pod` near
 /// failure `f`, as far as the two intervals tell.
-fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
+fn marked_near(t: &Timelines, pod: &Pod, f: &Phase) -> bool {
     let at_f = t.at(f.point);
     (pod.states.iter().flat_map(|s| &s.touches)).any(|touch| {
         let d = Interval::minus(touch.at, at_f);
@@ -148,10 +142,10 @@ fn marked_near(t: &Timelines, pod: &ObjectTimeline, f: &Phase) -> bool {
 /// picked (one not yet ready is a replacement on its way).
 pub(super) fn fresh_by_owner<'a, 'o>(
     t: &Timelines,
-    (pods, pod_owners): (&[&'a ObjectTimeline], &[Option<Owner<'o>>]),
-    affected: &[&ObjectTimeline],
+    (pods, pod_owners): (&[Pod<'a>], &[Option<Owner<'o>>]),
+    affected: &[Pod],
     f: Point,
-) -> HashMap<Owner<'o>, Vec<&'a ObjectTimeline>> {
+) -> HashMap<Owner<'o>, Vec<Pod<'a>>> {
     let is_affected = among(pods, affected);
     // Only the affected pods' owners are asked for (a long capture's incident sees a
     // thousand pods created meanwhile, of many owners); each pod's owner was read
@@ -162,13 +156,13 @@ pub(super) fn fresh_by_owner<'a, 'o>(
         .collect();
     // By owner as borrowed from the pods: a key made for each fresh pod was a few
     // per cent of a soak's analysis.
-    let mut fresh: HashMap<Owner, Vec<&ObjectTimeline>> = HashMap::default();
+    let mut fresh: HashMap<Owner, Vec<Pod>> = HashMap::default();
     for ((q, owner), &affected) in pods.iter().zip(pod_owners).zip(&is_affected) {
         let Some(o) = owner.filter(|o| owners.contains(o)) else {
             continue;
         };
         if !affected && t.allows(f, q.created_point, Claim::at_least(0)) {
-            fresh.entry(o).or_default().push(q);
+            fresh.entry(o).or_default().push(*q);
         }
     }
     fresh
@@ -179,8 +173,8 @@ pub(super) fn fresh_by_owner<'a, 'o>(
 /// owner read from a pod's name per pod and question was a few per cent of a soak's
 /// analysis.
 pub(super) fn owners_among<'o>(
-    (pods, pod_owners): (&[&ObjectTimeline], &[Option<Owner<'o>>]),
-    some: &[&ObjectTimeline],
+    (pods, pod_owners): (&[Pod], &[Option<Owner<'o>>]),
+    some: &[Pod],
 ) -> Vec<Option<Owner<'o>>> {
     let found = among(pods, some);
     let owners: Vec<Option<Owner>> = (pod_owners.iter().zip(found))
@@ -194,10 +188,10 @@ pub(super) fn owners_among<'o>(
 /// Which of `pods` are among `some` (some of them, in their order, as
 /// [`affected_pods`] picks them), told by address: the names need not be compared,
 /// nor hashed.
-fn among(pods: &[&ObjectTimeline], some: &[&ObjectTimeline]) -> Vec<bool> {
+fn among(pods: &[Pod], some: &[Pod]) -> Vec<bool> {
     let mut next = some.iter().peekable();
     let found: Vec<bool> = (pods.iter())
-        .map(|q| next.next_if(|p| std::ptr::eq(**p, *q)).is_some())
+        .map(|q| next.next_if(|p| p.is(q)).is_some())
         .collect();
     debug_assert!(next.peek().is_none(), "`some` is a subsequence of `pods`");
     found
@@ -244,7 +238,7 @@ pub(super) fn state_phase(what: String, s: &State) -> Phase {
 /// state in which the pod serves again on its node before any eviction.
 pub(super) fn kubelet_return<'a>(
     t: &Timelines,
-    pod: &'a ObjectTimeline,
+    pod: &Pod<'a>,
     node: Option<&str>,
     fphase: &Phase,
     ev_state: Option<(usize, EvictionKind)>,
@@ -294,12 +288,7 @@ pub(super) struct NodeReturn<'a> {
 /// The re-post of `pod` by its node's kubelet back from a partition, where the node's
 /// Ready line (`ready`) says when it was back: one of [`re_posts_after_mark`] not
 /// provably before that line. Its state and point.
-fn re_post_after_ready(
-    t: &Timelines,
-    pod: &ObjectTimeline,
-    f: Point,
-    ready: Point,
-) -> Option<(usize, Point)> {
+fn re_post_after_ready(t: &Timelines, pod: &Pod, f: Point, ready: Point) -> Option<(usize, Point)> {
     let (i, touches) = re_posts_after_mark(t, pod, f)?;
     touches
         .into_iter()
@@ -314,7 +303,7 @@ fn re_post_after_ready(
 /// `End::Continues`, the state's last touch may be it). The state's index and those.
 pub(super) fn re_posts_after_mark<'a>(
     t: &Timelines,
-    pod: &'a ObjectTimeline,
+    pod: &Pod<'a>,
     f: Point,
 ) -> Option<(usize, Vec<&'a Touch>)> {
     let not_before_f = |m: &Touch| !t.proves(f, m.point, Claim::LessThan(0));
@@ -345,10 +334,10 @@ const PATCH_LINES: u64 = 8;
 #[allow(clippy::too_many_arguments)]
 pub(super) fn pod_story<'a, 'p>(
     t: &Timelines,
-    (pod, owner_of_pod, evicted): (&'p ObjectTimeline, Option<Owner>, Option<Eviction>),
+    (pod, owner_of_pod, evicted): (&Pod<'p>, Option<Owner>, Option<Eviction>),
     node: Option<&str>,
     fphase: &Phase,
-    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
+    fresh: &HashMap<Owner, Vec<Pod<'a>>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     few: bool,
     back: NodeReturn,
@@ -403,8 +392,8 @@ pub(super) fn pod_story<'a, 'p>(
         total_recovery_s: None,
     };
     let r = replacement.map(|q| {
-        used.insert((&q.key, q.incarnation));
-        replacement::replaced(t, &mut out, q, evicted_at, fphase, few)
+        used.insert((q.key, q.incarnation));
+        replacement::replaced(t, &mut out, &q, evicted_at, fphase, few)
     });
     if r.is_none() {
         let back_at = back_ready.map(State::from_point).or(reposted);
@@ -426,7 +415,7 @@ pub(super) fn pod_story<'a, 'p>(
 
 /// The named variant one pod's story shows.
 fn variant_of(
-    pod: &ObjectTimeline,
+    pod: &Pod,
     owner: Option<Owner>,
     eviction: Option<EvictionKind>,
     fate: PodFate,

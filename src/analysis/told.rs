@@ -8,10 +8,11 @@
 use crate::{HashMap, HashSet};
 
 use super::incident::{ev, Phase};
+use super::pods::Pod;
 use crate::kube::events::scheduled_to;
 use crate::kube::names::owner_from_name;
 use crate::kube::{Action, EventMeaning};
-use crate::timeline::{Claim, EventMark, ObjectTimeline, Point, Timelines};
+use crate::timeline::{Claim, EventMark, Point, Timelines};
 
 /// What events and commands tell about one incident.
 #[derive(Default)]
@@ -183,7 +184,7 @@ fn lost_pods(
     in_span: impl Fn(&EventMark) -> bool,
     node: &str,
     f: Point,
-    affected: &[&ObjectTimeline],
+    affected: &[Pod],
 ) -> HashSet<String> {
     let mut lost: HashSet<String> = affected.iter().map(|p| p.key.name.to_string()).collect();
     if !lost.is_empty() {
@@ -225,7 +226,7 @@ pub(super) fn by_events_and_commands(
     node: &str,
     f: Point,
     span: super::incident::Span,
-    affected: &[&ObjectTimeline],
+    affected: &[Pod],
 ) -> Told {
     let mut told = Told::default();
     // No events: nothing below reads more than the commands (a soak's pods watch alone

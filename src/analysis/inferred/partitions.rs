@@ -18,7 +18,7 @@ use super::kubelet::KubeletWrites;
 use crate::analysis::incident::{ev, Failure, Phase};
 use crate::analysis::local::CaptureSpan;
 use crate::analysis::pod_groups::{bursts, reprints, Lines, Reprint, Spacing, BURST_PODS};
-use crate::analysis::pods::healthy;
+use crate::analysis::pods::{healthy, Pod};
 use crate::tables::ResourceKind;
 use crate::timeline::{Interval, LineRef, ObjectKey, ObjectTimeline, Point, Timelines};
 
@@ -34,7 +34,7 @@ pub(in crate::analysis) struct Back {
 
 impl Back {
     /// Where `pod` was re-posted, if it was: its state (by index) and the point.
-    pub(in crate::analysis) fn re_post_of(&self, pod: &ObjectTimeline) -> Option<(usize, Point)> {
+    pub(in crate::analysis) fn re_post_of(&self, pod: &Pod) -> Option<(usize, Point)> {
         pod.states.iter().enumerate().find_map(|(i, s)| {
             s.touches
                 .iter()
@@ -473,7 +473,7 @@ pub(in crate::analysis) fn re_posted_in_place(
 pub(in crate::analysis) fn re_post_with_owner(
     t: &Timelines,
     workloads: &Workloads,
-    affected: &[&ObjectTimeline],
+    affected: &[Pod],
     f: &Phase,
 ) -> Option<Back> {
     // The workloads watched (none in a pods-only capture: nothing to do).

@@ -2,9 +2,9 @@
 
 use super::{printed_before, state_phase};
 use crate::analysis::incident::{Phase, PodFate, PodOutcome};
-use crate::analysis::pods::{healthy, meaning, Owner};
+use crate::analysis::pods::{healthy, meaning, Owner, Pod};
 use crate::kube::PodMeaning;
-use crate::timeline::{Claim, End, ObjectKey, ObjectTimeline, Point, State, Timelines};
+use crate::timeline::{Claim, End, ObjectKey, Point, State, Timelines};
 use crate::{HashMap, HashSet};
 
 /// The replacement the controller made for `pod`: the first candidate (it creates one
@@ -13,12 +13,12 @@ use crate::{HashMap, HashSet};
 /// `since` is the eviction's earliest moment and the latest the deletion began.
 pub(super) fn first<'a>(
     t: &Timelines,
-    pod: &ObjectTimeline,
+    pod: &Pod,
     owner: Option<Owner>,
-    fresh: &HashMap<Owner, Vec<&'a ObjectTimeline>>,
+    fresh: &HashMap<Owner, Vec<Pod<'a>>>,
     used: &mut HashSet<(&'a ObjectKey, u32)>,
     (evicted_since, deleted_by): (Option<Point>, Option<Point>),
-) -> (Option<&'a ObjectTimeline>, Option<String>) {
+) -> (Option<Pod<'a>>, Option<String>) {
     let candidates = owner
         .and_then(|o| fresh.get(&o))
         .map_or(&[][..], Vec::as_slice);
@@ -26,7 +26,7 @@ pub(super) fn first<'a>(
     let replacement = first.filter(|q| q.states.iter().any(healthy));
     let pending = match (first, replacement) {
         (Some(q), None) => {
-            used.insert((&q.key, q.incarnation));
+            used.insert((q.key, q.incarnation));
             Some(q.key.name.to_string())
         }
         _ => None,
@@ -40,7 +40,7 @@ pub(super) fn first<'a>(
 /// the replacement of a later failure elsewhere). Before: printed before the failure's
 /// line in one file, or proven before it (the failure a node's NotReady line in
 /// another file).
-pub(super) fn deleted_before_failure(t: &Timelines, pod: &ObjectTimeline, fphase: &Phase) -> bool {
+pub(super) fn deleted_before_failure(t: &Timelines, pod: &Pod, fphase: &Phase) -> bool {
     first_deletion(pod).is_some_and(|s| {
         printed_before(s, fphase) || t.proves(s.from_point(), fphase.earliest(), Claim::MoreThan(0))
     })
@@ -68,12 +68,12 @@ pub(super) fn not_replaced_fate(
 /// The latest `pod`'s deletion can have begun: its eviction's line, else (a pod whose
 /// deletion began before the failure was replaced then, if at all) its first
 /// Terminating line.
-pub(super) fn deleted_by(pod: &ObjectTimeline, evicted_at: Option<Point>) -> Option<Point> {
+pub(super) fn deleted_by(pod: &Pod, evicted_at: Option<Point>) -> Option<Point> {
     evicted_at.or_else(|| first_deletion(pod).map(State::from_point))
 }
 
 /// `pod`'s first state that shows its deletion begun (`Terminating`).
-fn first_deletion(pod: &ObjectTimeline) -> Option<&State> {
+fn first_deletion<'a>(pod: &Pod<'a>) -> Option<&'a State> {
     pod.states
         .iter()
         .find(|s| meaning(s) == PodMeaning::Deleting)
@@ -87,7 +87,7 @@ fn first_deletion(pod: &ObjectTimeline) -> Option<&State> {
 /// the node's next failure) and not deleted in it.
 pub(super) fn not_replaced(
     t: &Timelines,
-    pod: &ObjectTimeline,
+    pod: &Pod,
     back_ready: Option<&State>,
     deleted_by: Option<Point>,
 ) -> bool {
@@ -107,16 +107,16 @@ pub(super) fn not_replaced(
 /// pair, and an owner of many pods has many fresh ones.
 fn first_candidate<'a>(
     t: &Timelines,
-    pod: &ObjectTimeline,
-    candidates: &[&'a ObjectTimeline],
+    pod: &Pod,
+    candidates: &[Pod<'a>],
     used: &HashSet<(&ObjectKey, u32)>,
     evicted_at: Option<Point>,
     deleted_by: Option<Point>,
-) -> Option<&'a ObjectTimeline> {
+) -> Option<Pod<'a>> {
     let last = pod.last().last_point();
-    let may_be = |q: &ObjectTimeline| {
+    let may_be = |q: &Pod| {
         (q.key != pod.key || q.incarnation > pod.incarnation)
-            && !used.contains(&(&q.key, q.incarnation))
+            && !used.contains(&(q.key, q.incarnation))
             && created_after(t, pod, q)
             && match deleted_by {
                 // The controller creates a replacement as its pod is deleted (FORMAT.md
@@ -146,7 +146,7 @@ fn first_candidate<'a>(
 /// every line (47 minutes before the first, say), where a long capture answers from
 /// the landmarks' chain only and cannot prove what its lines show plainly: its
 /// replacement, created minutes into the capture, was no candidate.
-fn created_after(t: &Timelines, pod: &ObjectTimeline, q: &ObjectTimeline) -> bool {
+fn created_after(t: &Timelines, pod: &Pod, q: &Pod) -> bool {
     t.proves(pod.created_point, q.created_point, Claim::MoreThan(0))
         || pod
             .states
@@ -164,7 +164,7 @@ const REPLACED_WITHIN_MS: i64 = 10 * 60_000;
 pub(super) fn replaced(
     t: &Timelines,
     out: &mut PodOutcome,
-    q: &ObjectTimeline,
+    q: &Pod,
     evicted_at: Option<Point>,
     fphase: &Phase,
     few: bool,
