@@ -453,7 +453,7 @@ impl<'a> Vetoes<'a> {
         } else {
             self.kubelet.between(node, &touch.line, at)
         };
-        (terminating && self.templates.replace(k, pod))
+        (terminating && self.templates.replace(k, pod, next.from.max_ms))
             || kubelet_wrote
             || (terminating && !pod_groups::is_group(node) && self.peers.outlive(node, at, touch))
     }
@@ -529,10 +529,11 @@ struct NewTemplates<'a> {
 
 /// Pods created in a capture, sorted by (source, first line), with for each the index
 /// of the next one of another template: "is there a pod of another template after
-/// line L" is then a binary search, not a scan (a long watch has thousands).
+/// line L" is then a binary search, not a scan (a long watch has thousands). Each
+/// with the earliest its first line can be (ms).
 #[derive(Default)]
 struct Created<'a> {
-    pods: Vec<(&'a str, u64, &'a str)>,
+    pods: Vec<(&'a str, u64, &'a str, i64)>,
     next_other: Vec<Option<usize>>,
 }
 
@@ -553,7 +554,7 @@ impl<'a> NewTemplates<'a> {
                     .entry((pod.key.namespace.as_deref(), deployment))
                     .or_default()
                     .pods
-                    .push((&*line.source, line.line, hash));
+                    .push((&*line.source, line.line, hash, first.from.min_ms));
             }
         }
         for c in by_deployment.values_mut() {
@@ -574,12 +575,17 @@ impl<'a> NewTemplates<'a> {
         }
     }
 
-    /// Whether a rollout is replacing `pod`'s template (`k`: its place in `t.objects`): a pod of the same Deployment
-    /// from another template (pod-template-hash) was created after `pod` was first
-    /// seen, in the same capture. An eviction's replacement has
-    /// the same hash (the same ReplicaSet, FORMAT.md §5.1); a rollout's Terminating
-    /// pods are the old template's, scaled down as the new one's come up.
-    fn replace(&self, k: usize, pod: &ObjectTimeline) -> bool {
+    /// Whether a rollout is replacing `pod`'s template (`k`: its place in `t.objects`)
+    /// when it shows `Terminating` (no later than `at`, ms): a pod of the same
+    /// Deployment from another template (pod-template-hash) was created after `pod`
+    /// was first seen, in the same capture, and before then or within
+    /// [`ROLLOUT_MS`] after. An eviction's replacement has the same hash (the same
+    /// ReplicaSet, FORMAT.md §5.1); a rollout's Terminating pods are the old
+    /// template's, scaled down as the new one's come up (the first in the same sync
+    /// as the new ReplicaSet is made). A rollout begun minutes after the pod went
+    /// says nothing of why it went: taken as one, it hid a node failure behind every
+    /// later rollout of its Deployments.
+    fn replace(&self, k: usize, pod: &ObjectTimeline, at: i64) -> bool {
         let Some((deployment, hash)) = self.of_object[k] else {
             return false;
         };
@@ -605,9 +611,17 @@ impl<'a> NewTemplates<'a> {
             Some(_) if from < end => c.next_other[from],
             _ => None,
         };
-        other.is_some_and(|j| j < end)
+        // The first of another template after `pod`'s first line is the earliest
+        // (one source's lines are in time order).
+        other.is_some_and(|j| j < end && c.pods[j].3 <= at.saturating_add(ROLLOUT_MS))
     }
 }
+
+/// How long after a pod of the old template shows `Terminating` the first pod of a
+/// rollout's new one may be printed: the Deployment controller scales the new
+/// ReplicaSet up and the old one down in one sync, and the ReplicaSet controller
+/// creates the pod within moments (seconds of slack for the watch).
+const ROLLOUT_MS: i64 = 10_000;
 
 /// A pod line printed at its creation shows AGE `0s`–`2s` (watch latency included).
 const CREATION_LINE_MAX_MS: i64 = 3_000;
