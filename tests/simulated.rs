@@ -83,7 +83,7 @@ fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<St
             };
             check(
                 at,
-                s.since_created,
+                s.since_created.get(),
                 &l.source,
                 l.line,
                 pod && s.from_is_event,
@@ -91,7 +91,7 @@ fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<St
             for touch in &s.touches {
                 check(
                     touch.at,
-                    touch.since_created,
+                    touch.since_created.get(),
                     &touch.line.source,
                     touch.line.line,
                     pod,

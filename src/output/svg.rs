@@ -65,7 +65,7 @@ fn scale(a: &View<'_>) -> Scale {
             if let Some(v) = first_known(s).upper() {
                 lo = lo.min(v);
             }
-            for v in [s.last_seen.lower(), s.to.and_then(|t| t.lower())]
+            for v in [s.last_seen.lower(), s.to.get().and_then(|t| t.lower())]
                 .into_iter()
                 .flatten()
             {
@@ -101,7 +101,7 @@ fn events(a: &View<'_>) -> Vec<i64> {
         for s in &o.states {
             add(&first_known(s));
             add(&s.last_seen);
-            if let Some(t) = &s.to {
+            if let Some(t) = &s.to.get() {
                 add(t);
             }
             for t in &s.touches {
@@ -251,12 +251,12 @@ fn rect(svg: &mut String, x0: f64, y: f64, x1: f64, fill: &str, extra: &str) {
 /// Where a state's segment ends: the uncertain end's left and right edges, and the
 /// end as the title tells it.
 fn segment_end(sc: &Scale, s: &State, tail: Option<Tail>) -> (f64, f64, String) {
-    match (s.to, tail) {
+    match (s.to.get(), tail) {
         (_, Some(t)) => {
             let certain = s
                 .last_seen
                 .min_ms
-                .max(s.to.map_or(i64::MIN, |to| to.min_ms));
+                .max(s.to.get().map_or(i64::MIN, |to| to.min_ms));
             let end = t.capture_end.unwrap_or(certain).max(certain);
             let text = if end > certain {
                 format!(

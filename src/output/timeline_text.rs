@@ -55,6 +55,7 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
     for s in &o.states {
         let age = s
             .since_created
+            .get()
             .as_ref()
             .filter(|a| a.width().is_some_and(|w| w < 60_000))
             .map(|a| format!(" ({} after creation)", human(a).trim_start_matches('~')))

@@ -29,7 +29,7 @@ use crate::Text;
 
 pub(crate) use build::build;
 pub(crate) use distances::DistanceCache;
-pub use interval::{Claim, Interval};
+pub use interval::{Claim, Interval, OptInterval};
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
 
@@ -78,7 +78,7 @@ pub struct Touch {
     /// When the line was printed, on the experiment clock.
     pub at: Interval,
     /// How long after the object's creationTimestamp the line was printed (its AGE).
-    pub since_created: Option<Interval>,
+    pub since_created: OptInterval,
     /// The line's point in the network.
     #[serde(skip)]
     pub point: Point,
@@ -120,11 +120,12 @@ pub struct State {
     pub from_is_event: bool,
     /// How long after the object's creationTimestamp the state's first line was printed
     /// (its AGE read as an interval): tight even where the experiment clock is not.
-    pub since_created: Option<Interval>,
+    /// An optional interval in 16 bytes, as `to` (a long capture has a million states).
+    pub since_created: OptInterval,
     /// When the next state began. For the last state, when its stream ended (the time
     /// of that watch's last line: a watch prints every change, so the state held at
     /// least until then); null after a DELETED event.
-    pub to: Option<Interval>,
+    pub to: OptInterval,
     /// The time of the last line of this state.
     pub last_seen: Interval,
     /// The point of the state's last line.
