@@ -76,7 +76,7 @@ fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<St
         for s in &o.states {
             let l = &s.lines[0];
             // A first state's `from` starts at creation; its first line is at `from`'s end.
-            let at = if s.from_is_event {
+            let at = if s.from_is_event() {
                 s.from
             } else {
                 Interval::new(-i64::MAX / 8, s.from.max_ms)
@@ -86,7 +86,7 @@ fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<St
                 s.since_created.get(),
                 &l.source,
                 l.line,
-                pod && s.from_is_event,
+                pod && s.from_is_event(),
             );
             for touch in &s.touches {
                 check(

@@ -47,7 +47,7 @@ pub(super) fn n(v: f64) -> String {
 
 /// When a state is first known to hold: its event time, or its first line's.
 fn first_known(s: &State) -> Interval {
-    if s.from_is_event {
+    if s.from_is_event() {
         s.from
     } else {
         Interval::point(s.from.max_ms)
@@ -284,7 +284,7 @@ fn segment_end(sc: &Scale, s: &State, tail: Option<Tail>) -> (f64, f64, String) 
 /// uncertain start (and over an uncertain end, when the next state's time is open);
 /// a last state runs solid to its stream's end, then pale to the capture's end.
 fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) {
-    let start = if s.from_is_event {
+    let start = if s.from_is_event() {
         s.from
     } else {
         // Began at some time between the object's creation and its first line.

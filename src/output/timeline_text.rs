@@ -62,7 +62,7 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
             .unwrap_or_default();
         // A first state seen in a list began at some time before its first line.
         // A first state seen in a list held by its first line, since some earlier time.
-        let from = if s.from_is_event {
+        let from = if s.from_is_event() {
             human(&s.from)
         } else {
             match s.from.upper() {

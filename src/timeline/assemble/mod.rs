@@ -11,7 +11,7 @@ mod permute;
 use crate::HashMap;
 
 use super::links::{ObjectGroups, Track};
-use super::{End, Interval, LineRef, ObjectTimeline, OptInterval, Point, State, Touch};
+use super::{End, Interval, LineRef, ObjectTimeline, OptInterval, Point, State, StateLines, Touch};
 use crate::observe::Observation;
 use interner::{Interner, OtherCells};
 use kept::{Kept, Look, Shown};
@@ -411,12 +411,11 @@ fn new_state(
         from: Interval::UNKNOWN,
         from_point,
         since_point: since,
-        from_is_event: since_point.is_none(),
         since_created: since_created.into(),
         to: OptInterval::NONE,
         last_seen: Interval::UNKNOWN,
         last_point: from_point,
-        lines: smallvec::smallvec![lr],
+        lines: StateLines(lr),
         touches: Box::default(),
     }
 }
