@@ -76,22 +76,22 @@ fn check_intervals(e: &Experiment, t: &Timelines, widths: &mut Widths) -> Vec<St
         for s in &o.states {
             let l = &s.lines[0];
             // A first state's `from` starts at creation; its first line is at `from`'s end.
-            let at = if s.from_is_event {
+            let at = if s.from_is_event() {
                 s.from
             } else {
                 Interval::new(-i64::MAX / 8, s.from.max_ms)
             };
             check(
                 at,
-                s.since_created,
+                s.since_created.get(),
                 &l.source,
                 l.line,
-                pod && s.from_is_event,
+                pod && s.from_is_event(),
             );
             for touch in &s.touches {
                 check(
                     touch.at,
-                    touch.since_created,
+                    touch.since_created.get(),
                     &touch.line.source,
                     touch.line.line,
                     pod,

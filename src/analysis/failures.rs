@@ -31,6 +31,7 @@ fn not_ready(s: &State) -> bool {
 fn failed_before_capture(s: &State) -> bool {
     not_ready(s)
         && s.since_created
+            .get()
             .is_none_or(|a| a.max_ms >= JOIN_GRACE_S * 1000)
 }
 

@@ -47,7 +47,7 @@ pub(super) fn n(v: f64) -> String {
 
 /// When a state is first known to hold: its event time, or its first line's.
 fn first_known(s: &State) -> Interval {
-    if s.from_is_event {
+    if s.from_is_event() {
         s.from
     } else {
         Interval::point(s.from.max_ms)
@@ -65,7 +65,7 @@ fn scale(a: &View<'_>) -> Scale {
             if let Some(v) = first_known(s).upper() {
                 lo = lo.min(v);
             }
-            for v in [s.last_seen.lower(), s.to.and_then(|t| t.lower())]
+            for v in [s.last_seen.lower(), s.to.get().and_then(|t| t.lower())]
                 .into_iter()
                 .flatten()
             {
@@ -101,7 +101,7 @@ fn events(a: &View<'_>) -> Vec<i64> {
         for s in &o.states {
             add(&first_known(s));
             add(&s.last_seen);
-            if let Some(t) = &s.to {
+            if let Some(t) = &s.to.get() {
                 add(t);
             }
             for t in &s.touches {
@@ -251,12 +251,12 @@ fn rect(svg: &mut String, x0: f64, y: f64, x1: f64, fill: &str, extra: &str) {
 /// Where a state's segment ends: the uncertain end's left and right edges, and the
 /// end as the title tells it.
 fn segment_end(sc: &Scale, s: &State, tail: Option<Tail>) -> (f64, f64, String) {
-    match (s.to, tail) {
+    match (s.to.get(), tail) {
         (_, Some(t)) => {
             let certain = s
                 .last_seen
                 .min_ms
-                .max(s.to.map_or(i64::MIN, |to| to.min_ms));
+                .max(s.to.get().map_or(i64::MIN, |to| to.min_ms));
             let end = t.capture_end.unwrap_or(certain).max(certain);
             let text = if end > certain {
                 format!(
@@ -284,7 +284,7 @@ fn segment_end(sc: &Scale, s: &State, tail: Option<Tail>) -> (f64, f64, String) 
 /// uncertain start (and over an uncertain end, when the next state's time is open);
 /// a last state runs solid to its stream's end, then pale to the capture's end.
 fn segment(svg: &mut String, sc: &Scale, y: f64, s: &State, tail: Option<Tail>) {
-    let start = if s.from_is_event {
+    let start = if s.from_is_event() {
         s.from
     } else {
         // Began at some time between the object's creation and its first line.

@@ -55,13 +55,14 @@ fn block(out: &mut dyn Write, o: &ObjectTimeline) -> io::Result<()> {
     for s in &o.states {
         let age = s
             .since_created
+            .get()
             .as_ref()
             .filter(|a| a.width().is_some_and(|w| w < 60_000))
             .map(|a| format!(" ({} after creation)", human(a).trim_start_matches('~')))
             .unwrap_or_default();
         // A first state seen in a list began at some time before its first line.
         // A first state seen in a list held by its first line, since some earlier time.
-        let from = if s.from_is_event {
+        let from = if s.from_is_event() {
             human(&s.from)
         } else {
             match s.from.upper() {

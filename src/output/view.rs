@@ -168,7 +168,7 @@ fn capture_end(objects: &[ObjectTimeline]) -> Option<i64> {
         .iter()
         .filter_map(|o| {
             let last = o.last();
-            last.to.unwrap_or(last.last_seen).lower()
+            last.to.get().unwrap_or(last.last_seen).lower()
         })
         .max()
 }

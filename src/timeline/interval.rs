@@ -87,6 +87,51 @@ impl Interval {
     }
 }
 
+/// An optional [`Interval`] in the room of one (16 bytes, not 24): `None` is the
+/// empty interval `[i64::MAX, i64::MIN]`, which no time ever is (every interval
+/// holds a value). A long capture keeps a million states with two of these each,
+/// alive through its peak of memory. Serialized as the `Option<Interval>` it stands
+/// for (`null` when none).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OptInterval(Interval);
+
+impl OptInterval {
+    /// No interval.
+    pub const NONE: OptInterval = OptInterval(Interval {
+        min_ms: Ms::MAX,
+        max_ms: Ms::MIN,
+    });
+
+    /// The interval, if any.
+    pub fn get(self) -> Option<Interval> {
+        (self != OptInterval::NONE).then_some(self.0)
+    }
+}
+
+impl From<Option<Interval>> for OptInterval {
+    fn from(i: Option<Interval>) -> OptInterval {
+        match i {
+            Some(i) => {
+                assert!(
+                    OptInterval(i) != OptInterval::NONE,
+                    "an interval holds a value"
+                );
+                OptInterval(i)
+            }
+            None => OptInterval::NONE,
+        }
+    }
+}
+
+impl Serialize for OptInterval {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.get() {
+            Some(i) => s.serialize_some(&i),
+            None => s.serialize_none(),
+        }
+    }
+}
+
 /// What a proof or a possibility says of a duration `x_b − x_a`: one end of its
 /// interval against a threshold. Every question the analysis asks of a pair is of
 /// this shape, so a search asked it can stop as soon as it knows which side of the
@@ -172,6 +217,25 @@ mod tests {
         assert!(Claim::at_most(10).surely(d) && !Claim::at_most(9).surely(d));
         assert!(Claim::MoreThan(9).possibly(d) && !Claim::MoreThan(10).possibly(d));
         assert!(Claim::LessThan(-4).possibly(d) && !Claim::LessThan(-5).possibly(d));
+    }
+
+    /// An optional interval in 16 bytes gives back what it was given, and prints as
+    /// the `Option` it stands for.
+    #[test]
+    fn an_optional_interval_fits_in_one() {
+        assert_eq!(std::mem::size_of::<OptInterval>(), 16);
+        for i in [
+            None,
+            Some(Interval::UNKNOWN),
+            Some(Interval::new(Ms::MIN, Ms::MIN)),
+        ] {
+            let o = OptInterval::from(i);
+            assert_eq!(o.get(), i);
+            assert_eq!(
+                serde_json::to_value(o).unwrap(),
+                serde_json::to_value(i).unwrap()
+            );
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::Text;
 
 pub(crate) use build::build;
 pub(crate) use distances::DistanceCache;
-pub use interval::{Claim, Interval};
+pub use interval::{Claim, Interval, OptInterval};
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
 
@@ -78,7 +78,7 @@ pub struct Touch {
     /// When the line was printed, on the experiment clock.
     pub at: Interval,
     /// How long after the object's creationTimestamp the line was printed (its AGE).
-    pub since_created: Option<Interval>,
+    pub since_created: OptInterval,
     /// The line's point in the network.
     #[serde(skip)]
     pub point: Point,
@@ -113,26 +113,26 @@ pub struct State {
     pub(crate) from_point: u32,
     /// When `from` is a range, not an event: the earliest point the state can have
     /// begun (the object's creation for a first state, its previous line for a change
-    /// seen in a listing); `from_point` is then the latest.
-    #[serde(skip)]
+    /// seen in a listing); `from_point` is then the latest. Serialized as
+    /// `from_is_event` (see [`State::from_is_event`]), which it tells: a flag of its
+    /// own cost a state 8 bytes of padding.
+    #[serde(rename = "from_is_event", serialize_with = "is_no_point")]
     pub(crate) since_point: u32,
-    /// Whether `from` is the moment of the change (a watch event) rather than a bound.
-    pub from_is_event: bool,
     /// How long after the object's creationTimestamp the state's first line was printed
     /// (its AGE read as an interval): tight even where the experiment clock is not.
-    pub since_created: Option<Interval>,
+    /// An optional interval in 16 bytes, as `to` (a long capture has a million states).
+    pub since_created: OptInterval,
     /// When the next state began. For the last state, when its stream ended (the time
     /// of that watch's last line: a watch prints every change, so the state held at
     /// least until then); null after a DELETED event.
-    pub to: Option<Interval>,
+    pub to: OptInterval,
     /// The time of the last line of this state.
     pub last_seen: Interval,
     /// The point of the state's last line.
     #[serde(skip)]
     pub(crate) last_point: u32,
-    /// The lines that show this state (a state shows in one line nearly always: it is
-    /// kept inline).
-    pub lines: smallvec::SmallVec<[LineRef; 1]>,
+    /// The lines that show this state: its first (its later lines are its touches).
+    pub lines: StateLines,
     /// Lines identical to the state's, printed later (hidden changes); a slice of
     /// its exact length (growth by doubling had left a soak's node marks 239,784
     /// slots for 80,295 touches).
@@ -141,6 +141,40 @@ pub struct State {
 
 /// `since_point` when there is none.
 const NO_POINT: u32 = u32::MAX;
+
+/// `since_point` serialized as the `from_is_event` it tells.
+fn is_no_point<S: serde::Serializer>(since_point: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(*since_point == NO_POINT)
+}
+
+/// The lines that show a state, as a slice: one, its first. Without the room for
+/// more that a growable list keeps (8 bytes in each of a long capture's million
+/// states). Serialized as a list.
+#[derive(Debug, Clone)]
+pub struct StateLines(LineRef);
+
+impl std::ops::Deref for StateLines {
+    type Target = [LineRef];
+
+    fn deref(&self) -> &[LineRef] {
+        std::slice::from_ref(&self.0)
+    }
+}
+
+impl<'a> IntoIterator for &'a StateLines {
+    type Item = &'a LineRef;
+    type IntoIter = std::slice::Iter<'a, LineRef>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl Serialize for StateLines {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
 
 impl State {
     /// A state begun at `from` (a point), or since `since` and by `from`, its lines
@@ -159,6 +193,12 @@ impl State {
     /// `from`); `from_point` is then the latest.
     pub fn since_point(&self) -> Option<Point> {
         (self.since_point != NO_POINT).then_some(self.since_point as Point)
+    }
+
+    /// Whether `from` is the moment of the change (a watch event) rather than a bound:
+    /// whether the state has no `since_point`.
+    pub fn from_is_event(&self) -> bool {
+        self.since_point == NO_POINT
     }
 
     /// The point of the state's last line.
@@ -385,5 +425,19 @@ impl Timelines {
             }
         }
         Some((lo?, hi?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long capture holds a million states and their touches through its peak of
+    /// memory: a state in 216 bytes (248 with a flag, optional intervals of 24 bytes
+    /// and a growable list of lines), a touch in 80.
+    #[test]
+    fn a_state_and_a_touch_stay_small() {
+        assert_eq!(std::mem::size_of::<State>(), 216);
+        assert_eq!(std::mem::size_of::<Touch>(), 80);
     }
 }

@@ -548,6 +548,7 @@ impl<'a> NewTemplates<'a> {
             let first = &pod.states[0];
             let born_here = first
                 .since_created
+                .get()
                 .is_some_and(|s| s.max_ms <= CREATION_LINE_MAX_MS);
             if let (true, Some(line)) = (born_here, first.lines.first()) {
                 by_deployment

@@ -192,6 +192,7 @@ pub(super) fn replaced(
     out.readiness_s = Some(
         ready_state
             .since_created
+            .get()
             .unwrap_or_else(|| pair(q.created_point, ready_state.from_point())),
     );
     out.total_recovery_s = Some(fphase.until(t, ready_state.from_point()));

@@ -11,7 +11,7 @@ mod permute;
 use crate::HashMap;
 
 use super::links::{ObjectGroups, Track};
-use super::{End, Interval, LineRef, ObjectTimeline, Point, State, Touch};
+use super::{End, Interval, LineRef, ObjectTimeline, OptInterval, Point, State, StateLines, Touch};
 use crate::observe::Observation;
 use interner::{Interner, OtherCells};
 use kept::{Kept, Look, Shown};
@@ -209,7 +209,8 @@ fn fill_times(o: &mut ObjectTimeline, stream_end: Option<Interval>, bounds: &[In
         s.to = match starts.get(k + 1) {
             Some(&next) => Some(bounds[next]),
             None => stream_end,
-        };
+        }
+        .into();
         for t in &mut s.touches {
             t.at = bounds[t.point];
         }
@@ -329,7 +330,7 @@ impl Reader<'_> {
             if same {
                 touches.push(Touch {
                     at: Interval::UNKNOWN,
-                    since_created,
+                    since_created: since_created.into(),
                     point: p,
                     line: lr,
                 });
@@ -410,12 +411,11 @@ fn new_state(
         from: Interval::UNKNOWN,
         from_point,
         since_point: since,
-        from_is_event: since_point.is_none(),
-        since_created,
-        to: None,
+        since_created: since_created.into(),
+        to: OptInterval::NONE,
         last_seen: Interval::UNKNOWN,
         last_point: from_point,
-        lines: smallvec::smallvec![lr],
+        lines: StateLines(lr),
         touches: Box::default(),
     }
 }
