@@ -249,7 +249,7 @@ fn marked_then_lost<'a>(
 }
 
 /// A node's marks in line order, grouped into failures; each failure told by the
-/// first of its marks found (the first pod's, as before there could be several).
+/// first of its marks printed ([`told_by`]).
 fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
     let mut by_node: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, m) in marks.iter().enumerate() {
@@ -287,8 +287,11 @@ fn failure_starts(marks: &[Mark], vetoes: &Vetoes) -> Vec<usize> {
     first_of
 }
 
-/// The mark a failure is told by: the first found of its seen marks, else of the
-/// others; none when every one only joins (pods still starting).
+/// The mark a failure is told by: the first in line order (`group`'s) of its seen
+/// marks, else of the others; none when every one only joins (pods still starting).
+/// The node was lost before its first mark: a large node's pass takes seconds, and
+/// the first pod's mark (in the order of the pods, as once there was one mark a
+/// failure) could be seconds after it, leaving `eviction_s` short of the truth.
 fn told_by(marks: &[Mark], group: &[usize]) -> Option<usize> {
     if group.iter().all(|&i| marks[i].joins_only) {
         return None;
@@ -296,7 +299,7 @@ fn told_by(marks: &[Mark], group: &[usize]) -> Option<usize> {
     group
         .iter()
         .copied()
-        .min_by_key(|&i| (marks[i].since.is_some(), i))
+        .min_by_key(|&i| marks[i].since.is_some())
 }
 
 /// Whether an evicted pod (`next`, `Terminating`) was finished on `node` provably
@@ -453,7 +456,11 @@ impl<'a> Vetoes<'a> {
         } else {
             self.kubelet.between(node, &touch.line, at)
         };
-        (terminating && self.templates.replace(k, pod, next.from.max_ms))
+        let gone = pod
+            .states
+            .last()
+            .map_or(next.from.max_ms, |s| s.last_seen.max_ms);
+        (terminating && self.templates.replace(k, pod, gone))
             || kubelet_wrote
             || (terminating && !pod_groups::is_group(node) && self.peers.outlive(node, at, touch))
     }
@@ -576,17 +583,17 @@ impl<'a> NewTemplates<'a> {
         }
     }
 
-    /// Whether a rollout is replacing `pod`'s template (`k`: its place in `t.objects`)
-    /// when it shows `Terminating` (no later than `at`, ms): a pod of the same
-    /// Deployment from another template (pod-template-hash) was created after `pod`
-    /// was first seen, in the same capture, and before then or within
-    /// [`ROLLOUT_MS`] after. An eviction's replacement has the same hash (the same
-    /// ReplicaSet, FORMAT.md §5.1); a rollout's Terminating pods are the old
-    /// template's, scaled down as the new one's come up (the first in the same sync
-    /// as the new ReplicaSet is made). A rollout begun minutes after the pod went
-    /// says nothing of why it went: taken as one, it hid a node failure behind every
-    /// later rollout of its Deployments.
-    fn replace(&self, k: usize, pod: &ObjectTimeline, at: i64) -> bool {
+    /// Whether a rollout is replacing `pod`'s template (`k`: its place in `t.objects`),
+    /// which was last seen no later than `gone` (ms): a pod of the same Deployment
+    /// from another template (pod-template-hash) was created after `pod` was first
+    /// seen, in the same capture, and no later than [`ROLLOUT_MS`] after `gone`. An
+    /// eviction's replacement has the same hash (the same ReplicaSet, FORMAT.md
+    /// §5.1); a rollout's Terminating pods are the old template's, scaled down as the
+    /// new one's come up (a rolling update) or all deleted before the first new one
+    /// is made (`Recreate`). A rollout begun minutes after the pod was gone says
+    /// nothing of why it went: taken as one, it hid a node failure behind every later
+    /// rollout of its Deployments.
+    fn replace(&self, k: usize, pod: &ObjectTimeline, gone: i64) -> bool {
         let Some((deployment, hash)) = self.of_object[k] else {
             return false;
         };
@@ -614,15 +621,15 @@ impl<'a> NewTemplates<'a> {
         };
         // The first of another template after `pod`'s first line is the earliest
         // (one source's lines are in time order).
-        other.is_some_and(|j| j < end && c.pods[j].3 <= at.saturating_add(ROLLOUT_MS))
+        other.is_some_and(|j| j < end && c.pods[j].3 <= gone.saturating_add(ROLLOUT_MS))
     }
 }
 
-/// How long after a pod of the old template shows `Terminating` the first pod of a
-/// rollout's new one may be printed: the Deployment controller scales the new
-/// ReplicaSet up and the old one down in one sync, and the ReplicaSet controller
-/// creates the pod within moments (seconds of slack for the watch).
-const ROLLOUT_MS: i64 = 10_000;
+/// How long after a pod of the old template was last seen the first pod of a
+/// rollout's new one may be printed: with `Recreate` the new ReplicaSet is scaled up
+/// once every old pod is gone, and old pods of one template end within their shared
+/// grace period of each other (30 s by default), plus seconds for the watch.
+const ROLLOUT_MS: i64 = 60_000;
 
 /// A pod line printed at its creation shows AGE `0s`–`2s` (watch latency included).
 const CREATION_LINE_MAX_MS: i64 = 3_000;
