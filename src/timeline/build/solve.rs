@@ -83,7 +83,7 @@ pub(super) fn solve(
 ///
 /// Any order settles to the same network (the same constraints kept; the feasible
 /// schedule kept, by which the searches' windows are laid out, may differ: a free
-/// point starts where the point before it stands then); the order decides what it
+/// point starts at the latest of the batch settled before it); the order decides what it
 /// costs. A point
 /// is placed as late as what is settled allows, and moved when a later one says
 /// otherwise: with the small sources beside a large one (a nodes watch beside a
