@@ -391,3 +391,25 @@ fn siblings_evicted_one_after_the_other_take_their_replacements_in_that_order() 
         "{pods:#?}"
     );
 }
+
+/// A failure found from its pods' marks is told by the first mark printed (the node
+/// was lost before it), not by the first pod's: here the neighbour, listed second,
+/// is marked first.
+#[test]
+fn a_failure_is_told_by_its_first_mark_printed() {
+    let a = watch(&[
+        RUNNING,
+        pod(PEER, "1/1", "Running", "5m", "10.244.1.6", "node-a"),
+        pod(PEER, "1/1", "Running", "6m", "10.244.1.6", "node-a"),
+        TOUCHED,
+        TERMINATING,
+        pod(PEER, "1/1", "Terminating", "11m", "10.244.1.6", "node-a"),
+    ]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    let f = a.incidents[0].phases.F.as_ref().expect("F");
+    assert!(
+        f.evidence[0].text.as_printed().starts_with(PEER),
+        "{:?}",
+        f.evidence
+    );
+}
