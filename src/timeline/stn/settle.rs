@@ -47,19 +47,19 @@ impl Network {
                 return false;
             };
             let batch = &order[k..end];
-            if !self.add_batch(batch, &mut s, last) {
+            if !self.add_batch(batch, &mut s, free_start(last)) {
                 for &v in batch {
-                    if !self.add_resolving(v as usize, &mut s, last, &mut resolve) {
+                    if !self.add_resolving(v as usize, &mut s, free_start(last), &mut resolve) {
                         return false;
                     }
                     last = s.at[v as usize].pi;
                 }
             }
-            // The next free point starts at the latest of the batch, not at its last
-            // point: a point the order puts after the line that dates it (a restart
-            // point, RESTARTS `(X ago)`) lies X before it, and a new pod's creation
-            // started there pulled every line since back by X through its first
-            // line's AGE (a soak of in-place reboots: 16 times the moves).
+            // The next free point starts after the latest of the batch, not after its
+            // last point: a point the order puts after the line that dates it (a
+            // restart point, RESTARTS `(X ago)`) lies X before it, and a new pod's
+            // creation started there pulled every line since back by X through its
+            // first line's AGE (a soak of in-place reboots: 16 times the moves).
             last = (batch.iter().map(|&v| s.at[v as usize].pi).max()).unwrap_or(last);
             k = end;
         }
@@ -100,7 +100,7 @@ impl Network {
     }
 
     /// Adds a batch (see [`Network::batch_end`]) its first point first, at `last` when
-    /// nothing bounds it, then the others from the last back. The result is the same
+    /// nothing bounds it (see [`free_start`]), then the others from the last back. The result is the same
     /// as adding them in order: the latest solution below the old one and below each
     /// free point's `last` (a point bounded by an earlier one is bounded by where that
     /// one ends up, so its own start is no bound). Backwards, a run of lines is placed
@@ -363,6 +363,26 @@ impl Settling {
             self.lower(e.to(), to.gamma, g, (x, e.constraint()));
         }
     }
+}
+
+/// How much later than the latest point settled a free point starts (one nothing
+/// settled bounds from above: a new pod's creation, a source's first line).
+const FREE_GAP_MS: Ms = 10 * 60_000;
+
+/// Where a free point starts: [`FREE_GAP_MS`] after `last`, the latest point of the
+/// batch settled before it. The capture's time has moved on since that point by an
+/// amount nothing settled says; started right at it, the free point is too early
+/// whenever it has, and its batch's lines then pulled back every line tied to the
+/// latest ones, which on a soak of old pods (AGE in days, nothing but in-place
+/// reboots' `(X ago)` to bound the lines) is the whole capture before them: each
+/// failure's small corrections moved every point again (a 30 MB soak: 73 million
+/// moves, 19 s; 60 MB: 45 s). Started later, a free point is pulled back only as far
+/// as its own batch's constraints say, and the batches before stay where they are
+/// (0.9 million moves, 1.8 s; 60 MB 3 s). Any start gives a feasible schedule, and
+/// a point stays later only where nothing bounds it; the searches' windows are laid
+/// out by the schedule, so a report may change where they end (docs/PERFORMANCE.md).
+fn free_start(last: Ms) -> Ms {
+    last.saturating_add(FREE_GAP_MS)
 }
 
 /// What adding one point gave.
