@@ -15,7 +15,8 @@ file="$dir/watchtrail-churn-$size.log"
 # failure per 100 KB (and WATCHTRAIL_SOAK_NODES=1: with a nodes watch beside;
 # WATCHTRAIL_SOAK_EVENTS=1: with an events watch beside;
 # WATCHTRAIL_SOAK_RELIST=1: captured as a loop around the watch, re-listed each run;
-# WATCHTRAIL_SOAK_NARROW=1: printed without `-o wide`)
+# WATCHTRAIL_SOAK_NARROW=1: printed without `-o wide`;
+# WATCHTRAIL_SOAK_IN_PLACE=1: also 30 MB of in-place reboots only, pods weeks old)
 soak="$dir/watchtrail-soak-$size"
 if [ -n "${WATCHTRAIL_SOAK:-}" ] && [ ! -s "$soak/pods.log" ]; then
     bytes=$(stat -c %s "$file")
@@ -86,6 +87,15 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
     # printed without `-o wide` (no NODE column: nodes told by the marks' passes);
     # the same failures in 70 % more, shorter lines
     variant narrow "${WATCHTRAIL_SOAK_NARROW:-}" --no-wide pods.log
+    # every node back before its pods' eviction (restarts in place), in a namespace
+    # whose pods are up to 20 days old: 30 MB whatever SIZE, one failure per 100 KB
+    if [ -n "${WATCHTRAIL_SOAK_IN_PLACE:-}" ]; then
+        d="$dir/watchtrail-soak-in-place-30M"
+        [ -s "$d/pods.log" ] || "$bin" simulate --churn 30M --failures 300 --pods 2000 --seed 1 \
+            --in-place 1 --pod-age 20 -o "$d"
+        echo "soak (in-place): $d ($(wc -l < "$d/pods.log") lines of pods.log)"
+        measure "soak_in_place_analyze_1" env RAYON_NUM_THREADS=1 "$bin" analyze "$d/pods.log"
+    fi
 fi
 echo
 awk -v wc="$t_wc" -v awk_="$t_awk" -v a1="$t_analyze_1" -v aa="$t_analyze_all" 'BEGIN {

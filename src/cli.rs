@@ -341,6 +341,18 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 300, requires = "failures",
           value_parser = clap::value_parser!(u32).range(10..=3600))]
     pub toleration: u32,
+    /// With `--failures`: the share of failures (0 to 1) whose node comes back in
+    /// place, before its pods' eviction; the rest keep the default's split of
+    /// mid-migration, post-migration and long outages (15 : 45 : 5).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.35, requires = "failures",
+          value_parser = parse_share)]
+    pub in_place: f64,
+    /// With `--failures`: the initial pods were created from 10 minutes to this many
+    /// days (e.g. `20`, `0.5`) before the watch starts, so their AGE prints `14d`,
+    /// `3d7h`… (no restarts before the watch: RESTARTS starts at 0).
+    #[arg(long, value_name = "DAYS", default_value_t = 1.0, requires = "failures",
+          value_parser = parse_pod_age)]
+    pub pod_age: f64,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,
@@ -364,7 +376,26 @@ fn parse_changes(text: &str) -> Result<f64, String> {
     Ok(x)
 }
 
-/// `--repeats P`: a share, a finite number from 0 to 1.
+/// The oldest `--pod-age`: the soak's nodes were created 45 days before the watch,
+/// and no pod is older than its node.
+const MAX_POD_AGE_DAYS: f64 = 44.0;
+
+/// `--pod-age DAYS`: a number of days, from a hundredth (about a quarter of an hour)
+/// to [`MAX_POD_AGE_DAYS`].
+fn parse_pod_age(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a number of days"))?;
+    if !(0.01..=MAX_POD_AGE_DAYS).contains(&x) {
+        return Err(format!(
+            "{text:?}: expected a number of days from 0.01 to {MAX_POD_AGE_DAYS}"
+        ));
+    }
+    Ok(x)
+}
+
+/// `--repeats P`, `--in-place SHARE`: a share, a finite number from 0 to 1.
 fn parse_share(text: &str) -> Result<f64, String> {
     let x: f64 = text
         .trim()

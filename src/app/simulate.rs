@@ -152,7 +152,10 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     if args.output_watch_events {
         cfg = cfg.with_watch_events();
     }
-    let cfg = cfg.with_toleration_s(args.toleration);
+    let cfg = cfg
+        .with_toleration_s(args.toleration)
+        .with_in_place(args.in_place)
+        .with_pod_age_days(args.pod_age);
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

@@ -41,10 +41,26 @@ pub struct SoakConfig {
     /// evicts it: the default 300 s (FORMAT.md §4.5), or a cluster's
     /// `--default-unreachable-toleration-seconds`, as chaos setups often lower it.
     pub toleration_ms: i64,
+    /// The share of failures whose node comes back before the eviction (in place);
+    /// the rest keep the default's split of mid-migration, post-migration and long
+    /// outages ([`DEFAULT_IN_PLACE`]).
+    pub in_place: f64,
+    /// The initial pods were created from 10 minutes to this many seconds before
+    /// the watch starts (a day by default, [`DEFAULT_POD_AGE_S`]).
+    pub pod_age_s: u64,
 }
 
 /// The default toleration of an unreachable node (FORMAT.md §4.5).
 pub const DEFAULT_TOLERATION_MS: i64 = 300_000;
+
+/// The default share of failures back in place, before the eviction.
+pub const DEFAULT_IN_PLACE: f64 = 0.35;
+
+/// The default oldest initial pod: created a day before the watch starts.
+pub const DEFAULT_POD_AGE_S: u64 = 86_400;
+
+/// The youngest initial pod: created 10 minutes before the watch starts.
+pub const MIN_POD_AGE_S: u64 = 600;
 
 impl SoakConfig {
     /// A soak of about `bytes`, `pods` pods and `failures` node failures.
@@ -63,7 +79,30 @@ impl SoakConfig {
             all_namespaces: false,
             watch_events: false,
             toleration_ms: DEFAULT_TOLERATION_MS,
+            in_place: DEFAULT_IN_PLACE,
+            pod_age_s: DEFAULT_POD_AGE_S,
         }
+    }
+
+    /// The same soak with this share (0 to 1) of its failures back in place (see
+    /// [`SoakConfig::in_place`]).
+    pub fn with_in_place(self, share: f64) -> SoakConfig {
+        SoakConfig {
+            in_place: share.clamp(0.0, 1.0),
+            ..self
+        }
+    }
+
+    /// The same soak with its initial pods created up to `days` before the watch
+    /// starts (see [`SoakConfig::pod_age_s`]); never less than 10 minutes.
+    pub fn with_pod_age_days(self, days: f64) -> SoakConfig {
+        let seconds = (days * 86_400.0).round();
+        let pod_age_s = if seconds.is_finite() {
+            (seconds as u64).max(MIN_POD_AGE_S)
+        } else {
+            MIN_POD_AGE_S
+        };
+        SoakConfig { pod_age_s, ..self }
     }
 
     /// The same soak with every pod tolerating an unreachable node `seconds` (see

@@ -31,7 +31,9 @@ mod write;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-pub use config::{FailureTruth, SoakConfig, SoakTruth, DEFAULT_TOLERATION_MS};
+pub use config::{
+    FailureTruth, SoakConfig, SoakTruth, DEFAULT_IN_PLACE, DEFAULT_POD_AGE_S, DEFAULT_TOLERATION_MS,
+};
 
 use super::names::{pod_suffix, template_hash};
 use super::rng::Rng;
@@ -175,7 +177,7 @@ impl Soak {
             soak.hashes
                 .push((format!("{}-{}", names[d % names.len()], d), hash));
             for _ in 0..replicas {
-                let created = -(soak.rng.int(600, 86_400) as i64);
+                let created = -(soak.rng.int(config::MIN_POD_AGE_S, cfg.pod_age_s) as i64);
                 let node = soak.rng.int(0, cfg.nodes as u64 - 1) as usize;
                 let ip = soak.pod_ip(node);
                 let mut pod = soak.new_pod(d, created, None);
@@ -409,5 +411,69 @@ mod tests {
         assert!(lines[i..].iter().any(|l| l.starts_with(&evicted[0])
             && l.contains(" 0/1 ")
             && l.contains("Terminating")));
+    }
+
+    /// `--in-place 1`: every node back before its pods' eviction; none evicted.
+    #[test]
+    fn every_failure_is_back_in_place_when_the_share_is_one() {
+        let cfg = SoakConfig::new(3, 1_500_000, 200, 12);
+        let truth = Soak::new(cfg.with_in_place(1.0))
+            .write(&mut Vec::new())
+            .expect("in memory");
+        assert!(truth.failures.len() >= 10, "{}", truth.failures.len());
+        for f in &truth.failures {
+            assert_eq!(f.scenario, "in-place", "{f:?}");
+            assert!(f.evicted_ms.is_none() && f.returned_ms.is_some(), "{f:?}");
+        }
+        let default = Soak::new(cfg).write(&mut Vec::new()).expect("in memory");
+        assert!(default.failures.iter().any(|f| f.scenario != "in-place"));
+    }
+
+    /// The AGE cells of the initial list, in whole hours, and as printed.
+    fn initial_ages(cfg: SoakConfig) -> Vec<(i64, String)> {
+        let mut out = Vec::new();
+        Soak::new(cfg).write(&mut out).expect("in memory");
+        let text = String::from_utf8(out).expect("ASCII");
+        let hours = |age: &str| -> i64 {
+            let (mut total, mut n) = (0, 0);
+            for c in age.chars() {
+                match c.to_digit(10) {
+                    Some(d) => n = n * 10 + i64::from(d),
+                    None => {
+                        total += n * [('d', 24), ('h', 1)]
+                            .iter()
+                            .find(|u| u.0 == c)
+                            .map_or(0, |u| u.1);
+                        n = 0;
+                    }
+                }
+            }
+            total
+        };
+        text.lines()
+            .skip(1)
+            .take(cfg.pods)
+            .map(|l| l.split_whitespace().nth(4).expect("an AGE").to_string())
+            .map(|age| (hours(&age), age))
+            .collect()
+    }
+
+    /// `--pod-age 20`: the initial pods are days to weeks old (`14d`, `3d7h`), none
+    /// older than 20 days; by default none is a day old.
+    #[test]
+    fn initial_pods_are_days_old_with_an_older_pod_age() {
+        let cfg = SoakConfig::new(3, 300_000, 400, 2);
+        let old = initial_ages(cfg.with_pod_age_days(20.0));
+        assert_eq!(old.len(), 400);
+        assert!(old.iter().all(|(h, _)| *h < 20 * 24), "{old:?}");
+        let weeks = old.iter().filter(|(h, _)| *h >= 8 * 24).count();
+        assert!(weeks > 200, "{weeks} of 400 a week old or more");
+        let two_units = |a: &str| a.ends_with('h') && a.contains('d');
+        assert!(old.iter().any(|(_, a)| two_units(a)), "{old:?}");
+        let young = initial_ages(cfg);
+        assert!(
+            young.iter().all(|(h, a)| *h < 24 && !a.contains('d')),
+            "{young:?}"
+        );
     }
 }

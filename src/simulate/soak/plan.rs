@@ -30,28 +30,7 @@ impl Soak {
         let mark = self.rng.int(30_000, 50_000) as i64;
         let toleration = self.cfg.toleration_ms;
         let evict_at_ms = self.now_ms + mark + toleration + self.rng.int(0, 2_000) as i64;
-        // In place (back before the eviction), mid-migration (back as the
-        // replacements start), post-migration (back later), or a long outage.
-        let roll = self.rng.unit();
-        let return_ms = if roll < 0.35 {
-            // Back 40–250 s after the mark on the default toleration; on a short one,
-            // within it (a few seconds either end spare).
-            let back = if toleration == super::DEFAULT_TOLERATION_MS {
-                self.rng.int(90_000, 300_000) as i64
-            } else {
-                mark + self
-                    .rng
-                    .int(3_000, (toleration as u64).saturating_sub(3_000).max(3_001))
-                    as i64
-            };
-            Some(self.now_ms + back)
-        } else if roll < 0.5 {
-            Some(evict_at_ms + self.rng.int(3_000, 8_000) as i64)
-        } else if roll < 0.95 {
-            Some(evict_at_ms + self.rng.int(60_000, 900_000) as i64)
-        } else {
-            Some(evict_at_ms + self.rng.int(1_800_000, 7_200_000) as i64)
-        };
+        let return_ms = self.roll_return(mark, evict_at_ms);
         let pods: Vec<usize> = self.on_node(node);
         for &slot in &pods {
             let p = self.pod_mut(slot);
@@ -84,6 +63,35 @@ impl Soak {
             self.at(evict_at_ms - self.now_ms, Event::Evict(f));
         }
         true
+    }
+
+    /// When a node that failed now comes back: in place (back before the eviction,
+    /// the configured share), else mid-migration (back as the replacements start),
+    /// post-migration (back later) or after a long outage, in the default's ratio
+    /// 15 : 45 : 5.
+    fn roll_return(&mut self, mark: i64, evict_at_ms: i64) -> Option<i64> {
+        let toleration = self.cfg.toleration_ms;
+        let [mid, post] = return_thresholds(self.cfg.in_place);
+        let roll = self.rng.unit();
+        if roll < self.cfg.in_place {
+            // Back 40–250 s after the mark on the default toleration; on a short one,
+            // within it (a few seconds either end spare).
+            let back = if toleration == super::DEFAULT_TOLERATION_MS {
+                self.rng.int(90_000, 300_000) as i64
+            } else {
+                mark + self
+                    .rng
+                    .int(3_000, (toleration as u64).saturating_sub(3_000).max(3_001))
+                    as i64
+            };
+            Some(self.now_ms + back)
+        } else if roll < mid {
+            Some(evict_at_ms + self.rng.int(3_000, 8_000) as i64)
+        } else if roll < post {
+            Some(evict_at_ms + self.rng.int(60_000, 900_000) as i64)
+        } else {
+            Some(evict_at_ms + self.rng.int(1_800_000, 7_200_000) as i64)
+        }
     }
 
     pub(super) fn step(&mut self, slot: usize) {
@@ -334,5 +342,37 @@ impl Soak {
                 self.next_relist();
             }
         }
+    }
+}
+
+/// Where a roll of a failure's return stops being mid-migration, then
+/// post-migration, with `in_place` of the failures back in place: the rest split as
+/// the default's 15 : 45 : 5 (with the default share, exactly 0.5 and 0.95, so the
+/// default soak's rolls fall as they always did).
+fn return_thresholds(in_place: f64) -> [f64; 2] {
+    if in_place == super::DEFAULT_IN_PLACE {
+        return [0.5, 0.95];
+    }
+    let rest = 1.0 - in_place;
+    [
+        in_place + rest * (0.15 / 0.65),
+        in_place + rest * (0.60 / 0.65),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::return_thresholds;
+
+    /// The default share splits as it always did; the rest keep 15 : 45 : 5.
+    #[test]
+    fn the_returns_not_in_place_keep_the_default_split() {
+        assert_eq!(return_thresholds(0.35), [0.5, 0.95]);
+        assert_eq!(return_thresholds(1.0), [1.0, 1.0]);
+        let [mid, post] = return_thresholds(0.0);
+        assert!((mid - 0.15 / 0.65).abs() < 1e-12 && (post - 0.6 / 0.65).abs() < 1e-12);
+        let [mid, post] = return_thresholds(0.9);
+        assert!((mid - 0.9 - 0.1 * 0.15 / 0.65).abs() < 1e-12, "{mid}");
+        assert!((1.0 - post - 0.1 * 0.05 / 0.65).abs() < 1e-12, "{post}");
     }
 }
