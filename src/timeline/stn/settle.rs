@@ -373,10 +373,10 @@ const FREE_GAP_MS: Ms = 10 * 60_000;
 /// batch settled before it. The capture's time has moved on since that point by an
 /// amount nothing settled says; started right at it, the free point is too early
 /// whenever it has, and its batch's lines then pulled back every line tied to the
-/// latest ones, which on a soak of old pods (AGE in days, nothing but in-place
-/// reboots' `(X ago)` to bound the lines) is the whole capture before them: each
-/// failure's small corrections moved every point again (a 30 MB soak: 73 million
-/// moves, 19 s; 60 MB: 45 s). Started later, a free point is pulled back only as far
+/// latest ones, which can be the whole capture before them: on another generator's
+/// soaks of in-place reboots with Deployments rolled out meanwhile, each failure's
+/// small corrections moved every point again (a 30 MB soak: 73 million moves, 19 s;
+/// 60 MB: 45 s). Started later, a free point is pulled back only as far
 /// as its own batch's constraints say, and the batches before stay where they are
 /// (0.9 million moves, 1.8 s; 60 MB 3 s). Any start gives a feasible schedule, and
 /// a point stays later only where nothing bounds it; the searches' windows are laid
