@@ -1,5 +1,5 @@
 //! Shapes found by soaks from a generator written apart from ours (from FORMAT.md
-//! alone), cut down to the lines that decide them. Each file holds one node failure
+//! alone), cut down to the lines that decide them. Each file holds the node failures
 //! whose answer is known from how it was made.
 
 mod common;
@@ -34,4 +34,37 @@ fn a_later_rollout_of_the_evicted_pods_owners_does_not_hide_the_failure() {
         verdict("rollout-after-failure.log"),
         ("mid-migration".to_string(), vec!["worker-02".to_string()])
     );
+}
+
+/// The nodes of the incidents found in `file`, with each incident's scenario.
+fn incidents(file: &str) -> Vec<(String, String)> {
+    let path = common::root().join("tests/fixtures/held-out").join(file);
+    let a = analysis_of(&[path]);
+    (a.incidents.iter())
+        .map(|i| (i.node.to_string(), i.scenario.name().to_string()))
+        .collect()
+}
+
+/// A node fails and its pods are evicted; it is back an hour later and its kubelet
+/// finishes them one by one, but fails again 70 s after it is back, three pods still
+/// `1/1 Terminating`. The node controller marks them (a pass of three reprints,
+/// lines 506–508), and the kubelet back again finishes them: a second failure, in
+/// place (cut from the other generator's soak of flapping nodes: lines of the node,
+/// and all lines for a minute around the second failure).
+#[test]
+fn a_node_lost_again_while_its_pods_are_still_terminating_is_a_second_failure() {
+    let found = incidents("failed-again-while-deleting.log");
+    let nodes: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(nodes, ["worker-03", "worker-03"], "{found:?}");
+    assert_eq!(found[1].1, "in-place", "{found:?}");
+}
+
+/// The same, but the three reprints are the pods' last lines: a pod's deletion
+/// prints its last state again (a watch's DELETED line), as when the node object is
+/// deleted and PodGC deletes its pods together. Nothing says the node was lost again.
+#[test]
+fn deleting_pods_reprinted_as_they_go_are_no_second_failure() {
+    let found = incidents("deleted-while-deleting.log");
+    let nodes: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(nodes, ["worker-03"], "{found:?}");
 }

@@ -1,0 +1,107 @@
+//! A node lost again while its pods are still `Terminating`: the kubelet back from an
+//! earlier failure finishes the pods evicted meanwhile one by one (its API writes
+//! are rate-limited: tens of seconds for a large node), and a node that fails again
+//! before it is done leaves them `Terminating`. The node controller marks them not
+//! ready all the same (it marks every pod of the node, FORMAT.md §4.4): a pass of
+//! reprints of the node's deleting pods, which no healthy pod's mark tells.
+
+use crate::HashMap;
+
+use super::kubelet::KubeletWrites;
+use crate::analysis::pod_groups::{self, BURST_PODS};
+use crate::analysis::pods::meaning;
+use crate::kube::PodMeaning;
+use crate::tables::ResourceKind;
+use crate::timeline::stn::Ms;
+use crate::timeline::{Interval, Point, Timelines, Touch};
+
+/// How far apart two marks of one pass may provably be (the node controller's pass
+/// takes milliseconds a pod; seconds of slack for the watch).
+const PASS_MS: Ms = 5_000;
+
+/// The touches of `Terminating` pods that a pass over their node printed, by point.
+pub(super) struct DeletingPasses {
+    points: Vec<Point>,
+}
+
+/// A touch of a deleting pod, as [`DeletingPasses::of`] gathers them.
+struct Reprint<'a> {
+    pod: usize,
+    touch: &'a Touch,
+}
+
+impl DeletingPasses {
+    /// The passes of `t`: by source and node, in line order, runs of touches of
+    /// `Terminating` pods each provably within [`PASS_MS`] of the run's first, with
+    /// no write of the node's kubelet in between (a lost node's kubelet writes
+    /// nothing) and none a returning kubelet's re-post, touching at least
+    /// [`BURST_PODS`] pods (fewer tell nothing: a pod's own update).
+    pub(super) fn of(t: &Timelines, kubelet: &KubeletWrites) -> DeletingPasses {
+        let mut by_node: HashMap<(&str, &str), Vec<Reprint>> = HashMap::default();
+        let pods = (t.objects.iter().enumerate()).filter(|(_, o)| o.key.kind == ResourceKind::Pod);
+        for (k, pod) in pods {
+            // Evicted while its node was lost (its containers still counted ready: no
+            // kubelet wrote it since), and seen again after the touch: a pod's
+            // deletion prints its last state again (a watch's DELETED line, the same
+            // text), and a lost node's pods are deleted together when the node
+            // object is (PodGC), or as the kubelet back finishes them (`0/1`).
+            let last = pod
+                .states
+                .last()
+                .and_then(|s| s.touches.last().map_or(s.lines.first(), |t| Some(&t.line)));
+            let deleting = pod.states.iter().filter(|s| {
+                meaning(s) == PodMeaning::Deleting
+                    && matches!(s.ready, Some([a, b]) if a == b && a > 0)
+            });
+            for s in deleting {
+                // A node told only by its marks may hold pods grouped by chance.
+                let Some(node) = s.node.as_deref().filter(|n| !pod_groups::is_group(n)) else {
+                    continue;
+                };
+                let seen_after = |t: &Touch| {
+                    last.is_some_and(|l| l.source == t.line.source && l.line > t.line.line)
+                };
+                let marks =
+                    (s.touches.iter()).filter(|t| seen_after(t) && !kubelet.returning_at(node, t));
+                for touch in marks {
+                    let key = (&*touch.line.source, node);
+                    by_node
+                        .entry(key)
+                        .or_default()
+                        .push(Reprint { pod: k, touch });
+                }
+            }
+        }
+        let mut points = Vec::new();
+        for ((_, node), mut reprints) in by_node {
+            reprints.sort_unstable_by_key(|r| r.touch.line.line);
+            let mut start = 0;
+            while start < reprints.len() {
+                let first = reprints[start].touch;
+                let end = start
+                    + reprints[start..]
+                        .iter()
+                        .take_while(|r| {
+                            Interval::minus(r.touch.at, first.at).min_ms <= PASS_MS
+                                && !kubelet.between(node, &first.line, &r.touch.line)
+                        })
+                        .count();
+                let run = &reprints[start..end.max(start + 1)];
+                let mut pods: Vec<usize> = run.iter().map(|r| r.pod).collect();
+                pods.sort_unstable();
+                pods.dedup();
+                if pods.len() >= BURST_PODS {
+                    points.extend(run.iter().map(|r| r.touch.point));
+                }
+                start = end.max(start + 1);
+            }
+        }
+        points.sort_unstable();
+        DeletingPasses { points }
+    }
+
+    /// Whether `touch` (of a `Terminating` pod) was printed in a pass over its node.
+    pub(super) fn holds(&self, touch: &Touch) -> bool {
+        self.points.binary_search(&touch.point).is_ok()
+    }
+}
