@@ -105,3 +105,67 @@ impl DeletingPasses {
         self.points.binary_search(&touch.point).is_ok()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::tests::watch;
+
+    const PODS: [(&str, &str); 4] = [
+        ("web-7d9f8b6c4-a1", "10.244.1.1"),
+        ("web-7d9f8b6c4-a2", "10.244.1.2"),
+        ("web-7d9f8b6c4-a3", "10.244.1.3"),
+        ("web-7d9f8b6c4-a4", "10.244.1.4"),
+    ];
+
+    /// Rows of `pods` on node-a as `ready`, `status`, at `age`.
+    fn rows(
+        pods: &[(&'static str, &'static str)],
+        ready: &'static str,
+        status: &'static str,
+        age: &'static str,
+    ) -> Vec<[&'static str; 7]> {
+        pods.iter()
+            .map(|&(name, ip)| [name, ready, status, "0", age, ip, "node-a"])
+            .collect()
+    }
+
+    /// node-a's four pods marked, evicted while it is lost, the node back finishing
+    /// one, then lost again: a pass over the other three, still `1/1 Terminating`;
+    /// `then` after it.
+    fn lost_again(then: &[[&'static str; 7]]) -> Vec<String> {
+        let mut all = rows(&PODS, "1/1", "Running", "2m0s");
+        all.extend(rows(&PODS, "1/1", "Running", "3m0s"));
+        all.extend(rows(&PODS, "1/1", "Terminating", "8m0s"));
+        all.extend(rows(&PODS[..1], "0/1", "Terminating", "9m0s"));
+        all.extend(rows(&PODS[1..], "1/1", "Terminating", "9m40s"));
+        all.extend(then.iter().copied());
+        let a = watch(&all);
+        a.incidents.iter().map(|i| i.node.to_string()).collect()
+    }
+
+    #[test]
+    fn a_pass_over_deleting_pods_seen_again_is_a_second_failure() {
+        let finished = rows(&PODS[1..], "0/1", "Terminating", "9m59s");
+        assert_eq!(lost_again(&finished), ["node-a", "node-a"]);
+    }
+
+    /// The same pass as the pods' last lines: their deletion's reprints.
+    #[test]
+    fn a_pass_over_deleting_pods_that_go_with_it_is_none() {
+        assert_eq!(lost_again(&[]), ["node-a"]);
+    }
+
+    /// Two pods reprinted together tell nothing (a pod's own update meeting another).
+    #[test]
+    fn two_deleting_pods_are_no_pass() {
+        let mut all = rows(&PODS[..3], "1/1", "Running", "2m0s");
+        all.extend(rows(&PODS[..3], "1/1", "Running", "3m0s"));
+        all.extend(rows(&PODS[..3], "1/1", "Terminating", "8m0s"));
+        all.extend(rows(&PODS[..1], "0/1", "Terminating", "9m0s"));
+        all.extend(rows(&PODS[1..3], "1/1", "Terminating", "9m40s"));
+        all.extend(rows(&PODS[1..3], "0/1", "Terminating", "9m59s"));
+        let a = watch(&all);
+        let nodes: Vec<String> = a.incidents.iter().map(|i| i.node.to_string()).collect();
+        assert_eq!(nodes, ["node-a"]);
+    }
+}
