@@ -155,7 +155,8 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     let cfg = cfg
         .with_toleration_s(args.toleration)
         .with_in_place(args.in_place)
-        .with_pod_age_days(args.pod_age);
+        .with_pod_age_days(args.pod_age)
+        .with_rollouts_per_hour(args.rollouts);
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {
