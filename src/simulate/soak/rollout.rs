@@ -239,10 +239,13 @@ impl Soak {
 
     /// The containers of pod `slot`, being deleted, stopped: the kubelet's
     /// `0/1 Terminating`, then the DELETED line. On a node that is down nothing is
-    /// written: the kubelet back finishes it as it finishes an evicted pod.
+    /// written: the kubelet back finishes it as it finishes an evicted pod, and then
+    /// (the pod no longer ready) this writes nothing more.
     pub(super) fn containers_stopped(&mut self, slot: usize) {
-        let node = self.pods[slot].as_ref().and_then(|p| p.node);
-        if node.is_some_and(|n| self.node_down[n].is_some()) {
+        let Some(p) = self.pods[slot].as_ref() else {
+            return;
+        };
+        if !p.ready || p.node.is_some_and(|n| self.node_down[n].is_some()) {
             return;
         }
         self.pod_mut(slot).ready = false;
