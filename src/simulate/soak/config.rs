@@ -52,7 +52,17 @@ pub struct SoakConfig {
     /// a new ReplicaSet's pods replace the old ones alongside the failures, as a
     /// team that deploys during a chaos test makes them.
     pub rollouts_per_hour: f64,
+    /// How much sparser than the default the background churn is (container crashes,
+    /// pods deleted by hand: one every 1.6 s on average, [`DEFAULT_CHURN_GAP_MS`]): 1
+    /// by default. A quiet namespace spreads the same bytes over many more hours, and
+    /// with rollouts that is the shape that once made the settling grow faster than
+    /// the capture.
+    pub churn_scale: f64,
 }
+
+/// The mean wait between two background changes of the default soak (uniform over
+/// 0.2–3 s).
+pub const DEFAULT_CHURN_GAP_MS: f64 = 1_600.0;
 
 /// The default toleration of an unreachable node (FORMAT.md §4.5).
 pub const DEFAULT_TOLERATION_MS: i64 = 300_000;
@@ -86,6 +96,23 @@ impl SoakConfig {
             in_place: DEFAULT_IN_PLACE,
             pod_age_s: DEFAULT_POD_AGE_S,
             rollouts_per_hour: 0.0,
+            churn_scale: 1.0,
+        }
+    }
+
+    /// The same soak with a background change every `seconds` on average, not every
+    /// 1.6 s (see [`SoakConfig::churn_scale`]); anything not a positive number keeps
+    /// the default.
+    pub fn with_churn_gap_s(self, seconds: f64) -> SoakConfig {
+        let scale = seconds * 1000.0 / DEFAULT_CHURN_GAP_MS;
+        let churn_scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
+        SoakConfig {
+            churn_scale,
+            ..self
         }
     }
 

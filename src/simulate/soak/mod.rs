@@ -476,6 +476,20 @@ mod tests {
         assert!(default.failures.iter().any(|f| f.scenario != "in-place"));
     }
 
+    /// `--churn-gap 16`: a background change every 16 s, not 1.6 s: the same bytes
+    /// and failures over several times the hours.
+    #[test]
+    fn a_sparser_churn_spreads_the_soak_over_more_hours() {
+        let cfg = SoakConfig::new(3, 1_500_000, 200, 12);
+        let last = |cfg: SoakConfig| {
+            let truth = Soak::new(cfg).write(&mut Vec::new()).expect("in memory");
+            assert_eq!(truth.failures.len(), 12);
+            truth.failures.last().map_or(0, |f| f.failed_ms)
+        };
+        let (dense, sparse) = (last(cfg), last(cfg.with_churn_gap_s(16.0)));
+        assert!(sparse > 4 * dense, "{dense} ms, {sparse} ms");
+    }
+
     /// The AGE cells of the initial list, in whole hours, and as printed.
     fn initial_ages(cfg: SoakConfig) -> Vec<(i64, String)> {
         let mut out = Vec::new();

@@ -161,6 +161,13 @@ impl Soak {
 
     pub(super) fn background(&mut self) {
         let next = self.rng.int(200, 3_000) as i64;
+        // The same draw, scaled: the default soak's bytes are unchanged.
+        let scale = self.cfg.churn_scale;
+        let next = if scale == 1.0 {
+            next
+        } else {
+            (next as f64 * scale).round() as i64
+        };
         self.at(next, Event::Background);
         if self.pods.is_empty() {
             return;
