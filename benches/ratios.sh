@@ -101,7 +101,7 @@ if [ -n "${WATCHTRAIL_SOAK:-}" ]; then
     # the same with 22 rolling updates an hour (new ReplicaSets: young pods' creations
     # with nothing settled to bound them) and a background change a minute, so 30 MB
     # span a week: the settling grew faster than the capture on it before a free point
-    # started after the latest settled (30 MB 7.8 s, 60 MB superlinear; now 1.3 s)
+    # started after the latest settled (30 MB 6.5 s, 60 MB 24 s; now 1.2 s, 2.2 s)
     if [ -n "${WATCHTRAIL_SOAK_ROLLOUTS:-}" ]; then
         d="$dir/watchtrail-soak-rollouts-30M"
         [ -s "$d/pods.log" ] || "$bin" simulate --churn 30M --failures 300 --pods 2000 --seed 1 \
