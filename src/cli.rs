@@ -353,6 +353,18 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 1.0, requires = "failures",
           value_parser = parse_pod_age)]
     pub pod_age: f64,
+    /// With `--failures`: on average this many Deployment rolling updates per hour of
+    /// soak (0, the default: none): a new ReplicaSet (a new pod-template hash) whose
+    /// pods start as the old ones are deleted, 25 % surge and 25 % unavailable, as
+    /// Kubernetes rolls by default; never a failure in `truth.json`.
+    #[arg(long, value_name = "PER_HOUR", default_value_t = 0.0, requires = "failures",
+          value_parser = parse_rollouts)]
+    pub rollouts: f64,
+    /// With `--failures`: a background change (a container crash, a pod deleted by
+    /// hand) every this many seconds on average, not every 1.6 s: a quieter
+    /// namespace, the same bytes over many more hours (e.g. `60`).
+    #[arg(long, value_name = "SECONDS", requires = "failures", value_parser = parse_churn_gap)]
+    pub churn_gap: Option<f64>,
     /// Directory to write the transcripts and `truth.json` into (created if missing).
     #[arg(short, long, value_name = "DIR", required_unless_present_any = ["list", "churn"])]
     pub output: Option<std::path::PathBuf>,
@@ -371,6 +383,38 @@ fn parse_changes(text: &str) -> Result<f64, String> {
     if !(0.0..=MAX_CHANGES).contains(&x) {
         return Err(format!(
             "{text:?}: expected a number from 0 to {MAX_CHANGES}"
+        ));
+    }
+    Ok(x)
+}
+
+/// Most `--rollouts` an hour: one a second, far beyond what a cluster deploys, and
+/// bounded so a typo cannot turn a soak into nothing but rollouts.
+const MAX_ROLLOUTS_PER_HOUR: f64 = 3600.0;
+
+/// `--rollouts PER_HOUR`: a finite number from 0 to [`MAX_ROLLOUTS_PER_HOUR`].
+fn parse_rollouts(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a number of rollouts per hour"))?;
+    if !(0.0..=MAX_ROLLOUTS_PER_HOUR).contains(&x) {
+        return Err(format!(
+            "{text:?}: expected a number of rollouts per hour from 0 to {MAX_ROLLOUTS_PER_HOUR}"
+        ));
+    }
+    Ok(x)
+}
+
+/// `--churn-gap SECONDS`: from a fifth of a second to an hour.
+fn parse_churn_gap(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?}: expected a number of seconds"))?;
+    if !(0.2..=3600.0).contains(&x) {
+        return Err(format!(
+            "{text:?}: expected a number of seconds from 0.2 to 3600"
         ));
     }
     Ok(x)

@@ -34,6 +34,10 @@ enum Capture {
     /// The pods' watch without `-o wide`, in a cluster whose pods tolerate an
     /// unreachable node 30 s (evicted half a minute after their marks).
     NarrowShortToleration,
+    /// The pods' watch of a soak whose Deployments also roll to new ReplicaSets, about
+    /// thirty an hour (new pod-template hashes, old pods deleted as new ones are
+    /// ready): none of them a failure.
+    WithRollouts,
 }
 
 fn soak(
@@ -64,6 +68,7 @@ fn soak(
         Capture::NarrowWithEvents => {
             Soak::new(cfg.without_wide().with_events()).write_with_events(&mut text, &mut events)
         }
+        Capture::WithRollouts => Soak::new(cfg.with_rollouts_per_hour(30.0)).write(&mut text),
         Capture::AllNamespacesWithWatchEvents => {
             Soak::new(cfg.with_all_namespaces().with_watch_events()).write(&mut text)
         }
@@ -194,6 +199,15 @@ fn a_soak_of_partitions_scores_the_same() {
         .iter()
         .filter(|c| c.phases.F.as_ref().is_some_and(|f| in_place(&f.what)));
     assert!(told.count() >= 10, "{report}");
+}
+
+/// Deployment rolling updates between and during the failures: each failure is still
+/// found with its scenario, and no rollout is an incident of its own (the bars cap
+/// the incidents at 105 % of the failures).
+#[test]
+fn a_soak_with_rollouts_scores_the_same() {
+    let (report, _) = score_soak(3, 3_000_000, 300, 60, Capture::WithRollouts);
+    eprintln!("{report}");
 }
 
 /// The soak of partitions with the nodes' watch beside: a node back from a partition

@@ -155,7 +155,12 @@ fn soak(args: &crate::cli::SimulateArgs, bytes: u64, k: usize) -> Result<ExitCod
     let cfg = cfg
         .with_toleration_s(args.toleration)
         .with_in_place(args.in_place)
-        .with_pod_age_days(args.pod_age);
+        .with_pod_age_days(args.pod_age)
+        .with_rollouts_per_hour(args.rollouts);
+    let cfg = match args.churn_gap {
+        Some(seconds) => cfg.with_churn_gap_s(seconds),
+        None => cfg,
+    };
     let soak = Soak::new(cfg);
     match &args.output {
         Some(dir) => {

@@ -48,7 +48,21 @@ pub struct SoakConfig {
     /// The initial pods were created from 10 minutes to this many seconds before
     /// the watch starts (a day by default, [`DEFAULT_POD_AGE_S`]).
     pub pod_age_s: u64,
+    /// Deployment rolling updates per hour of soak, on average (none by default):
+    /// a new ReplicaSet's pods replace the old ones alongside the failures, as a
+    /// team that deploys during a chaos test makes them.
+    pub rollouts_per_hour: f64,
+    /// How much sparser than the default the background churn is (container crashes,
+    /// pods deleted by hand: one every 1.6 s on average, [`DEFAULT_CHURN_GAP_MS`]): 1
+    /// by default. A quiet namespace spreads the same bytes over many more hours, and
+    /// with rollouts that is the shape that once made the settling grow faster than
+    /// the capture.
+    pub churn_scale: f64,
 }
+
+/// The mean wait between two background changes of the default soak (uniform over
+/// 0.2–3 s).
+pub const DEFAULT_CHURN_GAP_MS: f64 = 1_600.0;
 
 /// The default toleration of an unreachable node (FORMAT.md §4.5).
 pub const DEFAULT_TOLERATION_MS: i64 = 300_000;
@@ -81,6 +95,39 @@ impl SoakConfig {
             toleration_ms: DEFAULT_TOLERATION_MS,
             in_place: DEFAULT_IN_PLACE,
             pod_age_s: DEFAULT_POD_AGE_S,
+            rollouts_per_hour: 0.0,
+            churn_scale: 1.0,
+        }
+    }
+
+    /// The same soak with a background change every `seconds` on average, not every
+    /// 1.6 s (see [`SoakConfig::churn_scale`]); anything not a positive number keeps
+    /// the default.
+    pub fn with_churn_gap_s(self, seconds: f64) -> SoakConfig {
+        let scale = seconds * 1000.0 / DEFAULT_CHURN_GAP_MS;
+        let churn_scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
+        SoakConfig {
+            churn_scale,
+            ..self
+        }
+    }
+
+    /// The same soak with about `per_hour` Deployment rolling updates an hour (see
+    /// [`SoakConfig::rollouts_per_hour`]); 0, or anything not a positive number, is
+    /// none, and draws nothing more from the soak's random numbers.
+    pub fn with_rollouts_per_hour(self, per_hour: f64) -> SoakConfig {
+        let rollouts_per_hour = if per_hour.is_finite() && per_hour > 0.0 {
+            per_hour
+        } else {
+            0.0
+        };
+        SoakConfig {
+            rollouts_per_hour,
+            ..self
         }
     }
 
@@ -214,6 +261,27 @@ pub struct SoakTruth {
     pub lines: u64,
     /// Every failure, in time order.
     pub failures: Vec<FailureTruth>,
+    /// Every rolling update started before the last line (`--rollouts`; none and
+    /// not written without): not failures, told so a judge can see an incident
+    /// that is a rollout.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rollouts: Vec<RolloutTruth>,
+}
+
+/// One Deployment rolling update of a soak: not a failure.
+#[derive(Debug, Clone, Serialize)]
+pub struct RolloutTruth {
+    /// The Deployment rolled.
+    pub deployment: String,
+    /// The pod-template hash of the ReplicaSet rolled from.
+    pub from_hash: String,
+    /// The pod-template hash of the new ReplicaSet.
+    pub to_hash: String,
+    /// When the Deployment controller created the new ReplicaSet.
+    pub started_ms: i64,
+    /// When its last old pod was deleted and the new ReplicaSet was complete, if
+    /// before the last line.
+    pub finished_ms: Option<i64>,
 }
 
 impl FailureTruth {

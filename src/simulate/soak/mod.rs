@@ -21,18 +21,25 @@
 //! once, so no zone is disrupted, §4.3, and a node fails only with pods on it). A
 //! node stays down from a minute and a half to two hours; one still down when the
 //! capture ends is `migrated-no-return` (or `ongoing`).
+//!
+//! With `--rollouts`, Deployments also roll to new ReplicaSets now and then, as
+//! Kubernetes's rolling update does them (`rollout.rs`): new pods of a new template
+//! hash, old pods deleted as they become ready; they are not failures, and the truth
+//! lists them apart.
 
 mod config;
 mod events;
 mod nodes;
 mod plan;
+mod rollout;
 mod write;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 pub use config::{
-    FailureTruth, SoakConfig, SoakTruth, DEFAULT_IN_PLACE, DEFAULT_POD_AGE_S, DEFAULT_TOLERATION_MS,
+    FailureTruth, RolloutTruth, SoakConfig, SoakTruth, DEFAULT_IN_PLACE, DEFAULT_POD_AGE_S,
+    DEFAULT_TOLERATION_MS,
 };
 
 use super::names::{pod_suffix, template_hash};
@@ -74,6 +81,15 @@ struct Pod {
     printed: bool,
 }
 
+impl Pod {
+    /// Its ReplicaSet's pod-template hash, read back from its name
+    /// (`<deployment>-<hash>-<suffix>`): a pod replaced is replaced from its own
+    /// ReplicaSet, the old one while a rollout runs.
+    fn template(&self) -> &str {
+        self.name.rsplit('-').nth(1).unwrap_or("")
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Event {
     Background,
@@ -86,6 +102,16 @@ enum Event {
     Gone(usize, u32),
     /// The apiserver ended the watch; the loop runs it again (a new header and list).
     Relist,
+    /// The containers of pod `slot` (generation `gen`), deleted by a rollout, stopped:
+    /// the kubelet's `0/1 Terminating`, then its DELETED line.
+    Stopped(usize, u32),
+    /// The next rolling update is due (`--rollouts`).
+    Rollout,
+    /// The Deployment controller syncs Deployment `d`'s rollout.
+    RolloutSync(usize),
+    /// The rollout of Deployment `d` is synced again if nothing happened since the
+    /// sync that scheduled this (its token).
+    RolloutPoll(usize, u32),
 }
 
 /// A fact of a failure's truth, kept once its line is written.
@@ -132,6 +158,12 @@ pub struct Soak {
     started: bool,
     node_stream: Option<nodes::NodeStream>,
     event_stream: Option<events::EventStream>,
+    /// Each Deployment's replicas (its spec), by index.
+    replicas: Vec<usize>,
+    /// Each Deployment's rollout under way, by index.
+    rollouts: Vec<Option<rollout::Rolling>>,
+    /// The rollouts started, as the truth tells them.
+    rolled: Vec<RolloutTruth>,
 }
 
 impl Soak {
@@ -168,6 +200,9 @@ impl Soak {
             started: false,
             node_stream: cfg.node_stream.then(|| nodes::NodeStream::new(cfg.nodes)),
             event_stream: cfg.events.then(|| events::EventStream::new(cfg.seed)),
+            replicas: Vec::new(),
+            rollouts: Vec::new(),
+            rolled: Vec::new(),
         };
         let mut left = cfg.pods;
         let mut d = 0;
@@ -176,11 +211,13 @@ impl Soak {
             let hash = template_hash(&mut soak.rng);
             soak.hashes
                 .push((format!("{}-{}", names[d % names.len()], d), hash));
+            soak.replicas.push(replicas);
+            soak.rollouts.push(None);
             for _ in 0..replicas {
                 let created = -(soak.rng.int(config::MIN_POD_AGE_S, cfg.pod_age_s) as i64);
                 let node = soak.rng.int(0, cfg.nodes as u64 - 1) as usize;
                 let ip = soak.pod_ip(node);
-                let mut pod = soak.new_pod(d, created, None);
+                let mut pod = soak.new_pod(d, None, created, None);
                 pod.node = Some(node);
                 pod.ip = Some(ip);
                 pod.ready = true;
@@ -202,8 +239,17 @@ impl Soak {
         )
     }
 
-    fn new_pod(&mut self, deployment: usize, created_s: i64, replaces: Option<usize>) -> Pod {
-        let (dep, hash) = &self.hashes[deployment];
+    /// A new pod of `deployment`'s ReplicaSet of template `hash` (its current one
+    /// when `None`).
+    fn new_pod(
+        &mut self,
+        deployment: usize,
+        hash: Option<&str>,
+        created_s: i64,
+        replaces: Option<usize>,
+    ) -> Pod {
+        let (dep, current) = &self.hashes[deployment];
+        let hash = hash.unwrap_or(current);
         let name = format!("{dep}-{hash}-{}", pod_suffix(&mut self.rng));
         Pod {
             name,
@@ -262,11 +308,12 @@ impl Soak {
             .collect()
     }
 
-    /// A new pod of `deployment` (a replacement of failure `replaces`), ADDED
-    /// `Pending` with no node; the scheduler binds it next.
-    fn replace(&mut self, deployment: usize, replaces: Option<usize>) {
+    /// A new pod of `deployment`'s ReplicaSet of template `hash` (its current one when
+    /// `None`; a replacement of failure `replaces`), ADDED `Pending` with no node; the
+    /// scheduler binds it next.
+    fn replace(&mut self, deployment: usize, hash: Option<&str>, replaces: Option<usize>) {
         let created = self.now_ms.div_euclid(1000);
-        let pod = self.new_pod(deployment, created, replaces);
+        let pod = self.new_pod(deployment, hash, created, replaces);
         let slot = self.insert(pod);
         self.emit(slot);
         let gen = self.gens[slot];
@@ -427,6 +474,20 @@ mod tests {
         }
         let default = Soak::new(cfg).write(&mut Vec::new()).expect("in memory");
         assert!(default.failures.iter().any(|f| f.scenario != "in-place"));
+    }
+
+    /// `--churn-gap 16`: a background change every 16 s, not 1.6 s: the same bytes
+    /// and failures over several times the hours.
+    #[test]
+    fn a_sparser_churn_spreads_the_soak_over_more_hours() {
+        let cfg = SoakConfig::new(3, 1_500_000, 200, 12);
+        let last = |cfg: SoakConfig| {
+            let truth = Soak::new(cfg).write(&mut Vec::new()).expect("in memory");
+            assert_eq!(truth.failures.len(), 12);
+            truth.failures.last().map_or(0, |f| f.failed_ms)
+        };
+        let (dense, sparse) = (last(cfg), last(cfg.with_churn_gap_s(16.0)));
+        assert!(sparse > 4 * dense, "{dense} ms, {sparse} ms");
     }
 
     /// The AGE cells of the initial list, in whole hours, and as printed.

@@ -146,9 +146,11 @@ impl Soak {
         self.pod_step_events(slot, from);
         let p = self.pod_mut(slot);
         if p.phase == Phase::Live && p.ready {
+            let deployment = p.deployment;
             if let Some(f) = p.replaces.take() {
                 self.note(f, Fact::Replaced);
             }
+            self.pod_ready_for_rollout(deployment);
         }
         if let Some((lo, hi)) = next_in {
             let d = self.rng.int(lo, hi) as i64;
@@ -159,6 +161,13 @@ impl Soak {
 
     pub(super) fn background(&mut self) {
         let next = self.rng.int(200, 3_000) as i64;
+        // The same draw, scaled: the default soak's bytes are unchanged.
+        let scale = self.cfg.churn_scale;
+        let next = if scale == 1.0 {
+            next
+        } else {
+            (next as f64 * scale).round() as i64
+        };
         self.at(next, Event::Background);
         if self.pods.is_empty() {
             return;
@@ -185,9 +194,9 @@ impl Soak {
             let p = self.pod_mut(slot);
             p.status = "Terminating";
             p.phase = Phase::Terminating;
-            let deployment = p.deployment;
+            let (deployment, hash) = (p.deployment, p.template().to_string());
             self.emit(slot);
-            self.replace(deployment, None);
+            self.replace(deployment, Some(&hash), None);
             let d = self.rng.int(1_000, 30_000) as i64;
             let gen = self.gens[slot];
             self.at(d, Event::Gone(slot, gen));
@@ -224,11 +233,11 @@ impl Soak {
             let p = self.pod_mut(slot);
             p.status = "Terminating";
             p.phase = Phase::Terminating;
-            let deployment = p.deployment;
+            let (deployment, hash) = (p.deployment, p.template().to_string());
             self.emit(slot);
             self.note(f, Fact::Evicted);
             self.now_ms += self.rng.int(1, 60) as i64;
-            self.replace(deployment, Some(f));
+            self.replace(deployment, Some(&hash), Some(f));
         }
     }
 
@@ -328,7 +337,13 @@ impl Soak {
             Event::Gone(slot, gen) if self.gens[slot] == gen && self.pods[slot].is_some() => {
                 self.gone(slot)
             }
-            Event::Step(..) | Event::Gone(..) => {}
+            Event::Stopped(slot, gen) if self.gens[slot] == gen && self.pods[slot].is_some() => {
+                self.containers_stopped(slot)
+            }
+            Event::Step(..) | Event::Gone(..) | Event::Stopped(..) => {}
+            Event::Rollout => self.next_rollout(),
+            Event::RolloutSync(d) => self.sync_rollout(d),
+            Event::RolloutPoll(d, token) => self.poll_rollout(d, token),
             Event::Mark(f) => self.mark(f),
             Event::Evict(f) => {
                 let back = self.downs[f].return_ms;

@@ -166,6 +166,7 @@ impl Soak {
             nodes: self.cfg.nodes,
             lines: self.lines,
             failures,
+            rollouts: self.rollouts_until(self.last_line_ms),
         }
     }
 
@@ -242,6 +243,7 @@ impl Iterator for Soak {
             self.list_events();
             self.at(1_000, Event::Background);
             self.next_relist();
+            self.schedule_rollout();
         }
         while self.pending.is_empty() {
             if self.queue.is_empty() {
