@@ -49,9 +49,12 @@ impl DeletingPasses {
                 .states
                 .last()
                 .and_then(|s| s.touches.last().map_or(s.lines.first(), |t| Some(&t.line)));
+            // Touched first: nearly every state of a soak is not, and its STATUS
+            // is then not read.
             let deleting = pod.states.iter().filter(|s| {
-                meaning(s) == PodMeaning::Deleting
+                !s.touches.is_empty()
                     && matches!(s.ready, Some([a, b]) if a == b && a > 0)
+                    && meaning(s) == PodMeaning::Deleting
             });
             for s in deleting {
                 // A node told only by its marks may hold pods grouped by chance.
