@@ -1,9 +1,14 @@
 //! A node lost again while its pods are still `Terminating`: the kubelet back from an
 //! earlier failure finishes the pods evicted meanwhile one by one (its API writes
 //! are rate-limited: tens of seconds for a large node), and a node that fails again
-//! before it is done leaves them `Terminating`. The node controller marks them not
-//! ready all the same (it marks every pod of the node, FORMAT.md §4.4): a pass of
-//! reprints of the node's deleting pods, which no healthy pod's mark tells.
+//! before it is done leaves them `Terminating`. The node controller marks every pod
+//! of the node whose `Ready` condition is still `True` (`MarkPodsNotReady` writes
+//! nothing for one already `False`, as the earlier failure's mark left it; FORMAT.md
+//! §4.4): a pod the kubelet back re-posted as ready before finishing it (a node back
+//! from a partition) is reprinted, unchanged. Such a pass over the node's deleting
+//! pods tells the failure when no healthy pod's mark does. (The second held-out
+//! generator reprints every pod at a mark, ready or not: its soaks of flapping nodes
+//! show this pass more often than a cluster would.)
 
 use crate::HashMap;
 
