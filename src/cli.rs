@@ -394,30 +394,16 @@ const MAX_ROLLOUTS_PER_HOUR: f64 = 3600.0;
 
 /// `--rollouts PER_HOUR`: a finite number from 0 to [`MAX_ROLLOUTS_PER_HOUR`].
 fn parse_rollouts(text: &str) -> Result<f64, String> {
-    let x: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?}: expected a number of rollouts per hour"))?;
-    if !(0.0..=MAX_ROLLOUTS_PER_HOUR).contains(&x) {
-        return Err(format!(
-            "{text:?}: expected a number of rollouts per hour from 0 to {MAX_ROLLOUTS_PER_HOUR}"
-        ));
-    }
-    Ok(x)
+    number_in(
+        text,
+        "a number of rollouts per hour",
+        0.0..=MAX_ROLLOUTS_PER_HOUR,
+    )
 }
 
 /// `--churn-gap SECONDS`: from a fifth of a second to an hour.
 fn parse_churn_gap(text: &str) -> Result<f64, String> {
-    let x: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?}: expected a number of seconds"))?;
-    if !(0.2..=3600.0).contains(&x) {
-        return Err(format!(
-            "{text:?}: expected a number of seconds from 0.2 to 3600"
-        ));
-    }
-    Ok(x)
+    number_in(text, "a number of seconds", 0.2..=3600.0)
 }
 
 /// The oldest `--pod-age`: the soak's nodes were created 45 days before the watch,
@@ -427,16 +413,7 @@ const MAX_POD_AGE_DAYS: f64 = 44.0;
 /// `--pod-age DAYS`: a number of days, from a hundredth (about a quarter of an hour)
 /// to [`MAX_POD_AGE_DAYS`].
 fn parse_pod_age(text: &str) -> Result<f64, String> {
-    let x: f64 = text
-        .trim()
-        .parse()
-        .map_err(|_| format!("{text:?}: expected a number of days"))?;
-    if !(0.01..=MAX_POD_AGE_DAYS).contains(&x) {
-        return Err(format!(
-            "{text:?}: expected a number of days from 0.01 to {MAX_POD_AGE_DAYS}"
-        ));
-    }
-    Ok(x)
+    number_in(text, "a number of days", 0.01..=MAX_POD_AGE_DAYS)
 }
 
 /// `--repeats P`, `--in-place SHARE`: a share, a finite number from 0 to 1.
@@ -447,6 +424,17 @@ fn parse_share(text: &str) -> Result<f64, String> {
         .map_err(|_| format!("{text:?}: expected a share from 0 to 1"))?;
     if !(0.0..=1.0).contains(&x) {
         return Err(format!("{text:?}: expected a share from 0 to 1"));
+    }
+    Ok(x)
+}
+
+/// A number in `range`, `what` it counts (`a number of days`) in the messages: NaN
+/// is out of every range.
+fn number_in(text: &str, what: &str, range: std::ops::RangeInclusive<f64>) -> Result<f64, String> {
+    let x: f64 = (text.trim().parse()).map_err(|_| format!("{text:?}: expected {what}"))?;
+    if !range.contains(&x) {
+        let (lo, hi) = (range.start(), range.end());
+        return Err(format!("{text:?}: expected {what} from {lo} to {hi}"));
     }
     Ok(x)
 }
