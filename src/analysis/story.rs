@@ -53,10 +53,19 @@ pub(super) fn find_eviction(t: &Timelines, pod: &Pod, fphase: &Phase) -> Option<
 /// phase that happened at its line counts (`since` unset): a node first listed NotReady
 /// may have failed long before the listing, after a pods listing printed earlier.
 fn printed_before(s: &State, fphase: &Phase) -> bool {
+    fphase.since.is_none() && printed_before_evidence(s, fphase)
+}
+
+/// Whether `s` was printed before the first line of failure `fphase`'s evidence, in
+/// the same file, whether the failure happened at that line or before it. That line
+/// shows the node lost (the node controller's mark, the taint manager's patch of a
+/// pod that then stays `Terminating`, the node listed `NotReady`): a kubelet write
+/// printed before it is not the node's return from that failure.
+fn printed_before_evidence(s: &State, fphase: &Phase) -> bool {
     let (Some(l), Some(f)) = (s.lines.first(), fphase.evidence.first()) else {
         return false;
     };
-    fphase.since.is_none() && l.source == f.source && l.line < f.line
+    l.source == f.source && l.line < f.line
 }
 
 /// The node an incident is about, for matching pods: `None` when the capture does
@@ -251,7 +260,7 @@ pub(super) fn kubelet_return<'a>(
         // Printed before the failure's line: an earlier failure's return, maybe. (The
         // line numbers first: a pod living through many failures of its node has most
         // of its states there, and each proof asked of the network costs a lookup.)
-        if printed_before(s, fphase) || t.proves(f, s.from_point(), Claim::LessThan(0)) {
+        if printed_before_evidence(s, fphase) || t.proves(f, s.from_point(), Claim::LessThan(0)) {
             continue;
         }
         // A graceful shutdown's Failed status is the eviction, written before the node went down.

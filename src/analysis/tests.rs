@@ -535,3 +535,4 @@ fn a_restart_without_a_touch_is_no_node_failure() {
 }
 
 mod peers;
+mod starting;

@@ -310,6 +310,20 @@ pub fn pod_status(word: &str, ready: Option<[u32; 2]>) -> PodMeaning {
         .map_or(PodMeaning::Other, |s| s.meaning)
 }
 
+/// Who writes the state a pod's STATUS word shows, when the word is known
+/// (`Init:1/2` is the kubelet's, as the init containers run).
+pub fn pod_status_writer(word: &str) -> Option<Writer> {
+    if word
+        .strip_prefix("Init:")
+        .is_some_and(|rest| rest.contains('/'))
+    {
+        return Some(Writer::Kubelet);
+    }
+    (POD_STATUSES.iter())
+        .find(|s| s.word == word)
+        .map(|s| s.writer)
+}
+
 /// Running with every container ready: the pod serves.
 pub fn is_healthy(word: Option<&str>, ready: Option<[u32; 2]>) -> bool {
     word == Some("Running") && ready.is_some_and(|[n, m]| n == m && m > 0)

@@ -2,6 +2,7 @@
 
 mod deleting;
 mod kubelet;
+mod marks;
 mod partitions;
 mod peers;
 mod rollouts;
@@ -14,12 +15,14 @@ use super::incident::{ev, Failure, Phase};
 use super::local::CaptureSpan;
 use super::pod_groups;
 use super::pods::{eviction_kind, healthy, meaning, same_text, EvictionKind};
+use crate::kube::status::{pod_status_writer, Writer};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::links::deployment_template;
 use crate::timeline::{Interval, LineRef, ObjectTimeline, Point, State, Timelines, Touch};
 use deleting::DeletingPasses;
 use kubelet::KubeletWrites;
+use marks::{held_terminating, patch_before_eviction, the_mark};
 use peers::Peers;
 use rollouts::NewTemplates;
 
@@ -148,29 +151,32 @@ fn state_mark<'a>(
     }
     // A crashed container's pod is marked too; only a new sandbox on its node
     // (the node rebooted) tells that mark from any other write.
+    // (The runtime's last status of the lost container may come first, on the old
+    // sandbox: FORMAT.md §4.7.)
+    let (next, after) = (pod.states.get(i + 1), pod.states.get(i + 2));
     let rebooted = || {
         s.ip.is_some()
-            && pod.states.get(i + 1).is_some_and(|n| {
-                n.node.is_some()
+            && next.is_some_and(|n| {
+                (n.node.is_some()
                     && same_text(&n.node, &s.node)
                     && n.ip.is_some()
                     && !same_text(&n.ip, &s.ip)
-                    && n.restarts > s.restarts
+                    && n.restarts > s.restarts)
+                    || rebooted_through(s, n, after)
             })
     };
-    // A pod still starting gets no mark (it is not Ready), but the taint
-    // manager's patch before its eviction tells the same story.
+    // A pod still starting gets no mark (it is not Ready: the node controller
+    // leaves its condition as it is), but the taint manager's patch before its
+    // eviction tells the same story.
     let starting_evicted = || {
         meaning(s) == PodMeaning::Starting
-            && pod.states.get(i + 1).is_some_and(|n| {
-                matches!(
-                    the_mark(s, &s.touches.iter().collect::<Vec<_>>(), n),
-                    Some((_, true))
-                )
+            && next.is_some_and(|n| {
+                patch_before_eviction(s, &s.touches.iter().collect::<Vec<_>>(), n).is_some()
             })
     };
-    // Such a pod only joins a failure its node's marked pods show: alone,
-    // its patch and deletion are also a pod deleted while it started.
+    // Such a pod only joins a failure its node's marked pods show — alone, its
+    // patch and deletion are also a pod evicted while it started — unless nothing
+    // finished it for minutes ([`held_terminating`]).
     // A pod already `Terminating` (evicted in an earlier failure) is marked too: a
     // pass over its node's deleting pods tells that node lost again.
     if meaning(s) == PodMeaning::Deleting {
@@ -216,7 +222,7 @@ fn state_mark<'a>(
         evidence,
         why,
         since,
-        joins_only: starting,
+        joins_only: starting && !next.is_some_and(|n| held_terminating(t, s, n, after)),
     })
 }
 
@@ -239,13 +245,19 @@ fn marked_then_lost<'a>(
         .iter()
         .filter(|t| !vetoes.kubelet.returning_at(node, t))
         .collect();
-    let (touch, unseen) = the_mark(s, &touches, next)?;
+    let (touch, unseen) = match starting {
+        true => patch_before_eviction(s, &touches, next)?,
+        false => the_mark(s, &touches, next)?,
+    };
     // The mark was not printed (the capture began after it): the
     // failure came before the taint manager's patch, after the state
     // began (for a first state, after the pod's creation).
     // A pod still starting may have been bound to a node already
     // lost: since its creation.
-    let since = unseen.then(|| match starting {
+    // A status the kubelet wrote (`ContainerCreating`) says its node was up when
+    // the state began.
+    let kubelet_wrote = || s.status.as_deref().and_then(pod_status_writer) == Some(Writer::Kubelet);
+    let since = unseen.then(|| match starting && !kubelet_wrote() {
         true => pod.created_point,
         false => s.since_point().unwrap_or(s.from_point()),
     });
@@ -379,43 +391,6 @@ fn same_failure(kubelet: &KubeletWrites, node: &str, first: &Touch, later: &Touc
         && !kubelet.between(node, &first.line, &later.line)
         && Interval::minus(later.at, first.at).min_ms <= MARKS_OF_ONE_FAILURE_MS
 }
-
-/// The touch of a healthy state `prev` that is the node controller's mark, of its
-/// `touches` (all, or those a returning kubelet did not print), given the state
-/// after it: with a lost node nothing but the controllers touch the pod, so it is the
-/// last — unless that touch is the taint manager's
-/// `DisruptionTarget` patch printed just before the eviction (FORMAT.md §4.5, §4.10),
-/// when the mark is the touch before it. With no touch before the patch the mark was
-/// not seen (the capture began after it): the patch stands in, said `true`.
-fn the_mark<'a>(prev: &State, touches: &[&'a Touch], next: &State) -> Option<(&'a Touch, bool)> {
-    let last = *touches.last()?;
-    let evicted = eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed);
-    let just_before = next.lines.first().is_some_and(|l| {
-        l.source == last.line.source && l.line.saturating_sub(last.line.line) <= DISRUPTION_LINES
-    });
-    match touches.len() {
-        n if n >= 2 && evicted && just_before => Some((touches[n - 2], false)),
-        // The patch alone (seconds before the eviction, not provably minutes as a
-        // mark a toleration before it would be): the mark came before the state's
-        // first line.
-        1 if evicted
-            && just_before
-            && Interval::minus(next.from, last.at).min_ms <= DISRUPTION_MS =>
-        {
-            Some((last, true))
-        }
-        _ => Some((last, false)),
-    }
-}
-
-/// How long before the deletion the taint manager's `DisruptionTarget` patch may be
-/// printed (the two writes are milliseconds apart; seconds of slack for the watch).
-const DISRUPTION_MS: i64 = 10_000;
-
-/// How many lines of a busy watch may come between the taint manager's
-/// `DisruptionTarget` patch and the deletion it precedes (the two writes are
-/// milliseconds apart).
-const DISRUPTION_LINES: u64 = 8;
 
 /// What says that a touched pod's next state, though it looks like a lost node's
 /// doing, is not.
