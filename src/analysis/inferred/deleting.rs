@@ -24,7 +24,8 @@ use crate::timeline::{Interval, Point, Timelines, Touch};
 /// takes milliseconds a pod; seconds of slack for the watch).
 const PASS_MS: Ms = 5_000;
 
-/// The touches of `Terminating` pods that a pass over their node printed, by point.
+/// The touches of `Terminating` pods (or, before the taints, `NodeLost`'s `1/1
+/// Unknown`) that a pass over their node printed, by point.
 pub(super) struct DeletingPasses {
     points: Vec<Point>,
 }
@@ -59,7 +60,7 @@ impl DeletingPasses {
             let deleting = pod.states.iter().filter(|s| {
                 !s.touches.is_empty()
                     && matches!(s.ready, Some([a, b]) if a == b && a > 0)
-                    && meaning(s) == PodMeaning::Deleting
+                    && matches!(meaning(s), PodMeaning::Deleting | PodMeaning::NodeLost)
             });
             for s in deleting {
                 // A node told only by its marks may hold pods grouped by chance.
@@ -161,6 +162,22 @@ mod tests {
     #[test]
     fn a_pass_over_deleting_pods_that_go_with_it_is_none() {
         assert_eq!(lost_again(&[]), ["node-a"]);
+    }
+
+    /// Before the taints (kubectl ≤ 1.12), the node controller's eviction left a lost
+    /// node's pods `1/1 Unknown` (`NodeLost` with a deletion timestamp, FORMAT.md
+    /// §2.1): a pass over those is the same second failure.
+    #[test]
+    fn a_pass_over_pods_left_node_lost_seen_again_is_a_second_failure() {
+        let mut all = rows(&PODS, "1/1", "Running", "2m0s");
+        all.extend(rows(&PODS, "1/1", "Running", "3m0s"));
+        all.extend(rows(&PODS, "1/1", "Unknown", "8m0s"));
+        all.extend(rows(&PODS[..1], "0/1", "Terminating", "9m0s"));
+        all.extend(rows(&PODS[1..], "1/1", "Unknown", "9m40s"));
+        all.extend(rows(&PODS[1..], "0/1", "Terminating", "9m59s"));
+        let a = watch(&all);
+        let nodes: Vec<String> = a.incidents.iter().map(|i| i.node.to_string()).collect();
+        assert_eq!(nodes, ["node-a", "node-a"]);
     }
 
     /// Two pods reprinted together tell nothing (a pod's own update meeting another).

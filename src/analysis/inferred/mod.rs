@@ -177,9 +177,10 @@ fn state_mark<'a>(
     // Such a pod only joins a failure its node's marked pods show — alone, its
     // patch and deletion are also a pod evicted while it started — unless nothing
     // finished it for minutes ([`held_terminating`]).
-    // A pod already `Terminating` (evicted in an earlier failure) is marked too: a
+    // A pod already `Terminating` (evicted in an earlier failure; before the taints
+    // `1/1 Unknown`, `NodeLost`) is marked too: a
     // pass over its node's deleting pods tells that node lost again.
-    if meaning(s) == PodMeaning::Deleting {
+    if matches!(meaning(s), PodMeaning::Deleting | PodMeaning::NodeLost) {
         let pass = s.touches.iter().find(|t| vetoes.deleting.holds(t));
         if let (Some(node), Some(touch)) = (s.node.as_deref(), pass) {
             return Some(Mark {
