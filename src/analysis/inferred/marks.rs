@@ -68,10 +68,24 @@ pub(super) fn held_terminating(
     next: &State,
     after: Option<&State>,
 ) -> bool {
-    let end = after.map_or(next.last_point(), |a| a.from_point());
-    meaning(s) == PodMeaning::Starting
-        && next.status.as_deref() == Some("Terminating")
-        && t.difference(next.from_point(), end).min_ms > HELD_MS
+    if meaning(s) != PodMeaning::Starting || next.status.as_deref() != Some("Terminating") {
+        return false;
+    }
+    let (end, end_age) = match after {
+        Some(a) => (a.from_point(), a.since_created),
+        None => match next.touches.last() {
+            Some(last) => (last.point, last.since_created),
+            None => return false,
+        },
+    };
+    // Both ends' AGEs count from the pod's one creation: their difference is how
+    // long it stayed, as tight as the network's and without a search. The clock's
+    // bounds of the two lines where an AGE is missing.
+    let by_age = (next.since_created.get())
+        .zip(end_age.get())
+        .map(|(from, to)| Interval::minus(to, from).min_ms);
+    let by_clock = Interval::minus(t.at(end), t.at(next.from_point())).min_ms;
+    by_age.unwrap_or(by_clock).max(by_clock) > HELD_MS
 }
 
 /// How long a pod that never started may stay `Terminating` under a live kubelet:
