@@ -16,7 +16,7 @@ use super::pods::{Pod, PodNodes};
 use super::scenario::{self, decide, Scenario, Seen};
 use super::story::{
     affected_pods, find_eviction, fresh_by_owner, kubelet_phase, node_filter, owners_among,
-    pod_story, state_phase, state_seen_before, Eviction, NodeReturn, PodStory,
+    pod_story, state_phase, Eviction, NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
 use crate::tables::ResourceKind;
@@ -471,9 +471,9 @@ fn stories<'a>(
                 *last = Some(k);
             }
         }
-        if let Some((name, s)) = story.kubelet {
-            if n_kubelet.is_none_or(|(_, x)| state_seen_before(s, x)) {
-                n_kubelet = Some((name, s));
+        if let Some((name, w)) = story.kubelet {
+            if n_kubelet.is_none_or(|(_, x)| w.seen_before(&x)) {
+                n_kubelet = Some((name, w));
             }
         }
         if let Some(v) = story.variant {

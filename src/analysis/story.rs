@@ -15,7 +15,7 @@ use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 mod replacement;
 
-use crate::timeline::{Claim, End, Interval, ObjectKey, Point, State, Timelines, Touch};
+use crate::timeline::{Claim, End, Interval, LineRef, ObjectKey, Point, State, Timelines, Touch};
 
 /// The index of the state at which a pod shows its eviction, and how it shows it.
 pub(super) type Eviction = (usize, EvictionKind);
@@ -213,24 +213,82 @@ pub(super) struct PodStory<'p> {
     pub(super) replacement: Option<Phase>,
     /// A replacement created but not (yet) running and ready.
     pub(super) pending: Option<String>,
-    /// The first change its returning kubelet wrote: the pod's name and the state. A
+    /// The first change its returning kubelet wrote: the pod's name and the write. A
     /// phase is made only of the incident's first ([`kubelet_phase`]).
-    pub(super) kubelet: Option<(&'p str, &'p State)>,
+    pub(super) kubelet: Option<(&'p str, KubeletWrite<'p>)>,
     pub(super) variant: Option<&'static str>,
 }
 
-/// The phase of a change the returning kubelet wrote to pod `name` (state `s`).
-pub(super) fn kubelet_phase(name: &str, s: &State) -> Phase {
-    state_phase(
-        ["pod ", name, " written by the returning kubelet"].concat(),
-        s,
-    )
+/// A change a returning kubelet wrote to a pod: a state it began, or its finishing
+/// of a pod already not ready and `Terminating`, whose final status and deletion
+/// print the text the pod had ([`finished_in_two`]).
+#[derive(Clone, Copy)]
+pub(super) enum KubeletWrite<'p> {
+    State(&'p State),
+    Finished(&'p Touch),
 }
 
-/// Whether state `a` was seen before `b` ([`seen_earlier`], as of their phases).
-pub(super) fn state_seen_before(a: &State, b: &State) -> bool {
-    seen_earlier((&a.from, a.lines.first()), (&b.from, b.lines.first()))
+impl KubeletWrite<'_> {
+    fn when(&self) -> (&Interval, Option<&LineRef>) {
+        match self {
+            KubeletWrite::State(s) => (&s.from, s.lines.first()),
+            KubeletWrite::Finished(t) => (&t.at, Some(&t.line)),
+        }
+    }
+
+    /// Whether this write was seen before `other` ([`seen_earlier`]).
+    pub(super) fn seen_before(&self, other: &KubeletWrite) -> bool {
+        seen_earlier(self.when(), other.when())
+    }
 }
+
+/// The phase of a change the returning kubelet wrote to pod `name`.
+pub(super) fn kubelet_phase(name: &str, w: KubeletWrite) -> Phase {
+    let what = ["pod ", name, " written by the returning kubelet"].concat();
+    match w {
+        KubeletWrite::State(s) => state_phase(what, s),
+        KubeletWrite::Finished(t) => Phase {
+            at: t.at,
+            what,
+            evidence: vec![ev(&t.line)],
+            point: t.point,
+            alternatives: Vec::new(),
+            since: None,
+        },
+    }
+}
+
+/// The first of two lines a kubelet back prints as it finishes a pod that was
+/// `Terminating` and no longer ready (READY `0/n`): its final status, then its
+/// deletion, both printing the pod's text unchanged, lines apart (as the seed's
+/// watch of a migration shows its pod's last two lines, `0/1 Terminating 7m38s`
+/// twice: samples/web-paste/seed.md:289–290). One such line
+/// alone is no kubelet's: a forced deletion, or PodGC deleting the pods of a
+/// deleted node, prints only the deletion.
+fn finished_in_two(s: &State) -> Option<&Touch> {
+    // By the clock and by their AGEs (both from the pod's one creation: exact where
+    // the clock is loose).
+    let close = |a: Interval, b: Interval| Interval::minus(b, a).min_ms <= FINISHED_MS;
+    if !matches!(s.ready, Some([0, _])) || meaning(s) != PodMeaning::Deleting {
+        return None;
+    }
+    s.touches.windows(2).find_map(|w| {
+        (w[0].line.source == w[1].line.source
+            && w[1].line.line - w[0].line.line <= FINISHED_LINES
+            && close(w[0].at, w[1].at)
+            && match (w[0].since_created.get(), w[1].since_created.get()) {
+                (Some(a), Some(b)) => close(a, b),
+                _ => true,
+            })
+        .then_some(&w[0])
+    })
+}
+
+/// How many lines of a busy watch may come between a finished pod's final status
+/// and its deletion, and how far apart they may provably be (the kubelet's two
+/// writes are milliseconds apart; a second of AGE's rounding as slack).
+const FINISHED_LINES: u64 = 8;
+const FINISHED_MS: i64 = 2_000;
 
 pub(super) fn state_phase(what: String, s: &State) -> Phase {
     Phase {
@@ -251,12 +309,24 @@ pub(super) fn kubelet_return<'a>(
     node: Option<&str>,
     fphase: &Phase,
     ev_state: Option<(usize, EvictionKind)>,
-) -> (Option<&'a State>, Option<&'a State>) {
+) -> (Option<KubeletWrite<'a>>, Option<&'a State>) {
     let f = fphase.earliest();
-    let mut n: Option<&State> = None;
+    let mut n: Option<KubeletWrite> = None;
     let mut back_ready = None;
     for i in 0..pod.states.len() {
         let s = &pod.states[i];
+        // A pod's finishing, seen in the lines after its state's first.
+        if let Some(touch) = finished_in_two(s) {
+            let w = KubeletWrite::Finished(touch);
+            let before = (fphase.evidence.first())
+                .is_some_and(|e| e.source == touch.line.source && touch.line.line < e.line);
+            if !before
+                && !t.proves(f, touch.point, Claim::LessThan(0))
+                && n.is_none_or(|x| w.seen_before(&x))
+            {
+                n = Some(w);
+            }
+        }
         // Printed before the failure's line: an earlier failure's return, maybe. (The
         // line numbers first: a pod living through many failures of its node has most
         // of its states there, and each proof asked of the network costs a lookup.)
@@ -271,8 +341,9 @@ pub(super) fn kubelet_return<'a>(
             // First seen restarted after a shutdown: the restart is the kubelet's.
             None => restarted_after_shutdown(s),
         };
-        if !is_shutdown_eviction && written && n.is_none_or(|x| state_seen_before(s, x)) {
-            n = Some(s);
+        let w = KubeletWrite::State(s);
+        if !is_shutdown_eviction && written && n.is_none_or(|x| w.seen_before(&x)) {
+            n = Some(w);
         }
         let serves = healthy(s) || restarted_after_shutdown(s);
         if back_ready.is_none() && serves && i > 0 && ev_state.is_none_or(|(ei, _)| i < ei) {

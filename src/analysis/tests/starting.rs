@@ -62,6 +62,24 @@ fn pods_evicted_before_they_started_and_left_terminating_tell_their_node_lost() 
     // the patch.
     assert!(f.since.is_some(), "{f:?}");
     assert!(f.at.max_ms <= e.at.max_ms, "{f:?} {e:?}");
+    // The node back: the kubelet finishing A, its final status and its deletion
+    // both printed as A was (lines 10 and 11 of the watch).
+    let n = i.phases.N.as_ref().expect("the node back");
+    assert!(n.what.contains(A), "{n:?}");
+    assert_eq!(n.evidence[0].line, 10, "{n:?}");
+}
+
+/// Deleted with no kubelet: one line each (a forced deletion, or PodGC deleting the
+/// pods of a deleted node) is no node back.
+#[test]
+fn one_deletion_line_of_a_pod_left_terminating_is_no_node_back() {
+    let a = evicted_before_they_started(&[terminating(A, "26m"), terminating(B, "26m")]);
+    assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
+    assert!(
+        a.incidents[0].phases.N.is_none(),
+        "{:?}",
+        a.incidents[0].phases.N
+    );
 }
 
 /// Finished within seconds of the eviction: a live kubelet stopped them (a drain, a
