@@ -68,3 +68,19 @@ fn deleting_pods_reprinted_as_they_go_are_no_second_failure() {
     let nodes: Vec<&str> = found.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(nodes, ["worker-03"], "{found:?}");
 }
+
+/// A node back from a failure is given two new pods and lost again while they are
+/// still `ContainerCreating` (the generator reprints them at its mark, lines 8–9,
+/// which a cluster would not: their `Ready` is already `False`). Five minutes later
+/// the taint manager patches and evicts them (lines 10–13), nothing finishes them,
+/// their replacements start elsewhere, and the node back finishes them, each printed
+/// twice, unchanged (lines 20–23), before the replacements are ready: mid-migration.
+/// (Cut from the other generator's soak of flapping nodes: the two pods, their
+/// replacements, and worker-01's lines around the failure.)
+#[test]
+fn a_node_lost_before_its_pods_started_is_told_by_their_eviction() {
+    assert_eq!(
+        incidents("lost-before-its-pods-started.log"),
+        [("worker-01".to_string(), "mid-migration".to_string())]
+    );
+}
