@@ -180,6 +180,30 @@ mod tests {
         assert_eq!(nodes, ["node-a", "node-a"]);
     }
 
+    /// Lost a third time before the kubelet is done: the pods still `1/1
+    /// Terminating` were printed in both passes, and each pass is a failure.
+    #[test]
+    fn pods_left_deleting_through_two_more_failures_tell_both() {
+        let five = [
+            PODS[0],
+            PODS[1],
+            PODS[2],
+            PODS[3],
+            ("web-7d9f8b6c4-a5", "10.244.1.5"),
+        ];
+        let mut all = rows(&five, "1/1", "Running", "2m0s");
+        all.extend(rows(&five, "1/1", "Running", "3m0s"));
+        all.extend(rows(&five, "1/1", "Terminating", "8m0s"));
+        all.extend(rows(&five[..1], "0/1", "Terminating", "9m0s"));
+        all.extend(rows(&five[1..], "1/1", "Terminating", "9m40s"));
+        all.extend(rows(&five[1..2], "0/1", "Terminating", "9m59s"));
+        all.extend(rows(&five[2..], "1/1", "Terminating", "11m"));
+        all.extend(rows(&five[2..], "0/1", "Terminating", "12m"));
+        let a = watch(&all);
+        let nodes: Vec<String> = a.incidents.iter().map(|i| i.node.to_string()).collect();
+        assert_eq!(nodes, ["node-a", "node-a", "node-a"]);
+    }
+
     /// Two pods reprinted together tell nothing (a pod's own update meeting another).
     #[test]
     fn two_deleting_pods_are_no_pass() {

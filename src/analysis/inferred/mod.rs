@@ -129,7 +129,40 @@ fn pod_marks<'a>(
     (t.objects.iter().enumerate())
         .filter(|(_, o)| o.key.kind == ResourceKind::Pod)
         .flat_map(|(k, pod)| {
-            (0..pod.states.len()).filter_map(move |i| state_mark(t, drops, vetoes, (k, pod), i))
+            (0..pod.states.len()).flat_map(move |i| {
+                let passes = passed_marks(&pod.states[i], vetoes);
+                let mark = passes
+                    .is_empty()
+                    .then(|| state_mark(t, drops, vetoes, (k, pod), i))
+                    .flatten();
+                passes.into_iter().chain(mark)
+            })
+        })
+        .collect()
+}
+
+/// A pod already `Terminating` (evicted in an earlier failure; before the taints
+/// `1/1 Unknown`, `NodeLost`) is marked too: a pass over its node's deleting pods
+/// tells that node lost again. Each pass its state was printed in is a mark: a pod
+/// left so through two failures of its node tells both.
+fn passed_marks<'a>(s: &'a State, vetoes: &Vetoes) -> Vec<Mark<'a>> {
+    let Some(node) = s.node.as_deref() else {
+        return Vec::new();
+    };
+    // Touched first: nearly every state of a soak is not, and its STATUS is then
+    // not read.
+    if s.touches.is_empty() || !matches!(meaning(s), PodMeaning::Deleting | PodMeaning::NodeLost) {
+        return Vec::new();
+    }
+    (s.touches.iter())
+        .filter(|t| vetoes.deleting.holds(t))
+        .map(|touch| Mark {
+            node,
+            touch,
+            evidence: &touch.line,
+            why: Why::Deleting,
+            since: None,
+            joins_only: false,
         })
         .collect()
 }
@@ -177,22 +210,7 @@ fn state_mark<'a>(
     // Such a pod only joins a failure its node's marked pods show — alone, its
     // patch and deletion are also a pod evicted while it started — unless nothing
     // finished it for minutes ([`held_terminating`]).
-    // A pod already `Terminating` (evicted in an earlier failure; before the taints
-    // `1/1 Unknown`, `NodeLost`) is marked too: a
-    // pass over its node's deleting pods tells that node lost again.
-    if matches!(meaning(s), PodMeaning::Deleting | PodMeaning::NodeLost) {
-        let pass = s.touches.iter().find(|t| vetoes.deleting.holds(t));
-        if let (Some(node), Some(touch)) = (s.node.as_deref(), pass) {
-            return Some(Mark {
-                node,
-                touch,
-                evidence: &touch.line,
-                why: Why::Deleting,
-                since: None,
-                joins_only: false,
-            });
-        }
-    }
+    // (A pod already `Terminating` in a pass over its node: `passed_marks`.)
     let starting = !healthy(s) && !rebooted();
     if starting && !starting_evicted() {
         return None;
