@@ -133,7 +133,7 @@ impl Tabler {
                     schema.kind
                 )
             } else {
-                misfit_reason(&schema)
+                misfit_reason(&schema, text)
             };
             return Err(reason);
         };
@@ -370,10 +370,12 @@ pub(super) fn pre_1_0(schema: &Schema) -> bool {
         .is_some_and(|c| matches!(&*c.header, "POD" | "CONTROLLER"))
 }
 
-/// Why a row does not fit its table: the kind and the first columns (a reason is
-/// kept per skipped line and counted by its text, so it stays short whatever the
-/// header claimed).
-pub(super) fn misfit_reason(schema: &Schema) -> String {
+/// Why a row does not fit its table: the kind and the first columns, and the one
+/// column whose cell alone keeps the row out, when there is one (`AGE 10m30s`: kubectl
+/// drops the seconds from ten minutes on). The reason is kept per skipped line and
+/// counted by its text, so it names no cell's value and stays short whatever the
+/// header claimed.
+pub(super) fn misfit_reason(schema: &Schema, text: &str) -> String {
     if pre_1_0(schema) {
         return "a container line of the object above (kubectl before 1.0 printed one line \
                 per container), not a row of its own"
@@ -392,11 +394,39 @@ pub(super) fn misfit_reason(schema: &Schema) -> String {
     } else {
         String::new()
     };
+    let culprit = misfit_column(schema, text)
+        .map(|j| {
+            format!(
+                ": its {} cell is not one kubectl prints",
+                schema.columns[j].header
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "does not fit the {} table's columns ({}{rest})",
+        "does not fit the {} table's columns ({}{rest}){culprit}",
         schema.kind,
         names.join(", ")
     )
+}
+
+/// The column whose cell alone keeps `text` out of `schema`: the row, an object's
+/// name first, fits with every cell printed once that cell may be any word (a line
+/// of prose or a rule under a table fits nowhere, or with cells missing). Asked only
+/// of rows that do not fit, a column at a time.
+fn misfit_column(schema: &Schema, text: &str) -> Option<usize> {
+    let first = text.split_whitespace().next()?;
+    if schema.name_column() != 0 || !looks_like_name(first) {
+        return None;
+    }
+    let mut classes = schema.classes();
+    let positions = Some(&schema.positions[..]);
+    (0..classes.len()).find(|&j| {
+        let class = std::mem::replace(&mut classes[j], cells::CellClass::Token);
+        let fits = split::split_row(text, &classes, positions)
+            .is_some_and(|cells| cells.iter().all(|&(a, b)| b > a));
+        classes[j] = class;
+        fits
+    })
 }
 
 /// A kubernetes object name (DNS-1123 subdomain, case-insensitive for leniency).

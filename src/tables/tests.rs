@@ -62,6 +62,24 @@ fn a_row_that_does_not_fit_names_the_columns() {
     }
 }
 
+/// kubectl prints `10m`, not `10m30s` (it drops the seconds from ten minutes on): the
+/// reason names the cell that keeps the row out. (A last cell is kept verbatim with a
+/// note instead: `damaged_row`.)
+#[test]
+fn a_row_with_one_cell_kubectl_never_prints_names_that_cell() {
+    let text = "NAME    READY   STATUS    RESTARTS   AGE      IP           NODE\n\
+                web-1   1/1     Running   0          10m30s   10.244.1.3   node-a\n";
+    match &items(text)[1] {
+        Item::Skipped { reason, .. } => {
+            assert!(
+                reason.ends_with("its AGE cell is not one kubectl prints"),
+                "{reason}"
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
 #[test]
 fn a_repeated_identical_header_continues_the_stream_and_a_new_one_starts_another() {
     let text = "NAME    READY   STATUS    RESTARTS   AGE
