@@ -19,9 +19,10 @@ pub(super) fn the_mark<'a>(
     next: &State,
 ) -> Option<(&'a Touch, bool)> {
     let last = *touches.last()?;
-    let evicted = eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed);
     match touches.len() {
-        n if n >= 2 && evicted && just_before(last, next) => Some((touches[n - 2], false)),
+        n if n >= 2 && evicted(prev, next) && just_before(last, next) => {
+            Some((touches[n - 2], false))
+        }
         // The patch alone (seconds before the eviction, not provably minutes as a
         // mark a toleration before it would be): the mark came before the state's
         // first line.
@@ -41,11 +42,15 @@ pub(super) fn patch_before_eviction<'a>(
     next: &State,
 ) -> Option<(&'a Touch, bool)> {
     let last = *touches.last()?;
-    let evicted = eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed);
-    (evicted
+    (evicted(prev, next)
         && just_before(last, next)
         && Interval::minus(next.from, last.at).min_ms <= DISRUPTION_MS)
         .then_some((last, true))
+}
+
+/// Whether `next` is `prev`'s eviction (not a graceful shutdown's `Failed`).
+fn evicted(prev: &State, next: &State) -> bool {
+    eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed)
 }
 
 /// Whether `touch` is printed at most [`DISRUPTION_LINES`] before `next`'s first line.
