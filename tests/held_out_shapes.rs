@@ -84,3 +84,19 @@ fn a_node_lost_before_its_pods_started_is_told_by_their_eviction() {
         [("worker-01".to_string(), "mid-migration".to_string())]
     );
 }
+
+/// A pre-1.13 cluster: a node fails and, five minutes later, the node controller
+/// evicts its pods (`1/1 Unknown`, NodeLost). One pod had no container ready yet
+/// (`0/1 Running`, 50 s old), so its NodeLost eviction prints `0/1 Unknown` (line
+/// 377), as the runtime's lost container after a reboot would; but it changes no cell
+/// the kubelet writes and the pod never runs again. It is an eviction, not the node
+/// back: the node returns half an hour later, after every replacement is ready.
+/// (Cut from the other generator's soak of kubectl 1.11: the lines of the node's pods
+/// and their owners' other pods, from two minutes before the failure to its return.)
+#[test]
+fn a_not_ready_pod_s_node_lost_unknown_is_its_eviction_not_the_node_back() {
+    assert_eq!(
+        incidents("node-lost-before-a-pod-was-ready.log"),
+        [("worker-03".to_string(), "post-migration".to_string())]
+    );
+}

@@ -8,7 +8,7 @@ use crate::HashMap;
 
 use super::failures::UNNAMED_NODE;
 use super::incident::Failure;
-use super::pods::{eviction_kind, kubelet_written, owner_of, Owner, OwnerOf, Pod, PodNodes};
+use super::pods::{eviction_kind, kubelet_written, owner_of, Next, Owner, OwnerOf, Pod, PodNodes};
 use crate::timeline::{Claim, End, Interval, LineRef, ObjectTimeline, Point, State, Timelines};
 
 /// How long after its node's next failure a replacement of a pod evicted before it
@@ -124,9 +124,9 @@ impl<'a> PodIndex<'a> {
                 // another node's pod grouped by chance would end this one's
                 // failure with its own return, before the evictions.
                 let mut written = (p.states.windows(2).enumerate())
-                    .filter(|(_, w)| {
+                    .filter(|(j, w)| {
                         super::pod_groups::surely_on(t, n, &w[0])
-                            && kubelet_written(&w[0], &w[1], Some(n))
+                            && kubelet_written(&w[0], &w[1], Next::of(&p.states, j + 1), Some(n))
                             && !w[1].lines.is_empty()
                     })
                     .map(|(j, _)| (place(i), place(j + 1)))
@@ -466,8 +466,8 @@ fn cut_at<'a>(
         // One source's lines share their name: told by address first.
         (std::sync::Arc::ptr_eq(&l.source, &back.source) || l.source == back.source)
             && l.line > back.line
-            && eviction_kind(prev, &pod.states[i]).is_some()
-            && prev.is_none_or(|p| eviction_kind(None, p).is_none())
+            && eviction_kind(prev, &pod.states[i], Next::of(&pod.states, i)).is_some()
+            && prev.is_none_or(|p| eviction_kind(None, p, Next::State(&pod.states[i])).is_none())
     };
     let k =
         (0..pod.states.len()).find(|&i| after_next(&pod.states[i]) || evicted_after_return(i))?;

@@ -17,7 +17,7 @@ use crate::tables::ResourceKind;
 use crate::timeline::{Claim, Interval, LineRef, Point, Timelines, Touch};
 use crate::HashMap;
 
-use super::pods::healthy;
+use super::pods::{healthy, Next};
 
 mod classes;
 mod order;
@@ -201,8 +201,11 @@ impl<'a> Spacing<'a> {
     pub(super) fn evictions(t: &'a Timelines, pods: &[usize]) -> Spacing<'a> {
         let mut left_out = Lines::default();
         for &i in pods {
-            for w in t.objects[i].states.windows(2) {
-                if !healthy(&w[0]) || super::pods::eviction_kind(Some(&w[0]), &w[1]).is_none() {
+            let states = &t.objects[i].states;
+            for (k, w) in states.windows(2).enumerate() {
+                let next = Next::of(states, k + 1);
+                if !healthy(&w[0]) || super::pods::eviction_kind(Some(&w[0]), &w[1], next).is_none()
+                {
                     continue;
                 }
                 let patches = (w[0].touches.iter()).filter(|touch| patch_before(touch, &w[1]));
@@ -342,7 +345,7 @@ fn lost_changes<'a>(
             let [i, j] = r.at;
             let states = &t.objects[i].states;
             let (s, n) = (&states[j], states.get(j + 1)?);
-            let evicted = super::pods::eviction_kind(Some(s), n)
+            let evicted = super::pods::eviction_kind(Some(s), n, Next::of(states, j + 1))
                 .is_some_and(|k| k != super::pods::EvictionKind::Failed);
             let lost =
                 evicted || n.status.as_deref() == Some("Unknown") || restarted_next(states, j);
@@ -395,11 +398,11 @@ fn bursts_of_changes(
     let change = |k: usize| {
         let [i, j] = pass[k].at;
         let states = &t.objects[i].states;
-        (&states[j], &states[j + 1])
+        (&states[j], &states[j + 1], Next::of(states, j + 1))
     };
     let evicted = |k: usize| {
-        let (s, n) = change(k);
-        super::pods::eviction_kind(Some(s), n).is_some()
+        let (s, n, after) = change(k);
+        super::pods::eviction_kind(Some(s), n, after).is_some()
     };
     let joins = |k: usize| {
         let ((a_line, b_line), (a, b)) = ((next[k - 1], next[k]), (next[k - 1].2, next[k].2));
@@ -419,8 +422,8 @@ fn bursts_of_changes(
     // Terminating or NodeLost: not a graceful shutdown's `Failed`, which the
     // kubelet writes itself.
     let evicted_by_control_plane = |k: usize| {
-        let (s, n) = change(k);
-        super::pods::eviction_kind(Some(s), n)
+        let (s, n, after) = change(k);
+        super::pods::eviction_kind(Some(s), n, after)
             .is_some_and(|e| e != super::pods::EvictionKind::Failed)
     };
     let restarted = |k: usize| {
@@ -515,7 +518,7 @@ fn eviction_after<'a>(
     let [i, j] = r.at;
     let states = &t.objects[i].states;
     let n = states.get(j + 1)?;
-    let evicted = super::pods::eviction_kind(Some(&states[j]), n)
+    let evicted = super::pods::eviction_kind(Some(&states[j]), n, Next::of(states, j + 1))
         .is_some_and(|k| k != super::pods::EvictionKind::Failed);
     let line = n.lines.first()?;
     evicted.then(|| (t.proves_all(r.touch.point, n.from_point(), claims), line))
@@ -585,7 +588,7 @@ fn name_classes(t: &mut Timelines, pods: &[usize], classes: &mut Classes) -> usi
 fn patch_before(touch: &Touch, next: &crate::timeline::State) -> bool {
     next.lines.first().is_some_and(|l| {
         l.source == touch.line.source && l.line.saturating_sub(touch.line.line) <= PATCH_LINES
-    }) && super::pods::eviction_kind(None, next).is_some()
+    }) && super::pods::eviction_kind(None, next, Next::NotAsked).is_some()
 }
 
 /// How many lines of a busy watch may come between the taint manager's patch and the

@@ -9,7 +9,7 @@ use crate::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::kube::status::{is_healthy, pod_status, NodeCondition};
+use crate::kube::status::{is_healthy, pod_status, unknown_with_none_ready, NodeCondition};
 use crate::kube::{names, PodMeaning};
 use crate::tables::ResourceKind;
 use crate::timeline::{End, ObjectKey, ObjectTimeline, Point, State, Timelines};
@@ -24,6 +24,57 @@ pub(super) fn meaning(s: &State) -> PodMeaning {
     s.status
         .as_deref()
         .map_or(PodMeaning::Other, |w| pod_status(w, s.ready))
+}
+
+/// What follows a state of a pod, for reading it ([`meaning_after`]).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Next<'a> {
+    /// The pod's next state.
+    State(&'a State),
+    /// None: the state is the pod's last.
+    Last,
+    /// Not at hand where it is asked.
+    NotAsked,
+}
+
+impl<'a> Next<'a> {
+    /// What follows `states[i]`.
+    pub(super) fn of(states: &'a [State], i: usize) -> Next<'a> {
+        Next::after(states.get(i + 1))
+    }
+
+    /// What follows a state whose next one is `next` (`None`: it is the last).
+    pub(super) fn after(next: Option<&'a State>) -> Next<'a> {
+        next.map_or(Next::Last, Next::State)
+    }
+}
+
+/// What a state's STATUS means after `prev`, the pod's state before it, and before
+/// `next`: `Unknown` with no container ready is the node controller's NodeLost
+/// eviction, not the runtime's lost container, where the kubelet's cells did not
+/// change and the pod did not live on ([`unknown_with_none_ready`]). The IP is
+/// compared only where both rows printed it (a NODE printed, not one the analysis
+/// named, means the IP column was too).
+pub(super) fn meaning_after(prev: Option<&State>, s: &State, next: Next) -> PodMeaning {
+    let m = meaning(s);
+    if m != PodMeaning::RuntimeUnknown {
+        return m;
+    }
+    let printed_ip =
+        |s: &State| (s.node.as_deref()).is_some_and(|n| !super::pod_groups::is_group(n));
+    let kubelet_changed = prev.map(|p| {
+        let ip_changed = printed_ip(p) && printed_ip(s) && !same_text(&p.ip, &s.ip);
+        p.ready != s.ready || p.restarts != s.restarts || ip_changed
+    });
+    let lives_on = match next {
+        Next::State(n) => Some(matches!(
+            meaning(n),
+            PodMeaning::Running | PodMeaning::Starting | PodMeaning::NotReady | PodMeaning::Waiting
+        )),
+        Next::Last => Some(false),
+        Next::NotAsked => None,
+    };
+    unknown_with_none_ready(kubelet_changed, lives_on)
 }
 
 /// Serving again after a graceful node shutdown: 1.22's kubelet keeps the reason
@@ -49,9 +100,10 @@ pub enum EvictionKind {
     Failed,
 }
 
-/// A state that shows eviction, after `prev` (or as the first state seen).
-pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionKind> {
-    let m = meaning(s);
+/// A state that shows eviction, after `prev` (or as the first state seen) and before
+/// `next` ([`meaning_after`]).
+pub(super) fn eviction_kind(prev: Option<&State>, s: &State, next: Next) -> Option<EvictionKind> {
+    let m = meaning_after(prev, s, next);
     // Most states show none: their STATUS read alone (`prev`'s is read only for one
     // that may).
     if !m.is_eviction() && m != PodMeaning::Terminal {
@@ -73,8 +125,9 @@ pub(super) fn eviction_kind(prev: Option<&State>, s: &State) -> Option<EvictionK
 
 /// A change the kubelet writes (so the node's kubelet is back): the pod's IP, READY or
 /// restart count changed, or the runtime reported it `Unknown`, while bound to the
-/// node (`None`: any node, for an incident whose node is not named).
-pub(super) fn kubelet_written(prev: &State, s: &State, node: Option<&str>) -> bool {
+/// node (`None`: any node, for an incident whose node is not named). `next`: what
+/// follows `s` ([`meaning_after`]).
+pub(super) fn kubelet_written(prev: &State, s: &State, next: Next, node: Option<&str>) -> bool {
     if let Some(node) = node {
         if !s.node.as_deref().is_some_and(|n| same_str(n, node)) {
             return false;
@@ -89,7 +142,7 @@ pub(super) fn kubelet_written(prev: &State, s: &State, node: Option<&str>) -> bo
     ip_changed
         || prev.ready != s.ready
         || restarted(prev, s)
-        || meaning(s) == PodMeaning::RuntimeUnknown
+        || meaning_after(Some(prev), s, next) == PodMeaning::RuntimeUnknown
 }
 
 /// Whether two texts are equal, told by address first: a state's STATUS, IP and NODE

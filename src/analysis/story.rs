@@ -8,7 +8,7 @@ use super::incident::{ev, seen_earlier, Phase, PodFate, PodOutcome};
 use super::inferred::Back;
 use super::pod_groups;
 use super::pods::{
-    eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind,
+    eviction_kind, healthy, kubelet_written, meaning, restarted_after_shutdown, EvictionKind, Next,
     Owner, Pod, PodNodes,
 };
 use crate::kube::PodMeaning;
@@ -25,7 +25,7 @@ pub(super) fn find_eviction(t: &Timelines, pod: &Pod, fphase: &Phase) -> Option<
     let f = fphase.earliest();
     (0..pod.states.len()).find_map(|i| {
         let prev = i.checked_sub(1).map(|p| &pod.states[p]);
-        let k = eviction_kind(prev, &pod.states[i])?;
+        let k = eviction_kind(prev, &pod.states[i], Next::of(pod.states, i))?;
         let from = pod.states[i].from_point();
         if t.proves(f, from, Claim::LessThan(0))
             || (k != EvictionKind::Failed && printed_before(&pod.states[i], fphase))
@@ -337,7 +337,7 @@ pub(super) fn kubelet_return<'a>(
         let is_shutdown_eviction =
             ev_state.is_some_and(|(ei, k)| k == EvictionKind::Failed && ei == i);
         let written = match i.checked_sub(1) {
-            Some(p) => kubelet_written(&pod.states[p], s, node),
+            Some(p) => kubelet_written(&pod.states[p], s, Next::of(pod.states, i), node),
             // First seen restarted after a shutdown: the restart is the kubelet's.
             None => restarted_after_shutdown(s),
         };

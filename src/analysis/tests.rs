@@ -534,5 +534,6 @@ fn a_restart_without_a_touch_is_no_node_failure() {
     assert!(a.incidents.is_empty());
 }
 
+mod node_lost;
 mod peers;
 mod starting;

@@ -16,4 +16,4 @@ pub mod status;
 pub use actions::{classify_command, Action, NodeAction};
 pub use events::{event_reason, EventMeaning};
 pub use names::{owner_from_name, OwnerGuess};
-pub use status::{node_status, pod_status, NodeCondition, PodMeaning};
+pub use status::{node_status, pod_status, unknown_with_none_ready, NodeCondition, PodMeaning};

@@ -310,6 +310,29 @@ pub fn pod_status(word: &str, ready: Option<[u32; 2]>) -> PodMeaning {
         .map_or(PodMeaning::Other, |s| s.meaning)
 }
 
+/// What a pod's `Unknown` with no container ready means, read with the rows around
+/// it. Alone, [`pod_status`] reads it as the runtime's lost container (§4.7): a write
+/// of a returning kubelet, which changes READY, clears the dead sandbox's IP (it
+/// reports an IP only from a ready sandbox: `samples/in-place` prints `1/1 Running
+/// 10.1.209.134`, then `0/1 Unknown <none>`) and restarts the container next. The
+/// node controller's NodeLost eviction (before 1.13) prints `Unknown` too, whatever
+/// READY counts (§2.1 rule 6), and a pod lost before any container was ready shows
+/// it as `0/n Unknown`; that one changes no cell the kubelet writes, and the pod
+/// never runs again: it is deleted. So it is NodeLost when `kubelet_changed` (READY,
+/// RESTARTS or the IP, since the pod's row before) is `Some(false)` and `lives_on`
+/// (a live kubelet's state after it: running, starting, waiting) is `Some(false)`
+/// (nothing after it, or its deletion). Either not known: the runtime's, as alone.
+pub fn unknown_with_none_ready(
+    kubelet_changed: Option<bool>,
+    lives_on: Option<bool>,
+) -> PodMeaning {
+    if kubelet_changed == Some(false) && lives_on == Some(false) {
+        PodMeaning::NodeLost
+    } else {
+        PodMeaning::RuntimeUnknown
+    }
+}
+
 /// Who writes the state a pod's STATUS word shows, when the word is known
 /// (`Init:1/2` is the kubelet's, as the init containers run).
 pub fn pod_status_writer(word: &str) -> Option<Writer> {
@@ -428,6 +451,14 @@ mod tests {
             pod_status("Unknown", Some([0, 2])),
             PodMeaning::RuntimeUnknown
         );
+        // Told by the rows around it: the node controller's only where the kubelet
+        // changed nothing before it and the pod did not live on after it.
+        let read = unknown_with_none_ready;
+        assert_eq!(read(Some(false), Some(false)), PodMeaning::NodeLost);
+        assert_eq!(read(Some(true), Some(false)), PodMeaning::RuntimeUnknown);
+        assert_eq!(read(Some(false), Some(true)), PodMeaning::RuntimeUnknown);
+        assert_eq!(read(None, Some(false)), PodMeaning::RuntimeUnknown);
+        assert_eq!(read(Some(false), None), PodMeaning::RuntimeUnknown);
         assert_eq!(pod_status("Init:0/2", Some([0, 1])), PodMeaning::Starting);
         assert_eq!(pod_status("Init:Error", Some([0, 1])), PodMeaning::Waiting);
         assert_eq!(pod_status("Frobbed", Some([0, 1])), PodMeaning::Other);

@@ -5,7 +5,7 @@ use crate::HashMap;
 
 use super::{new_sandbox, rebooted_through};
 use crate::analysis::pod_groups;
-use crate::analysis::pods::{kubelet_written, meaning};
+use crate::analysis::pods::{kubelet_written, meaning, meaning_after, Next};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
 use crate::timeline::stn::Ms;
@@ -63,7 +63,7 @@ impl<'a> KubeletWrites<'a> {
                 // (`pod_groups` grouped them by chance): its kubelet's writes are
                 // those of the pods a pass marked, from the state it marked.
                 if !(pod_groups::surely_on(t, node, &w[0])
-                    && kubelet_written(&w[0], &w[1], Some(node)))
+                    && kubelet_written(&w[0], &w[1], Next::of(&pod.states, k + 1), Some(node)))
                 {
                     continue;
                 }
@@ -71,7 +71,8 @@ impl<'a> KubeletWrites<'a> {
                 let on = &mut writes[i];
                 on.lines.push((line.line, w[1].from.mid()));
                 let returned = w[1].restarts > w[0].restarts
-                    || meaning(&w[1]) == PodMeaning::RuntimeUnknown
+                    || meaning_after(Some(&w[0]), &w[1], Next::of(&pod.states, k + 1))
+                        == PodMeaning::RuntimeUnknown
                     || meaning(&w[0]) == PodMeaning::Deleting
                     || rebooted_through(&w[0], &w[1], pod.states.get(k + 2));
                 // A restart on the old sandbox is also a crash under a live kubelet.

@@ -2,7 +2,7 @@
 //! which is the taint manager's patch just before an eviction (FORMAT.md §4.4,
 //! §4.5): the marks a failure is told by.
 
-use super::super::pods::{eviction_kind, meaning, EvictionKind};
+use super::super::pods::{eviction_kind, meaning, EvictionKind, Next};
 use crate::kube::PodMeaning;
 use crate::timeline::{Interval, State, Timelines, Touch};
 
@@ -48,9 +48,11 @@ pub(super) fn patch_before_eviction<'a>(
         .then_some((last, true))
 }
 
-/// Whether `next` is `prev`'s eviction (not a graceful shutdown's `Failed`).
+/// Whether `next` is `prev`'s eviction (not a graceful shutdown's `Failed`). (What
+/// follows is not asked: the taint manager's patch came with 1.26, long after the
+/// node controller's NodeLost.)
 fn evicted(prev: &State, next: &State) -> bool {
-    eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed)
+    eviction_kind(Some(prev), next, Next::NotAsked).is_some_and(|k| k != EvictionKind::Failed)
 }
 
 /// Whether `touch` is printed at most [`DISRUPTION_LINES`] before `next`'s first line.

@@ -14,7 +14,7 @@ use crate::HashMap;
 use super::incident::{ev, Failure, Phase};
 use super::local::CaptureSpan;
 use super::pod_groups;
-use super::pods::{eviction_kind, healthy, meaning, same_text, EvictionKind};
+use super::pods::{eviction_kind, healthy, meaning, meaning_after, same_text, EvictionKind, Next};
 use crate::kube::status::{pod_status_writer, Writer};
 use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
@@ -281,7 +281,7 @@ fn marked_then_lost<'a>(
         false => s.since_point().unwrap_or(s.from_point()),
     });
     let after = pod.states.get(i + 2);
-    let lost = left_by_a_lost_node(s, next) || rebooted_through(s, next, after);
+    let lost = left_by_a_lost_node(s, next, after) || rebooted_through(s, next, after);
     // On a node told by its pods' marks, only a mark printed in a
     // pass over them is one (a crash's restart after any other
     // reprint looks like a reboot where no IP is printed).
@@ -467,7 +467,7 @@ impl<'a> Vetoes<'a> {
         // meanwhile, are the same return (one burst, in any order), not a sign it
         // never left.
         let back = new_sandbox(prev, next)
-            || meaning(next) == PodMeaning::RuntimeUnknown
+            || meaning_after(Some(prev), next, Next::after(after)) == PodMeaning::RuntimeUnknown
             || rebooted_through(prev, next, after);
         let kubelet_wrote = if back {
             self.kubelet
@@ -500,8 +500,10 @@ pub(super) fn owner_drop_follows_mark(d: Interval) -> bool {
 /// once the kubelet is back, or a new sandbox on the same node (the IP changes with the
 /// restart: the node rebooted). A container crash (same IP) or a rollout's ordinary
 /// changes are not.
-fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
-    if eviction_kind(Some(prev), next).is_some_and(|k| k != EvictionKind::Failed) {
+fn left_by_a_lost_node(prev: &State, next: &State, after: Option<&State>) -> bool {
+    if eviction_kind(Some(prev), next, Next::after(after))
+        .is_some_and(|k| k != EvictionKind::Failed)
+    {
         return true;
     }
     let same_node = next.node.is_some() && same_text(&next.node, &prev.node);
@@ -511,9 +513,11 @@ fn left_by_a_lost_node(prev: &State, next: &State) -> bool {
 
 /// Whether `next`, after a healthy `prev`, is what a rebooted node's kubelet prints
 /// first for a container its runtime lost, on the old sandbox — `ContainerStatusUnknown`,
-/// `Error`, `Completed` or any other state that is not running, same node and IP
-/// (FORMAT.md §4.7) — with the restart on a new sandbox right `after` it. A crashed
-/// container restarts on its old sandbox (same IP): not this.
+/// `Error`, `Completed` or any other state that is not running, same node, the IP as
+/// it was or none (FORMAT.md §4.7; the kubelet reports an IP only from a ready
+/// sandbox, and the old one died with the node: `samples/in-place` prints `<none>`) —
+/// with the restart on a new sandbox right `after` it. A crashed container restarts on
+/// its old sandbox (same IP, never cleared): not this.
 fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
     let on_node = |s: &State| s.node.is_some() && same_text(&s.node, &prev.node);
     let Some(after) = after else { return false };
@@ -521,7 +525,7 @@ fn rebooted_through(prev: &State, next: &State, after: Option<&State>) -> bool {
         && on_node(after)
         && !healthy(next)
         && next.status.as_deref() != Some("Running")
-        && same_text(&next.ip, &prev.ip)
+        && (next.ip.is_none() || same_text(&next.ip, &prev.ip))
         && new_sandbox(prev, after)
 }
 

@@ -198,8 +198,12 @@ fn eviction_line<'a>(t: &'a Timelines, r: &Reprint) -> Option<&'a LineRef> {
     let [i, j] = r.at;
     let states = &t.objects[i].states;
     let n = states.get(j + 1)?;
-    let evicted = crate::analysis::pods::eviction_kind(Some(&states[j]), n)
-        .is_some_and(|k| k != crate::analysis::pods::EvictionKind::Failed);
+    let evicted = crate::analysis::pods::eviction_kind(
+        Some(&states[j]),
+        n,
+        crate::analysis::pods::Next::of(states, j + 1),
+    )
+    .is_some_and(|k| k != crate::analysis::pods::EvictionKind::Failed);
     evicted.then(|| n.lines.first()).flatten()
 }
 

@@ -251,11 +251,12 @@ fn node_back_links(
 }
 
 /// The first line of `lines` (a pod's, from the node controller's mark on) that only
-/// the kubelet of `node` writes: container readiness, IP, restart count, or the
-/// runtime's `Unknown` (READY 0). The node controller's NodeLost `Unknown` keeps READY
-/// and IP as they were. Or the kubelet's re-post of the pod's status unchanged, as a
-/// node back from a partition writes it (FORMAT.md §4.7): a repeat of the marked
-/// line that is not the taint manager's patch, which the pod's deletion follows.
+/// the kubelet of `node` writes: container readiness, IP, restart count (the
+/// runtime's `Unknown` changes READY and clears the IP; the node controller's
+/// NodeLost `Unknown` keeps both as they were). Or the kubelet's re-post of the pod's
+/// status unchanged, as a node back from a partition writes it (FORMAT.md §4.7): a
+/// repeat of the marked line that is not the taint manager's patch, which the pod's
+/// deletion follows.
 fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<usize> {
     let deleting = |i: &usize| {
         let o = &obs[*i];
@@ -264,11 +265,9 @@ fn kubelet_change(obs: &[Observation], lines: &[usize], node: &str) -> Option<us
     };
     (1..lines.len()).find_map(|k| {
         let (a, b) = (&obs[lines[k - 1]], &obs[lines[k]]);
-        let runtime_unknown = a.status() != b.status()
-            && crate::kube::pod_status(b.status().unwrap_or(""), b.ready)
-                == crate::kube::PodMeaning::RuntimeUnknown;
-        let changed =
-            a.ip() != b.ip() || a.ready != b.ready || a.restarts != b.restarts || runtime_unknown;
+        // The runtime's `Unknown` changes READY and the IP too; an `Unknown` that
+        // changes neither is the node controller's NodeLost (`kube::pod_status_after`).
+        let changed = a.ip() != b.ip() || a.ready != b.ready || a.restarts != b.restarts;
         let re_post = k == 1
             && b.snapshot.is_none()
             && a.same_state(b)
