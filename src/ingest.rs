@@ -387,7 +387,7 @@ pub(crate) fn ingest_with_limit(sources: &[Source], limit: usize) -> Result<Inge
 }
 
 /// Every row of every source, nothing folded and no budget: for checking the parser
-/// row by row (tests, tools); [`ingest`] is what the analysis uses.
+/// row by row (tests, tools); [`crate::pipeline::ingest`] is what the analysis uses.
 pub fn ingest_every_row(sources: &[Source]) -> Result<Ingested, InputError> {
     ingest_with(sources, usize::MAX, false)
 }

@@ -12,7 +12,7 @@
 //! Input: any `Read`. Output: an iterator of [`CapturedLine`]; one source line may give
 //! several captured lines (a web paste joined with `<br>`, or `^C` glued before a prompt),
 //! all carrying the same source line number. Streaming: memory does not grow with the
-//! input (a line longer than [`decode::MAX_LINE_BYTES`] is cut, the rest read and dropped).
+//! input (a line longer than `decode::MAX_LINE_BYTES` is cut, the rest read and dropped).
 //!
 //! One file per job, in the order a line goes through them:
 //! `decode` (bytes → lines) → `clean` (escapes, controls, binary junk) → `html` (`<br>`,
@@ -183,7 +183,7 @@ pub fn capture_bytes(bytes: &[u8]) -> Vec<CapturedLine> {
 }
 
 /// Captures a source line by line, streaming: memory stays bounded by the longest
-/// line kept ([`decode::MAX_LINE_BYTES`]) whatever the input size.
+/// line kept (`decode::MAX_LINE_BYTES`) whatever the input size.
 ///
 /// A read error ends the iteration; the last line carries a note saying so.
 pub fn lines<R: std::io::Read>(reader: R) -> impl Iterator<Item = CapturedLine> {

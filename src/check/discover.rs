@@ -6,7 +6,7 @@
 //! an experiment is a directory that directly holds transcript files (the rule of
 //! [`crate::input::is_transcript_name`]); its `expect.json`, if any, comes with it.
 //!
-//! Tar archives are read by [`crate::input::tar`] (limits, refusals, gzip entries);
+//! Tar archives are read by `input::tar` (limits, refusals, gzip entries);
 //! this module only walks the directories and archives it is given.
 //!
 //! Fatal ([`DiscoverError`]): the archive does not exist, its tar is corrupt, or a
@@ -260,7 +260,7 @@ fn link_out_of(path: &Path, tree: &Path) -> Option<PathBuf> {
 }
 
 /// Reads a tar (gzip recognised by its magic bytes) in memory with
-/// [`crate::input::tar::read_tar`]: each directory holding transcripts is an experiment.
+/// `input::tar::read_tar`: each directory holding transcripts is an experiment.
 pub fn read_tar(
     archive: &str,
     reader: impl Read,

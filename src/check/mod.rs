@@ -1,9 +1,9 @@
 //! `watchtrail check`: batch over archives of experiments.
 //!
-//! [`discover`] finds the experiments of every ARCHIVE (directory trees, tars, single
+//! `discover` finds the experiments of every ARCHIVE (directory trees, tars, single
 //! transcripts); [`run_all`] analyses them in parallel (rayon), each isolated so that
 //! one bad experiment — even a panic — is reported as that experiment's error and never
-//! stops the batch; [`expect`] compares each analysis with its expectation; and
+//! stops the batch; `expect` compares each analysis with its expectation; and
 //! [`summarize`] gives the counts and cross-run statistics. Rendering lives in
 //! `output::check_text`, `output::junit` and `output::check_html`; the JSON document is
 //! [`Report`] serialized as is.

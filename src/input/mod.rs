@@ -2,8 +2,8 @@
 //!
 //! A path is a file, a directory (the transcript files directly inside it), or `-`
 //! (standard input). Gzip is recognised by its magic bytes and read transparently
-//! ([`sniff`], the one place that looks at magic bytes); tar archives are read in
-//! memory under limits by [`tar`].
+//! (`sniff`, the one place that looks at magic bytes); tar archives are read in
+//! memory under limits by `tar`.
 //! Source names are what the user typed (joined with the file name for a directory),
 //! so messages read `pods.log:12: ...`. Nothing here builds a path from transcript
 //! contents.

@@ -71,7 +71,7 @@ impl LineText {
     }
 
     /// [`LineText::packed`] of a row the one-pass split found plain
-    /// ([`crate::tables::plain`]): printable ASCII (no [`MARK`] to escape), its cells in
+    /// ([`crate::tables::plain`]): printable ASCII (no `MARK` to escape), its cells in
     /// order, only spaces between them, so nothing is checked again. Ranges that are
     /// not so (no caller gives them) keep the line whole rather than panic.
     ///

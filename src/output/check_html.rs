@@ -1,6 +1,6 @@
 //! The `check --report FILE.html` page: self-contained (inline CSS and SVG, no
 //! scripts), a summary table, the cross-run distribution of each metric as a chart
-//! ([`super::check_charts`]), then one anchored section per experiment with its
+//! (`check_charts`), then one anchored section per experiment with its
 //! verdict, a small timeline of its phases, its metrics and reasons. Every name is
 //! escaped; a value not measured shows as `—`.
 

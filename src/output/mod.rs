@@ -2,7 +2,7 @@
 //!
 //! One seam: every writer of an analysis implements [`Render`] over one shared
 //! [`view::View`] (phases, metric rows, lanes, verdict), times become text only in
-//! [`time`], and every escaping rule lives in [`escape`]. `check`'s writers
+//! `time`, and every escaping rule lives in [`escape`]. `check`'s writers
 //! (`check_text`, `check_html`, `junit`) take its `Report` and share the same metric
 //! rows, times and escaping.
 

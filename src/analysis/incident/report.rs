@@ -109,7 +109,7 @@ pub struct Incident {
     pub scenario: Scenario,
     /// A named variant (`graceful-shutdown`, `statefulset-stuck`, ...), when one fits.
     pub variant: Option<String>,
-    /// Each workload's own outcome ([`crate::analysis::workloads`] says how the incident's
+    /// Each workload's own outcome (`analysis::workloads` says how the incident's
     /// scenario follows from them).
     pub workloads: Vec<crate::analysis::WorkloadOutcome>,
 }

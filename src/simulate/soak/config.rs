@@ -53,7 +53,7 @@ pub struct SoakConfig {
     /// team that deploys during a chaos test makes them.
     pub rollouts_per_hour: f64,
     /// How much sparser than the default the background churn is (container crashes,
-    /// pods deleted by hand: one every 1.6 s on average, [`DEFAULT_CHURN_GAP_MS`]): 1
+    /// pods deleted by hand: one every 1.6 s on average, `DEFAULT_CHURN_GAP_MS`): 1
     /// by default. A quiet namespace spreads the same bytes over many more hours, and
     /// with rollouts that is the shape that once made the settling grow faster than
     /// the capture.

@@ -178,7 +178,7 @@ impl Soak {
     }
 
     /// [`Soak::write`], and the node stream (configured with
-    /// [`SoakConfig::with_node_stream`]) up to the pods' last line into `nodes`.
+    /// [`super::SoakConfig::with_node_stream`]) up to the pods' last line into `nodes`.
     pub fn write_with_nodes(
         self,
         pods: &mut impl std::io::Write,
@@ -188,7 +188,7 @@ impl Soak {
     }
 
     /// [`Soak::write`], and the events stream (configured with
-    /// [`SoakConfig::with_events`]) up to the pods' last line into `events`.
+    /// [`super::SoakConfig::with_events`]) up to the pods' last line into `events`.
     pub fn write_with_events(
         self,
         pods: &mut impl std::io::Write,

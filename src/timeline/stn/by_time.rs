@@ -40,7 +40,7 @@ impl Network {
     }
 
     /// Keeps the earliest and the latest schedules (the clock's bounds of each point,
-    /// by point) for the searches toward a point ([`Schedules`]). Nothing without the
+    /// by point) for the searches toward a point (`Schedules`). Nothing without the
     /// layout by time.
     pub fn keep_schedules(&mut self, earliest_latest: impl Fn(usize) -> (Ms, Ms)) {
         let Some(t) = self.by_time.get_mut() else {
@@ -89,7 +89,7 @@ pub(super) struct ByTime {
     /// Reversed edges: `to` is the tail's rank.
     inc: Steps,
     /// Other feasible schedules, as offsets from the potential by rank: lower bounds
-    /// that aim a search at its goal ([`Schedules`]).
+    /// that aim a search at its goal (`Schedules`).
     pub(super) schedules: Schedules,
 }
 

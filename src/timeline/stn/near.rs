@@ -8,8 +8,8 @@ use super::{ByTime, Ms, Network, Scratch, UNBOUNDED, UNREACHED};
 impl Network {
     /// The shortest distance from `src` to `dst` (`x_dst − x_src ≤ d`; `reversed`:
     /// `x_src − x_dst ≤ d`) over the sub-network of the points whose potential (a
-    /// feasible schedule) lies in `window`, by a search aimed at `dst` ([`toward`]) or
-    /// two searches that meet ([`meet`]). A sub-network has fewer constraints, so this
+    /// feasible schedule) lies in `window`, by a search aimed at `dst` (`toward`) or
+    /// two searches that meet (`meet`). A sub-network has fewer constraints, so this
     /// is never shorter than the whole network's distance: it may only widen an
     /// interval. [`UNBOUNDED`] when `dst` is not reached; `None` without a potential.
     /// Costs the points it settles.
@@ -274,7 +274,7 @@ fn lower_steps(
     }
 }
 
-/// A search key past 32 bits ([`toward`]).
+/// A search key past 32 bits (`toward`).
 struct PastU32;
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ impl Network {
     /// when `resolve` takes nothing out or the work exceeds a budget.
     ///
     /// The points are added in batches, each from a point nothing placed bounds (see
-    /// [`Network::add_batch`]): the same solution with fewer moves; a batch that meets
+    /// `Network::add_batch`): the same solution with fewer moves; a batch that meets
     /// a contradiction is added again in order, so the cycles named are the same.
     pub fn settle_resolving(
         &mut self,
