@@ -122,15 +122,7 @@ fn a_pod_not_ready_touched_then_its_lost_container_then_a_new_sandbox_is_a_failu
         [POD, "0/1", "Running", "0", "5m", "10.244.1.5", "node-a"],
         [POD, "0/1", "Running", "0", "6m", "10.244.1.5", "node-a"],
         [POD, "0/1", "Unknown", "0", "9m", "<none>", "node-a"],
-        [
-            POD,
-            "0/1",
-            "Running",
-            "1 (5s ago)",
-            "9m",
-            "10.244.1.9",
-            "node-a",
-        ],
+        NEW_SANDBOX,
     ]);
     assert_eq!(a.incidents.len(), 1, "{:?}", a.warnings);
     assert_eq!(a.incidents[0].scenario, Scenario::InPlace);
