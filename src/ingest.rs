@@ -377,7 +377,7 @@ pub(crate) fn ingest(sources: &[Source]) -> Result<Ingested, InputError> {
     ingest_with_limit(sources, KEPT_LIMIT)
 }
 
-/// [`ingest`] with a chosen budget of kept observations (per source).
+/// [`crate::pipeline::ingest`] with a chosen budget of kept observations (per source).
 ///
 /// Sources are read side by side (rayon; `RAYON_NUM_THREADS=1` reads them in turn),
 /// each numbering its streams from 0; the numbers are then shifted so that they

@@ -198,7 +198,7 @@ fn refuse_several_experiments(paths: &[std::path::PathBuf]) -> Result<()> {
 /// Stages 1–5 for the PATH… of one experiment (the steps of [`crate::analyze`], with
 /// the account printed between them), also handing back what was read, so that a
 /// command that ends the process next can leave it to the OS (see
-/// [`exit_without_freeing`]). The rows themselves are freed by the timeline as it
+/// [`super::exit_without_freeing`]). The rows themselves are freed by the timeline as it
 /// turns them into states.
 pub(super) fn analyze_keeping_rows(
     input: &InputArgs,

@@ -17,7 +17,7 @@ pub fn clean_terminal(line: &str) -> String {
     clean_terminal_noted(line, &mut Vec::new())
 }
 
-/// [`clean_terminal`], saying in `notes` what it had to repair: a control string
+/// `clean_terminal` (tests), saying in `notes` what it had to repair: a control string
 /// (OSC, DCS, SOS, PM, APC, or their C1 forms such as U+0098 and U+009D, common in
 /// mojibake) with no end on the line loses only its introducer, so the rest of the
 /// line is kept rather than swallowed.

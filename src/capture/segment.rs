@@ -46,7 +46,7 @@ fn classify(raw: RawLine, out: &mut Vec<CapturedLine>) {
     }
 }
 
-/// [`classify`], except that a plain row (nearly every line of a long capture, and
+/// `classify` (tests), except that a plain row (nearly every line of a long capture, and
 /// the one captured line of its source line) is handed back rather than pushed, so
 /// that the caller need not move it through `out`.
 pub fn classify_or_row(raw: RawLine, out: &mut Vec<CapturedLine>) -> Option<CapturedLine> {
@@ -70,7 +70,7 @@ pub fn classify_or_row(raw: RawLine, out: &mut Vec<CapturedLine>) -> Option<Capt
     None
 }
 
-/// Every recogniser in turn (what [`classify`] does for all but plain rows).
+/// Every recogniser in turn (what `classify` does for all but plain rows).
 fn classify_general(raw: RawLine, out: &mut Vec<CapturedLine>) {
     let mut notes = raw.notes;
     if let Some(e) = &raw.error {

@@ -124,7 +124,7 @@ pub struct Scratch {
     /// search is over: a distance is worked out from its label when asked
     /// ([`Reduced::distance`]), not for every rank of the window.
     label: Vec<u32>,
-    /// The labels of a search back from the far end ([`near::meet`]).
+    /// The labels of a search back from the far end (`near::meet`).
     back: Vec<u32>,
     first: u32,
     /// How the last search's labels read as distances.
@@ -133,7 +133,7 @@ pub struct Scratch {
     /// short searches).
     queue: Buckets<u32>,
     back_queue: Buckets<u32>,
-    /// The labels of a search aimed at its far end ([`near::toward`]), by rank over the
+    /// The labels of a search aimed at its far end (`near::toward`), by rank over the
     /// whole network, each stamped with the search that set it: a label of another
     /// search reads as unreached. Such a search settles a few hundred points of a
     /// window of thousands, and clearing the window's labels before each one cost half
