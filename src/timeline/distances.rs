@@ -31,12 +31,17 @@ const MARGIN_MS: Ms = 60_000;
 /// Pairs closer than this (in feasible time) are also asked of a windowed search.
 const NEAR_MS: Ms = 3 * 60_000;
 
-/// How far a kept search from a point (the failure's) reaches either way.
-const KEPT_REACH_MS: Ms = 30 * 60_000;
+/// How far a kept search from a point (the failure's) reaches either way: the
+/// default toleration's eviction (5 min after NotReady) and the replacements that
+/// follow it, with room. A point further from the failure is answered by the
+/// clock's bounds and the landmarks instead: wider, never narrower. (Thirty minutes
+/// cost the 20 MB soak 9 % more instructions, for intervals a second narrower at
+/// the median on the 210 MB one: docs/PERFORMANCE.md.)
+const KEPT_REACH_MS: Ms = 10 * 60_000;
 
 /// Most points a kept search takes either side of the failure's (see
-/// `stn::Network::window_of_points`): a soak of 20 failures an hour has ~7,000 in
-/// `KEPT_REACH_MS`, one of 190 an hour 80,000.
+/// `stn::Network::window_of_points`): a soak of 20 failures an hour has ~2,300 in
+/// `KEPT_REACH_MS`, one of 190 an hour ~27,000.
 const KEPT_POINTS: u32 = 20_000;
 
 /// Readies a solved network for the analysis's questions: a long capture's is asked
