@@ -20,9 +20,11 @@ use super::story::{
     pod_story, state_phase, Eviction, NodeReturn, PodStory,
 };
 use crate::ingest::Ingested;
+use crate::kube::PodMeaning;
 use crate::tables::ResourceKind;
+use crate::timeline::stn::Ms;
 use crate::timeline::{
-    Claim, Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines,
+    Claim, Interval, LineRef, ObjectKey, ObjectTimeline, Point, State, Timelines, KEPT_REACH_MAX_MS,
 };
 
 pub(super) fn ev(l: &LineRef) -> LineRef {
@@ -141,6 +143,58 @@ fn follow_each(
     incidents
 }
 
+/// How far past the failure's point `f` its kept search is to reach: past the
+/// node's pods' eviction, with room for the replacements it makes. The toleration
+/// decides when that comes (5 min after NotReady by default, FORMAT.md §4.1, but any
+/// other is seen here), and it comes to the node's pods together: the median of each
+/// pod's first deletion after `f` (a pod deleted for another reason, sooner or later,
+/// does not move it). Read from one feasible schedule, an order the capture allows:
+/// it only chooses which answers are exact, the others coming out wider, never
+/// wrong.
+fn evictions_ahead(
+    t: &Timelines,
+    pods: &[Pod],
+    nodes: &PodNodes,
+    node: Option<&str>,
+    f: Point,
+) -> Ms {
+    let (Some(node), Some(tf)) = (node, t.feasible_time(f)) else {
+        return 0;
+    };
+    let after_f = |s: &State| t.feasible_time(s.from_point()).map(|ts| ts - tf);
+    let evicted = |s: &State| {
+        matches!(
+            super::pods::meaning(s),
+            PodMeaning::Deleting | PodMeaning::NodeLost
+        )
+    };
+    let mut deleted: Vec<Ms> = (pods.iter())
+        .filter(|p| nodes.of_pod(p) == Some(node))
+        .filter_map(|p| {
+            // A pod's states are in line order, and so in the schedule's order.
+            let first = p
+                .states
+                .partition_point(|s| after_f(s).is_none_or(|d| d <= 0));
+            (p.states[first..].iter())
+                .map_while(|s| {
+                    after_f(s)
+                        .filter(|&d| d <= KEPT_REACH_MAX_MS)
+                        .map(|d| (s, d))
+                })
+                .find(|&(s, _)| evicted(s))
+                .map(|(_, d)| d)
+        })
+        .collect();
+    deleted.sort_unstable();
+    deleted
+        .get(deleted.len() / 2)
+        .map_or(0, |d| d + REPLACEMENTS_ROOM_MS)
+}
+
+/// How long after the eviction a failure's kept search still reaches: the
+/// replacements the controller makes at once, ready within minutes.
+const REPLACEMENTS_ROOM_MS: Ms = 4 * 60_000;
+
 /// Where an incident's node failed before and fails next (the points), if it does:
 /// what lies outside is those failures'.
 #[derive(Clone, Copy)]
@@ -168,8 +222,10 @@ fn follow(
     let on = node_filter(&node);
     // "Possibly after the failure" is asked from the earliest moment it can be.
     let f = fail.f.earliest();
-    // Most questions below are about the failure's point: search from it once.
-    t.keep_searches_from(f);
+    // Most questions below are about the failure's point: search from it once, as
+    // far as the node's pods' evictions lie.
+    let ahead = evictions_ahead(t, &pods.pods, watched.nodes, on, f);
+    t.keep_searches_reaching(f, ahead);
     let affected = affected_pods(t, &pods.pods, watched.nodes, on, &fail.f);
     let told = super::told::by_events_and_commands(t, &watched.events, &node, f, span, &affected);
     let node_ready = node_ready_again(t, &fail).or_else(|| told.node_back.clone());

@@ -31,17 +31,24 @@ const MARGIN_MS: Ms = 60_000;
 /// Pairs closer than this (in feasible time) are also asked of a windowed search.
 const NEAR_MS: Ms = 3 * 60_000;
 
-/// How far a kept search from a point (the failure's) reaches either way: the
-/// default toleration's eviction (5 min after NotReady) and the replacements that
-/// follow it, with room. A point further from the failure is answered by the
-/// clock's bounds and the landmarks instead: wider, never narrower. (Thirty minutes
-/// cost the 20 MB soak 9 % more instructions, for intervals a second narrower at
-/// the median on the 210 MB one: docs/PERFORMANCE.md.)
-const KEPT_REACH_MS: Ms = 10 * 60_000;
+/// How far a kept search from a point (the failure's) reaches either way, at
+/// least: the default toleration's eviction (5 min after NotReady) and the
+/// replacements that follow it, with room. The analysis may ask it to reach further
+/// ([`Timelines::keep_searches_reaching`]: past the evictions it sees, whatever the
+/// toleration), up to [`KEPT_REACH_MAX_MS`]; a longer path's detour lies as far
+/// before, so the window grows both ways. A point further from the failure is
+/// answered by the clock's bounds and the landmarks instead: wider, never narrower.
+/// (Thirty minutes every time cost the 20 MB soak 9 % more instructions, for
+/// intervals a second narrower at the median on the 210 MB one: docs/PERFORMANCE.md.)
+pub(crate) const KEPT_REACH_MS: Ms = 10 * 60_000;
+
+/// The furthest ahead a kept search reaches.
+pub(crate) const KEPT_REACH_MAX_MS: Ms = 30 * 60_000;
 
 /// Most points a kept search takes either side of the failure's (see
 /// `stn::Network::window_of_points`): a soak of 20 failures an hour has ~2,300 in
-/// `KEPT_REACH_MS`, one of 190 an hour ~27,000.
+/// `KEPT_REACH_MS`, one of 190 an hour ~27,000 (and three times as many in
+/// `KEPT_REACH_MAX_MS`).
 const KEPT_POINTS: u32 = 20_000;
 
 /// Readies a solved network for the analysis's questions: a long capture's is asked
@@ -149,11 +156,25 @@ impl Timelines {
     /// failure's point): over the whole network when it is small, else over the points
     /// within reach of the incident around it.
     pub fn keep_searches_from(&self, p: Point) {
+        self.keep_searches_reaching(p, KEPT_REACH_MS);
+    }
+
+    /// [`Timelines::keep_searches_from`], the search reaching `ahead` either side of
+    /// `p` on a long capture (within [`KEPT_REACH_MS`]–[`KEPT_REACH_MAX_MS`]): as far
+    /// as the questions about to be asked lie.
+    pub(crate) fn keep_searches_reaching(&self, p: Point, ahead: Ms) {
         if self.cache.get(p).is_none() {
-            if let Some(d) = self.search_from(p) {
+            if let Some(d) = self.search_from(p, ahead.clamp(KEPT_REACH_MS, KEPT_REACH_MAX_MS)) {
                 self.cache.put(p, d);
             }
         }
+    }
+
+    /// A time of `p` in one schedule that meets every constraint (the network's
+    /// potential): the points' order in it is one the capture allows. For choosing
+    /// where to look, not for an answer.
+    pub(crate) fn feasible_time(&self, p: Point) -> Option<Ms> {
+        self.net.feasible_time(p)
     }
 
     /// [`Timelines::difference`] for a pair asked once (a pod's eviction and its
@@ -275,7 +296,7 @@ impl Timelines {
 
     /// The distances from `a` both ways: over the whole network when it is small,
     /// else over the points within reach of the pairs `difference` asks of it.
-    fn search_from(&self, a: Point) -> Option<Distances> {
+    fn search_from(&self, a: Point, ahead: Ms) -> Option<Distances> {
         if self.is_small() {
             return match self.net.distances_both(a) {
                 (Ok(f), Ok(r)) => Some(Distances::Whole(Arc::new((f, r)))),
@@ -283,9 +304,9 @@ impl Timelines {
             };
         }
         let pa = self.net.feasible_time(a)?;
-        let window =
-            self.net
-                .window_of_points(a, (pa - KEPT_REACH_MS, pa + KEPT_REACH_MS), KEPT_POINTS);
+        let window = self
+            .net
+            .window_of_points(a, (pa - ahead, pa + ahead), KEPT_POINTS);
         // Settled as far as the incident's questions need (`stn::lazy`), on the
         // thread that asks them.
         let (f, r) = (

@@ -28,7 +28,7 @@ use serde::Serialize;
 use crate::Text;
 
 pub(crate) use build::build;
-pub(crate) use distances::DistanceCache;
+pub(crate) use distances::{DistanceCache, KEPT_REACH_MAX_MS};
 pub use interval::{Claim, Interval, OptInterval};
 pub use objects::ObjectKey;
 use stn::{Ms, Network};
